@@ -1,0 +1,99 @@
+// Why a connection is allowed or denied: the policies and rules that decided each direction.
+import { parseCidr, CidrError } from "../core/ip.js";
+import { ConnSet, PortSet, type Protocol } from "../core/port-set.js";
+import type { Cluster } from "../model/types.js";
+import { PolicyEvaluator, type Endpoint, type Step } from "./policy-eval.js";
+import { podClasses } from "./reach.js";
+
+export interface Explanation {
+  readonly from: string;
+  readonly to: string;
+  /** The traffic asked about (every port when no port was given). */
+  readonly asked: ConnSet;
+  readonly allowed: ConnSet;
+  readonly egress: { readonly conns: ConnSet; readonly steps: readonly Step[] } | null;
+  readonly ingress: { readonly conns: ConnSet; readonly steps: readonly Step[] } | null;
+}
+
+export class UnknownEndpoint extends Error {}
+
+function endpoint(cluster: Cluster, classes: ReturnType<typeof podClasses>, id: string): Endpoint {
+  if (id.startsWith("ip:")) {
+    const text = id.slice(3);
+    try {
+      return { type: "ip", interval: parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`) };
+    } catch (e) {
+      if (e instanceof CidrError) throw new UnknownEndpoint(`${id}: ${e.message}`);
+      throw e;
+    }
+  }
+  const cls = classes.find((c) => c.members.some((w) => w.id === id));
+  if (!cls) {
+    const near = cluster.workloads.filter((w) => w.id.endsWith(`/${id.split("/").pop()}`)).map((w) => w.id);
+    throw new UnknownEndpoint(`no workload ${id}${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (ids are namespace/Kind/name, or ip:<address or CIDR>)`);
+  }
+  return { type: "pods", pods: cls };
+}
+
+export function explain(cluster: Cluster, from: string, to: string, port?: { protocol: Protocol; port?: number }): Explanation {
+  const classes = podClasses(cluster);
+  const src = endpoint(cluster, classes, from);
+  const dst = endpoint(cluster, classes, to);
+  const evaluator = new PolicyEvaluator(cluster);
+  const asked = port ? ConnSet.ports(port.protocol, port.port ? PortSet.range(port.port) : PortSet.ALL) : ConnSet.ALL;
+  const side = (direction: "egress" | "ingress") => {
+    const subject = direction === "egress" ? src : dst;
+    const other = direction === "egress" ? dst : src;
+    if (subject.type !== "pods") return null; // outside addresses have no policies of ours
+    const steps: Step[] = [];
+    const conns = evaluator.evaluate(direction, subject.pods, other, steps).intersect(asked);
+    return { conns, steps: steps.map((s) => ({ ...s, conns: s.conns.intersect(asked) })).filter((s) => s.verdict === "isolate" || !s.conns.isEmpty()) };
+  };
+  const egress = side("egress");
+  const ingress = side("ingress");
+  let allowed = asked;
+  if (egress) allowed = allowed.intersect(egress.conns);
+  if (ingress) allowed = allowed.intersect(ingress.conns);
+  return { from, to, asked, allowed, egress, ingress };
+}
+
+const TIER_NAMES: Record<Step["tier"], string> = {
+  admin: "admin tier",
+  networkpolicy: "NetworkPolicy",
+  baseline: "baseline tier",
+  default: "default",
+  hostNetwork: "hostNetwork",
+};
+
+function describeStep(s: Step): string {
+  const where = s.file ? ` (${s.file}:${s.line})` : "";
+  switch (s.tier) {
+    case "hostNetwork":
+      return "the pod uses hostNetwork: NetworkPolicy does not apply to it";
+    case "default":
+      return `no policy decides ${s.conns}: allowed by default`;
+    case "networkpolicy":
+      return s.verdict === "isolate"
+        ? `${s.policy} selects the pod but none of its rules matches this peer${where}`
+        : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
+    default:
+      return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;
+  }
+}
+
+export function explanationText(e: Explanation): string {
+  const lines = [`${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`];
+  if (!e.allowed.isEmpty()) lines.push(`  allowed: ${e.allowed}`);
+  for (const [name, side] of [["egress of the source", e.egress], ["ingress of the destination", e.ingress]] as const) {
+    if (!side) {
+      lines.push(`  ${name}: an outside address; no policy applies`);
+      continue;
+    }
+    lines.push(`  ${name}: ${side.conns.isEmpty() ? "denies" : `allows ${side.conns}`}`);
+    const isolated = side.steps.some((s) => s.tier === "networkpolicy");
+    for (const s of side.steps) lines.push(`    - ${describeStep(s)}`);
+    if (isolated && !side.steps.some((s) => s.tier === "networkpolicy" && s.verdict === "allow") && side.conns.isEmpty())
+      lines.push("    (isolated by NetworkPolicy and no rule allows this traffic)");
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,221 @@
+// How one direction of one connection is decided, tier by tier, exactly as Kubernetes defines it:
+// admin tier (AdminNetworkPolicy / ClusterNetworkPolicy Admin, by priority then rule order:
+// Allow/Deny final, Pass hands over) -> NetworkPolicy (if any selects the pod in this direction:
+// the union of its matching rules) -> baseline tier (BaselineAdminNetworkPolicy / ClusterNetworkPolicy
+// Baseline) -> allowed.
+import { overlaps, containsInterval, type IpInterval } from "../core/ip.js";
+import { matches, type LabelSelector, type Labels } from "../core/label-selector.js";
+import { ConnSet, PortSet } from "../core/port-set.js";
+import type { AdminPeer, AdminPolicy, AdminPort, AdminRule, Cluster, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyRule, Workload } from "../model/types.js";
+
+export type Direction = "ingress" | "egress";
+
+/** One side of a connection: a group of identical pods, or a block of outside addresses. */
+export type Endpoint = { readonly type: "pods"; readonly pods: PodClass } | { readonly type: "ip"; readonly interval: IpInterval };
+
+/**
+ * Pods that behave the same under every policy: same namespace, same labels, same named ports,
+ * same hostNetwork. The engine evaluates classes, never individual workloads.
+ */
+export interface PodClass {
+  readonly index: number;
+  readonly namespace: string;
+  readonly namespaceLabels: Labels;
+  readonly labels: Labels;
+  readonly ports: Workload["ports"];
+  readonly hostNetwork: boolean;
+  readonly members: Workload[];
+}
+
+/** Why part of a connection was allowed or denied: one policy rule (or a default). */
+export interface Step {
+  readonly direction: Direction;
+  readonly tier: "admin" | "networkpolicy" | "baseline" | "default" | "hostNetwork";
+  readonly verdict: "allow" | "deny" | "pass" | "isolate";
+  readonly conns: ConnSet;
+  readonly policy?: string;
+  readonly rule?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+interface RankedRule {
+  readonly policy: AdminPolicy;
+  readonly rule: AdminRule;
+}
+
+export class PolicyEvaluator {
+  private readonly selectorCache = new Map<string, boolean>();
+  private readonly adminRules: Record<"admin" | "baseline", Record<Direction, RankedRule[]>>;
+  private readonly npByNamespace = new Map<string, NetworkPolicy[]>();
+  private readonly selecting = new Map<string, NetworkPolicy[]>();
+
+  constructor(readonly cluster: Cluster) {
+    const ranked = (tier: "admin" | "baseline", direction: Direction): RankedRule[] =>
+      cluster.adminPolicies
+        .filter((p) => p.tier === tier)
+        // Lower priority numbers first; equal priorities are undefined upstream, so order by name to be stable.
+        .sort((a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .flatMap((policy) => policy[direction].map((rule) => ({ policy, rule })));
+    this.adminRules = {
+      admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
+      baseline: { ingress: ranked("baseline", "ingress"), egress: ranked("baseline", "egress") },
+    };
+    for (const np of cluster.networkPolicies) {
+      const list = this.npByNamespace.get(np.namespace) ?? [];
+      list.push(np);
+      this.npByNamespace.set(np.namespace, list);
+    }
+  }
+
+  private match(selector: LabelSelector, labels: Labels, cacheKey: string): boolean {
+    const key = `${selector.key}\u0000${cacheKey}`;
+    let hit = this.selectorCache.get(key);
+    if (hit === undefined) {
+      hit = matches(selector, labels);
+      this.selectorCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private podMatches(selector: LabelSelector, pods: PodClass): boolean {
+    return this.match(selector, pods.labels, `p${pods.index}`);
+  }
+
+  private namespaceMatches(selector: LabelSelector, pods: PodClass): boolean {
+    return this.match(selector, pods.namespaceLabels, `n${pods.namespace}`);
+  }
+
+  /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
+  selectingPolicies(pods: PodClass, direction: Direction): NetworkPolicy[] {
+    const key = `${direction}${pods.index}`;
+    let list = this.selecting.get(key);
+    if (!list) {
+      list = pods.hostNetwork
+        ? []
+        : (this.npByNamespace.get(pods.namespace) ?? []).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
+      this.selecting.set(key, list);
+    }
+    return list;
+  }
+
+  private subjectMatches(policy: AdminPolicy, pods: PodClass): boolean {
+    if (pods.hostNetwork) return false;
+    return (
+      this.namespaceMatches(policy.subject.namespaceSelector, pods) &&
+      (policy.subject.podSelector === null || this.podMatches(policy.subject.podSelector, pods))
+    );
+  }
+
+  private npPeerMatches(np: NetworkPolicy, peer: NetworkPolicyPeer, other: Endpoint): boolean {
+    if (peer.type === "ipBlock") {
+      // ipBlock describes addresses outside the cluster; pod addresses are not known statically.
+      if (other.type !== "ip") return false;
+      return containsInterval(peer.cidr, other.interval) && !peer.except.some((hole) => overlaps(hole, other.interval));
+    }
+    if (other.type !== "pods" || other.pods.hostNetwork) return false;
+    const nsOk = peer.namespaceSelector === null ? other.pods.namespace === np.namespace : this.namespaceMatches(peer.namespaceSelector, other.pods);
+    return nsOk && this.podMatches(peer.podSelector, other.pods);
+  }
+
+  private npRuleMatches(np: NetworkPolicy, rule: NetworkPolicyRule, other: Endpoint): boolean {
+    return rule.peers === null || rule.peers.some((p) => this.npPeerMatches(np, p, other));
+  }
+
+  /** The ports a NetworkPolicy rule opens towards `target` (the destination pod, whose named ports count). */
+  npRulePorts(rule: NetworkPolicyRule, target: PodClass | null): ConnSet {
+    if (rule.ports === null) return ConnSet.ALL;
+    let out = ConnSet.NONE;
+    for (const p of rule.ports) {
+      if (p.port === undefined) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
+      else if (typeof p.port === "number") out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
+      else if (target)
+        for (const cp of target.ports)
+          if (cp.name === p.port && cp.protocol === p.protocol) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+    }
+    return out;
+  }
+
+  private adminPeerMatches(peer: AdminPeer, action: AdminRule["action"], other: Endpoint): boolean {
+    switch (peer.type) {
+      case "pods":
+        if (other.type !== "pods" || other.pods.hostNetwork) return false;
+        return this.namespaceMatches(peer.namespaceSelector, other.pods) && (peer.podSelector === null || this.podMatches(peer.podSelector, other.pods));
+      case "networks":
+        return other.type === "ip" && peer.blocks.some((b) => containsInterval(b, other.interval));
+      case "unsupported":
+        // nodes and domainNames name addresses we cannot see; an unknown peer fails closed.
+        if (peer.what === "nodes" || peer.what === "domainNames") return false;
+        return action !== "Allow";
+    }
+  }
+
+  private adminRulePorts(ports: readonly AdminPort[] | null, target: PodClass | null): ConnSet {
+    if (ports === null) return ConnSet.ALL;
+    let out = ConnSet.NONE;
+    for (const p of ports) {
+      if (p.type === "numbers") out = out.union(ConnSet.ports(p.protocol, p.ports));
+      else if (target)
+        for (const cp of target.ports) if (cp.name === p.name) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+    }
+    return out;
+  }
+
+  /**
+   * What `subject` allows in `direction` with `other` (for ingress: traffic from other into subject;
+   * for egress: traffic from subject to other). Steps are appended to `trace` when given.
+   */
+  evaluate(direction: Direction, subject: PodClass, other: Endpoint, trace?: Step[]): ConnSet {
+    if (subject.hostNetwork) {
+      trace?.push({ direction, tier: "hostNetwork", verdict: "allow", conns: ConnSet.ALL });
+      return ConnSet.ALL;
+    }
+    const target = direction === "ingress" ? subject : other.type === "pods" ? other.pods : null;
+    let remaining = ConnSet.ALL;
+    let allowed = ConnSet.NONE;
+
+    const runTier = (tier: "admin" | "baseline") => {
+      let passed = ConnSet.NONE;
+      for (const { policy, rule } of this.adminRules[tier][direction]) {
+        if (remaining.isEmpty()) break;
+        if (!this.subjectMatches(policy, subject)) continue;
+        if (!rule.peers.some((peer) => this.adminPeerMatches(peer, rule.action, other))) continue;
+        const conns = this.adminRulePorts(rule.ports, target).intersect(remaining);
+        if (conns.isEmpty()) continue;
+        remaining = remaining.subtract(conns);
+        if (rule.action === "Allow") allowed = allowed.union(conns);
+        if (rule.action === "Pass") passed = passed.union(conns);
+        const verdict = rule.action === "Allow" ? "allow" : rule.action === "Deny" ? "deny" : "pass";
+        trace?.push({ direction, tier, verdict, conns, policy: policy.id, rule: rule.name, file: policy.source.file, line: rule.line });
+      }
+      remaining = remaining.union(passed);
+    };
+
+    runTier("admin");
+    if (remaining.isEmpty()) return allowed;
+
+    const policies = this.selectingPolicies(subject, direction);
+    if (policies.length > 0) {
+      let opened = ConnSet.NONE;
+      for (const np of policies) {
+        const rules = np[direction];
+        let any = false;
+        for (const rule of rules) {
+          if (!this.npRuleMatches(np, rule, other)) continue;
+          const conns = this.npRulePorts(rule, target);
+          if (conns.isEmpty()) continue;
+          any = true;
+          opened = opened.union(conns);
+          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule.index + 1}`, file: np.source.file, line: rule.line });
+        }
+        if (!any) trace?.push({ direction, tier: "networkpolicy", verdict: "isolate", conns: ConnSet.NONE, policy: np.id, file: np.source.file, line: np.source.line });
+      }
+      return allowed.union(remaining.intersect(opened));
+    }
+
+    runTier("baseline");
+    if (!remaining.isEmpty()) trace?.push({ direction, tier: "default", verdict: "allow", conns: remaining });
+    return allowed.union(remaining);
+  }
+}
+

@@ -1,0 +1,128 @@
+// Pod-to-pod and pod-to/from-outside connectivity of one snapshot, computed over classes of identical
+// pods and over "atoms" of address space (cut at every CIDR boundary any policy names), never over all
+// pairs of objects.
+import { atomize, compareIntervals, intervalToCidrs, type Family, type IpInterval } from "../core/ip.js";
+import { ConnSet } from "../core/port-set.js";
+import type { Cluster } from "../model/types.js";
+import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
+
+export interface Edge {
+  /** Workload id, or `ip:<cidr>`. */
+  readonly from: string;
+  readonly to: string;
+  readonly conns: ConnSet;
+}
+
+/** Connectivity between a workload and outside addresses, as merged intervals (for people and diffs). */
+export interface IpEdge {
+  readonly workload: string;
+  readonly direction: "ingress" | "egress";
+  readonly intervals: readonly IpInterval[];
+  readonly conns: ConnSet;
+}
+
+export interface Connectivity {
+  /** Workload to workload, including a workload to itself (between its replicas). */
+  readonly podEdges: readonly Edge[];
+  readonly ipEdges: readonly IpEdge[];
+  readonly classes: number;
+  readonly families: readonly Family[];
+}
+
+export interface ReachOptions {
+  /** Address families to model outside addresses in (default: IPv4, and IPv6 when a policy names an IPv6 block). */
+  readonly families?: readonly Family[];
+}
+
+export function podClasses(cluster: Cluster): PodClass[] {
+  const byKey = new Map<string, PodClass>();
+  for (const w of cluster.workloads) {
+    const ns = cluster.namespaces.get(w.namespace);
+    const labels = Object.fromEntries(Object.entries(w.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const ports = [...w.ports].sort((a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? ""));
+    const key = JSON.stringify([w.namespace, labels, ports.map((p) => [p.name, p.containerPort, p.protocol]), w.hostNetwork]);
+    let cls = byKey.get(key);
+    if (!cls) {
+      cls = { index: byKey.size, namespace: w.namespace, namespaceLabels: ns?.labels ?? {}, labels, ports, hostNetwork: w.hostNetwork, members: [] };
+      byKey.set(key, cls);
+    }
+    cls.members.push(w);
+  }
+  return [...byKey.values()];
+}
+
+/** Every address block named by a policy (ipBlock cidr/except, admin `networks`). */
+export function policyBlocks(cluster: Cluster): IpInterval[] {
+  const blocks: IpInterval[] = [];
+  for (const np of cluster.networkPolicies)
+    for (const rule of [...np.ingress, ...np.egress])
+      for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") blocks.push(peer.cidr, ...peer.except);
+  for (const ap of cluster.adminPolicies)
+    for (const rule of [...ap.ingress, ...ap.egress]) for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
+  return blocks;
+}
+
+export function defaultFamilies(cluster: Cluster): Family[] {
+  return policyBlocks(cluster).some((b) => b.family === 6) ? [4, 6] : [4];
+}
+
+/** Joins adjacent intervals that carry equal connections. */
+function mergeRuns(items: { interval: IpInterval; conns: ConnSet }[]): { intervals: IpInterval[]; conns: ConnSet }[] {
+  const groups: { intervals: IpInterval[]; conns: ConnSet }[] = [];
+  for (const { interval, conns } of items) {
+    if (conns.isEmpty()) continue;
+    let group = groups.find((g) => g.conns.equals(conns));
+    if (!group) {
+      group = { intervals: [], conns };
+      groups.push(group);
+    }
+    const last = group.intervals[group.intervals.length - 1];
+    if (last && last.family === interval.family && last.hi + 1n === interval.lo) group.intervals[group.intervals.length - 1] = { ...last, hi: interval.hi };
+    else group.intervals.push(interval);
+  }
+  return groups;
+}
+
+export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}): Connectivity {
+  const evaluator = new PolicyEvaluator(cluster);
+  const classes = podClasses(cluster);
+  const families = options.families ?? defaultFamilies(cluster);
+  const atoms = atomize(families, policyBlocks(cluster)).sort(compareIntervals);
+
+  const podEdges: Edge[] = [];
+  for (const src of classes) {
+    for (const dst of classes) {
+      const egress = evaluator.evaluate("egress", src, { type: "pods", pods: dst });
+      if (egress.isEmpty()) continue;
+      const conns = egress.intersect(evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+      if (conns.isEmpty()) continue;
+      for (const a of src.members) for (const b of dst.members) podEdges.push({ from: a.id, to: b.id, conns });
+    }
+  }
+
+  const ipEdges: IpEdge[] = [];
+  for (const cls of classes) {
+    for (const direction of ["egress", "ingress"] as const) {
+      const runs = mergeRuns(atoms.map((interval) => ({ interval, conns: evaluator.evaluate(direction, cls, { type: "ip", interval }) })));
+      for (const run of runs) for (const w of cls.members) ipEdges.push({ workload: w.id, direction, intervals: run.intervals, conns: run.conns });
+    }
+  }
+  const byId = (a: { from: string; to: string }, b: { from: string; to: string }) =>
+    a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
+  podEdges.sort(byId);
+  ipEdges.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : compareIntervals(a.intervals[0], b.intervals[0])));
+  return { podEdges, ipEdges, classes: classes.length, families };
+}
+
+/** The machine-output edge list: pod edges plus one edge per CIDR block of every IP edge, sorted. */
+export function connectivityEdges(c: Connectivity): Edge[] {
+  const out: Edge[] = [...c.podEdges];
+  for (const e of c.ipEdges)
+    for (const iv of e.intervals)
+      for (const cidr of intervalToCidrs(iv)) {
+        const ip = `ip:${cidr}`;
+        out.push(e.direction === "egress" ? { from: e.workload, to: ip, conns: e.conns } : { from: ip, to: e.workload, conns: e.conns });
+      }
+  return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+}
+

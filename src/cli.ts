@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// The `reachdiff` command: a thin front door over the shared core.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { computeConnectivity } from "./analysis/reach.js";
+import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js";
+import { isProtocol } from "./core/port-set.js";
+import { formatDiagnostic } from "./manifests/diagnostics.js";
+import { reachJson, reachText } from "./report/reach-report.js";
+import { loadSnapshot, type SnapshotOptions } from "./snapshot.js";
+import type { Cluster } from "./model/types.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const COMMON: Options = {
+  namespace: { type: "string", short: "n", default: "default" },
+  strict: { type: "boolean", default: false },
+  "max-file-size": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+};
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Options;
+  readonly help: string;
+  run(values: Record<string, unknown>, positionals: string[]): number;
+}
+
+const COMMON_HELP = `  -n, --namespace NS     namespace of objects that name none (default: default)
+      --strict           exit 2 when any manifest could not be read
+      --max-file-size N  skip files over N bytes (default 16777216)
+  -h, --help             show this help`;
+
+function snapshotOptions(values: Record<string, unknown>): SnapshotOptions {
+  const max = values["max-file-size"] as string | undefined;
+  return { defaultNamespace: values.namespace as string, maxFileBytes: max ? Number(max) : undefined };
+}
+
+function reportDiagnostics(cluster: Cluster, strict: boolean): number {
+  for (const d of cluster.diagnostics) if (d.severity !== "info") process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return strict && cluster.diagnostics.some((d) => d.severity === "error") ? 2 : 0;
+}
+
+function needPaths(positionals: string[]): void {
+  if (positionals.length === 0) throw new UsageError("give at least one file or folder of manifests");
+}
+
+class UsageError extends Error {}
+
+const COMMANDS: Record<string, Command> = {
+  reach: {
+    summary: "show which workloads can reach which, and what can reach them from outside",
+    usage: "reachdiff reach <paths...> [--format text|json]",
+    options: { ...COMMON, format: { type: "string", short: "f", default: "text" } },
+    help: `Reads every .yaml/.yml/.json manifest under the paths and prints the connectivity that their
+NetworkPolicies (and AdminNetworkPolicies) allow: workload to workload, and between workloads and
+outside addresses. Workloads are namespace/Kind/name; outside addresses are ip:<CIDR>.
+
+  -f, --format FORMAT    text (for people, default) or json (edges with ports per protocol)
+${COMMON_HELP}`,
+    run(values, positionals) {
+      needPaths(positionals);
+      const format = values.format as string;
+      if (format !== "text" && format !== "json") throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
+      const cluster = loadSnapshot(positionals, snapshotOptions(values));
+      const connectivity = computeConnectivity(cluster);
+      process.stdout.write(format === "json" ? `${JSON.stringify(reachJson(connectivity, cluster), null, 2)}\n` : reachText(connectivity, cluster));
+      return reportDiagnostics(cluster, values.strict as boolean);
+    },
+  },
+  explain: {
+    summary: "explain which policies and rules allow or deny one connection",
+    usage: "reachdiff explain <paths...> --from ID --to ID [--port N] [--protocol TCP|UDP|SCTP]",
+    options: {
+      ...COMMON,
+      from: { type: "string" },
+      to: { type: "string" },
+      port: { type: "string", short: "p" },
+      protocol: { type: "string", default: "TCP" },
+      format: { type: "string", short: "f", default: "text" },
+    },
+    help: `Shows, for each direction (egress of the source, ingress of the destination), the admin-tier
+rules, NetworkPolicies and baseline rules that decide the traffic, with file:line.
+
+      --from ID          source: namespace/Kind/name, or ip:<address or CIDR>
+      --to ID            destination, likewise
+  -p, --port N           only this destination port (default: every port)
+      --protocol P       TCP (default), UDP or SCTP
+  -f, --format FORMAT    text (default) or json
+${COMMON_HELP}`,
+    run(values, positionals) {
+      needPaths(positionals);
+      if (!values.from || !values.to) throw new UsageError("give --from and --to");
+      const protocol = String(values.protocol).toUpperCase();
+      if (!isProtocol(protocol)) throw new UsageError(`unknown protocol ${JSON.stringify(values.protocol)} (TCP, UDP or SCTP)`);
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new UsageError(`--port must be 1..65535`);
+      const cluster = loadSnapshot(positionals, snapshotOptions(values));
+      const asked = port !== undefined || values.protocol !== "TCP" ? { protocol, port } : undefined;
+      const result = explain(cluster, values.from as string, values.to as string, asked);
+      process.stdout.write(values.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : explanationText(result));
+      return reportDiagnostics(cluster, values.strict as boolean);
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `reachdiff: what a change to Kubernetes manifests does to exposure and reachability
+
+Usage: reachdiff <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join("\n")}
+
+Run 'reachdiff <command> --help' for a command's options.
+`;
+}
+
+export function main(argv: string[]): number {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(mainHelp());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`reachdiff: unknown command ${JSON.stringify(name)}\n\n${mainHelp()}`);
+    return 64;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    if (values.help) {
+      process.stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
+      return 0;
+    }
+    return command.run(values as Record<string, unknown>, positionals);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof UnknownEndpoint || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`reachdiff ${name}: ${(e as Error).message}\nUsage: ${command.usage}\n`);
+      return 64;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

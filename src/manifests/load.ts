@@ -1,0 +1,144 @@
+// Reads manifest files and folders from disk. The only module of the core that touches the file
+// system; everything after it works on RawObjects.
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { extname, join, relative, resolve, sep } from "node:path";
+import { Diagnostics } from "./diagnostics.js";
+import { parseManifestText, type RawObject } from "./parse.js";
+
+export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
+
+export interface LoadOptions {
+  /** Files over this size are reported and not read (default 16 MiB). */
+  readonly maxFileBytes?: number;
+  /** How file names appear in output: relative to this folder (default: the current directory). */
+  readonly displayRoot?: string;
+}
+
+export interface ManifestFile {
+  /** The name used in output. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Decodes a file's bytes as UTF-8, as Kubernetes requires; null when the bytes are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function isManifestName(name: string): boolean {
+  return MANIFEST_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+/**
+ * Lists the manifest files under the given paths (files named explicitly are always read; folders are
+ * walked recursively for .yaml/.yml/.json, in name order). Symbolic links are followed only when they
+ * stay inside the folder given on the command line.
+ */
+export function readManifestFiles(paths: readonly string[], diagnostics: Diagnostics, options: LoadOptions = {}): ManifestFile[] {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const displayRoot = resolve(options.displayRoot ?? process.cwd());
+  const display = (p: string) => {
+    const rel = relative(displayRoot, p);
+    return rel.startsWith("..") || rel === "" ? p : rel.split(sep).join("/");
+  };
+  const files: ManifestFile[] = [];
+  const seen = new Set<string>();
+
+  const readOne = (path: string) => {
+    const name = display(path);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch (e) {
+      diagnostics.error(name, 0, `cannot read: ${(e as Error).message}`);
+      return;
+    }
+    if (size > maxBytes) {
+      diagnostics.error(name, 0, `file is ${size} bytes, over the limit of ${maxBytes}; it is not read`);
+      return;
+    }
+    const text = decodeUtf8(readFileSync(path));
+    if (text === null) {
+      diagnostics.error(name, 0, "file is not valid UTF-8; it is not read");
+      return;
+    }
+    files.push({ name, text });
+  };
+
+  const walk = (path: string, root: string, explicit: boolean) => {
+    let info;
+    try {
+      info = lstatSync(path);
+    } catch (e) {
+      diagnostics.error(display(path), 0, `cannot read: ${(e as Error).message}`);
+      return;
+    }
+    let real = path;
+    if (info.isSymbolicLink()) {
+      try {
+        real = realpathSync(path);
+      } catch {
+        diagnostics.warning(display(path), 0, "broken symbolic link; it is not read");
+        return;
+      }
+      const inside = real === root || real.startsWith(root + sep);
+      if (!inside && !explicit) {
+        diagnostics.warning(display(path), 0, "symbolic link points outside the folder being read; it is not followed");
+        return;
+      }
+      info = statSync(real);
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    if (info.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = readdirSync(path).sort();
+      } catch (e) {
+        diagnostics.error(display(path), 0, `cannot list folder: ${(e as Error).message}`);
+        return;
+      }
+      for (const entry of entries) {
+        if (entry.startsWith(".")) continue; // .git, .github and editor files are not manifests
+        const child = join(path, entry);
+        let childInfo;
+        try {
+          childInfo = lstatSync(child);
+        } catch {
+          continue;
+        }
+        if (childInfo.isDirectory() || childInfo.isSymbolicLink() || isManifestName(entry)) walk(child, root, false);
+      }
+    } else if (info.isFile()) {
+      if (explicit || isManifestName(path)) readOne(path);
+    }
+  };
+
+  for (const p of paths) {
+    const abs = resolve(p);
+    let root: string;
+    try {
+      root = realpathSync(abs);
+    } catch {
+      diagnostics.error(p, 0, "no such file or folder");
+      continue;
+    }
+    walk(abs, root, true);
+  }
+  return files;
+}
+
+export function parseManifestFiles(files: readonly ManifestFile[], diagnostics: Diagnostics): RawObject[] {
+  return files.flatMap((f) => parseManifestText(f.name, f.text, diagnostics));
+}
+
+/** Reads and parses every manifest under the given paths. */
+export function loadManifests(paths: readonly string[], diagnostics: Diagnostics = new Diagnostics(), options: LoadOptions = {}): RawObject[] {
+  return parseManifestFiles(readManifestFiles(paths, diagnostics, options), diagnostics);
+}

@@ -1,0 +1,153 @@
+// RawObjects -> Cluster: dispatches each object to the module that reads its kind, applies the API
+// server's defaults (namespace, implicit namespace labels), and reports what it cannot use.
+import { Diagnostics } from "../manifests/diagnostics.js";
+import type { RawObject } from "../manifests/parse.js";
+import { InvalidObject } from "./fields.js";
+import { readAdminPolicy, type AdminKind } from "./kinds/admin-network-policy.js";
+import { apiGroup, readMeta, type Meta } from "./kinds/metadata.js";
+import { readNetworkPolicy } from "./kinds/network-policy.js";
+import { readService } from "./kinds/service.js";
+import { readPodTemplate, readReplicas, WORKLOAD_GROUPS } from "./kinds/workload.js";
+import type { AdminPolicy, Cluster, Namespace, NetworkPolicy, OtherObject, Service, Workload } from "./types.js";
+
+export interface BuildOptions {
+  /** The namespace of objects that do not name one (kubectl's apply-time namespace). */
+  readonly defaultNamespace?: string;
+}
+
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Kinds kept for the exposure analysis: group -> kinds. */
+const KEPT: Readonly<Record<string, readonly string[]>> = {
+  "networking.k8s.io": ["Ingress", "IngressClass"],
+  extensions: ["Ingress"],
+  "gateway.networking.k8s.io": ["GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "ListenerSet", "BackendTLSPolicy"],
+  "gateway.networking.x-k8s.io": ["XListenerSet", "ListenerSet"],
+  "route.openshift.io": ["Route"],
+  "discovery.k8s.io": ["EndpointSlice"],
+  "": ["Endpoints"],
+};
+
+/** Policy kinds of other projects: reported as not modelled rather than silently ignored. */
+const UNSUPPORTED_POLICY_GROUPS = ["cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
+
+const CLUSTER_SCOPED = new Set(["Namespace", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "GatewayClass", "IngressClass"]);
+
+const NOT_MANIFESTS = /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
+
+export function buildCluster(objects: readonly RawObject[], options: BuildOptions = {}, diagnostics = new Diagnostics()): Cluster {
+  const defaultNamespace = options.defaultNamespace ?? "default";
+  const declared = new Map<string, Namespace>();
+  const workloads = new Map<string, Workload>();
+  const services = new Map<string, Service>();
+  const networkPolicies = new Map<string, NetworkPolicy>();
+  const adminPolicies = new Map<string, AdminPolicy>();
+  const others: OtherObject[] = [];
+  const referenced = new Set<string>();
+
+  const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
+    const previous = map.get(value.id);
+    if (previous)
+      diagnostics.warning(value.source.file, value.source.line, `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`, value.id);
+    map.set(value.id, value);
+  };
+
+  for (const raw of objects) {
+    const { data, source } = raw;
+    const apiVersion = data.apiVersion;
+    const kind = data.kind;
+    if (typeof kind !== "string" || typeof apiVersion !== "string") {
+      if (apiVersion === undefined && kind === undefined) {
+        if (!NOT_MANIFESTS.test(source.file))
+          diagnostics.warning(source.file, source.line, "not a Kubernetes object (no apiVersion and kind); skipped");
+      } else {
+        const field = typeof kind !== "string" ? "kind" : "apiVersion";
+        diagnostics.error(source.file, source.lineOf([field]), `${field} is missing or not a string; this object is skipped`);
+      }
+      continue;
+    }
+    const group = apiGroup(apiVersion);
+    if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") continue;
+    let meta: Meta | undefined;
+    let id = kind;
+    try {
+      meta = readMeta(data);
+      const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (meta.namespace ?? defaultNamespace);
+      id = namespace ? `${namespace}/${kind}/${meta.name}` : `${kind}/${meta.name}`;
+      if (namespace) referenced.add(namespace);
+
+      if (kind === "Namespace" && group === "") {
+        const previous = declared.get(meta.name);
+        if (previous?.source)
+          diagnostics.warning(source.file, source.line, `Namespace ${meta.name} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`, id);
+        declared.set(meta.name, { name: meta.name, labels: { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name }, source });
+      } else if (WORKLOAD_GROUPS[kind]?.includes(group)) {
+        const template = readPodTemplate(data, kind);
+        let wKind = kind;
+        let wName = meta.name;
+        if (kind === "Pod" && meta.controller) {
+          // A pod from a live dump reads as its controller, like the manifests that made it.
+          wKind = meta.controller.kind;
+          wName = meta.controller.name;
+        }
+        const wid = `${namespace}/${wKind}/${wName}`;
+        const existing = workloads.get(wid);
+        if (existing && kind === "Pod" && meta.controller) {
+          if (JSON.stringify(existing.labels) !== JSON.stringify(template.labels))
+            diagnostics.warning(source.file, source.line, `pods of ${wid} carry different labels; the first pod's labels are used`, wid);
+          continue;
+        }
+        put(workloads, {
+          id: wid,
+          kind: wKind,
+          name: wName,
+          namespace: namespace!,
+          source,
+          labels: template.labels,
+          ports: template.ports,
+          hostNetwork: template.hostNetwork,
+          replicas: readReplicas(data, kind),
+          serviceAccountName: template.serviceAccountName,
+        });
+      } else if (kind === "Service" && group === "") {
+        put(services, readService(data, meta, namespace!, source));
+      } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {
+        put(networkPolicies, readNetworkPolicy(data, meta, namespace!, source));
+      } else if (
+        group === "policy.networking.k8s.io" &&
+        (kind === "AdminNetworkPolicy" || kind === "BaselineAdminNetworkPolicy" || kind === "ClusterNetworkPolicy")
+      ) {
+        const policy = readAdminPolicy(kind as AdminKind, data, meta, source);
+        for (const rule of [...policy.ingress, ...policy.egress])
+          for (const peer of rule.peers)
+            if (peer.type === "unsupported")
+              diagnostics.warning(source.file, rule.line, `${policy.id} rule ${rule.name}: peer type ${peer.what} is not modelled; the rule ${rule.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`, policy.id);
+        put(adminPolicies, policy);
+      } else if (UNSUPPORTED_POLICY_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))) {
+        diagnostics.warning(source.file, source.line, `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`, id);
+      } else if (KEPT[group]?.includes(kind)) {
+        others.push({ id, kind, name: meta.name, namespace, apiVersion, source, raw });
+      }
+    } catch (e) {
+      if (!(e instanceof InvalidObject)) throw e;
+      diagnostics.error(source.file, source.lineOf(e.path), `${kind} ${meta?.name ?? ""} is invalid and skipped: ${e.message}`.replace(/\s+/g, " "), meta ? id : undefined);
+    }
+  }
+
+  const namespaces = new Map<string, Namespace>(declared);
+  for (const name of referenced) if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+  for (const w of workloads.values())
+    if (w.hostNetwork)
+      diagnostics.info(w.source.file, w.source.line, `${w.id} uses hostNetwork: NetworkPolicy does not apply to it (its traffic comes from the node's address)`, w.id);
+
+  return {
+    namespaces,
+    workloads: [...workloads.values()],
+    services: [...services.values()],
+    networkPolicies: [...networkPolicies.values()],
+    adminPolicies: [...adminPolicies.values()],
+    others,
+    diagnostics: diagnostics.items,
+  };
+}
+

@@ -1,0 +1,140 @@
+// The cluster snapshot that the analysis reads: typed objects, each with the file and line it came from.
+import type { IpInterval } from "../core/ip.js";
+import type { LabelSelector, Labels } from "../core/label-selector.js";
+import type { PortSet, Protocol } from "../core/port-set.js";
+import type { Source, RawObject } from "../manifests/parse.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+
+export interface Located {
+  /** `namespace/Kind/name`, or `Kind/name` for cluster-scoped objects. */
+  readonly id: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly source: Source;
+}
+
+export interface Namespace {
+  readonly name: string;
+  readonly labels: Labels;
+  /** Absent when the namespace is only referenced, not declared. */
+  readonly source?: Source;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  readonly hostPort?: number;
+}
+
+/** One pod template: a Pod, or the template of a controller (Deployment, CronJob, ...). */
+export interface Workload extends Located {
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPort[];
+  readonly hostNetwork: boolean;
+  readonly replicas?: number;
+  readonly serviceAccountName?: string;
+}
+
+export type NetworkPolicyPeer =
+  | { readonly type: "pods"; readonly namespaceSelector: LabelSelector | null; readonly podSelector: LabelSelector; readonly path: string }
+  | { readonly type: "ipBlock"; readonly cidr: IpInterval; readonly except: readonly IpInterval[]; readonly text: string; readonly path: string };
+
+export interface NetworkPolicyPort {
+  readonly protocol: Protocol;
+  /** A number (with an optional endPort), a container port name, or undefined for every port. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface NetworkPolicyRule {
+  /** 0-based position in spec.ingress / spec.egress. */
+  readonly index: number;
+  readonly line: number;
+  /** null when `from`/`to` is absent or empty: every peer. */
+  readonly peers: readonly NetworkPolicyPeer[] | null;
+  /** null when `ports` is absent or empty: every port and protocol. */
+  readonly ports: readonly NetworkPolicyPort[] | null;
+}
+
+export interface NetworkPolicy extends Located {
+  readonly namespace: string;
+  readonly podSelector: LabelSelector;
+  readonly policyTypes: { readonly ingress: boolean; readonly egress: boolean };
+  readonly ingress: readonly NetworkPolicyRule[];
+  readonly egress: readonly NetworkPolicyRule[];
+}
+
+export type AdminAction = "Allow" | "Deny" | "Pass";
+
+export type AdminPeer =
+  | { readonly type: "pods"; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector | null }
+  | { readonly type: "networks"; readonly blocks: readonly IpInterval[]; readonly text: readonly string[] }
+  /** A peer kind we cannot evaluate (nodes, domainNames, or one unknown to us). */
+  | { readonly type: "unsupported"; readonly what: string };
+
+export type AdminPort =
+  | { readonly type: "numbers"; readonly protocol: Protocol; readonly ports: PortSet }
+  | { readonly type: "named"; readonly name: string };
+
+export interface AdminRule {
+  readonly index: number;
+  readonly name: string;
+  readonly line: number;
+  readonly action: AdminAction;
+  readonly peers: readonly AdminPeer[];
+  /** null: every port and protocol. */
+  readonly ports: readonly AdminPort[] | null;
+}
+
+/** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy, read into one shape. */
+export interface AdminPolicy extends Located {
+  readonly tier: "admin" | "baseline";
+  readonly priority: number;
+  readonly subject: { readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector | null };
+  readonly ingress: readonly AdminRule[];
+  readonly egress: readonly AdminRule[];
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly nodePort?: number;
+  readonly appProtocol?: string;
+}
+
+export interface Service extends Located {
+  readonly namespace: string;
+  readonly type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  /** null: no selector (endpoints managed by hand). */
+  readonly selector: Labels | null;
+  readonly ports: readonly ServicePort[];
+  readonly headless: boolean;
+  readonly externalIPs: readonly string[];
+  readonly externalName?: string;
+  readonly loadBalancerSourceRanges: readonly string[];
+  readonly loadBalancerClass?: string;
+  readonly allocateLoadBalancerNodePorts: boolean;
+  readonly externalTrafficPolicy: "Cluster" | "Local";
+  readonly annotations: Labels;
+}
+
+/** Any other object of the snapshot, kept for the analyses that read more kinds (Ingress, Gateway API, ...). */
+export interface OtherObject extends Located {
+  readonly namespace?: string;
+  readonly apiVersion: string;
+  readonly raw: RawObject;
+}
+
+export interface Cluster {
+  readonly namespaces: ReadonlyMap<string, Namespace>;
+  readonly workloads: readonly Workload[];
+  readonly services: readonly Service[];
+  readonly networkPolicies: readonly NetworkPolicy[];
+  readonly adminPolicies: readonly AdminPolicy[];
+  readonly others: readonly OtherObject[];
+  readonly diagnostics: readonly Diagnostic[];
+}

@@ -1,0 +1,56 @@
+// Renders the connectivity of one snapshot: the fixed JSON shape and a text form for people.
+import { intervalToCidrs, subtractIntervals, universe, type IpInterval } from "../core/ip.js";
+import { connectivityEdges, type Connectivity } from "../analysis/reach.js";
+import type { Cluster } from "../model/types.js";
+import { formatDiagnostic } from "../manifests/diagnostics.js";
+
+export function reachJson(c: Connectivity, cluster: Cluster): object {
+  return {
+    edges: connectivityEdges(c).map((e) => ({ from: e.from, to: e.to, ports: e.conns.toJSON() })),
+    workloads: cluster.workloads.map((w) => w.id).sort(),
+    classes: c.classes,
+    diagnostics: cluster.diagnostics,
+  };
+}
+
+/** `0.0.0.0/0`, `10.0.0.0/8, 192.168.0.0/16` or `0.0.0.0/0 except 10.0.0.0/8`, whichever is shorter. */
+export function describeAddresses(intervals: readonly IpInterval[]): string {
+  const parts: string[] = [];
+  for (const family of [4, 6] as const) {
+    const mine = intervals.filter((i) => i.family === family);
+    if (!mine.length) continue;
+    const direct = mine.flatMap(intervalToCidrs);
+    const holes = subtractIntervals(universe(family), mine).flatMap(intervalToCidrs);
+    const all = family === 4 ? "0.0.0.0/0" : "::/0";
+    parts.push(holes.length === 0 ? all : holes.length < direct.length ? `${all} except ${holes.join(", ")}` : direct.join(", "));
+  }
+  return parts.join(", ");
+}
+
+export function reachText(c: Connectivity, cluster: Cluster): string {
+  const lines: string[] = [];
+  const bySource = new Map<string, string[]>();
+  const add = (from: string, line: string) => {
+    const list = bySource.get(from) ?? [];
+    list.push(line);
+    bySource.set(from, list);
+  };
+  for (const e of c.podEdges) add(e.from, `  -> ${e.from === e.to ? `${e.to} (itself, between replicas)` : e.to}  ${e.conns}`);
+  for (const e of c.ipEdges) {
+    const where = describeAddresses(e.intervals);
+    if (e.direction === "egress") add(e.workload, `  -> outside ${where}  ${e.conns}`);
+    else add(e.workload, `  <- outside ${where}  ${e.conns}`);
+  }
+  const byId = new Map(cluster.workloads.map((w) => [w.id, w]));
+  const ids = [...byId.keys()].sort();
+  lines.push(`${ids.length} workloads, ${c.podEdges.length} workload-to-workload connections (${c.classes} classes of identical pods)`);
+  for (const id of ids) {
+    const w = byId.get(id)!;
+    lines.push("", `${id}${w.hostNetwork ? "  [hostNetwork: not subject to NetworkPolicy]" : ""}`);
+    const list = bySource.get(id);
+    if (list?.length) lines.push(...list);
+    else lines.push("  (no connections)");
+  }
+  if (cluster.diagnostics.length) lines.push("", "Problems in the input:", ...cluster.diagnostics.map((d) => `  ${formatDiagnostic(d)}`));
+  return lines.join("\n") + "\n";
+}
