@@ -6,8 +6,25 @@ import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js
 import { isProtocol } from "./core/port-set.js";
 import { formatDiagnostic } from "./manifests/diagnostics.js";
 import { reachJson, reachText } from "./report/reach-report.js";
-import { loadSnapshot, type SnapshotOptions } from "./snapshot.js";
+import { loadSide, loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
 import type { Cluster } from "./model/types.js";
+import { analyzeDiff } from "./analysis/analyze.js";
+import { exposureOf } from "./analysis/exposure-of.js";
+import { diffJson } from "./report/diff-json.js";
+import { diffText } from "./report/diff-text.js";
+import { reaches } from "./rules/index.js";
+import { SEVERITIES, type Config, type Severity } from "./config/schema.js";
+import { ConfigError, defaultConfig, parseConfig } from "./config/load-config.js";
+import { existsSync, readFileSync } from "node:fs";
+
+const DIFF_FORMATS = ["text", "json"];
+
+function readConfig(path: string | undefined): Config {
+  const file = path ?? (existsSync(".github/reachdiff.yml") ? ".github/reachdiff.yml" : undefined);
+  if (!file) return defaultConfig();
+  if (!existsSync(file)) throw new UsageError(`no config file ${file}`);
+  return parseConfig(readFileSync(file, "utf8"), file);
+}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -66,6 +83,45 @@ ${COMMON_HELP}`,
       const connectivity = computeConnectivity(cluster);
       process.stdout.write(format === "json" ? `${JSON.stringify(reachJson(connectivity, cluster), null, 2)}\n` : reachText(connectivity, cluster));
       return reportDiagnostics(cluster, values.strict as boolean);
+    },
+  },
+  diff: {
+    summary: "compare two snapshots: exposure and reachability changes, and their risk",
+    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json] [--fail-on SEVERITY]",
+    options: {
+      ...COMMON,
+      base: { type: "string" },
+      head: { type: "string" },
+      paths: { type: "string", multiple: true },
+      config: { type: "string", short: "c" },
+      "fail-on": { type: "string" },
+      format: { type: "string", short: "f", default: "text" },
+    },
+    help: `Compares the manifests of a base and a head (folders, or git refs of the repository in the
+current directory: --base origin/main --head HEAD) and reports what changes in external exposure and
+in pod-to-pod reachability, which objects caused it, and risk findings (see docs/rules.md).
+
+      --base PATH|REF    the snapshot before the change
+      --head PATH|REF    the snapshot after the change
+      --paths GLOB       with git refs: which files to read (repeatable; default **/*.yaml, **/*.yml, **/*.json)
+  -c, --config FILE      settings (default: .github/reachdiff.yml when present)
+      --fail-on SEV      exit 1 when the risk is at least SEV (critical, high, medium, low, info, none)
+  -f, --format FORMAT    text (default) or json
+${COMMON_HELP}`,
+    run(values) {
+      if (!values.base || !values.head) throw new UsageError("give --base and --head");
+      const format = values.format as string;
+      if (!DIFF_FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)} (${DIFF_FORMATS.join(", ")})`);
+      const config = readConfig(values.config as string | undefined);
+      const failOn = (values["fail-on"] as string | undefined) ?? config["fail-on"];
+      if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
+      const options = { ...snapshotOptions(values), defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string), globs: (values.paths as string[] | undefined) ?? config.paths };
+      const base = loadSide(values.base as string, options);
+      const head = loadSide(values.head as string, options);
+      const result = analyzeDiff(base, head, config, exposureOf);
+      process.stdout.write(format === "json" ? `${JSON.stringify(diffJson(result), null, 2)}\n` : diffText(result));
+      const strict = values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
+      return strict || (reaches(result.risk, failOn as Severity | "none") ? 1 : 0);
     },
   },
   explain: {
@@ -138,7 +194,7 @@ export function main(argv: string[]): number {
     }
     return command.run(values as Record<string, unknown>, positionals);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof UnknownEndpoint || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (e instanceof UsageError || e instanceof UnknownEndpoint || e instanceof ConfigError || e instanceof SideError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`reachdiff ${name}: ${(e as Error).message}\nUsage: ${command.usage}\n`);
       return 64;
     }

@@ -1,0 +1,148 @@
+// The whole analysis of a pull request: base and head snapshots -> connectivity, exposure, their
+// differences, the objects that caused them, and risk findings. Pure: no I/O.
+import type { Config, Severity } from "../config/schema.js";
+import { overlaps, parseCidr, subtractIntervals, type IpInterval } from "../core/ip.js";
+import { ConnSet, PortSet } from "../core/port-set.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+import type { Cluster } from "../model/types.js";
+import { NAMESPACE_NAME_LABEL } from "../model/build.js";
+import { overallRisk, runRules } from "../rules/index.js";
+import type { Finding, RuleContext, Side } from "../rules/rule.js";
+import { diffConnectivity, type ConnectionChange } from "./diff.js";
+import { diffExposures, type ExposureChange } from "./exposure-diff.js";
+import type { BrokenRoute, Exposure } from "./exposure-model.js";
+import { causesOf, diffObjects, type ObjectChange } from "./object-diff.js";
+import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
+import { computeConnectivity, defaultFamilies, podClasses, type Connectivity } from "./reach.js";
+
+export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[] };
+
+export interface DiffResult {
+  readonly risk: Severity | "none";
+  readonly findings: readonly Finding[];
+  readonly connections: readonly (ConnectionChange & { causes: readonly ObjectChange[] })[];
+  readonly exposures: readonly ExposureChange[];
+  readonly objects: readonly ObjectChange[];
+  readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly diagnostics: { readonly base: readonly Diagnostic[]; readonly head: readonly Diagnostic[] };
+  readonly notes: readonly string[];
+  readonly stats: { readonly base: SideStats; readonly head: SideStats };
+  /** The snapshots' own connectivity, for renderers that draw context. */
+  readonly connectivity: { readonly base: Connectivity; readonly head: Connectivity };
+  readonly exposure: { readonly base: readonly Exposure[]; readonly head: readonly Exposure[] };
+}
+
+export interface SideStats {
+  readonly workloads: number;
+  readonly services: number;
+  readonly networkPolicies: number;
+  readonly adminPolicies: number;
+  readonly classes: number;
+}
+
+// Addresses that are not "the internet": private, shared, loopback, link-local, unique-local.
+const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128"].map(parseCidr);
+
+/** Without enforcement every policy is a no-op: analyse the snapshot as if it had none. */
+function withoutPolicies(cluster: Cluster): Cluster {
+  return { ...cluster, networkPolicies: [], adminPolicies: [] };
+}
+
+const KUBE_DNS: PodClass = {
+  index: -1,
+  namespace: "kube-system",
+  namespaceLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" },
+  labels: { "k8s-app": "kube-dns" },
+  ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }],
+  hostNetwork: false,
+  members: [],
+};
+const DNS = ConnSet.ports("UDP", PortSet.range(53));
+
+function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
+  const evaluator = new PolicyEvaluator(cluster);
+  const classes = podClasses(cluster);
+  const classOf = new Map<string, PodClass>();
+  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
+  const isolation = new Map<string, { ingress: boolean; egress: boolean }>();
+  const dnsReachable = new Set<string>();
+  for (const c of classes) {
+    const state = { ingress: evaluator.selectingPolicies(c, "ingress").length > 0, egress: evaluator.selectingPolicies(c, "egress").length > 0 };
+    const dns = !evaluator.evaluate("egress", c, { type: "pods", pods: KUBE_DNS }).intersect(DNS).isEmpty();
+    for (const w of c.members) {
+      isolation.set(w.id, state);
+      if (dns) dnsReachable.add(w.id);
+    }
+  }
+  return {
+    cluster,
+    exposures: exposure.exposures,
+    broken: exposure.broken,
+    isolation,
+    dnsReachable,
+    sides(from, to) {
+      const a = classOf.get(from);
+      const b = classOf.get(to);
+      if (!a || !b) return undefined;
+      return { egress: evaluator.evaluate("egress", a, { type: "pods", pods: b }), ingress: evaluator.evaluate("ingress", b, { type: "pods", pods: a }) };
+    },
+  };
+}
+
+export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, exposureFn: ExposureFn): DiffResult {
+  const enforced = config["enforces-network-policy"];
+  const base = enforced ? baseIn : withoutPolicies(baseIn);
+  const head = enforced ? headIn : withoutPolicies(headIn);
+  const families = [...new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
+  const baseConn = computeConnectivity(base, { families });
+  const headConn = computeConnectivity(head, { families });
+  const baseExp = exposureFn(base, config);
+  const headExp = exposureFn(head, config);
+  const objects = diffObjects(baseIn, headIn);
+  const connections = diffConnectivity(baseConn, headConn).map((c) => ({ ...c, causes: causesOf(c.from, c.to, objects, base, head) }));
+  const exposures = diffExposures(baseExp.exposures, headExp.exposures);
+
+  const trusted = config["trusted-cidrs"].map(parseCidr);
+  const locations = new Map<string, { file: string; line: number }>();
+  for (const c of [base, head])
+    for (const list of [c.workloads, c.services, c.networkPolicies, c.adminPolicies, c.others])
+      for (const o of list) locations.set(o.id, { file: o.source.file, line: o.source.line });
+  const ctx: RuleContext = {
+    base: side(base, baseExp),
+    head: side(head, headExp),
+    config,
+    connections,
+    exposures,
+    objects,
+    isInternet(addresses: readonly IpInterval[]) {
+      const excluded = [...NON_PUBLIC, ...trusted];
+      return addresses.some((a) => subtractIntervals(a, excluded.filter((n) => overlaps(n, a))).length > 0);
+    },
+    locate: (id) => locations.get(id),
+  };
+  const findings = runRules(ctx, config);
+  const baseIds = new Set(base.workloads.map((w) => w.id));
+  const headIds = new Set(head.workloads.map((w) => w.id));
+  const notes: string[] = [];
+  if (!enforced) notes.push("The configuration says this cluster does not enforce NetworkPolicy: policies are ignored, every pod can reach every other.");
+  const stats = (c: Cluster, conn: Connectivity): SideStats => ({
+    workloads: c.workloads.length,
+    services: c.services.length,
+    networkPolicies: c.networkPolicies.length,
+    adminPolicies: c.adminPolicies.length,
+    classes: conn.classes,
+  });
+  return {
+    risk: overallRisk(findings),
+    findings,
+    connections,
+    exposures,
+    objects,
+    workloads: { added: [...headIds].filter((id) => !baseIds.has(id)).sort(), removed: [...baseIds].filter((id) => !headIds.has(id)).sort() },
+    diagnostics: { base: baseIn.diagnostics, head: headIn.diagnostics },
+    notes,
+    stats: { base: stats(base, baseConn), head: stats(head, headConn) },
+    connectivity: { base: baseConn, head: headConn },
+    exposure: { base: baseExp.exposures, head: headExp.exposures },
+  };
+}

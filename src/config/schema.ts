@@ -1,0 +1,94 @@
+// The schema of `.github/reachdiff.yml`: one place for its keys, defaults and validation, the same
+// for the App, the Action and the CLI.
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const DEFAULT_SENSITIVE_PORTS = [
+  22, 23, 1433, 1521, 2181, 2375, 2376, 2379, 2380, 3000, 3306, 3389, 4194, 5432, 5601, 5672, 5900, 6379, 6443, 8265, 8500, 8888,
+  9090, 9092, 9100, 9200, 9300, 10250, 10255, 10256, 11211, 11434, 15000, 15014, 15672, 27017,
+];
+
+export const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    paths: {
+      description: "Globs of the manifest files to read, relative to the repository root.",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      default: ["**/*.yaml", "**/*.yml", "**/*.json"],
+    },
+    "default-namespace": { description: "Namespace of objects that name none.", type: "string", minLength: 1, default: "default" },
+    "fail-on": {
+      description: "The check fails (and the CLI exits 1) when the risk reaches this severity; none never fails.",
+      enum: [...SEVERITIES, "none"],
+      default: "high",
+    },
+    "sensitive-ports": {
+      description: "Ports that make an internet exposure critical.",
+      type: "array",
+      items: { type: "integer", minimum: 1, maximum: 65535 },
+      default: DEFAULT_SENSITIVE_PORTS,
+    },
+    "trusted-cidrs": {
+      description: "Address blocks that are not 'the internet' (office, VPN, peered networks).",
+      type: "array",
+      items: { type: "string" },
+      default: [],
+    },
+    "ingress-controller": {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        namespace: { type: "string", minLength: 1, default: "ingress-nginx" },
+        "pod-labels": { type: "object", additionalProperties: { type: "string" }, default: {} },
+      },
+      default: {},
+    },
+    gateway: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        "internal-classes": {
+          description: "GatewayClass names whose Gateways are not internet-facing.",
+          type: "array",
+          items: { type: "string" },
+          default: [],
+        },
+      },
+      default: {},
+    },
+    "enforces-network-policy": {
+      description: "Whether the cluster's network plugin enforces NetworkPolicy. When false, policies change nothing.",
+      type: "boolean",
+      default: true,
+    },
+    "ignore-rules": { description: "Rule ids whose findings are not reported.", type: "array", items: { type: "string" }, default: [] },
+    "severity-overrides": {
+      description: "Rule id -> severity.",
+      type: "object",
+      additionalProperties: { enum: [...SEVERITIES] },
+      default: {},
+    },
+    comment: {
+      type: "object",
+      additionalProperties: false,
+      properties: { mode: { enum: ["update", "recreate", "off"], default: "update" } },
+      default: {},
+    },
+  },
+} as const;
+
+export interface Config {
+  paths: string[];
+  "default-namespace": string;
+  "fail-on": Severity | "none";
+  "sensitive-ports": number[];
+  "trusted-cidrs": string[];
+  "ingress-controller": { namespace: string; "pod-labels": Record<string, string> };
+  gateway: { "internal-classes": string[] };
+  "enforces-network-policy": boolean;
+  "ignore-rules": string[];
+  "severity-overrides": Record<string, Severity>;
+  comment: { mode: "update" | "recreate" | "off" };
+}

@@ -1,0 +1,28 @@
+// The machine-readable diff: risk, findings, exposure and reachability changes with their causes.
+import type { DiffResult } from "../analysis/analyze.js";
+import { intervalToCidrs } from "../core/ip.js";
+
+export function diffJson(r: DiffResult): object {
+  return {
+    risk: r.risk,
+    findings: r.findings,
+    exposure: {
+      changes: r.exposures.map((c) => ({ change: c.change, what: c.what, base: c.base, head: c.head })),
+    },
+    reachability: {
+      changes: r.connections.map((c) => ({
+        change: c.change,
+        from: c.from === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.from,
+        to: c.to === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.to,
+        base: c.base.toJSON(),
+        head: c.head.toJSON(),
+        causes: c.causes.map((o) => o.id),
+      })),
+      workloads: r.workloads,
+    },
+    objects: r.objects,
+    notes: r.notes,
+    stats: r.stats,
+    diagnostics: r.diagnostics,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Rule } from "./rule.js";
+
+export const rule: Rule = {
+  id: "flow-blocked-one-sided",
+  severity: "high",
+  title: "Connection cut by one side while the other still allows it",
+  explanation:
+    "A connection disappears because only the source's egress (or only the destination's ingress) stopped allowing it, while the other side's policy still expects it. Policies that disagree like this are usually an accident that breaks a working call path.",
+  fix: "If the flow is still needed, restore the egress (or ingress) rule; if not, remove it from the other side's policy too.",
+  check(ctx) {
+    return ctx.connections
+      .filter((c) => c.change === "removed" && c.from !== "ip:" && c.to !== "ip:")
+      .flatMap((c) => {
+        const sides = ctx.head.sides?.(c.from, c.to);
+        if (!sides) return [];
+        const lostAt = !c.base.intersect(sides.ingress).isEmpty() && c.base.intersect(sides.egress).isEmpty() ? "egress" : !c.base.intersect(sides.egress).isEmpty() && c.base.intersect(sides.ingress).isEmpty() ? "ingress" : null;
+        if (!lostAt) return [];
+        const cut = lostAt === "egress" ? c.from : c.to;
+        const other = lostAt === "egress" ? c.to : c.from;
+        const cause = c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];
+        return [{
+          message: `${c.from} can no longer reach ${c.to} (${c.base}): ${cut}'s ${lostAt} policy stopped allowing it, while ${other}'s policy still allows it`,
+          objects: [c.from, c.to, ...(cause ? [cause.id] : [])],
+          file: cause?.file,
+          line: cause?.line,
+        }];
+      });
+  },
+};

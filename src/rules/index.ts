@@ -1,0 +1,73 @@
+// The rule catalogue, and running it over a diff. docs/rules.md is generated from RULES.
+import type { Config, Severity } from "../config/schema.js";
+import { SEVERITIES } from "../config/schema.js";
+import type { Finding, Rule, RuleContext } from "./rule.js";
+import { rule as internetExposureSensitivePort } from "./internet-exposure-sensitive-port.js";
+import { rule as newInternetExposure } from "./new-internet-exposure.js";
+import { rule as loadbalancerWithoutSourceRanges } from "./loadbalancer-without-source-ranges.js";
+import { rule as newNodeport } from "./new-nodeport.js";
+import { rule as newExternalIps } from "./new-external-ips.js";
+import { rule as exposureLosesTls } from "./exposure-loses-tls.js";
+import { rule as wildcardHost } from "./wildcard-host.js";
+import { rule as gatewayAllowsAllNamespaces } from "./gateway-allows-all-namespaces.js";
+import { rule as newReferenceGrant } from "./new-reference-grant.js";
+import { rule as isolationLost } from "./isolation-lost.js";
+import { rule as ingressFromInternet } from "./ingress-from-internet.js";
+import { rule as ingressFromAllNamespaces } from "./ingress-from-all-namespaces.js";
+import { rule as egressToInternet } from "./egress-to-internet.js";
+import { rule as newCrossNamespaceFlow } from "./new-cross-namespace-flow.js";
+import { rule as newConnection } from "./new-connection.js";
+import { rule as dnsEgressLost } from "./dns-egress-lost.js";
+import { rule as exposureNewlyBlocked } from "./exposure-newly-blocked.js";
+import { rule as flowBlockedOneSided } from "./flow-blocked-one-sided.js";
+import { rule as routeReachesNoPod } from "./route-reaches-no-pod.js";
+import { rule as policySelectsNothing } from "./policy-selects-nothing.js";
+import { rule as connectionsRemoved } from "./connections-removed.js";
+
+export const RULES: readonly Rule[] = [
+  internetExposureSensitivePort,
+  newInternetExposure,
+  loadbalancerWithoutSourceRanges,
+  newNodeport,
+  newExternalIps,
+  exposureLosesTls,
+  wildcardHost,
+  gatewayAllowsAllNamespaces,
+  newReferenceGrant,
+  isolationLost,
+  ingressFromInternet,
+  ingressFromAllNamespaces,
+  egressToInternet,
+  newCrossNamespaceFlow,
+  newConnection,
+  dnsEgressLost,
+  exposureNewlyBlocked,
+  flowBlockedOneSided,
+  routeReachesNoPod,
+  policySelectsNothing,
+  connectionsRemoved,
+];
+
+export const severityRank = (s: Severity | "none"): number => (s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s));
+
+export function runRules(ctx: RuleContext, config: Config): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (config["ignore-rules"].includes(rule.id)) continue;
+    const severity = config["severity-overrides"][rule.id] ?? rule.severity;
+    for (const hit of rule.check(ctx)) {
+      const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
+      findings.push({ rule: rule.id, severity, title: rule.title, message: hit.message, file: at?.file, line: at?.line, objects: hit.objects, fix: rule.fix });
+    }
+  }
+  return findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.message.localeCompare(b.message));
+}
+
+export function overallRisk(findings: readonly Finding[]): Severity | "none" {
+  return findings.reduce<Severity | "none">((worst, f) => (severityRank(f.severity) < severityRank(worst) ? f.severity : worst), "none");
+}
+
+/** True when `risk` is at least as severe as `threshold`. */
+export function reaches(risk: Severity | "none", threshold: Severity | "none"): boolean {
+  return threshold !== "none" && risk !== "none" && severityRank(risk) <= severityRank(threshold);
+}

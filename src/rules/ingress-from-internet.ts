@@ -1,0 +1,16 @@
+import type { Rule } from "./rule.js";
+import { causeAt, gained, peerName } from "./helpers.js";
+
+export const rule: Rule = {
+  id: "ingress-from-internet",
+  severity: "high",
+  title: "Ingress newly allowed from internet addresses",
+  explanation:
+    "A NetworkPolicy change lets internet addresses (an ipBlock such as 0.0.0.0/0, or a rule without `from`) reach a workload's pods directly.",
+  fix: "Limit the ipBlock to the client ranges that need access, or remove the rule.",
+  check(ctx) {
+    return ctx.connections
+      .filter((c) => c.from === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty())
+      .map((c) => ({ message: `${peerName(c, "from")} can now reach ${c.to} on ${gained(c)}`, objects: [c.to], ...causeAt(c) }));
+  },
+};

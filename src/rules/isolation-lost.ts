@@ -1,0 +1,28 @@
+import type { Rule } from "./rule.js";
+
+export const rule: Rule = {
+  id: "isolation-lost",
+  severity: "high",
+  title: "Workload loses NetworkPolicy isolation",
+  explanation:
+    "A workload that was isolated (some NetworkPolicy selected it, so only allowed traffic got through) is no longer selected by any policy in that direction: everything can reach it (or it can reach everything) again. This is what removing or narrowing a default-deny does.",
+  fix: "Keep a default-deny policy (podSelector: {}) in the namespace, or make sure the workload's labels still match a policy.",
+  check(ctx) {
+    const hits = [];
+    for (const [id, before] of ctx.base.isolation) {
+      const after = ctx.head.isolation.get(id);
+      if (!after) continue;
+      const lost = (["ingress", "egress"] as const).filter((d) => before[d] && !after[d]);
+      if (!lost.length) continue;
+      const causes = ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${id.split("/")[0]}/`));
+      const where = causes[0] ?? ctx.locate(id);
+      hits.push({
+        message: `${id} is no longer isolated for ${lost.join(" and ")}${causes.length ? ` (after changes to ${causes.map((c) => c.id).join(", ")})` : ""}`,
+        objects: [id, ...causes.map((c) => c.id)],
+        file: where?.file,
+        line: where?.line,
+      });
+    }
+    return hits;
+  },
+};

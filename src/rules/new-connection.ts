@@ -1,0 +1,17 @@
+import type { Rule } from "./rule.js";
+import { causeAt, gained } from "./helpers.js";
+
+const ns = (id: string) => id.split("/")[0];
+
+export const rule: Rule = {
+  id: "new-connection",
+  severity: "low",
+  title: "New connection inside a namespace",
+  explanation: "Two workloads of the same namespace can talk on ports they could not use before.",
+  fix: "Confirm the new flow is intended and limited to the ports it needs.",
+  check(ctx) {
+    return ctx.connections
+      .filter((c) => c.from !== "ip:" && c.to !== "ip:" && ns(c.from) === ns(c.to) && c.change !== "removed" && !gained(c).isEmpty())
+      .map((c) => ({ message: `${c.from} can now reach ${c.to} on ${gained(c)}`, objects: [c.from, c.to], ...causeAt(c) }));
+  },
+};

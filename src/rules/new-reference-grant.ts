@@ -1,0 +1,21 @@
+import type { Rule } from "./rule.js";
+
+export const rule: Rule = {
+  id: "new-reference-grant",
+  severity: "medium",
+  title: "New ReferenceGrant opens a cross-namespace backend",
+  explanation:
+    "A ReferenceGrant lets routes in another namespace send traffic to Services of this one. Without to.name it grants every Service of the namespace.",
+  fix: "Grant only the routes' namespace and name the exact Service in to.name.",
+  check(ctx) {
+    return ctx.objects
+      .filter((o) => o.kind === "ReferenceGrant" && o.change !== "removed")
+      .map((o) => {
+        const grant = ctx.head.cluster.others.find((x) => x.id === o.id);
+        const spec = grant?.raw.data.spec as { from?: { namespace?: string; kind?: string }[]; to?: { kind?: string; name?: string }[] } | undefined;
+        const from = (spec?.from ?? []).map((f) => `${f?.kind ?? "?"} in ${f?.namespace ?? "?"}`).join(", ");
+        const to = (spec?.to ?? []).map((t) => (t?.name ? `${t.kind}/${t.name}` : `every ${t?.kind ?? "object"}`)).join(", ");
+        return { message: `${o.id} ${o.change === "added" ? "lets" : "now lets"} ${from || "routes"} reach ${to || "objects"} in ${o.id.split("/")[0]}`, objects: [o.id], file: o.file, line: o.line };
+      });
+  },
+};

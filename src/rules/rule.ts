@@ -1,0 +1,64 @@
+// What a risk rule is: a stable id, a severity, words for people, and a check over a diff.
+import type { Severity, Config } from "../config/schema.js";
+import type { IpInterval } from "../core/ip.js";
+import type { ConnSet } from "../core/port-set.js";
+import type { ConnectionChange } from "../analysis/diff.js";
+import type { ExposureChange } from "../analysis/exposure-diff.js";
+import type { ObjectChange } from "../analysis/object-diff.js";
+import type { BrokenRoute, Exposure } from "../analysis/exposure-model.js";
+import type { Cluster } from "../model/types.js";
+
+export interface Side {
+  readonly cluster: Cluster;
+  readonly exposures: readonly Exposure[];
+  readonly broken: readonly BrokenRoute[];
+  /** Per workload id: whether NetworkPolicy isolates it for ingress / egress. */
+  readonly isolation: ReadonlyMap<string, { ingress: boolean; egress: boolean }>;
+  /** Workload ids that can reach cluster DNS (UDP 53). */
+  readonly dnsReachable: ReadonlySet<string>;
+  /** What each side allows on its own: the source's egress and the destination's ingress. */
+  sides?(from: string, to: string): { egress: ConnSet; ingress: ConnSet } | undefined;
+}
+
+export interface RuleContext {
+  readonly base: Side;
+  readonly head: Side;
+  readonly config: Config;
+  /** Connection changes with the changed objects that explain them. */
+  readonly connections: readonly (ConnectionChange & { readonly causes: readonly ObjectChange[] })[];
+  readonly exposures: readonly ExposureChange[];
+  readonly objects: readonly ObjectChange[];
+  /** True when the addresses include public ones outside the trusted CIDRs. */
+  isInternet(addresses: readonly IpInterval[]): boolean;
+  /** File and line of an object: head's definition, or base's when it was removed. */
+  locate(id: string): { file: string; line: number } | undefined;
+}
+
+export interface Hit {
+  readonly message: string;
+  readonly objects: readonly string[];
+  /** Defaults to the location of the first object. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** Why it matters, for the rule catalogue. */
+  readonly explanation: string;
+  readonly fix: string;
+  check(ctx: RuleContext): Hit[];
+}
+
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly objects: readonly string[];
+  readonly fix: string;
+}
