@@ -13,6 +13,7 @@ import { exposureOf } from "./analysis/exposure-of.js";
 import { diffJson } from "./report/diff-json.js";
 import { diffText } from "./report/diff-text.js";
 import { reaches } from "./rules/index.js";
+import { rulesMarkdown, rulesText } from "./rules/catalogue.js";
 import { SEVERITIES, type Config, type Severity } from "./config/schema.js";
 import { ConfigError, defaultConfig, parseConfig } from "./config/load-config.js";
 import { existsSync, readFileSync } from "node:fs";
@@ -122,6 +123,19 @@ ${COMMON_HELP}`,
       process.stdout.write(format === "json" ? `${JSON.stringify(diffJson(result), null, 2)}\n` : diffText(result));
       const strict = values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
       return strict || (reaches(result.risk, failOn as Severity | "none") ? 1 : 0);
+    },
+  },
+  rules: {
+    summary: "list the risk rules (the catalogue behind every finding)",
+    usage: "reachdiff rules [--format text|markdown]",
+    options: { help: COMMON.help, format: { type: "string", short: "f", default: "text" } },
+    help: `Lists every rule with its id, default severity and title; --format markdown prints docs/rules.md.
+
+  -f, --format FORMAT    text (default) or markdown
+  -h, --help             show this help`,
+    run(values) {
+      process.stdout.write(values.format === "markdown" ? rulesMarkdown() : rulesText());
+      return 0;
     },
   },
   explain: {
