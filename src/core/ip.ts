@@ -21,20 +21,39 @@ function toBigInt(bytes: number[]): bigint {
   return n;
 }
 
-/** Parses `10.0.0.0/8` or `fd00::/8` (host bits allowed and cleared, as Go's net.ParseCIDR does). */
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * Parses `10.0.0.0/8` or `fd00::/8` as the API server reads an ipBlock: host bits are allowed and
+ * cleared, and an IPv4 part with leading zeros is decimal (Go's ParseCIDRSloppy). Shorthands that
+ * some libraries accept but Go does not (`10.1/16`, `0xa.0.0.0/8`, a bare 32-bit number, a zone
+ * `%eth0`, surrounding spaces) are refused.
+ */
 export function parseCidr(text: string): IpInterval {
-  if (typeof text !== "string" || !text.includes("/")) throw new CidrError(`invalid CIDR ${JSON.stringify(text)}`);
-  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    parsed = ipaddr.parseCIDR(text.trim());
-  } catch {
-    throw new CidrError(`invalid CIDR ${JSON.stringify(text)}`);
+  const invalid = () => new CidrError(`invalid CIDR ${JSON.stringify(text)}`);
+  if (typeof text !== "string") throw invalid();
+  const slash = text.indexOf("/");
+  if (slash < 0) throw invalid();
+  const addrText = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText)) throw invalid();
+  const prefix = Number(prefixText);
+  let family: Family;
+  let value: bigint;
+  const v4 = IPV4.exec(addrText);
+  if (v4) {
+    const parts = v4.slice(1).map(Number);
+    if (parts.some((p) => p > 255)) throw invalid();
+    family = 4;
+    value = toBigInt(parts);
+  } else {
+    // An IPv4-mapped IPv6 literal is its own family in Go, not IPv4: keep it as written.
+    if (!addrText.includes(":") || /[^0-9A-Fa-f:.]/.test(addrText) || !ipaddr.IPv6.isValid(addrText)) throw invalid();
+    family = 6;
+    value = toBigInt(ipaddr.IPv6.parse(addrText).toByteArray());
   }
-  const [addr, prefix] = parsed;
-  // An IPv4-mapped IPv6 literal is its own family in Go, not IPv4: keep it as written.
-  const family: Family = addr.kind() === "ipv4" ? 4 : 6;
   const bits = BITS[family];
-  const value = toBigInt(addr.toByteArray());
+  if (prefix > bits) throw invalid();
   const size = 1n << BigInt(bits - prefix);
   const lo = (value / size) * size;
   return { family, lo, hi: lo + size - 1n };

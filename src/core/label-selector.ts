@@ -65,7 +65,9 @@ function canonical(requirements: readonly Requirement[]): string {
 export function makeSelector(requirements: Requirement[]): LabelSelector {
   const sorted = requirements
     .map((r) => ({ ...r, values: [...new Set(r.values)].sort() }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.operator < b.operator ? -1 : 1));
+    .map((r) => ({ r, text: canonical([r]) }))
+    .sort((a, b) => (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    .map(({ r }) => r);
   const unique = sorted.filter((r, i) => i === 0 || canonical([r]) !== canonical([sorted[i - 1]]));
   return { requirements: unique, key: canonical(unique) };
 }
