@@ -41,3 +41,17 @@ export function matrix(cluster: Cluster, ids: readonly string[]): Record<string,
 export function diags(cluster: Cluster): string[] {
   return cluster.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message}`);
 }
+
+/** Everything that can reach `to`, as `from: conns`, sorted. */
+export function into(cluster: Cluster, to: string): string[] {
+  return connectivityEdges(computeConnectivity(cluster))
+    .filter((e) => e.to === to)
+    .map((e) => `${e.from}: ${e.conns}`);
+}
+
+/** Everything `from` can reach, as `to: conns`, sorted. */
+export function outOf(cluster: Cluster, from: string): string[] {
+  return connectivityEdges(computeConnectivity(cluster))
+    .filter((e) => e.from === from)
+    .map((e) => `${e.to}: ${e.conns}`);
+}
