@@ -9,7 +9,7 @@ export const rule: Rule = {
   fix: "Allow only the external ranges (or an egress proxy) the workload needs.",
   check(ctx) {
     return ctx.connections
-      .filter((c) => c.to === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty())
+      .filter((c) => c.to === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty() && ctx.head.isolation.get(c.from)?.egress === true)
       .map((c) => ({ message: `${c.from} can now reach ${peerName(c, "to")} on ${gained(c)}`, objects: [c.from], ...causeAt(c) }));
   },
 };

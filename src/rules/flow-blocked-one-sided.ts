@@ -15,6 +15,9 @@ export const rule: Rule = {
         if (!sides) return [];
         const lostAt = !c.base.intersect(sides.ingress).isEmpty() && c.base.intersect(sides.egress).isEmpty() ? "egress" : !c.base.intersect(sides.egress).isEmpty() && c.base.intersect(sides.ingress).isEmpty() ? "ingress" : null;
         if (!lostAt) return [];
+        // Only a policy that still names the flow "expects" it: the other side must be isolated too.
+        const otherIsolated = lostAt === "egress" ? ctx.head.isolation.get(c.to)?.ingress : ctx.head.isolation.get(c.from)?.egress;
+        if (!otherIsolated) return [];
         const cut = lostAt === "egress" ? c.from : c.to;
         const other = lostAt === "egress" ? c.to : c.from;
         const cause = c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];

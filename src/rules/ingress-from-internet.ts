@@ -6,11 +6,11 @@ export const rule: Rule = {
   severity: "high",
   title: "Ingress newly allowed from internet addresses",
   explanation:
-    "A NetworkPolicy change lets internet addresses (an ipBlock such as 0.0.0.0/0, or a rule without `from`) reach a workload's pods directly.",
+    "A NetworkPolicy change lets internet addresses (an ipBlock such as 0.0.0.0/0, or a rule without `from`) reach an isolated workload's pods directly. (A workload that loses isolation altogether is reported by isolation-lost.)",
   fix: "Limit the ipBlock to the client ranges that need access, or remove the rule.",
   check(ctx) {
     return ctx.connections
-      .filter((c) => c.from === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty())
+      .filter((c) => c.from === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty() && ctx.head.isolation.get(c.to)?.ingress === true)
       .map((c) => ({ message: `${peerName(c, "from")} can now reach ${c.to} on ${gained(c)}`, objects: [c.to], ...causeAt(c) }));
   },
 };
