@@ -79,14 +79,16 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
       diagnostics.error(display(path), 0, `cannot read: ${(e as Error).message}`);
       return;
     }
-    let real = path;
+    // Files are known by their real path, so that a file reached both directly and through a link
+    // (or through a linked ancestor folder) is read once.
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      diagnostics.warning(display(path), 0, info.isSymbolicLink() ? "broken symbolic link; it is not read" : "cannot resolve its path; it is not read");
+      return;
+    }
     if (info.isSymbolicLink()) {
-      try {
-        real = realpathSync(path);
-      } catch {
-        diagnostics.warning(display(path), 0, "broken symbolic link; it is not read");
-        return;
-      }
       const inside = real === root || real.startsWith(root + sep);
       if (!inside && !explicit) {
         diagnostics.warning(display(path), 0, "symbolic link points outside the folder being read; it is not followed");

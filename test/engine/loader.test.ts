@@ -1,0 +1,251 @@
+// The manifest loader (src/manifests): YAML as Kubernetes reads it, and every problem a diagnostic
+// with file and line while the rest of the input is still analysed.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Diagnostics } from "../../src/manifests/diagnostics.js";
+import { loadManifests, readManifestFiles } from "../../src/manifests/load.js";
+import { parseManifestText, splitYamlStream } from "../../src/manifests/parse.js";
+import { loadSnapshot } from "../../src/snapshot.js";
+import { diags, edges, fixture, FIXTURES, into, ROOT } from "./helpers.js";
+
+const F = "fixtures/engine/loader";
+
+function parse(name: string, text: string) {
+  const d = new Diagnostics();
+  const objects = parseManifestText(name, text, d);
+  return { objects, diagnostics: d.items.map((x) => `${x.file}:${x.line}: ${x.severity}: ${x.message}`) };
+}
+
+const POD = (name: string, ns = "tmp") => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {containers: [{name: c, image: c}]}\n`;
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "reachdiff-loader-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("YAML as Kubernetes reads it", () => {
+  it("reads YAML 1.1 scalars: on/yes/y booleans, 0755 octal, 0x hex; 1:20 and dates stay strings", () => {
+    const [obj] = loadManifests([join(FIXTURES, "loader/yaml11.yaml")]);
+    const spec = (obj.data as any).spec.template.spec;
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.hostPID).toBe(true);
+    expect(spec.enableServiceLinks).toBe(false);
+    expect(spec.containers[0].stdin).toBe(true);
+    expect(spec.containers[0].tty).toBe(false);
+    expect(spec.containers[0].ports[0].containerPort).toBe(8080);
+    expect(spec.volumes[0].configMap.defaultMode).toBe(0o755);
+    expect((obj.data as any).metadata.annotations).toEqual({ schedule: "1:20", since: "2024-01-01" });
+    // And the model uses them: `hostNetwork: on` makes a host-network pod.
+    const c = fixture("loader/yaml11.yaml");
+    expect(c.workloads[0].hostNetwork).toBe(true);
+    expect(c.workloads[0].ports[0].containerPort).toBe(8080);
+  });
+
+  it("reports duplicate keys with file and line, and keeps the other documents", () => {
+    const c = fixture("loader/duplicate-keys.yaml");
+    expect(diags(c)).toEqual([`${F}/duplicate-keys.yaml:7: error: invalid YAML: Map keys must be unique; this document is skipped`]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["ld/Pod/after-dup"]);
+  });
+
+  it("an invalid document hides neither the documents after it nor the other files", () => {
+    const c = fixture("loader/broken");
+    expect(diags(c)).toEqual([
+      `${F}/broken/a.yaml:9: error: invalid YAML: Missing closing "quote (it begins here and is never closed); this document is skipped`,
+      `${F}/broken/a.yaml:16: error: invalid YAML: Tabs are not allowed as indentation; this document is skipped`,
+    ]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["lb/Pod/first", "lb/Pod/third", "lb/Pod/other-file"]);
+    expect(c.workloads.map((w) => `${w.source.file}:${w.source.line}`)).toEqual([`${F}/broken/a.yaml:1`, `${F}/broken/a.yaml:19`, `${F}/broken/b.yaml:1`]);
+  });
+
+  it("splits a stream at document markers only, keeping directives with their document", () => {
+    expect(splitYamlStream("a: 1\n---\nb: 2\n--- # c\nc: 3\n").map((c) => [c.line, c.text])).toEqual([
+      [0, "a: 1\n"],
+      [1, "---\nb: 2\n"],
+      [3, "--- # c\nc: 3\n"],
+    ]);
+    expect(splitYamlStream("a: 1\n...\n%YAML 1.1\n---\nb: 2\n").map((c) => [c.line, c.text])).toEqual([
+      [0, "a: 1\n...\n"],
+      [2, "%YAML 1.1\n---\nb: 2\n"],
+    ]);
+    // `----` and `--- x` inside a block scalar are not markers; `---x` is not either.
+    expect(splitYamlStream("a: |\n  ---\n----\n---x: 1\n")).toHaveLength(1);
+    const r = parse("d.yaml", "%YAML 1.1\n---\nkind: A\n...\n%YAML 1.1\n---\nkind: B\nv: on\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.objects.map((o) => [o.data, o.source.line])).toEqual([
+      [{ kind: "A" }, 3],
+      [{ kind: "B", v: true }, 7],
+    ]);
+  });
+
+  it("reports an unterminated quote or flow collection where it begins", () => {
+    expect(parse("q.yaml", "kind: A\nmetadata:\n  name: 'x\n  namespace: y\n---\nkind: B\n").diagnostics).toEqual([
+      "q.yaml:3: error: invalid YAML: Missing closing 'quote (it begins here and is never closed); this document is skipped",
+    ]);
+    const flow = parse("f.yaml", "kind: A\nlist: [1, 2,\n  3\n---\nkind: B\n");
+    expect(flow.diagnostics).toEqual([
+      "f.yaml:2: error: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (it begins here and is never closed); this document is skipped",
+    ]);
+    expect(flow.objects.map((o) => o.data)).toEqual([{ kind: "B" }]);
+  });
+
+  it("reports documents that are not mappings, and skips empty ones silently", () => {
+    const c = fixture("loader/non-mapping.yaml");
+    expect(diags(c)).toEqual([
+      `${F}/non-mapping.yaml:1: error: a manifest must be a mapping with apiVersion, kind and metadata, found a string; this document is skipped`,
+      `${F}/non-mapping.yaml:3: error: a manifest must be a mapping with apiVersion, kind and metadata, found a list; this document is skipped`,
+      `${F}/non-mapping.yaml:6: error: a manifest must be a mapping with apiVersion, kind and metadata, found a number; this document is skipped`,
+    ]);
+    expect(c.workloads.map((w) => `${w.id} ${w.source.line}`)).toEqual(["nm/Pod/survivor 10"]);
+  });
+
+  it("reports a missing kind, apiVersion, metadata or metadata.name at the right line", () => {
+    const c = fixture("loader/missing-fields.yaml");
+    expect(diags(c)).toEqual([
+      `${F}/missing-fields.yaml:1: error: kind is missing or not a string; this object is skipped`,
+      `${F}/missing-fields.yaml:5: error: apiVersion is missing or not a string; this object is skipped`,
+      `${F}/missing-fields.yaml:11: error: Pod is invalid and skipped: metadata.name: is missing`,
+      `${F}/missing-fields.yaml:16: error: Pod is invalid and skipped: metadata: is missing`,
+      `${F}/missing-fields.yaml:20: warning: not a Kubernetes object (no apiVersion and kind); skipped`,
+    ]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["mf/Pod/fine"]);
+  });
+
+  it("reports fields of the wrong type at their line (ports as a string, selector as a list, null spec, unknown operator) and analyses the rest", () => {
+    const c = fixture("loader/wrong-types.yaml");
+    expect(diags(c)).toEqual([
+      `${F}/wrong-types.yaml:7: error: NetworkPolicy ports-as-string is invalid and skipped: spec.ingress[0].ports: must be a list, found string "80"`,
+      `${F}/wrong-types.yaml:13: error: NetworkPolicy selector-as-list is invalid and skipped: spec.podSelector: a label selector must be a mapping`,
+      `${F}/wrong-types.yaml:19: error: NetworkPolicy null-spec is invalid and skipped: spec: is missing`,
+      `${F}/wrong-types.yaml:25: error: NetworkPolicy unknown-operator is invalid and skipped: spec.podSelector: matchExpressions[0].operator "Equals" is not one of In, NotIn, Exists, DoesNotExist`,
+      `${F}/wrong-types.yaml:43: error: Deployment bad-port is invalid and skipped: spec.template.spec.containers[0].ports[0].containerPort: must be a whole number, found string "8080"`,
+    ]);
+    expect(c.diagnostics.map((d) => d.object)).toEqual([
+      "wt/NetworkPolicy/ports-as-string",
+      "wt/NetworkPolicy/selector-as-list",
+      "wt/NetworkPolicy/null-spec",
+      "wt/NetworkPolicy/unknown-operator",
+      "wt/Deployment/bad-port",
+    ]);
+    expect(c.networkPolicies.map((p) => p.id)).toEqual(["wt/NetworkPolicy/valid"]);
+    expect(edges(c)).toEqual(["ip:0.0.0.0/0 -> wt/Deployment/web: TCP 443", "wt/Deployment/web -> ip:0.0.0.0/0: all ports", "wt/Deployment/web -> wt/Deployment/web: TCP 443"]);
+  });
+
+  it("stops an alias bomb quickly with a diagnostic, and keeps the next document", () => {
+    const start = performance.now();
+    const c = fixture("loader/alias-bomb.yaml");
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(diags(c)).toEqual([
+      `${F}/alias-bomb.yaml:1: error: cannot read document: too many alias expansions (over 10000; a "billion laughs" document?); this document is skipped`,
+    ]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["bomb/Pod/after-bomb"]);
+  });
+
+  it("reads a manifest that reuses anchors a few hundred times", () => {
+    const c = fixture("loader/many-aliases.yaml");
+    expect(diags(c)).toEqual([]);
+    expect(c.workloads.map((w) => [w.id, w.labels])).toEqual([["aliases/Pod/many-aliases", { app: "many" }]]);
+    const [obj] = loadManifests([join(FIXTURES, "loader/many-aliases.yaml")]);
+    expect((obj.data as any).spec.tolerations).toHaveLength(150);
+    expect((obj.data as any).spec.tolerations[149].effect).toBe("NoSchedule");
+  });
+
+  it("reads JSON manifests (tab-indented too) as JSON", () => {
+    const c = loadSnapshot([join(FIXTURES, "loader/deployment.json"), join(FIXTURES, "loader/policy.json")], { displayRoot: ROOT });
+    expect(diags(c)).toEqual([]);
+    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual([`js/Deployment/from-json ${F}/deployment.json:1`]);
+    expect(into(c, "js/Deployment/from-json")).toEqual(["ip:0.0.0.0/0: TCP 8080", "js/Deployment/from-json: TCP 8080"]);
+    expect(parse("bad.json", '{"kind": "A",\n "kind": "B"}').diagnostics).toEqual(["bad.json:2: error: invalid JSON: Map keys must be unique; this document is skipped"]);
+  });
+
+  it("flattens a List whose item is not a mapping, with a diagnostic", () => {
+    const r = parse("l.yaml", `apiVersion: v1\nkind: List\nitems:\n  - just-a-string\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n`);
+    expect(r.diagnostics).toEqual(["l.yaml:4: error: item 0 of List is not a mapping; it is skipped"]);
+    expect(r.objects.map((o) => [o.data.kind, o.source.line])).toEqual([["Pod", 5]]);
+  });
+});
+
+describe("files and folders", () => {
+  it("reads a BOM and CRLF line ends normally, with the right lines", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bom.yaml"), "\uFEFF" + POD("bom"));
+    writeFileSync(join(dir, "crlf.yaml"), (POD("crlf-a") + "---\n" + POD("crlf-b")).replace(/\n/g, "\r\n"));
+    const c = loadSnapshot([dir], { displayRoot: dir });
+    expect(diags(c)).toEqual([]);
+    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual(["tmp/Pod/bom bom.yaml:1", "tmp/Pod/crlf-a crlf.yaml:1", "tmp/Pod/crlf-b crlf.yaml:6"]);
+  });
+
+  it("refuses bytes that are not UTF-8 with a diagnostic, and reads the other files", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "latin1.yaml"), Buffer.concat([Buffer.from("apiVersion: v1\nkind: Pod\nmetadata: {name: caf"), Buffer.from([0xe9]), Buffer.from("}\n")]));
+    writeFileSync(join(dir, "ok.yaml"), POD("ok"));
+    const c = loadSnapshot([dir], { displayRoot: dir });
+    expect(diags(c)).toEqual(["latin1.yaml:0: error: file is not valid UTF-8; it is not read"]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/ok"]);
+  });
+
+  it("does not read a file over the size limit", () => {
+    const dir = tempDir();
+    const big = POD("big") + "#".repeat(2000) + "\n";
+    writeFileSync(join(dir, "big.yaml"), big);
+    writeFileSync(join(dir, "small.yaml"), POD("small"));
+    const c = loadSnapshot([dir], { displayRoot: dir, maxFileBytes: 1000 });
+    expect(diags(c)).toEqual([`big.yaml:0: error: file is ${big.length} bytes, over the limit of 1000; it is not read`]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/small"]);
+  });
+
+  it("does not follow a symbolic link that points outside the folder, but follows one inside it, reading each file once", () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, "secret.yaml"), POD("outside"));
+    const dir = tempDir();
+    mkdirSync(join(dir, "base"));
+    writeFileSync(join(dir, "base", "app.yaml"), POD("app"));
+    symlinkSync(join(outside, "secret.yaml"), join(dir, "escape.yaml"));
+    symlinkSync(outside, join(dir, "escape-dir"));
+    symlinkSync(join(dir, "base"), join(dir, "alias"));
+    symlinkSync(join(dir, "missing.yaml"), join(dir, "dangling.yaml"));
+    const c = loadSnapshot([dir], { displayRoot: dir });
+    expect(diags(c)).toEqual([
+      "dangling.yaml:0: warning: broken symbolic link; it is not read",
+      "escape-dir:0: warning: symbolic link points outside the folder being read; it is not followed",
+      "escape.yaml:0: warning: symbolic link points outside the folder being read; it is not followed",
+    ]);
+    // base/app.yaml is reached twice (directly and through `alias`) and read once: no "defined again".
+    expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/app"]);
+    // The same through a folder given by a linked path: the file and a link to it are one file.
+    const real = tempDir();
+    writeFileSync(join(real, "a.yaml"), POD("a"));
+    symlinkSync(join(real, "a.yaml"), join(real, "b.yaml"));
+    const top = join(tempDir(), "top");
+    symlinkSync(real, top);
+    const viaLink = loadSnapshot([top], { displayRoot: top });
+    expect(diags(viaLink)).toEqual([]);
+    expect(viaLink.workloads.map((w) => `${w.id} ${w.source.file}`)).toEqual(["tmp/Pod/a a.yaml"]);
+    // A link named on the command line is followed wherever it points.
+    const named = loadSnapshot([join(dir, "escape.yaml")], { displayRoot: dir });
+    expect(named.workloads.map((w) => w.id)).toEqual(["tmp/Pod/outside"]);
+  });
+
+  it("walks folders in name order for manifest extensions only, skips hidden entries, reads named files of any extension", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "b"));
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, "b", "z.yml"), POD("z"));
+    writeFileSync(join(dir, "a.YAML"), POD("a"));
+    writeFileSync(join(dir, "notes.txt"), POD("txt"));
+    writeFileSync(join(dir, ".hidden.yaml"), POD("hidden"));
+    writeFileSync(join(dir, ".git", "x.yaml"), POD("git"));
+    const d = new Diagnostics();
+    expect(readManifestFiles([dir], d, { displayRoot: dir }).map((f) => f.name)).toEqual(["a.YAML", "b/z.yml"]);
+    expect(readManifestFiles([join(dir, "notes.txt")], d, { displayRoot: dir }).map((f) => f.name)).toEqual(["notes.txt"]);
+    expect(d.items).toEqual([]);
+    readManifestFiles([join(dir, "nope")], d, { displayRoot: dir });
+    expect(d.items.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([`${join(dir, "nope")}:0: no such file or folder`]);
+  });
+});
