@@ -89,6 +89,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
           // A pod from a live dump reads as its controller, like the manifests that made it.
           wKind = meta.controller.kind;
           wName = meta.controller.name;
+          if (!wKind) {
+            // ownerReferences[].kind is required by the API, but hand-written dumps leave it out. The pods
+            // still say they share one controller: they are grouped under its name, shown as a Pod.
+            wKind = "Pod";
+            diagnostics.warning(source.file, source.lineOf(["metadata", "ownerReferences"]), `the controller reference ${JSON.stringify(meta.controller.name)} names no kind; the pod is grouped with the other pods of that controller as ${namespace}/Pod/${wName}`, `${namespace}/Pod/${meta.name}`);
+          }
         }
         const wid = `${namespace}/${wKind}/${wName}`;
         const existing = workloads.get(wid);

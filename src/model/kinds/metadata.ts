@@ -7,6 +7,7 @@ export interface Meta {
   readonly namespace?: string;
   readonly labels: Labels;
   readonly annotations: Labels;
+  /** The managing controller (`ownerReferences[].controller: true`); `kind` is "" when the reference names none. */
   readonly controller?: { readonly kind: string; readonly name: string };
 }
 
@@ -34,10 +35,15 @@ export function readMeta(data: Record<string, unknown>): Meta {
   let controller: Meta["controller"];
   const owners = optList(metadata.ownerReferences, ["metadata", "ownerReferences"]) ?? [];
   owners.forEach((o, i) => {
-    if (!isObj(o) || o.controller !== true) return;
-    const kind = optString(o.kind, ["metadata", "ownerReferences", i, "kind"]);
+    // The API allows one controller reference; the first one counts.
+    if (controller || !isObj(o) || o.controller !== true) return;
+    const kind = optString(o.kind, ["metadata", "ownerReferences", i, "kind"]) ?? "";
     const ownerName = optString(o.name, ["metadata", "ownerReferences", i, "name"]);
-    if (kind && ownerName) controller = { kind, name: ownerName };
+    if (!ownerName) return;
+    // A mirror pod (a static pod the kubelet runs from a file) names its Node as controller. The Node
+    // stamps out no pods from a shared template: each static pod is its own workload.
+    if (kind === "Node") return;
+    controller = { kind, name: ownerName };
   });
   return { name, namespace, labels, annotations, controller };
 }
