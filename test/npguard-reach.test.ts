@@ -1,0 +1,136 @@
+// Oracle test: `reachdiff reach --format json`, run as a process on the np-guard (netpol-analyzer)
+// test manifests, against netpol-analyzer's `list -o txt` goldens. Both sides are normalised by
+// test/oracle/npguard.ts (workload ids, connection strings, IP space as a function of the address).
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { canonicalFromNpGuardTxt, canonicalFromReachJson, compareCanonical } from "./oracle/npguard.js";
+
+const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
+const CLI = path.resolve("build", "src", "cli.js");
+
+interface OracleCase {
+  kind: string;
+  input: string;
+  format: string;
+  flags: string[];
+  expected: string;
+}
+
+interface KnownDifference {
+  readonly reason: string;
+  /**
+   * The workloads the difference is about. Differences that involve none of them must still be
+   * empty (the rest of the case is compared as usual); at least one that involves them must remain.
+   */
+  readonly workloads: readonly string[];
+}
+
+const HOST_NETWORK =
+  "hostNetwork pods: their NetworkPolicies do not isolate them and pod selectors of other policies do not match them " +
+  "(NetworkPolicy behaviour for hostNetwork pods is undefined upstream; common CNIs treat them as node traffic). " +
+  "np-guard gives hostNetwork no special treatment.";
+
+const IPBLOCKSTEST_HOST_NETWORK = [
+  "default/DaemonSet/cognetive-agents",
+  "default/DaemonSet/cognetive-agents-agent",
+  "default/DaemonSet/cognetive-agents-analyzer",
+  "default/ReplicaSet/cognetive-local-analyzer-7d77fb55cc",
+  "ibm-system/ReplicaSet/ibm-cloud-provider-ip-169-60-164-10-5c9dd7c9c",
+  "ibm-system/ReplicaSet/ibm-cloud-provider-ip-169-60-164-14-6d448884df",
+  "kube-system-dummy-to-ignore/ReplicaSet/calico-kube-controllers-7694668c77",
+  "kube-system/DaemonSet/calico-node",
+  "kube-system/DaemonSet/calico-node-tier",
+  "kube-system/DaemonSet/ibm-keepalived-watcher",
+  "kube-system/DaemonSet/ibm-keepalived-watcher-for-demo",
+  "kube-system/DaemonSet/ibm-kube-fluentd",
+  "kube-system/DaemonSet/ibm-kube-fluentd-with-tier",
+];
+
+const BANK_HOST_NETWORK = ["demo/DaemonSet/cog-agents-account-command", "demo/DaemonSet/cog-agents-account-query", "demo/DaemonSet/cog-agents-bank-ui"];
+
+/**
+ * Cases where we differ from netpol-analyzer on purpose, with the reason. Each entry is asserted to
+ * still differ, so the list cannot go stale, and to agree everywhere else.
+ */
+const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
+  "tests/ipblockstest": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
+  "tests/ipblockstest_2": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
+  "tests/ipblockstest_3": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
+  "tests/ipblockstest_4": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
+  "tests/multiple_topology_resources_1": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/multiple_topology_resources_2": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-old1": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-old2": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-old3": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-new1": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-new1a": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-new2": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/semanticDiff-same-topologies-new3": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/netpol_named_port_test_2": {
+    reason:
+      "Deployment pod-a has a container port written `containerport: 3535` (wrong case), so containerPort is missing; " +
+      "the API server refuses the Deployment (containerPort is required, 1-65535), so we skip it with an error diagnostic. " +
+      "np-guard reads it with port 0.",
+    workloads: ["helloworld/Deployment/pod-a"],
+  },
+};
+
+/** Whether a difference line (from compareCanonical) names one of these workloads as an endpoint. */
+function involves(line: string, workloads: readonly string[]): boolean {
+  const edge = line.replace(/^\w+:\s+/, "").replace(/ : .*$/, "");
+  return edge.split(" => ").some((end) => workloads.includes(end));
+}
+
+function selectCases(): OracleCase[] {
+  const all = JSON.parse(readFileSync(path.join(ORACLE, "cases.json"), "utf8")) as OracleCase[];
+  return all.filter(
+    (c) =>
+      c.kind === "connlist" &&
+      c.format === "txt" &&
+      JSON.stringify(c.flags) === JSON.stringify(["list", "--dirpath", c.input, "-o", "txt", "--multiple-networks=false"]),
+  );
+}
+
+const present = existsSync(path.join(ORACLE, "cases.json"));
+if (!present) console.warn(`np-guard oracle not found at ${ORACLE}: the np-guard reach suite is skipped`);
+
+describe.skipIf(!present)("reach agrees with np-guard connlist goldens", () => {
+  const cases = present ? selectCases() : [];
+  const ingressControllerCases = new Map<string, number>();
+
+  it("selects the 104 connlist txt cases", () => {
+    expect(cases).toHaveLength(104);
+    for (const k of Object.keys(KNOWN_DIFFERENCES)) expect(cases.map((c) => c.input)).toContain(k);
+  });
+
+  for (const c of cases) {
+    it(c.input, () => {
+      const dir = path.join(ORACLE, c.input);
+      const run = spawnSync(process.execPath, [CLI, "reach", dir, "--format", "json"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+      expect(run.error).toBeUndefined();
+      expect(run.status, `reachdiff exited ${run.status}: ${run.stderr}`).toBe(0);
+      const ours = canonicalFromReachJson(JSON.parse(run.stdout));
+      const theirs = canonicalFromNpGuardTxt(readFileSync(path.join(ORACLE, c.expected), "utf8"));
+      if (theirs.ingressControllerLines) ingressControllerCases.set(c.input, theirs.ingressControllerLines);
+      const differences = compareCanonical(theirs, ours);
+      const known = KNOWN_DIFFERENCES[c.input];
+      const explained = known ? differences.filter((d) => involves(d, known.workloads)) : [];
+      const unexplained = known ? differences.filter((d) => !involves(d, known.workloads)) : differences;
+      if (known)
+        expect(explained.length, `listed in KNOWN_DIFFERENCES (${known.reason}) but now agrees with np-guard on ${known.workloads.join(", ")}: remove the entry`).toBeGreaterThan(0);
+      const more = unexplained.length > 60 ? `\n  ... and ${unexplained.length - 60} more` : "";
+      expect(unexplained.length, `${c.input} differs from ${c.expected}${known ? " (beyond its known difference)" : ""}:\n  ${unexplained.slice(0, 60).join("\n  ")}${more}`).toBe(0);
+    });
+  }
+
+  afterAll(() => {
+    if (!ingressControllerCases.size) return;
+    const total = [...ingressControllerCases.values()].reduce((a, b) => a + b, 0);
+    console.info(
+      `np-guard {ingress-controller} lines (Ingress/Route exposure, not compared here): ${total} lines in ${ingressControllerCases.size} cases\n` +
+        [...ingressControllerCases].map(([k, n]) => `  ${k}: ${n}`).join("\n"),
+    );
+  });
+});
