@@ -2,6 +2,8 @@
 // The `reachdiff` command: a thin front door over the shared core.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { computeConnectivity } from "./analysis/reach.js";
+import { computeExposure } from "./analysis/exposure.js";
+import { exposureJson, exposureText } from "./report/exposure-report.js";
 import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js";
 import { isProtocol } from "./core/port-set.js";
 import { formatDiagnostic } from "./manifests/diagnostics.js";
@@ -170,6 +172,28 @@ ${COMMON_HELP}`,
       const result = explain(cluster, values.from as string, values.to as string, asked);
       process.stdout.write(values.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : explanationText(result));
       return reportDiagnostics(cluster, values.strict as boolean);
+    },
+  },
+  exposure: {
+    summary: "show what outside traffic reaches which pods, through which entry points",
+    usage: "reachdiff exposure <paths...> [--format text|json] [--ingress-namespace NS]",
+    options: { ...COMMON, format: { type: "string", short: "f", default: "text" }, "ingress-namespace": { type: "string", default: "ingress-nginx" } },
+    help: `Follows every entry point (LoadBalancer, NodePort, externalIPs, Ingress, Gateway API routes,
+OpenShift Routes) to the Service port, the targetPort and the container port of the selected pods, and
+checks whether those pods' NetworkPolicies let the traffic in. Also lists routes and Services that
+reach no pod.
+
+  -f, --format FORMAT        text (for people, default) or json
+      --ingress-namespace NS namespace of the ingress controller pods (default: ingress-nginx)
+${COMMON_HELP}`,
+    run(values, positionals) {
+      needPaths(positionals);
+      const format = values.format as string;
+      if (format !== "text" && format !== "json") throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
+      const cluster = loadSnapshot(positionals, snapshotOptions(values));
+      const result = computeExposure(cluster, { ingressController: { namespace: values["ingress-namespace"] as string } });
+      process.stdout.write(format === "json" ? `${JSON.stringify(exposureJson(result, cluster.diagnostics), null, 2)}\n` : exposureText(result, cluster.diagnostics));
+      return reportDiagnostics({ ...cluster, diagnostics: [...cluster.diagnostics, ...result.diagnostics] }, values.strict as boolean);
     },
   },
 };
