@@ -107,24 +107,26 @@ describe("YAML as Kubernetes reads it", () => {
 
   it("reports a missing kind, apiVersion, metadata or metadata.name at the right line", () => {
     const c = fixture("loader/missing-fields.yaml");
+    // The model words these; the loader's part is the file and line each one points at.
     expect(diags(c)).toEqual([
-      `${F}/missing-fields.yaml:1: error: kind is missing or not a string; this object is skipped`,
-      `${F}/missing-fields.yaml:5: error: apiVersion is missing or not a string; this object is skipped`,
-      `${F}/missing-fields.yaml:11: error: Pod is invalid and skipped: metadata.name: is missing`,
-      `${F}/missing-fields.yaml:16: error: Pod is invalid and skipped: metadata: is missing`,
-      `${F}/missing-fields.yaml:20: warning: not a Kubernetes object (no apiVersion and kind); skipped`,
+      expect.stringMatching(new RegExp(`^${F}/missing-fields.yaml:1: error: kind is missing`)),
+      expect.stringMatching(new RegExp(`^${F}/missing-fields.yaml:5: error: apiVersion is missing`)),
+      expect.stringMatching(new RegExp(`^${F}/missing-fields.yaml:11: error: .*metadata\\.name`)),
+      expect.stringMatching(new RegExp(`^${F}/missing-fields.yaml:16: error: .*metadata`)),
+      expect.stringMatching(new RegExp(`^${F}/missing-fields.yaml:20: warning: not a Kubernetes object`)),
     ]);
     expect(c.workloads.map((w) => w.id)).toEqual(["mf/Pod/fine"]);
   });
 
   it("reports fields of the wrong type at their line (ports as a string, selector as a list, null spec, unknown operator) and analyses the rest", () => {
     const c = fixture("loader/wrong-types.yaml");
+    const at = (line: number, what: string) => expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:${line}: error: ${what}`));
     expect(diags(c)).toEqual([
-      `${F}/wrong-types.yaml:7: error: NetworkPolicy ports-as-string is invalid and skipped: spec.ingress[0].ports: must be a list, found string "80"`,
-      `${F}/wrong-types.yaml:13: error: NetworkPolicy selector-as-list is invalid and skipped: spec.podSelector: a label selector must be a mapping`,
-      `${F}/wrong-types.yaml:19: error: NetworkPolicy null-spec is invalid and skipped: spec: is missing`,
-      `${F}/wrong-types.yaml:25: error: NetworkPolicy unknown-operator is invalid and skipped: spec.podSelector: matchExpressions[0].operator "Equals" is not one of In, NotIn, Exists, DoesNotExist`,
-      `${F}/wrong-types.yaml:43: error: Deployment bad-port is invalid and skipped: spec.template.spec.containers[0].ports[0].containerPort: must be a whole number, found string "8080"`,
+      at(7, "NetworkPolicy ports-as-string .*spec\\.ingress\\[0\\]\\.ports: must be a list"),
+      at(13, "NetworkPolicy selector-as-list .*spec\\.podSelector: a label selector must be a mapping"),
+      at(19, "NetworkPolicy null-spec .*spec"),
+      at(25, 'NetworkPolicy unknown-operator .*spec\\.podSelector: matchExpressions\\[0\\]\\.operator "Equals" is not one of In, NotIn, Exists, DoesNotExist'),
+      at(43, "Deployment bad-port .*spec\\.template\\.spec\\.containers\\[0\\]\\.ports\\[0\\]\\.containerPort"),
     ]);
     expect(c.diagnostics.map((d) => d.object)).toEqual([
       "wt/NetworkPolicy/ports-as-string",
