@@ -1,0 +1,93 @@
+// Reads the manifests of one commit through the GitHub API with a single request: the commit's
+// tarball, streamed and filtered by the config's `paths` (never one request per file), and finds
+// which files a pull request touches with one compare request.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import picomatch from "picomatch";
+import tar from "tar-stream";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, type ManifestFile } from "../manifests/load.js";
+import type { GitHub, Repo } from "./types.js";
+
+export interface Snapshot {
+  readonly files: ManifestFile[];
+  /** Files that match but could not be read (too big, not UTF-8). */
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface FetchLimits {
+  readonly maxFileBytes?: number;
+  /** Stop reading an archive past this many uncompressed bytes (default 2 GiB). */
+  readonly maxArchiveBytes?: number;
+}
+
+export const watched = (globs: readonly string[]) => picomatch([...globs], { dot: false });
+
+/** Path inside the repository of a tarball entry ("owner-repo-sha/k8s/a.yaml" -> "k8s/a.yaml"). */
+function repoPath(entryName: string): string {
+  const slash = entryName.indexOf("/");
+  return slash < 0 ? "" : entryName.slice(slash + 1);
+}
+
+export class ArchiveTooLarge extends Error {}
+
+export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs: readonly string[], limits: FetchLimits = {}): Promise<Snapshot> {
+  const isMatch = watched(globs);
+  const maxFile = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxArchive = limits.maxArchiveBytes ?? 2 * 1024 ** 3;
+  const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha, request: { parseSuccessResponseBody: false } });
+  const body = response.data as unknown as ReadableStream<Uint8Array> | null;
+  const files: ManifestFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (!body) return { files, diagnostics };
+  let total = 0;
+  const extract = tar.extract();
+  extract.on("entry", (header, stream, next) => {
+    total += header.size ?? 0;
+    if (total > maxArchive) {
+      stream.resume();
+      extract.destroy(new ArchiveTooLarge(`the repository archive of ${sha.slice(0, 7)} is over ${maxArchive} bytes`));
+      return;
+    }
+    const path = repoPath(header.name);
+    const wanted = header.type === "file" && path !== "" && isMatch(path);
+    if (wanted && (header.size ?? 0) > maxFile) {
+      diagnostics.push({ severity: "error", file: path, line: 0, message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read` });
+    } else if (wanted) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
+      stream.on("end", () => {
+        const text = decodeUtf8(Buffer.concat(chunks));
+        if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
+        else files.push({ name: path, text });
+        next();
+      });
+      return;
+    }
+    stream.on("end", next);
+    stream.resume();
+  });
+  await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), createGunzip(), extract);
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { files, diagnostics };
+}
+
+export interface ChangedFiles {
+  /** The commit the pull request branched from: the base side of the review. */
+  readonly mergeBase: string;
+  /** Paths added, changed, removed or renamed (both names of a rename). */
+  readonly paths: readonly string[];
+  /** False when GitHub cut the list short (300 files), so "touches no watched file" cannot be told. */
+  readonly complete: boolean;
+}
+
+/** GitHub lists at most this many files in a comparison. */
+export const COMPARE_FILE_LIMIT = 300;
+
+export async function changedFiles(gh: GitHub, repo: Repo, baseSha: string, headSha: string): Promise<ChangedFiles> {
+  const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${baseSha}...${headSha}` });
+  const files = data.files ?? [];
+  const paths = files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]));
+  return { mergeBase: data.merge_base_commit.sha, paths, complete: files.length < COMPARE_FILE_LIMIT };
+}

@@ -1,0 +1,54 @@
+// What one delivery (the App's webhook, the Action's run) hands to the shared review path: a guarded
+// client, the repository, the bot's own login, a logger and the settings that override the config.
+import type { Config } from "../config/schema.js";
+import { guard, type Guard, type Pacer } from "./pacing.js";
+import type { CommentMode } from "./sticky-comment.js";
+import type { GitHub, Log, Repo } from "./types.js";
+
+export interface Settings {
+  /** Where the config lives in the base branch (default .github/reachdiff.yml). */
+  readonly configPath?: string;
+  /** Overrides of the config (the Action's inputs). */
+  readonly paths?: readonly string[];
+  readonly failOn?: Config["fail-on"];
+  readonly commentMode?: CommentMode;
+  /** Create a check run (false where the token may not, e.g. an Action on a fork pull request). */
+  readonly checks: boolean;
+  /** Whole-review deadline; past it the check run ends as timed_out. */
+  readonly timeoutMs: number;
+  readonly detailsUrl?: string;
+  readonly serverUrl?: string;
+}
+
+export interface Session {
+  readonly gh: GitHub;
+  readonly repo: Repo;
+  /** Comments by anyone else are never treated as ours, whatever their marker. */
+  readonly botLogin: string;
+  readonly log: Log;
+  readonly guard: Guard;
+  readonly settings: Settings;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export function createSession(options: { gh: GitHub; repo: Repo; botLogin: string; log: Log; pacer: Pacer; settings: Partial<Settings> }): Session {
+  const g: Guard = { pacer: options.pacer };
+  return {
+    gh: guard(options.gh, g),
+    repo: options.repo,
+    botLogin: options.botLogin,
+    log: options.log,
+    guard: g,
+    settings: { checks: true, timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS, ...options.settings },
+  };
+}
+
+export function effectiveConfig(config: Config, settings: Settings): Config {
+  return {
+    ...config,
+    ...(settings.paths?.length ? { paths: [...settings.paths] } : {}),
+    ...(settings.failOn ? { "fail-on": settings.failOn } : {}),
+    ...(settings.commentMode ? { comment: { mode: settings.commentMode } } : {}),
+  };
+}
