@@ -3,12 +3,14 @@
 // Allow/Deny final, Pass hands over) -> NetworkPolicy (if any selects the pod in this direction:
 // the union of its matching rules) -> baseline tier (BaselineAdminNetworkPolicy / ClusterNetworkPolicy
 // Baseline) -> allowed.
-import { overlaps, containsInterval, type IpInterval } from "../core/ip.js";
+import { overlaps, containsInterval, universe, type IpInterval } from "../core/ip.js";
 import { matches, type LabelSelector, type Labels } from "../core/label-selector.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import type { AdminPeer, AdminPolicy, AdminPort, AdminRule, Cluster, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyRule, Workload } from "../model/types.js";
 
 export type Direction = "ingress" | "egress";
+
+const IPV4_ALL = universe(4);
 
 /** One side of a connection: a group of identical pods, or a block of outside addresses. */
 export type Endpoint = { readonly type: "pods"; readonly pods: PodClass } | { readonly type: "ip"; readonly interval: IpInterval };
@@ -142,7 +144,13 @@ export class PolicyEvaluator {
         if (other.type !== "pods" || other.pods.hostNetwork) return false;
         return this.namespaceMatches(peer.namespaceSelector, other.pods) && (peer.podSelector === null || this.podMatches(peer.podSelector, other.pods));
       case "networks":
-        return other.type === "ip" && peer.blocks.some((b) => containsInterval(b, other.interval));
+        if (other.type === "ip") return peer.blocks.some((b) => containsInterval(b, other.interval));
+        // The API: "cluster-internal traffic will be checked against the rule too. So if you Allow or Deny
+        // traffic to 0.0.0.0/0, that will allow or deny all IPv4 pod-to-pod traffic as well." Pod (and node)
+        // addresses are not known statically: only a block holding the whole IPv4 space is sure to hold every
+        // pod, so only such a block matches pods (pod-to-pod edges stand for IPv4 traffic, as in np-guard;
+        // ::/0 alone does not match them). A narrower block is taken to name outside addresses only, as np-guard does.
+        return peer.blocks.some((b) => b.family === 4 && b.lo === 0n && b.hi === IPV4_ALL.hi);
       case "unsupported":
         // nodes and domainNames name addresses we cannot see; an unknown peer fails closed.
         if (peer.what === "nodes" || peer.what === "domainNames") return false;
