@@ -111,7 +111,9 @@ export class PolicyEvaluator {
 
   private npPeerMatches(np: NetworkPolicy, peer: NetworkPolicyPeer, other: Endpoint): boolean {
     if (peer.type === "ipBlock") {
-      // ipBlock describes addresses outside the cluster; pod addresses are not known statically.
+      // ipBlock describes addresses outside the cluster; pod addresses are not known statically. Whether a
+      // pod's IP matches an ipBlock is implementation-defined (the API says the blocks "should be
+      // cluster-external IPs"): we never match pods with it, as np-guard does not.
       if (other.type !== "ip") return false;
       return containsInterval(peer.cidr, other.interval) && !peer.except.some((hole) => overlaps(hole, other.interval));
     }
