@@ -15,7 +15,7 @@ import { causesOf, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
 import { computeConnectivity, defaultFamilies, podClasses, type Connectivity } from "./reach.js";
 
-export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[] };
+export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
 
 export interface DiffResult {
   readonly risk: Severity | "none";
@@ -139,7 +139,7 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     exposures,
     objects,
     workloads: { added: [...headIds].filter((id) => !baseIds.has(id)).sort(), removed: [...baseIds].filter((id) => !headIds.has(id)).sort() },
-    diagnostics: { base: baseIn.diagnostics, head: headIn.diagnostics },
+    diagnostics: { base: [...baseIn.diagnostics, ...(baseExp.diagnostics ?? [])], head: [...headIn.diagnostics, ...(headExp.diagnostics ?? [])] },
     notes,
     stats: { base: stats(base, baseConn), head: stats(head, headConn) },
     connectivity: { base: baseConn, head: headConn },

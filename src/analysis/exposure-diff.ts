@@ -14,7 +14,9 @@ export interface ExposureChange {
 /** Identity of an exposure: the same entry reaching the same pod port. */
 export function exposureKey(e: Exposure): string {
   const v = e.via;
-  return JSON.stringify([e.workload, e.protocol, e.port, v.kind, v.ref, v.entryPort ?? null, v.host ?? null, v.path ?? null, v.listener ?? null]);
+  // An HTTP entry keeps its identity when it moves between :80 and :443 (TLS added or dropped).
+  const entryPort = v.kind === "Ingress" || v.kind === "Route" ? null : (v.entryPort ?? null);
+  return JSON.stringify([e.workload, e.protocol, e.port, v.kind, v.ref, entryPort, v.host ?? null, v.path ?? null, v.listener ?? null]);
 }
 
 export function isExposed(e: Exposure | null | undefined): boolean {

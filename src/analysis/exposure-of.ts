@@ -1,8 +1,18 @@
-// Placeholder until src/analysis/exposure.ts lands: no exposure.
+// The exposure of a snapshot under a reachdiff configuration: maps the config's keys to the exposure
+// engine's options.
 import type { Config } from "../config/schema.js";
 import type { Cluster } from "../model/types.js";
-import type { BrokenRoute, Exposure } from "./exposure-model.js";
+import { computeExposure, type ExposureResult } from "./exposure.js";
 
-export function exposureOf(_cluster: Cluster, _config: Config): { exposures: Exposure[]; broken: BrokenRoute[] } {
-  return { exposures: [], broken: [] };
+export function exposureOptions(config: Config) {
+  const controller = config["ingress-controller"];
+  return {
+    ingressController: { namespace: controller.namespace, podLabels: Object.keys(controller["pod-labels"]).length ? controller["pod-labels"] : undefined },
+    internalGatewayClasses: config.gateway["internal-classes"],
+    sensitivePorts: config["sensitive-ports"],
+  };
+}
+
+export function exposureOf(cluster: Cluster, config: Config): ExposureResult {
+  return computeExposure(cluster, exposureOptions(config));
 }

@@ -8,8 +8,9 @@ export function entryName(e: Exposure): string {
   const v = e.via;
   switch (v.kind) {
     case "LoadBalancer":
+      return `LoadBalancer :${v.entryPort ?? e.port} of ${v.ref}`;
     case "NodePort":
-      return `${v.kind} :${v.entryPort ?? e.port} of ${v.ref}`;
+      return `NodePort ${v.entryPort ? `:${v.entryPort}` : "(allocated port)"} of ${v.ref}`;
     case "ExternalIP":
       return `external IP :${v.entryPort ?? e.port} of ${v.ref}`;
     default:
