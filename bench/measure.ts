@@ -1,0 +1,150 @@
+// One `reachdiff diff --base <dir> --head <dir> --format json`, timed phase by phase, in a process of
+// its own so that the peak RSS is this diff's alone. It makes the same calls as the CLI's diff
+// command (src/cli.ts), then, in the same process, times the floor: a plain `yaml` parse
+// (parseAllDocuments + toJS, default options) of one side's files.
+//
+//   node --expose-gc bench/measure.ts --base DIR --head DIR [--out FILE]
+//
+// Prints one JSON line: phase times (ms), peak RSS (MB), classes, result counts.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { parseAllDocuments } from "yaml";
+import type * as AnalyzeModule from "../src/analysis/analyze.ts";
+import type * as ExposureModule from "../src/analysis/exposure-of.ts";
+import type * as ConfigModule from "../src/config/load-config.ts";
+import type * as DiagnosticsModule from "../src/manifests/diagnostics.ts";
+import type * as LoadModule from "../src/manifests/load.ts";
+import type * as BuildModule from "../src/model/build.ts";
+import type * as DiffJsonModule from "../src/report/diff-json.ts";
+import type * as SelectorModule from "../src/core/label-selector.ts";
+import type { Cluster } from "../src/model/types.ts";
+
+const ENGINE = new URL("../build/src/", import.meta.url);
+const engine = async <T>(path: string): Promise<T> => (await import(new URL(path, ENGINE).href)) as T;
+const { analyzeDiff } = await engine<typeof AnalyzeModule>("analysis/analyze.js");
+const { exposureOf } = await engine<typeof ExposureModule>("analysis/exposure-of.js");
+const { defaultConfig } = await engine<typeof ConfigModule>("config/load-config.js");
+const { Diagnostics } = await engine<typeof DiagnosticsModule>("manifests/diagnostics.js");
+const { readManifestFiles, parseManifestFiles } = await engine<typeof LoadModule>("manifests/load.js");
+const { buildCluster } = await engine<typeof BuildModule>("model/build.js");
+const { diffJson } = await engine<typeof DiffJsonModule>("report/diff-json.js");
+const { matches } = await engine<typeof SelectorModule>("core/label-selector.js");
+
+const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" }, shape: { type: "boolean", default: false } } });
+if (!values.base || !values.head) throw new Error("give --base and --head");
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const ms = (a: number, b: number) => Math.round(b - a);
+const marks: Record<string, number> = {};
+const mark = (name: string) => (marks[name] = performance.now());
+
+// --- the diff, as `reachdiff diff` runs it ------------------------------------------------------
+const config = defaultConfig();
+const options = { defaultNamespace: config["default-namespace"] };
+mark("start");
+const baseDiag = new Diagnostics();
+const headDiag = new Diagnostics();
+const baseFiles = readManifestFiles([values.base], baseDiag, { displayRoot: values.base });
+const headFiles = readManifestFiles([values.head], headDiag, { displayRoot: values.head });
+mark("read");
+const baseObjects = parseManifestFiles(baseFiles, baseDiag);
+const headObjects = parseManifestFiles(headFiles, headDiag);
+mark("parsed");
+const base = buildCluster(baseObjects, options, baseDiag);
+const head = buildCluster(headObjects, options, headDiag);
+mark("modelled");
+const result = analyzeDiff(base, head, config, exposureOf);
+mark("analysed");
+const json = `${JSON.stringify(diffJson(result), null, 2)}\n`;
+if (values.out) writeFileSync(values.out, json);
+mark("reported");
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+// --- the floor: a plain yaml parse of one side's files, in this same process ---------------------
+const texts = headFiles.map((f) => f.text);
+const documents = texts.reduce((n, t) => n + t.split(/^---$/m).length, 0);
+const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+gc();
+const floorStart = performance.now();
+let parsedDocs = 0;
+for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) parsedDocs++;
+const floorMs = ms(floorStart, performance.now());
+
+const total = ms(marks.start, marks.reported);
+
+/** What the generated repository looks like, in the terms of the real-cluster profile. */
+function shape(c: Cluster) {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
+  };
+  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
+  const byNs = new Map<string, Cluster["workloads"][number][]>();
+  for (const w of c.workloads) byNs.set(w.namespace, [...(byNs.get(w.namespace) ?? []), w]);
+  const pods = (ws: readonly Cluster["workloads"][number][]) => ws.reduce((n, w) => n + (w.replicas ?? 1), 0);
+  const local: number[] = [];
+  const cidrs: number[] = [];
+  const ports: number[] = [];
+  const podPeers: number[] = [];
+  let empty = 0;
+  let denyOnly = 0;
+  for (const np of c.networkPolicies) {
+    const selected = (byNs.get(np.namespace) ?? []).filter((w) => !w.hostNetwork && matches(np.podSelector, w.labels));
+    const n = pods(selected);
+    local.push(n);
+    if (n === 0) empty++;
+    const rules = [...np.ingress, ...np.egress];
+    if (rules.length === 0) denyOnly++;
+    const peers = rules.flatMap((r) => r.peers ?? []);
+    cidrs.push(peers.filter((p) => p.type === "ipBlock").length);
+    podPeers.push(peers.filter((p) => p.type === "pods").length);
+    ports.push(rules.reduce((k, r) => k + (r.ports?.length ?? 0), 0));
+  }
+  const types: Record<string, number> = {};
+  for (const s of c.services) {
+    const t = s.type === "ClusterIP" && s.headless ? "ClusterIP (headless)" : s.type === "ClusterIP" && s.externalIPs.length ? "ClusterIP (externalIPs)" : s.type;
+    types[t] = (types[t] ?? 0) + 1;
+  }
+  const others: Record<string, number> = {};
+  for (const o of c.others) others[o.kind] = (others[o.kind] ?? 0) + 1;
+  return {
+    namespaces: c.namespaces.size,
+    workloads: c.workloads.length,
+    pods: pods(c.workloads),
+    networkPolicies: c.networkPolicies.length,
+    emptyPolicies: empty,
+    denyOnlyPolicies: denyOnly,
+    policyLocalPods: { median: median(local), mean: mean(local), max: Math.max(0, ...local) },
+    policyCidrPeers: { median: median(cidrs), mean: mean(cidrs) },
+    policyPorts: { median: median(ports), mean: mean(ports) },
+    policyPodSelectorPeers: { median: median(podPeers), mean: mean(podPeers) },
+    services: c.services.length,
+    serviceTypes: types,
+    routes: others,
+  };
+}
+
+process.stdout.write(
+  `${JSON.stringify({
+    phases: {
+      read: ms(marks.start, marks.read),
+      parse: ms(marks.read, marks.parsed),
+      model: ms(marks.parsed, marks.modelled),
+      analyze: ms(marks.modelled, marks.analysed),
+      report: ms(marks.analysed, marks.reported),
+    },
+    loadParseMs: ms(marks.start, marks.parsed),
+    analysisMs: ms(marks.parsed, marks.analysed),
+    reportMs: ms(marks.analysed, marks.reported),
+    totalMs: total,
+    peakRssMb,
+    floorMs,
+    ratio: Math.round((total / floorMs) * 100) / 100,
+    classes: { base: result.stats.base.classes, head: result.stats.head.classes },
+    stats: result.stats,
+    counts: { connections: result.connections.length, exposures: result.exposures.length, objects: result.objects.length, findings: result.findings.length, risk: result.risk },
+    side: { files: headFiles.length, bytes, documents, parsedDocs },
+    ...(values.shape ? { shape: shape(base) } : {}),
+  })}\n`,
+);
