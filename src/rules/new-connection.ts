@@ -12,6 +12,6 @@ export const rule: Rule = {
   check(ctx) {
     return ctx.connections
       .filter((c) => c.from !== "ip:" && c.to !== "ip:" && ns(c.from) === ns(c.to) && c.change !== "removed" && !gained(c).isEmpty())
-      .map((c) => ({ message: `${c.from} can now reach ${c.to} on ${gained(c)}`, objects: [c.from, c.to], ...causeAt(c) }));
+      .map((c) => ({ message: c.from === c.to ? `pods of ${c.from} can now reach each other on ${gained(c)}` : `${c.from} can now reach ${c.to} on ${gained(c)}`, objects: [c.from, c.to], ...causeAt(c) }));
   },
 };
