@@ -135,22 +135,16 @@ function unclosedStart(doc: Document, error: YAMLError): number | null {
   return found;
 }
 
-/** Parses one file's text. Objects of `kind: List` (and `*List`) are flattened into their items. */
-export function parseManifestText(file: string, text: string, diagnostics: Diagnostics, options: ParseOptions = {}): RawObject[] {
-  const isJson = file.toLowerCase().endsWith(".json");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const out: RawObject[] = [];
-  // JSON has no document markers; a YAML stream is read one marked document at a time.
-  for (const chunk of isJson ? [{ text, offset: 0, line: 0 }] : splitYamlStream(text)) parseChunk(file, chunk.text, chunk.line, isJson, diagnostics, options, out);
-  return out;
+interface ParsedStream {
+  readonly docs: Document.Parsed[];
+  readonly lineOfOffset: LineAt;
+  readonly lineBase: number;
 }
 
-function parseChunk(file: string, text: string, lineBase: number, isJson: boolean, diagnostics: Diagnostics, options: ParseOptions, out: RawObject[]): void {
+function parseStream(text: string, lineBase: number, isJson: boolean): ParsedStream | Error {
   const counter = new LineCounter();
-  const lineOfOffset: LineAt = (offset) => counter.linePos(offset).line + lineBase;
-  let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, {
+    const docs = parseAllDocuments(text, {
       lineCounter: counter,
       version: isJson ? "1.2" : "1.1",
       schema: isJson ? "core" : "yaml-1.1",
@@ -159,12 +153,36 @@ function parseChunk(file: string, text: string, lineBase: number, isJson: boolea
       merge: !isJson,
       prettyErrors: false,
       strict: true,
-    }) as Document.Parsed[];
+    }) as Document.Parsed[] | Document.Parsed;
+    return { docs: Array.isArray(docs) ? docs : [docs], lineOfOffset: (offset) => counter.linePos(offset).line + lineBase, lineBase };
   } catch (e) {
-    diagnostics.error(file, lineBase + 1, `cannot parse: ${(e as Error).message}`);
+    return e as Error;
+  }
+}
+
+/** Parses one file's text. Objects of `kind: List` (and `*List`) are flattened into their items. */
+export function parseManifestText(file: string, text: string, diagnostics: Diagnostics, options: ParseOptions = {}): RawObject[] {
+  const isJson = file.toLowerCase().endsWith(".json");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const out: RawObject[] = [];
+  const whole = parseStream(text, 0, isJson);
+  if (isJson || (!(whole instanceof Error) && whole.docs.every((d) => d.errors.length === 0))) {
+    emitDocuments(file, whole, diagnostics, options, out);
+    return out;
+  }
+  // A broken YAML stream is read again one marked document at a time, so that a document the parser
+  // cannot close (an unterminated quote runs to the end of the input) does not swallow the ones after it.
+  for (const chunk of splitYamlStream(text)) emitDocuments(file, parseStream(chunk.text, chunk.line, false), diagnostics, options, out);
+  return out;
+}
+
+function emitDocuments(file: string, stream: ParsedStream | Error, diagnostics: Diagnostics, options: ParseOptions, out: RawObject[]): void {
+  if (stream instanceof Error) {
+    diagnostics.error(file, 0, `cannot parse: ${stream.message}`);
     return;
   }
-  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  const { docs, lineOfOffset, lineBase } = stream;
+  const isJson = file.toLowerCase().endsWith(".json");
   for (const doc of docs) {
     const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineBase + 1;
     if (doc.errors.length > 0) {

@@ -95,6 +95,16 @@ describe("reachdiff explain", () => {
   });
 });
 
+describe("--namespace", () => {
+  it("puts objects that name no namespace in the given one", () => {
+    const r = run("reach", "fixtures/engine/workloads/default-namespace.yaml", "-n", "staging", "--format", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).workloads).toEqual(["staging/Deployment/client", "staging/Deployment/web"]);
+    const d = run("reach", "fixtures/engine/workloads/default-namespace.yaml", "--format", "json");
+    expect(JSON.parse(d.stdout).workloads).toEqual(["default/Deployment/client", "default/Deployment/web"]);
+  });
+});
+
 describe("--strict", () => {
   it("exits 2 only when there are errors; warnings and info do not count", () => {
     expect(run("reach", `${F}/clean.yaml`, "--strict").code).toBe(0);
