@@ -163,7 +163,8 @@ function parseStream(text: string, lineBase: number, isJson: boolean): ParsedStr
 /** Parses one file's text. Objects of `kind: List` (and `*List`) are flattened into their items. */
 export function parseManifestText(file: string, text: string, diagnostics: Diagnostics, options: ParseOptions = {}): RawObject[] {
   const isJson = file.toLowerCase().endsWith(".json");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // A byte order mark may open the file and, in a stream of concatenated files, any document.
+  if (text.includes("\uFEFF")) text = text.replace(/(^|\n)\uFEFF/g, "$1");
   const out: RawObject[] = [];
   const whole = parseStream(text, 0, isJson);
   if (isJson || (!(whole instanceof Error) && whole.docs.every((d) => d.errors.length === 0))) {

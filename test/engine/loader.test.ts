@@ -178,9 +178,18 @@ describe("files and folders", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "bom.yaml"), "\uFEFF" + POD("bom"));
     writeFileSync(join(dir, "crlf.yaml"), (POD("crlf-a") + "---\n" + POD("crlf-b")).replace(/\n/g, "\r\n"));
+    // Files concatenated with their marks (`cat a.yaml b.yaml`): each document may start with one.
+    writeFileSync(join(dir, "concat.yaml"), "\uFEFF" + POD("cat-a") + "---\n\uFEFF" + POD("cat-b") + "\uFEFF---\n" + POD("cat-c"));
     const c = loadSnapshot([dir], { displayRoot: dir });
     expect(diags(c)).toEqual([]);
-    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual(["tmp/Pod/bom bom.yaml:1", "tmp/Pod/crlf-a crlf.yaml:1", "tmp/Pod/crlf-b crlf.yaml:6"]);
+    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual([
+      "tmp/Pod/bom bom.yaml:1",
+      "tmp/Pod/cat-a concat.yaml:1",
+      "tmp/Pod/cat-b concat.yaml:6",
+      "tmp/Pod/cat-c concat.yaml:11",
+      "tmp/Pod/crlf-a crlf.yaml:1",
+      "tmp/Pod/crlf-b crlf.yaml:6",
+    ]);
   });
 
   it("refuses bytes that are not UTF-8 with a diagnostic, and reads the other files", () => {
