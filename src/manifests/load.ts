@@ -63,7 +63,14 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
       diagnostics.error(name, 0, `file is ${size} bytes, over the limit of ${maxBytes}; it is not read`);
       return;
     }
-    const text = decodeUtf8(readFileSync(path));
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      diagnostics.error(name, 0, `cannot read: ${(e as Error).message}`);
+      return;
+    }
+    const text = decodeUtf8(bytes);
     if (text === null) {
       diagnostics.error(name, 0, "file is not valid UTF-8; it is not read");
       return;
@@ -119,6 +126,9 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
       }
     } else if (info.isFile()) {
       if (explicit || isManifestName(path)) readOne(path);
+    } else {
+      // A pipe, socket or device would block or mean nothing as a manifest.
+      diagnostics.warning(display(path), 0, "not a regular file or folder; it is not read");
     }
   };
 

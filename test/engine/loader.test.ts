@@ -1,5 +1,6 @@
 // The manifest loader (src/manifests): YAML as Kubernetes reads it, and every problem a diagnostic
 // with file and line while the rest of the input is still analysed.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -258,5 +259,15 @@ describe("files and folders", () => {
     expect(d.items).toEqual([]);
     readManifestFiles([join(dir, "nope")], d, { displayRoot: dir });
     expect(d.items.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([`${join(dir, "nope")}:0: no such file or folder`]);
+  });
+
+  it("reports a named pipe (not a regular file) instead of skipping it silently", () => {
+    const dir = tempDir();
+    execFileSync("mkfifo", [join(dir, "pipe.yaml")]);
+    writeFileSync(join(dir, "ok.yaml"), POD("ok"));
+    const c = loadSnapshot([dir], { displayRoot: dir });
+    expect(diags(c)).toEqual(["pipe.yaml:0: warning: not a regular file or folder; it is not read"]);
+    expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/ok"]);
+    expect(diags(loadSnapshot([join(dir, "pipe.yaml")], { displayRoot: dir }))).toEqual(["pipe.yaml:0: warning: not a regular file or folder; it is not read"]);
   });
 });
