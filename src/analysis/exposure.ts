@@ -979,7 +979,8 @@ function openshiftRouteEntries(engine: Engine, objects: EntryObjects): void {
     `router:${ns}`,
     what,
     engine.workloadsIn(ns, opts.podLabels),
-    () => engine.synthetic(ns, opts.podLabels ?? ROUTER_POD_LABELS, ROUTER_NAMESPACE_LABELS),
+    // The ingress operator labels openshift-ingress with the policy groups that backend policies admit.
+    () => engine.synthetic(ns, opts.podLabels ?? ROUTER_POD_LABELS, ns === "openshift-ingress" ? ROUTER_NAMESPACE_LABELS : {}),
     "router exposure unknown: the router's Service is not in the manifests (router sharding decides which router serves the route); assumed internet-facing",
   );
   for (const r of objects.openshiftRoutes) {
