@@ -12,7 +12,7 @@ import { diffConnectivity, type ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { BrokenRoute, Exposure } from "./exposure-model.js";
 import { causesOf, diffObjects, type ObjectChange } from "./object-diff.js";
-import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
+import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
 import { computeConnectivity, defaultFamilies, podClasses, type Connectivity } from "./reach.js";
 
 export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
@@ -84,7 +84,12 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
       const a = classOf.get(from);
       const b = classOf.get(to);
       if (!a || !b) return undefined;
-      return { egress: evaluator.evaluate("egress", a, { type: "pods", pods: b }), ingress: evaluator.evaluate("ingress", b, { type: "pods", pods: a }) };
+      const named = (steps: Step[]) => steps.filter((s) => (s.tier === "networkpolicy" && s.namesPeers) || s.tier === "admin" || s.tier === "baseline").reduce((acc, s) => (s.verdict === "allow" ? acc.union(s.conns) : acc), ConnSet.NONE);
+      const egressSteps: Step[] = [];
+      const ingressSteps: Step[] = [];
+      const egress = evaluator.evaluate("egress", a, { type: "pods", pods: b }, egressSteps);
+      const ingress = evaluator.evaluate("ingress", b, { type: "pods", pods: a }, ingressSteps);
+      return { egress, ingress, egressNamed: egress.intersect(named(egressSteps)), ingressNamed: ingress.intersect(named(ingressSteps)) };
     },
   };
 }

@@ -37,6 +37,8 @@ export interface Step {
   readonly conns: ConnSet;
   readonly policy?: string;
   readonly rule?: string;
+  /** For a NetworkPolicy rule: whether it names its peers (a `from`/`to` list) rather than admitting every peer. */
+  readonly namesPeers?: boolean;
   readonly file?: string;
   readonly line?: number;
 }
@@ -47,10 +49,11 @@ interface RankedRule {
 }
 
 export class PolicyEvaluator {
-  private readonly selectorCache = new Map<string, boolean>();
+  private readonly podSelectorCache = new Map<string, Map<number, boolean>>();
+  private readonly namespaceSelectorCache = new Map<string, Map<string, boolean>>();
   private readonly adminRules: Record<"admin" | "baseline", Record<Direction, RankedRule[]>>;
   private readonly npByNamespace = new Map<string, NetworkPolicy[]>();
-  private readonly selecting = new Map<string, NetworkPolicy[]>();
+  private readonly selecting: Record<Direction, Map<number, NetworkPolicy[]>> = { ingress: new Map(), egress: new Map() };
 
   constructor(readonly cluster: Cluster) {
     const ranked = (tier: "admin" | "baseline", direction: Direction): RankedRule[] =>
@@ -70,33 +73,39 @@ export class PolicyEvaluator {
     }
   }
 
-  private match(selector: LabelSelector, labels: Labels, cacheKey: string): boolean {
-    const key = `${selector.key}\u0000${cacheKey}`;
-    let hit = this.selectorCache.get(key);
+  // Selector key -> class index (pod labels) or namespace name (namespace labels) -> whether it
+  // matches: nested maps, so that a lookup builds no string.
+  private cached<K>(cache: Map<string, Map<K, boolean>>, selector: LabelSelector, labels: Labels, key: K): boolean {
+    let bySelector = cache.get(selector.key);
+    if (!bySelector) {
+      bySelector = new Map<K, boolean>();
+      cache.set(selector.key, bySelector);
+    }
+    let hit = bySelector.get(key);
     if (hit === undefined) {
       hit = matches(selector, labels);
-      this.selectorCache.set(key, hit);
+      bySelector.set(key, hit);
     }
     return hit;
   }
 
   private podMatches(selector: LabelSelector, pods: PodClass): boolean {
-    return this.match(selector, pods.labels, `p${pods.index}`);
+    return this.cached(this.podSelectorCache, selector, pods.labels, pods.index);
   }
 
   private namespaceMatches(selector: LabelSelector, pods: PodClass): boolean {
-    return this.match(selector, pods.namespaceLabels, `n${pods.namespace}`);
+    return this.cached(this.namespaceSelectorCache, selector, pods.namespaceLabels, pods.namespace);
   }
 
   /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
   selectingPolicies(pods: PodClass, direction: Direction): NetworkPolicy[] {
-    const key = `${direction}${pods.index}`;
-    let list = this.selecting.get(key);
+    const cache = this.selecting[direction];
+    let list = cache.get(pods.index);
     if (!list) {
       list = pods.hostNetwork
         ? []
         : (this.npByNamespace.get(pods.namespace) ?? []).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
-      this.selecting.set(key, list);
+      cache.set(pods.index, list);
     }
     return list;
   }
@@ -216,7 +225,7 @@ export class PolicyEvaluator {
           if (conns.isEmpty()) continue;
           any = true;
           opened = opened.union(conns);
-          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule.index + 1}`, file: np.source.file, line: rule.line });
+          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule.index + 1}`, namesPeers: rule.peers !== null, file: np.source.file, line: rule.line });
         }
         if (!any) trace?.push({ direction, tier: "networkpolicy", verdict: "isolate", conns: ConnSet.NONE, policy: np.id, file: np.source.file, line: np.source.line });
       }

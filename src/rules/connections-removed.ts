@@ -8,8 +8,21 @@ export const rule: Rule = {
   explanation: "Traffic that was allowed is no longer allowed. Usually the point of a tightening change; check nothing still depends on it.",
   fix: "Nothing to do if the removal is intended.",
   check(ctx) {
-    return ctx.connections
-      .filter((c) => c.change === "removed" || (c.change === "changed" && !c.base.subtract(c.head).isEmpty()))
-      .map((c) => ({ message: `${peerName(c, "from")} can no longer reach ${peerName(c, "to")} on ${c.base.subtract(c.head)}`, objects: [c.from, c.to].filter((x) => x !== "ip:"), ...causeAt(c) }));
+    // One finding per source, so that locking a namespace down reads as a handful of lines.
+    const bySource = new Map<string, { lost: string[]; objects: Set<string>; at: ReturnType<typeof causeAt> }>();
+    for (const c of ctx.connections) {
+      const lost = c.base.subtract(c.head);
+      if (c.change === "added" || lost.isEmpty()) continue;
+      const from = peerName(c, "from");
+      const entry = bySource.get(from) ?? { lost: [], objects: new Set<string>(), at: causeAt(c) };
+      entry.lost.push(`${peerName(c, "to")} (${lost})`);
+      for (const id of [c.from, c.to]) if (id !== "ip:") entry.objects.add(id);
+      bySource.set(from, entry);
+    }
+    return [...bySource].map(([from, e]) => ({
+      message: `${from} can no longer reach ${e.lost.length > 3 ? `${e.lost.slice(0, 3).join(", ")} and ${e.lost.length - 3} more` : e.lost.join(", ")}`,
+      objects: [...e.objects],
+      ...e.at,
+    }));
   },
 };

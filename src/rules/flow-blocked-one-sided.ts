@@ -13,11 +13,14 @@ export const rule: Rule = {
       .flatMap((c) => {
         const sides = ctx.head.sides?.(c.from, c.to);
         if (!sides) return [];
-        const lostAt = !c.base.intersect(sides.ingress).isEmpty() && c.base.intersect(sides.egress).isEmpty() ? "egress" : !c.base.intersect(sides.egress).isEmpty() && c.base.intersect(sides.ingress).isEmpty() ? "ingress" : null;
+        // The other side must still name this flow in a rule: an allow-everything rule expects nothing.
+        const lostAt =
+          c.base.intersect(sides.egress).isEmpty() && !c.base.intersect(sides.ingressNamed).isEmpty()
+            ? "egress"
+            : c.base.intersect(sides.ingress).isEmpty() && !c.base.intersect(sides.egressNamed).isEmpty()
+              ? "ingress"
+              : null;
         if (!lostAt) return [];
-        // Only a policy that still names the flow "expects" it: the other side must be isolated too.
-        const otherIsolated = lostAt === "egress" ? ctx.head.isolation.get(c.to)?.ingress : ctx.head.isolation.get(c.from)?.egress;
-        if (!otherIsolated) return [];
         const cut = lostAt === "egress" ? c.from : c.to;
         const other = lostAt === "egress" ? c.to : c.from;
         const cause = c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];

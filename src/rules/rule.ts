@@ -16,8 +16,11 @@ export interface Side {
   readonly isolation: ReadonlyMap<string, { ingress: boolean; egress: boolean }>;
   /** Workload ids that can reach cluster DNS (UDP 53). */
   readonly dnsReachable: ReadonlySet<string>;
-  /** What each side allows on its own: the source's egress and the destination's ingress. */
-  sides?(from: string, to: string): { egress: ConnSet; ingress: ConnSet } | undefined;
+  /**
+   * What each side allows on its own: the source's egress and the destination's ingress, and the part
+   * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
+   */
+  sides?(from: string, to: string): { egress: ConnSet; ingress: ConnSet; egressNamed: ConnSet; ingressNamed: ConnSet } | undefined;
 }
 
 export interface RuleContext {
