@@ -1,0 +1,501 @@
+// A loopback GitHub REST API for end-to-end tests. Stateful (a repository with commits, a pull
+// request, comments, check runs, reactions, collaborators) and strict: EVERY request is routed and
+// validated against GitHub's official OpenAPI description (the extract in fixtures/github, made by
+// scripts/extract-openapi.mjs) with openapi-backend, so an unknown route, a wrong method, a missing
+// required field or a value out of range gets the 404/422 the real API would give. A few rules the
+// description cannot express are enforced on top (comment body size, editing others' comments,
+// completing a check run without a conclusion). Every request is recorded for assertions.
+import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import OpenAPIBackend from "openapi-backend";
+import type { Context } from "openapi-backend";
+import tar from "tar-stream";
+
+const SPEC = JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8"));
+
+export interface Recorded {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId?: string;
+  readonly status: number;
+  readonly body?: unknown;
+  readonly login?: string;
+  /** When the request arrived (ms since the epoch). */
+  readonly at: number;
+}
+
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; id: number; type: "User" | "Bot" };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  output: { title: string | null; summary: string | null; text?: string | null };
+  annotations: unknown[];
+  history: string[];
+}
+
+export interface Fault {
+  /** operationId, or "codeload" for archive downloads. */
+  readonly operation: string;
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+  /** How many requests it answers (default 1). */
+  times?: number;
+}
+
+interface Commit {
+  readonly sha: string;
+  readonly parent?: string;
+  readonly files: Map<string, string>;
+}
+
+export interface PullState {
+  number: number;
+  head: { sha: string; ref: string; fork: boolean };
+  base: { ref: string };
+  state: "open" | "closed";
+}
+
+const now = () => new Date().toISOString();
+const user = (login: string, id: number) => ({
+  login,
+  id,
+  node_id: `U_${id}`,
+  avatar_url: "https://avatars.githubusercontent.com/u/1",
+  gravatar_id: "",
+  url: `https://api.github.com/users/${login}`,
+  html_url: `https://github.com/${login}`,
+  type: login.endsWith("[bot]") ? "Bot" : "User",
+  site_admin: false,
+});
+
+let nextId = 1000;
+const newId = () => nextId++;
+
+export function sha(seed: string): string {
+  let h = 0n;
+  for (const c of seed) h = (h * 131n + BigInt(c.charCodeAt(0))) % 2n ** 160n;
+  return h.toString(16).padStart(40, "0").slice(-40);
+}
+
+export class FakeGitHub {
+  readonly owner: string;
+  readonly repo: string;
+  readonly requests: Recorded[] = [];
+  readonly comments: Comment[] = [];
+  readonly checkRuns: CheckRun[] = [];
+  readonly reactions: { id: number; comment_id: number; content: string; login: string; deleted: boolean }[] = [];
+  /** login -> permission (admin | maintain | write | triage | read). Others are not collaborators (404). */
+  readonly collaborators = new Map<string, string>();
+  readonly commits = new Map<string, Commit>();
+  readonly branches = new Map<string, string>();
+  readonly pulls = new Map<number, PullState>();
+  readonly faults: Fault[] = [];
+  /** Called after an operation succeeded (e.g. to push a newer commit while a review runs). */
+  readonly after = new Map<string, (f: FakeGitHub) => void>();
+  readonly appSlug = "reachdiff-test";
+  readonly appId = 4242;
+  /** token -> login of whoever it authenticates. */
+  readonly tokens = new Map<string, string>();
+  #publicKey?: KeyObject;
+  #server?: Server;
+  #api: OpenAPIBackend;
+  url = "";
+
+  constructor(options: { owner?: string; repo?: string; publicKeyPem?: string } = {}) {
+    this.owner = options.owner ?? "octo-org";
+    this.repo = options.repo ?? "k8s-config";
+    if (options.publicKeyPem) this.#publicKey = createPublicKey(options.publicKeyPem);
+    this.#api = new OpenAPIBackend({
+      definition: SPEC,
+      quick: true,
+      validate: true,
+      coerceTypes: true,
+      ajvOpts: { strict: false, validateFormats: false },
+      handlers: this.#handlers(),
+    });
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  // ---------------------------------------------------------------- state helpers for tests
+
+  commit(files: Record<string, string>, parent?: string, seed = JSON.stringify(files) + (parent ?? "")): string {
+    const s = sha(seed);
+    const base = parent ? new Map(this.commits.get(parent)!.files) : new Map<string, string>();
+    for (const [k, v] of Object.entries(files)) {
+      if (v === "\0delete") base.delete(k);
+      else base.set(k, v);
+    }
+    this.commits.set(s, { sha: s, parent, files: base });
+    return s;
+  }
+
+  openPull(number: number, headSha: string, options: { ref?: string; baseRef?: string; fork?: boolean } = {}): PullState {
+    const pr: PullState = { number, head: { sha: headSha, ref: options.ref ?? "feature", fork: options.fork ?? false }, base: { ref: options.baseRef ?? "main" }, state: "open" };
+    this.pulls.set(number, pr);
+    return pr;
+  }
+
+  push(number: number, headSha: string): void {
+    this.pulls.get(number)!.head.sha = headSha;
+  }
+
+  addComment(number: number, login: string, body: string): Comment {
+    const c: Comment = { id: newId(), body, user: user(login, 7) as Comment["user"], created_at: now(), updated_at: now() };
+    this.comments.push(c);
+    return c;
+  }
+
+  /** A token the Action uses; comments made with it are by github-actions[bot]. */
+  actionToken(login = "github-actions[bot]"): string {
+    const t = `ghs_action_${randomBytes(6).toString("hex")}`;
+    this.tokens.set(t, login);
+    return t;
+  }
+
+  fail(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  calls(operationId: string): Recorded[] {
+    return this.requests.filter((r) => r.operationId === operationId);
+  }
+
+  /** Requests that fetched a side: the archive request and its download, by commit. */
+  fetchesOf(commitSha: string): Recorded[] {
+    return this.requests.filter((r) => (r.operationId === "repos/download-tarball-archive" || r.operationId === "codeload") && r.path.endsWith(`/${commitSha}`));
+  }
+
+  stickyComments(login = `${this.appSlug}[bot]`): Comment[] {
+    return this.comments.filter((c) => c.user.login === login && c.body.startsWith("<!-- reachdiff:v1"));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.comments.length = 0;
+    this.checkRuns.length = 0;
+    this.reactions.length = 0;
+    this.faults.length = 0;
+    this.after.clear();
+  }
+
+  // ---------------------------------------------------------------- server
+
+  async start(): Promise<string> {
+    await this.#api.init();
+    this.#server = createServer((req, res) => void this.#serve(req, res));
+    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
+    const method = (req.method ?? "GET").toUpperCase();
+    const at = Date.now();
+    const record = (status: number, operationId?: string, body?: unknown, login?: string) => this.requests.push({ method, path, operationId, status, body, login, at });
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    let body: unknown;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        record(400);
+        return send(400, { message: "Problems parsing JSON" });
+      }
+    }
+    // Archive downloads (codeload.github.com in real life): not part of the REST API.
+    const codeload = /^\/_codeload\/([^/]+)\/([^/]+)\/tar\.gz\/([0-9a-f]{40})$/.exec(path);
+    if (codeload) {
+      const fault = this.#takeFault("codeload");
+      if (fault) {
+        record(fault.status, "codeload");
+        return send(fault.status, fault.body);
+      }
+      const commit = this.commits.get(codeload[3]);
+      record(commit ? 200 : 404, "codeload");
+      if (!commit) return send(404, { message: "Not Found" });
+      const archive = await this.#tarball(commit);
+      res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(archive.length) });
+      return void res.end(archive);
+    }
+    const query = Object.fromEntries(url.searchParams.entries());
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+    const result = (await this.#api.handleRequest({ method, path, query, headers, body }, { req, method, path, body, record })) as {
+      status: number;
+      body?: unknown;
+      headers?: Record<string, string>;
+      operationId?: string;
+      login?: string;
+    };
+    record(result.status, result.operationId, body, result.login);
+    send(result.status, result.body, result.headers);
+  }
+
+  #takeFault(operation: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.operation === operation && (f.times ?? 1) > 0);
+    if (i < 0) return undefined;
+    const f = this.faults[i];
+    f.times = (f.times ?? 1) - 1;
+    if (f.times <= 0) this.faults.splice(i, 1);
+    return f;
+  }
+
+  async #tarball(commit: Commit): Promise<Buffer> {
+    const pack = tar.pack();
+    const top = `${this.owner}-${this.repo}-${commit.sha.slice(0, 7)}/`;
+    pack.entry({ name: "pax_global_header", type: "pax-global-header", pax: { comment: commit.sha } } as tar.Headers);
+    pack.entry({ name: top, type: "directory" });
+    for (const [name, text] of [...commit.files].sort()) pack.entry({ name: top + name, type: "file" }, text);
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    return gzipSync(Buffer.concat(chunks));
+  }
+
+  // ---------------------------------------------------------------- auth
+
+  #verifyJwt(auth: string): boolean {
+    const m = /^bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)$/i.exec(auth);
+    if (!m || !this.#publicKey) return false;
+    const verify = createVerify("RSA-SHA256");
+    verify.update(`${m[1]}.${m[2]}`);
+    if (!verify.verify(this.#publicKey, Buffer.from(m[3], "base64url"))) return false;
+    const claims = JSON.parse(Buffer.from(m[2], "base64url").toString("utf8"));
+    const t = Date.now() / 1000;
+    return String(claims.iss) === String(this.appId) && claims.exp > t && claims.iat <= t + 60;
+  }
+
+  #login(auth: string): string | undefined {
+    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(auth);
+    return m ? this.tokens.get(m[1]) : undefined;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  #handlers() {
+    type R = { status: number; body?: unknown; headers?: Record<string, string>; operationId?: string; login?: string };
+    const op = (fn: (c: Context, login: string) => R, options: { jwt?: boolean } = {}) => (c: Context): R => {
+      const operationId = c.operation.operationId!;
+      const auth = String(c.request.headers.authorization ?? "");
+      let login: string | undefined;
+      if (options.jwt) {
+        if (!this.#verifyJwt(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded" }, operationId };
+        login = `app:${this.appSlug}`;
+      } else {
+        login = this.#login(auth);
+        if (!login) return { status: 401, body: { message: "Bad credentials" }, operationId };
+      }
+      const fault = this.#takeFault(operationId);
+      if (fault) return { status: fault.status, body: fault.body ?? { message: "Server Error" }, headers: fault.headers, operationId, login };
+      const p = c.request.params as Record<string, string>;
+      if ("owner" in p && (p.owner !== this.owner || p.repo !== this.repo)) return { status: 404, body: { message: "Not Found" }, operationId, login };
+      const r = fn(c, login);
+      if (r.status < 400) this.after.get(operationId)?.(this);
+      return { ...r, operationId, login };
+    };
+    const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+    const repoJson = () => ({ id: 1, node_id: "R_1", name: this.repo, full_name: this.fullName, private: false, owner: user(this.owner, 1) });
+    const commentJson = (c: Comment) => ({
+      ...c,
+      node_id: `IC_${c.id}`,
+      url: `https://api.github.com/repos/${this.fullName}/issues/comments/${c.id}`,
+      html_url: `https://github.com/${this.fullName}/pull/1#issuecomment-${c.id}`,
+      issue_url: `https://api.github.com/repos/${this.fullName}/issues/1`,
+      author_association: "NONE",
+    });
+    const checkJson = (r: CheckRun) => ({
+      id: r.id,
+      node_id: `CR_${r.id}`,
+      name: r.name,
+      head_sha: r.head_sha,
+      status: r.status,
+      conclusion: r.conclusion,
+      external_id: r.external_id,
+      output: { ...r.output, annotations_count: r.annotations.length, annotations_url: "" },
+      url: "",
+      html_url: "",
+      details_url: null,
+      started_at: now(),
+      completed_at: null,
+      check_suite: { id: 1 },
+      app: null,
+      pull_requests: [],
+    });
+    const ownComment = (c: Context, login: string): Comment | R => {
+      const comment = this.comments.find((x) => x.id === Number((c.request.params as Record<string, string>).comment_id));
+      if (!comment) return notFound;
+      if (comment.user.login !== login) return { status: 403, body: { message: "Must have admin rights to Repository." } };
+      return comment;
+    };
+    const tooLong = (body: string) => Buffer.byteLength(body) > 65536;
+    return {
+      notFound: () => ({ ...notFound, body: { message: "Not Found (no such operation in GitHub's REST API)" } }),
+      methodNotAllowed: () => ({ ...notFound, body: { message: "Not Found (no such method for this route in GitHub's REST API)" } }),
+      notImplemented: (c: Context) => ({ status: 501, body: { message: `fake GitHub does not implement ${c.operation.operationId}` }, operationId: c.operation.operationId }),
+      validationFail: (c: Context) => ({
+        status: 422,
+        body: { message: "Invalid request.", errors: (c.validation.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) },
+        operationId: c.operation.operationId,
+      }),
+      "apps/get-authenticated": op(() => ({ status: 200, body: { id: this.appId, slug: this.appSlug, node_id: "A_1", name: "Reachdiff test", owner: user(this.owner, 1), events: [], permissions: {} } }), { jwt: true }),
+      "apps/create-installation-access-token": op(
+        () => {
+          const token = `ghs_inst_${randomBytes(8).toString("hex")}`;
+          this.tokens.set(token, `${this.appSlug}[bot]`);
+          return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write", issues: "write", metadata: "read" }, repository_selection: "all" } };
+        },
+        { jwt: true },
+      ),
+      "repos/get-content": op((c) => {
+        const p = c.request.params as Record<string, string>;
+        const ref = String((c.request.query as Record<string, string>).ref ?? this.branches.get("main"));
+        const commit = this.commits.get(this.branches.get(ref) ?? ref);
+        const path = decodeURIComponent(p.path);
+        const text = commit?.files.get(path);
+        if (text === undefined) return notFound;
+        return { status: 200, body: { type: "file", encoding: "base64", size: Buffer.byteLength(text), name: path.split("/").pop(), path, content: Buffer.from(text).toString("base64"), sha: sha(text), url: "", git_url: null, html_url: null, download_url: null, _links: { self: "", git: null, html: null } } };
+      }),
+      "repos/compare-commits-with-basehead": op((c) => {
+        const m = /^([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec((c.request.params as Record<string, string>).basehead);
+        const base = m && this.commits.get(m[1]);
+        const head = m && this.commits.get(m[2]);
+        if (!base || !head) return notFound;
+        const ancestors = new Set<string>();
+        for (let s: string | undefined = base.sha; s; s = this.commits.get(s)?.parent) ancestors.add(s);
+        let mergeBase = head.sha;
+        while (!ancestors.has(mergeBase) && this.commits.get(mergeBase)?.parent) mergeBase = this.commits.get(mergeBase)!.parent!;
+        const from = this.commits.get(mergeBase)!.files;
+        const files = [];
+        for (const name of new Set([...from.keys(), ...head.files.keys()])) {
+          const a = from.get(name);
+          const b = head.files.get(name);
+          if (a === b) continue;
+          files.push({ sha: sha(b ?? ""), filename: name, status: a === undefined ? "added" : b === undefined ? "removed" : "modified", additions: 1, deletions: 1, changes: 2, blob_url: "", raw_url: "", contents_url: "" });
+        }
+        files.sort((x, y) => (x.filename < y.filename ? -1 : 1));
+        const commitJson = (s: string) => ({ sha: s, node_id: `C_${s}`, url: "", html_url: "", comments_url: "", commit: {}, author: null, committer: null, parents: [] });
+        return { status: 200, body: { url: "", html_url: "", permalink_url: "", diff_url: "", patch_url: "", base_commit: commitJson(base.sha), merge_base_commit: commitJson(mergeBase), status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: files.slice(0, 300) } };
+      }),
+      "repos/download-tarball-archive": op((c) => {
+        const ref = (c.request.params as Record<string, string>).ref;
+        const target = this.branches.get(ref) ?? ref;
+        if (!this.commits.has(target)) return notFound;
+        return { status: 302, headers: { location: `${this.url}/_codeload/${this.owner}/${this.repo}/tar.gz/${target}` } };
+      }),
+      "repos/get-collaborator-permission-level": op((c) => {
+        const login = (c.request.params as Record<string, string>).username;
+        const permission = this.collaborators.get(login);
+        if (!permission) return { status: 404, body: { message: `${login} is not a user` } };
+        const rank = ["read", "triage", "write", "maintain", "admin"].indexOf(permission);
+        const legacy = permission === "maintain" ? "write" : permission === "triage" ? "read" : permission;
+        return { status: 200, body: { permission: legacy, role_name: permission, user: { ...user(login, 9), permissions: { pull: rank >= 0, triage: rank >= 1, push: rank >= 2, maintain: rank >= 3, admin: rank >= 4 } } } };
+      }),
+      "pulls/get": op((c) => {
+        const pr = this.pulls.get(Number((c.request.params as Record<string, string>).pull_number));
+        if (!pr) return notFound;
+        const mainSha = this.branches.get(pr.base.ref)!;
+        const forkRepo = { ...repoJson(), id: 2, full_name: `fork-user/${this.repo}`, owner: user("fork-user", 3) };
+        return { status: 200, body: { number: pr.number, id: pr.number, node_id: `PR_${pr.number}`, state: pr.state, title: "Change manifests", user: user("dev", 5), head: { label: `dev:${pr.head.ref}`, ref: pr.head.ref, sha: pr.head.sha, repo: pr.head.fork ? forkRepo : repoJson(), user: user("dev", 5) }, base: { label: `${this.owner}:${pr.base.ref}`, ref: pr.base.ref, sha: mainSha, repo: repoJson(), user: user(this.owner, 1) } } };
+      }),
+      "issues/list-comments": op((c) => {
+        const q = c.request.query as Record<string, string>;
+        const perPage = Math.min(100, Number(q.per_page ?? 30));
+        const page = Number(q.page ?? 1);
+        const items = this.comments.slice((page - 1) * perPage, page * perPage).map(commentJson);
+        const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+        const base = `${this.url}/repos/${this.fullName}/issues/${(c.request.params as Record<string, string>).issue_number}/comments?per_page=${perPage}`;
+        const links = [page < last ? `<${base}&page=${page + 1}>; rel="next"` : "", `<${base}&page=${last}>; rel="last"`].filter(Boolean).join(", ");
+        return { status: 200, body: items, headers: { link: links } };
+      }),
+      "issues/create-comment": op((c, login) => {
+        const { body } = c.request.requestBody as { body: string };
+        if (tooLong(body)) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "Body is too long (maximum is 65536 characters)" }] } };
+        const comment: Comment = { id: newId(), body, user: user(login, 8) as Comment["user"], created_at: now(), updated_at: now() };
+        this.comments.push(comment);
+        return { status: 201, body: commentJson(comment) };
+      }),
+      "issues/update-comment": op((c, login) => {
+        const found = ownComment(c, login);
+        if ("status" in found) return found;
+        const { body } = c.request.requestBody as { body: string };
+        if (tooLong(body)) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "Body is too long (maximum is 65536 characters)" }] } };
+        found.body = body;
+        found.updated_at = now();
+        return { status: 200, body: commentJson(found) };
+      }),
+      "issues/delete-comment": op((c, login) => {
+        const found = ownComment(c, login);
+        if ("status" in found) return found;
+        this.comments.splice(this.comments.indexOf(found), 1);
+        return { status: 204 };
+      }),
+      "checks/create": op((c) => {
+        const b = c.request.requestBody as Record<string, never> & { output?: { annotations?: unknown[] } };
+        if (!this.commits.has(b.head_sha)) return { status: 422, body: { message: "No commit found for SHA: " + b.head_sha } };
+        const run: CheckRun = { id: newId(), name: b.name, head_sha: b.head_sha, status: b.conclusion ? "completed" : (b.status ?? "queued"), conclusion: b.conclusion ?? null, external_id: b.external_id ?? null, output: { title: null, summary: null, ...(b.output ?? {}) }, annotations: [...(b.output?.annotations ?? [])], history: [] };
+        run.history.push(run.status);
+        this.checkRuns.push(run);
+        return { status: 201, body: checkJson(run) };
+      }),
+      "checks/update": op((c) => {
+        const run = this.checkRuns.find((r) => r.id === Number((c.request.params as Record<string, string>).check_run_id));
+        if (!run) return notFound;
+        const b = c.request.requestBody as { status?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
+        if (b.status === "completed" && !b.conclusion) return { status: 422, body: { message: "Invalid request.\n\nNo conclusion given for a completed check run." } };
+        if (b.conclusion) run.status = "completed";
+        else if (b.status) run.status = b.status;
+        if (b.conclusion) run.conclusion = b.conclusion;
+        if (b.output) {
+          run.output = { ...run.output, ...b.output };
+          run.annotations.push(...(b.output.annotations ?? []));
+        }
+        run.history.push(run.status);
+        return { status: 200, body: checkJson(run) };
+      }),
+      "reactions/create-for-issue-comment": op((c, login) => {
+        const id = Number((c.request.params as Record<string, string>).comment_id);
+        if (!this.comments.some((x) => x.id === id)) return notFound;
+        const content = (c.request.requestBody as { content: string }).content;
+        const existing = this.reactions.find((r) => r.comment_id === id && r.content === content && r.login === login && !r.deleted);
+        const reaction = existing ?? { id: newId(), comment_id: id, content, login, deleted: false };
+        if (!existing) this.reactions.push(reaction);
+        return { status: existing ? 200 : 201, body: { id: reaction.id, node_id: `RE_${reaction.id}`, user: user(login, 8), content, created_at: now() } };
+      }),
+      "reactions/delete-for-issue-comment": op((c) => {
+        const p = c.request.params as Record<string, string>;
+        const r = this.reactions.find((x) => x.id === Number(p.reaction_id) && x.comment_id === Number(p.comment_id));
+        if (r) r.deleted = true;
+        return { status: 204 };
+      }),
+    };
+  }
+}

@@ -1,0 +1,128 @@
+// Webhook payloads for the end-to-end tests: GitHub's community examples (@octokit/webhooks-examples),
+// adapted to the test repository, then validated against GitHub's official webhook schemas
+// (@octokit/openapi-webhooks) so that a fixture drifting from what GitHub sends fails loudly; and
+// signed with the test secret like GitHub signs deliveries.
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const read = (id: string) => JSON.parse(readFileSync(require.resolve(id), "utf8"));
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ajv: Ajv2020 | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+/** Validates a payload against the official schema of `<event>-<action>` (e.g. pull-request-opened). */
+export function validateWebhook(event: string, payload: Json): void {
+  const key = `${event.replace(/_/g, "-")}-${payload.action}`;
+  if (!ajv) {
+    const spec = read("@octokit/openapi-webhooks/generated/api.github.com.json");
+    ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema({ $id: "webhooks", components: spec.components, webhooks: spec.webhooks });
+  }
+  let v = validators.get(key);
+  if (!v) validators.set(key, (v = ajv.compile({ $ref: `webhooks#/webhooks/${key}/post/requestBody/content/application~1json/schema` })));
+  if (!v(payload)) throw new Error(`${key} payload does not match GitHub's schema: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`);
+}
+
+const examples: { name: string; examples: Json[] }[] = read("@octokit/webhooks-examples/api.github.com/index.json");
+function example(event: string, action: string): Json {
+  const found = examples.find((e) => e.name === event)?.examples.find((x) => x.action === action);
+  if (!found) throw new Error(`no ${event}.${action} example`);
+  return structuredClone(found);
+}
+
+export interface Target {
+  readonly owner: string;
+  readonly repo: string;
+  readonly installationId: number;
+}
+
+// Fields GitHub has added since the community examples were recorded (the schema requires them).
+const reactions = (url: string) => ({ url, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 });
+const app = (a: Json) => ({ ...a, permissions: a.permissions ?? { checks: "write", contents: "read", pull_requests: "write", issues: "write", metadata: "read" }, events: a.events ?? ["pull_request", "issue_comment", "check_run"] });
+
+function repository(t: Target, base: Json): Json {
+  return { has_discussions: false, disabled: false, ...base, name: t.repo, full_name: `${t.owner}/${t.repo}`, owner: { ...base.owner, login: t.owner }, html_url: `https://github.com/${t.owner}/${t.repo}` };
+}
+
+function person(base: Json, login: string, type: "User" | "Bot" = "User"): Json {
+  return { ...base, login, type, html_url: `https://github.com/${login}` };
+}
+
+function pullRequestFields(pr: Json, t: Target, number: number, head: string, base: string, repo: Json, fork: boolean): Json {
+  const headRepo = fork ? { has_discussions: false, ...repo, id: repo.id + 1, full_name: `fork-user/${t.repo}`, owner: { ...repo.owner, login: "fork-user" }, fork: true } : repo;
+  return {
+    ...pr,
+    number,
+    state: "open",
+    auto_merge: pr.auto_merge ?? null,
+    head: { ...pr.head, sha: head, ref: "feature", label: `dev:feature`, repo: { has_discussions: false, ...headRepo } },
+    base: { ...pr.base, sha: base, ref: "main", label: `${t.owner}:main`, repo: { has_discussions: false, ...repo } },
+  };
+}
+
+export function pullRequestEvent(t: Target, action: "opened" | "synchronize" | "reopened", pr: { number: number; head: string; base: string; fork?: boolean }): Json {
+  const p = example("pull_request", action === "reopened" ? "reopened" : action);
+  p.repository = repository(t, p.repository);
+  p.number = pr.number;
+  p.pull_request = pullRequestFields(p.pull_request, t, pr.number, pr.head, pr.base, p.repository, pr.fork ?? false);
+  p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  if (action === "synchronize") Object.assign(p, { before: pr.base, after: pr.head });
+  p.sender = person(p.sender, "dev");
+  return p;
+}
+
+export function issueCommentEvent(t: Target, c: { number: number; commentId: number; body: string; login: string; type?: "User" | "Bot" }): Json {
+  const p = example("issue_comment", "created");
+  p.repository = repository(t, p.repository);
+  p.issue = {
+    ...p.issue,
+    number: c.number,
+    // An issue_comment on a pull request: the issue carries a pull_request link (the examples have none).
+    pull_request: { url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${c.number}`, html_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}`, diff_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.diff`, patch_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.patch`, merged_at: null },
+  };
+  p.issue.active_lock_reason ??= null;
+  p.issue.reactions ??= reactions(p.issue.url);
+  p.issue.labels = (p.issue.labels ?? []).map((l: Json) => ({ description: null, ...l }));
+  p.comment = { performed_via_github_app: null, reactions: reactions(p.comment.url), ...p.comment, id: c.commentId, body: c.body, user: person(p.comment.user, c.login, c.type) };
+  p.sender = person(p.sender, c.login, c.type);
+  p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  return p;
+}
+
+export function checkRunRerequestedEvent(t: Target, run: { id: number; headSha: string; externalId: string; number: number; base: string }): Json {
+  const p = example("check_run", "rerequested");
+  p.repository = repository(t, p.repository);
+  p.check_run = {
+    node_id: "CR_kwDO",
+    details_url: "https://reachdiff.example/details",
+    ...p.check_run,
+    app: app(p.check_run.app),
+    check_suite: { ...p.check_run.check_suite, app: app(p.check_run.check_suite.app) },
+    id: run.id,
+    name: "reachdiff",
+    head_sha: run.headSha,
+    external_id: run.externalId,
+    pull_requests: [{ ...(p.check_run.pull_requests?.[0] ?? {}), number: run.number, id: run.number, url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${run.number}`, head: { ref: "feature", sha: run.headSha, repo: { id: p.repository.id, name: t.repo, url: "" } }, base: { ref: "main", sha: run.base, repo: { id: p.repository.id, name: t.repo, url: "" } } }],
+  };
+  p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  return p;
+}
+
+export function sign(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+/** Sends a delivery over HTTP the way GitHub does. */
+export async function deliver(url: string, secret: string, event: string, payload: Json, options: { signature?: string } = {}): Promise<Response> {
+  const body = JSON.stringify(payload);
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": randomUUID(), "x-hub-signature-256": options.signature ?? sign(secret, body), "user-agent": "GitHub-Hookshot/test" },
+    body,
+  });
+}
