@@ -1,0 +1,77 @@
+// How the review names things (raw, unescaped): workloads as ns/Kind/name, Services also by their DNS
+// name, entry points by the address a client uses, outside peers by their address blocks.
+import type { ConnectionChange } from "../analysis/diff.js";
+import type { Exposure } from "../analysis/exposure-model.js";
+import { describeAddresses } from "./addresses.js";
+
+export const CLUSTER_DOMAIN = "cluster.local";
+
+/** `ns/Kind/name` -> its parts; a bare name is taken as the name. */
+export function splitId(id: string): { namespace?: string; kind?: string; name: string } {
+  const parts = id.split("/");
+  if (parts.length >= 3) return { namespace: parts[0], kind: parts[1], name: parts.slice(2).join("/") };
+  if (parts.length === 2) return { kind: parts[0], name: parts[1] };
+  return { name: id };
+}
+
+/** `web.shop.svc.cluster.local` for `shop/Service/web` (or `web` with the namespace given). */
+export function serviceDns(ref: string, namespace?: string): string | undefined {
+  const p = splitId(ref);
+  if (p.kind && p.kind !== "Service") return undefined;
+  const ns = p.namespace ?? namespace;
+  return ns ? `${p.name}.${ns}.svc.${CLUSTER_DOMAIN}` : undefined;
+}
+
+/** The Service behind an exposure, as an id, when there is one. */
+export function exposureService(e: Exposure): string | undefined {
+  const ns = splitId(e.workload).namespace;
+  if (e.via.service) return e.via.service.includes("/") ? e.via.service : ns ? `${ns}/Service/${e.via.service}` : e.via.service;
+  const ref = splitId(e.via.ref);
+  return ref.kind === "Service" ? e.via.ref : undefined;
+}
+
+/** The address a client uses: `LoadBalancer :443`, `NodePort :30080`, `shop.example.com/api`, `listener https :443`. */
+export function entryAddress(e: Exposure): string {
+  const v = e.via;
+  const port = v.entryPort ?? e.port;
+  switch (v.kind) {
+    case "LoadBalancer":
+    case "NodePort":
+      return `${v.kind} :${port}`;
+    case "ExternalIP":
+      return `${v.host ?? "external IP"} :${port}`;
+    case "Gateway":
+      return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
+    default:
+      return `${v.host ?? "*"}${v.path ?? ""}`;
+  }
+}
+
+/** The entry point with the object that makes it: `LoadBalancer :443 of shop/Service/web`. */
+export function entryLabel(e: Exposure): string {
+  const v = e.via;
+  return v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP" ? `${entryAddress(e)} of ${v.ref}` : `${v.kind} ${entryAddress(e)} (${v.ref})`;
+}
+
+/** Identity of an entry point (several exposures may share one). */
+export function entryKey(e: Exposure): string {
+  const v = e.via;
+  return JSON.stringify([v.kind, v.ref, v.entryPort ?? (v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP" ? e.port : null), v.host ?? null, v.path ?? null, v.listener ?? null]);
+}
+
+/** A side of a connection change: the workload id, or `outside <blocks>`. */
+export function peer(c: ConnectionChange, side: "from" | "to"): string {
+  const id = c[side];
+  return id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id;
+}
+
+/** True when the blocks are every address of their families (the whole internet). */
+export function isEverywhere(c: ConnectionChange): boolean {
+  const d = describeAddresses(c.addresses ?? []);
+  return d === "0.0.0.0/0" || d === "::/0" || d === "0.0.0.0/0, ::/0";
+}
+
+/** What a connection change does to ports: `TCP 5432`, or `TCP 80 → TCP 80,443`. */
+export function portsChange(c: ConnectionChange): string {
+  return c.change === "added" ? `${c.head}` : c.change === "removed" ? `${c.base}` : `${c.base} → ${c.head}`;
+}
