@@ -1,0 +1,363 @@
+// The change as a Mermaid flowchart: outside sources, entry points, namespaces as subgraphs and
+// workloads as nodes. Added paths are thick green, removed ones dashed red, changed ones amber, and
+// unchanged neighbours light grey, for context only. Only what the change touches is drawn.
+//
+// Safety: node and subgraph ids are generated (n1, s1, ...), never taken from a manifest; every
+// label is double-quoted and entity-encoded (escape.ts); no click, no %%{init}%%, no HTML, no links.
+// Size: GitHub renders at most 50,000 characters and 500 edges; beyond a readable size (about 60
+// nodes) the diagram is collapsed by namespace, and says so.
+import type { DiffResult } from "../analysis/analyze.js";
+import type { ChangeKind } from "../analysis/diff.js";
+import { exposureKey } from "../analysis/exposure-diff.js";
+import type { Exposure } from "../analysis/exposure-model.js";
+import { mermaidText } from "./escape.js";
+import { entryKey, entryLabel, isEverywhere, peer, portsChange, splitId } from "./names.js";
+
+/** GitHub's (Mermaid's default) limits. */
+export const MERMAID_MAX_CHARS = 50_000;
+export const MERMAID_MAX_EDGES = 500;
+
+export type EdgeKind = ChangeKind | "context";
+type Shape = "workload" | "entry" | "outside" | "internet" | "group";
+type NodeState = "added" | "removed" | "touched" | "context";
+
+interface GNode {
+  readonly key: string;
+  readonly label: string;
+  readonly shape: Shape;
+  /** Namespace subgraph of a workload. */
+  readonly group?: string;
+  state: NodeState;
+  /** For entry points: the key of the outside node their clients come from. */
+  source?: string;
+}
+
+interface GEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: EdgeKind;
+  readonly labels: string[];
+  count: number;
+  readonly unit: string;
+}
+
+const STATE_RANK: Record<NodeState, number> = { added: 0, removed: 0, touched: 1, context: 2 };
+const KIND_ORDER: Record<EdgeKind, number> = { added: 0, changed: 1, removed: 2, context: 3 };
+
+class Graph {
+  readonly nodes = new Map<string, GNode>();
+  readonly edges = new Map<string, GEdge>();
+
+  node(n: GNode): string {
+    const old = this.nodes.get(n.key);
+    if (!old) this.nodes.set(n.key, n);
+    else if (STATE_RANK[n.state] < STATE_RANK[old.state]) old.state = n.state;
+    return n.key;
+  }
+
+  edge(from: string, to: string, kind: EdgeKind, label: string, unit: string, count = 1): void {
+    const key = `${from}\u0000${to}\u0000${kind}`;
+    const old = this.edges.get(key);
+    if (!old) this.edges.set(key, { from, to, kind, labels: label ? [label] : [], count, unit });
+    else {
+      old.count += count;
+      if (label && !old.labels.includes(label) && old.labels.length < 8) old.labels.push(label);
+    }
+  }
+
+  /** Non-context edges. */
+  changes(): GEdge[] {
+    return [...this.edges.values()].filter((e) => e.kind !== "context");
+  }
+}
+
+const INTERNET = "o:internet";
+const VPC = "o:vpc";
+
+function exposureLabel(e: Exposure, what: readonly string[] = []): string {
+  const parts = [`${e.protocol} ${e.port}`, ...what];
+  if (e.blockedBy && !what.some((w) => w.includes("blocked"))) parts.push(`blocked by ${e.blockedBy}`);
+  return parts.join(": ");
+}
+
+/** Everything the change touches, entry point by entry point and workload by workload. */
+function detailedGraph(r: DiffResult, context: boolean): Graph {
+  const g = new Graph();
+  const added = new Set(r.workloads.added);
+  const removed = new Set(r.workloads.removed);
+  const workload = (id: string, state: NodeState) => {
+    const p = splitId(id);
+    return g.node({
+      key: `w:${id}`,
+      label: p.kind ? `${p.kind}/${p.name}` : p.name,
+      shape: "workload",
+      group: p.namespace ?? "",
+      state: added.has(id) ? "added" : removed.has(id) ? "removed" : state,
+    });
+  };
+  const internet = () => g.node({ key: INTERNET, label: "Internet", shape: "internet", state: "touched" });
+  const vpc = () => g.node({ key: VPC, label: "internal network", shape: "internet", state: "touched" });
+
+  for (const c of r.connections) {
+    const end = (side: "from" | "to") =>
+      c[side] !== "ip:" ? workload(c[side], "touched") : isEverywhere(c) ? internet() : g.node({ key: `o:${peer(c, side)}`, label: peer(c, side), shape: "outside", state: "touched" });
+    g.edge(end("from"), end("to"), c.change, portsChange(c), "connection");
+  }
+
+  // Entry points: each exposure is an edge entry -> workload; the entry's own edge from outside
+  // is added, removed, changed or unchanged depending on what happens to all its exposures.
+  const entries = new Map<string, { exposure: Exposure; kinds: Set<EdgeKind>; what: Set<string>; sources: { base: Set<string>; head: Set<string> } }>();
+  const addExposure = (e: Exposure, kind: EdgeKind, what: readonly string[], base: Exposure | null, head: Exposure | null) => {
+    const key = `e:${entryKey(e)}`;
+    const info = entries.get(key) ?? { exposure: e, kinds: new Set<EdgeKind>(), what: new Set<string>(), sources: { base: new Set<string>(), head: new Set<string>() } };
+    info.kinds.add(kind);
+    what.forEach((w) => info.what.add(w));
+    base?.sources.forEach((s) => info.sources.base.add(s));
+    head?.sources.forEach((s) => info.sources.head.add(s));
+    entries.set(key, info);
+    g.node({ key, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
+    g.edge(key, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure");
+  };
+  for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.what, x.base, x.head);
+
+  if (context) {
+    const touched = (id: string) => {
+      const n = g.nodes.get(`w:${id}`);
+      return !!n && n.state !== "context";
+    };
+    const changedExposures = new Set(r.exposures.map((x) => exposureKey((x.head ?? x.base)!)));
+    for (const e of r.exposure.head) if (!changedExposures.has(exposureKey(e)) && touched(e.workload)) addExposure(e, "context", [], e, e);
+    const changedPairs = new Set(r.connections.map((c) => `${c.from}\u0000${c.to}`));
+    let budget = 30;
+    for (const e of r.connectivity.head.podEdges) {
+      if (budget <= 0) break;
+      if (e.from === e.to || changedPairs.has(`${e.from}\u0000${e.to}`) || !touched(e.from) || !touched(e.to)) continue;
+      g.edge(`w:${e.from}`, `w:${e.to}`, "context", e.conns.toString(), "connection");
+      budget--;
+    }
+  }
+
+  for (const [key, info] of entries) {
+    const e = info.exposure;
+    const source = e.via.internal ? vpc() : internet();
+    g.nodes.get(key)!.source = source;
+    const before = [...info.kinds].some((k) => k !== "added");
+    const after = [...info.kinds].some((k) => k !== "removed");
+    const sourcesChanged = [...info.what].some((w) => w.startsWith("sources") || w.includes("internal") || w.includes("internet"));
+    const kind: EdgeKind = before && after ? (sourcesChanged ? "changed" : "context") : after ? "added" : "removed";
+    const list = (s: Set<string>) => [...s].sort().join(", ") || "nowhere";
+    const everywhere = (s: Set<string>) => [...s].every((x) => x === "0.0.0.0/0" || x === "::/0");
+    const label = kind === "changed" && list(info.sources.base) !== list(info.sources.head) ? `from ${list(info.sources.base)} → ${list(info.sources.head)}` : everywhere(kind === "removed" ? info.sources.base : info.sources.head) ? "" : `from ${list(kind === "removed" ? info.sources.base : info.sources.head)}`;
+    g.edge(source, key, kind, label, "entry");
+    const node = g.nodes.get(key)!;
+    if (kind === "added" || kind === "removed") node.state = kind;
+  }
+  return g;
+}
+
+/**
+ * The same change with one node per namespace (entry points folded into the arrows from outside);
+ * namespaces not in `keep` are folded further into one "other namespaces" node.
+ */
+function collapsedGraph(detail: Graph, keep: ReadonlySet<string> | null): { graph: Graph; folded: number } {
+  const g = new Graph();
+  const workloadsIn = new Map<string, GNode[]>();
+  for (const n of detail.nodes.values()) {
+    if (n.shape !== "workload" || n.state === "context") continue;
+    const list = workloadsIn.get(n.group!);
+    if (list) list.push(n);
+    else workloadsIn.set(n.group!, [n]);
+  }
+  const others = [...workloadsIn.keys()].filter((ns) => keep && !keep.has(ns));
+  const outsides = [...detail.nodes.values()].filter((n) => n.shape === "outside");
+  const map = (key: string): string => {
+    const n = detail.nodes.get(key)!;
+    if (n.shape === "internet") return g.node({ ...n });
+    if (n.shape === "outside") {
+      if (outsides.length <= 3) return g.node({ ...n });
+      return g.node({ key: "o:outside", label: `${outsides.length} outside address blocks`, shape: "outside", state: "touched" });
+    }
+    if (n.shape === "entry") return map(n.source!);
+    const ns = n.group!;
+    if (keep && !keep.has(ns)) return g.node({ key: "g:other", label: `${others.length} other namespaces`, shape: "group", state: "touched" });
+    const members = workloadsIn.get(ns) ?? [];
+    const state: NodeState = members.length && members.every((m) => m.state === "added") ? "added" : members.length && members.every((m) => m.state === "removed") ? "removed" : "touched";
+    return g.node({ key: `g:${ns}`, label: `namespace ${ns} · ${members.length} workload${members.length === 1 ? "" : "s"}`, shape: "group", state });
+  };
+  for (const e of detail.changes()) {
+    const to = detail.nodes.get(e.to)!;
+    if (to.shape === "entry") continue; // outside -> entry: folded into outside -> namespace
+    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count);
+  }
+  return { graph: g, folded: others.length };
+}
+
+interface Emitted {
+  readonly text: string;
+  readonly nodes: number;
+  readonly edges: number;
+}
+
+const ARROW: Record<EdgeKind, string> = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
+const LINK_STYLE: Record<EdgeKind, string> = {
+  added: "stroke:#1a7f37,stroke-width:3px",
+  removed: "stroke:#cf222e,stroke-width:2px",
+  changed: "stroke:#bf8700,stroke-width:2px",
+  context: "stroke:#afb8c1,stroke-width:1px",
+};
+const CLASS_DEF: Record<Exclude<NodeState, "touched">, string> = {
+  added: "stroke:#1a7f37,stroke-width:3px",
+  removed: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5",
+  context: "fill:#f6f8fa,stroke:#d0d7de,color:#57606a",
+};
+const LEGEND: Record<EdgeKind, string> = { added: "added", changed: "changed", removed: "removed", context: "unchanged" };
+
+function edgeText(e: GEdge): string {
+  if (e.count > 1 && e.labels.length > 1) return `${e.count} ${e.unit}${e.count === 1 ? "" : "s"}: ${e.labels.join(", ")}`;
+  return e.labels.join(", ");
+}
+
+function shape(id: string, n: GNode): string {
+  // An empty label does not parse; a name can sanitise down to nothing.
+  const label = `"${mermaidText(n.label) || "(no name)"}"`;
+  switch (n.shape) {
+    case "internet":
+      return `${id}((${label}))`;
+    case "outside":
+      return `${id}([${label}])`;
+    case "entry":
+      return `${id}{{${label}}}`;
+    case "group":
+      return `${id}[[${label}]]`;
+    default:
+      return `${id}[${label}]`;
+  }
+}
+
+function emit(g: Graph, legend: boolean): Emitted {
+  const nodes = [...g.nodes.values()];
+  const shapeOrder: Record<Shape, number> = { internet: 0, outside: 1, entry: 2, group: 3, workload: 4 };
+  nodes.sort((a, b) => shapeOrder[a.shape] - shapeOrder[b.shape] || (a.group ?? "").localeCompare(b.group ?? "") || a.key.localeCompare(b.key));
+  const ids = new Map<string, string>();
+  const rank = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    ids.set(n.key, `n${i + 1}`);
+    rank.set(n.key, i);
+  });
+  const lines = ["flowchart LR"];
+  const groups = new Map<string, GNode[]>();
+  for (const n of nodes) {
+    if (n.shape === "workload") {
+      const list = groups.get(n.group!);
+      if (list) list.push(n);
+      else groups.set(n.group!, [n]);
+    } else lines.push(`  ${shape(ids.get(n.key)!, n)}`);
+  }
+  let s = 0;
+  for (const [ns, members] of groups) {
+    lines.push(`  subgraph s${++s}["${mermaidText(ns ? `namespace ${ns}` : "cluster-scoped")}"]`);
+    for (const n of members) lines.push(`    ${shape(ids.get(n.key)!, n)}`);
+    lines.push("  end");
+  }
+  const edges = [...g.edges.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!);
+  const byKind = new Map<EdgeKind, number[]>();
+  edges.forEach((e, i) => {
+    const label = mermaidText(edgeText(e));
+    lines.push(`  ${ids.get(e.from)} ${ARROW[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
+    const list = byKind.get(e.kind);
+    if (list) list.push(i);
+    else byKind.set(e.kind, [i]);
+  });
+  let edgeCount = edges.length;
+  const kinds = (Object.keys(KIND_ORDER) as EdgeKind[]).filter((k) => byKind.has(k));
+  if (legend && kinds.length) {
+    lines.push(`  subgraph s${++s}["Legend"]`, "    direction LR");
+    kinds.forEach((k, i) => {
+      lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
+      byKind.get(k)!.push(edgeCount++);
+    });
+    lines.push("  end");
+    // The legend's own boxes are invisible.
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${kinds.map((_, i) => `l${i + 1}`).concat(`l${kinds.length + 1}`).join(",")} legendBox`);
+  }
+  for (const state of ["added", "removed", "context"] as const) {
+    const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key)!);
+    if (members.length) lines.push(`  classDef ${state} ${CLASS_DEF[state]}`, `  class ${members.join(",")} ${state}`);
+  }
+  for (const k of kinds) lines.push(`  linkStyle ${byKind.get(k)!.join(",")} ${LINK_STYLE[k]}`);
+  return { text: lines.join("\n"), nodes: nodes.length, edges: edgeCount };
+}
+
+export interface MermaidOptions {
+  /** Readability: more nodes than this and the diagram is collapsed by namespace (default 60). */
+  readonly maxNodes?: number;
+  /** Readability: more edges than this and the diagram is collapsed (default 150; never above 500). */
+  readonly maxEdges?: number;
+  /** Never more characters than this (default and at most 50,000). */
+  readonly maxChars?: number;
+  /** `auto` (default): detailed when it fits, else collapsed; `collapsed`: by namespace in any case. */
+  readonly mode?: "auto" | "collapsed";
+  /** Draw unchanged neighbours in grey (default true). */
+  readonly context?: boolean;
+  readonly legend?: boolean;
+}
+
+export interface Diagram {
+  /** The Mermaid source, without the fence. */
+  readonly text: string;
+  /** True when there is nothing to draw (the text is then a one-node placeholder). */
+  readonly empty: boolean;
+  readonly collapsed: boolean;
+  readonly nodes: number;
+  readonly edges: number;
+  /** What was simplified or left out, in words for the reader. */
+  readonly omitted: readonly string[];
+}
+
+/** The diagram and how it was made to fit. */
+export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagram {
+  const maxNodes = Math.max(8, options.maxNodes ?? 60);
+  const legendEdges = options.legend === false ? 0 : 4;
+  const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
+  const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
+  const legend = options.legend !== false;
+  const fits = (d: Emitted) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(4, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
+
+  const detail = detailedGraph(r, options.context !== false);
+  if (!detail.changes().length)
+    return { text: 'flowchart LR\n  n1["No change in exposure or reachability"]', empty: true, collapsed: false, nodes: 1, edges: 0, omitted: [] };
+
+  if (options.mode !== "collapsed") {
+    const full = emit(detail, legend);
+    if (fits(full)) return { ...full, empty: false, collapsed: false, omitted: [] };
+    const bare = detailedGraph(r, false);
+    const plain = emit(bare, legend);
+    if (fits(plain)) return { ...plain, empty: false, collapsed: false, omitted: ["unchanged neighbours are not drawn, to keep the diagram readable"] };
+  }
+
+  // By namespace; then the namespaces with the most changes, the rest folded into one node.
+  const bare = detailedGraph(r, false);
+  const score = new Map<string, number>();
+  for (const e of bare.changes())
+    for (const key of [e.from, e.to]) {
+      const n = bare.nodes.get(key)!;
+      if (n.shape === "workload") score.set(n.group!, (score.get(n.group!) ?? 0) + 1);
+    }
+  const ranked = [...score.keys()].sort((a, b) => score.get(b)! - score.get(a)! || a.localeCompare(b));
+  const workloads = [...bare.nodes.values()].filter((n) => n.shape === "workload").length;
+  const entries = [...bare.nodes.values()].filter((n) => n.shape === "entry").length;
+  const said = [`collapsed by namespace: ${workloads} workload${workloads === 1 ? "" : "s"} in ${ranked.length} namespace${ranked.length === 1 ? "" : "s"} are drawn as one node per namespace${entries ? `, and ${entries} entry point${entries === 1 ? "" : "s"} are folded into the arrows from outside` : ""}; the tables list every change`];
+  let { graph, folded } = collapsedGraph(bare, null);
+  let out = emit(graph, legend);
+  for (let k = Math.min(ranked.length, maxNodes - 5); !fits(out) && k >= 0; k--) {
+    ({ graph, folded } = collapsedGraph(bare, new Set(ranked.slice(0, k))));
+    out = emit(graph, legend);
+  }
+  if (folded) said.push(`${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`);
+  return { ...out, empty: false, collapsed: true, omitted: said };
+}
+
+/** Just the diagram text, for `reachdiff diff --format mermaid`. */
+export function renderMermaid(r: DiffResult, options: MermaidOptions = {}): string {
+  return buildDiagram(r, options).text;
+}
