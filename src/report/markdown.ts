@@ -1,0 +1,258 @@
+// The pull-request comment (GitHub-flavoured Markdown) over one DiffResult: a hidden marker, the
+// verdict, the risk table, a diagram of the change, exposure and reachability tables, the raw
+// connectivity delta, and what could not be read. Everything from a manifest goes through escape.ts.
+// The comment always fits `maxBytes` (UTF-8): it steps down from the full comment to a collapsed
+// diagram, to tables only, to the verdict and risk table with a pointer to the full report, and says
+// what it left out.
+import { diffArrays } from "diff";
+import type { DiffResult } from "../analysis/analyze.js";
+import type { ConnectionChange } from "../analysis/diff.js";
+import type { ExposureChange } from "../analysis/exposure-diff.js";
+import type { ObjectChange } from "../analysis/object-diff.js";
+import type { Severity } from "../config/schema.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+import type { Finding } from "../rules/rule.js";
+import { headline } from "./diff-text.js";
+import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
+import { buildDiagram, type Diagram } from "./mermaid.js";
+import { entryLabel, exposureService, peer, portsChange, serviceDns } from "./names.js";
+
+/** The first line of every comment; the GitHub side finds its sticky comment by it. */
+export const MARKER_PREFIX = "<!-- reachdiff:v1";
+
+export function marker(headSha?: string): string {
+  const sha = headSha && /^[0-9A-Za-z]{1,64}$/.test(headSha) ? headSha : undefined;
+  return sha ? `${MARKER_PREFIX} head=${sha} -->` : `${MARKER_PREFIX} -->`;
+}
+
+/** Reads the marker on a comment's first line: its version and head SHA, or null when it is not ours. */
+export function parseMarker(body: string): { version: number; head?: string } | null {
+  const first = (body.split(/\r?\n/, 1)[0] ?? "").trim();
+  const m = /^<!-- reachdiff:v(\d+)((?: [a-z]+=[^\s>]*)*) -->$/.exec(first);
+  if (!m) return null;
+  // `head=unknown` (written when the SHA was not known) is no head.
+  const head = /(?:^| )head=([0-9A-Za-z]+)(?= |$)/.exec(m[2])?.[1];
+  return head && head !== "unknown" ? { version: Number(m[1]), head } : { version: Number(m[1]) };
+}
+
+export const SEVERITY_EMOJI: Record<Severity | "none", string> = { critical: "🟥", high: "🟧", medium: "🟨", low: "🟦", info: "⬜", none: "✅" };
+
+export interface CommentOptions {
+  /** `https://github.com/owner/repo`: with headSha, file:line references become links. */
+  readonly repoUrl?: string;
+  readonly headSha?: string;
+  /** Where the full report is (job summary, artifact): named when the comment had to be shortened. */
+  readonly reportUrl?: string;
+  /** Upper bound on the comment's size in UTF-8 bytes (GitHub's limit is 65,536). */
+  readonly maxBytes?: number;
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+
+function linker(options: CommentOptions) {
+  const repo = safeUrl(options.repoUrl?.replace(/\/+$/, ""));
+  const sha = options.headSha && /^[0-9A-Za-z]{1,64}$/.test(options.headSha) ? options.headSha : undefined;
+  return (file: string | undefined, line: number | undefined): string => {
+    if (!file) return "—";
+    const text = md(line ? `${file}:${line}` : file, 160);
+    return repo && sha ? `[${text}](${repo}/blob/${sha}/${encodePath(file)}${line ? `#L${line}` : ""})` : text;
+  };
+}
+
+function table(head: readonly string[], rows: readonly string[], limit: number, what: string): string[] {
+  if (!rows.length) return [];
+  const shown = rows.slice(0, limit);
+  const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...shown];
+  if (rows.length > shown.length) out.push(`| … | and ${(rows.length - shown.length).toLocaleString("en-US")} more ${what} |${" |".repeat(Math.max(0, head.length - 2))}`);
+  return out;
+}
+
+const CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" } as const;
+
+function findingRow(f: Finding, link: ReturnType<typeof linker>): string {
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | \`${md(f.rule, 80).replace(/`/g, "")}\` | ${md(f.message, 300)} | ${link(f.file, f.line)} | ${md(f.fix, 300)} |`;
+}
+
+function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string {
+  const e = (x.head ?? x.base)!;
+  const svc = exposureService(e);
+  const dns = svc ? serviceDns(svc) : undefined;
+  const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""}`;
+  const state = [...x.what, ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []), ...(e.via.tls === false && x.change !== "removed" && !x.what.includes("TLS dropped") ? ["no TLS"] : []), ...e.notes];
+  const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
+  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 300) || "—"} | ${link(e.file, e.line)} |`;
+}
+
+function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
+  return `${md(o.id, 160)} ${o.change} (${link(o.file, o.line)})`;
+}
+
+function connectionRow(c: ConnectionChange & { causes: readonly ObjectChange[] }, link: ReturnType<typeof linker>): string {
+  const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
+  if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
+  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} | ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"} |`;
+}
+
+/** `+ shop/Deployment/web -> shop/StatefulSet/db TCP 5432` lines: a diff of the sorted connection lists. */
+export function connectivityDelta(r: DiffResult): string[] {
+  const line = (c: ConnectionChange, conns: string) => codeLine(`${peer(c, "from")} -> ${peer(c, "to")} ${conns}`);
+  const base = r.connections.filter((c) => !c.base.isEmpty()).map((c) => line(c, `${c.base}`)).sort();
+  const head = r.connections.filter((c) => !c.head.isEmpty()).map((c) => line(c, `${c.head}`)).sort();
+  const out: string[] = [];
+  for (const part of diffArrays(base, head)) {
+    const sign = part.added ? "+" : part.removed ? "-" : " ";
+    for (const l of part.value) out.push(`${sign} ${l}`);
+  }
+  return out;
+}
+
+function diagnosticLines(side: string, list: readonly Diagnostic[], limit: number): string[] {
+  const shown = list.filter((d) => d.severity !== "info");
+  if (!shown.length) return [];
+  const out = [`**${side}** (${plural(shown.length, "problem")}):`, ""];
+  for (const d of shown.slice(0, limit)) out.push(`- ${md(d.line > 0 ? `${d.file}:${d.line}` : d.file, 160)}: ${d.severity}: ${md(d.message, 300)}${d.object ? ` (${md(d.object, 160)})` : ""}`);
+  if (shown.length > limit) out.push(`- and ${shown.length - limit} more`);
+  out.push("");
+  return out;
+}
+
+interface Plan {
+  readonly diagram: "auto" | "collapsed" | "none";
+  readonly delta: boolean;
+  /** Rows of the exposure and reachability tables (and lines of lists); 0 leaves the sections out. */
+  readonly rows: number;
+  readonly details: boolean;
+  readonly risks: number;
+}
+
+export function renderComment(r: DiffResult, options: CommentOptions = {}): string {
+  const maxBytes = options.maxBytes ?? 65_536;
+  const link = linker(options);
+  const verdict = headline(r);
+  const top = [marker(options.headSha), ""];
+  const reportUrl = safeUrl(options.reportUrl);
+  const pointer = reportUrl ? `See the [full report](${reportUrl}).` : "Run `reachdiff diff --format text` (or `--format json`) on the same base and head for the full report.";
+
+  const diagnostics = [...diagnosticLines("base", r.diagnostics.base, 20), ...diagnosticLines("head", r.diagnostics.head, 20)];
+  const notes = r.notes.map((n) => `> **Note:** ${md(n, 400)}`);
+  const s = r.stats;
+  const footer = `<sub>reachdiff · base: ${plural(s.base.workloads, "workload")}, ${plural(s.base.services, "Service")}, ${plural(s.base.networkPolicies, "NetworkPolicy")} · head: ${plural(s.head.workloads, "workload")}, ${plural(s.head.services, "Service")}, ${plural(s.head.networkPolicies, "NetworkPolicy")}</sub>`;
+
+  if (r.risk === "none" && !r.connections.length && !r.exposures.length) {
+    const body = [
+      ...top,
+      `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`,
+      "",
+      r.objects.length ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.` : "No manifest object that matters for exposure or reachability changed.",
+      "",
+      ...(diagnostics.length ? ["#### Could not read everything", "", ...diagnostics] : []),
+      ...(notes.length ? [...notes, ""] : []),
+      footer,
+    ].join("\n");
+    return utf8Bytes(body) <= maxBytes ? `${body}\n` : `${cutToBytes(`${[...top, `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`].join("\n")}`, maxBytes - 1)}\n`;
+  }
+
+  const counts = new Map<Severity, number>();
+  for (const f of r.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  const summary = [
+    r.findings.length ? `**${plural(r.findings.length, "finding")}** (${[...counts].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})` : "**no findings**",
+    plural(r.exposures.length, "exposure change"),
+    plural(r.connections.length, "reachability change"),
+    plural(r.objects.length, "object") + " changed",
+  ].join(" · ");
+  const head = [...top, `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`, "", summary, ""];
+
+  const riskRows = r.findings.map((f) => findingRow(f, link));
+  const exposureRows = r.exposures.map((x) => exposureRow(x, link));
+  const connectionRows = r.connections.map((c) => connectionRow(c, link));
+  const delta = connectivityDelta(r);
+  const diagrams = new Map<string, Diagram>();
+  const diagram = (mode: "auto" | "collapsed") => {
+    if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
+    return diagrams.get(mode)!;
+  };
+
+  const assemble = (plan: Plan): { text: string; left: string[] } => {
+    const left: string[] = [];
+    const out: string[] = [];
+    const risks = riskRows.length ? ["#### Risks", "", ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan.risks, "findings"), ""] : [];
+    if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
+
+    if (plan.diagram !== "none") {
+      const d = diagram(plan.diagram);
+      if (!d.empty) {
+        const fence = fenceFor(d.text);
+        out.push("#### What changes", "", `${fence}mermaid`, d.text, fence, "");
+        if (d.omitted.length) out.push(`<sub>Diagram ${d.omitted.map((o) => md(o, 600)).join("; ")}.</sub>`, "");
+      }
+    } else if (!diagram("auto").empty) left.push("the diagram");
+
+    if (plan.details) {
+      const rows = plan.rows;
+      if (exposureRows.length) {
+        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed", "Where"], exposureRows, rows, "exposure changes"), "");
+        if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
+      }
+      if (connectionRows.length) {
+        out.push("#### Reachability changes", "", ...table(["Change", "From", "To", "Ports", "Because of"], connectionRows, rows, "reachability changes"), "");
+        if (rows < connectionRows.length) left.push(`${plural(connectionRows.length - rows, "reachability change")}`);
+      }
+      for (const [word, list] of [["New workloads", r.workloads.added], ["Removed workloads", r.workloads.removed]] as const) {
+        if (!list.length) continue;
+        const shown = list.slice(0, Math.min(rows, 50)).map((w) => md(w, 160));
+        out.push(`**${word}:** ${shown.join(", ")}${list.length > shown.length ? `, and ${list.length - shown.length} more` : ""}`, "");
+      }
+    } else {
+      if (exposureRows.length) left.push("the exposure table");
+      if (connectionRows.length) left.push("the reachability table");
+    }
+
+    if (plan.delta && delta.length) {
+      const body = delta.join("\n");
+      const fence = fenceFor(body);
+      out.push("<details><summary>Connectivity delta (" + plural(delta.length, "line") + ")</summary>", "", `${fence}diff`, body, fence, "", "</details>", "");
+    } else if (delta.length) left.push("the connectivity delta");
+
+    if (plan.details) {
+      if (diagnostics.length) out.push("#### Could not read everything", "", ...diagnostics);
+      if (notes.length) out.push(...notes, "");
+    } else if (diagnostics.length || notes.length) left.push("the list of what could not be read");
+
+    const shortened = left.length ? [`> [!WARNING]`, `> Shortened to fit GitHub's comment size limit: left out ${left.join(", ")}. ${pointer}`, ""] : [];
+    const text = [...head, ...shortened, ...risks, ...out, footer].join("\n") + "\n";
+    return { text, left };
+  };
+
+  const fits = (plan: Plan) => {
+    const a = assemble(plan);
+    return utf8Bytes(a.text) <= maxBytes ? a.text : null;
+  };
+  const all = Number.MAX_SAFE_INTEGER;
+  const ladder: Plan[] = [
+    { diagram: "auto", delta: true, rows: all, details: true, risks: all },
+    { diagram: "collapsed", delta: true, rows: all, details: true, risks: all },
+    { diagram: "collapsed", delta: false, rows: all, details: true, risks: all },
+    { diagram: "none", delta: false, rows: all, details: true, risks: all },
+  ];
+  for (const plan of ladder) {
+    const text = fits(plan);
+    if (text) return text;
+  }
+  // Tables only, cut to the most rows that fit.
+  const most = (lo: number, hi: number, ok: (n: number) => boolean): number => {
+    // The largest n in [lo, hi] with ok(n), given ok(lo); ok is monotone.
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi + 1) / 2);
+      if (ok(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const maxRows = Math.max(exposureRows.length, connectionRows.length);
+  const tablesPlan = (rows: number): Plan => ({ diagram: "none", delta: false, rows, details: true, risks: all });
+  if (fits(tablesPlan(1))) return fits(tablesPlan(most(1, maxRows, (n) => !!fits(tablesPlan(n)))))!;
+  // The verdict and the risk table, as much of it as fits, and where the rest is.
+  const riskPlan = (risks: number): Plan => ({ diagram: "none", delta: false, rows: 0, details: false, risks });
+  if (fits(riskPlan(0))) return fits(riskPlan(most(0, riskRows.length, (n) => !!fits(riskPlan(n)))))!;
+  return `${cutToBytes(assemble(riskPlan(0)).text, maxBytes - 1)}\n`;
+}

@@ -1,0 +1,224 @@
+// The pull-request comment, built from real analyses. Every Mermaid block in it is parsed by the
+// real Mermaid; hostile names must never add markup, HTML, links or mentions.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { defaultConfig as demoConfig } from "../../src/config/load-config.js";
+import { headline } from "../../src/report/diff-text.js";
+import { utf8Bytes } from "../../src/report/escape.js";
+import { parseMarker, renderComment } from "../../src/report/markdown.js";
+import { loadSide } from "../../src/snapshot.js";
+import { bigDiff, cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, parseMermaid } from "./helpers.js";
+
+const GOLDEN = join(import.meta.dirname, "golden");
+const REPO = "https://github.com/acme/shop";
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const REPORT = "https://github.com/acme/shop/actions/runs/42";
+
+function golden(name: string, actual: string): void {
+  const file = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+  }
+  expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+/** The comment split into prose (outside fences) and fenced blocks, with the fence reading Markdown would use. */
+function split(comment: string): { prose: string[]; blocks: { info: string; body: string }[] } {
+  const prose: string[] = [];
+  const blocks: { info: string; body: string }[] = [];
+  const lines = comment.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(`{3,})([^`]*)$/.exec(lines[i]);
+    if (!open) {
+      prose.push(lines[i]);
+      continue;
+    }
+    const body: string[] = [];
+    // CommonMark: a closing fence is at least as long as the opening one, with nothing after it.
+    for (i++; i < lines.length && !new RegExp(`^${open[1]}\`*\\s*$`).test(lines[i]); i++) body.push(lines[i]);
+    blocks.push({ info: open[2], body: body.join("\n") });
+  }
+  return { prose, blocks };
+}
+
+/** Unescaped pipes: cells of a table row. */
+const pipes = (row: string) => row.replace(/\\\\/g, "").replace(/\\\|/g, "").split("|").length - 1;
+
+async function expectSafe(comment: string, maxBytes = 65_536): Promise<void> {
+  expect(utf8Bytes(comment)).toBeLessThanOrEqual(maxBytes);
+  expect(parseMarker(comment)).not.toBeNull();
+  const { prose, blocks } = split(comment);
+  const text = prose.join("\n");
+  // HTML: only the tags the renderer writes itself.
+  for (const m of text.matchAll(/</g)) expect(text.slice(m.index, m.index + 20)).toMatch(/^(<!-- reachdiff:v1[ -]|<\/?details>|<\/?summary>|<\/?sub>)/);
+  expect(text).not.toMatch(/<script/i);
+  // Entities: only the renderer's own.
+  for (const m of text.matchAll(/&/g)) expect(text.slice(m.index, m.index + 5)).toMatch(/^&(amp|lt|gt);/);
+  // No mentions, no issue references, no autolinks, and links only to the repository or the report.
+  expect(text).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/);
+  expect(text).not.toMatch(/(^|[^\\])#\d/);
+  for (const m of text.matchAll(/\]\(([^)]*)\)/g)) expect(m[1].startsWith(`${REPO}/blob/${SHA}/`) || m[1] === REPORT).toBe(true);
+  expect(text.replace(/\]\([^)]*\)/g, "")).not.toMatch(/:\/\/|www\./i);
+  // Tables keep their shape whatever the cells hold.
+  let width = 0;
+  for (const line of prose) {
+    if (!line.startsWith("|")) {
+      width = 0;
+      continue;
+    }
+    if (!width) width = pipes(line);
+    expect(pipes(line)).toBe(width);
+  }
+  // Fenced blocks are only ours: the diagram (which must parse) and the diff.
+  for (const b of blocks) {
+    expect(["mermaid", "diff"]).toContain(b.info);
+    if (b.info === "mermaid") await parseMermaid(b.body);
+    else for (const line of b.body.split("\n")) expect(line).toMatch(/^[-+ ] /);
+  }
+}
+
+describe("the demo pull request's comment", () => {
+  const r = demoResult();
+  const comment = renderComment(r, { repoUrl: REPO, headSha: SHA });
+
+  it("matches the golden file", async () => {
+    golden("demo-comment.md", comment);
+    await expectSafe(comment);
+  });
+
+  it("starts with the marker and the verdict", () => {
+    const [first, , title] = comment.split("\n");
+    expect(first).toBe(`<!-- reachdiff:v1 head=${SHA} -->`);
+    expect(parseMarker(comment)).toEqual({ version: 1, head: SHA });
+    expect(title).toBe(`### 🟥 ${headline(r)}`);
+  });
+
+  it("has a risk table with links to file and line, exposure and reachability tables, and the raw delta", () => {
+    expect(comment).toContain("| Severity | Rule | What changed | Where | Fix |");
+    expect(comment).toContain(`| 🟧 high | \`ingress-from-internet\` | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`);
+    expect(comment).toContain("LoadBalancer :5432 of shop/Service/db-external · db-external.shop.svc.cluster.local");
+    expect(comment).toMatch(/\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped \|/);
+    expect(comment).toContain("| added | monitoring/Deployment/prometheus | shop/Deployment/web | TCP 8080 | shop/NetworkPolicy/web changed");
+    expect(comment).toContain("<details><summary>Connectivity delta (2 lines)</summary>");
+    expect(comment).toContain("+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432\n");
+  });
+
+  it("names files without links when the repository is not known", () => {
+    const plain = renderComment(r);
+    expect(plain.split("\n")[0]).toBe("<!-- reachdiff:v1 -->");
+    expect(plain).toContain("| network-policies.yaml:72 |");
+    expect(plain).not.toContain("](");
+  });
+
+  it("shows removals as removed (the demo in reverse)", async () => {
+    const back = renderComment(diff(loadSide(join(DEMO, "head")), loadSide(join(DEMO, "base"))), { repoUrl: REPO, headSha: SHA });
+    expect(back).toContain("| removed | outside 0.0.0.0/0 | shop/StatefulSet/db | TCP 5432 |");
+    expect(back).toContain("- outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432");
+    await expectSafe(back);
+  });
+});
+
+describe("quiet and broken inputs", () => {
+  it("says briefly that nothing changes, with no diagram", async () => {
+    const same = renderComment(diff(loadSide(join(DEMO, "base")), loadSide(join(DEMO, "base"))), { headSha: SHA });
+    expect(same).toContain("### ✅ No change in exposure or reachability.");
+    expect(same).not.toContain("```");
+    expect(same.split("\n").length).toBeLessThan(10);
+    await expectSafe(same);
+  });
+
+  it("says what could not be read on each side, with file and line", async () => {
+    const good = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n";
+    const broken = `${good}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: [not, a, map]\n---\nkind: [unterminated\n`;
+    const c = renderComment(diff(cluster(good, "base.yaml"), cluster(broken, "apps/head.yaml")));
+    expect(c).toContain("#### Could not read everything");
+    expect(c).toContain("**head** (");
+    expect(c).not.toContain("**base** (");
+    expect(c).toMatch(/- apps\/head\.yaml:\d+: (error|warning): /);
+    await expectSafe(c);
+  });
+
+  it("prints the configuration's notes", () => {
+    const cfg = { ...demoConfig(), "enforces-network-policy": false };
+    const c = renderComment(diff(loadSide(join(DEMO, "base")), loadSide(join(DEMO, "head")), cfg));
+    expect(c).toContain("> **Note:** The configuration says this cluster does not enforce NetworkPolicy");
+  });
+});
+
+describe("size", () => {
+  it("keeps a huge change under 65,536 bytes with the verdict and risk table, and says what it left out", async () => {
+    const r = bigDiff(30, 8);
+    expect(r.connections.length + r.exposures.length).toBeGreaterThan(2000);
+    const c = renderComment(r, { repoUrl: REPO, headSha: SHA, reportUrl: REPORT });
+    expect(utf8Bytes(c)).toBeLessThanOrEqual(65_536);
+    expect(c).toContain(`### 🟧 ${headline(r)}`);
+    expect(c).toContain("| Severity | Rule | What changed | Where | Fix |");
+    expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \| \| \|\n/);
+    expect(c).toContain("> [!WARNING]");
+    expect(c).toMatch(/Shortened to fit GitHub's comment size limit: left out [\d,]+ findings, the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(/);
+    await expectSafe(c);
+  });
+
+  it("steps down: full, collapsed diagram, tables only, verdict and risks", async () => {
+    const r = demoResult();
+    const full = renderComment(r, { reportUrl: REPORT });
+    const size = utf8Bytes(full);
+    expect(full).not.toContain("[!WARNING]");
+    const collapsed = renderComment(r, { reportUrl: REPORT, maxBytes: size - 100 });
+    expect(collapsed).toContain("```mermaid");
+    expect(collapsed).toContain("Diagram collapsed by namespace");
+    expect(collapsed).toContain("Connectivity delta");
+    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 4000 });
+    expect(tables).not.toContain("```mermaid");
+    expect(tables).toContain("#### Reachability changes");
+    expect(tables).toMatch(/left out the diagram, the connectivity delta\./);
+    const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3000 });
+    expect(risks).toContain("#### Risks");
+    expect(risks).not.toContain("#### Reachability changes");
+    expect(risks).toMatch(/left out the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./);
+    for (const c of [collapsed, tables, risks]) await expectSafe(c);
+  });
+
+  it("fits any budget", async () => {
+    const r = demoResult();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 600, max: 20_000 }), async (maxBytes) => {
+        const c = renderComment(r, { repoUrl: REPO, headSha: SHA, reportUrl: REPORT, maxBytes });
+        expect(utf8Bytes(c)).toBeLessThanOrEqual(maxBytes);
+        expect(parseMarker(c)).toEqual({ version: 1, head: SHA });
+        if (maxBytes >= 2500) {
+          expect(c).toContain("### 🟥 Critical risk");
+          expect(c).toContain("| Severity | Rule |");
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe("hostile manifests", () => {
+  const text = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 24 }) },
+    { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) },
+    { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((a) => a.join("")) },
+  );
+  const name = text.map((s) => s || "x");
+
+  it("never inject Markdown, HTML, links or mentions into the comment", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ namespace: name, client: name, server: name, service: name, host: text, path: text, note: text, file: name }),
+        fc.constantFrom(65_536, 3000),
+        async (t, maxBytes) => {
+          const c = renderComment(hostileDiff(t), { repoUrl: REPO, headSha: SHA, reportUrl: REPORT, maxBytes });
+          await expectSafe(c, maxBytes);
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 40) },
+    );
+  });
+});
