@@ -1,0 +1,94 @@
+// The findings as SARIF 2.1.0 (for GitHub code scanning and other SARIF viewers): the rule catalogue
+// as the driver's rules, one result per finding with its file and line, and what could not be read
+// as tool notifications.
+import { createHash } from "node:crypto";
+import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
+import { readFileSync } from "node:fs";
+import type { DiffResult } from "../analysis/analyze.js";
+import type { Severity } from "../config/schema.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+import { RULES } from "../rules/index.js";
+import { encodePath } from "./escape.js";
+
+export type SarifLevel = "error" | "warning" | "note";
+
+export function sarifLevel(severity: Severity): SarifLevel {
+  return severity === "critical" || severity === "high" ? "error" : severity === "medium" ? "warning" : "note";
+}
+
+/** GitHub code scanning ranks security alerts by this score (critical > 9, high 7-8.9, medium 4-6.9, low < 4). */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "1.0" };
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** The version in this package's package.json (found upwards from this module: src/, build/src/ or a bundle). */
+export function packageVersion(): string {
+  for (let up = "./"; up.length < 20; up += "../") {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "reachdiff" && pkg.version) return pkg.version;
+    } catch {
+      // not here; look further up
+    }
+  }
+  return "0.0.0";
+}
+
+function location(file: string, line?: number): Location {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodePath(file) },
+      ...(line && line > 0 ? { region: { startLine: line } } : {}),
+    },
+  };
+}
+
+function notification(d: Diagnostic): Notification {
+  return {
+    level: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "note",
+    message: { text: d.object ? `${d.message} (${d.object})` : d.message },
+    locations: [location(d.file, d.line)],
+  };
+}
+
+export function renderSarif(r: DiffResult, options: { toolVersion?: string } = {}): Log {
+  const index = new Map(RULES.map((rule, i) => [rule.id, i]));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "reachdiff",
+            version: options.toolVersion ?? packageVersion(),
+            rules: RULES.map((rule): ReportingDescriptor => ({
+              id: rule.id,
+              name: rule.id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase()),
+              shortDescription: { text: rule.title },
+              fullDescription: { text: rule.explanation },
+              help: { text: rule.fix },
+              defaultConfiguration: { level: sarifLevel(rule.severity) },
+              properties: { tags: ["security", "kubernetes", "network"], "security-severity": SECURITY_SEVERITY[rule.severity] },
+            })),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [...r.diagnostics.base, ...r.diagnostics.head].filter((d) => d.severity !== "info").map(notification),
+          },
+        ],
+        results: r.findings.map((f): Result => ({
+          ruleId: f.rule,
+          ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+          level: sarifLevel(f.severity),
+          message: { text: `${f.message}. Fix: ${f.fix}` },
+          ...(f.file ? { locations: [location(f.file, f.line)] } : {}),
+          partialFingerprints: { "reachdiff/v1": createHash("sha256").update(`${f.rule}\u0000${f.message}`).digest("hex") },
+          properties: { severity: f.severity, objects: f.objects },
+        })),
+      },
+    ],
+  };
+}
