@@ -70,7 +70,7 @@ describe("reachdiff explain", () => {
     expect(out.allowed).toEqual({ TCP: [[443, 443]], UDP: [], SCTP: [] });
     expect(out.egress).toBeNull();
     expect(out.ingress.steps).toEqual([
-      {
+      expect.objectContaining({
         direction: "ingress",
         tier: "networkpolicy",
         verdict: "allow",
@@ -79,7 +79,7 @@ describe("reachdiff explain", () => {
         rule: "ingress rule #2",
         file: `${F}/clean.yaml`,
         line: 23,
-      },
+      }),
     ]);
     const udp = run("explain", `${F}/clean.yaml`, "--from", "cli/Pod/client", "--to", "cli/Pod/web", "--protocol", "udp");
     expect(udp.stdout.split("\n")[0]).toBe("cli/Pod/client -> cli/Pod/web: DENIED (asked: UDP all)");
