@@ -62,9 +62,12 @@ export function guard(gh: GitHub, g: Guard): GitHub {
   const maxWait = g.maxWaitMs ?? 60_000;
   gh.hook.wrap("request", async (request, options) => {
     for (let attempt = 0; ; attempt++) {
-      if (g.signal) {
-        g.signal.throwIfAborted();
-        options.request = { ...options.request, signal: g.signal };
+      const signal = g.signal;
+      if (signal) {
+        signal.throwIfAborted();
+        options.request = { ...options.request, signal };
+        // Once the deadline passes, an aborted request is not retried (the retry plugin reads this).
+        if (options.request.retries === undefined) Object.defineProperty(options.request, "retries", { get: () => (signal.aborted ? 0 : undefined), enumerable: true, configurable: true });
       }
       if (WRITES.has(String(options.method).toUpperCase())) await g.pacer.slot();
       try {

@@ -105,6 +105,8 @@ export class FakeGitHub {
   readonly branches = new Map<string, string>();
   readonly pulls = new Map<number, PullState>();
   readonly faults: Fault[] = [];
+  /** Requests whose path matches are answered only after a delay (to test deadlines). */
+  readonly slow: { pattern: RegExp; ms: number }[] = [];
   /** Called after an operation succeeded (e.g. to push a newer commit while a review runs). */
   readonly after = new Map<string, (f: FakeGitHub) => void>();
   readonly appSlug = "reachdiff-test";
@@ -193,6 +195,7 @@ export class FakeGitHub {
     this.checkRuns.length = 0;
     this.reactions.length = 0;
     this.faults.length = 0;
+    this.slow.length = 0;
     this.after.clear();
   }
 
@@ -247,6 +250,8 @@ export class FakeGitHub {
       res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(archive.length) });
       return void res.end(archive);
     }
+    const delay = this.slow.find((d) => d.pattern.test(path));
+    if (delay) await new Promise((r) => setTimeout(r, delay.ms));
     const query = Object.fromEntries(url.searchParams.entries());
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
     const result = (await this.#api.handleRequest({ method, path, query, headers, body }, { req, method, path, body, record })) as {

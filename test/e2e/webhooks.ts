@@ -126,3 +126,12 @@ export async function deliver(url: string, secret: string, event: string, payloa
     body,
   });
 }
+
+/** workflow_run.completed of the untrusted `pull_request` workflow of a fork PR: pull_requests is empty for forks. */
+export function workflowRunCompletedEvent(t: Target, run: { headSha: string; workflow: string }): Json {
+  const p = example("workflow_run", "completed");
+  p.repository = repository(t, p.repository);
+  p.workflow_run = { actor: p.sender, triggering_actor: p.sender, path: ".github/workflows/reachdiff.yml", ...p.workflow_run, name: run.workflow, event: "pull_request", head_sha: run.headSha, head_branch: "feature", conclusion: "failure", status: "completed", pull_requests: [], repository: repository(t, p.workflow_run.repository), head_repository: { ...repository(t, p.workflow_run.head_repository), full_name: `fork-user/${t.repo}` } };
+  p.workflow = { ...p.workflow, name: run.workflow };
+  return p;
+}

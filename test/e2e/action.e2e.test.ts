@@ -1,0 +1,196 @@
+// The Action end to end: the committed, bundled dist/index.js run as a process with a runner's
+// environment (GITHUB_EVENT_PATH, GITHUB_API_URL, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
+// against the loopback GitHub API, which validates every request against GitHub's OpenAPI description.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeGitHub } from "./fake-github.js";
+import { INSTALLATION_ID, ROOT } from "./harness.js";
+import { seedRepo, type TestRepo } from "./repo-fixture.js";
+import { issueCommentEvent, pullRequestEvent, validateWebhook, workflowRunCompletedEvent } from "./webhooks.js";
+
+let fake: FakeGitHub;
+let t: TestRepo;
+const BOT = "github-actions[bot]";
+const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly workspace: string;
+}
+
+async function runAction(event: string, payload: Record<string, unknown>, inputs: Record<string, string> = {}, workspace = mkdtempSync(join(tmpdir(), "reachdiff-ws-"))): Promise<Run> {
+  validateWebhook(event, payload);
+  const runner = mkdtempSync(join(tmpdir(), "reachdiff-runner-"));
+  const files = { event: join(runner, "event.json"), output: join(runner, "output"), summary: join(runner, "summary.md") };
+  writeFileSync(files.event, JSON.stringify(payload));
+  writeFileSync(files.output, "");
+  writeFileSync(files.summary, "");
+  const input = (name: string, value: string) => [`INPUT_${name.replace(/ /g, "_").toUpperCase()}`, value];
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_API_URL: fake.url,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: fake.fullName,
+    GITHUB_SHA: t.main,
+    GITHUB_RUN_ID: "987654",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: runner,
+    REACHDIFF_WRITES_PER_MINUTE: "600",
+    ...Object.fromEntries([
+      // action.yml defaults, as the runner passes them
+      input("token", fake.actionToken()),
+      input("config", ".github/reachdiff.yml"),
+      input("check", "true"),
+      input("comment-author", BOT),
+      input("report-dir", "reachdiff-report"),
+      ...Object.entries(inputs).map(([k, v]) => input(k, v)),
+    ]),
+  };
+  const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], { cwd: workspace, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const outputs: Record<string, string> = {};
+  const text = readFileSync(files.output, "utf8");
+  for (const m of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
+  return { code, stdout, outputs, summary: readFileSync(files.summary, "utf8"), workspace };
+}
+
+const prPayload = (options: { fork?: boolean } = {}) => pullRequestEvent(target(), "opened", { number: 1, head: fake.pulls.get(1)!.head.sha, base: t.main, fork: options.fork });
+const refused = () => fake.requests.filter((r) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
+
+beforeAll(async () => {
+  fake = new FakeGitHub();
+  await fake.start();
+});
+afterAll(() => fake?.stop());
+beforeEach(() => {
+  fake.reset();
+  fake.commits.clear();
+  fake.collaborators.clear();
+  t = seedRepo(fake);
+});
+
+describe("the Action (dist/index.js)", () => {
+  it("pull_request: comment, check run, outputs, report and a job summary equal to the comment; fails on high risk", async () => {
+    const run = await runAction("pull_request", prPayload());
+    expect(refused()).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::Reachdiff: (Critical|High) risk/);
+    const sticky = fake.stickyComments(BOT);
+    expect(sticky).toHaveLength(1);
+    expect(run.summary.trim()).toBe(sticky[0].body.trim());
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ head_sha: t.head, conclusion: "failure", external_id: "pr:1" });
+    expect(run.outputs.risk).toMatch(/^(critical|high)$/);
+    expect(Number(run.outputs.findings)).toBeGreaterThan(0);
+    expect(run.outputs.report).toBe("reachdiff-report/report.json");
+    const report = JSON.parse(readFileSync(join(run.workspace, run.outputs.report), "utf8"));
+    expect(report).toMatchObject({ pr: 1, head: t.head, risk: run.outputs.risk });
+    expect(fake.fetchesOf(t.main).map((r) => r.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
+    expect(fake.fetchesOf(t.head).map((r) => r.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
+  });
+
+  it("inputs override the config: fail-on none passes, comment-mode off posts nothing", async () => {
+    const run = await runAction("pull_request", prPayload(), { "fail-on": "none", "comment-mode": "off", check: "false" });
+    expect(run.code).toBe(0);
+    expect(fake.comments).toEqual([]);
+    expect(fake.checkRuns).toEqual([]);
+    expect(run.summary).toContain("<!-- reachdiff:v1");
+  });
+
+  it("a second run updates the comment instead of adding one", async () => {
+    await runAction("pull_request", prPayload());
+    const head2 = fake.commit({ "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" }, t.head);
+    fake.push(1, head2);
+    await runAction("pull_request", prPayload());
+    expect(fake.stickyComments(BOT)).toHaveLength(1);
+    expect(fake.stickyComments(BOT)[0].body).toContain(`head=${head2}`);
+    expect(fake.calls("issues/update-comment")).toHaveLength(1);
+  });
+
+  it("fork pull request: computes the report and fails by risk, writes nothing to GitHub", async () => {
+    fake.pulls.get(1)!.head.fork = true;
+    const run = await runAction("pull_request", prPayload({ fork: true }));
+    expect(run.code).toBe(1);
+    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(JSON.parse(readFileSync(join(run.workspace, "reachdiff-report/pr.json"), "utf8"))).toEqual({ number: 1, head_sha: t.head });
+    expect(existsSync(join(run.workspace, "reachdiff-report/comment.md"))).toBe(true);
+  });
+
+  it("workflow_run poster: takes only the PR number from the artifact, checks it against the API, then posts", async () => {
+    fake.pulls.get(1)!.head.fork = true;
+    const ws = mkdtempSync(join(tmpdir(), "reachdiff-ws-"));
+    mkdirSync(join(ws, "reachdiff-report"));
+    // A hostile artifact: extra fields and a forged comment are ignored; only the number is read.
+    writeFileSync(join(ws, "reachdiff-report/pr.json"), JSON.stringify({ number: 1, head_sha: "0".repeat(40), comment: "@everyone pwned" }));
+    writeFileSync(join(ws, "reachdiff-report/comment.md"), "forged");
+    const run = await runAction("workflow_run", workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }), {}, ws);
+    expect(refused()).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(fake.stickyComments(BOT)).toHaveLength(1);
+    expect(fake.stickyComments(BOT)[0].body).not.toContain("pwned");
+    expect(fake.checkRuns).toHaveLength(1);
+
+    // An artifact pointing at another pull request (not at the workflow's head commit) is refused.
+    fake.reset();
+    const other = fake.commit({ "k8s/other.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n" }, t.main);
+    fake.openPull(2, other);
+    writeFileSync(join(ws, "reachdiff-report/pr.json"), JSON.stringify({ number: 2 }));
+    const refusedRun = await runAction("workflow_run", workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }), {}, ws);
+    expect(refusedRun.stdout).toMatch(/nothing to do \(pull request #2 is not at/);
+    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("issue_comment: /reachdiff by a writer re-runs; by a reader is refused", async () => {
+    fake.collaborators.set("writer", "write");
+    fake.collaborators.set("reader", "read");
+    const c = fake.addComment(1, "writer", "/reachdiff run");
+    const run = await runAction("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }));
+    expect(refused()).toEqual([]);
+    expect(run.code).toBe(1); // the re-run's risk reaches fail-on
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.reactions.filter((r) => !r.deleted).map((r) => r.content)).toEqual(["hooray"]);
+    expect(fake.stickyComments(BOT)).toHaveLength(1);
+
+    fake.reset();
+    const r = fake.addComment(1, "reader", "/reachdiff");
+    const refusedRun = await runAction("issue_comment", issueCommentEvent(target(), { number: 1, commentId: r.id, body: r.body, login: "reader" }));
+    expect(refusedRun.code).toBe(0);
+    expect(fake.checkRuns).toEqual([]);
+    expect(fake.comments.filter((x) => x.user.login === BOT).map((x) => x.body)).toEqual([expect.stringMatching(/only people with write access/)]);
+  });
+
+  it("an invalid config fails the step and the check run with the key named; an absent one uses defaults", async () => {
+    fake.reset();
+    fake.commits.clear();
+    t = seedRepo(fake, "paths: [k8s/**/*.yaml]\nnot-a-key: 1\n");
+    const run = await runAction("pull_request", prPayload());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/unknown key "not-a-key"/);
+    expect(fake.checkRuns[0]).toMatchObject({ conclusion: "failure" });
+    expect(fake.checkRuns[0].output.summary).toMatch(/not-a-key/);
+  });
+
+  it("an API 500 is retried", async () => {
+    fake.fail({ operation: "pulls/get", status: 500 });
+    const run = await runAction("pull_request", prPayload());
+    expect(fake.calls("pulls/get").map((r) => r.status)).toEqual([500, 200]);
+    expect(run.code).toBe(1);
+    expect(fake.stickyComments(BOT)).toHaveLength(1);
+  });
+});

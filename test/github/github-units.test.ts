@@ -1,0 +1,126 @@
+// The GitHub-side pieces one by one: command parsing, pacing, the fake API's strictness, annotation
+// batching, comment modes, deadlines.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { actionClient } from "../../src/github/action-client.js";
+import { completeCheck, startCheck } from "../../src/github/check-run.js";
+import { Pacer } from "../../src/github/pacing.js";
+import { reviewPullRequest } from "../../src/github/review-pull-request.js";
+import { createSession } from "../../src/github/session.js";
+import { parseSlashCommand } from "../../src/github/slash-command.js";
+import { publishSticky } from "../../src/github/sticky-comment.js";
+import type { Annotation } from "../../src/review.js";
+import { FakeGitHub } from "../e2e/fake-github.js";
+import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
+
+describe("parseSlashCommand", () => {
+  it.each([
+    ["/reachdiff", { kind: "run" }],
+    ["/reachdiff run\nthanks", { kind: "run" }],
+    ["  /reachdiff help", { kind: "help" }],
+    ["/reachdiff explain a/Deployment/x b/Deployment/y", { kind: "explain", from: "a/Deployment/x", to: "b/Deployment/y", protocol: "TCP" }],
+    ["/reachdiff explain a/Pod/x ip:10.0.0.1 53/udp", { kind: "explain", from: "a/Pod/x", to: "ip:10.0.0.1", port: 53, protocol: "UDP" }],
+  ])("%j", (body, expected) => expect(parseSlashCommand(body)).toEqual(expected));
+
+  it.each(["> /reachdiff", "```\n/reachdiff\n```", "    /reachdiff", "\t/reachdiff", "`/reachdiff`", "hello\n/reachdiff", "/reachdiffer", "please /reachdiff", ""])("ignores %j", (body) =>
+    expect(parseSlashCommand(body)).toBeNull(),
+  );
+
+  it("rejects bad arguments with a reason", () => {
+    expect(parseSlashCommand("/reachdiff explain only-one")).toMatchObject({ kind: "invalid" });
+    expect(parseSlashCommand("/reachdiff explain a b 70000")).toMatchObject({ kind: "invalid" });
+    expect(parseSlashCommand("/reachdiff frobnicate")).toMatchObject({ kind: "invalid", reason: "unknown command `frobnicate`" });
+  });
+});
+
+describe("Pacer", () => {
+  it("spaces content writes to 80 a minute", async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const p = new Pacer(80, async (ms) => {
+      waits.push(ms);
+      clock += ms;
+    }, () => clock);
+    for (let i = 0; i < 5; i++) await p.slot();
+    expect(waits).toEqual([750, 750, 750, 750]);
+    expect(clock).toBe(3000);
+  });
+});
+
+let fake: FakeGitHub;
+let t: TestRepo;
+let token: string;
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const repo = () => ({ owner: fake.owner, repo: fake.repo });
+const gh = () => actionClient(token, fake.url, quiet);
+const raw = (method: string, path: string, body?: unknown) =>
+  fetch(fake.url + path, { method, headers: { authorization: `token ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+beforeAll(async () => {
+  fake = new FakeGitHub();
+  await fake.start();
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  fake.reset();
+  fake.commits.clear();
+  t = seedRepo(fake);
+  token = fake.actionToken();
+});
+
+describe("the loopback GitHub API rejects what GitHub would", () => {
+  it("unknown route, wrong method, missing field, too-long body, 51 annotations, bad credentials", async () => {
+    const r = `/repos/${fake.fullName}`;
+    expect((await raw("GET", `${r}/no-such-thing`)).status).toBe(404);
+    expect((await raw("PUT", `${r}/issues/1/comments`, { body: "x" })).status).toBe(404);
+    expect((await raw("POST", `${r}/issues/1/comments`, {})).status).toBe(422);
+    expect((await raw("POST", `${r}/issues/1/comments`, { body: "é".repeat(40_000) })).status).toBe(422);
+    const annotation = { path: "k8s/a.yaml", start_line: 1, end_line: 1, annotation_level: "warning", message: "m" };
+    const create = (n: number) => raw("POST", `${r}/check-runs`, { name: "reachdiff", head_sha: t.head, output: { title: "t", summary: "s", annotations: Array(n).fill(annotation) } });
+    expect((await create(51)).status).toBe(422);
+    expect((await create(50)).status).toBe(201);
+    expect((await raw("POST", `${r}/check-runs`, { name: "reachdiff", head_sha: t.head, conclusion: "passed" })).status).toBe(422);
+    expect((await raw("POST", `${r}/check-runs`, { name: "reachdiff", head_sha: t.head, output: { title: "t", summary: "s".repeat(65_536) } })).status).toBe(422);
+    expect((await fetch(fake.url + `${r}/pulls/1`, { headers: { authorization: "token wrong" } })).status).toBe(401);
+  });
+});
+
+describe("check run", () => {
+  it("sends 120 annotations in batches of 50 and concludes last", async () => {
+    const id = await startCheck(gh(), repo(), t.head, 1);
+    const annotations: Annotation[] = Array.from({ length: 120 }, (_, i) => ({ path: "k8s/services.yaml", start_line: i + 1, end_line: i + 1, annotation_level: "warning", title: "t", message: `m${i}` }));
+    await completeCheck(gh(), repo(), id, { conclusion: "success", title: "ok", summary: "s", annotations });
+    const updates = fake.calls("checks/update");
+    expect(updates.map((u) => u.status)).toEqual([200, 200, 200]);
+    expect(updates.map((u) => ((u.body as { output: { annotations: unknown[] } }).output.annotations ?? []).length)).toEqual([50, 50, 20]);
+    expect(updates.map((u) => (u.body as { conclusion?: string }).conclusion)).toEqual([undefined, undefined, "success"]);
+    expect(fake.checkRuns[0].annotations).toHaveLength(120);
+  });
+});
+
+describe("sticky comment modes", () => {
+  const BOT = "github-actions[bot]";
+  it("recreate deletes and posts; off does nothing; duplicates are cleaned up", async () => {
+    const first = await publishSticky(gh(), repo(), 1, "<!-- reachdiff:v1 head=abcdef1 -->\none", { mode: "update", botLogin: BOT });
+    expect(first.action).toBe("created");
+    expect((await publishSticky(gh(), repo(), 1, "<!-- reachdiff:v1 head=abcdef1 -->\none", { mode: "update", botLogin: BOT })).action).toBe("unchanged");
+    const again = await publishSticky(gh(), repo(), 1, "<!-- reachdiff:v1 head=abcdef2 -->\ntwo", { mode: "recreate", botLogin: BOT });
+    expect(again.action).toBe("recreated");
+    expect(fake.stickyComments(BOT).map((c) => c.id)).toEqual([again.id]);
+    expect((await publishSticky(gh(), repo(), 1, "x", { mode: "off", botLogin: BOT })).action).toBe("skipped");
+    fake.addComment(1, BOT, "<!-- reachdiff:v1 head=abcdef3 -->\nduplicate");
+    const updated = await publishSticky(gh(), repo(), 1, "<!-- reachdiff:v1 head=abcdef4 -->\nfour", { mode: "update", botLogin: BOT });
+    expect(fake.stickyComments(BOT)).toHaveLength(1);
+    expect(fake.stickyComments(BOT)[0]).toMatchObject({ id: updated.id, body: expect.stringContaining("four") });
+  });
+});
+
+describe("deadline", () => {
+  it("a review that outlives its deadline ends as timed_out with a message", async () => {
+    fake.slow.push({ pattern: /\/tarball\//, ms: 1500 });
+    const session = createSession({ gh: gh(), repo: repo(), botLogin: "github-actions[bot]", log: quiet, pacer: new Pacer(6000), settings: { timeoutMs: 500 } });
+    const outcome = await reviewPullRequest(session, { number: 1, headSha: t.head, baseSha: t.main, baseRef: "main" });
+    expect(outcome.status).toBe("failed");
+    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "timed_out", output: { title: "Reachdiff timed out" } });
+    expect(fake.comments).toEqual([]);
+  });
+});
