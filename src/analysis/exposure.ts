@@ -33,7 +33,7 @@ import { ingressTlsCovers, readIngress, readIngressClass, type Ingress, type Ing
 import { readOpenShiftRoute, type OpenShiftRoute } from "../model/kinds/route.js";
 import type { Cluster, OtherObject, Service, ServicePort, Workload } from "../model/types.js";
 import { PolicyEvaluator, type Direction, type Endpoint, type PodClass, type Step } from "./policy-eval.js";
-import { defaultFamilies, podClasses, policyBlocks } from "./reach.js";
+import { defaultFamilies, podClasses } from "./reach.js";
 
 export type EntryKind = "LoadBalancer" | "NodePort" | "ExternalIP" | "Ingress" | "Gateway" | "Route";
 
@@ -424,7 +424,10 @@ class Engine {
   private readonly targetCache = new Map<string, Target[]>();
   private readonly ipCache = new Map<string, ConnSet>();
   private readonly families: Family[];
-  private readonly blocks: IpInterval[];
+  /** Address blocks that can decide ingress of pods per namespace: its NetworkPolicies' ipBlocks and the admin tier's networks. */
+  private readonly blocks = new Map<string, IpInterval[]>();
+  private readonly adminBlocks: IpInterval[] = [];
+  private readonly atomCache = new Map<string, IpInterval[]>();
   private readonly sensitive: Set<number>;
   private nextIndex = 1_000_000;
 
@@ -436,7 +439,12 @@ class Engine {
     for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
     this.services = new Map(cluster.services.map((s) => [s.id, s]));
     this.families = defaultFamilies(cluster);
-    this.blocks = policyBlocks(cluster);
+    for (const np of cluster.networkPolicies) {
+      let list = this.blocks.get(np.namespace);
+      if (!list) this.blocks.set(np.namespace, (list = []));
+      for (const rule of np.ingress) for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") list.push(peer.cidr, ...peer.except);
+    }
+    for (const ap of cluster.adminPolicies) for (const rule of ap.ingress) for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
     this.sensitive = new Set(options.sensitivePorts ?? []);
   }
 
@@ -568,7 +576,7 @@ class Engine {
   // -- policy
 
   private ipConns(cls: PodClass, atom: IpInterval): ConnSet {
-    const key = `${cls.index}\u0000${atom.family}:${atom.lo}`;
+    const key = `${cls.index}\u0000${atom.family}:${atom.lo}-${atom.hi}`;
     let hit = this.ipCache.get(key);
     if (!hit) {
       hit = this.evaluator.evaluate("ingress", cls, { type: "ip", interval: atom });
@@ -619,9 +627,7 @@ class Engine {
       return { blockedBy: block?.id ?? "unknown", notes: block?.notes ?? [] };
     }
     // Outside addresses: evaluate over the atoms of address space that the policies distinguish.
-    const region = origin.type === "clients" ? origin.cidrs.flatMap((c) => this.parseSource(c)) : [];
-    const families = [...new Set([...this.families, ...region.map((r) => r.family)])].sort();
-    const atoms = atomize(families, [...this.blocks, ...region]).filter((a) => origin.type !== "clients" || region.some((r) => containsInterval(r, a)));
+    const atoms = this.atoms(t.cls.namespace, origin.type === "clients" ? origin.cidrs : null);
     if (!atoms.length) return { blockedBy: null, notes: [] };
     const admitted = atoms.filter((a) => has(this.ipConns(t.cls, a)));
     if (!admitted.length) {
@@ -636,6 +642,22 @@ class Engine {
       blockedBy: null,
       notes: [`NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")}: the traffic passes only if ${origin.what} fall in those ranges`],
     };
+  }
+
+  /**
+   * The address space (or the given client CIDRs) cut at every block that can decide ingress in this
+   * namespace: within one atom every address is treated alike.
+   */
+  private atoms(namespace: string, cidrs: readonly string[] | null): IpInterval[] {
+    const key = `${namespace}\u0000${cidrs?.join(",") ?? "*"}`;
+    let atoms = this.atomCache.get(key);
+    if (!atoms) {
+      const region = cidrs ? cidrs.flatMap((c) => this.parseSource(c)) : [];
+      const families = [...new Set([...this.families, ...region.map((r) => r.family)])].sort();
+      atoms = atomize(families, [...(this.blocks.get(namespace) ?? []), ...this.adminBlocks, ...region]).filter((a) => !cidrs || region.some((r) => containsInterval(r, a)));
+      this.atomCache.set(key, atoms);
+    }
+    return atoms;
   }
 
   private parseSource(text: string): IpInterval[] {
