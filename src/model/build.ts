@@ -6,6 +6,7 @@ import { InvalidObject } from "./fields.js";
 import { readAdminPolicy, type AdminKind } from "./kinds/admin-network-policy.js";
 import { apiGroup, readMeta, type Meta } from "./kinds/metadata.js";
 import { readNetworkPolicy } from "./kinds/network-policy.js";
+import { isOperatorWorkload, readOperatorWorkload } from "./kinds/operator-workload.js";
 import { readService } from "./kinds/service.js";
 import { readPodTemplate, readReplicas, WORKLOAD_GROUPS } from "./kinds/workload.js";
 import type { AdminPolicy, Cluster, Namespace, NetworkPolicy, OtherObject, Service, Workload } from "./types.js";
@@ -115,6 +116,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
           replicas: readReplicas(data, kind),
           serviceAccountName: template.serviceAccountName,
         });
+      } else if (isOperatorWorkload(group, kind)) {
+        put(workloads, readOperatorWorkload(group, kind, data, meta, namespace!, source));
       } else if (kind === "Service" && group === "") {
         put(services, readService(data, meta, namespace!, source));
       } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {

@@ -1,4 +1,5 @@
 import type { Rule } from "./rule.js";
+import { matches } from "../core/label-selector.js";
 
 export const rule: Rule = {
   id: "dns-egress-lost",
@@ -11,7 +12,15 @@ export const rule: Rule = {
     return [...ctx.base.dnsReachable]
       .filter((id) => !ctx.head.dnsReachable.has(id) && ctx.head.isolation.has(id))
       .map((id) => {
-        const cause = ctx.objects.find((o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`));
+        const workload = ctx.head.cluster.workloads.find((w) => w.id === id);
+        const changed = new Set(ctx.objects.filter((o) => o.change !== "removed").map((o) => o.id));
+        // The changed egress policy that selects this workload, else any changed policy of its namespace.
+        const policy = ctx.head.cluster.networkPolicies.find(
+          (p) => changed.has(p.id) && p.policyTypes.egress && workload && p.namespace === workload.namespace && matches(p.podSelector, workload.labels),
+        );
+        const cause = policy
+          ? { id: policy.id, file: policy.source.file, line: policy.source.line }
+          : ctx.objects.find((o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`));
         return { message: `${id} can no longer reach cluster DNS (UDP 53)`, objects: [id, ...(cause ? [cause.id] : [])], file: cause?.file, line: cause?.line };
       });
   },
