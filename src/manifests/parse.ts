@@ -124,7 +124,7 @@ function unclosedStart(doc: Document, error: YAMLError): number | null {
   if (!wantQuote && !wantFlow) return null;
   let found: number | null = null;
   visit(doc, (_key, node) => {
-    const range = (node as YamlNode).range;
+    const range = (node as YamlNode | null)?.range; // visit also passes the null value of an empty pair
     if (!range || range[1] !== error.pos[0]) return;
     const hit = wantQuote
       ? isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")

@@ -94,6 +94,10 @@ describe("YAML as Kubernetes reads it", () => {
       "f.yaml:2: error: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (it begins here and is never closed); this document is skipped",
     ]);
     expect(flow.objects.map((o) => o.data)).toEqual([{ kind: "B" }]);
+    // An empty value (a null node) before the broken scalar does not trip the search.
+    expect(parse("e.yaml", "kind: A\nempty:\nname: \"x\n---\nkind: B\n").diagnostics).toEqual([
+      'e.yaml:3: error: invalid YAML: Missing closing "quote (it begins here and is never closed); this document is skipped',
+    ]);
   });
 
   it("reports documents that are not mappings, and skips empty ones silently", () => {
