@@ -16,7 +16,7 @@ export function diffJson(r: DiffResult): object {
         to: c.to === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.to,
         base: c.base.toJSON(),
         head: c.head.toJSON(),
-        causes: c.causes.map((o) => o.id),
+        causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line })),
       })),
       workloads: r.workloads,
     },
