@@ -70,9 +70,10 @@ describe("admin tier", () => {
     expect(into(c, "srv/Pod/api").filter((e) => e.startsWith("team-"))).toEqual(["team-a/Pod/client: all ports", "team-b/Pod/client: SCTP 9899"]);
   });
 
-  it("matches egress `networks` against outside addresses", () => {
+  it("matches egress `networks` against outside addresses, and 0.0.0.0/0 against pods too", () => {
     const c = scenario("networks");
-    expect(outOf(c, "srv/Pod/web").filter((e) => e.startsWith("ip:"))).toEqual(["ip:10.0.0.0/8: all ports"]);
-    expect(outOf(c, "srv/Pod/web")).toContain("team-a/Pod/client: all ports");
+    // Allow 10.0.0.0/8, allow team-a, deny 0.0.0.0/0: every other pod IP is in 0.0.0.0/0.
+    expect(outOf(c, "srv/Pod/web")).toEqual(["ip:10.0.0.0/8: all ports", "team-a/Pod/client: all ports"]);
+    expect(outOf(c, "srv/Pod/api")).toEqual(["ip:10.0.0.0/8: all ports", "team-a/Pod/client: all ports"]);
   });
 });

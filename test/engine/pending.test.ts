@@ -5,12 +5,6 @@ import { describe, it } from "vitest";
 
 describe("pending: src/analysis", () => {
   it.todo(
-    "AdminNetworkPolicy egress `networks` also match pod IPs (reference §6): fixtures/engine/admin/common-pods.yaml + networks.yaml " +
-      "(srv subject: Allow networks 10.0.0.0/8, Allow namespaces team=a, Deny networks 0.0.0.0/0). Expected srv/Pod/web -> team-b/Pod/client, " +
-      "-> team-c/Pod/client and -> srv/Pod/api: none (0.0.0.0/0 contains every pod IP); team-a/Pod/client still all ports. " +
-      "Actual: all ports (policy-eval adminPeerMatches: `networks` matches only `ip` endpoints). Same for ingress from pods is not applicable (networks is egress-only).",
-  );
-  it.todo(
     "explain gives no reason when the selecting NetworkPolicy's rules match the peer but not the asked port: fixtures/engine/explain/shop.yaml, " +
       "explain(frontend -> api, TCP 9090). Expected the ingress side to name shop/NetworkPolicy/api-ingress (shop.yaml:36) as isolating the pod, " +
       "its rule #1 (shop.yaml:42) allowing only TCP 8080. Actual: 'ingress of the destination: denies' with no step at all " +
