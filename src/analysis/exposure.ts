@@ -271,8 +271,7 @@ function attach(cluster: Cluster, gateways: ReadonlyMap<string, Gateway>, route:
   return out;
 }
 
-function resolveBackends(cluster: Cluster, grants: readonly ReferenceGrant[], route: Route): BackendStatus[] {
-  const services = new Map(cluster.services.map((s) => [s.id, s]));
+function resolveBackends(services: ReadonlyMap<string, Service>, grants: readonly ReferenceGrant[], route: Route): BackendStatus[] {
   const out: BackendStatus[] = [];
   for (const rule of route.rules)
     for (const ref of rule.backendRefs) {
@@ -304,7 +303,8 @@ function resolveBackends(cluster: Cluster, grants: readonly ReferenceGrant[], ro
 /** How a conformant implementation would attach every route of the snapshot, and resolve its backends. */
 export function gatewayRouteStatuses(cluster: Cluster, objects: EntryObjects = readEntryObjects(cluster)): RouteStatus[] {
   const gateways = new Map(objects.gateways.map((g) => [g.id, g]));
-  return objects.routes.map((route) => ({ route, parents: attach(cluster, gateways, route), backends: resolveBackends(cluster, objects.grants, route) }));
+  const services = new Map(cluster.services.map((s) => [s.id, s]));
+  return objects.routes.map((route) => ({ route, parents: attach(cluster, gateways, route), backends: resolveBackends(services, objects.grants, route) }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -497,6 +497,10 @@ class Engine {
     });
     const broken = [...this.broken.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
     return { exposures, broken, diagnostics: this.diagnostics.items };
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.services.get(`${namespace}/Service/${name}`);
   }
 
   // -- pods
@@ -810,7 +814,7 @@ function cloudIngressClass(ingress: Ingress, classes: readonly IngressClass[]): 
 }
 
 function resolveServiceRef(engine: Engine, namespace: string, name: string, port: number | string | undefined): { service: Service; sp: ServicePort } | { error: string } {
-  const service = engine.cluster.services.find((s) => s.namespace === namespace && s.name === name);
+  const service = engine.service(namespace, name);
   if (!service) return { error: `backend Service ${namespace}/${name} is not in the manifests` };
   const sp = typeof port === "number" ? service.ports.find((p) => p.port === port) : port !== undefined ? service.ports.find((p) => p.name === port) : service.ports.length === 1 ? service.ports[0] : undefined;
   if (!sp) return { error: `Service ${service.id} has no port ${port === undefined ? "(none given)" : JSON.stringify(port)}` };
@@ -1035,7 +1039,7 @@ function openshiftRouteEntries(engine: Engine, objects: EntryObjects): void {
         engine.addBroken({ ref: r.id, reason: `backend kind ${b.kind} is not a Service`, file, line: b.line });
         continue;
       }
-      const service = engine.cluster.services.find((s) => s.namespace === r.namespace && s.name === b.name);
+      const service = engine.service(r.namespace, b.name);
       if (!service) {
         engine.addBroken({ ref: r.id, reason: `backend Service ${r.namespace}/${b.name} is not in the manifests`, file, line: b.line });
         continue;
