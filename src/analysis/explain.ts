@@ -11,9 +11,12 @@ export interface Explanation {
   /** The traffic asked about (every port when no port was given). */
   readonly asked: ConnSet;
   readonly allowed: ConnSet;
-  readonly egress: { readonly conns: ConnSet; readonly steps: readonly Step[] } | null;
-  readonly ingress: { readonly conns: ConnSet; readonly steps: readonly Step[] } | null;
+  readonly egress: { readonly conns: ConnSet; readonly steps: readonly ExplainStep[] } | null;
+  readonly ingress: { readonly conns: ConnSet; readonly steps: readonly ExplainStep[] } | null;
 }
+
+/** A step of the decision, limited to the traffic asked about; `ruleConns` is all the step's rule allowed. */
+export type ExplainStep = Step & { readonly ruleConns: ConnSet };
 
 export class UnknownEndpoint extends Error {}
 
@@ -47,7 +50,11 @@ export function explain(cluster: Cluster, from: string, to: string, port?: { pro
     if (subject.type !== "pods") return null; // outside addresses have no policies of ours
     const steps: Step[] = [];
     const conns = evaluator.evaluate(direction, subject.pods, other, steps).intersect(asked);
-    return { conns, steps: steps.map((s) => ({ ...s, conns: s.conns.intersect(asked) })).filter((s) => s.verdict === "isolate" || !s.conns.isEmpty()) };
+    // Keep a NetworkPolicy rule that matched the peer on other ports: it is why the asked port is denied.
+    const shown = steps
+      .map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns }))
+      .filter((s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" && !s.ruleConns.isEmpty()));
+    return { conns, steps: shown };
   };
   const egress = side("egress");
   const ingress = side("ingress");
@@ -65,7 +72,7 @@ const TIER_NAMES: Record<Step["tier"], string> = {
   hostNetwork: "hostNetwork",
 };
 
-function describeStep(s: Step): string {
+function describeStep(s: ExplainStep): string {
   const where = s.file ? ` (${s.file}:${s.line})` : "";
   switch (s.tier) {
     case "hostNetwork":
@@ -75,7 +82,9 @@ function describeStep(s: Step): string {
     case "networkpolicy":
       return s.verdict === "isolate"
         ? `${s.policy} selects the pod but none of its rules matches this peer${where}`
-        : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
+        : s.conns.isEmpty()
+          ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where}`
+          : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
     default:
       return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;
   }

@@ -45,6 +45,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const adminPolicies = new Map<string, AdminPolicy>();
   const others: OtherObject[] = [];
   const referenced = new Set<string>();
+  /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
+  const fromPods = new Set<string>();
 
   const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
     const previous = map.get(value.id);
@@ -99,11 +101,17 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         }
         const wid = `${namespace}/${wKind}/${wName}`;
         const existing = workloads.get(wid);
+        if (existing && kind !== "Pod" && fromPods.has(wid)) {
+          // The controller itself, after pods it owns (a live dump): its own template is the better source.
+          fromPods.delete(wid);
+          workloads.delete(wid);
+        }
         if (existing && kind === "Pod" && meta.controller) {
           if (JSON.stringify(existing.labels) !== JSON.stringify(template.labels))
             diagnostics.warning(source.file, source.line, `pods of ${wid} carry different labels; the first pod's labels are used`, wid);
           continue;
         }
+        if (kind === "Pod" && meta.controller) fromPods.add(wid);
         put(workloads, {
           id: wid,
           kind: wKind,
@@ -121,7 +129,11 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
       } else if (kind === "Service" && group === "") {
         put(services, readService(data, meta, namespace!, source));
       } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {
-        put(networkPolicies, readNetworkPolicy(data, meta, namespace!, source));
+        const policy = readNetworkPolicy(data, meta, namespace!, source);
+        const spec = data.spec as Record<string, unknown> | null | undefined;
+        if (spec === null || spec === undefined || spec.podSelector === undefined || spec.podSelector === null)
+          diagnostics.warning(source.file, source.lineOf(["spec"]), `${policy.id} has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace ${namespace}`, policy.id);
+        put(networkPolicies, policy);
       } else if (
         group === "policy.networking.k8s.io" &&
         (kind === "AdminNetworkPolicy" || kind === "BaselineAdminNetworkPolicy" || kind === "ClusterNetworkPolicy")

@@ -123,13 +123,13 @@ describe("YAML as Kubernetes reads it", () => {
     expect(c.workloads.map((w) => w.id)).toEqual(["mf/Pod/fine"]);
   });
 
-  it("reports fields of the wrong type at their line (ports as a string, selector as a list, null spec, unknown operator) and analyses the rest", () => {
+  it("reports fields of the wrong type at their line (ports as a string, selector as a list, unknown operator), reads a null spec as Kubernetes does, and analyses the rest", () => {
     const c = fixture("loader/wrong-types.yaml");
     const at = (line: number, what: string) => expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:${line}: error: ${what}`));
     expect(diags(c)).toEqual([
       at(7, "NetworkPolicy ports-as-string .*spec\\.ingress\\[0\\]\\.ports: must be a list"),
       at(13, "NetworkPolicy selector-as-list .*spec\\.podSelector: a label selector must be a mapping"),
-      at(19, "NetworkPolicy null-spec .*spec"),
+      expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:19: warning: wt/NetworkPolicy/null-spec has no spec.podSelector: Kubernetes reads it as \\{\\}`)),
       at(25, 'NetworkPolicy unknown-operator .*spec\\.podSelector: matchExpressions\\[0\\]\\.operator "Equals" is not one of In, NotIn, Exists, DoesNotExist'),
       at(43, "Deployment bad-port .*spec\\.template\\.spec\\.containers\\[0\\]\\.ports\\[0\\]\\.containerPort"),
     ]);
@@ -140,7 +140,8 @@ describe("YAML as Kubernetes reads it", () => {
       "wt/NetworkPolicy/unknown-operator",
       "wt/Deployment/bad-port",
     ]);
-    expect(c.networkPolicies.map((p) => p.id)).toEqual(["wt/NetworkPolicy/valid"]);
+    // `spec: null` is accepted by the API server as an empty spec: it selects every pod of wt.
+    expect(c.networkPolicies.map((p) => p.id)).toEqual(["wt/NetworkPolicy/null-spec", "wt/NetworkPolicy/valid"]);
     expect(edges(c)).toEqual(["ip:0.0.0.0/0 -> wt/Deployment/web: TCP 443", "wt/Deployment/web -> ip:0.0.0.0/0: all ports", "wt/Deployment/web -> wt/Deployment/web: TCP 443"]);
   });
 

@@ -1,28 +1,28 @@
-// Behaviour the engine tests found wrong in src/analysis or src/model (owned elsewhere). Each entry
-// states the input, what Kubernetes does, and what the engine does today. Turn an entry into a real
-// test (next to the fixture it names) once it is fixed.
-import { describe, it } from "vitest";
+// Behaviour the engine tests once found wrong in src/analysis and src/model, now fixed and kept as tests.
+import { describe, expect, it } from "vitest";
+import { explain, explanationText } from "../../src/analysis/explain.js";
+import { fixture, reach } from "./helpers.js";
 
-describe("pending: src/analysis", () => {
-  it.todo(
-    "explain gives no reason when the selecting NetworkPolicy's rules match the peer but not the asked port: fixtures/engine/explain/shop.yaml, " +
-      "explain(frontend -> api, TCP 9090). Expected the ingress side to name shop/NetworkPolicy/api-ingress (shop.yaml:36) as isolating the pod, " +
-      "its rule #1 (shop.yaml:42) allowing only TCP 8080. Actual: 'ingress of the destination: denies' with no step at all " +
-      "(policy-eval pushes the 'isolate' step only when no rule matched the peer, and explain drops the allow step whose ports miss the asked port).",
-  );
-});
+describe("formerly pending", () => {
+  it("explain names the rule that matches the peer on other ports when the asked port is denied", () => {
+    const cluster = fixture("explain/shop.yaml");
+    const text = explanationText(explain(cluster, "shop/Deployment/frontend", "shop/Deployment/api", { protocol: "TCP", port: 9090 }));
+    expect(text).toContain("DENIED");
+    expect(text).toMatch(/shop\/NetworkPolicy\/api-ingress ingress rule #1 matches this peer but allows only TCP 8080 \(fixtures\/engine\/explain\/shop\.yaml:42\)/);
+  });
 
-describe("pending: src/model", () => {
-  it.todo(
-    "NetworkPolicy without spec.podSelector (or with `spec: null`): the API server decodes the missing selector as {} and accepts the object, " +
-      "so it selects every pod of its namespace (with the default policyTypes [Ingress]: deny all ingress). Input: " +
-      "`kind: NetworkPolicy, metadata: {name: nosel, namespace: other}, spec: {policyTypes: [Ingress]}` and a Pod in `other`. " +
-      "Expected: nothing reaches other/Pod/p. Actual: the policy is skipped with 'spec.podSelector: is missing' and other/Pod/p is open to everything " +
-      "(fixtures/engine/loader/wrong-types.yaml `null-spec` is the same case).",
-  );
-  it.todo(
-    "A live dump holding a Pod whose controller is ReplicaSet web-5d9f7c and that ReplicaSet itself: both are the one workload live/ReplicaSet/web-5d9f7c. " +
-      "Expected: one workload, no diagnostic. Actual: warning 'live/ReplicaSet/web-5d9f7c is defined again (first at <pod's line>); the later definition is used' " +
-      "(build.ts put() treats the ReplicaSet object as a redefinition of the pods' workload).",
-  );
+  it("a NetworkPolicy without spec.podSelector selects every pod of its namespace, with a warning", () => {
+    const cluster = fixture("no-pod-selector/policy.yaml");
+    expect(reach(cluster, "default/Pod/client", "other/Pod/p")).toBe("none");
+    expect(cluster.networkPolicies.map((p) => p.podSelector.key)).toEqual(["{}"]);
+    expect(cluster.diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([
+      "warning: other/NetworkPolicy/nosel has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace other",
+    ]);
+  });
+
+  it("a live dump's pods and their ReplicaSet are one workload, without a redefinition warning", () => {
+    const cluster = fixture("live-dump/pods-and-replicaset.yaml");
+    expect(cluster.workloads.map((w) => w.id)).toEqual(["live/ReplicaSet/web-5d9f7c"]);
+    expect(cluster.diagnostics).toEqual([]);
+  });
 });

@@ -86,9 +86,9 @@ function readRules(spec: Record<string, unknown>, field: "ingress" | "egress", s
 }
 
 export function readNetworkPolicy(data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): NetworkPolicy {
-  const spec = optObj(data.spec, ["spec"]);
-  if (!spec) fail(["spec"], "is missing");
-  if (spec.podSelector === undefined) fail(["spec", "podSelector"], "is missing (use {} to select every pod of the namespace)");
+  // The API server decodes a missing spec or podSelector as empty: the policy selects every pod of its
+  // namespace (and, with the default policyTypes, denies them all ingress). The builder warns about it.
+  const spec = optObj(data.spec, ["spec"]) ?? {};
   const podSelector = selectorAt(spec.podSelector, ["spec", "podSelector"]);
   const ingress = readRules(spec, "ingress", source);
   const egress = readRules(spec, "egress", source);
