@@ -76,6 +76,53 @@ export const CONFIG_SCHEMA = {
       properties: { mode: { enum: ["update", "recreate", "off"], default: "update" } },
       default: {},
     },
+    render: {
+      description: "Folders rendered by a command of their own: glob of folders -> program and arguments ({dir} is the folder); stdout is YAML. Run only with allow-render-commands.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["glob", "command"],
+        properties: {
+          glob: { type: "string", minLength: 1 },
+          command: { anyOf: [{ type: "string", minLength: 1 }, { type: "array", minItems: 1, items: { type: "string" } }] },
+        },
+      },
+      default: [],
+    },
+    helm: {
+      description: "Helm charts: values files (applied in order), release name and namespace per chart folder.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        charts: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["path"],
+            properties: {
+              path: { type: "string", minLength: 1 },
+              values: { type: "array", items: { type: "string", minLength: 1 }, default: [] },
+              release: { type: "string", minLength: 1 },
+              namespace: { type: "string", minLength: 1 },
+            },
+          },
+          default: [],
+        },
+      },
+      default: {},
+    },
+    "allow-remote-bases": {
+      description: "Let kustomizations name remote bases and URLs (read from the base branch's config only).",
+      type: "boolean",
+      default: false,
+    },
+    "allow-render-commands": {
+      description: "Run the render commands (read from the base branch's config only).",
+      type: "boolean",
+      default: false,
+    },
   },
 } as const;
 
@@ -91,4 +138,8 @@ export interface Config {
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;
   comment: { mode: "update" | "recreate" | "off" };
+  render: { glob: string; command: string | string[] }[];
+  helm: { charts: { path: string; values: string[]; release?: string; namespace?: string }[] };
+  "allow-remote-bases": boolean;
+  "allow-render-commands": boolean;
 }

@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly message: string;
   /** The object it concerns, as `ns/Kind/name`, when there is one. */
   readonly object?: string;
+  /** A stable code for diagnostics that rules or reports recognise (e.g. render-failed, see src/render/codes.ts). */
+  readonly code?: string;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
