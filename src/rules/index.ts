@@ -23,6 +23,7 @@ import { rule as flowBlockedOneSided } from "./flow-blocked-one-sided.js";
 import { rule as routeReachesNoPod } from "./route-reaches-no-pod.js";
 import { rule as policySelectsNothing } from "./policy-selects-nothing.js";
 import { rule as connectionsRemoved } from "./connections-removed.js";
+import { rule as renderFailed } from "./render-failed.js";
 
 export const RULES: readonly Rule[] = [
   internetExposureSensitivePort,
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   routeReachesNoPod,
   policySelectsNothing,
   connectionsRemoved,
+  renderFailed,
 ];
 
 export const severityRank = (s: Severity | "none"): number => (s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s));
