@@ -27,7 +27,8 @@ export interface Unit {
   readonly refused?: string;
   /** Why the unit is deliberately not rendered (a warning or a note). */
   readonly skipped?: { readonly severity: DiagnosticSeverity; readonly message: string };
-  readonly helm?: { readonly release: string; readonly namespace?: string; readonly values: readonly string[]; readonly label: string };
+  /** `variant` tells apart several renders of one chart (by their values files). */
+  readonly helm?: { readonly release: string; readonly namespace?: string; readonly values: readonly string[]; readonly variant: string };
   readonly command?: readonly string[];
 }
 
@@ -51,6 +52,8 @@ export interface Scope {
   readonly folders: readonly string[];
   /** Whether a path is among the configured paths. */
   readonly includes: (path: string) => boolean;
+  /** The folder that paths in the configuration (charts, values, command globs) are relative to (default ""). */
+  readonly base?: string;
 }
 
 const isManifest = (p: string) => MANIFEST_EXTENSIONS.includes(posix.extname(p).toLowerCase());
@@ -64,6 +67,9 @@ const outermost = (dirs: Iterable<string>) => {
 
 export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOptions): Discovery {
   const listed = [...new Set(scope.folders.flatMap((f) => tree.files(f)))].filter(scope.includes).sort();
+  const base = scope.base ?? "";
+  const configured = (p: string) => treePath(posix.join(base || ".", p));
+  const fromBase = (p: string) => (base === "" ? p : within(p, base) ? p.slice(base.length + 1) : null);
   const units: Unit[] = [];
   const claimed = new Set<string>();
   const notes: Note[] = [];
@@ -80,8 +86,12 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
       if (d === "") break;
     }
     for (const setting of options.commands) {
-      const isMatch = picomatch(setting.glob, { dot: false });
-      const matched = [...folders].filter((d) => d !== "" && isMatch(d));
+      const glob = picomatch(setting.glob, { dot: false });
+      const isMatch = (p: string) => {
+        const rel = fromBase(p);
+        return rel !== null && rel !== "" && glob(rel);
+      };
+      const matched = [...folders].filter(isMatch);
       for (const f of listed) if (isMatch(f)) matched.push(folderOf(f));
       for (const d of matched) if (!commandDirs.has(d)) commandDirs.set(d, splitCommand(setting.command));
     }
@@ -108,7 +118,7 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
   const chartDirs = outermost(listed.filter((f) => posix.basename(f) === "Chart.yaml" && !inCommand(f)).map(folderOf));
   const settings = new Map<string, typeof options.charts>();
   for (const s of options.charts) {
-    const dir = treePath(s.path);
+    const dir = configured(s.path);
     if (dir === null || !tree.isFile(dir ? `${dir}/Chart.yaml` : "Chart.yaml")) {
       notes.push({ severity: "error", path: s.path, message: `the configuration names the Helm chart ${s.path}, which has no Chart.yaml`, code: RENDER_FAILED });
       continue;
@@ -126,7 +136,7 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
       const values: string[] = [];
       const missing: string[] = [];
       for (const v of s.values ?? []) {
-        const p = treePath(v);
+        const p = configured(v);
         if (p !== null && tree.isFile(p)) values.push(p);
         else missing.push(v);
       }
@@ -137,7 +147,7 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
         anchor,
         inputs: [...new Set([...chartFiles, ...values])],
         sources: [],
-        helm: { release, namespace: s.namespace, values, label: list.length > 1 ? `${dir || "."} (${(s.values ?? []).join(", ") || "default values"})` : dir || "." },
+        helm: { release, namespace: s.namespace, values, variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "" },
         refused: missing.length ? `values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found` : undefined,
         skipped: options.helm ? undefined : { severity: "info", message: "not rendered: Helm rendering is off" },
       });

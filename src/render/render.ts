@@ -73,7 +73,7 @@ const toolName = (unit: Unit, tools: Tools) =>
   unit.kind === "kustomize" ? (tools.kustomize ?? []).join(" ") : unit.kind === "helm" ? `${tools.helm ?? "helm"} template` : "render command";
 
 function unitLabel(tree: FileTree, unit: Unit): string {
-  if (unit.kind === "helm") return `chart ${unit.helm!.label}`;
+  if (unit.kind === "helm") return `chart ${tree.display(unit.dir) || "."}${unit.helm!.variant}`;
   return tree.display(unit.dir) || ".";
 }
 

@@ -25,7 +25,8 @@ export function globScope(globs: readonly string[], prefix = ""): Scope {
 /** A folder on disk, rendered in place. Names are shown relative to `displayRoot`, as the loader shows them. */
 export function renderFolderSync(folder: string, displayRoot: string, options: RenderOptions = {}, maxFileBytes = DEFAULT_MAX_FILE_BYTES): RenderedSide {
   const { tree, scope } = DirTree.around(folder, displayRoot, maxFileBytes);
-  return renderTreeSync(tree, { folders: [scope], includes: () => true }, options);
+  // The folder is the repository as far as the configuration's paths are concerned.
+  return renderTreeSync(tree, { folders: [scope], includes: () => true, base: scope }, options);
 }
 
 /** A commit of the git repository at `cwd`: the files the units need are written out, then removed. */

@@ -1,5 +1,6 @@
 import type { Rule } from "./rule.js";
 import { entryName } from "./helpers.js";
+import type { Service } from "../model/types.js";
 
 export const rule: Rule = {
   id: "route-reaches-no-pod",
@@ -22,6 +23,20 @@ export const rule: Rule = {
         file: c.head!.file,
         line: c.head!.line,
       }));
-    return [...broken, ...blocked];
+    // A Service (of any type) whose selector matched pods in base and matches none in head.
+    const selects = (side: typeof ctx.head, svc: Service) =>
+      svc.selector !== null && side.cluster.workloads.some((w) => w.namespace === svc.namespace && Object.entries(svc.selector!).every(([k, v]) => w.labels[k] === v));
+    const baseServices = new Map(ctx.base.cluster.services.map((s) => [s.id, s]));
+    const reported = new Set(broken.map((b) => b.objects[0]));
+    const orphaned = ctx.head.cluster.services
+      .filter((svc) => !reported.has(svc.id) && svc.selector !== null && !selects(ctx.head, svc))
+      .filter((svc) => { const before = baseServices.get(svc.id); return !!before && selects(ctx.base, before); })
+      .map((svc) => ({
+        message: `${svc.id} no longer selects any pod (selector ${Object.entries(svc.selector!).map(([k, v]) => `${k}=${v}`).join(",")})`,
+        objects: [svc.id],
+        file: svc.source.file,
+        line: svc.source.lineOf(["spec", "selector"]),
+      }));
+    return [...broken, ...blocked, ...orphaned];
   },
 };
