@@ -13,6 +13,7 @@ import { computeConnectivity } from "../src/analysis/reach.js";
 import { reachJson } from "../src/report/reach-report.js";
 import { loadSnapshot } from "../src/snapshot.js";
 import { canonicalFromNpGuardTxt, canonicalFromReachJson, compareCanonical, type ReachJsonEdge } from "./oracle/npguard.js";
+import { BANK_HOST_NETWORK, HOST_NETWORK, involves, IPBLOCKSTEST_HOST_NETWORK, type KnownDifference } from "./oracle/npguard-known.js";
 
 const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
 const CLI = path.resolve("build", "src", "cli.js");
@@ -24,38 +25,6 @@ interface OracleCase {
   flags: string[];
   expected: string;
 }
-
-interface KnownDifference {
-  readonly reason: string;
-  /**
-   * The workloads the difference is about. Differences that involve none of them must still be
-   * empty (the rest of the case is compared as usual); at least one that involves them must remain.
-   */
-  readonly workloads: readonly string[];
-}
-
-const HOST_NETWORK =
-  "hostNetwork pods: their NetworkPolicies do not isolate them and pod selectors of other policies do not match them " +
-  "(NetworkPolicy behaviour for hostNetwork pods is undefined upstream; common CNIs treat them as node traffic). " +
-  "np-guard gives hostNetwork no special treatment.";
-
-const IPBLOCKSTEST_HOST_NETWORK = [
-  "default/DaemonSet/cognetive-agents",
-  "default/DaemonSet/cognetive-agents-agent",
-  "default/DaemonSet/cognetive-agents-analyzer",
-  "default/ReplicaSet/cognetive-local-analyzer-7d77fb55cc",
-  "ibm-system/ReplicaSet/ibm-cloud-provider-ip-169-60-164-10-5c9dd7c9c",
-  "ibm-system/ReplicaSet/ibm-cloud-provider-ip-169-60-164-14-6d448884df",
-  "kube-system-dummy-to-ignore/ReplicaSet/calico-kube-controllers-7694668c77",
-  "kube-system/DaemonSet/calico-node",
-  "kube-system/DaemonSet/calico-node-tier",
-  "kube-system/DaemonSet/ibm-keepalived-watcher",
-  "kube-system/DaemonSet/ibm-keepalived-watcher-for-demo",
-  "kube-system/DaemonSet/ibm-kube-fluentd",
-  "kube-system/DaemonSet/ibm-kube-fluentd-with-tier",
-];
-
-const BANK_HOST_NETWORK = ["demo/DaemonSet/cog-agents-account-command", "demo/DaemonSet/cog-agents-account-query", "demo/DaemonSet/cog-agents-bank-ui"];
 
 /**
  * Cases where we differ from netpol-analyzer on purpose, with the reason. Each entry is asserted to
@@ -103,12 +72,6 @@ function reach(dir: string, viaCli: boolean): { edges: ReachJsonEdge[] } {
   }
   const cluster = loadSnapshot([dir], { defaultNamespace: "default" });
   return JSON.parse(JSON.stringify(reachJson(computeConnectivity(cluster), cluster)));
-}
-
-/** Whether a difference line (from compareCanonical) names one of these workloads as an endpoint. */
-function involves(line: string, workloads: readonly string[]): boolean {
-  const edge = line.replace(/^\w+:\s+/, "").replace(/ : .*$/, "");
-  return edge.split(" => ").some((end) => workloads.includes(end));
 }
 
 function selectCases(): OracleCase[] {

@@ -11,6 +11,13 @@
 //   IPv6 is dropped (np-guard ignores it);
 // - self edges (a workload to itself) are dropped: np-guard never lists them;
 // - `{ingress-controller}` lines (Ingress/Route exposure) are set aside and only counted.
+//
+// The same for np-guard `diff -o txt` goldens and our `diff --format json` (canonicalFromNpGuardDiffTxt,
+// canonicalFromDiffJson): every value becomes a `base -> head` pair of connection strings, and only what
+// differs is kept (absent = unchanged). Workload pairs are keyed by our ids; IP peers are again, per
+// (workload, direction), a function of the IPv4 address, now to the pair, so np-guard's re-split and
+// merged blocks compare with our CIDRs; `{ingress-controller} => workload` pairs are the TCP ports that
+// the Ingress/Route path reaches; `workloads-diff-info` is kept as workload -> added | removed.
 
 export const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -243,26 +250,27 @@ export function canonicalLines(c: Canonical): string[] {
   return lines.sort();
 }
 
-/**
- * Differences between the expected (np-guard) and actual (ours) canonical forms, one readable line
- * each; empty when they agree. Address functions are compared piece by piece over the union of
- * both sides' boundaries, and neighbouring pieces with the same disagreement are reported together.
- */
-export function compareCanonical(expected: Canonical, actual: Canonical): string[] {
-  const out: string[] = [];
-  const podKeys = [...new Set([...expected.pods.keys(), ...actual.pods.keys()])].sort();
-  for (const k of podKeys) {
-    const e = expected.pods.get(k);
-    const a = actual.pods.get(k);
+/** Map entries that differ, one line each: missing (np-guard only), extra (ours only), differs. */
+function compareMaps(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>, out: string[]): void {
+  for (const k of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {
+    const e = expected.get(k);
+    const a = actual.get(k);
     if (e === a) continue;
     if (a === undefined) out.push(`missing: ${k} : ${e}`);
     else if (e === undefined) out.push(`extra:   ${k} : ${a}`);
     else out.push(`differs: ${k} : np-guard ${e} | ours ${a}`);
   }
-  const ipKeys = [...new Set([...expected.ips.keys(), ...actual.ips.keys()])].sort();
+}
+
+/**
+ * Address functions (`workload egress|ingress` -> pieces) compared piece by piece over the union of
+ * both sides' boundaries; neighbouring pieces with the same disagreement are reported together.
+ */
+function compareAddressFunctions(expected: ReadonlyMap<string, IpPiece[]>, actual: ReadonlyMap<string, IpPiece[]>, out: string[]): void {
+  const ipKeys = [...new Set([...expected.keys(), ...actual.keys()])].sort();
   for (const k of ipKeys) {
-    const e = expected.ips.get(k) ?? [];
-    const a = actual.ips.get(k) ?? [];
+    const e = expected.get(k) ?? [];
+    const a = actual.get(k) ?? [];
     const cuts = [...new Set([0, MAX_IP + 1, ...[...e, ...a].flatMap((p) => [p.lo, p.hi + 1])])].sort((x, y) => x - y);
     const at = (pieces: IpPiece[], lo: number) => pieces.find((p) => p.lo <= lo && lo <= p.hi)?.conn ?? "";
     let run: { lo: number; hi: number; e: string; a: string } | undefined;
@@ -292,5 +300,246 @@ export function compareCanonical(expected: Canonical, actual: Canonical): string
     }
     flush();
   }
+}
+
+/**
+ * Differences between the expected (np-guard) and actual (ours) canonical forms, one readable line
+ * each; empty when they agree. Address functions are compared piece by piece over the union of
+ * both sides' boundaries, and neighbouring pieces with the same disagreement are reported together.
+ */
+export function compareCanonical(expected: Canonical, actual: Canonical): string[] {
+  const out: string[] = [];
+  compareMaps(expected.pods, actual.pods, out);
+  compareAddressFunctions(expected.ips, actual.ips, out);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Diffs.
+
+export type WorkloadDiff = "added" | "removed";
+
+export interface DiffCanonical {
+  /** `from => to` -> `base -> head`, workload to workload, only where the two differ. */
+  readonly pods: Map<string, string>;
+  /** `workload egress|ingress` -> IPv4 pieces whose `conn` is `base -> head`; unchanged addresses are left out. */
+  readonly ips: Map<string, IpPiece[]>;
+  /** `{ingress-controller} => workload` -> `base -> head`: the ports the Ingress/Route path reaches. */
+  readonly ingress: Map<string, string>;
+  /** Endpoints of the listed changes that exist on one side only (np-guard's workloads-diff-info). */
+  readonly workloads: Map<string, WorkloadDiff>;
+}
+
+export const INGRESS_CONTROLLER = "{ingress-controller}";
+const NONE = "No Connections";
+
+/** `TCP 80 -> TCP 80,443`, with `No Connections` for the empty set; "" when the two are equal. */
+export function pairText(base: Conn, head: Conn): string {
+  const b = formatConn(base) || NONE;
+  const h = formatConn(head) || NONE;
+  return b === h ? "" : `${b} -> ${h}`;
+}
+
+/**
+ * Pieces that must not overlap with different values (each tool gives one value per address) cut at
+ * every boundary, equal neighbours merged.
+ */
+function pieceFunction(pieces: readonly IpPiece[], what: string): IpPiece[] {
+  const cuts = [...new Set(pieces.flatMap((p) => [p.lo, p.hi + 1]))].sort((a, b) => a - b);
+  const out: IpPiece[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const lo = cuts[i];
+    const hi = cuts[i + 1] - 1;
+    const values = new Set(pieces.filter((p) => p.lo <= lo && hi <= p.hi).map((p) => p.conn));
+    if (values.size > 1) throw new Error(`${what}: ${formatRange(lo, hi)} has two values: ${[...values].join(" / ")}`);
+    const [value] = values;
+    if (!value) continue;
+    const last = out[out.length - 1];
+    if (last && last.hi + 1 === lo && last.conn === value) last.hi = hi;
+    else out.push({ lo, hi, conn: value });
+  }
+  return out;
+}
+
+class DiffBuilder {
+  readonly pods = new Map<string, string>();
+  readonly ips = new Map<string, IpPiece[]>();
+  readonly ingress = new Map<string, string>();
+  readonly workloads = new Map<string, WorkloadDiff>();
+
+  private set(map: Map<string, string>, key: string, value: string): void {
+    if (!value) return;
+    const previous = map.get(key);
+    if (previous !== undefined && previous !== value) throw new Error(`${key} listed twice: ${previous} / ${value}`);
+    map.set(key, value);
+  }
+
+  pod(from: string, to: string, value: string): void {
+    if (from !== to) this.set(this.pods, `${from} => ${to}`, value);
+  }
+
+  ingressTo(workload: string, value: string): void {
+    this.set(this.ingress, `${INGRESS_CONTROLLER} => ${workload}`, value);
+  }
+
+  ip(workload: string, direction: Direction, lo: number, hi: number, value: string): void {
+    if (!value) return;
+    const key = `${workload} ${direction}`;
+    const list = this.ips.get(key) ?? [];
+    list.push({ lo, hi, conn: value });
+    this.ips.set(key, list);
+  }
+
+  workload(id: string, status: WorkloadDiff): void {
+    const previous = this.workloads.get(id);
+    if (previous && previous !== status) throw new Error(`workload ${id} both added and removed`);
+    this.workloads.set(id, status);
+  }
+
+  finish(): DiffCanonical {
+    const sorted = <T>(m: Map<string, T>) => new Map([...m].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    const ips = new Map<string, IpPiece[]>();
+    for (const [k, list] of sorted(this.ips)) {
+      const pieces = pieceFunction(list, k);
+      if (pieces.length) ips.set(k, pieces);
+    }
+    return { pods: sorted(this.pods), ips, ingress: sorted(this.ingress), workloads: sorted(this.workloads) };
+  }
+}
+
+const DIFF_LINE = /^diff-type: (changed|added|removed), source: (\S+), destination: (\S+), (\w+): (.+?), (\w+): (.+?)(?:, workloads-diff-info: (.+))?$/;
+
+/** Reads an np-guard `diff -o txt` golden (an empty file: no differences). */
+export function canonicalFromNpGuardDiffTxt(text: string): DiffCanonical {
+  const b = new DiffBuilder();
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) return b.finish(); // np-guard writes nothing at all when nothing differs
+  if (lines[0] !== "Connectivity diff:") throw new Error(`np-guard diff without its header: ${JSON.stringify(lines[0])}`);
+  for (const line of lines.slice(1)) {
+    const m = DIFF_LINE.exec(line);
+    if (!m) throw new Error(`unexpected np-guard diff line ${JSON.stringify(line)}`);
+    const [, type, src, dst, , c1, , c2, info] = m;
+    const base = parseNpGuardConn(c1);
+    const head = parseNpGuardConn(c2);
+    const value = pairText(base, head);
+    const expectedType = formatConn(base) === "" ? "added" : formatConn(head) === "" ? "removed" : "changed";
+    if (!value || type !== expectedType) throw new Error(`np-guard diff line is ${type} but its connections say ${value ? expectedType : "unchanged"}: ${line}`);
+    if (info) {
+      const w = /^workloads? (.+?) (added|removed)$/.exec(info);
+      if (!w) throw new Error(`cannot read workloads-diff-info ${JSON.stringify(info)}`);
+      for (const name of w[1].split(" and ")) b.workload(npGuardWorkloadId(name), w[2] as WorkloadDiff);
+    }
+    const srcIp = EXTERNAL.exec(src);
+    const dstIp = EXTERNAL.exec(dst);
+    if (src === INGRESS_CONTROLLER) b.ingressTo(npGuardWorkloadId(dst), value);
+    else if (dst === INGRESS_CONTROLLER) throw new Error(`np-guard diff line towards the ingress controller: ${line}`);
+    else if (srcIp && dstIp) throw new Error(`np-guard diff line between two external peers: ${line}`);
+    else if (srcIp) b.ip(npGuardWorkloadId(dst), "ingress", parseIpv4(srcIp[1]), parseIpv4(srcIp[2]), value);
+    else if (dstIp) b.ip(npGuardWorkloadId(src), "egress", parseIpv4(dstIp[1]), parseIpv4(dstIp[2]), value);
+    else b.pod(npGuardWorkloadId(src), npGuardWorkloadId(dst), value);
+  }
+  return b.finish();
+}
+
+/** The fields of an exposure (ours) that the comparison reads. */
+export interface ExposureJson {
+  readonly workload: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly via: { readonly kind: string };
+  readonly blockedBy: string | null;
+}
+
+/** The fields of our `diff --format json` that the comparison reads. */
+export interface DiffJson {
+  readonly exposure: { readonly changes: readonly { readonly base: ExposureJson | null; readonly head: ExposureJson | null }[] };
+  readonly reachability: {
+    readonly changes: readonly { readonly from: string | readonly string[]; readonly to: string | readonly string[]; readonly base: ReachJsonEdge["ports"]; readonly head: ReachJsonEdge["ports"] }[];
+    readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  };
+}
+
+function connOf(ports: ReachJsonEdge["ports"]): Conn {
+  return { SCTP: normaliseRanges(ports.SCTP ?? []), TCP: normaliseRanges(ports.TCP ?? []), UDP: normaliseRanges(ports.UDP ?? []) };
+}
+
+/** Per workload, the ports that unblocked Ingress/Route exposures reach (the `{ingress-controller}` path). */
+export function ingressPorts(exposures: readonly (ExposureJson | null)[]): Map<string, Conn> {
+  const out = new Map<string, Conn>();
+  for (const e of exposures) {
+    if (!e || e.blockedBy !== null || (e.via.kind !== "Ingress" && e.via.kind !== "Route")) continue;
+    const conn = emptyConn();
+    conn[e.protocol].push([e.port, e.port]);
+    out.set(e.workload, unionConn(out.get(e.workload) ?? emptyConn(), conn));
+  }
+  return out;
+}
+
+/**
+ * Reads our `diff --format json`. The `{ingress-controller}` pairs come from each side's exposures
+ * when given (`sides`: the snapshots' whole exposure lists, exact); else from the exposure changes
+ * alone, which is the same unless an unchanged entry reaches the same pod port as a changed one.
+ */
+export function canonicalFromDiffJson(json: DiffJson, sides?: { readonly base: readonly ExposureJson[]; readonly head: readonly ExposureJson[] }): DiffCanonical {
+  const b = new DiffBuilder();
+  const endpoints = new Set<string>();
+  for (const c of json.reachability.changes) {
+    const value = pairText(connOf(c.base), connOf(c.head));
+    if (!value) throw new Error(`a listed change that changes nothing: ${JSON.stringify(c)}`);
+    const fromIp = Array.isArray(c.from);
+    const toIp = Array.isArray(c.to);
+    if (fromIp && toIp) throw new Error(`change between two address lists: ${JSON.stringify(c)}`);
+    if (!fromIp && !toIp) {
+      b.pod(c.from as string, c.to as string, value);
+      if (c.from !== c.to) endpoints.add(c.from as string).add(c.to as string);
+      continue;
+    }
+    const workload = (fromIp ? c.to : c.from) as string;
+    const direction: Direction = fromIp ? "ingress" : "egress";
+    let any = false;
+    for (const cidr of (fromIp ? c.from : c.to) as readonly string[]) {
+      if (!cidr.startsWith("ip:")) throw new Error(`not an address: ${cidr}`);
+      const range = parseIpv4Cidr(cidr.slice(3));
+      if (!range) continue; // IPv6: np-guard does not model it
+      b.ip(workload, direction, range[0], range[1], value);
+      any = true;
+    }
+    if (any) endpoints.add(workload);
+  }
+  const base = ingressPorts(sides ? sides.base : json.exposure.changes.map((c) => c.base));
+  const head = ingressPorts(sides ? sides.head : json.exposure.changes.map((c) => c.head));
+  for (const w of new Set([...base.keys(), ...head.keys()])) {
+    const value = pairText(base.get(w) ?? emptyConn(), head.get(w) ?? emptyConn());
+    if (!value) continue;
+    b.ingressTo(w, value);
+    endpoints.add(w);
+  }
+  const { added, removed } = json.reachability.workloads;
+  for (const w of added) if (endpoints.has(w)) b.workload(w, "added");
+  for (const w of removed) if (endpoints.has(w)) b.workload(w, "removed");
+  return b.finish();
+}
+
+/** Differences between np-guard's diff (expected) and ours, one readable line each; empty when they agree. */
+export function compareDiffCanonical(expected: DiffCanonical, actual: DiffCanonical): string[] {
+  const out: string[] = [];
+  compareMaps(expected.pods, actual.pods, out);
+  compareAddressFunctions(expected.ips, actual.ips, out);
+  compareMaps(expected.ingress, actual.ingress, out);
+  const info = (m: ReadonlyMap<string, WorkloadDiff>) => new Map([...m].map(([w, s]) => [`workload ${w}`, s]));
+  compareMaps(info(expected.workloads), info(actual.workloads), out);
+  return out;
+}
+
+/** The canonical diff as sorted text lines (for display). */
+export function diffCanonicalLines(c: DiffCanonical): string[] {
+  const lines: string[] = [];
+  for (const [k, v] of [...c.pods, ...c.ingress]) lines.push(`${k} : ${v}`);
+  for (const [k, pieces] of c.ips) {
+    const [workload, direction] = k.split(" ");
+    for (const p of pieces)
+      lines.push(direction === "egress" ? `${workload} => ${formatRange(p.lo, p.hi)} : ${p.conn}` : `${formatRange(p.lo, p.hi)} => ${workload} : ${p.conn}`);
+  }
+  for (const [w, s] of c.workloads) lines.push(`workload ${w} ${s}`);
+  return lines.sort();
 }
