@@ -71,23 +71,38 @@ export interface ResolvedRenderOptions {
   readonly tempDir: string;
 }
 
-/** Results of earlier renders, by a hash of everything that went into them. */
+/**
+ * Results of earlier renders, by a hash of everything that went into them (so a hit is the same
+ * render). The least recently used go first past `limit` entries or `maxBytes` of output.
+ */
 export class RenderCache {
-  private readonly entries = new Map<string, unknown>();
-  constructor(readonly limit = 256) {}
+  private readonly entries = new Map<string, { value: unknown; bytes: number }>();
+  private bytes = 0;
+  constructor(
+    readonly limit = 256,
+    readonly maxBytes = 256 * 1024 * 1024,
+  ) {}
   get<T>(key: string): T | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
+    const entry = this.entries.get(key);
+    if (entry) {
       // Most recently used last.
       this.entries.delete(key);
-      this.entries.set(key, value);
+      this.entries.set(key, entry);
     }
-    return value as T | undefined;
+    return entry?.value as T | undefined;
   }
-  set(key: string, value: unknown): void {
+  /** `bytes`: what the entry holds, roughly (its rendered output). */
+  set(key: string, value: unknown, bytes = 0): void {
+    this.drop(key);
+    this.entries.set(key, { value, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.limit || (this.bytes > this.maxBytes && this.entries.size > 1)) this.drop(this.entries.keys().next().value!);
+  }
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.bytes -= entry.bytes;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
   }
   get size(): number {
     return this.entries.size;

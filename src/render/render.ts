@@ -272,7 +272,7 @@ function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide
           unitResult = { ok: false, objects: [], output: "", message: failureMessage(result, options, paths), unmapped: 0 };
         }
         diagnostics.push(...parseDiagnostics.items);
-        if (w.unit.kind !== "command") options.cache?.set(w.key, unitResult);
+        if (w.unit.kind !== "command") options.cache?.set(w.key, unitResult, unitResult.output.length * 4);
       }
       const reused = status === "reused" ? " (inputs unchanged: an earlier render reused)" : "";
       if (unitResult.ok) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { discover } from "../../src/render/discover.js";
 import { isRemoteReference } from "../../src/render/kustomization.js";
 import { failureMessage } from "../../src/render/messages.js";
-import { renderOptionsFromConfig, resolveRenderOptions } from "../../src/render/options.js";
+import { RenderCache, renderOptionsFromConfig, resolveRenderOptions } from "../../src/render/options.js";
 import { ok, runJobs, runJobsSync, type Job } from "../../src/render/run.js";
 import { bestMatch, helmSources, takeOrigin } from "../../src/render/source-map.js";
 import { commandArgv, helmArgv, kustomizeArgv, renderEnv, splitCommand } from "../../src/render/tools.js";
@@ -289,5 +289,18 @@ describe("configuration", () => {
   it("names the key of a bad render entry", () => {
     expect(() => parseConfig("render:\n  - glob: x\n")).toThrow(/render\.0/);
     expect(() => parseConfig("helm:\n  charts:\n    - values: [a]\n")).toThrow(/helm\.charts\.0/);
+  });
+});
+
+describe("render cache", () => {
+  it("forgets the least recently used past its entry or byte limit", () => {
+    const cache = new RenderCache(2, 100);
+    cache.set("a", 1, 10);
+    cache.set("b", 2, 10);
+    cache.get("a");
+    cache.set("c", 3, 10);
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([1, undefined, 3]);
+    cache.set("d", 4, 95);
+    expect([cache.size, cache.get("d")]).toEqual([1, 4]);
   });
 });
