@@ -78,9 +78,9 @@ function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
   const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""}`;
-  const state = [...x.what, ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []), ...(e.via.tls === false && x.change !== "removed" && !x.what.includes("TLS dropped") ? ["no TLS"] : []), ...e.notes];
+  const state = [...x.what, ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []), ...e.notes];
   const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 300) || "—"} | ${link(e.file, e.line)} |`;
+  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "—"} | ${link(e.file, e.line)} |`;
 }
 
 function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
@@ -190,7 +190,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     if (plan.details) {
       const rows = plan.rows;
       if (exposureRows.length) {
-        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed", "Where"], exposureRows, rows, "exposure changes"), "");
+        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"], exposureRows, rows, "exposure changes"), "");
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
       }
       if (connectionRows.length) {

@@ -33,13 +33,14 @@ export function exposureService(e: Exposure): string | undefined {
 /** The address a client uses: `LoadBalancer :443`, `NodePort :30080`, `shop.example.com/api`, `listener https :443`. */
 export function entryAddress(e: Exposure): string {
   const v = e.via;
-  const port = v.entryPort ?? e.port;
+  // A NodePort without a number is allocated by the cluster.
+  const port = v.entryPort !== undefined ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
   switch (v.kind) {
     case "LoadBalancer":
     case "NodePort":
-      return `${v.kind} :${port}`;
+      return `${v.kind} ${port}`;
     case "ExternalIP":
-      return `${v.host ?? "external IP"} :${port}`;
+      return `${v.host ?? "external IP"} ${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:
@@ -56,7 +57,7 @@ export function entryLabel(e: Exposure): string {
 /** Identity of an entry point (several exposures may share one). */
 export function entryKey(e: Exposure): string {
   const v = e.via;
-  return JSON.stringify([v.kind, v.ref, v.entryPort ?? (v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP" ? e.port : null), v.host ?? null, v.path ?? null, v.listener ?? null]);
+  return JSON.stringify([v.kind, v.ref, v.entryPort ?? null, v.host ?? null, v.path ?? null, v.listener ?? null]);
 }
 
 /** A side of a connection change: the workload id, or `outside <blocks>`. */

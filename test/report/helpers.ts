@@ -2,8 +2,8 @@
 // small enough to trust (LoadBalancer/NodePort Services and Ingress rules), and the real Mermaid
 // parser running under jsdom.
 import { join, resolve } from "node:path";
-import { JSDOM } from "jsdom";
-import { analyzeDiff, type DiffResult } from "../../src/analysis/analyze.js";
+import { analyzeDiff, type DiffResult, type ExposureFn } from "../../src/analysis/analyze.js";
+import { exposureOf } from "../../src/analysis/exposure-of.js";
 import type { BrokenRoute, Exposure } from "../../src/analysis/exposure-model.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
@@ -20,9 +20,10 @@ const selects = (s: Service, w: Workload) => !!s.selector && w.namespace === s.n
 const targetPort = (w: Workload, p: ServicePort) => (typeof p.targetPort === "number" ? p.targetPort : w.ports.find((c) => c.name === p.targetPort)?.containerPort);
 
 /**
- * A deliberately small exposure model for these tests (the real one lives in src/analysis): every
- * LoadBalancer / NodePort Service port and every Ingress path reaches the pods its Service selects,
- * from anywhere, never blocked.
+ * A deliberately small exposure model (the real one is src/analysis/exposure.ts): every LoadBalancer /
+ * NodePort Service port and every Ingress path reaches the pods its Service selects. It copies
+ * annotations test/host, test/note and test/blocked-by into the exposure verbatim, so hostile text
+ * reaches every field of an Exposure whatever the real model accepts.
  */
 export function testExposures(cluster: Cluster, _config?: Config): { exposures: Exposure[]; broken: BrokenRoute[] } {
   const out: Exposure[] = [];
@@ -83,8 +84,9 @@ export function cluster(text: string, file = "manifests.yaml"): Cluster {
   return buildCluster(parseManifestText(file, text, diagnostics), {}, diagnostics);
 }
 
-export function diff(base: Cluster, head: Cluster, config: Config = defaultConfig()): DiffResult {
-  return analyzeDiff(base, head, config, testExposures);
+/** The real analysis, with the real exposure model unless told otherwise. */
+export function diff(base: Cluster, head: Cluster, config: Config = defaultConfig(), exposure: ExposureFn = exposureOf): DiffResult {
+  return analyzeDiff(base, head, config, exposure);
 }
 
 /** The demo pull request (fixtures/demo), analysed for real. */
@@ -96,6 +98,7 @@ export function demoResult(): DiffResult {
 let mermaidPromise: Promise<{ parse(text: string): Promise<unknown> }> | undefined;
 
 async function loadMermaid() {
+  const { JSDOM } = await import("jsdom");
   const { window } = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
   const g = globalThis as Record<string, unknown>;
   for (const key of ["window", "document", "navigator", "Element", "HTMLElement", "SVGElement", "Node", "DOMParser", "MutationObserver"])
@@ -250,7 +253,7 @@ export interface HostileText {
  * NetworkPolicy rule (client -> server and the internet -> server), a new LoadBalancer Service with
  * a note, a new Ingress rule, a workload removed, and an unreadable object.
  */
-export function hostileDiff(t: HostileText): DiffResult {
+export function hostileDiff(t: HostileText, exposure: ExposureFn = testExposures): DiffResult {
   const ns = t.namespace;
   const common = [namespaceObj(ns), deployment(ns, t.client, "b"), deployment(ns, t.server, "a"), service(ns, `${t.service}-internal`, "a")];
   const base = clusterOf([...common, policy(ns, t.service, "a", []), deployment(ns, `${t.client}-old`, "c", 9000), deployment("other", t.client, "a")], `${t.file}.yaml`);
@@ -264,7 +267,7 @@ export function hostileDiff(t: HostileText): DiffResult {
     ],
     `${t.file}.yaml`,
   );
-  return diff(base, head);
+  return diff(base, head, defaultConfig(), exposure);
 }
 
 /** `namespaces` x `workloads`: every workload gets a LoadBalancer, and same-namespace traffic opens up. */

@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig as demoConfig } from "../../src/config/load-config.js";
 import { headline } from "../../src/report/diff-text.js";
 import { utf8Bytes } from "../../src/report/escape.js";
-import { parseMarker, renderComment } from "../../src/report/markdown.js";
+import { parseMarker, renderComment, SEVERITY_EMOJI } from "../../src/report/markdown.js";
 import { loadSide } from "../../src/snapshot.js";
-import { bigDiff, cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, parseMermaid } from "./helpers.js";
+import { bigDiff, cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures, parseMermaid } from "./helpers.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 const REPO = "https://github.com/acme/shop";
@@ -100,7 +101,8 @@ describe("the demo pull request's comment", () => {
     expect(comment).toContain("| Severity | Rule | What changed | Where | Fix |");
     expect(comment).toContain(`| 🟧 high | \`ingress-from-internet\` | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`);
     expect(comment).toContain("LoadBalancer :5432 of shop/Service/db-external · db-external.shop.svc.cluster.local");
-    expect(comment).toMatch(/\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped \|/);
+    expect(comment).toMatch(/\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped; /);
+    expect(comment).toContain("| added | NodePort \\(allocated port\\) of shop/Service/db-external · db-external.shop.svc.cluster.local | shop/StatefulSet/db | TCP 5432 |");
     expect(comment).toContain("| added | monitoring/Deployment/prometheus | shop/Deployment/web | TCP 8080 | shop/NetworkPolicy/web changed");
     expect(comment).toContain("<details><summary>Connectivity delta (2 lines)</summary>");
     expect(comment).toContain("+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432\n");
@@ -154,7 +156,7 @@ describe("size", () => {
     expect(r.connections.length + r.exposures.length).toBeGreaterThan(2000);
     const c = renderComment(r, { repoUrl: REPO, headSha: SHA, reportUrl: REPORT });
     expect(utf8Bytes(c)).toBeLessThanOrEqual(65_536);
-    expect(c).toContain(`### 🟧 ${headline(r)}`);
+    expect(c).toContain(`### ${SEVERITY_EMOJI[r.risk]} ${headline(r)}`);
     expect(c).toContain("| Severity | Rule | What changed | Where | Fix |");
     expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \| \| \|\n/);
     expect(c).toContain("> [!WARNING]");
@@ -162,24 +164,30 @@ describe("size", () => {
     await expectSafe(c);
   });
 
-  it("steps down: full, collapsed diagram, tables only, verdict and risks", async () => {
-    const r = demoResult();
-    const full = renderComment(r, { reportUrl: REPORT });
-    const size = utf8Bytes(full);
+  it("steps down: full, collapsed diagram, tables only, fewer rows, verdict and risks", async () => {
+    const busy = bigDiff(3, 4);
+    const full = renderComment(busy, { reportUrl: REPORT });
+    expect(full).toContain("```mermaid");
+    expect(full).not.toContain("Diagram collapsed");
     expect(full).not.toContain("[!WARNING]");
-    const collapsed = renderComment(r, { reportUrl: REPORT, maxBytes: size - 100 });
+    const collapsed = renderComment(busy, { reportUrl: REPORT, maxBytes: utf8Bytes(full) - 1 });
     expect(collapsed).toContain("```mermaid");
-    expect(collapsed).toContain("Diagram collapsed by namespace");
+    expect(collapsed).toContain("Diagram collapsed by namespace: 12 workloads in 3 namespaces");
     expect(collapsed).toContain("Connectivity delta");
-    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 4000 });
+
+    const r = demoResult();
+    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 6000 });
     expect(tables).not.toContain("```mermaid");
     expect(tables).toContain("#### Reachability changes");
     expect(tables).toMatch(/left out the diagram, the connectivity delta\./);
-    const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3000 });
+    const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4500 });
+    expect(fewer).toMatch(/\| … \| and \d+ more exposure changes \|/);
+    expect(fewer).toMatch(/left out the diagram, \d+ exposure changes?, (\d+ reachability changes?, )?the connectivity delta\./);
+    const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3500 });
     expect(risks).toContain("#### Risks");
     expect(risks).not.toContain("#### Reachability changes");
     expect(risks).toMatch(/left out the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./);
-    for (const c of [collapsed, tables, risks]) await expectSafe(c);
+    for (const c of [collapsed, tables, fewer, risks]) await expectSafe(c);
   });
 
   it("fits any budget", async () => {
@@ -211,10 +219,10 @@ describe("hostile manifests", () => {
   it("never inject Markdown, HTML, links or mentions into the comment", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ namespace: name, client: name, server: name, service: name, host: text, path: text, note: text, file: name }),
+        fc.record({ namespace: name, client: name, server: name, service: name, host: text, path: text, note: text, file: name }), fc.boolean(),
         fc.constantFrom(65_536, 3000),
-        async (t, maxBytes) => {
-          const c = renderComment(hostileDiff(t), { repoUrl: REPO, headSha: SHA, reportUrl: REPORT, maxBytes });
+        async (t, real, maxBytes) => {
+          const c = renderComment(hostileDiff(t, real ? exposureOf : testExposures), { repoUrl: REPO, headSha: SHA, reportUrl: REPORT, maxBytes });
           await expectSafe(c, maxBytes);
         },
       ),
