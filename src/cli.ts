@@ -14,13 +14,16 @@ import { analyzeDiff } from "./analysis/analyze.js";
 import { exposureOf } from "./analysis/exposure-of.js";
 import { diffJson } from "./report/diff-json.js";
 import { diffText } from "./report/diff-text.js";
+import { renderComment } from "./report/markdown.js";
+import { renderMermaid } from "./report/mermaid.js";
+import { renderSarif } from "./report/sarif.js";
 import { reaches } from "./rules/index.js";
 import { rulesMarkdown, rulesText } from "./rules/catalogue.js";
 import { SEVERITIES, type Config, type Severity } from "./config/schema.js";
 import { ConfigError, defaultConfig, parseConfig } from "./config/load-config.js";
 import { existsSync, readFileSync } from "node:fs";
 
-const DIFF_FORMATS = ["text", "json"];
+const DIFF_FORMATS = ["text", "json", "markdown", "mermaid", "sarif"];
 
 function readConfig(path: string | undefined): Config {
   const file = path ?? (existsSync(".github/reachdiff.yml") ? ".github/reachdiff.yml" : undefined);
@@ -90,7 +93,7 @@ ${COMMON_HELP}`,
   },
   diff: {
     summary: "compare two snapshots: exposure and reachability changes, and their risk",
-    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json] [--fail-on SEVERITY]",
+    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json|markdown|mermaid|sarif] [--fail-on SEVERITY]",
     options: {
       ...COMMON,
       base: { type: "string" },
@@ -109,7 +112,8 @@ in pod-to-pod reachability, which objects caused it, and risk findings (see docs
       --paths GLOB       with git refs: which files to read (repeatable; default **/*.yaml, **/*.yml, **/*.json)
   -c, --config FILE      settings (default: .github/reachdiff.yml when present)
       --fail-on SEV      exit 1 when the risk is at least SEV (critical, high, medium, low, info, none)
-  -f, --format FORMAT    text (default) or json
+  -f, --format FORMAT    text (default), json, markdown (the pull-request comment), mermaid (its
+                         diagram) or sarif (findings for code scanning)
 ${COMMON_HELP}`,
     run(values) {
       if (!values.base || !values.head) throw new UsageError("give --base and --head");
@@ -122,7 +126,14 @@ ${COMMON_HELP}`,
       const base = loadSide(values.base as string, options);
       const head = loadSide(values.head as string, options);
       const result = analyzeDiff(base, head, config, exposureOf);
-      process.stdout.write(format === "json" ? `${JSON.stringify(diffJson(result), null, 2)}\n` : diffText(result));
+      const writers: Record<string, () => string> = {
+        text: () => diffText(result),
+        json: () => `${JSON.stringify(diffJson(result), null, 2)}\n`,
+        markdown: () => renderComment(result),
+        mermaid: () => `${renderMermaid(result)}\n`,
+        sarif: () => `${JSON.stringify(renderSarif(result), null, 2)}\n`,
+      };
+      process.stdout.write(writers[format]());
       const strict = values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
       return strict || (reaches(result.risk, failOn as Severity | "none") ? 1 : 0);
     },
