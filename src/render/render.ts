@@ -89,15 +89,16 @@ function hashInputs(tree: FileTree, unit: Unit, header: unknown): string {
 
 function prepare(tree: FileTree, scope: Scope, options: ResolvedRenderOptions): Prepared {
   const discovery = discover(tree, scope, options);
-  const tools = detectTools(options.tools);
   const diagnostics: Diagnostic[] = [];
   const reports: UnitReport[] = [];
   const note = (severity: DiagnosticSeverity, path: string, message: string, code: string) => diagnostics.push({ severity, file: tree.display(path), line: 0, message, code });
   for (const n of discovery.notes) note(n.severity, n.path, n.message, n.code ?? RENDER_SKIPPED);
 
+  // Nothing to render (the common case of plain manifests): no temporary folder, no tool lookup.
+  if (!discovery.units.length) return { tree, options, work: [], claimed: discovery.claimed, diagnostics, reports, root: "", temp: "" };
   const temp = realpathSync(mkdtempSync(join(options.tempDir, "reachdiff-render-")));
   try {
-    return plan(tree, options, discovery, tools, diagnostics, reports, note, temp);
+    return plan(tree, options, discovery, detectTools(options.tools), diagnostics, reports, note, temp);
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
     throw e;
@@ -290,7 +291,7 @@ function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide
       }
     }
   } finally {
-    rmSync(temp, { recursive: true, force: true });
+    if (temp) rmSync(temp, { recursive: true, force: true });
   }
   const claimed = new Set([...prepared.claimed].map((p) => tree.display(p)));
   return { objects, claimed, diagnostics, units: reports, outputs };
@@ -306,7 +307,7 @@ export function renderTreeSync(tree: FileTree, scope: Scope, options: RenderOpti
   try {
     results = runJobsSync(jobsOf(prepared), resolved.concurrency);
   } catch (e) {
-    rmSync(prepared.temp, { recursive: true, force: true });
+    if (prepared.temp) rmSync(prepared.temp, { recursive: true, force: true });
     throw e;
   }
   return finish(prepared, results);
@@ -320,7 +321,7 @@ export async function renderTree(tree: FileTree, scope: Scope, options: RenderOp
   try {
     results = await runJobs(jobsOf(prepared), resolved.concurrency);
   } catch (e) {
-    rmSync(prepared.temp, { recursive: true, force: true });
+    if (prepared.temp) rmSync(prepared.temp, { recursive: true, force: true });
     throw e;
   }
   return finish(prepared, results);
