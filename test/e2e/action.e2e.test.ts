@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub } from "./fake-github.js";
 import { INSTALLATION_ID, ROOT } from "./harness.js";
 import { seedRepo, type TestRepo } from "./repo-fixture.js";
@@ -84,6 +84,8 @@ beforeEach(() => {
   fake.collaborators.clear();
   t = seedRepo(fake);
 });
+afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
+
 
 describe("the Action (dist/index.js)", () => {
   it("pull_request: comment, check run, outputs, report and a job summary equal to the comment; fails on high risk", async () => {

@@ -2,7 +2,8 @@
 // request, comments, check runs, reactions, collaborators) and strict: EVERY request is routed and
 // validated against GitHub's official OpenAPI description (the extract in fixtures/github, made by
 // scripts/extract-openapi.mjs) with openapi-backend, so an unknown route, a wrong method, a missing
-// required field or a value out of range gets the 404/422 the real API would give. A few rules the
+// required field or a value out of range gets the 404/422 the real API would give. Its own answers
+// are laid over schema-generated responses and validated too, so the bot sees GitHub's shapes. A few rules the
 // description cannot express are enforced on top (comment body size, editing others' comments,
 // completing a check run without a conclusion). Every request is recorded for assertions.
 import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
@@ -14,11 +15,31 @@ import OpenAPIBackend from "openapi-backend";
 import type { Context } from "openapi-backend";
 import tar from "tar-stream";
 
-const SPEC = JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8"));
+const SPEC = nullables(JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8")));
+
+/**
+ * OpenAPI 3.0's `nullable: true` admits null, even beside an `enum` that does not list it or without a
+ * `type` (next to allOf/anyOf): spelled here the way Ajv reads it.
+ */
+function nullables<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(nullables);
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    Object.values(o).forEach(nullables);
+    if (o.nullable === true && Array.isArray(o.enum) && !o.enum.includes(null)) o.enum.push(null);
+    if (o.nullable === true && o.type === undefined) {
+      const { nullable: _, ...rest } = o;
+      for (const k of Object.keys(o)) delete o[k];
+      o.anyOf = [rest, { type: "null" }];
+    }
+  }
+  return node;
+}
 
 export interface Recorded {
   readonly method: string;
   readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
   readonly operationId?: string;
   readonly status: number;
   readonly body?: unknown;
@@ -105,6 +126,8 @@ export class FakeGitHub {
   readonly branches = new Map<string, string>();
   readonly pulls = new Map<number, PullState>();
   readonly faults: Fault[] = [];
+  /** Errors of the fake itself (e.g. a response that does not match GitHub's schema). */
+  readonly problems: string[] = [];
   /** Requests whose path matches are answered only after a delay (to test deadlines). */
   readonly slow: { pattern: RegExp; ms: number }[] = [];
   /** Called after an operation succeeded (e.g. to push a newer commit while a review runs). */
@@ -195,6 +218,7 @@ export class FakeGitHub {
     this.checkRuns.length = 0;
     this.reactions.length = 0;
     this.faults.length = 0;
+    this.problems.length = 0;
     this.slow.length = 0;
     this.after.clear();
   }
@@ -203,7 +227,15 @@ export class FakeGitHub {
 
   async start(): Promise<string> {
     await this.#api.init();
-    this.#server = createServer((req, res) => void this.#serve(req, res));
+    this.#server = createServer((req, res) =>
+      this.#serve(req, res).catch((error: Error) => {
+        // A bug of the fake itself: answer 599 so that no test mistakes it for GitHub's behaviour.
+        this.problems.push(error.message);
+        this.requests.push({ method: req.method ?? "", path: req.url ?? "", query: {}, status: 599, body: error.message, at: Date.now() });
+        if (!res.headersSent) res.writeHead(599, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: error.message }));
+      }),
+    );
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
     return this.url;
@@ -221,7 +253,8 @@ export class FakeGitHub {
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
     const method = (req.method ?? "GET").toUpperCase();
     const at = Date.now();
-    const record = (status: number, operationId?: string, body?: unknown, login?: string) => this.requests.push({ method, path, operationId, status, body, login, at });
+    const query = Object.fromEntries(url.searchParams.entries());
+    const record = (status: number, operationId?: string, body?: unknown, login?: string) => this.requests.push({ method, path, query, operationId, status, body, login, at });
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -252,7 +285,6 @@ export class FakeGitHub {
     }
     const delay = this.slow.find((d) => d.pattern.test(path));
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
-    const query = Object.fromEntries(url.searchParams.entries());
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
     const result = (await this.#api.handleRequest({ method, path, query, headers, body }, { req, method, path, body, record })) as {
       status: number;
@@ -304,6 +336,28 @@ export class FakeGitHub {
     return m ? this.tokens.get(m[1]) : undefined;
   }
 
+  /**
+   * Answers like GitHub: a success body is laid over a response generated from the operation's schema
+   * (so every field GitHub always sends is there), then validated against that schema.
+   */
+  #shaped<T extends { status: number; body?: unknown }>(operationId: string, r: T): T {
+    if (r.status >= 300 || r.body === undefined) return r;
+    const { mock } = this.#api.mockResponseForOperation(operationId, { code: r.status }) as { mock: unknown };
+    const merge = (base: unknown, over: unknown): unknown => {
+      if (Array.isArray(over)) return over.map((o) => merge(Array.isArray(base) ? base[0] : undefined, o));
+      if (over && typeof over === "object" && base && typeof base === "object" && !Array.isArray(base)) {
+        const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+        for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+        return out;
+      }
+      return over;
+    };
+    const body = merge(mock, r.body);
+    const v = this.#api.validateResponse(body, operationId, r.status);
+    if (v.errors?.length) throw new Error(`fake GitHub answers ${operationId} unlike GitHub: ${v.errors.slice(0, 5).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`);
+    return { ...r, body };
+  }
+
   // ---------------------------------------------------------------- operations
 
   #handlers() {
@@ -323,7 +377,7 @@ export class FakeGitHub {
       if (fault) return { status: fault.status, body: fault.body ?? { message: "Server Error" }, headers: fault.headers, operationId, login };
       const p = c.request.params as Record<string, string>;
       if ("owner" in p && (p.owner !== this.owner || p.repo !== this.repo)) return { status: 404, body: { message: "Not Found" }, operationId, login };
-      const r = fn(c, login);
+      const r = this.#shaped(operationId, fn(c, login));
       if (r.status < 400) this.after.get(operationId)?.(this);
       return { ...r, operationId, login };
     };

@@ -1,6 +1,6 @@
 // The GitHub-side pieces one by one: command parsing, pacing, the fake API's strictness, annotation
 // batching, comment modes, deadlines.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { completeCheck, startCheck } from "../../src/github/check-run.js";
 import { Pacer } from "../../src/github/pacing.js";
@@ -66,6 +66,8 @@ beforeEach(() => {
   t = seedRepo(fake);
   token = fake.actionToken();
 });
+afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
+
 
 describe("the loopback GitHub API rejects what GitHub would", () => {
   it("unknown route, wrong method, missing field, too-long body, 51 annotations, bad credentials", async () => {

@@ -1,5 +1,5 @@
 // The shared review path against the loopback GitHub server, in process, with the Action's client.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { handleEvent } from "../../src/github/events.js";
 import { Pacer } from "../../src/github/pacing.js";
@@ -28,6 +28,8 @@ beforeEach(() => {
   t = seedRepo(fake);
   token = fake.actionToken();
 });
+afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
+
 
 describe("review(pr) in process", () => {
   it("comments once, checks, and fetches each side with one archive request", async () => {
@@ -38,8 +40,21 @@ describe("review(pr) in process", () => {
     expect(fake.stickyComments("github-actions[bot]")).toHaveLength(1);
     expect(fake.checkRuns).toHaveLength(1);
     expect(fake.checkRuns[0].status).toBe("completed");
-    console.log(fake.checkRuns[0].conclusion, fake.checkRuns[0].output.title);
     expect(fake.fetchesOf(t.main).map((x) => x.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
     expect(fake.fetchesOf(t.head).map((x) => x.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
+  });
+});
+
+describe("manifest errors", () => {
+  it("a head manifest that cannot be read fails the check with an annotation at its file and line", async () => {
+    const broken = fake.commit({ "k8s/broken.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  name: y\n" }, t.main);
+    fake.push(1, broken);
+    const r = await handleEvent(session(), "pull_request", prEvent("synchronize"));
+    expect(r.kind).toBe("review");
+    const run = fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output.title).toMatch(/^Could not read .*k8s\/broken\.yaml/);
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: "k8s/broken.yaml", annotation_level: "failure", title: "manifest cannot be read" }));
+    expect(fake.stickyComments("github-actions[bot]")).toHaveLength(1);
   });
 });
