@@ -39,6 +39,8 @@ interface GEdge {
   readonly labels: string[];
   count: number;
   readonly unit: string;
+  /** A NetworkPolicy stops it: drawn with a cross for an arrowhead. */
+  readonly blocked: boolean;
 }
 
 const STATE_RANK: Record<NodeState, number> = { added: 0, removed: 0, touched: 1, context: 2 };
@@ -55,10 +57,10 @@ class Graph {
     return n.key;
   }
 
-  edge(from: string, to: string, kind: EdgeKind, label: string, unit: string, count = 1): void {
-    const key = `${from}\u0000${to}\u0000${kind}`;
+  edge(from: string, to: string, kind: EdgeKind, label: string, unit: string, count = 1, blocked = false): void {
+    const key = `${from}\u0000${to}\u0000${kind}\u0000${blocked}`;
     const old = this.edges.get(key);
-    if (!old) this.edges.set(key, { from, to, kind, labels: label ? [label] : [], count, unit });
+    if (!old) this.edges.set(key, { from, to, kind, labels: label ? [label] : [], count, unit, blocked });
     else {
       old.count += count;
       if (label && !old.labels.includes(label) && old.labels.length < 8) old.labels.push(label);
@@ -116,7 +118,9 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     head?.sources.forEach((s) => info.sources.head.add(s));
     entries.set(key, info);
     g.node({ key, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
-    g.edge(key, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure");
+    // Blocked: by head's policies, or for a removed exposure by base's.
+    const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
+    g.edge(key, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure", 1, blocked);
   };
   for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.what, x.base, x.head);
 
@@ -187,7 +191,7 @@ function collapsedGraph(detail: Graph, keep: ReadonlySet<string> | null): { grap
   for (const e of detail.changes()) {
     const to = detail.nodes.get(e.to)!;
     if (to.shape === "entry") continue; // outside -> entry: folded into outside -> namespace
-    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count);
+    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count, e.blocked);
   }
   return { graph: g, folded: others.length };
 }
@@ -199,6 +203,7 @@ interface Emitted {
 }
 
 const ARROW: Record<EdgeKind, string> = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
+const BLOCKED_ARROW: Record<EdgeKind, string> = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 const LINK_STYLE: Record<EdgeKind, string> = {
   added: "stroke:#1a7f37,stroke-width:3px",
   removed: "stroke:#cf222e,stroke-width:2px",
@@ -263,7 +268,7 @@ function emit(g: Graph, legend: boolean): Emitted {
   const byKind = new Map<EdgeKind, number[]>();
   edges.forEach((e, i) => {
     const label = mermaidText(edgeText(e));
-    lines.push(`  ${ids.get(e.from)} ${ARROW[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
+    lines.push(`  ${ids.get(e.from)} ${(e.blocked ? BLOCKED_ARROW : ARROW)[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
     const list = byKind.get(e.kind);
     if (list) list.push(i);
     else byKind.set(e.kind, [i]);
@@ -276,9 +281,15 @@ function emit(g: Graph, legend: boolean): Emitted {
       lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
       byKind.get(k)!.push(edgeCount++);
     });
+    let last = kinds.length + 1;
+    if (edges.some((e) => e.blocked)) {
+      lines.push(`    l${last} --x|"blocked by a policy"| l${last + 1}[" "]`);
+      edgeCount++;
+      last++;
+    }
     lines.push("  end");
     // The legend's own boxes are invisible.
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${kinds.map((_, i) => `l${i + 1}`).concat(`l${kinds.length + 1}`).join(",")} legendBox`);
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: last }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
   }
   for (const state of ["added", "removed", "context"] as const) {
     const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key)!);
@@ -317,11 +328,11 @@ export interface Diagram {
 /** The diagram and how it was made to fit. */
 export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagram {
   const maxNodes = Math.max(8, options.maxNodes ?? 60);
-  const legendEdges = options.legend === false ? 0 : 4;
+  const legendEdges = options.legend === false ? 0 : 5;
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;
-  const fits = (d: Emitted) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(4, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
+  const fits = (d: Emitted) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(legendEdges, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
 
   const detail = detailedGraph(r, options.context !== false);
   if (!detail.changes().length)

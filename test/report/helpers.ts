@@ -261,7 +261,7 @@ export function hostileDiff(t: HostileText, exposure: ExposureFn = testExposures
     [
       ...common,
       policy(ns, t.service, "a", ["b", "0.0.0.0/0"]),
-      service(ns, t.service, "a", { type: "LoadBalancer", annotations: { "test/note": t.note, "test/host": t.host } }),
+      service(ns, t.service, "a", { type: "LoadBalancer", annotations: { "test/note": t.note, "test/host": t.host, "test/blocked-by": `${ns}/NetworkPolicy/${t.client}` } }),
       ingress(ns, t.service, t.host, t.path, `${t.service}-internal`),
       { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: t.note, namespace: ns }, spec: "not an object" },
     ],

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { loadSide } from "../../src/snapshot.js";
 import { buildDiagram, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, renderMermaid } from "../../src/report/mermaid.js";
-import { bigDiff, decodeEntities, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures, mermaidModel, parseMermaid } from "./helpers.js";
+import { bigDiff, clusterOf, decodeEntities, DEMO, demoResult, deployment, diff, HOSTILE, hostileDiff, mermaidModel, namespaceObj, parseMermaid, service, testExposures } from "./helpers.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 
@@ -97,6 +97,20 @@ describe("the demo pull request's diagram", () => {
     const d = buildDiagram(same);
     expect(d.empty).toBe(true);
     await parseMermaid(d.text);
+  });
+});
+
+describe("blocked exposures", () => {
+  it("end in a cross, and the legend says so", async () => {
+    const ns = [namespaceObj("shop"), deployment("shop", "db", "db", 5432)];
+    const blocked = { type: "LoadBalancer", annotations: { "test/blocked-by": "shop/NetworkPolicy/deny-all" } };
+    const r = diff(clusterOf(ns), clusterOf([...ns, service("shop", "db-public", "db", { ...blocked, port: 5432 })]), undefined, testExposures);
+    const d = buildDiagram(r);
+    await parseMermaid(d.text);
+    const model = await mermaidModel(d.text);
+    const into = model.edges.filter((e) => decodeEntities(model.vertices.get(e.end)?.text ?? "") === "Deployment/db");
+    expect(into.map((e) => [e.type, e.stroke, decodeEntities(e.text ?? "")])).toEqual([["arrow_cross", "thick", "TCP 5432: blocked by shop/NetworkPolicy/deny-all"]]);
+    expect(d.text).toContain('--x|"blocked by a policy"|');
   });
 });
 
