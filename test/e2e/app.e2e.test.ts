@@ -68,6 +68,14 @@ describe("the probot App", () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it("ignores a delivery without an installation (it would get an unauthenticated client)", async () => {
+    const payload = pullRequestEvent(target(), "opened", { number: 1, head: t.head, base: t.main });
+    delete payload.installation;
+    await send("pull_request", payload);
+    expect(fake.requests).toEqual([]);
+    expect(app.logs.some((l) => l.includes("event without an installation"))).toBe(true);
+  });
+
   it("PR opened: one sticky comment and a failing check with annotations; each side fetched with one archive request", async () => {
     await opened();
     expect(refused()).toEqual([]);

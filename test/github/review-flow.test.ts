@@ -58,3 +58,13 @@ describe("manifest errors", () => {
     expect(fake.stickyComments("github-actions[bot]")).toHaveLength(1);
   });
 });
+
+describe("changed files", () => {
+  it("when GitHub cuts the list at 300 files, the review does not trust it and reads both sides", async () => {
+    const many = fake.commit(Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`docs/page-${i}.md`, `page ${i}\n`])), t.main);
+    fake.push(1, many);
+    await handleEvent(session(), "pull_request", prEvent("synchronize"));
+    expect(fake.calls("repos/download-tarball-archive")).toHaveLength(2);
+    expect(fake.checkRuns[0]).toMatchObject({ conclusion: "success" });
+  });
+});
