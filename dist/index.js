@@ -30050,12 +30050,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule22) => shouldUseRule(schema, rule22));
+      return group.rules.some((rule23) => shouldUseRule(schema, rule23));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule22) {
+    function shouldUseRule(schema, rule23) {
       var _a;
-      return schema[rule22.keyword] !== void 0 || ((_a = rule22.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule23.keyword] !== void 0 || ((_a = rule23.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31107,9 +31107,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule22 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule22)) {
-            keywordCode(it, rule22.keyword, rule22.definition, group.type);
+        for (const rule23 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule23)) {
+            keywordCode(it, rule23.keyword, rule23.definition, group.type);
           }
         }
       });
@@ -31144,9 +31144,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule22 = rules[keyword];
-        if (typeof rule22 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule22)) {
-          const { type } = rule22.definition;
+        const rule23 = rules[keyword];
+        if (typeof rule23 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule23)) {
+          const { type } = rule23.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -33232,8 +33232,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule22 = this.RULES.all[keyword];
-        return typeof rule22 == "object" ? rule22.definition : !!rule22;
+        const rule23 = this.RULES.all[keyword];
+        return typeof rule23 == "object" ? rule23.definition : !!rule23;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33241,7 +33241,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword];
         delete RULES2.all[keyword];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule22) => rule22.keyword === keyword);
+          const i = group.rules.findIndex((rule23) => rule23.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33268,10 +33268,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule22 = rules[key2];
-            if (typeof rule22 != "object")
+            const rule23 = rules[key2];
+            if (typeof rule23 != "object")
               continue;
-            const { $data } = rule22.definition;
+            const { $data } = rule23.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33435,7 +33435,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule22 = {
+      const rule23 = {
         keyword,
         definition: {
           ...definition,
@@ -33444,18 +33444,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule22, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule23, definition.before);
       else
-        ruleGroup.rules.push(rule22);
-      RULES2.all[keyword] = rule22;
+        ruleGroup.rules.push(rule23);
+      RULES2.all[keyword] = rule23;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule22, before) {
+    function addBeforeRule(ruleGroup, rule23, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule22);
+        ruleGroup.rules.splice(i, 0, rule23);
       } else {
-        ruleGroup.rules.push(rule22);
+        ruleGroup.rules.push(rule23);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -40332,6 +40332,53 @@ var CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { mode: { enum: ["update", "recreate", "off"], default: "update" } },
       default: {}
+    },
+    render: {
+      description: "Folders rendered by a command of their own: glob of folders -> program and arguments ({dir} is the folder); stdout is YAML. Run only with allow-render-commands.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["glob", "command"],
+        properties: {
+          glob: { type: "string", minLength: 1 },
+          command: { anyOf: [{ type: "string", minLength: 1 }, { type: "array", minItems: 1, items: { type: "string" } }] }
+        }
+      },
+      default: []
+    },
+    helm: {
+      description: "Helm charts: values files (applied in order), release name and namespace per chart folder.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        charts: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["path"],
+            properties: {
+              path: { type: "string", minLength: 1 },
+              values: { type: "array", items: { type: "string", minLength: 1 }, default: [] },
+              release: { type: "string", minLength: 1 },
+              namespace: { type: "string", minLength: 1 }
+            }
+          },
+          default: []
+        }
+      },
+      default: {}
+    },
+    "allow-remote-bases": {
+      description: "Let kustomizations name remote bases and URLs (read from the base branch's config only).",
+      type: "boolean",
+      default: false
+    },
+    "allow-render-commands": {
+      description: "Run the render commands (read from the base branch's config only).",
+      type: "boolean",
+      default: false
     }
   }
 };
@@ -45348,9 +45395,9 @@ function readRules(spec, field, source) {
   const peerField = field === "ingress" ? "from" : "to";
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
-    const rule22 = optObj(value, path) ?? {};
-    const peers = (optList(rule22[peerField], [...path, peerField]) ?? []).map((p, i) => readPeer(p, [...path, peerField, i]));
-    const ports = (optList(rule22.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
+    const rule23 = optObj(value, path) ?? {};
+    const peers = (optList(rule23[peerField], [...path, peerField]) ?? []).map((p, i) => readPeer(p, [...path, peerField, i]));
+    const ports = (optList(rule23.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
     return {
       index,
       line: source.lineOf(path),
@@ -45360,9 +45407,7 @@ function readRules(spec, field, source) {
   });
 }
 function readNetworkPolicy(data, meta, namespace, source) {
-  const spec = optObj(data.spec, ["spec"]);
-  if (!spec) fail(["spec"], "is missing");
-  if (spec.podSelector === void 0) fail(["spec", "podSelector"], "is missing (use {} to select every pod of the namespace)");
+  const spec = optObj(data.spec, ["spec"]) ?? {};
   const podSelector = selectorAt(spec.podSelector, ["spec", "podSelector"]);
   const ingress = readRules(spec, "ingress", source);
   const egress = readRules(spec, "egress", source);
@@ -45456,20 +45501,20 @@ function readRules2(kind, spec, field, source) {
   const actions = kind === "ClusterNetworkPolicy" ? { Accept: "Allow", Deny: "Deny", Pass: "Pass" } : kind === "BaselineAdminNetworkPolicy" ? { Allow: "Allow", Deny: "Deny" } : { Allow: "Allow", Deny: "Deny", Pass: "Pass" };
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
-    const rule22 = optObj(value, path);
-    if (!rule22) fail(path, "must be a mapping");
-    const actionText = optString(rule22.action, [...path, "action"]);
+    const rule23 = optObj(value, path);
+    if (!rule23) fail(path, "must be a mapping");
+    const actionText = optString(rule23.action, [...path, "action"]);
     const action = actionText ? actions[actionText] : void 0;
     if (!action) fail([...path, "action"], `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`);
-    const peerList = optList(rule22[peerField], [...path, peerField]) ?? [];
+    const peerList = optList(rule23[peerField], [...path, peerField]) ?? [];
     if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");
     const peers = peerList.map((p, i) => readPeer2(p, [...path, peerField, i]));
     const portField = kind === "ClusterNetworkPolicy" ? "protocols" : "ports";
-    const portList = optList(rule22[portField], [...path, portField]);
+    const portList = optList(rule23[portField], [...path, portField]);
     const ports = portList?.length ? portList.map(
       (p, i) => kind === "ClusterNetworkPolicy" ? readV1alpha2Protocol(p, [...path, portField, i]) : readV1alpha1Port(p, [...path, portField, i])
     ) : null;
-    return { index, name: optString(rule22.name, [...path, "name"]) ?? `#${index + 1}`, line: source.lineOf(path), action, peers, ports };
+    return { index, name: optString(rule23.name, [...path, "name"]) ?? `#${index + 1}`, line: source.lineOf(path), action, peers, ports };
   });
 }
 function readAdminPolicy(kind, data, meta, source) {
@@ -45500,6 +45545,71 @@ function readAdminPolicy(kind, data, meta, source) {
     subject: readSubject(spec),
     ingress: readRules2(kind, spec, "ingress", source),
     egress: readRules2(kind, spec, "egress", source)
+  };
+}
+
+// src/model/kinds/operator-workload.ts
+var OPERATOR_KINDS = {
+  "monitoring.coreos.com": {
+    Prometheus: {
+      labels: (name) => ({
+        "app.kubernetes.io/name": "prometheus",
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        "app.kubernetes.io/instance": name,
+        "operator.prometheus.io/name": name,
+        "operator.prometheus.io/shard": "0",
+        prometheus: name
+      }),
+      ports: [
+        { name: "web", containerPort: 9090, protocol: "TCP" },
+        { name: "reloader-web", containerPort: 8080, protocol: "TCP" }
+      ]
+    },
+    Alertmanager: {
+      labels: (name) => ({
+        "app.kubernetes.io/name": "alertmanager",
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        "app.kubernetes.io/instance": name,
+        alertmanager: name
+      }),
+      ports: [
+        { name: "web", containerPort: 9093, protocol: "TCP" },
+        { name: "mesh-tcp", containerPort: 9094, protocol: "TCP" },
+        { name: "mesh-udp", containerPort: 9094, protocol: "UDP" },
+        { name: "reloader-web", containerPort: 8080, protocol: "TCP" }
+      ]
+    },
+    ThanosRuler: {
+      labels: (name) => ({
+        "app.kubernetes.io/name": "thanos-ruler",
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        "app.kubernetes.io/instance": name,
+        "thanos-ruler": name
+      }),
+      ports: [
+        { name: "grpc", containerPort: 10901, protocol: "TCP" },
+        { name: "web", containerPort: 10902, protocol: "TCP" }
+      ]
+    }
+  }
+};
+function isOperatorWorkload(group, kind) {
+  return OPERATOR_KINDS[group]?.[kind] !== void 0;
+}
+function readOperatorWorkload(group, kind, data, meta, namespace, source) {
+  const op = OPERATOR_KINDS[group][kind];
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const podMetadata = optObj(spec.podMetadata, ["spec", "podMetadata"]);
+  const extra = validateLabels(optStringMap(podMetadata?.labels, ["spec", "podMetadata", "labels"]) ?? {}, ["spec", "podMetadata", "labels"]);
+  return {
+    id: `${namespace}/${kind}/${meta.name}`,
+    kind,
+    name: meta.name,
+    namespace,
+    source,
+    labels: { ...extra, ...op.labels(meta.name) },
+    ports: op.ports,
+    hostNetwork: false
   };
 }
 
@@ -45576,6 +45686,7 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
   const adminPolicies = /* @__PURE__ */ new Map();
   const others = [];
   const referenced = /* @__PURE__ */ new Set();
+  const fromPods = /* @__PURE__ */ new Set();
   const put = (map, value) => {
     const previous = map.get(value.id);
     if (previous)
@@ -45624,11 +45735,16 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
         }
         const wid = `${namespace}/${wKind}/${wName}`;
         const existing = workloads.get(wid);
+        if (existing && kind !== "Pod" && fromPods.has(wid)) {
+          fromPods.delete(wid);
+          workloads.delete(wid);
+        }
         if (existing && kind === "Pod" && meta.controller) {
           if (JSON.stringify(existing.labels) !== JSON.stringify(template.labels))
             diagnostics.warning(source.file, source.line, `pods of ${wid} carry different labels; the first pod's labels are used`, wid);
           continue;
         }
+        if (kind === "Pod" && meta.controller) fromPods.add(wid);
         put(workloads, {
           id: wid,
           kind: wKind,
@@ -45641,16 +45757,22 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
           replicas: readReplicas(data, kind),
           serviceAccountName: template.serviceAccountName
         });
+      } else if (isOperatorWorkload(group, kind)) {
+        put(workloads, readOperatorWorkload(group, kind, data, meta, namespace, source));
       } else if (kind === "Service" && group === "") {
         put(services, readService(data, meta, namespace, source));
       } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {
-        put(networkPolicies, readNetworkPolicy(data, meta, namespace, source));
+        const policy = readNetworkPolicy(data, meta, namespace, source);
+        const spec = data.spec;
+        if (spec === null || spec === void 0 || spec.podSelector === void 0 || spec.podSelector === null)
+          diagnostics.warning(source.file, source.lineOf(["spec"]), `${policy.id} has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace ${namespace}`, policy.id);
+        put(networkPolicies, policy);
       } else if (group === "policy.networking.k8s.io" && (kind === "AdminNetworkPolicy" || kind === "BaselineAdminNetworkPolicy" || kind === "ClusterNetworkPolicy")) {
         const policy = readAdminPolicy(kind, data, meta, source);
-        for (const rule22 of [...policy.ingress, ...policy.egress])
-          for (const peer2 of rule22.peers)
+        for (const rule23 of [...policy.ingress, ...policy.egress])
+          for (const peer2 of rule23.peers)
             if (peer2.type === "unsupported")
-              diagnostics.warning(source.file, rule22.line, `${policy.id} rule ${rule22.name}: peer type ${peer2.what} is not modelled; the rule ${rule22.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`, policy.id);
+              diagnostics.warning(source.file, rule23.line, `${policy.id} rule ${rule23.name}: peer type ${peer2.what} is not modelled; the rule ${rule23.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`, policy.id);
         put(adminPolicies, policy);
       } else if (UNSUPPORTED_POLICY_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))) {
         diagnostics.warning(source.file, source.line, `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`, id);
@@ -46010,8 +46132,8 @@ var rule12 = {
   check(ctx) {
     const before = new Map(ctx.base.cluster.networkPolicies.map((p) => [p.id, openRules(p).length]));
     return ctx.head.cluster.networkPolicies.filter((p) => openRules(p).length > (before.get(p.id) ?? 0)).map((p) => {
-      const rule22 = p.ingress[openRules(p)[0]];
-      return { message: `${p.id} ingress rule #${rule22.index + 1} admits pods from every namespace`, objects: [p.id], file: p.source.file, line: rule22.line };
+      const rule23 = p.ingress[openRules(p)[0]];
+      return { message: `${p.id} ingress rule #${rule23.index + 1} admits pods from every namespace`, objects: [p.id], file: p.source.file, line: rule23.line };
     });
   }
 };
@@ -46063,7 +46185,12 @@ var rule16 = {
   fix: "Add an egress rule to namespace kube-system, pods k8s-app: kube-dns, on UDP and TCP 53.",
   check(ctx) {
     return [...ctx.base.dnsReachable].filter((id) => !ctx.head.dnsReachable.has(id) && ctx.head.isolation.has(id)).map((id) => {
-      const cause = ctx.objects.find((o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`));
+      const workload = ctx.head.cluster.workloads.find((w) => w.id === id);
+      const changed = new Set(ctx.objects.filter((o) => o.change !== "removed").map((o) => o.id));
+      const policy = ctx.head.cluster.networkPolicies.find(
+        (p) => changed.has(p.id) && p.policyTypes.egress && workload && p.namespace === workload.namespace && matches(p.podSelector, workload.labels)
+      );
+      const cause = policy ? { id: policy.id, file: policy.source.file, line: policy.source.line } : ctx.objects.find((o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`));
       return { message: `${id} can no longer reach cluster DNS (UDP 53)`, objects: [id, ...cause ? [cause.id] : []], file: cause?.file, line: cause?.line };
     });
   }
@@ -46131,7 +46258,19 @@ var rule19 = {
       file: c.head.file,
       line: c.head.line
     }));
-    return [...broken, ...blocked];
+    const selects2 = (side3, svc) => svc.selector !== null && side3.cluster.workloads.some((w) => w.namespace === svc.namespace && Object.entries(svc.selector).every(([k, v]) => w.labels[k] === v));
+    const baseServices = new Map(ctx.base.cluster.services.map((s) => [s.id, s]));
+    const reported = new Set(broken.map((b) => b.objects[0]));
+    const orphaned = ctx.head.cluster.services.filter((svc) => !reported.has(svc.id) && svc.selector !== null && !selects2(ctx.head, svc)).filter((svc) => {
+      const before2 = baseServices.get(svc.id);
+      return !!before2 && selects2(ctx.base, before2);
+    }).map((svc) => ({
+      message: `${svc.id} no longer selects any pod (selector ${Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(",")})`,
+      objects: [svc.id],
+      file: svc.source.file,
+      line: svc.source.lineOf(["spec", "selector"])
+    }));
+    return [...broken, ...blocked, ...orphaned];
   }
 };
 
@@ -46183,6 +46322,30 @@ var rule21 = {
   }
 };
 
+// src/render/codes.ts
+var RENDER_FAILED = "render-failed";
+var RENDERED = "rendered";
+
+// src/rules/render-failed.ts
+var byFile = (diagnostics, code) => new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));
+var rule22 = {
+  id: "render-failed",
+  severity: "high",
+  title: "Manifests no longer render",
+  explanation: "A Kustomize root, Helm chart or render command that rendered in the base fails in the head (or a new one fails from the start). What it would apply cannot be analysed, and a GitOps controller would fail to apply it too.",
+  fix: "Run the tool named in the message locally (kubectl kustomize, helm template) and fix the error it reports: a missing file, a bad patch, invalid YAML, a refused remote base.",
+  check(ctx) {
+    const failedBefore = byFile(ctx.base.cluster.diagnostics, RENDER_FAILED);
+    const renderedBefore = byFile(ctx.base.cluster.diagnostics, RENDERED);
+    return [...byFile(ctx.head.cluster.diagnostics, RENDER_FAILED).values()].filter((d) => !failedBefore.has(d.file)).map((d) => ({
+      message: `${renderedBefore.has(d.file) ? "rendered in the base but fails in the head" : "fails to render in the head"}: ${d.message}`,
+      objects: [],
+      file: d.file,
+      line: d.line > 0 ? d.line : void 0
+    }));
+  }
+};
+
 // src/rules/index.ts
 var RULES = [
   rule,
@@ -46205,17 +46368,18 @@ var RULES = [
   rule18,
   rule19,
   rule20,
-  rule21
+  rule21,
+  rule22
 ];
 var severityRank = (s) => s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s);
 function runRules(ctx, config) {
   const findings = [];
-  for (const rule22 of RULES) {
-    if (config["ignore-rules"].includes(rule22.id)) continue;
-    const severity = config["severity-overrides"][rule22.id] ?? rule22.severity;
-    for (const hit of rule22.check(ctx)) {
+  for (const rule23 of RULES) {
+    if (config["ignore-rules"].includes(rule23.id)) continue;
+    const severity = config["severity-overrides"][rule23.id] ?? rule23.severity;
+    for (const hit of rule23.check(ctx)) {
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
-      findings.push({ rule: rule22.id, severity, title: rule22.title, message: hit.message, file: at?.file, line: at?.line, objects: hit.objects, fix: rule22.fix });
+      findings.push({ rule: rule23.id, severity, title: rule23.title, message: hit.message, file: at?.file, line: at?.line, objects: hit.objects, fix: rule23.fix });
     }
   }
   return findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.message.localeCompare(b.message));
@@ -46357,7 +46521,7 @@ var IPV4_ALL = universe(4);
 var PolicyEvaluator = class {
   constructor(cluster) {
     this.cluster = cluster;
-    const ranked = (tier, direction) => cluster.adminPolicies.filter((p) => p.tier === tier).sort((a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap((policy) => policy[direction].map((rule22) => ({ policy, rule: rule22 })));
+    const ranked = (tier, direction) => cluster.adminPolicies.filter((p) => p.tier === tier).sort((a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap((policy) => policy[direction].map((rule23) => ({ policy, rule: rule23 })));
     this.adminRules = {
       admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
       baseline: { ingress: ranked("baseline", "ingress"), egress: ranked("baseline", "egress") }
@@ -46418,14 +46582,14 @@ var PolicyEvaluator = class {
     const nsOk = peer2.namespaceSelector === null ? other.pods.namespace === np.namespace : this.namespaceMatches(peer2.namespaceSelector, other.pods);
     return nsOk && this.podMatches(peer2.podSelector, other.pods);
   }
-  npRuleMatches(np, rule22, other) {
-    return rule22.peers === null || rule22.peers.some((p) => this.npPeerMatches(np, p, other));
+  npRuleMatches(np, rule23, other) {
+    return rule23.peers === null || rule23.peers.some((p) => this.npPeerMatches(np, p, other));
   }
   /** The ports a NetworkPolicy rule opens towards `target` (the destination pod, whose named ports count). */
-  npRulePorts(rule22, target) {
-    if (rule22.ports === null) return ConnSet.ALL;
+  npRulePorts(rule23, target) {
+    if (rule23.ports === null) return ConnSet.ALL;
     let out = ConnSet.NONE;
-    for (const p of rule22.ports) {
+    for (const p of rule23.ports) {
       if (p.port === void 0) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
       else if (typeof p.port === "number") out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
       else if (target) {
@@ -46473,17 +46637,17 @@ var PolicyEvaluator = class {
     let allowed = ConnSet.NONE;
     const runTier = (tier) => {
       let passed = ConnSet.NONE;
-      for (const { policy, rule: rule22 } of this.adminRules[tier][direction]) {
+      for (const { policy, rule: rule23 } of this.adminRules[tier][direction]) {
         if (remaining.isEmpty()) break;
         if (!this.subjectMatches(policy, subject)) continue;
-        if (!rule22.peers.some((peer2) => this.adminPeerMatches(peer2, rule22.action, other))) continue;
-        const conns = this.adminRulePorts(rule22.ports, target).intersect(remaining);
+        if (!rule23.peers.some((peer2) => this.adminPeerMatches(peer2, rule23.action, other))) continue;
+        const conns = this.adminRulePorts(rule23.ports, target).intersect(remaining);
         if (conns.isEmpty()) continue;
         remaining = remaining.subtract(conns);
-        if (rule22.action === "Allow") allowed = allowed.union(conns);
-        if (rule22.action === "Pass") passed = passed.union(conns);
-        const verdict = rule22.action === "Allow" ? "allow" : rule22.action === "Deny" ? "deny" : "pass";
-        trace?.push({ direction, tier, verdict, conns, policy: policy.id, rule: rule22.name, file: policy.source.file, line: rule22.line });
+        if (rule23.action === "Allow") allowed = allowed.union(conns);
+        if (rule23.action === "Pass") passed = passed.union(conns);
+        const verdict = rule23.action === "Allow" ? "allow" : rule23.action === "Deny" ? "deny" : "pass";
+        trace?.push({ direction, tier, verdict, conns, policy: policy.id, rule: rule23.name, file: policy.source.file, line: rule23.line });
       }
       remaining = remaining.union(passed);
     };
@@ -46495,13 +46659,13 @@ var PolicyEvaluator = class {
       for (const np of policies) {
         const rules = np[direction];
         let any = false;
-        for (const rule22 of rules) {
-          if (!this.npRuleMatches(np, rule22, other)) continue;
-          const conns = this.npRulePorts(rule22, target);
+        for (const rule23 of rules) {
+          if (!this.npRuleMatches(np, rule23, other)) continue;
+          const conns = this.npRulePorts(rule23, target);
           if (conns.isEmpty()) continue;
           any = true;
           opened = opened.union(conns);
-          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule22.index + 1}`, namesPeers: rule22.peers !== null, file: np.source.file, line: rule22.line });
+          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule23.index + 1}`, namesPeers: rule23.peers !== null, file: np.source.file, line: rule23.line });
         }
         if (!any) trace?.push({ direction, tier: "networkpolicy", verdict: "isolate", conns: ConnSet.NONE, policy: np.id, file: np.source.file, line: np.source.line });
       }
@@ -46533,10 +46697,10 @@ function podClasses(cluster) {
 function policyBlocks(cluster) {
   const blocks = [];
   for (const np of cluster.networkPolicies)
-    for (const rule22 of [...np.ingress, ...np.egress])
-      for (const peer2 of rule22.peers ?? []) if (peer2.type === "ipBlock") blocks.push(peer2.cidr, ...peer2.except);
+    for (const rule23 of [...np.ingress, ...np.egress])
+      for (const peer2 of rule23.peers ?? []) if (peer2.type === "ipBlock") blocks.push(peer2.cidr, ...peer2.except);
   for (const ap of cluster.adminPolicies)
-    for (const rule22 of [...ap.ingress, ...ap.egress]) for (const peer2 of rule22.peers) if (peer2.type === "networks") blocks.push(...peer2.blocks);
+    for (const rule23 of [...ap.ingress, ...ap.egress]) for (const peer2 of rule23.peers) if (peer2.type === "networks") blocks.push(...peer2.blocks);
   return blocks;
 }
 function defaultFamilies(cluster) {
@@ -46767,7 +46931,7 @@ function unclosedStart(doc, error2) {
   if (!wantQuote && !wantFlow) return null;
   let found = null;
   (0, import_yaml.visit)(doc, (_key, node) => {
-    const range = node.range;
+    const range = node?.range;
     if (!range || range[1] !== error2.pos[0]) return;
     const hit = wantQuote ? (0, import_yaml.isScalar)(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") : (0, import_yaml.isCollection)(node) && node.flow;
     if (hit && (found === null || (wantQuote ? range[0] > found : range[0] < found))) found = range[0];
@@ -46887,7 +47051,7 @@ function diffJson(r) {
         to: c.to === "ip:" ? c.addresses.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.to,
         base: c.base.toJSON(),
         head: c.head.toJSON(),
-        causes: c.causes.map((o) => o.id)
+        causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line }))
       })),
       workloads: r.workloads
     },
@@ -46938,7 +47102,8 @@ function explain(cluster, from, to, port) {
     if (subject.type !== "pods") return null;
     const steps = [];
     const conns = evaluator.evaluate(direction, subject.pods, other, steps).intersect(asked);
-    return { conns, steps: steps.map((s) => ({ ...s, conns: s.conns.intersect(asked) })).filter((s) => s.verdict === "isolate" || !s.conns.isEmpty()) };
+    const shown = steps.map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns })).filter((s) => s.verdict === "isolate" || !s.conns.isEmpty() || s.tier === "networkpolicy" && !s.ruleConns.isEmpty());
+    return { conns, steps: shown };
   };
   const egress = side3("egress");
   const ingress = side3("ingress");
@@ -46962,7 +47127,7 @@ function describeStep(s) {
     case "default":
       return `no policy decides ${s.conns}: allowed by default`;
     case "networkpolicy":
-      return s.verdict === "isolate" ? `${s.policy} selects the pod but none of its rules matches this peer${where}` : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
+      return s.verdict === "isolate" ? `${s.policy} selects the pod but none of its rules matches this peer${where}` : s.conns.isEmpty() ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where}` : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
     default:
       return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;
   }
@@ -47182,10 +47347,10 @@ function readRoute(o) {
   });
   const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((r, index) => {
     const path = ["spec", "rules", index];
-    const rule22 = optObj(r, path) ?? {};
+    const rule23 = optObj(r, path) ?? {};
     let matches2 = [];
     if (kind === "HTTPRoute" || kind === "GRPCRoute") {
-      const list = optList(rule22.matches, [...path, "matches"]) ?? [];
+      const list = optList(rule23.matches, [...path, "matches"]) ?? [];
       const describe2 = kind === "HTTPRoute" ? describeHttpMatch : describeGrpcMatch;
       matches2 = list.map((m, i) => {
         const mPath = [...path, "matches", i];
@@ -47194,13 +47359,13 @@ function readRoute(o) {
       if (!matches2.length) matches2 = [kind === "HTTPRoute" ? "PathPrefix /" : "any method"];
     }
     const backendRefs = [];
-    (optList(rule22.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
+    (optList(rule23.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
       const bPath = [...path, "backendRefs", i];
       backendRefs.push(readBackendRef(b, bPath, namespace, o.source, false));
       if (isObj(b)) backendRefs.push(...mirrorsIn(b.filters, [...bPath, "filters"], namespace, o.source));
     });
-    backendRefs.push(...mirrorsIn(rule22.filters, [...path, "filters"], namespace, o.source));
-    return { index, name: optString(rule22.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
+    backendRefs.push(...mirrorsIn(rule23.filters, [...path, "filters"], namespace, o.source));
+    return { index, name: optString(rule23.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
   });
   return { id: o.id, kind, name: meta.name, namespace, source: o.source, hostnames, parentRefs, rules };
 }
@@ -47312,8 +47477,8 @@ function readIngress(o) {
   const defaultBackend = spec[backendField] === void 0 || spec[backendField] === null ? void 0 : readBackend(spec[backendField], ["spec", backendField], source);
   const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((value, i) => {
     const path = ["spec", "rules", i];
-    const rule22 = optObj(value, path) ?? {};
-    const http = optObj(rule22.http, [...path, "http"]);
+    const rule23 = optObj(value, path) ?? {};
+    const http = optObj(rule23.http, [...path, "http"]);
     const paths = (optList(http?.paths, [...path, "http", "paths"]) ?? []).map((pv, j) => {
       const pPath = [...path, "http", "paths", j];
       const p = optObj(pv, pPath);
@@ -47326,7 +47491,7 @@ function readIngress(o) {
       if (pathType !== "ImplementationSpecific" && !text?.startsWith("/")) fail([...pPath, "path"], `must be an absolute path for pathType ${pathType}`);
       return { path: text, pathType, backend: readBackend(p.backend, [...pPath, "backend"], source), line: source.lineOf(pPath) };
     });
-    return { host: hostAt(rule22.host, [...path, "host"]), paths, line: source.lineOf(path) };
+    return { host: hostAt(rule23.host, [...path, "host"]), paths, line: source.lineOf(path) };
   });
   if (v1 && !defaultBackend && rules.length === 0) fail(["spec"], "must have a defaultBackend or rules");
   const tls = (optList(spec.tls, ["spec", "tls"]) ?? []).map((value, i) => {
@@ -47540,13 +47705,12 @@ function attach(cluster, gateways, route) {
   }
   return out;
 }
-function resolveBackends(cluster, grants, route) {
-  const services = new Map(cluster.services.map((s) => [s.id, s]));
+function resolveBackends(services, grants, route) {
   const out = [];
-  for (const rule22 of route.rules)
-    for (const ref of rule22.backendRefs) {
+  for (const rule23 of route.rules)
+    for (const ref of rule23.backendRefs) {
       const target = `${ref.namespace}/${ref.kind}/${ref.name}`;
-      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule22.index, ref, reason, message, service: service2, servicePort: servicePort2 });
+      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule23.index, ref, reason, message, service: service2, servicePort: servicePort2 });
       if (ref.group !== "" || ref.kind !== "Service") {
         status("InvalidKind", `backendRef kind ${ref.group ? `${ref.group}/` : ""}${ref.kind} is not a Service`);
         continue;
@@ -47571,7 +47735,8 @@ function resolveBackends(cluster, grants, route) {
 }
 function gatewayRouteStatuses(cluster, objects = readEntryObjects(cluster)) {
   const gateways = new Map(objects.gateways.map((g) => [g.id, g]));
-  return objects.routes.map((route) => ({ route, parents: attach(cluster, gateways, route), backends: resolveBackends(cluster, objects.grants, route) }));
+  const services = new Map(cluster.services.map((s) => [s.id, s]));
+  return objects.routes.map((route) => ({ route, parents: attach(cluster, gateways, route), backends: resolveBackends(services, objects.grants, route) }));
 }
 var AWS = "service.beta.kubernetes.io/aws-load-balancer-";
 function internalLoadBalancer(annotations2, loadBalancerClass) {
@@ -47641,7 +47806,12 @@ var Engine = class {
     for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
     this.services = new Map(cluster.services.map((s) => [s.id, s]));
     this.families = defaultFamilies(cluster);
-    this.blocks = policyBlocks(cluster);
+    for (const np of cluster.networkPolicies) {
+      let list = this.blocks.get(np.namespace);
+      if (!list) this.blocks.set(np.namespace, list = []);
+      for (const rule23 of np.ingress) for (const peer2 of rule23.peers ?? []) if (peer2.type === "ipBlock") list.push(peer2.cidr, ...peer2.except);
+    }
+    for (const ap of cluster.adminPolicies) for (const rule23 of ap.ingress) for (const peer2 of rule23.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
     this.sensitive = new Set(options.sensitivePorts ?? []);
   }
   cluster;
@@ -47656,7 +47826,10 @@ var Engine = class {
   targetCache = /* @__PURE__ */ new Map();
   ipCache = /* @__PURE__ */ new Map();
   families;
-  blocks;
+  /** Address blocks that can decide ingress of pods per namespace: its NetworkPolicies' ipBlocks and the admin tier's networks. */
+  blocks = /* @__PURE__ */ new Map();
+  adminBlocks = [];
+  atomCache = /* @__PURE__ */ new Map();
   sensitive;
   nextIndex = 1e6;
   // -- bookkeeping
@@ -47703,6 +47876,9 @@ var Engine = class {
     });
     const broken = [...this.broken.values()].sort((a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
     return { exposures, broken, diagnostics: this.diagnostics.items };
+  }
+  service(namespace, name) {
+    return this.services.get(`${namespace}/Service/${name}`);
   }
   // -- pods
   classFor(workload) {
@@ -47774,7 +47950,7 @@ var Engine = class {
   }
   // -- policy
   ipConns(cls, atom) {
-    const key2 = `${cls.index}\0${atom.family}:${atom.lo}`;
+    const key2 = `${cls.index}\0${atom.family}:${atom.lo}-${atom.hi}`;
     let hit = this.ipCache.get(key2);
     if (!hit) {
       hit = this.evaluator.evaluate("ingress", cls, { type: "ip", interval: atom });
@@ -47819,9 +47995,7 @@ var Engine = class {
       }
       return { blockedBy: block?.id ?? "unknown", notes: block?.notes ?? [] };
     }
-    const region = origin.type === "clients" ? origin.cidrs.flatMap((c) => this.parseSource(c)) : [];
-    const families = [.../* @__PURE__ */ new Set([...this.families, ...region.map((r) => r.family)])].sort();
-    const atoms = atomize(families, [...this.blocks, ...region]).filter((a) => origin.type !== "clients" || region.some((r) => containsInterval(r, a)));
+    const atoms = this.atoms(t.cls.namespace, origin.type === "clients" ? origin.cidrs : null);
     if (!atoms.length) return { blockedBy: null, notes: [] };
     const admitted = atoms.filter((a) => has(this.ipConns(t.cls, a)));
     if (!admitted.length) {
@@ -47836,6 +48010,21 @@ var Engine = class {
       blockedBy: null,
       notes: [`NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")}: the traffic passes only if ${origin.what} fall in those ranges`]
     };
+  }
+  /**
+   * The address space (or the given client CIDRs) cut at every block that can decide ingress in this
+   * namespace: within one atom every address is treated alike.
+   */
+  atoms(namespace, cidrs) {
+    const key2 = `${namespace}\0${cidrs?.join(",") ?? "*"}`;
+    let atoms = this.atomCache.get(key2);
+    if (!atoms) {
+      const region = cidrs ? cidrs.flatMap((c) => this.parseSource(c)) : [];
+      const families = [.../* @__PURE__ */ new Set([...this.families, ...region.map((r) => r.family)])].sort();
+      atoms = atomize(families, [...this.blocks.get(namespace) ?? [], ...this.adminBlocks, ...region]).filter((a) => !cidrs || region.some((r) => containsInterval(r, a)));
+      this.atomCache.set(key2, atoms);
+    }
+    return atoms;
   }
   parseSource(text) {
     try {
@@ -47973,7 +48162,7 @@ function cloudIngressClass(ingress, classes) {
   return null;
 }
 function resolveServiceRef(engine, namespace, name, port) {
-  const service = engine.cluster.services.find((s) => s.namespace === namespace && s.name === name);
+  const service = engine.service(namespace, name);
   if (!service) return { error: `backend Service ${namespace}/${name} is not in the manifests` };
   const sp = typeof port === "number" ? service.ports.find((p) => p.port === port) : port !== void 0 ? service.ports.find((p) => p.name === port) : service.ports.length === 1 ? service.ports[0] : void 0;
   if (!sp) return { error: `Service ${service.id} has no port ${port === void 0 ? "(none given)" : JSON.stringify(port)}` };
@@ -48019,7 +48208,7 @@ function ingressEntries(engine, objects) {
     const sslRedirectOff = ing.annotations["nginx.ingress.kubernetes.io/ssl-redirect"] === "false";
     const entries = [];
     if (ing.defaultBackend) entries.push({ backend: ing.defaultBackend, notes: ["default backend: every host and path that no rule matches"] });
-    for (const rule22 of ing.rules) for (const p of rule22.paths) entries.push({ host: rule22.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
+    for (const rule23 of ing.rules) for (const p of rule23.paths) entries.push({ host: rule23.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
     for (const entry of entries) {
       const b = entry.backend;
       if (b.type === "resource") {
@@ -48108,8 +48297,8 @@ function gatewayEntries(engine, objects) {
         if (listener.allowedNamespaces.from === "All") listenerNotes.push(`listener ${listener.name} accepts routes from every namespace`);
         for (const host of hostnames) {
           const hostNotes = host?.startsWith("*.") ? [`wildcard host ${host}: matches one or more labels`] : host === void 0 && route.kind !== "TCPRoute" && route.kind !== "UDPRoute" ? ["no hostname: every host"] : [];
-          for (const rule22 of route.rules) {
-            const ok = backends.filter((b) => b.rule === rule22.index && b.reason === "ResolvedRefs");
+          for (const rule23 of route.rules) {
+            const ok = backends.filter((b) => b.rule === rule23.index && b.reason === "ResolvedRefs");
             const total = ok.filter((b) => !b.ref.mirror).reduce((sum, b) => sum + b.ref.weight, 0);
             for (const b of ok) {
               if (!b.ref.mirror && b.ref.weight === 0) continue;
@@ -48130,7 +48319,7 @@ function gatewayEntries(engine, objects) {
                     listener: `${gw.id}:${listener.name}`,
                     tls: listener.protocol === "HTTPS" || listener.protocol === "TLS",
                     internal: proxy.internal,
-                    matches: rule22.matches.length ? [...rule22.matches] : void 0
+                    matches: rule23.matches.length ? [...rule23.matches] : void 0
                   },
                   sources: [...proxy.sources],
                   file,
@@ -48191,7 +48380,7 @@ function openshiftRouteEntries(engine, objects) {
         engine.addBroken({ ref: r.id, reason: `backend kind ${b.kind} is not a Service`, file, line: b.line });
         continue;
       }
-      const service = engine.cluster.services.find((s) => s.namespace === r.namespace && s.name === b.name);
+      const service = engine.service(r.namespace, b.name);
       if (!service) {
         engine.addBroken({ ref: r.id, reason: `backend Service ${r.namespace}/${b.name} is not in the manifests`, file, line: b.line });
         continue;
@@ -48587,13 +48776,13 @@ function exposureService(e) {
 }
 function entryAddress(e) {
   const v = e.via;
-  const port = v.entryPort ?? e.port;
+  const port = v.entryPort !== void 0 ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
   switch (v.kind) {
     case "LoadBalancer":
     case "NodePort":
-      return `${v.kind} :${port}`;
+      return `${v.kind} ${port}`;
     case "ExternalIP":
-      return `${v.host ?? "external IP"} :${port}`;
+      return `${v.host ?? "external IP"} ${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:
@@ -48606,7 +48795,7 @@ function entryLabel(e) {
 }
 function entryKey(e) {
   const v = e.via;
-  return JSON.stringify([v.kind, v.ref, v.entryPort ?? (v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP" ? e.port : null), v.host ?? null, v.path ?? null, v.listener ?? null]);
+  return JSON.stringify([v.kind, v.ref, v.entryPort ?? null, v.host ?? null, v.path ?? null, v.listener ?? null]);
 }
 function peer(c, side3) {
   const id = c[side3];
@@ -48634,10 +48823,10 @@ var Graph = class {
     else if (STATE_RANK[n.state] < STATE_RANK[old.state]) old.state = n.state;
     return n.key;
   }
-  edge(from, to, kind, label, unit, count = 1) {
-    const key2 = `${from}\0${to}\0${kind}`;
+  edge(from, to, kind, label, unit, count = 1, blocked = false) {
+    const key2 = `${from}\0${to}\0${kind}\0${blocked}`;
     const old = this.edges.get(key2);
-    if (!old) this.edges.set(key2, { from, to, kind, labels: label ? [label] : [], count, unit });
+    if (!old) this.edges.set(key2, { from, to, kind, labels: label ? [label] : [], count, unit, blocked });
     else {
       old.count += count;
       if (label && !old.labels.includes(label) && old.labels.length < 8) old.labels.push(label);
@@ -48685,7 +48874,8 @@ function detailedGraph(r, context) {
     head?.sources.forEach((s) => info2.sources.head.add(s));
     entries.set(key2, info2);
     g.node({ key: key2, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
-    g.edge(key2, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure");
+    const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
+    g.edge(key2, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure", 1, blocked);
   };
   for (const x of r.exposures) addExposure(x.head ?? x.base, x.change, x.what, x.base, x.head);
   if (context) {
@@ -48749,11 +48939,12 @@ function collapsedGraph(detail, keep) {
   for (const e of detail.changes()) {
     const to = detail.nodes.get(e.to);
     if (to.shape === "entry") continue;
-    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count);
+    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count, e.blocked);
   }
   return { graph: g, folded: others.length };
 }
 var ARROW = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
+var BLOCKED_ARROW = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 var LINK_STYLE = {
   added: "stroke:#1a7f37,stroke-width:3px",
   removed: "stroke:#cf222e,stroke-width:2px",
@@ -48814,7 +49005,7 @@ function emit(g, legend) {
   const byKind = /* @__PURE__ */ new Map();
   edges.forEach((e, i) => {
     const label = mermaidText(edgeText(e));
-    lines.push(`  ${ids.get(e.from)} ${ARROW[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
+    lines.push(`  ${ids.get(e.from)} ${(e.blocked ? BLOCKED_ARROW : ARROW)[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
     const list = byKind.get(e.kind);
     if (list) list.push(i);
     else byKind.set(e.kind, [i]);
@@ -48827,8 +49018,14 @@ function emit(g, legend) {
       lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
       byKind.get(k).push(edgeCount++);
     });
+    let last = kinds.length + 1;
+    if (edges.some((e) => e.blocked)) {
+      lines.push(`    l${last} --x|"blocked by a policy"| l${last + 1}[" "]`);
+      edgeCount++;
+      last++;
+    }
     lines.push("  end");
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${kinds.map((_, i) => `l${i + 1}`).concat(`l${kinds.length + 1}`).join(",")} legendBox`);
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: last }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
   }
   for (const state of ["added", "removed", "context"]) {
     const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key));
@@ -48839,11 +49036,11 @@ function emit(g, legend) {
 }
 function buildDiagram(r, options = {}) {
   const maxNodes = Math.max(8, options.maxNodes ?? 60);
-  const legendEdges = options.legend === false ? 0 : 4;
+  const legendEdges = options.legend === false ? 0 : 5;
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;
-  const fits = (d) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(4, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
+  const fits = (d) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(legendEdges, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
   const detail = detailedGraph(r, options.context !== false);
   if (!detail.changes().length)
     return { text: 'flowchart LR\n  n1["No change in exposure or reachability"]', empty: true, collapsed: false, nodes: 1, edges: 0, omitted: [] };
@@ -48915,9 +49112,9 @@ function exposureRow(x, link) {
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : void 0;
   const entry = `${md(entryLabel(e), 200)}${dns ? ` \xB7 ${md(dns, 120)}` : ""}`;
-  const state = [...x.what, ...e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : [], ...e.via.tls === false && x.change !== "removed" && !x.what.includes("TLS dropped") ? ["no TLS"] : [], ...e.notes];
+  const state = [...x.what, ...e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : [], ...e.notes];
   const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 300) || "\u2014"} | ${link(e.file, e.line)} |`;
+  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "\u2014"} | ${link(e.file, e.line)} |`;
 }
 function causeText(o, link) {
   return `${md(o.id, 160)} ${o.change} (${link(o.file, o.line)})`;
@@ -49007,7 +49204,7 @@ function renderComment(r, options = {}) {
     if (plan.details) {
       const rows = plan.rows;
       if (exposureRows.length) {
-        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed", "Where"], exposureRows, rows, "exposure changes"), "");
+        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"], exposureRows, rows, "exposure changes"), "");
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
       }
       if (connectionRows.length) {
