@@ -45,7 +45,7 @@ beforeAll(async () => {
   fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
   await fake.start();
   app = await startApp({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey, env: { REACHDIFF_WRITES_PER_MINUTE: "600" } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await app?.stop();
   await fake?.stop();

@@ -76,7 +76,7 @@ export async function startApp(options: { apiUrl: string; appId: number; private
       if (child.exitCode !== null) throw new Error(`probot exited ${child.exitCode}:\n${logs.join("\n")}`);
       return logs.some((l) => l.includes("Listening on"));
     },
-    30_000,
+    90_000,
   );
   return {
     url,
