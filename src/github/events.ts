@@ -21,8 +21,8 @@ export function pullRequestOf(pr: PullRequestPayload): PullRequestRef {
 
 export type EventResult = { readonly kind: "review"; readonly outcome: Outcome } | { readonly kind: "command"; readonly result: CommandResult } | { readonly kind: "ignored"; readonly why: string };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Payload = any;
+/** A webhook payload as GitHub sends it; the fields used are read defensively below. */
+type Payload = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export async function handleEvent(session: Session, name: string, payload: Payload): Promise<EventResult> {
   const action = String(payload?.action ?? "");
