@@ -30,7 +30,7 @@ const KEPT: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Policy kinds of other projects: reported as not modelled rather than silently ignored. */
-const UNSUPPORTED_POLICY_GROUPS = ["cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
+const UNSUPPORTED_POLICY_GROUPS = ["k8s.ovn.org", "cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
 
 const CLUSTER_SCOPED = new Set(["Namespace", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "GatewayClass", "IngressClass"]);
 
