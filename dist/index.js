@@ -45674,7 +45674,7 @@ var KEPT = {
   "discovery.k8s.io": ["EndpointSlice"],
   "": ["Endpoints"]
 };
-var UNSUPPORTED_POLICY_GROUPS = ["cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
+var UNSUPPORTED_POLICY_GROUPS = ["k8s.ovn.org", "cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
 var CLUSTER_SCOPED = /* @__PURE__ */ new Set(["Namespace", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "GatewayClass", "IngressClass"]);
 var NOT_MANIFESTS = /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
 function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
@@ -48823,10 +48823,10 @@ var Graph = class {
     else if (STATE_RANK[n.state] < STATE_RANK[old.state]) old.state = n.state;
     return n.key;
   }
-  edge(from, to, kind, label, unit, count = 1) {
-    const key2 = `${from}\0${to}\0${kind}`;
+  edge(from, to, kind, label, unit, count = 1, blocked = false) {
+    const key2 = `${from}\0${to}\0${kind}\0${blocked}`;
     const old = this.edges.get(key2);
-    if (!old) this.edges.set(key2, { from, to, kind, labels: label ? [label] : [], count, unit });
+    if (!old) this.edges.set(key2, { from, to, kind, labels: label ? [label] : [], count, unit, blocked });
     else {
       old.count += count;
       if (label && !old.labels.includes(label) && old.labels.length < 8) old.labels.push(label);
@@ -48874,7 +48874,8 @@ function detailedGraph(r, context) {
     head?.sources.forEach((s) => info2.sources.head.add(s));
     entries.set(key2, info2);
     g.node({ key: key2, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
-    g.edge(key2, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure");
+    const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
+    g.edge(key2, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure", 1, blocked);
   };
   for (const x of r.exposures) addExposure(x.head ?? x.base, x.change, x.what, x.base, x.head);
   if (context) {
@@ -48938,11 +48939,12 @@ function collapsedGraph(detail, keep) {
   for (const e of detail.changes()) {
     const to = detail.nodes.get(e.to);
     if (to.shape === "entry") continue;
-    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count);
+    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, e.count, e.blocked);
   }
   return { graph: g, folded: others.length };
 }
 var ARROW = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
+var BLOCKED_ARROW = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 var LINK_STYLE = {
   added: "stroke:#1a7f37,stroke-width:3px",
   removed: "stroke:#cf222e,stroke-width:2px",
@@ -49003,7 +49005,7 @@ function emit(g, legend) {
   const byKind = /* @__PURE__ */ new Map();
   edges.forEach((e, i) => {
     const label = mermaidText(edgeText(e));
-    lines.push(`  ${ids.get(e.from)} ${ARROW[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
+    lines.push(`  ${ids.get(e.from)} ${(e.blocked ? BLOCKED_ARROW : ARROW)[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
     const list = byKind.get(e.kind);
     if (list) list.push(i);
     else byKind.set(e.kind, [i]);
@@ -49016,8 +49018,14 @@ function emit(g, legend) {
       lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
       byKind.get(k).push(edgeCount++);
     });
+    let last = kinds.length + 1;
+    if (edges.some((e) => e.blocked)) {
+      lines.push(`    l${last} --x|"blocked by a policy"| l${last + 1}[" "]`);
+      edgeCount++;
+      last++;
+    }
     lines.push("  end");
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${kinds.map((_, i) => `l${i + 1}`).concat(`l${kinds.length + 1}`).join(",")} legendBox`);
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: last }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
   }
   for (const state of ["added", "removed", "context"]) {
     const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key));
@@ -49028,11 +49036,11 @@ function emit(g, legend) {
 }
 function buildDiagram(r, options = {}) {
   const maxNodes = Math.max(8, options.maxNodes ?? 60);
-  const legendEdges = options.legend === false ? 0 : 4;
+  const legendEdges = options.legend === false ? 0 : 5;
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;
-  const fits = (d) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(4, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
+  const fits = (d) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(legendEdges, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
   const detail = detailedGraph(r, options.context !== false);
   if (!detail.changes().length)
     return { text: 'flowchart LR\n  n1["No change in exposure or reachability"]', empty: true, collapsed: false, nodes: 1, edges: 0, omitted: [] };
