@@ -8,12 +8,13 @@ import type { Cluster } from "../model/types.js";
 import { NAMESPACE_NAME_LABEL } from "../model/build.js";
 import { overallRisk, runRules } from "../rules/index.js";
 import type { Finding, RuleContext, Side } from "../rules/rule.js";
-import { diffConnectivity, type ConnectionChange } from "./diff.js";
+import type { ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { BrokenRoute, Exposure } from "./exposure-model.js";
-import { causesOf, diffObjects, type ObjectChange } from "./object-diff.js";
+import { causeFinder, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
-import { computeConnectivity, defaultFamilies, podClasses, type Connectivity } from "./reach.js";
+import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";
+import { diffReach } from "./reach-diff.js";
 
 export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
 
@@ -99,12 +100,13 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
   const base = enforced ? baseIn : withoutPolicies(baseIn);
   const head = enforced ? headIn : withoutPolicies(headIn);
   const families = [...new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
-  const baseConn = computeConnectivity(base, { families });
-  const headConn = computeConnectivity(head, { families });
+  // Only what the change touches is evaluated; each side's full connectivity is computed when read.
+  const reach = diffReach(base, head, families);
   const baseExp = exposureFn(base, config);
   const headExp = exposureFn(head, config);
   const objects = diffObjects(baseIn, headIn);
-  const connections = diffConnectivity(baseConn, headConn).map((c) => ({ ...c, causes: causesOf(c.from, c.to, objects, base, head) }));
+  const causes = causeFinder(objects, base, head);
+  const connections = reach.connections.map((c) => ({ ...c, causes: causes(c.from, c.to) }));
   const exposures = diffExposures(baseExp.exposures, headExp.exposures);
 
   const trusted = config["trusted-cidrs"].map(parseCidr);
@@ -146,8 +148,8 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     workloads: { added: [...headIds].filter((id) => !baseIds.has(id)).sort(), removed: [...baseIds].filter((id) => !headIds.has(id)).sort() },
     diagnostics: { base: [...baseIn.diagnostics, ...(baseExp.diagnostics ?? [])], head: [...headIn.diagnostics, ...(headExp.diagnostics ?? [])] },
     notes,
-    stats: { base: stats(base, baseConn), head: stats(head, headConn) },
-    connectivity: { base: baseConn, head: headConn },
+    stats: { base: stats(base, reach.connectivity.base), head: stats(head, reach.connectivity.head) },
+    connectivity: reach.connectivity,
     exposure: { base: baseExp.exposures, head: headExp.exposures },
   };
 }

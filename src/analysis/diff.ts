@@ -17,7 +17,7 @@ export interface ConnectionChange {
   readonly addresses?: readonly IpInterval[];
 }
 
-function changeKind(base: ConnSet, head: ConnSet): ChangeKind | null {
+export function changeKind(base: ConnSet, head: ConnSet): ChangeKind | null {
   if (base.equals(head)) return null;
   if (base.isEmpty()) return "added";
   if (head.isEmpty()) return "removed";
@@ -25,7 +25,7 @@ function changeKind(base: ConnSet, head: ConnSet): ChangeKind | null {
 }
 
 /** Compares two piecewise functions address -> connections (each a list of runs of equal connections). */
-function diffAddressRuns(base: readonly IpEdge[], head: readonly IpEdge[]): { addresses: IpInterval[]; base: ConnSet; head: ConnSet }[] {
+export function diffAddressRuns(base: readonly Pick<IpEdge, "intervals" | "conns">[], head: readonly Pick<IpEdge, "intervals" | "conns">[]): { addresses: IpInterval[]; base: ConnSet; head: ConnSet }[] {
   const cuts = new Map<string, { family: 4 | 6; points: Set<bigint> }>();
   const addCut = (iv: IpInterval) => {
     const key = String(iv.family);
@@ -35,7 +35,7 @@ function diffAddressRuns(base: readonly IpEdge[], head: readonly IpEdge[]): { ad
     cuts.set(key, entry);
   };
   for (const e of [...base, ...head]) e.intervals.forEach(addCut);
-  const lookup = (edges: readonly IpEdge[], piece: IpInterval): ConnSet =>
+  const lookup = (edges: readonly Pick<IpEdge, "intervals" | "conns">[], piece: IpInterval): ConnSet =>
     edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
   const groups = new Map<string, { addresses: IpInterval[]; base: ConnSet; head: ConnSet }>();
   for (const { family, points } of cuts.values()) {
@@ -93,6 +93,12 @@ export function diffConnectivity(base: Connectivity, head: Connectivity): Connec
       });
     }
   }
-  const order: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
-  return out.sort((a, b) => order[a.change] - order[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return out.sort(compareChanges);
+}
+
+const ORDER: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
+
+/** The order of connection changes in every output: changed, added, removed; then by endpoints. */
+export function compareChanges(a: ConnectionChange, b: ConnectionChange): number {
+  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
 }

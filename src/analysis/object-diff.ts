@@ -35,7 +35,9 @@ export function diffObjects(base: Cluster, head: Cluster): ObjectChange[] {
   for (const id of new Set([...b.keys(), ...h.keys()])) {
     const bo = b.get(id);
     const ho = h.get(id);
-    const change: ChangeKind | null = !bo ? "added" : !ho ? "removed" : content(bo) !== content(ho) ? "changed" : null;
+    // An object read from the very same parsed document on both sides (the loader shares the files a
+    // pull request did not touch) is unchanged without comparing its content.
+    const change: ChangeKind | null = !bo ? "added" : !ho ? "removed" : bo.source !== ho.source && content(bo) !== content(ho) ? "changed" : null;
     if (!change) continue;
     const o = (ho ?? bo)!;
     out.push({ change, id, kind: o.kind, file: o.source.file, line: o.source.line });
@@ -49,19 +51,35 @@ export function diffObjects(base: Cluster, head: Cluster): ObjectChange[] {
  * changed cluster-wide policy.
  */
 export function causesOf(from: string, to: string, changes: readonly ObjectChange[], base: Cluster, head: Cluster): ObjectChange[] {
-  const workload = (id: string): Workload[] =>
-    [base, head].flatMap((c) => c.workloads.filter((w) => w.id === id));
+  return causeFinder(changes, base, head)(from, to);
+}
+
+/** causesOf for many connections of one diff: the indexes are built once. */
+export function causeFinder(changes: readonly ObjectChange[], base: Cluster, head: Cluster): (from: string, to: string) => ObjectChange[] {
+  const byId = (c: Cluster) => {
+    const m = new Map<string, Workload[]>();
+    for (const w of c.workloads) {
+      const list = m.get(w.id);
+      if (list) list.push(w);
+      else m.set(w.id, [w]);
+    }
+    return m;
+  };
+  const indexes = [byId(base), byId(head)];
+  const workload = (id: string): Workload[] => indexes.flatMap((m) => m.get(id) ?? []);
   const policies = (c: Cluster, ids: Set<string>) => new Map(c.networkPolicies.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
   const changedIds = new Set(changes.map((c) => c.id));
   const np = [policies(base, changedIds), policies(head, changedIds)];
   const selects = (p: NetworkPolicy, ws: Workload[]) => ws.some((w) => w.namespace === p.namespace && matches(p.podSelector, w.labels));
-  const fromW = workload(from);
-  const toW = workload(to);
-  const namespaces = new Set([...fromW, ...toW].map((w) => `Namespace/${w.namespace}`));
-  return changes.filter((c) => {
-    if (c.id === from || c.id === to) return true;
-    if (namespaces.has(c.id)) return true;
-    if (c.kind === "NetworkPolicy") return np.some((m) => { const p = m.get(c.id); return !!p && (selects(p, fromW) || selects(p, toW)); });
-    return c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy";
-  });
+  return (from, to) => {
+    const fromW = workload(from);
+    const toW = workload(to);
+    const namespaces = new Set([...fromW, ...toW].map((w) => `Namespace/${w.namespace}`));
+    return changes.filter((c) => {
+      if (c.id === from || c.id === to) return true;
+      if (namespaces.has(c.id)) return true;
+      if (c.kind === "NetworkPolicy") return np.some((m) => { const p = m.get(c.id); return !!p && (selects(p, fromW) || selects(p, toW)); });
+      return c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy";
+    });
+  };
 }

@@ -132,7 +132,29 @@ export class PolicyEvaluator {
   }
 
   private npRuleMatches(np: NetworkPolicy, rule: NetworkPolicyRule, other: Endpoint): boolean {
-    return rule.peers === null || rule.peers.some((p) => this.npPeerMatches(np, p, other));
+    if (rule.peers === null) return true;
+    for (const p of rule.peers) if (this.npPeerMatches(np, p, other)) return true;
+    return false;
+  }
+
+  // npRulePorts per rule (and per target class when the rule names ports): the engine asks the same
+  // question for every pair of classes, and a ConnSet is immutable.
+  private readonly rulePorts = new WeakMap<NetworkPolicyRule, ConnSet>();
+  private readonly namedRulePorts = new WeakMap<NetworkPolicyRule, Map<PodClass | null, ConnSet>>();
+
+  private cachedRulePorts(rule: NetworkPolicyRule, target: PodClass | null): ConnSet {
+    if (rule.ports === null) return ConnSet.ALL;
+    const named = rule.ports.some((p) => typeof p.port === "string");
+    if (!named) {
+      let hit = this.rulePorts.get(rule);
+      if (!hit) this.rulePorts.set(rule, (hit = this.npRulePorts(rule, target)));
+      return hit;
+    }
+    let byTarget = this.namedRulePorts.get(rule);
+    if (!byTarget) this.namedRulePorts.set(rule, (byTarget = new Map()));
+    let hit = byTarget.get(target);
+    if (!hit) byTarget.set(target, (hit = this.npRulePorts(rule, target)));
+    return hit;
   }
 
   /** The ports a NetworkPolicy rule opens towards `target` (the destination pod, whose named ports count). */
@@ -210,7 +232,7 @@ export class PolicyEvaluator {
       remaining = remaining.union(passed);
     };
 
-    runTier("admin");
+    if (this.adminRules.admin[direction].length > 0) runTier("admin");
     if (remaining.isEmpty()) return allowed;
 
     const policies = this.selectingPolicies(subject, direction);
@@ -221,7 +243,7 @@ export class PolicyEvaluator {
         let any = false;
         for (const rule of rules) {
           if (!this.npRuleMatches(np, rule, other)) continue;
-          const conns = this.npRulePorts(rule, target);
+          const conns = this.cachedRulePorts(rule, target);
           if (conns.isEmpty()) continue;
           any = true;
           opened = opened.union(conns);
@@ -232,7 +254,7 @@ export class PolicyEvaluator {
       return allowed.union(remaining.intersect(opened));
     }
 
-    runTier("baseline");
+    if (this.adminRules.baseline[direction].length > 0) runTier("baseline");
     if (!remaining.isEmpty()) trace?.push({ direction, tier: "default", verdict: "allow", conns: remaining });
     return allowed.union(remaining);
   }

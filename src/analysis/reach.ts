@@ -66,6 +66,46 @@ export function defaultFamilies(cluster: Cluster): Family[] {
   return policyBlocks(cluster).some((b) => b.family === 6) ? [4, 6] : [4];
 }
 
+/**
+ * Every address block that can decide traffic of pods in each namespace: the namespace's own
+ * NetworkPolicies' ipBlocks, and the admin tier's networks (which apply everywhere). A class's
+ * outside connectivity is piecewise constant on the atoms of these blocks, so cutting the address
+ * space only there (instead of at every block of the cluster) gives the same runs, at a cost that
+ * does not grow with the number of namespaces.
+ */
+export class NamespaceAtoms {
+  private readonly byNamespace = new Map<string, IpInterval[]>();
+  private readonly npBlocks = new Map<string, IpInterval[]>();
+  private readonly adminBlocks: IpInterval[] = [];
+
+  constructor(
+    cluster: Cluster,
+    private readonly families: readonly Family[],
+  ) {
+    for (const np of cluster.networkPolicies) {
+      let list = this.npBlocks.get(np.namespace);
+      if (!list) this.npBlocks.set(np.namespace, (list = []));
+      for (const rule of [...np.ingress, ...np.egress]) for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") list.push(peer.cidr, ...peer.except);
+    }
+    for (const ap of cluster.adminPolicies)
+      for (const rule of [...ap.ingress, ...ap.egress]) for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
+  }
+
+  of(namespace: string): IpInterval[] {
+    let atoms = this.byNamespace.get(namespace);
+    if (!atoms) {
+      atoms = atomize(this.families, [...(this.npBlocks.get(namespace) ?? []), ...this.adminBlocks]).sort(compareIntervals);
+      this.byNamespace.set(namespace, atoms);
+    }
+    return atoms;
+  }
+}
+
+/** A class's connectivity with outside addresses in one direction, as runs of equal connections. */
+export function ipRuns(evaluator: PolicyEvaluator, cls: PodClass, direction: "ingress" | "egress", atoms: readonly IpInterval[]): { intervals: IpInterval[]; conns: ConnSet }[] {
+  return mergeRuns(atoms.map((interval) => ({ interval, conns: evaluator.evaluate(direction, cls, { type: "ip", interval }) })));
+}
+
 /** Joins adjacent intervals that carry equal connections. */
 function mergeRuns(items: { interval: IpInterval; conns: ConnSet }[]): { intervals: IpInterval[]; conns: ConnSet }[] {
   const groups: { intervals: IpInterval[]; conns: ConnSet }[] = [];
@@ -87,7 +127,7 @@ export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}
   const evaluator = new PolicyEvaluator(cluster);
   const classes = podClasses(cluster);
   const families = options.families ?? defaultFamilies(cluster);
-  const atoms = atomize(families, policyBlocks(cluster)).sort(compareIntervals);
+  const atoms = new NamespaceAtoms(cluster, families);
 
   const podEdges: Edge[] = [];
   for (const src of classes) {
@@ -103,7 +143,7 @@ export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}
   const ipEdges: IpEdge[] = [];
   for (const cls of classes) {
     for (const direction of ["egress", "ingress"] as const) {
-      const runs = mergeRuns(atoms.map((interval) => ({ interval, conns: evaluator.evaluate(direction, cls, { type: "ip", interval }) })));
+      const runs = ipRuns(evaluator, cls, direction, atoms.of(cls.namespace));
       for (const run of runs) for (const w of cls.members) ipEdges.push({ workload: w.id, direction, intervals: run.intervals, conns: run.conns });
     }
   }
