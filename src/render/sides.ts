@@ -52,9 +52,6 @@ export async function renderFetchedFiles(
   return side;
 }
 
-/** Files that are not part of a rendered unit (to be read raw as before). */
-export const unclaimed = <T extends ManifestFile>(files: readonly T[], side: RenderedSide | undefined): T[] => (side ? files.filter((f) => !side.claimed.has(f.name)) : [...files]);
-
 /** Runs a render, turning an unexpected failure (no temporary folder, git error) into a diagnostic. */
 export function renderSafely(what: string, render: () => RenderedSide): RenderedSide | undefined {
   try {
