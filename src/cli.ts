@@ -8,7 +8,7 @@ import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js
 import { isProtocol } from "./core/port-set.js";
 import { formatDiagnostic } from "./manifests/diagnostics.js";
 import { reachJson, reachText } from "./report/reach-report.js";
-import { loadSide, loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
+import { loadSides, loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
 import type { Cluster } from "./model/types.js";
 import { analyzeDiff } from "./analysis/analyze.js";
 import { exposureOf } from "./analysis/exposure-of.js";
@@ -123,8 +123,7 @@ ${COMMON_HELP}`,
       const failOn = (values["fail-on"] as string | undefined) ?? config["fail-on"];
       if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
       const options = { ...snapshotOptions(values), defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string), globs: (values.paths as string[] | undefined) ?? config.paths };
-      const base = loadSide(values.base as string, options);
-      const head = loadSide(values.head as string, options);
+      const [base, head] = loadSides(values.base as string, values.head as string, options);
       const result = analyzeDiff(base, head, config, exposureOf);
       const writers: Record<string, () => string> = {
         text: () => diffText(result),

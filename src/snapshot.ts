@@ -2,6 +2,7 @@
 import { Diagnostics } from "./manifests/diagnostics.js";
 import { existsSync, statSync } from "node:fs";
 import { parseManifestFiles, readManifestFiles, type LoadOptions, type ManifestFile } from "./manifests/load.js";
+import { ParseCache } from "./manifests/parse-cache.js";
 import { isGitRef, readGitTree } from "./sources/git.js";
 import { buildCluster, type BuildOptions } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
@@ -13,6 +14,10 @@ export type SnapshotOptions = LoadOptions &
   BuildOptions & {
     /** How Kustomize roots, Helm charts and render commands are rendered (default: kustomize and helm, safely); false reads every file raw. */
     readonly render?: RenderOptions | false;
+    /** Parse results to reuse and add to (loadSides shares one between base and head). */
+    readonly parseCache?: ParseCache;
+    /** Called when a snapshot's files are parsed and when its model is built (for timing). */
+    readonly onPhase?: (phase: "parsed" | "modelled") => void;
   };
 
 const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -20,12 +25,15 @@ const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory();
 /** Raw files outside every rendered unit, plus what the units rendered. */
 function assemble(files: readonly ManifestFile[], rendered: readonly (RenderedSide | undefined)[], options: SnapshotOptions, diagnostics: Diagnostics): Cluster {
   const claimed = new Set(rendered.flatMap((r) => [...(r?.claimed ?? [])]));
-  const objects = parseManifestFiles(files.filter((f) => !claimed.has(f.name)), diagnostics);
+  const objects = parseManifestFiles(files.filter((f) => !claimed.has(f.name)), diagnostics, options.parseCache);
   for (const r of rendered) {
     objects.push(...(r?.objects ?? []));
     for (const d of r?.diagnostics ?? []) diagnostics.add(d);
   }
-  return buildCluster(objects, options, diagnostics);
+  options.onPhase?.("parsed");
+  const cluster = buildCluster(objects, options, diagnostics);
+  options.onPhase?.("modelled");
+  return cluster;
 }
 
 export function loadSnapshot(paths: readonly string[], options: SnapshotOptions = {}): Cluster {
@@ -51,6 +59,15 @@ export function loadSide(spec: string, options: SnapshotOptions & { globs?: read
   const files = readGitTree(spec, options.globs ?? [], diagnostics, process.cwd(), options.maxFileBytes);
   const rendered = render === false ? undefined : renderSafely(spec, () => renderGitSync(spec, options.globs ?? [], render, process.cwd(), options.maxFileBytes));
   return assemble(files, [rendered], options, diagnostics);
+}
+
+/**
+ * The two sides of a diff (see loadSide). A pull request leaves nearly every file as it was: a file
+ * with the same name and text on both sides is parsed once, and its objects are shared.
+ */
+export function loadSides(base: string, head: string, options: SnapshotOptions & { globs?: readonly string[] } = {}): [Cluster, Cluster] {
+  const shared = { ...options, parseCache: options.parseCache ?? new ParseCache() };
+  return [loadSide(base, shared), loadSide(head, shared)];
 }
 
 /**

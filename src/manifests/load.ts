@@ -4,6 +4,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "no
 import { extname, join, relative, resolve, sep } from "node:path";
 import { Diagnostics } from "./diagnostics.js";
 import { parseManifestText, type RawObject } from "./parse.js";
+import type { ParseCache } from "./parse-cache.js";
 
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 
@@ -146,7 +147,9 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
   return files;
 }
 
-export function parseManifestFiles(files: readonly ManifestFile[], diagnostics: Diagnostics): RawObject[] {
+/** Parses the files (through `cache` when given, so that a file already parsed with the same text is not parsed again). */
+export function parseManifestFiles(files: readonly ManifestFile[], diagnostics: Diagnostics, cache?: ParseCache): RawObject[] {
+  if (cache) return files.flatMap((f) => cache.parse(f.name, f.text, diagnostics));
   return files.flatMap((f) => parseManifestText(f.name, f.text, diagnostics));
 }
 
