@@ -115,6 +115,9 @@ type Rule = { peers?: Peer[]; ports?: PolicyPort[] };
 
 interface PolicyPlan {
   name: string;
+  /** A workload's own ingress or egress policy (stale copies keep it); not written out. */
+  app?: "ingress" | "egress";
+  stale?: boolean;
   podSelector: Selector;
   policyTypes?: string[];
   ingress?: Rule[];
@@ -368,12 +371,12 @@ class Planner {
       case "frontend":
         ports = [{ name: "http", port: 8080 }, { name: "metrics", port: 9090 }];
         kind = rng.chance(0.97) ? "Deployment" : "Pod";
-        replicas = rng.int(2, 6);
+        replicas = rng.int(2, 8);
         break;
       case "backend":
         ports = rng.chance(0.7) ? [{ name: "http", port: 8080 }, { name: "metrics", port: 9090 }] : [{ name: "grpc", port: 9000 }, { name: "http", port: 8080 }, { name: "metrics", port: 9090 }];
         kind = rng.chance(0.97) ? "Deployment" : "Pod";
-        replicas = rng.int(1, 5);
+        replicas = rng.int(2, 7);
         break;
       case "data":
         ports = [DATA_PORTS[component], { name: "metrics", port: 9187 }];
@@ -383,7 +386,7 @@ class Planner {
       case "worker":
         ports = rng.chance(0.6) ? [{ name: "metrics", port: 9090 }] : [];
         kind = rng.weighted([["Deployment", 6], ["CronJob", 3], ["Job", 1]] as const);
-        replicas = kind === "Deployment" ? rng.int(1, 4) : 1;
+        replicas = kind === "Deployment" ? rng.int(1, 5) : 1;
         break;
     }
     const w: WorkloadPlan = { name, kind, role, system, labels, replicas, ports, hostNetwork: false, extras: [] };
@@ -414,9 +417,10 @@ class Planner {
   /** A podSelector for the given workload: by app, by its system, by tier or by matchExpressions. */
   private subjectSelector(ns: NamespacePlan, w: WorkloadPlan): Selector {
     const { rng } = this;
-    const kind = rng.weighted([["app", 40], ["system", 35], ["tier", 10], ["expr", 15]] as const);
+    const kind = rng.weighted([["app", 30], ["system-tier", 25], ["system", 20], ["tier", 10], ["expr", 15]] as const);
     if (kind === "app") return { matchLabels: { app: w.labels.app } };
-    if (kind === "system") return { matchLabels: { "app.kubernetes.io/part-of": w.system, tier: w.role } };
+    if (kind === "system-tier") return { matchLabels: { "app.kubernetes.io/part-of": w.system, tier: w.role } };
+    if (kind === "system") return { matchLabels: { "app.kubernetes.io/part-of": w.system } };
     if (kind === "tier") return { matchLabels: { tier: w.role, ...(w.labels.team ? { team: w.labels.team } : {}) } };
     const others = ns.workloads.filter((x) => x.system === w.system && x !== w).map((x) => x.labels.app);
     return { matchExpressions: [{ key: "app", operator: "In", values: [w.labels.app, ...rng.sample(others, 2)] }] };
@@ -466,41 +470,32 @@ class Planner {
           },
         ],
       });
-    // One allow policy for most workloads: who may call it (a pod-selector peer and an address
-    // block), on which port, and where it may go when egress is restricted.
+    // Most workloads get an ingress policy (who may call it: a pod-selector peer and, usually, an
+    // address block, on one port) and, where egress is restricted, an egress policy (its dependency
+    // and an address block). Separate ingress and egress policies, as netpol-scale generates them.
     for (const w of ns.workloads) {
-      if (w.kind === "Job" || w.kind === "CronJob" ? rng.chance(0.6) : rng.chance(0.08)) continue;
       const siblings = ns.workloads.filter((x) => x.system === w.system && x !== w);
-      const policy: PolicyPlan = { name: `${w.name}-allow`, podSelector: this.subjectSelector(ns, w) };
-      const ingressRule: Rule = { peers: [], ports: [this.port(w)] };
-      const callers = siblings.filter((x) => x.role === "frontend" || x.role === "backend");
-      if (rng.chance(0.2)) ingressRule.peers!.push({ podSelector: { matchLabels: { "app.kubernetes.io/part-of": w.system } } });
-      else if (callers.length) ingressRule.peers!.push({ podSelector: { matchLabels: { app: rng.pick(callers).labels.app } } });
-      else ingressRule.peers!.push({ podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend"] }] } });
-      if (rng.chance(0.78)) ingressRule.peers!.push({ ipBlock: this.cidr() });
-      if (rng.chance(0.06)) ingressRule.ports!.push({ port: "metrics" });
-      const types: string[] = [];
-      if (w.role !== "worker" || rng.chance(0.3)) {
-        policy.ingress = [ingressRule];
-        types.push("Ingress");
+      const job = w.kind === "Job" || w.kind === "CronJob";
+      if (!job && w.role !== "worker" && rng.chance(0.74)) {
+        const rule: Rule = { peers: [], ports: [this.port(w)] };
+        const callers = siblings.filter((x) => x.role === "frontend" || x.role === "backend");
+        if (rng.chance(0.2)) rule.peers!.push({ podSelector: { matchLabels: { "app.kubernetes.io/part-of": w.system } } });
+        else if (callers.length) rule.peers!.push({ podSelector: { matchLabels: { app: rng.pick(callers).labels.app } } });
+        else rule.peers!.push({ podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend"] }] } });
+        if (rng.chance(0.8)) rule.peers!.push({ ipBlock: this.cidr() });
+        if (rng.chance(0.06)) rule.ports!.push({ port: "metrics" });
+        p.push({ name: `${w.name}-ingress`, app: "ingress", podSelector: this.subjectSelector(ns, w), ...(rng.chance(0.7) ? { policyTypes: ["Ingress"] } : {}), ingress: [rule] });
       }
-      if (deny === "both" || rng.chance(0.2) || !types.length) {
+      if ((deny === "both" && rng.chance(job ? 0.3 : 0.45)) || rng.chance(0.05)) {
         const deps = siblings.filter((x) => x.role === "data" || x.role === "backend");
-        const to: Rule[] = [];
-        if (deps.length) {
-          const dep = rng.pick(deps);
-          to.push({ peers: [{ podSelector: { matchLabels: { app: dep.labels.app } } }], ports: [this.port(dep)] });
-        }
-        if (rng.chance(0.25)) to.push({ peers: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_EXCEPT] } }], ports: [{ protocol: "TCP", port: 443 }] });
-        else if (!types.length || rng.chance(0.3)) to.push({ peers: [{ ipBlock: this.cidr() }], ports: [{ protocol: "TCP", port: rng.pick([443, 5432, 9093]) }] });
-        if (to.length) {
-          policy.egress = to;
-          types.push("Egress");
-        }
+        const rule: Rule = { peers: [], ports: [] };
+        const dep = deps.length ? rng.pick(deps) : undefined;
+        if (dep) rule.peers!.push({ podSelector: { matchLabels: { app: dep.labels.app } } });
+        if (rng.chance(0.15)) rule.peers!.push({ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_EXCEPT] } });
+        else if (!dep || rng.chance(0.75)) rule.peers!.push({ ipBlock: this.cidr() });
+        rule.ports!.push(dep ? this.port(dep) : { protocol: "TCP", port: rng.pick([443, 5432, 9093]) });
+        p.push({ name: `${w.name}-egress`, app: "egress", podSelector: this.subjectSelector(ns, w), policyTypes: ["Egress"], egress: [rule] });
       }
-      if (!types.length) continue;
-      if (rng.chance(0.7)) policy.policyTypes = types;
-      p.push(policy);
     }
   }
 
@@ -527,12 +522,12 @@ class Planner {
   /** About a quarter of real policies select no pod: left behind by apps that were renamed or removed. */
   private stalePolicies(ns: NamespacePlan): void {
     const { rng } = this;
-    const live = ns.policies.filter((p) => p.name.endsWith("-allow"));
-    const stale = Math.round((ns.policies.length * 0.31) * (0.5 + rng.next()));
+    const live = ns.policies.filter((p) => p.app);
+    const stale = Math.round((ns.policies.length * 0.36) * (0.5 + rng.next()));
     for (let i = 0; i < stale && live.length; i++) {
       const model = rng.pick(live);
-      const old = `${model.name.replace(/-allow$/, "")}-v${rng.int(0, 1)}legacy${i}`;
-      ns.policies.push({ ...structuredClone(model), name: `${old}-allow`, podSelector: { matchLabels: { app: old } } });
+      const old = `${model.name.replace(/-(ingress|egress)$/, "")}-v${rng.int(0, 1)}legacy${i}`;
+      ns.policies.push({ ...structuredClone(model), name: `${old}-${model.app}`, stale: true, podSelector: { matchLabels: { app: old } } });
     }
   }
 }
@@ -672,7 +667,7 @@ export interface PullRequest {
  * whose egress is open (so that a change of who may call whom shows as connection changes).
  */
 function target(repo: Repo): NamespacePlan {
-  const apps = repo.namespaces.filter((n) => !n.system && n.deny !== "both" && n.workloads.some((w) => w.role === "frontend") && n.policies.some((p) => p.name.endsWith("-allow") && p.ingress?.length));
+  const apps = repo.namespaces.filter((n) => !n.system && n.deny !== "both" && n.workloads.some((w) => w.role === "frontend") && n.policies.some((p) => p.app === "ingress" && !p.stale));
   const sorted = [...apps].sort((a, b) => a.workloads.length - b.workloads.length || (a.name < b.name ? -1 : 1));
   return sorted[Math.floor(sorted.length / 2)];
 }
@@ -685,7 +680,7 @@ export function pullRequests(repo: Repo): PullRequest[] {
   // 1. One NetworkPolicy: a live allow policy gains a port and opens to the whole app tier.
   {
     const policies = structuredClone(ns.policies);
-    const live = policies.find((p) => p.name.endsWith("-allow") && p.ingress?.length && !/legacy/.test(p.name))!;
+    const live = policies.find((p) => p.app === "ingress" && !p.stale)!;
     const rule = live.ingress![0];
     rule.ports = [...(rule.ports ?? []), { protocol: "TCP", port: 8443 }];
     rule.peers = [{ podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend", "worker"] }] } }, ...(rule.peers ?? []).filter((p) => p.ipBlock)];

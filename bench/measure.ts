@@ -16,6 +16,7 @@ import type * as ConfigModule from "../src/config/load-config.ts";
 import type * as DiagnosticsModule from "../src/manifests/diagnostics.ts";
 import type * as LoadModule from "../src/manifests/load.ts";
 import type * as BuildModule from "../src/model/build.ts";
+import type * as SnapshotModule from "../src/snapshot.ts";
 import type * as DiffJsonModule from "../src/report/diff-json.ts";
 import type * as SelectorModule from "../src/core/label-selector.ts";
 import type { Cluster } from "../src/model/types.ts";
@@ -28,50 +29,17 @@ const { defaultConfig } = await engine<typeof ConfigModule>("config/load-config.
 const { Diagnostics } = await engine<typeof DiagnosticsModule>("manifests/diagnostics.js");
 const { readManifestFiles, parseManifestFiles } = await engine<typeof LoadModule>("manifests/load.js");
 const { buildCluster } = await engine<typeof BuildModule>("model/build.js");
+const { loadSides } = await engine<typeof SnapshotModule>("snapshot.js");
 const { diffJson } = await engine<typeof DiffJsonModule>("report/diff-json.js");
 const { matches } = await engine<typeof SelectorModule>("core/label-selector.js");
 
-const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" }, shape: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" }, shape: { type: "boolean", default: false }, "shape-only": { type: "boolean", default: false } } });
 if (!values.base || !values.head) throw new Error("give --base and --head");
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const ms = (a: number, b: number) => Math.round(b - a);
 const marks: Record<string, number> = {};
 const mark = (name: string) => (marks[name] = performance.now());
-
-// --- the diff, as `reachdiff diff` runs it ------------------------------------------------------
-const config = defaultConfig();
-const options = { defaultNamespace: config["default-namespace"] };
-mark("start");
-const baseDiag = new Diagnostics();
-const headDiag = new Diagnostics();
-const baseFiles = readManifestFiles([values.base], baseDiag, { displayRoot: values.base });
-const headFiles = readManifestFiles([values.head], headDiag, { displayRoot: values.head });
-mark("read");
-const baseObjects = parseManifestFiles(baseFiles, baseDiag);
-const headObjects = parseManifestFiles(headFiles, headDiag);
-mark("parsed");
-const base = buildCluster(baseObjects, options, baseDiag);
-const head = buildCluster(headObjects, options, headDiag);
-mark("modelled");
-const result = analyzeDiff(base, head, config, exposureOf);
-mark("analysed");
-const json = `${JSON.stringify(diffJson(result), null, 2)}\n`;
-if (values.out) writeFileSync(values.out, json);
-mark("reported");
-const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-
-// --- the floor: a plain yaml parse of one side's files, in this same process ---------------------
-const texts = headFiles.map((f) => f.text);
-const documents = texts.reduce((n, t) => n + t.split(/^---$/m).length, 0);
-const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
-gc();
-const floorStart = performance.now();
-let parsedDocs = 0;
-for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) parsedDocs++;
-const floorMs = ms(floorStart, performance.now());
-
-const total = ms(marks.start, marks.reported);
 
 /** What the generated repository looks like, in the terms of the real-cluster profile. */
 function shape(c: Cluster) {
@@ -125,17 +93,60 @@ function shape(c: Cluster) {
   };
 }
 
+if (values["shape-only"]) {
+  const d = new Diagnostics();
+  process.stdout.write(`${JSON.stringify(shape(buildCluster(parseManifestFiles(readManifestFiles([values.base], d, { displayRoot: values.base }), d), {}, d)))}\n`);
+  process.exit(0);
+}
+
+// --- the diff, as `reachdiff diff` runs it (src/cli.ts: loadSides, analyzeDiff, the JSON report) ----
+const config = defaultConfig();
+const options = { defaultNamespace: config["default-namespace"], globs: config.paths };
+// Phase marks: loadSides calls onPhase("parsed") after a side's files are parsed and
+// onPhase("modelled") after its model is built; everything between is read + parse, or model.
+let readParse = 0;
+let model = 0;
+let last = 0;
+const onPhase = (phase: "parsed" | "modelled") => {
+  const now = performance.now();
+  if (phase === "parsed") readParse += now - last;
+  else model += now - last;
+  last = now;
+};
+mark("start");
+last = marks.start;
+const [base, head] = loadSides(values.base, values.head, { ...options, onPhase });
+mark("modelled");
+const result = analyzeDiff(base, head, config, exposureOf);
+mark("analysed");
+const json = `${JSON.stringify(diffJson(result), null, 2)}\n`;
+if (values.out) writeFileSync(values.out, json);
+mark("reported");
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+// --- the floor: a plain yaml parse of one side's files, in this same process ---------------------
+const headFiles = readManifestFiles([values.head], new Diagnostics(), { displayRoot: values.head });
+const texts = headFiles.map((f) => f.text);
+const documents = texts.reduce((n, t) => n + t.split(/^---$/m).length, 0);
+const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+gc();
+const floorStart = performance.now();
+let parsedDocs = 0;
+for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) parsedDocs++;
+const floorMs = ms(floorStart, performance.now());
+
+const total = ms(marks.start, marks.reported);
+
 process.stdout.write(
   `${JSON.stringify({
     phases: {
-      read: ms(marks.start, marks.read),
-      parse: ms(marks.read, marks.parsed),
-      model: ms(marks.parsed, marks.modelled),
+      readParse: Math.round(readParse),
+      model: Math.round(model),
       analyze: ms(marks.modelled, marks.analysed),
       report: ms(marks.analysed, marks.reported),
     },
-    loadParseMs: ms(marks.start, marks.parsed),
-    analysisMs: ms(marks.parsed, marks.analysed),
+    loadParseMs: Math.round(readParse),
+    analysisMs: Math.round(model) + ms(marks.modelled, marks.analysed),
     reportMs: ms(marks.analysed, marks.reported),
     totalMs: total,
     peakRssMb,
