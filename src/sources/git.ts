@@ -50,3 +50,9 @@ export function readGitTree(ref: string, globs: readonly string[], diagnostics: 
   }
   return files;
 }
+
+/** One file of a commit, or null when the commit has no such file. */
+export function readGitFile(ref: string, path: string, cwd = process.cwd()): string | null {
+  const r = spawnSync("git", ["show", `${ref}:${path}`], { cwd, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  return r.status === 0 ? r.stdout : null;
+}
