@@ -1,4 +1,5 @@
-// The change as a Mermaid flowchart: outside sources, entry points, namespaces as subgraphs and
+// The change as a Mermaid flowchart: outside sources, entry points (the load balancer, node ports
+// and external IPs of one Service that change alike are one), namespaces as subgraphs and
 // workloads as nodes. Added paths are thick green, removed ones dashed red, changed ones amber, and
 // unchanged neighbours light grey, for context only. Only what the change touches is drawn.
 //
@@ -11,7 +12,7 @@ import type { ChangeKind } from "../analysis/diff.js";
 import { exposureKey } from "../analysis/exposure-diff.js";
 import type { Exposure } from "../analysis/exposure-model.js";
 import { mermaidText } from "./escape.js";
-import { entryKey, entryLabel, isEverywhere, peer, portsChange, splitId } from "./names.js";
+import { entryAddress, entryKey, entryLabel, isEverywhere, peer, portsChange, splitId } from "./names.js";
 
 /** GitHub's (Mermaid's default) limits. */
 export const MERMAID_MAX_CHARS = 50_000;
@@ -23,7 +24,7 @@ type NodeState = "added" | "removed" | "touched" | "context";
 
 interface GNode {
   readonly key: string;
-  readonly label: string;
+  label: string;
   readonly shape: Shape;
   /** Namespace subgraph of a workload. */
   readonly group?: string;
@@ -82,6 +83,57 @@ function exposureLabel(e: Exposure, what: readonly string[] = []): string {
   return parts.join(": ");
 }
 
+interface EntryInfo {
+  readonly exposures: Exposure[];
+  readonly kinds: Set<EdgeKind>;
+  readonly what: Set<string>;
+  readonly sources: { readonly base: Set<string>; readonly head: Set<string> };
+  /** Entry -> workload, one per exposure. */
+  readonly edges: { to: string; kind: EdgeKind; label: string; blocked: boolean }[];
+}
+
+const SERVICE_ENTRY_ORDER: Record<string, number> = { LoadBalancer: 0, NodePort: 1, ExternalIP: 2 };
+
+/**
+ * The ways into one Service (its load balancer, node ports, external IPs) that change alike, reached
+ * from the same side, as one entry node: a LoadBalancer Service brings node ports with it, and two
+ * entry nodes stacked in one rank with arrows to the same pods are where the layout draws one arrow
+ * through the other node. Every other entry point stays a node of its own.
+ */
+function mergeServiceEntries(entries: ReadonlyMap<string, EntryInfo>): Map<string, EntryInfo> {
+  const out = new Map<string, EntryInfo>();
+  for (const [key, info] of entries) {
+    const v = info.exposures[0].via;
+    const node = v.kind in SERVICE_ENTRY_ORDER ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info.kinds].sort()])}` : `e:${key}`;
+    const into = out.get(node);
+    if (!into) {
+      out.set(node, { exposures: [...info.exposures], kinds: new Set(info.kinds), what: new Set(info.what), sources: { base: new Set(info.sources.base), head: new Set(info.sources.head) }, edges: [...info.edges] });
+      continue;
+    }
+    into.exposures.push(...info.exposures);
+    info.what.forEach((w) => into.what.add(w));
+    info.sources.base.forEach((s) => into.sources.base.add(s));
+    info.sources.head.forEach((s) => into.sources.head.add(s));
+    into.edges.push(...info.edges);
+  }
+  return out;
+}
+
+/** `LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external`. */
+function serviceEntryLabel(exposures: readonly Exposure[]): string {
+  const sorted = [...exposures].sort((a, b) => SERVICE_ENTRY_ORDER[a.via.kind] - SERVICE_ENTRY_ORDER[b.via.kind] || (a.via.entryPort ?? a.port) - (b.via.entryPort ?? b.port));
+  const byKind = new Map<string, string[]>();
+  for (const e of sorted) {
+    const v = e.via;
+    const what = v.kind === "ExternalIP" ? entryAddress(e) : v.entryPort !== undefined ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
+    const list = byKind.get(v.kind) ?? [];
+    if (!list.includes(what)) list.push(what);
+    byKind.set(v.kind, list);
+  }
+  const parts = [...byKind].map(([kind, list]) => (kind === "ExternalIP" ? list.join(", ") : `${kind} ${list.join(", ")}`));
+  return `${parts.join(" + ")} of ${exposures[0].via.ref}`;
+}
+
 /** Everything the change touches, entry point by entry point and workload by workload. */
 function detailedGraph(r: DiffResult, context: boolean): Graph {
   const g = new Graph();
@@ -108,19 +160,19 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
 
   // Entry points: each exposure is an edge entry -> workload; the entry's own edge from outside
   // is added, removed, changed or unchanged depending on what happens to all its exposures.
-  const entries = new Map<string, { exposure: Exposure; kinds: Set<EdgeKind>; what: Set<string>; sources: { base: Set<string>; head: Set<string> } }>();
+  const entries = new Map<string, EntryInfo>();
   const addExposure = (e: Exposure, kind: EdgeKind, what: readonly string[], base: Exposure | null, head: Exposure | null) => {
-    const key = `e:${entryKey(e)}`;
-    const info = entries.get(key) ?? { exposure: e, kinds: new Set<EdgeKind>(), what: new Set<string>(), sources: { base: new Set<string>(), head: new Set<string>() } };
+    const key = entryKey(e);
+    const info = entries.get(key) ?? { exposures: [], kinds: new Set<EdgeKind>(), what: new Set<string>(), sources: { base: new Set<string>(), head: new Set<string>() }, edges: [] };
+    info.exposures.push(e);
     info.kinds.add(kind);
     what.forEach((w) => info.what.add(w));
     base?.sources.forEach((s) => info.sources.base.add(s));
     head?.sources.forEach((s) => info.sources.head.add(s));
     entries.set(key, info);
-    g.node({ key, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
     // Blocked: by head's policies, or for a removed exposure by base's.
     const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
-    g.edge(key, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure", 1, blocked);
+    info.edges.push({ to: workload(e.workload, kind === "context" ? "context" : "touched"), kind, label: exposureLabel(e, what), blocked });
   };
   for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.what, x.base, x.head);
 
@@ -141,8 +193,10 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     }
   }
 
-  for (const [key, info] of entries) {
-    const e = info.exposure;
+  for (const [key, info] of mergeServiceEntries(entries)) {
+    const e = info.exposures[0];
+    g.node({ key, label: info.exposures.length > 1 ? serviceEntryLabel(info.exposures) : entryLabel(e), shape: "entry", state: [...info.kinds].every((k) => k === "context") ? "context" : "touched" });
+    for (const x of info.edges) g.edge(key, x.to, x.kind, x.label, "exposure", 1, x.blocked);
     const source = e.via.internal ? vpc() : internet();
     g.nodes.get(key)!.source = source;
     const before = [...info.kinds].some((k) => k !== "added");
@@ -206,7 +260,7 @@ const ARROW: Record<EdgeKind, string> = { added: "==>", removed: "-.->", changed
 const BLOCKED_ARROW: Record<EdgeKind, string> = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 const LINK_STYLE: Record<EdgeKind, string> = {
   added: "stroke:#1a7f37,stroke-width:3px",
-  removed: "stroke:#cf222e,stroke-width:2px",
+  removed: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:6 4",
   changed: "stroke:#bf8700,stroke-width:2px",
   context: "stroke:#afb8c1,stroke-width:1px",
 };
@@ -215,6 +269,8 @@ const CLASS_DEF: Record<Exclude<NodeState, "touched">, string> = {
   removed: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5",
   context: "fill:#f6f8fa,stroke:#d0d7de,color:#57606a",
 };
+/** At most this many invisible links hold the legend on the left. */
+const LEGEND_ANCHORS = 8;
 const LEGEND: Record<EdgeKind, string> = { added: "added", changed: "changed", removed: "removed", context: "unchanged" };
 
 function edgeText(e: GEdge): string {
@@ -223,8 +279,9 @@ function edgeText(e: GEdge): string {
 }
 
 function shape(id: string, n: GNode): string {
-  // An empty label does not parse; a name can sanitise down to nothing.
-  const label = `"${mermaidText(n.label) || "(no name)"}"`;
+  // An empty label does not parse; a name can sanitise down to nothing. Entry points name their
+  // address and their object, so they get more room.
+  const label = `"${mermaidText(n.label, n.shape === "entry" ? 100 : 60) || "(no name)"}"`;
   switch (n.shape) {
     case "internet":
       return `${id}((${label}))`;
@@ -276,20 +333,34 @@ function emit(g: Graph, legend: boolean): Emitted {
   let edgeCount = edges.length;
   const kinds = (Object.keys(KIND_ORDER) as EdgeKind[]).filter((k) => byKind.has(k));
   if (legend && kinds.length) {
-    lines.push(`  subgraph s${++s}["Legend"]`, "    direction LR");
-    kinds.forEach((k, i) => {
-      lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
+    // One short arrow per line, stacked: a chain of arrows would read as a path and make the legend
+    // as wide as four ranks of the diagram.
+    const box = ++s;
+    lines.push(`  subgraph s${box}["Legend"]`, "    direction LR");
+    let l = 0;
+    const entry = (arrow: string, text: string) => lines.push(`    l${++l}[" "] ${arrow}|"${text}"| l${++l}[" "]`);
+    for (const k of kinds) {
+      entry(ARROW[k], LEGEND[k]);
       byKind.get(k)!.push(edgeCount++);
-    });
-    let last = kinds.length + 1;
+    }
     if (edges.some((e) => e.blocked)) {
-      lines.push(`    l${last} --x|"blocked by a policy"| l${last + 1}[" "]`);
+      entry("--x", "blocked by a policy");
       edgeCount++;
-      last++;
     }
     lines.push("  end");
-    // The legend's own boxes are invisible.
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: last }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
+    // Left of where the arrows start (invisible links to the nodes nothing points at): alone, the
+    // legend lands in the first rank with the Internet, and the Internet's arrows cross it.
+    // Held by its middle entry, so it stays one compact column.
+    const anchor = `l${2 * Math.ceil(l / 4)}`;
+    const pointedAt = new Set(edges.map((e) => e.to));
+    for (const n of nodes.filter((n) => !pointedAt.has(n.key)).slice(0, LEGEND_ANCHORS)) {
+      lines.push(`  ${anchor} ~~~ ${ids.get(n.key)}`);
+      edgeCount++;
+    }
+    // The legend's own boxes are invisible, and the legend is not coloured like a namespace.
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: l }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
+    // (A class, not `style s${box}`: a style statement would also make the subgraph id a node.)
+    lines.push(`  classDef legendFrame fill:none,stroke:#d0d7de`, `  class s${box} legendFrame`);
   }
   for (const state of ["added", "removed", "context"] as const) {
     const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key)!);
@@ -328,7 +399,8 @@ export interface Diagram {
 /** The diagram and how it was made to fit. */
 export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagram {
   const maxNodes = Math.max(8, options.maxNodes ?? 60);
-  const legendEdges = options.legend === false ? 0 : 5;
+  // The legend's arrows (four kinds and "blocked") and its invisible anchors.
+  const legendEdges = options.legend === false ? 0 : 5 + LEGEND_ANCHORS;
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;

@@ -65,7 +65,7 @@ describe("the demo pull request's diagram", () => {
     const label = (id: string) => decodeEntities(model.vertices.get(id)?.text ?? "");
     const byText = (t: string) => [...model.vertices.values()].find((v) => decodeEntities(v.text ?? "") === t)?.id;
     expect(byText("Internet")).toBeDefined();
-    expect([...model.vertices.values()].map((v) => decodeEntities(v.text ?? ""))).toEqual(expect.arrayContaining(["LoadBalancer :5432 of shop/Service/db-external", "StatefulSet/db", "Deployment/prometheus"]));
+    expect([...model.vertices.values()].map((v) => decodeEntities(v.text ?? ""))).toEqual(expect.arrayContaining(["LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db", "Deployment/prometheus"]));
     expect(model.subgraphs.map((s) => s.title)).toEqual(expect.arrayContaining(["namespace shop", "namespace monitoring", "Legend"]));
     const shop = model.subgraphs.find((s) => s.title === "namespace shop")!;
     expect(shop.nodes.map(label).sort()).toEqual(["Deployment/api", "Deployment/web", "StatefulSet/db"]);
@@ -73,7 +73,8 @@ describe("the demo pull request's diagram", () => {
     const edge = (from: string, to: string) => model.edges.find((e) => e.start === byText(from) && e.end === byText(to));
     expect(edge("Internet", "StatefulSet/db")).toMatchObject({ stroke: "thick", text: "TCP 5432" });
     expect(edge("Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: "thick", text: "TCP 8080" });
-    expect(edge("LoadBalancer :5432 of shop/Service/db-external", "StatefulSet/db")).toMatchObject({ stroke: "thick" });
+    // The load balancer and the node ports it brings are one entry node (one Service, changed alike).
+    expect(edge("LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db")).toMatchObject({ stroke: "thick", text: "TCP 5432" });
     expect(edge("Ingress shop.example.com/ (shop/Ingress/shop)", "Deployment/web")).toMatchObject({ stroke: "normal", text: "TCP 8080: TLS dropped" });
     expect(edge("Deployment/web", "Deployment/api")).toMatchObject({ stroke: "normal" }); // unchanged neighbour
     expect(text).toMatch(/linkStyle [\d,]+ stroke:#1a7f37/);
@@ -87,7 +88,7 @@ describe("the demo pull request's diagram", () => {
     await parseMermaid(d.text);
     const model = await mermaidModel(d.text);
     const removed = model.edges.filter((e) => e.stroke === "dotted" && !/^l/.test(e.start) && e.text);
-    expect(removed.map((e) => e.text).sort()).toEqual(["TCP 5432", "TCP 5432", "TCP 5432", "TCP 8080"]); // internet -> db by policy, by LoadBalancer and by NodePort; prometheus -> web
+    expect(removed.map((e) => e.text).sort()).toEqual(["TCP 5432", "TCP 5432", "TCP 8080"]); // internet -> db by policy, and by the LoadBalancer with its NodePort; prometheus -> web
     expect(d.text).toMatch(/linkStyle [\d,]+ stroke:#cf222e/);
     expect(d.text).toMatch(/class (n\d+,?)+ removed/); // the load balancer (and its node port) that go away
   });
@@ -97,6 +98,36 @@ describe("the demo pull request's diagram", () => {
     const d = buildDiagram(same);
     expect(d.empty).toBe(true);
     await parseMermaid(d.text);
+  });
+});
+
+describe("layout", () => {
+  it("draws one entry node for the ways into one Service that change alike, and separate ones otherwise", async () => {
+    const ns = [namespaceObj("shop"), deployment("shop", "web", "web")];
+    const lb = diff(clusterOf(ns), clusterOf([...ns, service("shop", "web", "web", { type: "LoadBalancer" })]));
+    const model = await mermaidModel(buildDiagram(lb).text);
+    const entries = [...model.vertices.values()].map((v) => decodeEntities(v.text ?? "")).filter((t) => t.includes("shop/Service/web"));
+    expect(entries).toEqual(["LoadBalancer :80 + NodePort (allocated port) of shop/Service/web"]);
+
+    // NodePort -> LoadBalancer: the node port stays, the load balancer is new: two nodes, one of them added.
+    const np = diff(clusterOf([...ns, service("shop", "web", "web", { type: "NodePort" })]), clusterOf([...ns, service("shop", "web", "web", { type: "LoadBalancer" })]));
+    expect(np.exposures.map((x) => `${x.change} ${(x.head ?? x.base)!.via.kind}`)).toEqual(["added LoadBalancer"]);
+    const d = buildDiagram(np);
+    const m = await mermaidModel(d.text);
+    const labels = [...m.vertices.values()].map((v) => decodeEntities(v.text ?? "")).filter((t) => t.includes("shop/Service/web")).sort();
+    expect(labels).toEqual(["LoadBalancer :80 of shop/Service/web", "NodePort (allocated port) of shop/Service/web"]);
+    expect(d.text).toMatch(/class n\d+ added/);
+  });
+
+  it("holds the legend left of where the arrows start, with invisible links from the legend only", () => {
+    const text = renderMermaid(demoResult());
+    const invisible = text.split("\n").filter((l) => l.includes("~~~"));
+    expect(invisible.length).toBeGreaterThan(0);
+    for (const l of invisible) expect(l).toMatch(/^ {2}l\d+ ~~~ n\d+$/);
+    // Their targets are the nodes no arrow points at: the Internet and Deployment/prometheus.
+    const pointedAt = new Set([...text.matchAll(/ (?:==>|-->|-\.->|==x|--x|-\.-x)(?:\|"[^"]*"\|)? (n\d+)/g)].map((m) => m[1]));
+    for (const l of invisible) expect(pointedAt.has(l.split(" ~~~ ")[1])).toBe(false);
+    expect(renderMermaid(demoResult(), { legend: false })).not.toContain("~~~");
   });
 });
 
