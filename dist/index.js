@@ -48998,6 +48998,38 @@ function exposureLabel(e, what = []) {
   if (e.blockedBy && !what.some((w) => w.includes("blocked"))) parts.push(`blocked by ${e.blockedBy}`);
   return parts.join(": ");
 }
+var SERVICE_ENTRY_ORDER = { LoadBalancer: 0, NodePort: 1, ExternalIP: 2 };
+function mergeServiceEntries(entries) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [key2, info2] of entries) {
+    const v = info2.exposures[0].via;
+    const node = v.kind in SERVICE_ENTRY_ORDER ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info2.kinds].sort()])}` : `e:${key2}`;
+    const into = out.get(node);
+    if (!into) {
+      out.set(node, { exposures: [...info2.exposures], kinds: new Set(info2.kinds), what: new Set(info2.what), sources: { base: new Set(info2.sources.base), head: new Set(info2.sources.head) }, edges: [...info2.edges] });
+      continue;
+    }
+    into.exposures.push(...info2.exposures);
+    info2.what.forEach((w) => into.what.add(w));
+    info2.sources.base.forEach((s) => into.sources.base.add(s));
+    info2.sources.head.forEach((s) => into.sources.head.add(s));
+    into.edges.push(...info2.edges);
+  }
+  return out;
+}
+function serviceEntryLabel(exposures) {
+  const sorted = [...exposures].sort((a, b) => SERVICE_ENTRY_ORDER[a.via.kind] - SERVICE_ENTRY_ORDER[b.via.kind] || (a.via.entryPort ?? a.port) - (b.via.entryPort ?? b.port));
+  const byKind = /* @__PURE__ */ new Map();
+  for (const e of sorted) {
+    const v = e.via;
+    const what = v.kind === "ExternalIP" ? entryAddress(e) : v.entryPort !== void 0 ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
+    const list = byKind.get(v.kind) ?? [];
+    if (!list.includes(what)) list.push(what);
+    byKind.set(v.kind, list);
+  }
+  const parts = [...byKind].map(([kind, list]) => kind === "ExternalIP" ? list.join(", ") : `${kind} ${list.join(", ")}`);
+  return `${parts.join(" + ")} of ${exposures[0].via.ref}`;
+}
 function detailedGraph(r, context) {
   const g = new Graph();
   const added = new Set(r.workloads.added);
@@ -49020,16 +49052,16 @@ function detailedGraph(r, context) {
   }
   const entries = /* @__PURE__ */ new Map();
   const addExposure = (e, kind, what, base, head) => {
-    const key2 = `e:${entryKey(e)}`;
-    const info2 = entries.get(key2) ?? { exposure: e, kinds: /* @__PURE__ */ new Set(), what: /* @__PURE__ */ new Set(), sources: { base: /* @__PURE__ */ new Set(), head: /* @__PURE__ */ new Set() } };
+    const key2 = entryKey(e);
+    const info2 = entries.get(key2) ?? { exposures: [], kinds: /* @__PURE__ */ new Set(), what: /* @__PURE__ */ new Set(), sources: { base: /* @__PURE__ */ new Set(), head: /* @__PURE__ */ new Set() }, edges: [] };
+    info2.exposures.push(e);
     info2.kinds.add(kind);
     what.forEach((w) => info2.what.add(w));
     base?.sources.forEach((s) => info2.sources.base.add(s));
     head?.sources.forEach((s) => info2.sources.head.add(s));
     entries.set(key2, info2);
-    g.node({ key: key2, label: entryLabel(e), shape: "entry", state: kind === "context" ? "context" : "touched" });
     const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
-    g.edge(key2, workload(e.workload, kind === "context" ? "context" : "touched"), kind, exposureLabel(e, what), "exposure", 1, blocked);
+    info2.edges.push({ to: workload(e.workload, kind === "context" ? "context" : "touched"), kind, label: exposureLabel(e, what), blocked });
   };
   for (const x of r.exposures) addExposure(x.head ?? x.base, x.change, x.what, x.base, x.head);
   if (context) {
@@ -49048,8 +49080,10 @@ function detailedGraph(r, context) {
       budget--;
     }
   }
-  for (const [key2, info2] of entries) {
-    const e = info2.exposure;
+  for (const [key2, info2] of mergeServiceEntries(entries)) {
+    const e = info2.exposures[0];
+    g.node({ key: key2, label: info2.exposures.length > 1 ? serviceEntryLabel(info2.exposures) : entryLabel(e), shape: "entry", state: [...info2.kinds].every((k) => k === "context") ? "context" : "touched" });
+    for (const x of info2.edges) g.edge(key2, x.to, x.kind, x.label, "exposure", 1, x.blocked);
     const source = e.via.internal ? vpc() : internet();
     g.nodes.get(key2).source = source;
     const before = [...info2.kinds].some((k) => k !== "added");
@@ -49101,7 +49135,7 @@ var ARROW = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
 var BLOCKED_ARROW = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 var LINK_STYLE = {
   added: "stroke:#1a7f37,stroke-width:3px",
-  removed: "stroke:#cf222e,stroke-width:2px",
+  removed: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:6 4",
   changed: "stroke:#bf8700,stroke-width:2px",
   context: "stroke:#afb8c1,stroke-width:1px"
 };
@@ -49110,13 +49144,14 @@ var CLASS_DEF = {
   removed: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5",
   context: "fill:#f6f8fa,stroke:#d0d7de,color:#57606a"
 };
+var LEGEND_ANCHORS = 8;
 var LEGEND = { added: "added", changed: "changed", removed: "removed", context: "unchanged" };
 function edgeText(e) {
   if (e.count > 1 && e.labels.length > 1) return `${e.count} ${e.unit}${e.count === 1 ? "" : "s"}: ${e.labels.join(", ")}`;
   return e.labels.join(", ");
 }
 function shape(id, n) {
-  const label = `"${mermaidText(n.label) || "(no name)"}"`;
+  const label = `"${mermaidText(n.label, n.shape === "entry" ? 100 : 60) || "(no name)"}"`;
   switch (n.shape) {
     case "internet":
       return `${id}((${label}))`;
@@ -49167,19 +49202,27 @@ function emit(g, legend) {
   let edgeCount = edges.length;
   const kinds = Object.keys(KIND_ORDER).filter((k) => byKind.has(k));
   if (legend && kinds.length) {
-    lines.push(`  subgraph s${++s}["Legend"]`, "    direction LR");
-    kinds.forEach((k, i) => {
-      lines.push(`    ${i ? `l${i + 1}` : `l1[" "]`} ${ARROW[k]}|"${LEGEND[k]}"| l${i + 2}[" "]`);
+    const box = ++s;
+    lines.push(`  subgraph s${box}["Legend"]`, "    direction LR");
+    let l = 0;
+    const entry = (arrow, text) => lines.push(`    l${++l}[" "] ${arrow}|"${text}"| l${++l}[" "]`);
+    for (const k of kinds) {
+      entry(ARROW[k], LEGEND[k]);
       byKind.get(k).push(edgeCount++);
-    });
-    let last = kinds.length + 1;
+    }
     if (edges.some((e) => e.blocked)) {
-      lines.push(`    l${last} --x|"blocked by a policy"| l${last + 1}[" "]`);
+      entry("--x", "blocked by a policy");
       edgeCount++;
-      last++;
     }
     lines.push("  end");
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: last }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
+    const anchor = `l${2 * Math.ceil(l / 4)}`;
+    const pointedAt = new Set(edges.map((e) => e.to));
+    for (const n of nodes.filter((n2) => !pointedAt.has(n2.key)).slice(0, LEGEND_ANCHORS)) {
+      lines.push(`  ${anchor} ~~~ ${ids.get(n.key)}`);
+      edgeCount++;
+    }
+    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: l }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
+    lines.push(`  classDef legendFrame fill:none,stroke:#d0d7de`, `  class s${box} legendFrame`);
   }
   for (const state of ["added", "removed", "context"]) {
     const members = nodes.filter((n) => n.state === state).map((n) => ids.get(n.key));
@@ -49190,7 +49233,7 @@ function emit(g, legend) {
 }
 function buildDiagram(r, options = {}) {
   const maxNodes = Math.max(8, options.maxNodes ?? 60);
-  const legendEdges = options.legend === false ? 0 : 5;
+  const legendEdges = options.legend === false ? 0 : 5 + LEGEND_ANCHORS;
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;
