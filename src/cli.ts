@@ -14,6 +14,7 @@ import { analyzeDiff } from "./analysis/analyze.js";
 import { exposureOf } from "./analysis/exposure-of.js";
 import { diffJson } from "./report/diff-json.js";
 import { diffText } from "./report/diff-text.js";
+import { MermaidBundleMissing, renderHtml } from "./report/html.js";
 import { renderComment } from "./report/markdown.js";
 import { renderMermaid } from "./report/mermaid.js";
 import { renderSarif } from "./report/sarif.js";
@@ -21,9 +22,12 @@ import { reaches } from "./rules/index.js";
 import { rulesMarkdown, rulesText } from "./rules/catalogue.js";
 import { SEVERITIES, type Config, type Severity } from "./config/schema.js";
 import { ConfigError, defaultConfig, parseConfig } from "./config/load-config.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
-const DIFF_FORMATS = ["text", "json", "markdown", "mermaid", "sarif"];
+const DIFF_FORMATS = ["text", "json", "markdown", "mermaid", "sarif", "html"];
+/** Where `diff --format html` writes when no --output is given. */
+const DEFAULT_HTML_REPORT = "reachdiff-report.html";
 
 function readConfig(path: string | undefined): Config {
   const file = path ?? (existsSync(".github/reachdiff.yml") ? ".github/reachdiff.yml" : undefined);
@@ -64,6 +68,21 @@ function reportDiagnostics(cluster: Cluster, strict: boolean): number {
   return strict && cluster.diagnostics.some((d) => d.severity === "error") ? 2 : 0;
 }
 
+/** The report to stdout ("-") or to a file (its folder created), saying on stderr where it went. */
+function writeOutput(output: string, text: string): void {
+  if (output === "-") {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    mkdirSync(dirname(output), { recursive: true });
+    writeFileSync(output, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${output}: ${(e as Error).message}`);
+  }
+  process.stderr.write(`reachdiff: wrote ${output}\n`);
+}
+
 function needPaths(positionals: string[]): void {
   if (positionals.length === 0) throw new UsageError("give at least one file or folder of manifests");
 }
@@ -93,7 +112,7 @@ ${COMMON_HELP}`,
   },
   diff: {
     summary: "compare two snapshots: exposure and reachability changes, and their risk",
-    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json|markdown|mermaid|sarif] [--fail-on SEVERITY]",
+    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json|markdown|mermaid|sarif|html] [--output FILE] [--fail-on SEVERITY]",
     options: {
       ...COMMON,
       base: { type: "string" },
@@ -102,6 +121,7 @@ ${COMMON_HELP}`,
       config: { type: "string", short: "c" },
       "fail-on": { type: "string" },
       format: { type: "string", short: "f", default: "text" },
+      output: { type: "string", short: "o" },
     },
     help: `Compares the manifests of a base and a head (folders, or git refs of the repository in the
 current directory: --base origin/main --head HEAD) and reports what changes in external exposure and
@@ -113,12 +133,17 @@ in pod-to-pod reachability, which objects caused it, and risk findings (see docs
   -c, --config FILE      settings (default: .github/reachdiff.yml when present)
       --fail-on SEV      exit 1 when the risk is at least SEV (critical, high, medium, low, info, none)
   -f, --format FORMAT    text (default), json, markdown (the pull-request comment), mermaid (its
-                         diagram) or sarif (findings for code scanning)
+                         diagram), sarif (findings for code scanning) or html (the whole report with
+                         the diagram drawn: one self-contained page that fetches nothing)
+  -o, --output FILE      write the report to FILE instead of stdout ("-": stdout); html goes to
+                         ${DEFAULT_HTML_REPORT} unless --output says otherwise
 ${COMMON_HELP}`,
     run(values) {
       if (!values.base || !values.head) throw new UsageError("give --base and --head");
       const format = values.format as string;
       if (!DIFF_FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)} (${DIFF_FORMATS.join(", ")})`);
+      const output = (values.output as string | undefined) ?? (format === "html" ? DEFAULT_HTML_REPORT : "-");
+      if (output === "") throw new UsageError("--output needs a file name (or - for stdout)");
       const config = readConfig(values.config as string | undefined);
       const failOn = (values["fail-on"] as string | undefined) ?? config["fail-on"];
       if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
@@ -131,8 +156,15 @@ ${COMMON_HELP}`,
         markdown: () => renderComment(result),
         mermaid: () => `${renderMermaid(result)}\n`,
         sarif: () => `${JSON.stringify(renderSarif(result), null, 2)}\n`,
+        html: () => {
+          try {
+            return renderHtml(result, { base: values.base as string, head: values.head as string });
+          } catch (e) {
+            throw e instanceof MermaidBundleMissing ? new UsageError(e.message) : e;
+          }
+        },
       };
-      process.stdout.write(writers[format]());
+      writeOutput(output, writers[format]());
       const strict = values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
       return strict || (reaches(result.risk, failOn as Severity | "none") ? 1 : 0);
     },
