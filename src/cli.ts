@@ -24,12 +24,22 @@ import { SEVERITIES, type Config, type Severity } from "./config/schema.js";
 import { ConfigError, defaultConfig, parseConfig } from "./config/load-config.js";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { renderOptionsFromConfig } from "./render/options.js";
+import { isGitRef, readGitFile } from "./sources/git.js";
 
 const DIFF_FORMATS = ["text", "json", "markdown", "mermaid", "sarif", "html"];
 /** Where `diff --format html` writes when no --output is given. */
 const DEFAULT_HTML_REPORT = "reachdiff-report.html";
 
-function readConfig(path: string | undefined): Config {
+/**
+ * The settings: --config, else `.github/reachdiff.yml` of the base when the base is a git ref (a pull
+ * request must not choose its own review policy or render commands), else the working tree's.
+ */
+function readConfig(path: string | undefined, base?: string): Config {
+  if (!path && base && !existsSync(base) && isGitRef(base)) {
+    const text = readGitFile(base, ".github/reachdiff.yml");
+    return text === null ? defaultConfig() : parseConfig(text, `${base}:.github/reachdiff.yml`);
+  }
   const file = path ?? (existsSync(".github/reachdiff.yml") ? ".github/reachdiff.yml" : undefined);
   if (!file) return defaultConfig();
   if (!existsSync(file)) throw new UsageError(`no config file ${file}`);
@@ -144,10 +154,10 @@ ${COMMON_HELP}`,
       if (!DIFF_FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)} (${DIFF_FORMATS.join(", ")})`);
       const output = (values.output as string | undefined) ?? (format === "html" ? DEFAULT_HTML_REPORT : "-");
       if (output === "") throw new UsageError("--output needs a file name (or - for stdout)");
-      const config = readConfig(values.config as string | undefined);
+      const config = readConfig(values.config as string | undefined, values.base as string);
       const failOn = (values["fail-on"] as string | undefined) ?? config["fail-on"];
       if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
-      const options = { ...snapshotOptions(values), defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string), globs: (values.paths as string[] | undefined) ?? config.paths };
+      const options = { ...snapshotOptions(values), defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string), globs: (values.paths as string[] | undefined) ?? config.paths, render: renderOptionsFromConfig(config) };
       const [base, head] = loadSides(values.base as string, values.head as string, options);
       const result = analyzeDiff(base, head, config, exposureOf);
       const writers: Record<string, () => string> = {

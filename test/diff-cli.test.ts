@@ -1,6 +1,6 @@
 // `reachdiff diff` as a user runs it: folders, git refs, --fail-on, --format json, configuration errors.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,8 +20,12 @@ describe("reachdiff diff", () => {
     git("config", "user.name", "test");
     cpSync(join(DEMO, "base"), join(repo, "k8s"), { recursive: true });
     writeFileSync(join(repo, "notes.yaml"), "not: a manifest\n");
+    mkdirSync(join(repo, ".github"));
+    writeFileSync(join(repo, ".github/reachdiff.yml"), "severity-overrides: {new-nodeport: critical}\n");
     git("add", ".");
     git("commit", "-qm", "base");
+    // The pull request tries to silence its own review: the base's settings must win.
+    writeFileSync(join(repo, ".github/reachdiff.yml"), "ignore-rules: [internet-exposure-sensitive-port, new-nodeport]\nfail-on: none\n");
     rmSync(join(repo, "k8s"), { recursive: true });
     cpSync(join(DEMO, "head"), join(repo, "k8s"), { recursive: true });
     git("add", ".");
@@ -33,6 +37,7 @@ describe("reachdiff diff", () => {
     expect(json.risk).toBe("critical");
     const sensitive = json.findings.find((f: { rule: string }) => f.rule === "internet-exposure-sensitive-port");
     expect(sensitive).toMatchObject({ severity: "critical", file: "k8s/services.yaml", objects: ["shop/StatefulSet/db", "shop/Service/db-external"] });
+    expect(json.findings.find((f: { rule: string }) => f.rule === "new-nodeport").severity).toBe("critical");
     // notes.yaml is outside --paths: not read, so no diagnostic about it.
     expect(JSON.stringify(json.diagnostics)).not.toContain("notes.yaml");
   });
