@@ -46258,7 +46258,20 @@ var rule19 = {
       file: c.head.file,
       line: c.head.line
     }));
-    const selects2 = (side3, svc) => svc.selector !== null && side3.cluster.workloads.some((w) => w.namespace === svc.namespace && Object.entries(svc.selector).every(([k, v]) => w.labels[k] === v));
+    const byNamespace = /* @__PURE__ */ new Map();
+    const workloadsIn = (side3, namespace) => {
+      let index = byNamespace.get(side3);
+      if (!index) {
+        byNamespace.set(side3, index = /* @__PURE__ */ new Map());
+        for (const w of side3.cluster.workloads) {
+          const list = index.get(w.namespace);
+          if (list) list.push(w);
+          else index.set(w.namespace, [w]);
+        }
+      }
+      return index.get(namespace) ?? [];
+    };
+    const selects2 = (side3, svc) => svc.selector !== null && workloadsIn(side3, svc.namespace).some((w) => Object.entries(svc.selector).every(([k, v]) => w.labels[k] === v));
     const baseServices = new Map(ctx.base.cluster.services.map((s) => [s.id, s]));
     const reported = new Set(broken.map((b) => b.objects[0]));
     const orphaned = ctx.head.cluster.services.filter((svc) => !reported.has(svc.id) && svc.selector !== null && !selects2(ctx.head, svc)).filter((svc) => {
@@ -46633,7 +46646,13 @@ var PolicyEvaluator = class {
 };
 
 // src/analysis/reach.ts
+var classesOf = /* @__PURE__ */ new WeakMap();
 function podClasses(cluster) {
+  let classes = classesOf.get(cluster);
+  if (!classes) classesOf.set(cluster, classes = buildClasses(cluster));
+  return [...classes];
+}
+function buildClasses(cluster) {
   const byKey = /* @__PURE__ */ new Map();
   for (const w of cluster.workloads) {
     const ns3 = cluster.namespaces.get(w.namespace);
@@ -47958,6 +47977,11 @@ var Engine = class {
     this.options = options;
     this.evaluator = new PolicyEvaluator(cluster);
     for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
+    for (const w of cluster.workloads) {
+      const list = this.byNamespace.get(w.namespace);
+      if (list) list.push(w);
+      else this.byNamespace.set(w.namespace, [w]);
+    }
     this.services = new Map(cluster.services.map((s) => [s.id, s]));
     this.families = defaultFamilies(cluster);
     for (const np of cluster.networkPolicies) {
@@ -47986,6 +48010,9 @@ var Engine = class {
   atomCache = /* @__PURE__ */ new Map();
   sensitive;
   nextIndex = 1e6;
+  /** The workloads of each namespace, in the cluster's order (an entry looks up its pods by namespace). */
+  byNamespace = /* @__PURE__ */ new Map();
+  byLabel = /* @__PURE__ */ new Map();
   // -- bookkeeping
   info(file, line, message, object) {
     const key2 = `${file}:${line}:${message}`;
@@ -48054,9 +48081,23 @@ var Engine = class {
   classesOf(workloads) {
     return [...new Set(workloads.map((w) => this.classFor(w)))];
   }
+  /** The workloads whose pods carry label `key` with this value, in the cluster's order (indexed once per key). */
+  labelled(key2, value) {
+    let index = this.byLabel.get(key2);
+    if (!index) {
+      this.byLabel.set(key2, index = /* @__PURE__ */ new Map());
+      for (const w of this.cluster.workloads) {
+        if (!Object.hasOwn(w.labels, key2)) continue;
+        const list = index.get(w.labels[key2]);
+        if (list) list.push(w);
+        else index.set(w.labels[key2], [w]);
+      }
+    }
+    return index.get(value) ?? [];
+  }
   workloadsIn(namespace, podLabels) {
     const labels = podLabels ?? {};
-    return this.cluster.workloads.filter((w) => w.namespace === namespace && SERVING_KINDS(w) && selects(labels, w.labels));
+    return (this.byNamespace.get(namespace) ?? []).filter((w) => SERVING_KINDS(w) && selects(labels, w.labels));
   }
   /**
    * Service port -> the pod ports it reaches, per selected workload. Reports a Service that selects no
@@ -48077,7 +48118,7 @@ var Engine = class {
       this.info(at.file, at.line, `${service.id} has no selector: its endpoints are managed by hand (EndpointSlice), so the pods or addresses it reaches are not modelled`, service.id);
       return out;
     }
-    const selected = this.cluster.workloads.filter((w) => w.namespace === service.namespace && selects(service.selector, w.labels));
+    const selected = (this.byNamespace.get(service.namespace) ?? []).filter((w) => selects(service.selector, w.labels));
     if (!selected.length) {
       this.addBroken({ ref: service.id, reason: `selects no pod: no pod template in namespace ${service.namespace} has the labels ${labelsText(service.selector)}`, ...at });
       return out;
@@ -48407,7 +48448,7 @@ function ingressEntries(engine, objects) {
 function gatewayProxy(engine, gw) {
   const LABEL = "gateway.networking.k8s.io/gateway-name";
   const plane = engine.options.gatewayDataPlane;
-  const named = engine.cluster.workloads.filter((w) => w.labels[LABEL] === gw.name && SERVING_KINDS(w));
+  const named = engine.labelled(LABEL, gw.name).filter((w) => SERVING_KINDS(w));
   const own = named.filter((w) => w.namespace === gw.namespace);
   let workloads = own.length ? own : named;
   let synthetic = () => engine.synthetic(gw.namespace, { [LABEL]: gw.name });

@@ -430,6 +430,9 @@ class Engine {
   private readonly atomCache = new Map<string, IpInterval[]>();
   private readonly sensitive: Set<number>;
   private nextIndex = 1_000_000;
+  /** The workloads of each namespace, in the cluster's order (an entry looks up its pods by namespace). */
+  private readonly byNamespace = new Map<string, Workload[]>();
+  private readonly byLabel = new Map<string, Map<string, Workload[]>>();
 
   constructor(
     readonly cluster: Cluster,
@@ -437,6 +440,11 @@ class Engine {
   ) {
     this.evaluator = new PolicyEvaluator(cluster);
     for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
+    for (const w of cluster.workloads) {
+      const list = this.byNamespace.get(w.namespace);
+      if (list) list.push(w);
+      else this.byNamespace.set(w.namespace, [w]);
+    }
     this.services = new Map(cluster.services.map((s) => [s.id, s]));
     this.families = defaultFamilies(cluster);
     for (const np of cluster.networkPolicies) {
@@ -527,9 +535,24 @@ class Engine {
     return [...new Set(workloads.map((w) => this.classFor(w)))];
   }
 
+  /** The workloads whose pods carry label `key` with this value, in the cluster's order (indexed once per key). */
+  labelled(key: string, value: string): Workload[] {
+    let index = this.byLabel.get(key);
+    if (!index) {
+      this.byLabel.set(key, (index = new Map()));
+      for (const w of this.cluster.workloads) {
+        if (!Object.hasOwn(w.labels, key)) continue;
+        const list = index.get(w.labels[key]);
+        if (list) list.push(w);
+        else index.set(w.labels[key], [w]);
+      }
+    }
+    return index.get(value) ?? [];
+  }
+
   workloadsIn(namespace: string, podLabels?: Labels): Workload[] {
     const labels = podLabels ?? {};
-    return this.cluster.workloads.filter((w) => w.namespace === namespace && SERVING_KINDS(w) && selects(labels, w.labels));
+    return (this.byNamespace.get(namespace) ?? []).filter((w) => SERVING_KINDS(w) && selects(labels, w.labels));
   }
 
   /**
@@ -551,7 +574,7 @@ class Engine {
       this.info(at.file, at.line, `${service.id} has no selector: its endpoints are managed by hand (EndpointSlice), so the pods or addresses it reaches are not modelled`, service.id);
       return out;
     }
-    const selected = this.cluster.workloads.filter((w) => w.namespace === service.namespace && selects(service.selector!, w.labels));
+    const selected = (this.byNamespace.get(service.namespace) ?? []).filter((w) => selects(service.selector!, w.labels));
     if (!selected.length) {
       this.addBroken({ ref: service.id, reason: `selects no pod: no pod template in namespace ${service.namespace} has the labels ${labelsText(service.selector)}`, ...at });
       return out;
@@ -909,7 +932,7 @@ function ingressEntries(engine: Engine, objects: EntryObjects): void {
 function gatewayProxy(engine: Engine, gw: Gateway): Proxy {
   const LABEL = "gateway.networking.k8s.io/gateway-name";
   const plane = engine.options.gatewayDataPlane;
-  const named = engine.cluster.workloads.filter((w) => w.labels[LABEL] === gw.name && SERVING_KINDS(w));
+  const named = engine.labelled(LABEL, gw.name).filter((w) => SERVING_KINDS(w));
   const own = named.filter((w) => w.namespace === gw.namespace);
   let workloads = own.length ? own : named;
   let synthetic = () => engine.synthetic(gw.namespace, { [LABEL]: gw.name });

@@ -34,7 +34,18 @@ export interface ReachOptions {
   readonly families?: readonly Family[];
 }
 
+// Several parts of one analysis (the reachability diff, the rule context, the exposure engine) ask for
+// the classes of the same snapshot: they are computed once per Cluster object. Classes are never
+// changed after they are built; each caller gets its own array.
+const classesOf = new WeakMap<Cluster, PodClass[]>();
+
 export function podClasses(cluster: Cluster): PodClass[] {
+  let classes = classesOf.get(cluster);
+  if (!classes) classesOf.set(cluster, (classes = buildClasses(cluster)));
+  return [...classes];
+}
+
+function buildClasses(cluster: Cluster): PodClass[] {
   const byKey = new Map<string, PodClass>();
   for (const w of cluster.workloads) {
     const ns = cluster.namespaces.get(w.namespace);

@@ -1,7 +1,7 @@
 // Reads manifest files and folders from disk. The only module of the core that touches the file
 // system; everything after it works on RawObjects.
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { extname, join, relative, resolve, sep } from "node:path";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { basename, extname, join, relative, resolve, sep } from "node:path";
 import { Diagnostics } from "./diagnostics.js";
 import { parseManifestText, type RawObject } from "./parse.js";
 import type { ParseCache } from "./parse-cache.js";
@@ -79,19 +79,21 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
     files.push({ name, text });
   };
 
-  const walk = (path: string, root: string, explicit: boolean) => {
+  // `known`: the entry's lstat and its folder's real path, when the caller has them (walking a folder).
+  const walk = (path: string, root: string, explicit: boolean, known?: { info: Stats; realFolder: string }) => {
     let info;
     try {
-      info = lstatSync(path);
+      info = known?.info ?? lstatSync(path);
     } catch (e) {
       diagnostics.error(display(path), 0, `cannot read: ${(e as Error).message}`);
       return;
     }
     // Files are known by their real path, so that a file reached both directly and through a link
-    // (or through a linked ancestor folder) is read once.
+    // (or through a linked ancestor folder) is read once. An entry that is not a link, in a folder
+    // whose real path is known, has that folder's real path plus its name.
     let real: string;
     try {
-      real = realpathSync(path);
+      real = known && !info.isSymbolicLink() ? join(known.realFolder, basename(path)) : realpathSync(path);
     } catch {
       diagnostics.warning(display(path), 0, info.isSymbolicLink() ? "broken symbolic link; it is not read" : "cannot resolve its path; it is not read");
       return;
@@ -123,7 +125,7 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
         } catch {
           continue;
         }
-        if (childInfo.isDirectory() || childInfo.isSymbolicLink() || isManifestName(entry)) walk(child, root, false);
+        if (childInfo.isDirectory() || childInfo.isSymbolicLink() || isManifestName(entry)) walk(child, root, false, { info: childInfo, realFolder: real });
       }
     } else if (info.isFile()) {
       if (explicit || isManifestName(path)) readOne(path);

@@ -1,6 +1,6 @@
 import type { Rule } from "./rule.js";
 import { entryName } from "./helpers.js";
-import type { Service } from "../model/types.js";
+import type { Service, Workload } from "../model/types.js";
 
 export const rule: Rule = {
   id: "route-reaches-no-pod",
@@ -24,8 +24,22 @@ export const rule: Rule = {
         line: c.head!.line,
       }));
     // A Service (of any type) whose selector matched pods in base and matches none in head.
+    // Workloads by namespace, once per side: a Service only selects pods of its own namespace.
+    const byNamespace = new Map<typeof ctx.head, Map<string, Workload[]>>();
+    const workloadsIn = (side: typeof ctx.head, namespace: string) => {
+      let index = byNamespace.get(side);
+      if (!index) {
+        byNamespace.set(side, (index = new Map()));
+        for (const w of side.cluster.workloads) {
+          const list = index.get(w.namespace);
+          if (list) list.push(w);
+          else index.set(w.namespace, [w]);
+        }
+      }
+      return index.get(namespace) ?? [];
+    };
     const selects = (side: typeof ctx.head, svc: Service) =>
-      svc.selector !== null && side.cluster.workloads.some((w) => w.namespace === svc.namespace && Object.entries(svc.selector!).every(([k, v]) => w.labels[k] === v));
+      svc.selector !== null && workloadsIn(side, svc.namespace).some((w) => Object.entries(svc.selector!).every(([k, v]) => w.labels[k] === v));
     const baseServices = new Map(ctx.base.cluster.services.map((s) => [s.id, s]));
     const reported = new Set(broken.map((b) => b.objects[0]));
     const orphaned = ctx.head.cluster.services
