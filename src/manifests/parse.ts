@@ -1,8 +1,8 @@
 // Turns the text of one manifest file into Kubernetes objects with their positions, reading YAML the
 // way Kubernetes does (YAML 1.1 scalars, duplicate keys rejected, JSON as JSON), and turning every
 // problem into a diagnostic instead of an exception.
-import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode, type YAMLError } from "yaml";
-import type { Diagnostics } from "./diagnostics.js";
+import { Composer, isAlias, isCollection, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type CST, type Document, type Node as YamlNode, type YAMLError } from "yaml";
+import { Diagnostics } from "./diagnostics.js";
 
 export type Path = readonly (string | number)[];
 
@@ -25,18 +25,46 @@ export interface ParseOptions {
    * anchor a few hundred times stay well below the default; an exponential bomb passes it at once.
    */
   readonly maxAliasCount?: number;
+  /**
+   * Documents nested deeper than this (mappings and lists inside each other) are reported and skipped
+   * before they are built, so that a hostile document cannot exhaust the stack or the memory. Real
+   * manifests, CRD schemas included, stay far below it.
+   */
+  readonly maxDepth?: number;
+  /** A YAML file with more documents than this is reported and not read (counted from its `---` markers, before parsing). */
+  readonly maxDocuments?: number;
 }
 
 export const DEFAULT_MAX_ALIAS_COUNT = 10_000;
+export const DEFAULT_MAX_DEPTH = 256;
+export const DEFAULT_MAX_DOCUMENTS = 10_000;
 
 // YAML 1.1 as go-yaml v2 reads it: booleans (yes/no/on/off), octal 0755, but no sexagesimal numbers and
-// no timestamps (Kubernetes turns YAML into JSON, where a date stays a string).
-const dropTags = new Set(["tag:yaml.org,2002:timestamp"]);
+// no timestamps (Kubernetes turns YAML into JSON, where a date stays a string). go-yaml knows no !!set,
+// !!omap or !!pairs either: they read as the plain mapping or list they are written as (JSON has no
+// other). !!binary is base64 that go-yaml decodes to a string.
+const dropTags = new Set(["tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const binaryAsString = {
+  tag: "tag:yaml.org,2002:binary",
+  default: false,
+  resolve(src: string, onError: (message: string) => void): string {
+    const b64 = src.replace(/\s+/g, "");
+    if (!BASE64.test(b64)) {
+      onError("!!binary value contains invalid base64 data");
+      return src;
+    }
+    return new TextDecoder("utf-8").decode(Buffer.from(b64, "base64"));
+  },
+};
 function kubernetesYaml11Tags(tags: unknown[]): unknown[] {
-  return tags.filter((t) => {
-    const tag = t as { tag?: string; format?: string };
-    return !(tag.tag && dropTags.has(tag.tag)) && tag.format !== "TIME";
-  });
+  return [
+    ...tags.filter((t) => {
+      const tag = t as { tag?: string; format?: string };
+      return !(tag.tag && dropTags.has(tag.tag)) && tag.format !== "TIME";
+    }),
+    binaryAsString,
+  ];
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -46,16 +74,61 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /** 1-based line of a character offset of one chunk of the file. */
 type LineAt = (offset: number) => number;
 
-function makeSource(file: string, doc: Document, lineOfOffset: LineAt, base: Path, fallbackLine: number): Source {
+/**
+ * Where one document lies in the text it was read from. A document's syntax tree is some fifty times
+ * the size of its text, so it is not kept with the objects: the few fields whose line is asked for
+ * (for a diagnostic, a rule, a finding) are looked up in a tree rebuilt from this text, and the last
+ * few trees are cached because those questions come in runs about one object (or one List).
+ */
+interface DocText {
+  /** The key of its tree in the cache (a number, so that the cache holds no file's text). */
+  readonly id: number;
+  /** The chunk the document was parsed from (shared by its documents) and the document's place in it. */
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly lineOfOffset: LineAt;
+  readonly json: boolean;
+  readonly maxStack: number;
+}
+
+const TREE_CACHE_SIZE = 8;
+const trees = new Map<number, Document.Parsed | null>();
+let nextDocId = 0;
+
+function treeOf(ref: DocText): Document.Parsed | null {
+  let tree = trees.get(ref.id);
+  if (tree !== undefined) {
+    trees.delete(ref.id); // most recently used last
+    trees.set(ref.id, tree);
+    return tree;
+  }
+  tree = null;
+  try {
+    // A copy, not a slice: a slice (and the strings of a tree built from it) would keep the whole
+    // file's text alive for as long as the tree stays in the cache.
+    const own = Buffer.from(ref.text.slice(ref.start, ref.end), "utf8").toString("utf8");
+    const docs = [...composeDocuments(own, ref.json, new LineCounter(), ref.maxStack)];
+    if (docs.length === 1 && docs[0].errors.length === 0) tree = docs[0];
+  } catch {
+    // Lines fall back to the object's own line.
+  }
+  trees.set(ref.id, tree);
+  if (trees.size > TREE_CACHE_SIZE) trees.delete(trees.keys().next().value!);
+  return tree;
+}
+
+function makeSource(file: string, ref: DocText, base: Path, line: number): Source {
   const lineAt = (node: unknown): number | null => {
     const range = (node as YamlNode | null | undefined)?.range;
-    return range ? lineOfOffset(range[0]) : null;
+    return range ? ref.lineOfOffset(ref.start + range[0]) : null;
   };
-  const line = lineAt(base.length ? doc.getIn(base, true) : doc.contents) ?? fallbackLine;
   return {
     file,
     line,
     lineOf(path: Path): number {
+      const doc = path.length ? treeOf(ref) : null;
+      if (!doc) return line;
       // The line of the deepest field on the path that exists: of its key in a mapping (`ports:`,
       // where a reader looks, even when the value starts on the next line), of the item in a list.
       // A missing field is reported at the key of its parent.
@@ -135,28 +208,93 @@ function unclosedStart(doc: Document, error: YAMLError): number | null {
   return found;
 }
 
-interface ParsedStream {
-  readonly docs: Document.Parsed[];
-  readonly lineOfOffset: LineAt;
-  readonly lineBase: number;
+/** Thrown by the token stream when a document nests deeper than allowed, at the offset reached. */
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super("too deep");
+  }
 }
 
-function parseStream(text: string, lineBase: number, isJson: boolean): ParsedStream | Error {
+/**
+ * The parser's tokens, refusing to go deeper than `maxStack` open collections. The yaml package
+ * builds deep input recursively (a stack overflow) and its tokens for it in memory that grows faster
+ * than the input (a 2 MB file of `[` takes over a gigabyte), so depth is checked while tokenising,
+ * before either happens.
+ */
+function* guardedTokens(text: string, counter: LineCounter, maxStack: number): Generator<CST.Token> {
+  const parser = new Parser(counter.addNewLine);
+  counter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    if (parser.stack.length > maxStack) throw new TooDeep(parser.offset);
+  }
+  yield* parser.end();
+}
+
+/** The documents of a YAML (or JSON) text, built one at a time as they are read. */
+function composeDocuments(text: string, json: boolean, counter: LineCounter, maxStack: number): Generator<Document.Parsed> {
+  const composer = new Composer({
+    version: json ? "1.2" : "1.1",
+    schema: json ? "core" : "yaml-1.1",
+    customTags: json ? undefined : (kubernetesYaml11Tags as never),
+    uniqueKeys: true,
+    merge: !json,
+    strict: true,
+  });
+  return composer.compose(guardedTokens(text, counter, maxStack)) as Generator<Document.Parsed>;
+}
+
+/** What reading one chunk produced, kept apart until it is known whether the chunk is read whole. */
+interface ChunkResult {
+  readonly objects: RawObject[];
+  readonly diagnostics: Diagnostics;
+  /** A document the parser could not read (invalid YAML) or that nests too deep. */
+  readonly broken: boolean;
+}
+
+/** Reads the documents of one chunk; with `stopWhenBroken`, stops at the first that cannot be parsed (the chunk will be read again in parts). */
+function readChunk(file: string, text: string, lineBase: number, json: boolean, options: ParseOptions, stopWhenBroken = false): ChunkResult {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  // A depth of n collections is n + 1 entries on the parser's stack (the document is one).
+  const maxStack = maxDepth + 1;
   const counter = new LineCounter();
+  const lineOfOffset: LineAt = (offset) => counter.linePos(offset).line + lineBase;
+  const out: RawObject[] = [];
+  const diagnostics = new Diagnostics();
+  let broken = false;
   try {
-    const docs = parseAllDocuments(text, {
-      lineCounter: counter,
-      version: isJson ? "1.2" : "1.1",
-      schema: isJson ? "core" : "yaml-1.1",
-      customTags: isJson ? undefined : (kubernetesYaml11Tags as never),
-      uniqueKeys: true,
-      merge: !isJson,
-      prettyErrors: false,
-      strict: true,
-    }) as Document.Parsed[] | Document.Parsed;
-    return { docs: Array.isArray(docs) ? docs : [docs], lineOfOffset: (offset) => counter.linePos(offset).line + lineBase, lineBase };
+    const chunk: DocText = { id: -1, text, start: 0, end: text.length, lineOfOffset, json, maxStack };
+    for (const doc of composeDocuments(text, json, counter, maxStack)) {
+      if (!emitDocument(file, doc, chunk, options, diagnostics, out)) broken = true;
+      if (broken && stopWhenBroken) break;
+    }
   } catch (e) {
-    return e as Error;
+    broken = true;
+    if (e instanceof TooDeep) {
+      diagnostics.error(file, lineOfOffset(e.offset), `nested more than ${maxDepth} levels deep (mappings and lists inside each other); this document is skipped`);
+    } else {
+      diagnostics.error(file, lineBase, `cannot parse: ${(e as Error).message}`);
+    }
+  }
+  return { objects: out, diagnostics, broken };
+}
+
+function commit(result: ChunkResult, diagnostics: Diagnostics, out: RawObject[]): void {
+  for (const d of result.diagnostics.items) diagnostics.add(d);
+  out.push(...result.objects);
+}
+
+/** Where JSON.parse stops on the text, or null when it is JSON (or blank). */
+function jsonSyntaxError(text: string): { line: number; message: string } | null {
+  if (text.trim() === "") return null;
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const line = at ? text.slice(0, Number(at[1])).split("\n").length : 0;
+    return { line, message: message.replace(/ in JSON at position .*$/, "").replace(/^JSON\.parse: /, "") };
   }
 }
 
@@ -166,69 +304,144 @@ export function parseManifestText(file: string, text: string, diagnostics: Diagn
   // A byte order mark may open the file and, in a stream of concatenated files, any document.
   if (text.includes("\uFEFF")) text = text.replace(/(^|\n)\uFEFF/g, "$1");
   const out: RawObject[] = [];
-  const whole = parseStream(text, 0, isJson);
-  if (isJson || (!(whole instanceof Error) && whole.docs.every((d) => d.errors.length === 0))) {
-    emitDocuments(file, whole, diagnostics, options, out);
+  if (isJson) {
+    // The yaml package reads JSON as YAML's flow style, which lets trailing commas, comments and
+    // unquoted keys pass; kubectl's JSON decoder does not.
+    const problem = jsonSyntaxError(text);
+    if (problem) {
+      diagnostics.error(file, problem.line, `invalid JSON: ${problem.message}; this file is skipped`);
+      return out;
+    }
+  } else {
+    const maxDocuments = options.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
+    const marker = /^---(?=[ \t\r\n]|$)/gm;
+    const documents = (text.match(marker)?.length ?? 0) + (/^---(?=[ \t\r\n]|$)/.test(text) ? 0 : 1);
+    if (documents > maxDocuments) {
+      diagnostics.error(file, 0, `file holds ${documents} documents, over the limit of ${maxDocuments}; it is not read`);
+      return out;
+    }
+  }
+  const whole = readChunk(file, text, 0, isJson, options, !isJson);
+  if (isJson || !whole.broken) {
+    commit(whole, diagnostics, out);
     return out;
   }
   // A broken YAML stream is read again one marked document at a time, so that a document the parser
   // cannot close (an unterminated quote runs to the end of the input) does not swallow the ones after it.
-  for (const chunk of splitYamlStream(text)) emitDocuments(file, parseStream(chunk.text, chunk.line, false), diagnostics, options, out);
+  for (const chunk of splitYamlStream(text)) commit(readChunk(file, chunk.text, chunk.line, false, options), diagnostics, out);
   return out;
 }
 
-function emitDocuments(file: string, stream: ParsedStream | Error, diagnostics: Diagnostics, options: ParseOptions, out: RawObject[]): void {
-  if (stream instanceof Error) {
-    diagnostics.error(file, 0, `cannot parse: ${stream.message}`);
-    return;
-  }
-  const { docs, lineOfOffset, lineBase } = stream;
-  const isJson = file.toLowerCase().endsWith(".json");
-  for (const doc of docs) {
-    const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineBase + 1;
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      const opened = unclosedStart(doc, err);
-      const line = lineOfOffset(opened ?? err.pos[0]);
-      const message = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      const where = opened !== null ? ` (it begins here and is never closed)` : "";
-      const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more problems)` : "";
-      diagnostics.error(file, line, `invalid ${isJson ? "JSON" : "YAML"}: ${message}${where}${more}; this document is skipped`);
-      continue;
-    }
-    let data: unknown;
+/**
+ * What go-yaml and Kubernetes' YAML-to-JSON step refuse but the yaml package reads: an alias inside
+ * the value of its own anchor (`a: &x [*x]`, "anchor 'x' value contains itself", which would build a
+ * value that contains itself), and a mapping key that is itself a mapping or list (JSON keys are strings).
+ */
+function unreadable(doc: Document): { message: string; offset: number } | null {
+  const anchored = new Map<string, YamlNode>();
+  let found: { message: string; offset: number } | null = null;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key as YamlNode | null;
+      if (isCollection(key) && key.range) {
+        found = { message: "a mapping key is itself a mapping or list, which Kubernetes cannot read", offset: key.range[0] };
+        return visit.BREAK;
+      }
+    },
+    Node(_key, node) {
+      if (isAlias(node)) {
+        // The alias means the last node before it with that anchor (nodes are visited in order).
+        const t = anchored.get(node.source)?.range;
+        if (t && node.range && t[0] <= node.range[0] && node.range[1] <= t[2]) {
+          found = { message: `the alias *${node.source} is inside the value of its own anchor &${node.source} (a value that contains itself)`, offset: node.range[0] };
+          return visit.BREAK;
+        }
+      } else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  return found;
+}
+
+/** Reads one parsed document into `out`; false when the document itself could not be parsed. */
+function emitDocument(file: string, doc: Document.Parsed, chunk: DocText, options: ParseOptions, diagnostics: Diagnostics, out: RawObject[]): boolean {
+  const { lineOfOffset, json: isJson } = chunk;
+  const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineOfOffset(0);
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    let opened: number | null = null;
     try {
-      data = doc.toJS({ maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT });
-    } catch (e) {
-      const message = (e as Error).message;
-      const why = /alias/i.test(message) ? `too many alias expansions (over ${options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT}; a "billion laughs" document?)` : message;
-      diagnostics.error(file, docLine, `cannot read document: ${why}; this document is skipped`);
-      continue;
+      opened = unclosedStart(doc, err);
+    } catch {
+      // The search is only for a better line.
     }
-    if (data === null || data === undefined) continue; // an empty document, as between two `---`
-    const contentLine = doc.contents?.range ? lineOfOffset(doc.contents.range[0]) : docLine;
-    if (!isMapping(data)) {
-      diagnostics.error(file, contentLine, `a manifest must be a mapping with apiVersion, kind and metadata, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}; this document is skipped`);
-      continue;
-    }
-    const kind = data.kind;
-    if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(data.items)) {
-      const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
-      data.items.forEach((item, i) => {
-        const source = makeSource(file, doc, lineOfOffset, ["items", i], contentLine);
-        if (!isMapping(item)) {
-          diagnostics.error(file, source.line, `item ${i} of ${kind} is not a mapping; it is skipped`);
-          return;
-        }
-        // Items of a typed list (PodList, ...), as the API returns them, leave out kind and apiVersion.
-        if (itemKind) {
-          if (item.kind === undefined) item.kind = itemKind;
-          if (item.apiVersion === undefined && typeof data.apiVersion === "string") item.apiVersion = data.apiVersion;
-        }
-        out.push({ data: item, source });
-      });
-      continue;
-    }
-    out.push({ data, source: makeSource(file, doc, lineOfOffset, [], contentLine) });
+    const line = lineOfOffset(opened ?? err.pos[0]);
+    const first = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const message = /call stack/i.test(first) ? "nested too deeply to read" : first;
+    const where = opened !== null ? ` (it begins here and is never closed)` : "";
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more problems)` : "";
+    diagnostics.error(file, line, `invalid ${isJson ? "JSON" : "YAML"}: ${message}${where}${more}; this document is skipped`);
+    return false;
   }
+  const refused = unreadable(doc);
+  if (refused) {
+    diagnostics.error(file, lineOfOffset(refused.offset), `cannot read document: ${refused.message}; this document is skipped`);
+    return true;
+  }
+  let data: unknown;
+  const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  try {
+    data = doc.toJS({ maxAliasCount });
+  } catch (e) {
+    const message = (e as Error).message;
+    const why = /Excessive alias count/.test(message)
+      ? `too many alias expansions (over ${maxAliasCount}; a "billion laughs" document?)`
+      : /Unresolved alias/.test(message)
+        ? `alias ${message.replace(/^.*: /, "*")} names no anchor defined before it`
+        : /call stack/i.test(message)
+          ? "nested too deeply to read"
+          : message;
+    diagnostics.error(file, docLine, `cannot read document: ${why}; this document is skipped`);
+    return true;
+  }
+  if (data === null || data === undefined) return true; // an empty document, as between two `---`
+  const contentLine = doc.contents?.range ? lineOfOffset(doc.contents.range[0]) : docLine;
+  if (!isMapping(data)) {
+    diagnostics.error(file, contentLine, `a manifest must be a mapping with apiVersion, kind and metadata, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}; this document is skipped`);
+    return true;
+  }
+  // The document's own text, from the start of its first line (its indentation matters), for lines
+  // looked up later.
+  const start = doc.range ? chunk.text.lastIndexOf("\n", doc.range[0] - 1) + 1 : 0;
+  const ref: DocText = { ...chunk, id: nextDocId++, start, end: doc.range ? doc.range[2] : chunk.text.length };
+  const itemLine = (i: number) => {
+    const item = (doc.getIn(["items", i], true) as YamlNode | undefined)?.range;
+    return item ? lineOfOffset(item[0]) : contentLine;
+  };
+  const kind = data.kind;
+  if (kind === "List" && (data.items === undefined || data.items === null)) return true; // an empty List
+  if (kind === "List" && !Array.isArray(data.items)) {
+    const at = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "items") : undefined;
+    const line = (at?.key as YamlNode | undefined)?.range ? lineOfOffset((at!.key as YamlNode).range![0]) : contentLine;
+    diagnostics.error(file, line, `items of a List must be a list, found ${typeof data.items === "object" ? "a mapping" : `a ${typeof data.items}`}; this document is skipped`);
+    return true;
+  }
+  if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(data.items)) {
+    const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
+    data.items.forEach((item, i) => {
+      const source = makeSource(file, ref, ["items", i], itemLine(i));
+      if (!isMapping(item)) {
+        diagnostics.error(file, source.line, `item ${i} of ${kind} is not a mapping; it is skipped`);
+        return;
+      }
+      // Items of a typed list (PodList, ...), as the API returns them, leave out kind and apiVersion.
+      if (itemKind) {
+        if (item.kind === undefined) item.kind = itemKind;
+        if (item.apiVersion === undefined && typeof data.apiVersion === "string") item.apiVersion = data.apiVersion;
+      }
+      out.push({ data: item, source });
+    });
+    return true;
+  }
+  out.push({ data, source: makeSource(file, ref, [], contentLine) });
+  return true;
 }
