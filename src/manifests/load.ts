@@ -23,13 +23,40 @@ export interface ManifestFile {
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Decodes a file's bytes as UTF-8, as Kubernetes requires; null when the bytes are not UTF-8. */
+/**
+ * Decodes a file's bytes as UTF-8, as Kubernetes requires; null when the bytes are not UTF-8. A file
+ * that opens with a UTF-16 byte order mark (as Windows tools write them) is UTF-16, as kubectl reads it.
+ */
 export function decodeUtf8(bytes: Uint8Array): string | null {
   try {
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le", { fatal: true }).decode(bytes);
+    if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+      const swapped = new Uint8Array(bytes.length);
+      for (let i = 0; i + 1 < bytes.length; i += 2) [swapped[i], swapped[i + 1]] = [bytes[i + 1], bytes[i]];
+      if (bytes.length % 2) return null;
+      return new TextDecoder("utf-16le", { fatal: true }).decode(swapped);
+    }
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return null;
   }
+}
+
+/** The 1-based line of the first bytes that are not UTF-8 (a character never spans a line end). */
+export function firstNonUtf8Line(bytes: Uint8Array): number {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let line = 1;
+  for (let start = 0; start < bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    try {
+      decoder.decode(bytes.subarray(start, end));
+    } catch {
+      return line;
+    }
+    start = end + 1;
+  }
+  return 0;
 }
 
 function isManifestName(name: string): boolean {
@@ -73,7 +100,8 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
     }
     const text = decodeUtf8(bytes);
     if (text === null) {
-      diagnostics.error(name, 0, "file is not valid UTF-8; it is not read");
+      const line = firstNonUtf8Line(bytes);
+      diagnostics.error(name, line, `file is not valid UTF-8${line ? " (the first bytes that are not are on this line)" : ""}; it is not read`);
       return;
     }
     files.push({ name, text });

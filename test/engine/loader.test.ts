@@ -203,7 +203,7 @@ describe("files and folders", () => {
     writeFileSync(join(dir, "latin1.yaml"), Buffer.concat([Buffer.from("apiVersion: v1\nkind: Pod\nmetadata: {name: caf"), Buffer.from([0xe9]), Buffer.from("}\n")]));
     writeFileSync(join(dir, "ok.yaml"), POD("ok"));
     const c = loadSnapshot([dir], { displayRoot: dir });
-    expect(diags(c)).toEqual(["latin1.yaml:0: error: file is not valid UTF-8; it is not read"]);
+    expect(diags(c)).toEqual(["latin1.yaml:3: error: file is not valid UTF-8 (the first bytes that are not are on this line); it is not read"]);
     expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/ok"]);
   });
 
