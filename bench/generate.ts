@@ -667,8 +667,11 @@ export interface PullRequest {
  * whose egress is open (so that a change of who may call whom shows as connection changes).
  */
 function target(repo: Repo): NamespacePlan {
-  const apps = repo.namespaces.filter((n) => !n.system && n.deny !== "both" && n.workloads.some((w) => w.role === "frontend") && n.policies.some((p) => p.app === "ingress" && !p.stale));
-  const sorted = [...apps].sort((a, b) => a.workloads.length - b.workloads.length || (a.name < b.name ? -1 : 1));
+  const live = (n: NamespacePlan) => !n.system && n.workloads.some((w) => w.role === "frontend") && n.policies.some((p) => p.app === "ingress" && !p.stale);
+  // Small repositories may have no namespace with open egress: then any namespace that fits.
+  const apps = repo.namespaces.filter((n) => live(n) && n.deny !== "both");
+  const pool = apps.length ? apps : repo.namespaces.filter(live);
+  const sorted = [...pool].sort((a, b) => a.workloads.length - b.workloads.length || (a.name < b.name ? -1 : 1));
   return sorted[Math.floor(sorted.length / 2)];
 }
 
