@@ -1,10 +1,11 @@
 // RawObjects -> Cluster: dispatches each object to the module that reads its kind, applies the API
 // server's defaults (namespace, implicit namespace labels), and reports what it cannot use.
+import { matches } from "../core/label-selector.js";
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { RawObject } from "../manifests/parse.js";
-import { InvalidObject } from "./fields.js";
+import { InvalidObject, own } from "./fields.js";
 import { readAdminPolicy, type AdminKind } from "./kinds/admin-network-policy.js";
-import { apiGroup, readMeta, type Meta } from "./kinds/metadata.js";
+import { apiGroup, dnsLabelError, objectNameError, readMeta, type Meta } from "./kinds/metadata.js";
 import { readNetworkPolicy } from "./kinds/network-policy.js";
 import { isOperatorWorkload, readOperatorWorkload } from "./kinds/operator-workload.js";
 import { readService } from "./kinds/service.js";
@@ -33,6 +34,31 @@ const KEPT: Readonly<Record<string, readonly string[]>> = {
 const UNSUPPORTED_POLICY_GROUPS = ["k8s.ovn.org", "cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
 
 const CLUSTER_SCOPED = new Set(["Namespace", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "GatewayClass", "IngressClass"]);
+
+/**
+ * The versions the API server serves, or served, for the groups whose kinds are read here (old ones
+ * included, so that old manifests still read). Another version of these groups is refused by the
+ * API server, so its objects are not read as if it were one of them.
+ */
+const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
+  "": ["v1"],
+  apps: ["v1", "v1beta1", "v1beta2"],
+  extensions: ["v1beta1"],
+  batch: ["v1", "v1beta1", "v2alpha1"],
+  "networking.k8s.io": ["v1", "v1beta1"],
+  "policy.networking.k8s.io": ["v1alpha1", "v1alpha2"],
+};
+
+/** Why the API server would not know this apiVersion, or null; `read`: the object is of a kind read here. */
+function apiVersionError(apiVersion: string, group: string, read: boolean): string | null {
+  const parts = apiVersion.split("/");
+  if (parts.length > 2 || parts.some((p) => p === "" || /\s/.test(p))) return `apiVersion ${JSON.stringify(apiVersion)} is not a version or a group/version`;
+  const served = own(SERVED_VERSIONS, group);
+  const version = parts[parts.length - 1];
+  if (read && served && !served.includes(version))
+    return `apiVersion ${JSON.stringify(apiVersion)} is not served by Kubernetes (${served.map((v) => (group ? `${group}/${v}` : v)).join(", ")})`;
+  return null;
+}
 
 const NOT_MANIFESTS = /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
 
@@ -71,6 +97,20 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     }
     const group = apiGroup(apiVersion);
     if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") continue;
+    // The kinds read here (the others are kept only when exposure reads them, or ignored).
+    const read =
+      (kind === "Namespace" && group === "") ||
+      own(WORKLOAD_GROUPS, kind)?.includes(group) ||
+      isOperatorWorkload(group, kind) ||
+      (kind === "Service" && group === "") ||
+      (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) ||
+      group === "policy.networking.k8s.io" ||
+      own(KEPT, group)?.includes(kind) === true;
+    const versionError = apiVersionError(apiVersion, group, read);
+    if (versionError) {
+      diagnostics.error(source.file, source.lineOf(["apiVersion"]), `${kind}: ${versionError}; this object is skipped`);
+      continue;
+    }
     let meta: Meta | undefined;
     let id = kind;
     try {
@@ -78,13 +118,22 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
       const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (meta.namespace ?? defaultNamespace);
       id = namespace ? `${namespace}/${kind}/${meta.name}` : `${kind}/${meta.name}`;
       if (namespace) referenced.add(namespace);
+      if (read) {
+        // The API server would refuse these names; they are read anyway (test corpora use such names),
+        // and said. A name or namespace with '/' is not read at all (readMeta).
+        const nameField = meta.generated ? "generateName" : "name";
+        const nameError = objectNameError(kind, meta.name, meta.generated);
+        if (nameError) diagnostics.warning(source.file, source.lineOf(["metadata", nameField]), `${id}: metadata.${nameField} ${nameError}; Kubernetes would refuse the object`, id);
+        const namespaceError = meta.namespace === undefined ? null : dnsLabelError(meta.namespace);
+        if (namespaceError) diagnostics.warning(source.file, source.lineOf(["metadata", "namespace"]), `${id}: metadata.namespace ${namespaceError}; Kubernetes would refuse the object`, id);
+      }
 
       if (kind === "Namespace" && group === "") {
         const previous = declared.get(meta.name);
         if (previous?.source)
           diagnostics.warning(source.file, source.line, `Namespace ${meta.name} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`, id);
         declared.set(meta.name, { name: meta.name, labels: { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name }, source });
-      } else if (WORKLOAD_GROUPS[kind]?.includes(group)) {
+      } else if (own(WORKLOAD_GROUPS, kind)?.includes(group)) {
         const template = readPodTemplate(data, kind);
         let wKind = kind;
         let wName = meta.name;
@@ -146,7 +195,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         put(adminPolicies, policy);
       } else if (UNSUPPORTED_POLICY_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))) {
         diagnostics.warning(source.file, source.line, `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`, id);
-      } else if (KEPT[group]?.includes(kind)) {
+      } else if (own(KEPT, group)?.includes(kind)) {
         others.push({ id, kind, name: meta.name, namespace, apiVersion, source, raw });
       }
     } catch (e) {
@@ -154,6 +203,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
       diagnostics.error(source.file, source.lineOf(e.path), `${kind} ${meta?.name ?? ""} is invalid and skipped: ${e.message}`.replace(/\s+/g, " "), meta ? id : undefined);
     }
   }
+
+  warnMissingPortNames([...workloads.values()], networkPolicies.values(), diagnostics);
 
   const namespaces = new Map<string, Namespace>(declared);
   for (const name of referenced) if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
@@ -172,3 +223,29 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   };
 }
 
+/**
+ * A NetworkPolicy ingress port given by name opens the container port of that name on each selected
+ * pod; when none of the selected pods of these manifests declares it, the rule opens nothing there.
+ * Kubernetes accepts that silently, so it is said here (only when the policy selects pods at all:
+ * the manifests may not hold every pod of the cluster).
+ */
+function warnMissingPortNames(workloads: readonly Workload[], policies: Iterable<NetworkPolicy>, diagnostics: Diagnostics): void {
+  for (const policy of policies) {
+    const named = policy.ingress.filter((r) => r.ports?.some((p) => typeof p.port === "string"));
+    if (!named.length) continue;
+    const selected = workloads.filter((w) => w.namespace === policy.namespace && matches(policy.podSelector, w.labels));
+    if (!selected.length) continue;
+    for (const rule of named)
+      rule.ports!.forEach((port, i) => {
+        if (typeof port.port !== "string") return;
+        if (selected.some((w) => w.ports.some((c) => c.name === port.port && c.protocol === port.protocol))) return;
+        const which = selected.length === 1 ? selected[0].id : `${selected.length} workloads, such as ${selected[0].id}`;
+        diagnostics.warning(
+          policy.source.file,
+          policy.source.lineOf(["spec", "ingress", rule.index, "ports", i, "port"]),
+          `${policy.id}: no pod it selects (${which}) has a ${port.protocol} port named ${JSON.stringify(port.port)}; spec.ingress[${rule.index}].ports[${i}] opens nothing`,
+          policy.id,
+        );
+      });
+  }
+}

@@ -29,6 +29,14 @@ function describe(value: unknown): string {
 
 export type Obj = Record<string, unknown>;
 
+/**
+ * `record[key]` for a key read from a manifest: only the record's own entries, so that a kind, group
+ * or action named `constructor` or `toString` does not find Object.prototype's function.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function isObj(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

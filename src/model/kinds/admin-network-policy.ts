@@ -3,7 +3,7 @@
 // one AdminPolicy shape so that the engine evaluates them alike.
 import { PortSet } from "../../core/port-set.js";
 import type { Path, Source } from "../../manifests/parse.js";
-import { fail, isObj, optInt, optList, optObj, optString } from "../fields.js";
+import { fail, isObj, optInt, optList, optObj, optString, own } from "../fields.js";
 import type { AdminAction, AdminPeer, AdminPolicy, AdminPort, AdminRule } from "../types.js";
 import type { Meta } from "./metadata.js";
 import { cidrAt, selectorAt } from "./network-policy.js";
@@ -102,7 +102,7 @@ function readRules(kind: AdminKind, spec: Record<string, unknown>, field: "ingre
     const rule = optObj(value, path);
     if (!rule) fail(path, "must be a mapping");
     const actionText = optString(rule.action, [...path, "action"]);
-    const action = actionText ? actions[actionText] : undefined;
+    const action = actionText ? own<AdminAction>(actions, actionText) : undefined;
     if (!action) fail([...path, "action"], `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`);
     const peerList = optList(rule[peerField], [...path, peerField]) ?? [];
     if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");

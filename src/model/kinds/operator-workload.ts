@@ -3,7 +3,7 @@
 // Read as workloads named after the resource (monitoring/Prometheus/k8s), so that a NetworkPolicy
 // change for them shows up like any other.
 import type { Source } from "../../manifests/parse.js";
-import { optObj, optStringMap } from "../fields.js";
+import { optObj, optStringMap, own } from "../fields.js";
 import type { ContainerPort, Workload } from "../types.js";
 import type { Meta } from "./metadata.js";
 import { validateLabels } from "./metadata.js";
@@ -61,7 +61,8 @@ export const OPERATOR_KINDS: Readonly<Record<string, Readonly<Record<string, Ope
 };
 
 export function isOperatorWorkload(group: string, kind: string): boolean {
-  return OPERATOR_KINDS[group]?.[kind] !== undefined;
+  const kinds = own(OPERATOR_KINDS, group);
+  return kinds !== undefined && own(kinds, kind) !== undefined;
 }
 
 export function readOperatorWorkload(group: string, kind: string, data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): Workload {
