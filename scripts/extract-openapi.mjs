@@ -30,6 +30,7 @@ export const OPERATIONS = [
   "issues/delete-comment",
   "checks/create",
   "checks/update",
+  "checks/list-for-ref",
   "reactions/create-for-issue-comment",
   "reactions/delete-for-issue-comment",
 ];

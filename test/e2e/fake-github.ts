@@ -6,6 +6,11 @@
 // are laid over schema-generated responses and validated too, so the bot sees GitHub's shapes. A few rules the
 // description cannot express are enforced on top (comment body size, editing others' comments,
 // completing a check run without a conclusion). Every request is recorded for assertions.
+//
+// Fault injection: `fail` answers the next N requests of an operation with an error (5xx bursts, 403
+// rate limits with their headers, a 404 for a deleted branch); `delay` answers them late (past the
+// client's timeout: the operation still takes effect, as on a slow GitHub); `after` changes the state
+// once an operation succeeded (a push, a close, a comment deleted by a user mid-run).
 import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -130,6 +135,10 @@ export class FakeGitHub {
   readonly problems: string[] = [];
   /** Requests whose path matches are answered only after a delay (to test deadlines). */
   readonly slow: { pattern: RegExp; ms: number }[] = [];
+  /** The next `times` requests of an operation (operationId or "codeload") are answered after `ms`. */
+  readonly delays: { operation: string; ms: number; times: number }[] = [];
+  /** When set, every installation token handed out is this one (to look for it in logs). */
+  installationToken?: string;
   /** Called after an operation succeeded (e.g. to push a newer commit while a review runs). */
   readonly after = new Map<string, (f: FakeGitHub) => void>();
   readonly appSlug = "reachdiff-test";
@@ -182,6 +191,14 @@ export class FakeGitHub {
     this.pulls.get(number)!.head.sha = headSha;
   }
 
+  close(number: number): void {
+    this.pulls.get(number)!.state = "closed";
+  }
+
+  delay(operation: string, ms: number, times = 1): void {
+    this.delays.push({ operation, ms, times });
+  }
+
   addComment(number: number, login: string, body: string): Comment {
     const c: Comment = { id: newId(), body, user: user(login, 7) as Comment["user"], created_at: now(), updated_at: now() };
     this.comments.push(c);
@@ -220,6 +237,7 @@ export class FakeGitHub {
     this.faults.length = 0;
     this.problems.length = 0;
     this.slow.length = 0;
+    this.delays.length = 0;
     this.after.clear();
   }
 
@@ -271,6 +289,7 @@ export class FakeGitHub {
     // Archive downloads (codeload.github.com in real life): not part of the REST API.
     const codeload = /^\/_codeload\/([^/]+)\/([^/]+)\/tar\.gz\/([0-9a-f]{40})$/.exec(path);
     if (codeload) {
+      await this.#delayFor("codeload");
       const fault = this.#takeFault("codeload");
       if (fault) {
         record(fault.status, "codeload");
@@ -286,6 +305,8 @@ export class FakeGitHub {
     const delay = this.slow.find((d) => d.pattern.test(path));
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+    const matched = this.#api.matchOperation({ method, path, query, headers });
+    if (matched?.operationId) await this.#delayFor(matched.operationId);
     const result = (await this.#api.handleRequest({ method, path, query, headers, body }, { req, method, path, body, record })) as {
       status: number;
       body?: unknown;
@@ -295,6 +316,14 @@ export class FakeGitHub {
     };
     record(result.status, result.operationId, body, result.login);
     send(result.status, result.body, result.headers);
+  }
+
+  async #delayFor(operation: string): Promise<void> {
+    const i = this.delays.findIndex((d) => d.operation === operation && d.times > 0);
+    if (i < 0) return;
+    const d = this.delays[i];
+    if (--d.times <= 0) this.delays.splice(i, 1);
+    await new Promise((r) => setTimeout(r, d.ms));
   }
 
   #takeFault(operation: string): Fault | undefined {
@@ -428,7 +457,7 @@ export class FakeGitHub {
       "apps/get-authenticated": op(() => ({ status: 200, body: { id: this.appId, slug: this.appSlug, node_id: "A_1", name: "Reachdiff test", owner: user(this.owner, 1), events: [], permissions: {} } }), { jwt: true }),
       "apps/create-installation-access-token": op(
         () => {
-          const token = `ghs_inst_${randomBytes(8).toString("hex")}`;
+          const token = this.installationToken ?? `ghs_inst_${randomBytes(8).toString("hex")}`;
           this.tokens.set(token, `${this.appSlug}[bot]`);
           return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write", issues: "write", metadata: "read" }, repository_selection: "all" } };
         },
@@ -524,6 +553,12 @@ export class FakeGitHub {
         run.history.push(run.status);
         this.checkRuns.push(run);
         return { status: 201, body: checkJson(run) };
+      }),
+      "checks/list-for-ref": op((c) => {
+        const ref = (c.request.params as Record<string, string>).ref;
+        const q = c.request.query as Record<string, string>;
+        const runs = this.checkRuns.filter((r) => r.head_sha === (this.branches.get(ref) ?? ref) && (!q.check_name || r.name === q.check_name) && (!q.status || r.status === q.status));
+        return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkJson) } };
       }),
       "checks/update": op((c) => {
         const run = this.checkRuns.find((r) => r.id === Number((c.request.params as Record<string, string>).check_run_id));

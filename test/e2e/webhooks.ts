@@ -76,8 +76,9 @@ export function pullRequestEvent(t: Target, action: "opened" | "synchronize" | "
   return p;
 }
 
-export function issueCommentEvent(t: Target, c: { number: number; commentId: number; body: string; login: string; type?: "User" | "Bot" }): Json {
-  const p = example("issue_comment", "created");
+export function issueCommentEvent(t: Target, c: { number: number; commentId: number; body: string; login: string; type?: "User" | "Bot"; action?: "created" | "edited"; before?: string }): Json {
+  const p = example("issue_comment", c.action ?? "created");
+  if (c.action === "edited") p.changes = { body: { from: c.before ?? "" } };
   p.repository = repository(t, p.repository);
   p.issue = {
     ...p.issue,
