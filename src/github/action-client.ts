@@ -20,7 +20,7 @@ export function actionClient(token: string, baseUrl: string, log: Log): GitHub {
       },
       onSecondaryRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, retries: number) => {
         log.warn(`secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s`);
-        return retries < 2;
+        return retries < 2 && after <= 60;
       },
     },
   });

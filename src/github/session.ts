@@ -1,7 +1,7 @@
 // What one delivery (the App's webhook, the Action's run) hands to the shared review path: a guarded
 // client, the repository, the bot's own login, a logger and the settings that override the config.
 import type { Config } from "../config/schema.js";
-import { guard, type Guard, type Pacer } from "./pacing.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, guard, type Guard, type Pacer } from "./pacing.js";
 import type { CommentMode } from "./sticky-comment.js";
 import type { GitHub, Log, Repo } from "./types.js";
 
@@ -33,7 +33,7 @@ export interface Session {
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 export function createSession(options: { gh: GitHub; repo: Repo; botLogin: string; log: Log; pacer: Pacer; settings: Partial<Settings> }): Session {
-  const g: Guard = { pacer: options.pacer };
+  const g: Guard = { pacer: options.pacer, requestTimeoutMs: Number(process.env.REACHDIFF_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS };
   return {
     gh: guard(options.gh, g),
     repo: options.repo,
