@@ -2,7 +2,7 @@
 // headline as title, the risk table as summary, and annotations at file:line (50 per request, as
 // the API allows). external_id maps the run back to its pull request for re-runs.
 import { CHECK_NAME, type CheckOutput } from "../review.js";
-import type { GitHub, Repo } from "./types.js";
+import { httpStatus, type GitHub, type Repo } from "./types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
 
@@ -14,18 +14,36 @@ export function prOfExternalId(id: string | null | undefined): number | undefine
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Creates the check run in progress. A POST that got no answer (a timeout) or a 5xx may still have
+ * created it, so it is never retried blindly: the head's runs are read first, and our run for this pull
+ * request that is still in progress is taken over (never two, never one left in progress for ever).
+ */
 export async function startCheck(gh: GitHub, repo: Repo, headSha: string, pr: number, detailsUrl?: string): Promise<number> {
-  const { data } = await gh.rest.checks.create({
-    ...repo,
-    name: CHECK_NAME,
-    head_sha: headSha,
-    status: "in_progress",
-    started_at: new Date().toISOString(),
-    external_id: externalId(pr),
-    ...(detailsUrl ? { details_url: detailsUrl } : {}),
-    output: { title: "Reviewing exposure and reachability…", summary: "Reachdiff is reading the manifests of both sides." },
-  });
-  return data.id;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { data } = await gh.rest.checks.create({
+        ...repo,
+        name: CHECK_NAME,
+        head_sha: headSha,
+        status: "in_progress",
+        started_at: new Date().toISOString(),
+        external_id: externalId(pr),
+        ...(detailsUrl ? { details_url: detailsUrl } : {}),
+        output: { title: "Reviewing exposure and reachability…", summary: "Reachdiff is reading the manifests of both sides." },
+        request: { retries: 0 },
+      });
+      return data.id;
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === undefined || status < 500 || attempt >= 2) throw error;
+      // Give a request that GitHub is still working on the time to land before looking for it.
+      await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+      const { data } = await gh.rest.checks.listForRef({ ...repo, ref: headSha, check_name: CHECK_NAME, status: "in_progress", filter: "all", per_page: 100 });
+      const ours = data.check_runs.find((r) => r.external_id === externalId(pr));
+      if (ours) return ours.id;
+    }
+  }
 }
 
 export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, output: CheckOutput): Promise<void> {

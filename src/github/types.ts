@@ -23,6 +23,8 @@ export interface PullRequestRef {
   readonly baseRef: string;
   /** True when the head lives in another repository (a fork). */
   readonly fromFork?: boolean;
+  /** False once the pull request is closed or merged (as the API last said). */
+  readonly open?: boolean;
 }
 
 /** Anything the GitHub API answered with an HTTP status (RequestError and friends). */
