@@ -1,6 +1,8 @@
 // Slash commands on pull-request comments: only new comments by people (never bots), only a command
 // on the first line, only from someone with write access. Eyes while running, then +1 / hooray, or
-// confused when refused or failed.
+// confused when refused or failed. Reactions are a courtesy: one that fails (the comment was deleted,
+// GitHub hiccups) never stops or fails the command. Replies never echo the comment outside a code
+// block or code span, so they cannot mention anyone or inject Markdown.
 import { UnknownEndpoint } from "../analysis/explain.js";
 import { ConfigError } from "../config/load-config.js";
 import { explainConnection } from "../review.js";
@@ -10,6 +12,7 @@ import { readRepoConfig } from "./repo-config.js";
 import { describeError, getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
 import { effectiveConfig, type Session } from "./session.js";
 import { HELP, parseSlashCommand, type SlashCommand } from "./slash-command.js";
+import { createCommentOnce } from "./sticky-comment.js";
 
 export interface CommentEvent {
   readonly action: string;
@@ -31,7 +34,11 @@ export interface CommandResult {
 
 type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
-const fence = (text: string) => "```text\n" + text.replace(/```/g, "`\u200b``") + "```";
+/** Text in a fenced code block; no line of it can close the fence. Cut to stay far below GitHub's comment size. */
+export const fence = (text: string, max = 15_000) => {
+  const cut = text.length > max ? `${text.slice(0, max)}\n…(cut)\n` : text;
+  return "```text\n" + cut.replace(/```/g, "`\u200b``") + (cut.endsWith("\n") ? "" : "\n") + "```";
+};
 
 export async function handleCommentCommand(session: Session, ev: CommentEvent): Promise<CommandResult> {
   if (ev.action !== "created") return { ignored: "only new comments carry commands" };
@@ -40,11 +47,19 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
   const command = parseSlashCommand(ev.body);
   if (!command) return { ignored: "no command on the first line" };
   const { gh, repo } = session;
-  const react = async (content: Reaction) => (await gh.rest.reactions.createForIssueComment({ ...repo, comment_id: ev.commentId, content })).data.id;
-  const reply = (body: string) => gh.rest.issues.createComment({ ...repo, issue_number: ev.issueNumber, body });
+  const react = async (content: Reaction): Promise<number | undefined> => {
+    try {
+      return (await gh.rest.reactions.createForIssueComment({ ...repo, comment_id: ev.commentId, content })).data.id;
+    } catch (error) {
+      session.log.warn(`could not react ${content} to comment ${ev.commentId}: ${describeError(error)}`);
+      return undefined;
+    }
+  };
+  // A hidden last line ties the reply to the command, so that a retried POST cannot post it twice.
+  const reply = (body: string) => createCommentOnce(gh, repo, ev.issueNumber, `${body}\n\n<!-- reachdiff:reply to=${ev.commentId} -->`, session.botLogin);
 
   if (!(await canWrite(gh, repo, ev.author))) {
-    await reply(`Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.`);
+    await reply(`Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.`).catch((error) => session.log.warn(`could not reply to comment ${ev.commentId}: ${describeError(error)}`));
     await react("confused");
     return { command: command.kind, refused: true };
   }
@@ -62,6 +77,10 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
         break;
       case "run": {
         const pr = await getPullRequest(gh, repo, ev.issueNumber);
+        if (pr.open === false) {
+          await reply("This pull request is closed: there is nothing to review.");
+          break;
+        }
         outcome = await reviewPullRequest(session, pr);
         ok = outcome.status !== "failed";
         break;
@@ -88,7 +107,7 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
     session.log.error(`/reachdiff ${command.kind} on #${ev.issueNumber} failed: ${describeError(error)}`);
     await reply(`Reachdiff could not run that command: ${describeError(error)}`).catch(() => undefined);
   } finally {
-    await gh.rest.reactions.deleteForIssueComment({ ...repo, comment_id: ev.commentId, reaction_id: eyes }).catch(() => undefined);
+    if (eyes !== undefined) await gh.rest.reactions.deleteForIssueComment({ ...repo, comment_id: ev.commentId, reaction_id: eyes }).catch(() => undefined);
   }
   await react(ok ? (command.kind === "run" ? "hooray" : "+1") : "confused");
   return { command: command.kind, outcome };

@@ -8,6 +8,9 @@ export type SlashCommand =
 
 export const COMMAND = "/reachdiff";
 
+/** Longer than any Kubernetes id (namespace 63 + kind + name 253) or address: refused, never echoed. */
+export const MAX_ID_LENGTH = 400;
+
 export const HELP = `**Reachdiff commands** (first line of a new comment; people with write access):
 
 - \`/reachdiff\` or \`/reachdiff run\`: review the current head of this pull request again
@@ -30,10 +33,11 @@ export function parseSlashCommand(body: string): SlashCommand | null {
   if (verb === "explain") {
     if (args.length < 2 || args.length > 3) return { kind: "invalid", reason: "`explain` needs a source id, a destination id and optionally a port" };
     const [from, to, portText] = args;
+    if (from.length > MAX_ID_LENGTH || to.length > MAX_ID_LENGTH) return { kind: "invalid", reason: `an id is longer than ${MAX_ID_LENGTH} characters` };
     if (portText === undefined) return { kind: "explain", from, to, protocol: "TCP" };
     const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(portText);
     const port = m ? Number(m[1]) : NaN;
-    if (!m || port < 1 || port > 65535) return { kind: "invalid", reason: `\`${portText.replace(/`/g, "")}\` is not a port (1-65535, optionally /TCP, /UDP or /SCTP)` };
+    if (!m || port < 1 || port > 65535) return { kind: "invalid", reason: `\`${portText.replace(/`/g, "").slice(0, 40)}\` is not a port (1-65535, optionally /TCP, /UDP or /SCTP)` };
     return { kind: "explain", from, to, port, protocol: (m[2]?.toUpperCase() ?? "TCP") as "TCP" | "UDP" | "SCTP" };
   }
   return { kind: "invalid", reason: `unknown command \`${verb.replace(/`/g, "").slice(0, 40)}\`` };

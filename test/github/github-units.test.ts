@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { completeCheck, startCheck } from "../../src/github/check-run.js";
-import { Pacer } from "../../src/github/pacing.js";
+import { guard, Pacer, RateLimited } from "../../src/github/pacing.js";
 import { reviewPullRequest } from "../../src/github/review-pull-request.js";
 import { createSession } from "../../src/github/session.js";
 import { parseSlashCommand } from "../../src/github/slash-command.js";
@@ -24,6 +24,12 @@ describe("parseSlashCommand", () => {
   it.each(["> /reachdiff", "```\n/reachdiff\n```", "    /reachdiff", "\t/reachdiff", "`/reachdiff`", "hello\n/reachdiff", "/reachdiffer", "please /reachdiff", ""])("ignores %j", (body) =>
     expect(parseSlashCommand(body)).toBeNull(),
   );
+
+  it("refuses ids longer than any Kubernetes id, and echoes at most 40 characters of a bad port", () => {
+    expect(parseSlashCommand(`/reachdiff explain ${"a".repeat(401)} b/Pod/c`)).toEqual({ kind: "invalid", reason: "an id is longer than 400 characters" });
+    const bad = parseSlashCommand(`/reachdiff explain a/Pod/b c/Pod/d ${"9".repeat(1000)}`) as { reason: string };
+    expect(bad.reason.length).toBeLessThan(100);
+  });
 
   it("rejects bad arguments with a reason", () => {
     expect(parseSlashCommand("/reachdiff explain only-one")).toMatchObject({ kind: "invalid" });
@@ -113,6 +119,26 @@ describe("sticky comment modes", () => {
     const updated = await publishSticky(gh(), repo(), 1, "<!-- reachdiff:v1 head=abcdef4 -->\nfour", { mode: "update", botLogin: BOT });
     expect(fake.stickyComments(BOT)).toHaveLength(1);
     expect(fake.stickyComments(BOT)[0]).toMatchObject({ id: updated.id, body: expect.stringContaining("four") });
+  });
+});
+
+describe("guard (the Action's client)", () => {
+  const guarded = () => guard(gh(), { pacer: new Pacer(6000), requestTimeoutMs: 400 });
+  it("abandons an attempt GitHub does not answer in time; the retry plugin tries again", async () => {
+    fake.delay("pulls/get", 1200);
+    const { data } = await guarded().rest.pulls.get({ ...repo(), pull_number: 1 });
+    expect(data.head.sha).toBe(t.head);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fake.calls("pulls/get")).toHaveLength(2);
+  });
+
+  it("a rate limit asking for longer than it waits fails at once with RateLimited", async () => {
+    fake.fail({ operation: "pulls/get", status: 429, headers: { "retry-after": "900" }, body: { message: "You have exceeded a secondary rate limit." } });
+    const started = Date.now();
+    const error = await guarded().rest.pulls.get({ ...repo(), pull_number: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error).toMatchObject({ waitSeconds: 900, persistent: false, what: "GET /repos/octo-org/k8s-config/pulls/1" });
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
 
