@@ -22,6 +22,8 @@ export async function run(): Promise<void> {
     const payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
     const token = core.getInput("token", { required: true });
+    // The runner masks secrets it knows of; a token passed in some other way is masked from here on.
+    core.setSecret(token);
     const reportDir = core.getInput("report-dir") || "reachdiff-report";
     const log = { info: core.info, warn: core.warning, error: core.error };
     const fork = name === "pull_request" && payload.pull_request?.head?.repo?.full_name !== payload.pull_request?.base?.repo?.full_name;

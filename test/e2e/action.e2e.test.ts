@@ -188,6 +188,17 @@ describe("the Action (dist/index.js)", () => {
     expect(fake.checkRuns[0].output.summary).toMatch(/not-a-key/);
   });
 
+  it("the token is masked for the runner and appears nowhere else, also when requests fail", async () => {
+    const token = fake.actionToken();
+    fake.fail({ operation: "issues/list-comments", status: 500, times: 10 });
+    const run = await runAction("pull_request", prPayload(), { token });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/The GitHub API answered 500 to GET \S+\/issues\/1\/comments \(after retries\)/);
+    expect(run.stdout.split("\n").filter((l) => l.includes(token))).toEqual([`::add-mask::${token}`]);
+    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(JSON.stringify(fake.checkRuns[0].output)).not.toContain(token);
+  });
+
   it("an API 500 is retried", async () => {
     fake.fail({ operation: "pulls/get", status: 500 });
     const run = await runAction("pull_request", prPayload());
