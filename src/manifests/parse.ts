@@ -75,72 +75,78 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 type LineAt = (offset: number) => number;
 
 /**
- * Where one document lies in the text it was read from. A document's syntax tree is some fifty times
- * the size of its text, so it is not kept with the objects: the few fields whose line is asked for
- * (for a diagnostic, a rule, a finding) are looked up in a tree rebuilt from this text, and the last
- * few trees are cached because those questions come in runs about one object (or one List).
+ * The lines of one document's fields, for lineOf: its syntax tree is some fifty times the size of its
+ * text and is not kept, so while it exists (once, when the document is read) the line of every key and
+ * item is written down here, in one flat array per mapping or list:
+ * a mapping is [MAP, key, key line, value line, value's index, key, ...], a list is
+ * [SEQ, item line, item's index, ...]; a line is -1 where the node has none, an index null where the
+ * value is no mapping or list. Lookups follow the yaml package's own (Document.getIn).
  */
-interface DocText {
-  /** The key of its tree in the cache (a number, so that the cache holds no file's text). */
-  readonly id: number;
-  /** The chunk the document was parsed from (shared by its documents) and the document's place in it. */
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-  readonly lineOfOffset: LineAt;
-  readonly json: boolean;
-  readonly maxStack: number;
+type LineIndex = unknown[];
+const MAP = 0;
+const SEQ = 1;
+/** The key of a pair whose key is not a scalar (an alias): equal to no path step. */
+const NOT_A_SCALAR = Symbol("not a scalar key");
+
+function lineIndex(node: unknown, lineAt: (node: unknown) => number): LineIndex | null {
+  if (isMap(node)) {
+    const out: unknown[] = [MAP];
+    for (const pair of node.items) out.push(isScalar(pair.key) ? pair.key.value : NOT_A_SCALAR, lineAt(pair.key), lineAt(pair.value), lineIndex(pair.value, lineAt));
+    return out;
+  }
+  if (isSeq(node)) {
+    const out: unknown[] = [SEQ];
+    for (const item of node.items) out.push(lineAt(item), lineIndex(item, lineAt));
+    return out;
+  }
+  return null;
 }
 
-const TREE_CACHE_SIZE = 8;
-const trees = new Map<number, Document.Parsed | null>();
-let nextDocId = 0;
-
-function treeOf(ref: DocText): Document.Parsed | null {
-  let tree = trees.get(ref.id);
-  if (tree !== undefined) {
-    trees.delete(ref.id); // most recently used last
-    trees.set(ref.id, tree);
-    return tree;
+/** The index of the node at `path` below `index` (Collection.getIn: the first pair whose scalar key is the step; a list item by its index). */
+function indexAt(index: LineIndex | null, path: Path): LineIndex | null {
+  for (const step of path) {
+    if (!index) return null;
+    if (index[0] === MAP) {
+      let next: LineIndex | null = null;
+      for (let i = 1; i < index.length; i += 4)
+        if (index[i] === step) {
+          next = index[i + 3] as LineIndex | null;
+          break;
+        }
+      index = next;
+    } else {
+      // asItemIndex: a number, or a string of one.
+      const at = typeof step === "string" && step ? Number(step) : step;
+      index = typeof at === "number" && Number.isInteger(at) && at >= 0 && 1 + 2 * at + 1 < index.length ? (index[1 + 2 * at + 1] as LineIndex | null) : null;
+    }
   }
-  tree = null;
-  try {
-    // A copy, not a slice: a slice (and the strings of a tree built from it) would keep the whole
-    // file's text alive for as long as the tree stays in the cache.
-    const own = Buffer.from(ref.text.slice(ref.start, ref.end), "utf8").toString("utf8");
-    const docs = [...composeDocuments(own, ref.json, new LineCounter(), ref.maxStack)];
-    if (docs.length === 1 && docs[0].errors.length === 0) tree = docs[0];
-  } catch {
-    // Lines fall back to the object's own line.
-  }
-  trees.set(ref.id, tree);
-  if (trees.size > TREE_CACHE_SIZE) trees.delete(trees.keys().next().value!);
-  return tree;
+  return index;
 }
 
-function makeSource(file: string, ref: DocText, base: Path, line: number): Source {
-  const lineAt = (node: unknown): number | null => {
-    const range = (node as YamlNode | null | undefined)?.range;
-    return range ? ref.lineOfOffset(ref.start + range[0]) : null;
-  };
+function makeSource(file: string, root: LineIndex | null, base: Path, line: number): Source {
+  const found = (n: unknown) => (typeof n === "number" && n >= 0 ? n : null);
   return {
     file,
     line,
     lineOf(path: Path): number {
-      const doc = path.length ? treeOf(ref) : null;
-      if (!doc) return line;
+      if (!path.length) return line;
       // The line of the deepest field on the path that exists: of its key in a mapping (`ports:`,
       // where a reader looks, even when the value starts on the next line), of the item in a list.
       // A missing field is reported at the key of its parent.
       for (let n = path.length; n > 0; n--) {
-        const parent = doc.getIn([...base, ...path.slice(0, n - 1)], true);
+        const parent = indexAt(root, [...base, ...path.slice(0, n - 1)]);
         const step = path[n - 1];
-        if (isMap(parent)) {
-          const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === step || (isScalar(p.key) && String(p.key.value) === String(step)));
-          const at = pair ? (lineAt(pair.key) ?? lineAt(pair.value)) : null;
-          if (at !== null) return at;
-        } else if (isSeq(parent) && typeof step === "number") {
-          const at = lineAt(parent.items[step]);
+        if (parent?.[0] === MAP) {
+          for (let i = 1; i < parent.length; i += 4) {
+            const key = parent[i];
+            if (key === step || (key !== NOT_A_SCALAR && String(key) === String(step))) {
+              const at = found(parent[i + 1]) ?? found(parent[i + 2]);
+              if (at !== null) return at;
+              break;
+            }
+          }
+        } else if (parent?.[0] === SEQ && typeof step === "number") {
+          const at = Number.isInteger(step) && step >= 0 ? found(parent[1 + 2 * step]) : null;
           if (at !== null) return at;
         }
       }
@@ -263,7 +269,7 @@ function readChunk(file: string, text: string, lineBase: number, json: boolean, 
   const diagnostics = new Diagnostics();
   let broken = false;
   try {
-    const chunk: DocText = { id: -1, text, start: 0, end: text.length, lineOfOffset, json, maxStack };
+    const chunk: ChunkText = { text, lineOfOffset, json };
     for (const doc of composeDocuments(text, json, counter, maxStack)) {
       if (!emitDocument(file, doc, chunk, options, diagnostics, out)) broken = true;
       if (broken && stopWhenBroken) break;
@@ -363,7 +369,14 @@ function unreadable(doc: Document): { message: string; offset: number } | null {
 }
 
 /** Reads one parsed document into `out`; false when the document itself could not be parsed. */
-function emitDocument(file: string, doc: Document.Parsed, chunk: DocText, options: ParseOptions, diagnostics: Diagnostics, out: RawObject[]): boolean {
+/** The text a document was read from, and how offsets in it become lines. */
+interface ChunkText {
+  readonly text: string;
+  readonly lineOfOffset: LineAt;
+  readonly json: boolean;
+}
+
+function emitDocument(file: string, doc: Document.Parsed, chunk: ChunkText, options: ParseOptions, diagnostics: Diagnostics, out: RawObject[]): boolean {
   const { lineOfOffset, json: isJson } = chunk;
   const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineOfOffset(0);
   if (doc.errors.length > 0) {
@@ -409,10 +422,11 @@ function emitDocument(file: string, doc: Document.Parsed, chunk: DocText, option
     diagnostics.error(file, contentLine, `a manifest must be a mapping with apiVersion, kind and metadata, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}; this document is skipped`);
     return true;
   }
-  // The document's own text, from the start of its first line (its indentation matters), for lines
-  // looked up later.
-  const start = doc.range ? chunk.text.lastIndexOf("\n", doc.range[0] - 1) + 1 : 0;
-  const ref: DocText = { ...chunk, id: nextDocId++, start, end: doc.range ? doc.range[2] : chunk.text.length };
+  // The lines of its fields, for lines looked up later (the syntax tree is not kept).
+  const ref = lineIndex(doc.contents, (node) => {
+    const range = (node as YamlNode | null | undefined)?.range;
+    return range ? lineOfOffset(range[0]) : -1;
+  });
   const itemLine = (i: number) => {
     const item = (doc.getIn(["items", i], true) as YamlNode | undefined)?.range;
     return item ? lineOfOffset(item[0]) : contentLine;

@@ -230,10 +230,17 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
  * the manifests may not hold every pod of the cluster).
  */
 function warnMissingPortNames(workloads: readonly Workload[], policies: Iterable<NetworkPolicy>, diagnostics: Diagnostics): void {
+  // A policy selects pods of its own namespace only: look them up there, not among every workload.
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const list = byNamespace.get(w.namespace);
+    if (list) list.push(w);
+    else byNamespace.set(w.namespace, [w]);
+  }
   for (const policy of policies) {
     const named = policy.ingress.filter((r) => r.ports?.some((p) => typeof p.port === "string"));
     if (!named.length) continue;
-    const selected = workloads.filter((w) => w.namespace === policy.namespace && matches(policy.podSelector, w.labels));
+    const selected = (byNamespace.get(policy.namespace) ?? []).filter((w) => matches(policy.podSelector, w.labels));
     if (!selected.length) continue;
     for (const rule of named)
       rule.ports!.forEach((port, i) => {
