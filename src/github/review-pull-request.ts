@@ -90,7 +90,9 @@ function failed(reason: unknown): Outcome {
  */
 async function whyGone(session: Session, pr: PullRequestRef, reason: unknown): Promise<Outcome | undefined> {
   const status = httpStatus(reason);
-  if (status !== 404 && status !== 422) return undefined;
+  const url = String((reason as { request?: { url?: string } } | null)?.request?.url ?? "");
+  // Only the reads of the commits themselves (a 422 on a comment, say, is about something else).
+  if ((status !== 404 && status !== 422) || !/\/(compare|tarball)\//.test(url)) return undefined;
   let now: PullRequestRef;
   try {
     now = await getPullRequest(session.gh, session.repo, pr.number);
