@@ -127,7 +127,10 @@ export function guard(gh: GitHub, g: Guard): GitHub {
         const t = setTimeout(() => timer.abort(new RequestTimeout(attemptMs)), attemptMs);
         try {
           const res = await original(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
-          const wait = waitOf(res.status, Object.fromEntries(res.headers));
+          const limitedStatus = res.status === 403 || res.status === 429;
+          // A secondary limit may come without a retry-after: then only its message says so.
+          const message = limitedStatus ? await res.clone().text().catch(() => "") : "";
+          const wait = waitOf(res.status, Object.fromEntries(res.headers), message.slice(0, 2000));
           if (wait !== undefined && (wait > maxWait || ++limited > retries)) {
             const what = `${String(init.method ?? "GET").toUpperCase()} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`;
             call.abort(new RateLimited(Math.ceil(wait / 1000), what, wait <= maxWait));

@@ -4,7 +4,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { actionClient } from "../../src/github/action-client.js";
 import { completeCheck, startCheck } from "../../src/github/check-run.js";
 import { guard, Pacer, RateLimited } from "../../src/github/pacing.js";
-import { reviewPullRequest } from "../../src/github/review-pull-request.js";
+import { describeError, reviewPullRequest } from "../../src/github/review-pull-request.js";
+import type { GitHub } from "../../src/github/types.js";
+import { Octokit } from "@octokit/rest";
 import { createSession } from "../../src/github/session.js";
 import { parseSlashCommand } from "../../src/github/slash-command.js";
 import { publishSticky } from "../../src/github/sticky-comment.js";
@@ -139,6 +141,18 @@ describe("guard (the Action's client)", () => {
     expect(error).toBeInstanceOf(RateLimited);
     expect(error).toMatchObject({ waitSeconds: 900, persistent: false, what: "GET /repos/octo-org/k8s-config/pulls/1" });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe("guard (a bare client, no plugins)", () => {
+  it("a secondary limit without retry-after, told by its message, is waited out twice, then described as persisting", async () => {
+    fake.fail({ operation: "pulls/get", status: 403, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, times: 5 });
+    const waits: number[] = [];
+    const bare = guard(new Octokit({ auth: token, baseUrl: fake.url }) as unknown as GitHub, { pacer: new Pacer(6000), sleep: async (ms) => void waits.push(ms) });
+    const error = await bare.rest.pulls.get({ ...repo(), pull_number: 1 }).catch((e: unknown) => e);
+    expect(waits).toEqual([60_000, 60_000]);
+    expect(fake.calls("pulls/get")).toHaveLength(3);
+    expect(describeError(error)).toMatch(/^GitHub's rate limit still refused GET \/repos\/octo-org\/k8s-config\/pulls\/1 after retries\./);
   });
 });
 
