@@ -50123,7 +50123,9 @@ function guard(gh, g) {
         const t = setTimeout(() => timer.abort(new RequestTimeout(attemptMs)), attemptMs);
         try {
           const res = await original(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
-          const wait = waitOf(res.status, Object.fromEntries(res.headers));
+          const limitedStatus = res.status === 403 || res.status === 429;
+          const message = limitedStatus ? await res.clone().text().catch(() => "") : "";
+          const wait = waitOf(res.status, Object.fromEntries(res.headers), message.slice(0, 2e3));
           if (wait !== void 0 && (wait > maxWait || ++limited > retries)) {
             const what = `${String(init.method ?? "GET").toUpperCase()} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`;
             call.abort(new RateLimited(Math.ceil(wait / 1e3), what, wait <= maxWait));
