@@ -2,7 +2,7 @@
 import { Diagnostics } from "./manifests/diagnostics.js";
 import { existsSync, statSync } from "node:fs";
 import { parseManifestFiles, readManifestFiles, type LoadOptions, type ManifestFile } from "./manifests/load.js";
-import { ParseCache } from "./manifests/parse-cache.js";
+import { ParseCache, type PrefetchOptions } from "./manifests/parse-cache.js";
 import { isGitRef, readGitTree } from "./sources/git.js";
 import { buildCluster, type BuildOptions } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
@@ -18,14 +18,21 @@ export type SnapshotOptions = LoadOptions &
     readonly parseCache?: ParseCache;
     /** Called when a snapshot's files are parsed and when its model is built (for timing). */
     readonly onPhase?: (phase: "parsed" | "modelled") => void;
+    /** How loadSides spreads the parsing over threads (default: every available core, from 2 MB of text). */
+    readonly prefetch?: PrefetchOptions;
   };
 
 const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
+/** The files that are read raw: those outside every rendered unit. */
+function unclaimed(files: readonly ManifestFile[], rendered: readonly (RenderedSide | undefined)[]): ManifestFile[] {
+  const claimed = new Set(rendered.flatMap((r) => [...(r?.claimed ?? [])]));
+  return files.filter((f) => !claimed.has(f.name));
+}
+
 /** Raw files outside every rendered unit, plus what the units rendered. */
 function assemble(files: readonly ManifestFile[], rendered: readonly (RenderedSide | undefined)[], options: SnapshotOptions, diagnostics: Diagnostics): Cluster {
-  const claimed = new Set(rendered.flatMap((r) => [...(r?.claimed ?? [])]));
-  const objects = parseManifestFiles(files.filter((f) => !claimed.has(f.name)), diagnostics, options.parseCache);
+  const objects = parseManifestFiles(unclaimed(files, rendered), diagnostics, options.parseCache);
   for (const r of rendered) {
     objects.push(...(r?.objects ?? []));
     for (const d of r?.diagnostics ?? []) diagnostics.add(d);
@@ -48,26 +55,45 @@ export function loadSnapshot(paths: readonly string[], options: SnapshotOptions 
  * git ref of the repository in the current directory (reading the files that match `globs`).
  */
 export function loadSide(spec: string, options: SnapshotOptions & { globs?: readonly string[] } = {}): Cluster {
+  const side = collectSide(spec, options);
+  return assemble(side.files, side.rendered, options, side.diagnostics);
+}
+
+/** What a side is made of before anything is parsed: its files, its rendered units, what went wrong reading them. */
+interface CollectedSide {
+  readonly files: readonly ManifestFile[];
+  readonly rendered: readonly (RenderedSide | undefined)[];
+  readonly diagnostics: Diagnostics;
+}
+
+function collectSide(spec: string, options: SnapshotOptions & { globs?: readonly string[] }): CollectedSide {
   const diagnostics = new Diagnostics();
   const render = options.render;
   if (existsSync(spec)) {
     const isDir = statSync(spec).isDirectory();
     const rendered = isDir && render !== false ? renderSafely(spec, () => renderFolderSync(spec, spec, render, options.maxFileBytes)) : undefined;
-    return assemble(readManifestFiles([spec], diagnostics, { ...options, displayRoot: isDir ? spec : undefined }), [rendered], options, diagnostics);
+    return { files: readManifestFiles([spec], diagnostics, { ...options, displayRoot: isDir ? spec : undefined }), rendered: [rendered], diagnostics };
   }
   if (!isGitRef(spec)) throw new SideError(`${spec} is neither a file or folder nor a git ref of the repository here`);
   const files = readGitTree(spec, options.globs ?? [], diagnostics, process.cwd(), options.maxFileBytes);
   const rendered = render === false ? undefined : renderSafely(spec, () => renderGitSync(spec, options.globs ?? [], render, process.cwd(), options.maxFileBytes));
-  return assemble(files, [rendered], options, diagnostics);
+  return { files, rendered: [rendered], diagnostics };
 }
 
 /**
  * The two sides of a diff (see loadSide). A pull request leaves nearly every file as it was: a file
- * with the same name and text on both sides is parsed once, and its objects are shared.
+ * with the same name and text on both sides is parsed once, and its objects are shared. Both sides'
+ * files are read first, then every distinct file is parsed, spread over the machine's cores.
  */
 export function loadSides(base: string, head: string, options: SnapshotOptions & { globs?: readonly string[] } = {}): [Cluster, Cluster] {
-  const shared = { ...options, parseCache: options.parseCache ?? new ParseCache() };
-  return [loadSide(base, shared), loadSide(head, shared)];
+  const parseCache = options.parseCache ?? new ParseCache();
+  const sides = [collectSide(base, options), collectSide(head, options)];
+  parseCache.prefetch(
+    sides.flatMap((s) => unclaimed(s.files, s.rendered)),
+    options.prefetch,
+  );
+  const shared = { ...options, parseCache };
+  return [assemble(sides[0].files, sides[0].rendered, shared, sides[0].diagnostics), assemble(sides[1].files, sides[1].rendered, shared, sides[1].diagnostics)];
 }
 
 /**

@@ -85,8 +85,9 @@ type LineAt = (offset: number) => number;
 type LineIndex = unknown[];
 const MAP = 0;
 const SEQ = 1;
-/** The key of a pair whose key is not a scalar (an alias): equal to no path step. */
-const NOT_A_SCALAR = Symbol("not a scalar key");
+/** The key of a pair whose key is not a scalar (an alias): an object, equal to no path step (and still one when copied to another thread). */
+const NOT_A_SCALAR = Object.freeze({ notAScalar: true });
+const isScalarKey = (key: unknown) => typeof key !== "object" || key === null;
 
 function lineIndex(node: unknown, lineAt: (node: unknown) => number): LineIndex | null {
   if (isMap(node)) {
@@ -123,9 +124,12 @@ function indexAt(index: LineIndex | null, path: Path): LineIndex | null {
   return index;
 }
 
+/** What a Source is made of, for sources that cross threads (see toPortable). */
+const parts = new WeakMap<Source, { readonly root: LineIndex | null; readonly base: Path }>();
+
 function makeSource(file: string, root: LineIndex | null, base: Path, line: number): Source {
   const found = (n: unknown) => (typeof n === "number" && n >= 0 ? n : null);
-  return {
+  const source: Source = {
     file,
     line,
     lineOf(path: Path): number {
@@ -139,7 +143,7 @@ function makeSource(file: string, root: LineIndex | null, base: Path, line: numb
         if (parent?.[0] === MAP) {
           for (let i = 1; i < parent.length; i += 4) {
             const key = parent[i];
-            if (key === step || (key !== NOT_A_SCALAR && String(key) === String(step))) {
+            if (key === step || (isScalarKey(key) && String(key) === String(step))) {
               const at = found(parent[i + 1]) ?? found(parent[i + 2]);
               if (at !== null) return at;
               break;
@@ -153,6 +157,27 @@ function makeSource(file: string, root: LineIndex | null, base: Path, line: numb
       return line;
     },
   };
+  parts.set(source, { root, base });
+  return source;
+}
+
+/** A parsed object as plain data (no functions), as a worker thread sends it back. */
+export interface PortableObject {
+  readonly data: Record<string, unknown>;
+  readonly file: string;
+  readonly line: number;
+  readonly lines: LineIndex | null;
+  readonly base: Path;
+}
+
+export function toPortable(o: RawObject): PortableObject {
+  const p = parts.get(o.source);
+  if (!p) throw new Error(`${o.source.file}: not an object of parseManifestText`);
+  return { data: o.data, file: o.source.file, line: o.source.line, lines: p.root, base: p.base };
+}
+
+export function fromPortable(p: PortableObject): RawObject {
+  return { data: p.data, source: makeSource(p.file, p.lines, p.base, p.line) };
 }
 
 /**
