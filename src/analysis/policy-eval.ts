@@ -102,12 +102,38 @@ export class PolicyEvaluator {
     const cache = this.selecting[direction];
     let list = cache.get(pods.index);
     if (!list) {
-      list = pods.hostNetwork
-        ? []
-        : (this.npByNamespace.get(pods.namespace) ?? []).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
+      list = pods.hostNetwork ? [] : this.candidates(pods).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
       cache.set(pods.index, list);
     }
     return list;
+  }
+
+  // A selector index per namespace: a policy whose podSelector requires some label to equal a value is
+  // filed under that label and value, the others under `always`. The policies that can select a pod
+  // are then `always` and those filed under one of its own labels, in the namespace's order.
+  private readonly npIndex = new Map<string, { readonly byLabel: Map<string, number[]>; readonly always: number[] }>();
+
+  private candidates(pods: PodClass): NetworkPolicy[] {
+    const policies = this.npByNamespace.get(pods.namespace) ?? [];
+    let index = this.npIndex.get(pods.namespace);
+    if (!index) {
+      index = { byLabel: new Map(), always: [] };
+      policies.forEach((np, i) => {
+        const eq = np.podSelector.requirements.find((r) => r.operator === "In" && r.values.length === 1);
+        if (!eq) return index!.always.push(i);
+        const key = `${eq.key}\u0000${eq.values[0]}`;
+        const list = index!.byLabel.get(key);
+        if (list) list.push(i);
+        else index!.byLabel.set(key, [i]);
+      });
+      this.npIndex.set(pods.namespace, index);
+    }
+    const at = [...index.always];
+    for (const [key, value] of Object.entries(pods.labels)) {
+      const list = index.byLabel.get(`${key}\u0000${value}`);
+      if (list) at.push(...list);
+    }
+    return at.sort((a, b) => a - b).map((i) => policies[i]);
   }
 
   private subjectMatches(policy: AdminPolicy, pods: PodClass): boolean {
