@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -12036,10 +12036,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19602,8 +19602,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve, reject) {
-            return setTimeout(resolve, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -19814,15 +19814,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve, returned, task;
+          var args, cb, error2, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -19837,13 +19837,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve;
-          resolve = reject = null;
+          var promise, reject, resolve3;
+          resolve3 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise;
         }
@@ -20244,14 +20244,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve();
+                      return resolve3();
                     }
                   });
                 }
@@ -20344,9 +20344,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -25242,10 +25242,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep2, value } = collItem;
+        const { start, key: key2, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25259,7 +25259,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -25283,7 +25283,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -25299,7 +25299,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25390,7 +25390,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -25404,13 +25404,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -25453,18 +25453,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep2, value } = collItem;
+        const { start, key: key2, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25518,8 +25518,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -25531,7 +25531,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -25542,8 +25542,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25560,7 +25560,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25740,7 +25740,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -25757,24 +25757,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content2;
-          sep2 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content2;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content2[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content2;
-          sep2 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content2;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep2 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep2 + content2;
-          sep2 = " ";
+          value += sep4 + content2;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25957,25 +25957,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep2 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -26074,8 +26074,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
@@ -26785,14 +26785,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep2, value }) {
+    function stringifyItem({ start, key: key2, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep2)
-        for (const st of sep2)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27959,18 +27959,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep4;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -28123,15 +28123,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep2 }]
+                    items: [{ start: start2, key: key2, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -28325,13 +28325,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -28490,7 +28490,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -28516,7 +28516,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -28552,7 +28552,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
   }
 });
@@ -28986,11 +28986,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29007,10 +29007,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29071,8 +29071,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -29101,12 +29101,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -29159,12 +29159,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -29187,10 +29187,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -29226,10 +29226,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -29271,11 +29271,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -29576,7 +29576,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -29591,14 +29591,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -31560,7 +31560,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve.call(this, root, ref);
+      let _sch = resolve3.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -31587,7 +31587,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve(root, ref) {
+    function resolve3(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32451,7 +32451,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve(baseURI, relativeURI, options) {
+    function resolve3(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -32487,50 +32487,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative, options, skipNormalization) {
+    function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative = parse3(serialize(relative, options), options);
+        relative3 = parse3(serialize(relative3, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative.scheme) {
-        target.scheme = relative.scheme;
-        target.userinfo = relative.userinfo;
-        target.host = relative.host;
-        target.port = relative.port;
-        target.path = removeDotSegments(relative.path || "");
-        target.query = relative.query;
+      if (!options.tolerant && relative3.scheme) {
+        target.scheme = relative3.scheme;
+        target.userinfo = relative3.userinfo;
+        target.host = relative3.host;
+        target.port = relative3.port;
+        target.path = removeDotSegments(relative3.path || "");
+        target.query = relative3.query;
       } else {
-        if (relative.userinfo !== void 0 || relative.host !== void 0 || relative.port !== void 0) {
-          target.userinfo = relative.userinfo;
-          target.host = relative.host;
-          target.port = relative.port;
-          target.path = removeDotSegments(relative.path || "");
-          target.query = relative.query;
+        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
+          target.userinfo = relative3.userinfo;
+          target.host = relative3.host;
+          target.port = relative3.port;
+          target.path = removeDotSegments(relative3.path || "");
+          target.query = relative3.query;
         } else {
-          if (!relative.path) {
+          if (!relative3.path) {
             target.path = base.path;
-            if (relative.query !== void 0) {
-              target.query = relative.query;
+            if (relative3.query !== void 0) {
+              target.query = relative3.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative.path[0] === "/") {
-              target.path = removeDotSegments(relative.path);
+            if (relative3.path[0] === "/") {
+              target.path = removeDotSegments(relative3.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative.path;
+                target.path = "/" + relative3.path;
               } else if (!base.path) {
-                target.path = relative.path;
+                target.path = relative3.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative.query;
+            target.query = relative3.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -32538,7 +32538,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative.fragment;
+      target.fragment = relative3.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -32842,7 +32842,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -36122,7 +36122,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -36130,7 +36130,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -36339,7 +36339,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -36385,8 +36385,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -36640,9 +36640,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix7 = POSIX_REGEX_SOURCE[rest2];
+                if (posix7) {
+                  prev.value = pre + posix7;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -37082,7 +37082,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -37140,11 +37140,11 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils3();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch4(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -37159,18 +37159,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
-      const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const posix7 = opts.windows;
+      const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix });
-        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix7 });
+        const result = { glob, state, regex: regex2, posix: posix7, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -37195,7 +37195,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix7 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -37203,7 +37203,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix7 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -37212,24 +37212,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix);
+          match = picomatch4.matchBase(input, regex2, options, posix7);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix }));
+    picomatch4.matchBase = (input, glob, options, posix7 = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex2.test(utils.basename(input, { windows: posix7 }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input, options) => scan(input, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -37240,13 +37240,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex2 = picomatch2.toRegex(source, options);
+      const regex2 = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex2.state = state;
       }
       return regex2;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -37257,9 +37257,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse3(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -37268,8 +37268,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
-    module.exports = picomatch2;
+    picomatch4.constants = constants4;
+    module.exports = picomatch4;
   }
 });
 
@@ -37279,14 +37279,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils3();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
   }
 });
 
@@ -38534,8 +38534,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve, reject) {
-              promiseResolve = resolve;
+            return new Promise(function(resolve3, reject) {
+              promiseResolve = resolve3;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -38568,11 +38568,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -38616,8 +38616,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve) => {
-          state.drains.push({ writes, resolve });
+        return new Promise((resolve3) => {
+          state.drains.push({ writes, resolve: resolve3 });
         });
       }
       write(data) {
@@ -38722,10 +38722,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve3, reject) => {
         return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve();
+          resolve3();
         });
       });
     }
@@ -39395,16 +39395,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve, reject) {
+        function onnext(resolve3, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve({ value: entryStream, done: false });
+            resolve3({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve;
+          promiseResolve = resolve3;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -39432,11 +39432,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve, reject) => {
-            if (extract.destroyed) return resolve({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (extract.destroyed) return resolve3({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -39457,7 +39457,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants7 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants3 = {
+    var constants4 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -39467,9 +39467,9 @@ var require_constants7 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants3;
+      module.exports = __require("fs").constants || constants4;
     } catch {
-      module.exports = constants3;
+      module.exports = constants4;
     }
   }
 });
@@ -39479,7 +39479,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants3 = require_constants7();
+    var constants4 = require_constants7();
     var headers = require_headers2();
     var DMODE = 493;
     var FMODE = 420;
@@ -39682,16 +39682,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants3.S_IFMT) {
-        case constants3.S_IFBLK:
+      switch (mode & constants4.S_IFMT) {
+        case constants4.S_IFBLK:
           return "block-device";
-        case constants3.S_IFCHR:
+        case constants4.S_IFCHR:
           return "character-device";
-        case constants3.S_IFDIR:
+        case constants4.S_IFDIR:
           return "directory";
-        case constants3.S_IFIFO:
+        case constants4.S_IFIFO:
           return "fifo";
-        case constants3.S_IFLNK:
+        case constants4.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -39804,15 +39804,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key2, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key2.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key2.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key2}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key2}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -39878,11 +39878,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39898,7 +39898,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40226,7 +40226,7 @@ function info(message) {
 }
 
 // src/action.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 
 // src/config/schema.ts
 var SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -44764,8 +44764,8 @@ function actionClient(token, baseUrl, log) {
 }
 
 // src/github/action-run.ts
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // src/core/ip.ts
 var import_ipaddr = __toESM(require_ipaddr(), 1);
@@ -46183,12 +46183,12 @@ var rule10 = {
     for (const [id, before] of ctx.base.isolation) {
       const after = ctx.head.isolation.get(id);
       if (!after) continue;
-      const lost = ["ingress", "egress"].filter((d) => before[d] && !after[d]);
-      if (!lost.length) continue;
+      const lost2 = ["ingress", "egress"].filter((d) => before[d] && !after[d]);
+      if (!lost2.length) continue;
       const causes = ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${id.split("/")[0]}/`));
       const where = causes[0] ?? ctx.locate(id);
       hits.push({
-        message: `${id} is no longer isolated for ${lost.join(" and ")}${causes.length ? ` (after changes to ${causes.map((c) => c.id).join(", ")})` : ""}`,
+        message: `${id} is no longer isolated for ${lost2.join(" and ")}${causes.length ? ` (after changes to ${causes.map((c) => c.id).join(", ")})` : ""}`,
         objects: [id, ...causes.map((c) => c.id)],
         file: where?.file,
         line: where?.line
@@ -46410,11 +46410,11 @@ var rule21 = {
   check(ctx) {
     const bySource = /* @__PURE__ */ new Map();
     for (const c of ctx.connections) {
-      const lost = c.base.subtract(c.head);
-      if (c.change === "added" || lost.isEmpty()) continue;
+      const lost2 = c.base.subtract(c.head);
+      if (c.change === "added" || lost2.isEmpty()) continue;
       const from = peerName(c, "from");
       const entry = bySource.get(from) ?? { lost: [], objects: /* @__PURE__ */ new Set(), at: causeAt(c) };
-      entry.lost.push(`${peerName(c, "to")} (${lost})`);
+      entry.lost.push(`${peerName(c, "to")} (${lost2})`);
       for (const id of [c.from, c.to]) if (id !== "ip:") entry.objects.add(id);
       bySource.set(from, entry);
     }
@@ -46429,6 +46429,8 @@ var rule21 = {
 // src/render/codes.ts
 var RENDER_FAILED = "render-failed";
 var RENDERED = "rendered";
+var RENDER_SKIPPED = "render-skipped";
+var RENDER_UNMAPPED = "render-unmapped";
 
 // src/rules/render-failed.ts
 var byFile = (diagnostics, code) => new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));
@@ -47241,6 +47243,9 @@ function makeSource(file, root, base, line) {
   parts.set(source, { root, base });
   return source;
 }
+function fromPortable(p) {
+  return { data: p.data, source: makeSource(p.file, p.lines, p.base, p.line) };
+}
 function splitYamlStream(text) {
   const chunks = [];
   let start = 0;
@@ -47478,6 +47483,7 @@ function emitDocument(file, doc, chunk, options, diagnostics, out) {
 }
 
 // src/manifests/load.ts
+var MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 var DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 function decodeUtf8(bytes) {
   try {
@@ -48782,13 +48788,13 @@ function gatewayEntries(engine, objects) {
         for (const host of hostnames) {
           const hostNotes = host?.startsWith("*.") ? [`wildcard host ${host}: matches one or more labels`] : host === void 0 && route.kind !== "TCPRoute" && route.kind !== "UDPRoute" ? ["no hostname: every host"] : [];
           for (const rule23 of route.rules) {
-            const ok = backends.filter((b) => b.rule === rule23.index && b.reason === "ResolvedRefs");
-            const total = ok.filter((b) => !b.ref.mirror).reduce((sum, b) => sum + b.ref.weight, 0);
-            for (const b of ok) {
+            const ok2 = backends.filter((b) => b.rule === rule23.index && b.reason === "ResolvedRefs");
+            const total = ok2.filter((b) => !b.ref.mirror).reduce((sum, b) => sum + b.ref.weight, 0);
+            for (const b of ok2) {
               if (!b.ref.mirror && b.ref.weight === 0) continue;
               const notes = [...proxy.notes, ...listenerNotes, ...hostNotes];
               if (b.ref.mirror) notes.push("receives a mirrored copy of the requests (RequestMirror)");
-              else if (ok.filter((x) => !x.ref.mirror).length > 1) notes.push(`weight ${b.ref.weight} of ${total}`);
+              else if (ok2.filter((x) => !x.ref.mirror).length > 1) notes.push(`weight ${b.ref.weight} of ${total}`);
               if (b.service.namespace !== route.namespace) notes.push(`cross-namespace backend, allowed by a ReferenceGrant in ${b.service.namespace}`);
               engine.emit(
                 engine.targets(b.service, b.servicePort),
@@ -49715,21 +49721,21 @@ function renderComment(r, options = {}) {
     if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
     return diagrams.get(mode);
   };
-  const assemble = (plan) => {
+  const assemble2 = (plan2) => {
     const left = [];
     const out = [];
-    const risks = riskRows.length ? ["#### Risks", "", ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan.risks, "findings"), ""] : [];
-    if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
-    if (plan.diagram !== "none") {
-      const d = diagram(plan.diagram);
+    const risks = riskRows.length ? ["#### Risks", "", ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan2.risks, "findings"), ""] : [];
+    if (plan2.risks < riskRows.length) left.push(`${plural(riskRows.length - plan2.risks, "finding")}`);
+    if (plan2.diagram !== "none") {
+      const d = diagram(plan2.diagram);
       if (!d.empty) {
         const fence2 = fenceFor(d.text);
         out.push("#### What changes", "", `${fence2}mermaid`, d.text, fence2, "");
         if (d.omitted.length) out.push(`<sub>Diagram ${d.omitted.map((o) => md(o, 600)).join("; ")}.</sub>`, "");
       }
     } else if (!diagram("auto").empty) left.push("the diagram");
-    if (plan.details) {
-      const rows = plan.rows;
+    if (plan2.details) {
+      const rows = plan2.rows;
       if (exposureRows.length) {
         out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"], exposureRows, rows, "exposure changes"), "");
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
@@ -49747,12 +49753,12 @@ function renderComment(r, options = {}) {
       if (exposureRows.length) left.push("the exposure table");
       if (connectionRows.length) left.push("the reachability table");
     }
-    if (plan.delta && delta.length) {
+    if (plan2.delta && delta.length) {
       const body = delta.join("\n");
       const fence2 = fenceFor(body);
       out.push("<details><summary>Connectivity delta (" + plural(delta.length, "line") + ")</summary>", "", `${fence2}diff`, body, fence2, "", "</details>", "");
     } else if (delta.length) left.push("the connectivity delta");
-    if (plan.details) {
+    if (plan2.details) {
       if (diagnostics.length) out.push("#### Could not read everything", "", ...diagnostics);
       if (notes.length) out.push(...notes, "");
     } else if (diagnostics.length || notes.length) left.push("the list of what could not be read");
@@ -49760,8 +49766,8 @@ function renderComment(r, options = {}) {
     const text = [...head, ...shortened, ...risks, ...out, footer].join("\n") + "\n";
     return { text, left };
   };
-  const fits = (plan) => {
-    const a = assemble(plan);
+  const fits = (plan2) => {
+    const a = assemble2(plan2);
     return utf8Bytes(a.text) <= maxBytes ? a.text : null;
   };
   const all = Number.MAX_SAFE_INTEGER;
@@ -49771,14 +49777,14 @@ function renderComment(r, options = {}) {
     { diagram: "collapsed", delta: false, rows: all, details: true, risks: all },
     { diagram: "none", delta: false, rows: all, details: true, risks: all }
   ];
-  for (const plan of ladder) {
-    const text = fits(plan);
+  for (const plan2 of ladder) {
+    const text = fits(plan2);
     if (text) return text;
   }
-  const most = (lo, hi, ok) => {
+  const most = (lo, hi, ok2) => {
     while (lo < hi) {
       const mid = Math.floor((lo + hi + 1) / 2);
-      if (ok(mid)) lo = mid;
+      if (ok2(mid)) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -49788,7 +49794,7 @@ function renderComment(r, options = {}) {
   if (fits(tablesPlan(1))) return fits(tablesPlan(most(1, maxRows, (n) => !!fits(tablesPlan(n)))));
   const riskPlan = (risks) => ({ diagram: "none", delta: false, rows: 0, details: false, risks });
   if (fits(riskPlan(0))) return fits(riskPlan(most(0, riskRows.length, (n) => !!fits(riskPlan(n)))));
-  return `${cutToBytes(assemble(riskPlan(0)).text, maxBytes - 1)}
+  return `${cutToBytes(assemble2(riskPlan(0)).text, maxBytes - 1)}
 `;
 }
 
@@ -49799,10 +49805,12 @@ var CHECK_NAME = "reachdiff";
 var LEVEL = { critical: "failure", high: "failure", medium: "warning", low: "notice", info: "notice" };
 var cell = (s) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;").replace(/@/g, "@\u200B");
 function side2(files, config, problems = []) {
+  if (!isFileList(files)) return files;
   const diagnostics = new Diagnostics();
   for (const p of problems) diagnostics.add(p);
   return buildCluster(parseManifestFiles(files, diagnostics), { defaultNamespace: config["default-namespace"] }, diagnostics);
 }
+var isFileList = (s) => Array.isArray(s);
 var key = (d) => `${d.file}\0${d.message}`;
 function newErrors(result) {
   const before = new Set(result.diagnostics.base.filter((d) => d.severity === "error").map(key));
@@ -49977,13 +49985,1074 @@ function parseConfig(text, origin = ".github/reachdiff.yml") {
 }
 var defaultConfig = () => resolveConfig(void 0);
 
-// src/github/fetch-manifests.ts
+// src/render/options.ts
+import { availableParallelism, tmpdir } from "node:os";
+var RenderCache = class {
+  constructor(limit = 256, maxBytes = 256 * 1024 * 1024) {
+    this.limit = limit;
+    this.maxBytes = maxBytes;
+  }
+  limit;
+  maxBytes;
+  entries = /* @__PURE__ */ new Map();
+  bytes = 0;
+  get(key2) {
+    const entry = this.entries.get(key2);
+    if (entry) {
+      this.entries.delete(key2);
+      this.entries.set(key2, entry);
+    }
+    return entry?.value;
+  }
+  /** `bytes`: what the entry holds, roughly (its rendered output). */
+  set(key2, value, bytes = 0) {
+    this.drop(key2);
+    this.entries.set(key2, { value, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.limit || this.bytes > this.maxBytes && this.entries.size > 1) this.drop(this.entries.keys().next().value);
+  }
+  drop(key2) {
+    const entry = this.entries.get(key2);
+    if (!entry) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key2);
+  }
+  get size() {
+    return this.entries.size;
+  }
+};
+var processCache = new RenderCache();
+var DEFAULT_TIMEOUT_MS = 6e4;
+var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+var DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024;
+function resolveRenderOptions(options = {}) {
+  const helm = options.helm ?? true;
+  return {
+    kustomize: options.kustomize ?? true,
+    helm: helm !== false,
+    charts: typeof helm === "object" ? helm.charts ?? [] : [],
+    commands: options.commands ?? [],
+    allowCommands: options.allowCommands ?? false,
+    allowRemoteBases: options.allowRemoteBases ?? false,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    maxInputBytes: options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
+    concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
+    tools: options.tools,
+    cache: options.cache === void 0 ? processCache : options.cache,
+    tempDir: options.tempDir ?? tmpdir()
+  };
+}
+function renderOptionsFromConfig(trusted, extra = {}) {
+  return {
+    helm: { charts: trusted.helm.charts },
+    commands: trusted.render,
+    allowCommands: trusted["allow-render-commands"],
+    allowRemoteBases: trusted["allow-remote-bases"],
+    ...extra
+  };
+}
+
+// src/manifests/parse-cache.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+var WORKER = new URL("./parse-worker.js", import.meta.url);
+var ParseCache = class {
+  constructor(options = {}) {
+    this.options = options;
+  }
+  options;
+  byName = /* @__PURE__ */ new Map();
+  get(name, text) {
+    return this.byName.get(name)?.get(text);
+  }
+  set(name, text, parsed) {
+    let byText = this.byName.get(name);
+    if (!byText) this.byName.set(name, byText = /* @__PURE__ */ new Map());
+    byText.set(text, parsed);
+  }
+  /** The file's objects, parsed now or on an earlier call; its diagnostics are added to `diagnostics` either way. */
+  parse(name, text, diagnostics) {
+    let parsed = this.get(name, text);
+    if (!parsed) {
+      const own2 = new Diagnostics();
+      parsed = { objects: parseManifestText(name, text, own2, this.options), diagnostics: own2.items };
+      this.set(name, text, parsed);
+    }
+    for (const d of parsed.diagnostics) diagnostics.add(d);
+    return parsed.objects;
+  }
+  /**
+   * Parses the files not parsed yet (each distinct name and text once), spread over threads: this
+   * thread takes one share, worker threads the others, and this thread waits for them (the caller
+   * stays synchronous). Afterwards `parse` answers from the cache. The result is the same as parsing
+   * every file here: a worker runs the same parser and sends back the objects with their line index.
+   */
+  prefetch(files, options = {}) {
+    const todo = [];
+    const queued = /* @__PURE__ */ new Map();
+    let bytes = 0;
+    for (const f of files) {
+      if (this.get(f.name, f.text) || queued.get(f.name)?.has(f.text)) continue;
+      let texts = queued.get(f.name);
+      if (!texts) queued.set(f.name, texts = /* @__PURE__ */ new Set());
+      texts.add(f.text);
+      todo.push({ name: f.name, text: f.text });
+      bytes += f.text.length;
+    }
+    const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism2(), 4), todo.length));
+    const workerFile = WORKER.protocol === "file:" ? fileURLToPath(WORKER) : null;
+    if (threads < 2 || bytes < (options.minBytes ?? 2e6) || !workerFile || !existsSync2(workerFile)) {
+      for (const f of todo) this.parse(f.name, f.text, new Diagnostics());
+      return;
+    }
+    const shares = Array.from({ length: threads }, () => ({ files: [], bytes: 0 }));
+    for (const f of [...todo].sort((a, b) => b.text.length - a.text.length)) {
+      const share = shares.reduce((min, s) => s.bytes < min.bytes ? s : min);
+      share.files.push(f);
+      share.bytes += f.text.length;
+    }
+    const workers = shares.slice(1).map((share) => {
+      const signal = new Int32Array(new SharedArrayBuffer(8));
+      const { port1, port2 } = new MessageChannel();
+      try {
+        const worker = new Worker(workerFile, { workerData: { files: share.files, options: this.options, port: port2, signal }, transferList: [port2] });
+        worker.unref();
+        return { share, signal, port: port1, worker };
+      } catch {
+        port1.close();
+        return { share, signal, port: null, worker: null };
+      }
+    });
+    for (const f of shares[0].files) this.parse(f.name, f.text, new Diagnostics());
+    const stallMs = options.stallMs ?? 6e4;
+    for (const w of workers) {
+      let done = w.signal[1];
+      let since = Date.now();
+      while (w.worker && Atomics.load(w.signal, 0) === 0) {
+        Atomics.wait(w.signal, 0, 0, 200);
+        const now = Atomics.load(w.signal, 1);
+        if (now !== done) [done, since] = [now, Date.now()];
+        else if (Date.now() - since > stallMs) break;
+      }
+      const message = w.port && Atomics.load(w.signal, 0) === 1 ? receiveMessageOnPort(w.port)?.message : void 0;
+      void w.worker?.terminate();
+      w.port?.close();
+      if (message?.results)
+        w.share.files.forEach((f, i) => this.set(f.name, f.text, { objects: message.results[i].objects.map(fromPortable), diagnostics: message.results[i].diagnostics }));
+      else for (const f of w.share.files) this.parse(f.name, f.text, new Diagnostics());
+    }
+  }
+};
+
+// src/sources/git.ts
+var DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
+
+// src/render/sides.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { posix as posix5 } from "node:path";
+
+// src/render/render.ts
+import { createHash } from "node:crypto";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+
+// src/render/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+import { posix as posix3 } from "node:path";
+
+// src/render/kustomization.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { posix as posix2 } from "node:path";
+
+// src/render/tree.ts
+import { chmodSync, existsSync as existsSync3, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep as sep2 } from "node:path";
+import { posix } from "node:path";
+var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function treePath(path) {
+  if (path.includes("\0") || path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return null;
+  const n = posix.normalize(path.replace(/\\/g, "/")).replace(/(.)\/$/, "$1");
+  if (n === ".." || n.startsWith("../")) return null;
+  return n === "." ? "" : n;
+}
+function resolveIn(base, ref) {
+  if (ref.startsWith("/")) return null;
+  return treePath(posix.join(base || ".", ref));
+}
+var under = (path, folder) => folder === "" || path === folder || path.startsWith(`${folder}/`);
+var IndexedTree = class {
+  constructor(paths) {
+    this.paths = paths;
+    for (const p of paths) for (let d = posix.dirname(p); d !== "." && !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
+  }
+  paths;
+  dirs = /* @__PURE__ */ new Set([""]);
+  files(folder, dot = false) {
+    return this.paths.filter((p) => {
+      if (!under(p, folder)) return false;
+      const inner = folder ? p.slice(folder.length + 1) : p;
+      const parts2 = inner.split("/");
+      return parts2.slice(0, -1).every((d) => !SKIPPED_FOLDERS.has(d) && (dot || !d.startsWith(".")));
+    });
+  }
+  isDir(path) {
+    return this.dirs.has(path);
+  }
+  display(path) {
+    return path;
+  }
+};
+var MemoryTree = class extends IndexedTree {
+  byPath;
+  /** Names that could not be used (absolute, climbing out, duplicates). */
+  refused;
+  constructor(files) {
+    const byPath = /* @__PURE__ */ new Map();
+    const refused = [];
+    for (const f of files) {
+      const p = treePath(f.name);
+      if (!p || byPath.has(p)) refused.push(f.name);
+      else byPath.set(p, Buffer.from(f.text));
+    }
+    super([...byPath.keys()].sort());
+    this.byPath = byPath;
+    this.refused = refused;
+  }
+  isFile(path) {
+    return this.byPath.has(path);
+  }
+  size(path) {
+    return this.byPath.get(path)?.length ?? 0;
+  }
+  read(path) {
+    return this.byPath.get(path);
+  }
+  executable() {
+    return false;
+  }
+};
+var InputTooLarge = class extends Error {
+};
+function writeTree(tree, paths, dest, maxBytes) {
+  tree.prefetch?.(paths);
+  let total = 0;
+  for (const p of paths) {
+    const safe = treePath(p);
+    if (safe === null || safe === "") continue;
+    const bytes = tree.read(safe);
+    if (!bytes) continue;
+    total += bytes.length;
+    if (total > maxBytes) throw new InputTooLarge(`the files to render are over ${maxBytes} bytes`);
+    const target = join(dest, ...safe.split("/"));
+    try {
+      mkdirSync(dirname(target), { recursive: true, mode: 448 });
+      writeFileSync(target, bytes, { mode: 384, flag: "wx" });
+      if (tree.executable(safe)) chmodSync(target, 448);
+    } catch {
+    }
+  }
+}
+
+// src/render/kustomization.ts
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var INCLUDING_FIELDS = ["resources", "bases", "components"];
+function isRemoteReference(value) {
+  const v = value.trim();
+  return /^[a-z][a-z0-9+.-]*::/i.test(v) || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^[\w.-]+@[\w.-]+:/.test(v) || /\?(.*&)?(ref|version|submodules|timeout)=/.test(v) || /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?\//i.test(v) || /\.git(\/\/|\/|$)/.test(v) || /^[^/]+\/\/|[^:]\/\/[^/]/.test(v);
+}
+function collectStrings(value, out) {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectStrings(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) collectStrings(v, out);
+}
+function readKustomization(dir, file, text) {
+  const doc = (0, import_yaml3.parseDocument)(text, { strict: false, uniqueKeys: false });
+  const data = doc.errors.length ? void 0 : doc.toJS({ maxAliasCount: 1e3 });
+  const map = data && typeof data === "object" && !Array.isArray(data) ? data : {};
+  const references = [];
+  for (const field of INCLUDING_FIELDS) {
+    const list = map[field];
+    if (Array.isArray(list)) {
+      for (const v of list) if (typeof v === "string") references.push({ field, value: v });
+    }
+  }
+  const strings = [];
+  collectStrings(map, strings);
+  return { dir, file, isComponent: map.kind === "Component", references, strings, invalid: doc.errors.length > 0 };
+}
+function namedFiles(k) {
+  const out = /* @__PURE__ */ new Set();
+  for (const s of k.strings) {
+    if (s.includes("\n") || s.length > 1024) continue;
+    for (const candidate of [s, s.includes("=") ? s.slice(s.indexOf("=") + 1) : ""]) {
+      if (!candidate) continue;
+      const p = resolveIn(k.dir, candidate);
+      if (p !== null && p !== "") out.add(p);
+    }
+  }
+  return [...out];
+}
+var folderOf = (file) => {
+  const d = posix2.dirname(file);
+  return d === "." ? "" : d;
+};
+
+// src/render/tools.ts
+import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
+import { delimiter, join as join2 } from "node:path";
+function findOnPath(name, path = process.env.PATH ?? "") {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join2(dir, name);
+    try {
+      if (!statSync2(candidate).isFile()) continue;
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+function detectTools(override = {}) {
+  const kustomize = override.kustomize !== void 0 ? override.kustomize : findOnPath("kustomize") ? ["kustomize", "build"] : findOnPath("kubectl") ? ["kubectl", "kustomize"] : null;
+  const helm = override.helm !== void 0 ? override.helm : findOnPath("helm") ? "helm" : null;
+  return { kustomize, helm };
+}
+function kustomizeArgv(tool, folder) {
+  return [...tool, folder];
+}
+function helmArgv(helm, release, chartDir, values, namespace) {
+  return [helm, "template", release, chartDir, "--skip-tests", ...namespace ? ["--namespace", namespace] : [], ...values.flatMap((v) => ["--values", v])];
+}
+function splitCommand(command) {
+  if (typeof command !== "string") return [...command];
+  const words = [];
+  let current = "";
+  let quote = null;
+  let started = false;
+  for (const ch of command) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else current += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started) words.push(current);
+      current = "";
+      started = false;
+    } else {
+      current += ch;
+      started = true;
+    }
+  }
+  if (started) words.push(current);
+  return words;
+}
+function commandArgv(command, folder) {
+  return command.map((w) => w.split("{dir}").join(folder));
+}
+function renderEnv(home) {
+  const env = {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: home,
+    TMPDIR: home,
+    XDG_CONFIG_HOME: join2(home, "config"),
+    XDG_CACHE_HOME: join2(home, "cache"),
+    XDG_DATA_HOME: join2(home, "data"),
+    KUSTOMIZE_PLUGIN_HOME: join2(home, "no-plugins"),
+    KUBECONFIG: join2(home, "no-kubeconfig"),
+    HELM_NO_PLUGINS: "1",
+    HELM_PLUGINS: join2(home, "no-plugins"),
+    HELM_CONFIG_HOME: join2(home, "config", "helm"),
+    HELM_CACHE_HOME: join2(home, "cache", "helm"),
+    HELM_DATA_HOME: join2(home, "data", "helm"),
+    GIT_TERMINAL_PROMPT: "0"
+  };
+  for (const key2 of ["LANG", "LC_ALL", "TZ"]) if (process.env[key2]) env[key2] = process.env[key2];
+  return env;
+}
+
+// src/render/discover.ts
+var isManifest = (p) => MANIFEST_EXTENSIONS.includes(posix3.extname(p).toLowerCase());
+var within = (path, folder) => folder === "" || path === folder || path.startsWith(`${folder}/`);
+var outermost = (dirs) => {
+  const sorted = [...new Set(dirs)].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const kept = [];
+  for (const d of sorted) if (!kept.some((k) => within(d, k))) kept.push(d);
+  return kept.sort();
+};
+function discover(tree, scope, options) {
+  const listed = [...new Set(scope.folders.flatMap((f) => tree.files(f)))].filter(scope.includes).sort();
+  const base = scope.base ?? "";
+  const configured = (p) => treePath(posix3.join(base || ".", p));
+  const fromBase = (p) => base === "" ? p : within(p, base) ? p.slice(base.length + 1) : null;
+  const units = [];
+  const claimed = /* @__PURE__ */ new Set();
+  const notes = [];
+  const claimFolder = (dir) => {
+    for (const f of tree.files(dir, true)) claimed.add(f);
+  };
+  const commandDirs = /* @__PURE__ */ new Map();
+  if (options.commands.length) {
+    const folders = /* @__PURE__ */ new Set();
+    for (const f of listed) for (let d = folderOf(f); ; d = folderOf(d)) {
+      folders.add(d);
+      if (d === "") break;
+    }
+    for (const setting of options.commands) {
+      const glob = (0, import_picomatch.default)(setting.glob, { dot: false });
+      const isMatch = (p) => {
+        const rel = fromBase(p);
+        return rel !== null && rel !== "" && glob(rel);
+      };
+      const matched = [...folders].filter(isMatch);
+      for (const f of listed) if (isMatch(f)) matched.push(folderOf(f));
+      for (const d of matched) if (!commandDirs.has(d)) commandDirs.set(d, splitCommand(setting.command));
+    }
+  }
+  const commandFolders = outermost(commandDirs.keys());
+  for (const dir of commandFolders) {
+    claimFolder(dir);
+    const inputs = tree.files(dir, true);
+    units.push({
+      kind: "command",
+      dir,
+      anchor: dir,
+      inputs,
+      sources: inputs.filter(isManifest),
+      command: commandDirs.get(dir),
+      skipped: options.allowCommands ? void 0 : { severity: "warning", message: `not rendered: render commands are off (allow-render-commands in the base branch's configuration turns them on)` }
+    });
+  }
+  const inCommand = (p) => commandFolders.some((d) => within(p, d));
+  const chartDirs = outermost(listed.filter((f) => posix3.basename(f) === "Chart.yaml" && !inCommand(f)).map(folderOf));
+  const settings = /* @__PURE__ */ new Map();
+  for (const s of options.charts) {
+    const dir = configured(s.path);
+    if (dir === null || !tree.isFile(dir ? `${dir}/Chart.yaml` : "Chart.yaml")) {
+      notes.push({ severity: "error", path: s.path, message: `the configuration names the Helm chart ${s.path}, which has no Chart.yaml`, code: RENDER_FAILED });
+      continue;
+    }
+    if (!chartDirs.includes(dir) && !inCommand(dir)) chartDirs.push(dir);
+    settings.set(dir, [...settings.get(dir) ?? [], s]);
+  }
+  for (const dir of chartDirs.sort()) {
+    claimFolder(dir);
+    const chartFiles = tree.files(dir, true);
+    const anchor = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const name = posix3.basename(dir) || "release";
+    const list = settings.get(dir) ?? [{ path: dir }];
+    for (const s of list) {
+      const values = [];
+      const missing = [];
+      for (const v of s.values ?? []) {
+        const p = configured(v);
+        if (p !== null && tree.isFile(p)) values.push(p);
+        else missing.push(v);
+      }
+      const release = (s.release ?? name).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 53) || "release";
+      units.push({
+        kind: "helm",
+        dir,
+        anchor,
+        inputs: [.../* @__PURE__ */ new Set([...chartFiles, ...values])],
+        sources: [],
+        helm: { release, namespace: s.namespace, values, variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "" },
+        refused: missing.length ? `values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found` : void 0,
+        skipped: options.helm ? void 0 : { severity: "info", message: "not rendered: Helm rendering is off" }
+      });
+    }
+  }
+  const inChart = (p) => chartDirs.some((d) => within(p, d));
+  const cache = /* @__PURE__ */ new Map();
+  const load = (dir) => {
+    if (cache.has(dir)) return cache.get(dir);
+    let found = null;
+    for (const name of KUSTOMIZATION_NAMES) {
+      const file = dir ? `${dir}/${name}` : name;
+      if (!tree.isFile(file)) continue;
+      found = readKustomization(dir, file, tree.read(file)?.toString("utf8") ?? "");
+      break;
+    }
+    cache.set(dir, found);
+    return found;
+  };
+  const rootDirs = [...new Set(listed.filter((f) => KUSTOMIZATION_NAMES.includes(posix3.basename(f)) && !inCommand(f) && !inChart(f)).map(folderOf))].sort();
+  const closures = /* @__PURE__ */ new Map();
+  const closureOf = (root) => {
+    const known = closures.get(root);
+    if (known) return known;
+    const c = { dirs: /* @__PURE__ */ new Set(), files: /* @__PURE__ */ new Set(), remote: [], outside: [] };
+    const queue = [root];
+    while (queue.length) {
+      const dir = queue.shift();
+      if (c.dirs.has(dir)) continue;
+      const k = load(dir);
+      if (!k) continue;
+      c.dirs.add(dir);
+      for (const ref of k.references) {
+        const target = resolveIn(dir, ref.value);
+        const local = target !== null && (tree.isFile(target) || tree.isDir(target));
+        if (!local && isRemoteReference(ref.value)) c.remote.push(`${k.file}: ${ref.field} ${ref.value}`);
+        else if (target === null) c.outside.push(`${k.file}: ${ref.field} ${ref.value}`);
+        else if (tree.isDir(target)) queue.push(target);
+        else if (tree.isFile(target)) c.files.add(target);
+      }
+      for (const f of namedFiles(k)) if (tree.isFile(f)) c.files.add(f);
+    }
+    closures.set(root, c);
+    return c;
+  };
+  const included = /* @__PURE__ */ new Set();
+  for (const r of rootDirs) for (const d of closureOf(r).dirs) if (d !== r && !closureOf(d).dirs.has(r)) included.add(d);
+  for (const r of rootDirs) {
+    const c = closureOf(r);
+    for (const d of c.dirs) for (const f of tree.files(d, true)) if (folderOf(f) === d) claimed.add(f);
+    for (const f of c.files) claimed.add(f);
+    if (included.has(r)) continue;
+    const k = load(r);
+    if (k.isComponent) {
+      notes.push({ severity: "info", path: k.file, message: `${r || "."} is a Kustomize Component: it is applied only through a kustomization that lists it, and none among the paths does`, code: RENDER_SKIPPED });
+      continue;
+    }
+    const inputs = new Set(c.files);
+    for (const d of c.dirs) for (const f of tree.files(d, true)) inputs.add(f);
+    const problems = [
+      ...options.allowRemoteBases ? [] : c.remote.map((r2) => `remote reference refused (${r2}); allow-remote-bases in the base branch's configuration allows it`),
+      ...c.outside.map((o) => `reference outside the repository refused (${o})`)
+    ];
+    units.push({
+      kind: "kustomize",
+      dir: r,
+      anchor: k.file,
+      inputs: [...inputs].sort(),
+      sources: [.../* @__PURE__ */ new Set([...c.files, ...[...c.dirs].flatMap((d) => tree.files(d).filter((f) => folderOf(f) === d))])].filter(isManifest).sort(),
+      refused: problems.length ? problems.join("; ") : void 0,
+      skipped: options.kustomize ? void 0 : { severity: "info", message: "not rendered: Kustomize rendering is off" }
+    });
+  }
+  return { units, claimed, notes };
+}
+
+// src/render/messages.ts
+var MAX_MESSAGE = 600;
+function unwrapKlog(text) {
+  const quoted = /err="((?:[^"\\]|\\.)*)"/.exec(text);
+  if (quoted) {
+    try {
+      return JSON.parse(`"${quoted[1]}"`);
+    } catch {
+      return quoted[1];
+    }
+  }
+  const block = /err=<\n([\s\S]*?)\n\s*>/.exec(text);
+  if (block) return block[1].replace(/^\t/gm, "");
+  return text;
+}
+function failureMessage(result, limits, paths = []) {
+  if (result.reason === "timeout") return `stopped after the time limit of ${Math.round(limits.timeoutMs / 100) / 10} s`;
+  if (result.reason === "output-limit") return `stopped: the output went over the limit of ${limits.maxOutputBytes} bytes`;
+  if (result.reason === "spawn-error") return `could not start: ${result.error ?? "unknown error"}`;
+  let text = unwrapKlog(result.stderr).replace(
+    /^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': (?:recursed accumulation of path|couldn't make target for path) '[^']*': /,
+    ""
+  );
+  const lines = text.split("\n").map((l) => l.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] /, "").replace(/^Error: /, "").trim()).filter(Boolean);
+  text = lines.join(" ") || (result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`);
+  for (const [from, to] of [...paths].sort((a, b) => b[0].length - a[0].length)) if (from) text = text.split(from).join(to);
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}\u2026` : text;
+}
+
+// src/render/run.ts
+import { MessageChannel as MessageChannel2, receiveMessageOnPort as receiveMessageOnPort2, Worker as Worker2 } from "node:worker_threads";
+var ok = (r) => r.code === 0 && !r.reason;
+var POOL = String.raw`
+const { workerData } = require("node:worker_threads");
+const { spawn } = require("node:child_process");
+const { jobs, concurrency, signal, port } = workerData;
+const STDERR_LIMIT = 65536;
+const results = new Array(jobs.length);
+let next = 0, running = 0, finished = 0;
+function finishAll() {
+  port.postMessage(results);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+function start(i) {
+  const job = jobs[i];
+  running++;
+  const out = [], err = [];
+  let outBytes = 0, errBytes = 0, reason, settled = false, timer, child;
+  const done = (r) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    results[i] = r;
+    running--;
+    if (++finished === jobs.length) finishAll(); else pump();
+  };
+  const kill = (why) => {
+    if (reason) return;
+    reason = why;
+    try { process.kill(-child.pid, "SIGKILL"); } catch { try { child.kill("SIGKILL"); } catch {} }
+  };
+  try {
+    child = spawn(job.file, job.args, { cwd: job.cwd, env: job.env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true, shell: false });
+  } catch (e) {
+    done({ code: null, signal: null, stdout: "", stderr: "", reason: "spawn-error", error: String(e && e.message) });
+    return;
+  }
+  timer = setTimeout(() => kill("timeout"), job.timeoutMs);
+  child.stdout.on("data", (b) => { outBytes += b.length; if (outBytes > job.maxOutputBytes) kill("output-limit"); else if (!reason) out.push(b); });
+  child.stderr.on("data", (b) => { if (errBytes < STDERR_LIMIT) { err.push(b); errBytes += b.length; } });
+  child.on("error", (e) => done({ code: null, signal: null, stdout: "", stderr: "", reason: "spawn-error", error: String(e && e.message) }));
+  child.on("close", (code, sig) => done({
+    code: reason ? null : code,
+    signal: sig,
+    stdout: reason ? "" : Buffer.concat(out).toString("utf8"),
+    stderr: Buffer.concat(err).toString("utf8").slice(0, STDERR_LIMIT),
+    reason,
+  }));
+}
+function pump() { while (running < concurrency && next < jobs.length) start(next++); }
+try { if (jobs.length === 0) finishAll(); else pump(); }
+catch (e) { results.fill({ code: null, signal: null, stdout: "", stderr: "", reason: "spawn-error", error: String(e && e.message) }); finishAll(); }
+`;
+function startPool(jobs, concurrency) {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel2();
+  const worker = new Worker2(POOL, { eval: true, workerData: { jobs, concurrency: Math.max(1, concurrency), signal, port: port2 }, transferList: [port2] });
+  worker.unref();
+  const deadline = Math.max(...jobs.map((j) => j.timeoutMs), 0) * Math.ceil(jobs.length / Math.max(1, concurrency)) + 3e4;
+  return { signal, port1, worker, deadline };
+}
+var lost = (jobs, why) => jobs.map(() => ({ code: null, signal: null, stdout: "", stderr: "", reason: "timeout", error: why }));
+async function runJobs(jobs, concurrency) {
+  if (!jobs.length) return [];
+  const { port1, worker, deadline } = startPool(jobs, concurrency);
+  let timer;
+  try {
+    return await new Promise((resolve3) => {
+      port1.once("message", (results) => resolve3(results));
+      worker.once("error", (e) => resolve3(lost(jobs, `the render worker failed: ${e.message}`)));
+      timer = setTimeout(() => resolve3(lost(jobs, "the render worker did not answer")), deadline);
+    });
+  } finally {
+    clearTimeout(timer);
+    port1.close();
+    void worker.terminate();
+  }
+}
+
+// src/render/source-map.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { posix as posix4 } from "node:path";
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var metaOf = (data) => {
+  const d = data;
+  return { kind: typeof d.kind === "string" ? d.kind : "", name: typeof d.metadata?.name === "string" ? d.metadata.name : "", namespace: typeof d.metadata?.namespace === "string" ? d.metadata.namespace : void 0 };
+};
+function takeOrigin(data) {
+  const metadata = data.metadata;
+  const annotations2 = metadata?.annotations;
+  if (!annotations2 || typeof annotations2[ORIGIN_ANNOTATION] !== "string") return void 0;
+  const text = annotations2[ORIGIN_ANNOTATION];
+  delete annotations2[ORIGIN_ANNOTATION];
+  if (Object.keys(annotations2).length === 0) delete metadata.annotations;
+  try {
+    const v = (0, import_yaml4.parseDocument)(text).toJS();
+    return { path: typeof v.path === "string" ? v.path : void 0, repo: typeof v.repo === "string" ? v.repo : void 0, configuredIn: typeof v.configuredIn === "string" ? v.configuredIn : void 0 };
+  } catch {
+    return {};
+  }
+}
+function bestMatch(rendered, candidates, loose = true) {
+  const want = metaOf(rendered);
+  const sameKind = candidates.filter((c) => metaOf(c.data).kind === want.kind);
+  const score = (c) => {
+    const m = metaOf(c.data);
+    const ns3 = m.namespace === want.namespace ? 1 : 0;
+    if (m.name && m.name === want.name) return 3e3 + ns3;
+    if (m.name && want.name.includes(m.name)) return 1e3 + m.name.length * 2 + ns3;
+    return -1;
+  };
+  let best;
+  let bestScore = -1;
+  for (const c of sameKind) {
+    const s = score(c);
+    if (s > bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  if (best) return best;
+  return loose && sameKind.length === 1 ? sameKind[0] : void 0;
+}
+var SourceMapper = class {
+  constructor(tree, unit) {
+    this.tree = tree;
+    this.unit = unit;
+  }
+  tree;
+  unit;
+  parsed = /* @__PURE__ */ new Map();
+  /** The objects of a file of the tree, parsed once; empty when it cannot be read. */
+  objectsOf(path) {
+    let objects = this.parsed.get(path);
+    if (!objects) {
+      const bytes = this.tree.read(path);
+      objects = bytes ? parseManifestText(this.tree.display(path), bytes.toString("utf8"), new Diagnostics()) : [];
+      this.parsed.set(path, objects);
+    }
+    return objects;
+  }
+  make(file, line, lineOf, located, outputLine) {
+    return { file, line, lineOf, rendered: { unit: this.tree.display(this.unit.anchor), tool: this.unit.kind, located, outputLine } };
+  }
+  /** A source inside a known file of the tree, at the object's definition when it is found there. */
+  inFile(path, data, outputLine) {
+    if (!this.tree.isFile(path)) return void 0;
+    const match = bestMatch(data, this.objectsOf(path));
+    if (match) return this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine);
+    return void 0;
+  }
+  /** A Helm template: the line of its `kind:` when the template has one, else its first line. */
+  template(path, data, outputLine) {
+    const bytes = this.tree.read(path);
+    if (!bytes) return void 0;
+    const kind = metaOf(data).kind;
+    const lines = bytes.toString("utf8").split("\n");
+    const at = lines.findIndex((l) => new RegExp(`^\\s*kind:\\s*["']?${kind.replace(/[^\w]/g, "")}["']?\\s*$`).test(l));
+    const line = at >= 0 ? at + 1 : 1;
+    return this.make(this.tree.display(path), line, () => line, "template", outputLine);
+  }
+  /** Looks the object up among the unit's manifest files. */
+  search(data, outputLine) {
+    const want = metaOf(data);
+    let best;
+    for (const path of this.unit.sources) {
+      const match = bestMatch(data, this.objectsOf(path), false);
+      if (!match) continue;
+      const exact = metaOf(match.data).name === want.name;
+      if (!best || exact && !best.exact) best = { source: this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine), exact };
+      if (exact) break;
+    }
+    return best?.source;
+  }
+  /** Only the rendered output is known: the unit's anchor file. */
+  output(outputLine) {
+    return this.make(this.tree.display(this.unit.anchor), 1, () => 1, "output", outputLine);
+  }
+};
+function helmSources(output, chartDir) {
+  const out = [];
+  output.split("\n").forEach((l, i) => {
+    const m = /^# Source: (.+?)\s*$/.exec(l);
+    if (!m) return;
+    const inChart = m[1].split("/").slice(1).join("/");
+    out.push({ line: i + 1, path: chartDir ? posix4.join(chartDir, inChart) : inChart });
+  });
+  return out;
+}
+
+// src/render/render.ts
+var toolName = (unit, tools) => unit.kind === "kustomize" ? (tools.kustomize ?? []).join(" ") : unit.kind === "helm" ? `${tools.helm ?? "helm"} template` : "render command";
+function unitLabel(tree, unit) {
+  if (unit.kind === "helm") return `chart ${tree.display(unit.dir) || "."}${unit.helm.variant}`;
+  return tree.display(unit.dir) || ".";
+}
+function hashInputs(tree, unit, header) {
+  const h = createHash("sha256");
+  h.update(JSON.stringify(header));
+  for (const p of unit.inputs) {
+    const bytes = tree.read(p);
+    h.update(`\0${tree.display(p)}\0${bytes ? createHash("sha256").update(bytes).digest("hex") : "-"}`);
+  }
+  return h.digest("hex");
+}
+function prepare(tree, scope, options) {
+  const discovery = discover(tree, scope, options);
+  const diagnostics = [];
+  const reports = [];
+  const note = (severity, path, message, code) => diagnostics.push({ severity, file: tree.display(path), line: 0, message, code });
+  for (const n of discovery.notes) note(n.severity, n.path, n.message, n.code ?? RENDER_SKIPPED);
+  if (!discovery.units.length) return { tree, options, work: [], claimed: discovery.claimed, diagnostics, reports, root: "", temp: "" };
+  const temp = realpathSync2(mkdtempSync(join3(options.tempDir, "reachdiff-render-")));
+  try {
+    return plan(tree, options, discovery, detectTools(options.tools), diagnostics, reports, note, temp);
+  } catch (e) {
+    rmSync(temp, { recursive: true, force: true });
+    throw e;
+  }
+}
+function plan(tree, options, discovery, tools, diagnostics, reports, note, temp) {
+  const home = join3(temp, "home");
+  mkdirSync2(join3(home, "no-plugins"), { recursive: true, mode: 448 });
+  const root = tree.dir ?? join3(temp, "tree");
+  const env = renderEnv(home);
+  const planned = [];
+  const work = [];
+  tree.prefetch?.(discovery.units.flatMap((u) => u.skipped || u.refused ? [] : u.inputs));
+  for (const unit of discovery.units) {
+    const label = unitLabel(tree, unit);
+    const fail2 = (message) => {
+      note("error", unit.anchor, message, RENDER_FAILED);
+      reports.push({ unit: tree.display(unit.anchor), kind: unit.kind, status: "failed", objects: 0, message });
+    };
+    if (unit.skipped) {
+      note(unit.skipped.severity, unit.anchor, `${label}: ${unit.skipped.message}`, RENDER_SKIPPED);
+      reports.push({ unit: tree.display(unit.anchor), kind: unit.kind, status: "skipped", objects: 0, message: unit.skipped.message });
+      continue;
+    }
+    if (unit.refused) {
+      fail2(`${label} is not rendered: ${unit.refused}`);
+      continue;
+    }
+    if (unit.kind === "kustomize" && !tools.kustomize) {
+      fail2(`${label} is not rendered: neither kustomize nor kubectl is on PATH`);
+      continue;
+    }
+    if (unit.kind === "helm" && !tools.helm) {
+      fail2(`${label} is not rendered: helm is not on PATH`);
+      continue;
+    }
+    const tool = toolName(unit, tools);
+    const key2 = hashInputs(tree, unit, {
+      kind: unit.kind,
+      tool,
+      unit: tree.display(unit.anchor),
+      helm: unit.helm && { ...unit.helm, values: unit.helm.values.map((v) => tree.display(v)) },
+      command: unit.command,
+      remote: options.allowRemoteBases
+    });
+    const cached = unit.kind === "command" ? void 0 : options.cache?.get(key2);
+    if (cached) work.push({ unit, key: key2, tool, cached });
+    else planned.push({ unit, key: key2, tool });
+  }
+  if (!tree.dir && planned.length) {
+    try {
+      writeTree(tree, [...new Set(planned.flatMap((p) => p.unit.inputs))].sort(), root, options.maxInputBytes);
+    } catch (e) {
+      if (!(e instanceof InputTooLarge)) throw e;
+      for (const p of planned.splice(0)) {
+        note("error", p.unit.anchor, `${unitLabel(tree, p.unit)} is not rendered: ${e.message}`, RENDER_FAILED);
+        reports.push({ unit: tree.display(p.unit.anchor), kind: p.unit.kind, status: "failed", objects: 0, message: e.message });
+      }
+    }
+  }
+  const abs = (p) => p ? join3(root, ...p.split("/")) : root;
+  planned.forEach(({ unit, key: key2, tool }, i) => {
+    const limits = { env, timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes };
+    if (unit.kind === "kustomize") {
+      const wrapper = join3(temp, `wrap-${i}`);
+      mkdirSync2(wrapper, { mode: 448 });
+      const target = relative2(wrapper, abs(unit.dir)).split(sep3).join("/");
+      writeFileSync2(join3(wrapper, "kustomization.yaml"), `resources:
+- ${JSON.stringify(target)}
+buildMetadata: [originAnnotations]
+`, { mode: 384 });
+      const [file, ...args] = kustomizeArgv(tools.kustomize, wrapper);
+      work.push({ unit, key: key2, tool, originBase: wrapper, job: { file, args, cwd: wrapper, ...limits } });
+    } else if (unit.kind === "helm") {
+      const [file, ...args] = helmArgv(tools.helm, unit.helm.release, abs(unit.dir), unit.helm.values.map(abs), unit.helm.namespace);
+      work.push({ unit, key: key2, tool, job: { file, args, cwd: abs(unit.dir), ...limits } });
+    } else {
+      const argv = commandArgv(unit.command ?? [], abs(unit.dir));
+      if (!argv.length) {
+        note("error", unit.anchor, `${unitLabel(tree, unit)} is not rendered: its render command is empty`, RENDER_FAILED);
+        return;
+      }
+      work.push({ unit, key: key2, tool: argv[0], job: { file: argv[0], args: argv.slice(1), cwd: abs(unit.dir), ...limits } });
+    }
+  });
+  const order = new Map(discovery.units.map((u, i) => [u, i]));
+  work.sort((a, b) => order.get(a.unit) - order.get(b.unit));
+  return { tree, options, work, claimed: discovery.claimed, diagnostics, reports, root, temp };
+}
+function mapObjects(prepared, w, output, diagnostics) {
+  const { tree, root } = prepared;
+  const realRoot = realpathSync2(root);
+  const toTree = (base, path) => {
+    const abs = resolve2(base, path);
+    for (const r of [root, realRoot]) {
+      const p = treePath(relative2(r, abs).split(sep3).join("/"));
+      if (p !== null) return p;
+    }
+    return null;
+  };
+  const unit = w.unit;
+  const outputName = `${tree.display(unit.anchor)} (rendered)`;
+  const raw = parseManifestText(outputName, output, diagnostics);
+  const mapper = new SourceMapper(tree, unit);
+  const templates = unit.kind === "helm" ? helmSources(output, unit.dir) : [];
+  let unmapped = 0;
+  const objects = raw.map((o) => {
+    const data = o.data;
+    const line = o.source.line;
+    let source;
+    const origin = unit.kind === "kustomize" ? takeOrigin(data) : void 0;
+    if (origin?.path && !origin.repo && w.originBase) {
+      const path = toTree(w.originBase, origin.path);
+      if (path !== null) source = mapper.inFile(path, data, line) ?? mapper.template(path, data, line);
+    } else if (origin?.configuredIn && w.originBase) {
+      const path = toTree(w.originBase, origin.configuredIn);
+      if (path !== null) source = mapper.template(path, data, line);
+    } else if (unit.kind === "helm") {
+      const template = templates.filter((t) => t.line < line).at(-1);
+      if (template) source = mapper.template(template.path, data, line);
+    }
+    source ??= mapper.search(data, line);
+    if (!source) {
+      unmapped++;
+      source = mapper.output(line);
+    }
+    return { data, source };
+  });
+  return { objects, unmapped };
+}
+function finish(prepared, results) {
+  const { tree, options, diagnostics, reports, root, temp } = prepared;
+  const objects = [];
+  const outputs = [];
+  try {
+    let r = 0;
+    for (const w of prepared.work) {
+      const label = unitLabel(tree, w.unit);
+      const anchor = tree.display(w.unit.anchor);
+      let unitResult;
+      let status = "reused";
+      if (w.cached) unitResult = w.cached;
+      else {
+        status = "rendered";
+        const result = results[r++];
+        const parseDiagnostics = new Diagnostics();
+        if (ok(result)) {
+          const mapped = mapObjects(prepared, w, result.stdout, parseDiagnostics);
+          unitResult = { ok: true, objects: mapped.objects, output: result.stdout, message: "", unmapped: mapped.unmapped };
+        } else {
+          const paths = [
+            ...tree.aliases?.() ?? [],
+            [`${root}${sep3}`, ""],
+            [root, "."],
+            [`${temp}${sep3}`, ""],
+            [relative2(w.originBase ?? root, root).split(sep3).join("/") + "/", ""]
+          ];
+          unitResult = { ok: false, objects: [], output: "", message: failureMessage(result, options, paths), unmapped: 0 };
+        }
+        diagnostics.push(...parseDiagnostics.items);
+        if (w.unit.kind !== "command") options.cache?.set(w.key, unitResult, unitResult.output.length * 4);
+      }
+      const reused = status === "reused" ? " (inputs unchanged: an earlier render reused)" : "";
+      if (unitResult.ok) {
+        for (const o of unitResult.objects) objects.push(status === "reused" ? { data: structuredClone(o.data), source: o.source } : o);
+        outputs.push({ name: `${anchor} (rendered)`, text: unitResult.output });
+        diagnostics.push({ severity: "info", file: anchor, line: 0, code: RENDERED, message: `rendered ${label} with ${w.tool}: ${unitResult.objects.length} object(s)${reused}` });
+        if (unitResult.unmapped)
+          diagnostics.push({ severity: "info", file: anchor, line: 0, code: RENDER_UNMAPPED, message: `${unitResult.unmapped} object(s) rendered from ${label} were not found in its files: they point to ${anchor}, and only the rendered output shows them` });
+        reports.push({ unit: anchor, kind: w.unit.kind, status, objects: unitResult.objects.length });
+      } else {
+        const message = `${w.tool} could not render ${label}: ${unitResult.message}${reused}`;
+        diagnostics.push({ severity: "error", file: anchor, line: 0, code: RENDER_FAILED, message });
+        reports.push({ unit: anchor, kind: w.unit.kind, status: "failed", objects: 0, message: unitResult.message });
+      }
+    }
+  } finally {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+  const claimed = new Set([...prepared.claimed].map((p) => tree.display(p)));
+  return { objects, claimed, diagnostics, units: reports, outputs };
+}
+var jobsOf = (p) => p.work.flatMap((w) => w.job ? [w.job] : []);
+async function renderTree(tree, scope, options = {}) {
+  const resolved = resolveRenderOptions(options);
+  const prepared = prepare(tree, scope, resolved);
+  let results;
+  try {
+    results = await runJobs(jobsOf(prepared), resolved.concurrency);
+  } catch (e) {
+    if (prepared.temp) rmSync(prepared.temp, { recursive: true, force: true });
+    throw e;
+  }
+  return finish(prepared, results);
+}
+
+// src/render/sides.ts
+function globScope(globs, prefix = "") {
+  const isMatch = (0, import_picomatch2.default)(globs.length ? [...globs] : DEFAULT_PATHS, { dot: false });
+  const matches2 = (p) => isMatch(p) || prefix !== "" && p.startsWith(prefix) && isMatch(p.slice(prefix.length));
+  return {
+    folders: [""],
+    includes: (p) => matches2(p) || posix5.basename(p) === "Kustomization" && matches2(posix5.join(posix5.dirname(p), "kustomization.yaml"))
+  };
+}
+async function renderFetchedFiles(files, globs, options = {}) {
+  const tree = new MemoryTree(files);
+  const side3 = await renderTree(tree, globScope(globs), options);
+  for (const name of tree.refused)
+    side3.diagnostics.push({ severity: "error", file: name, line: 0, code: RENDER_FAILED, message: "file name is absolute, climbs out of the repository or repeats another; it is not used for rendering" });
+  return side3;
+}
+function manifestFiles(files, globs) {
+  const scope = globScope(globs);
+  return files.filter((f) => MANIFEST_EXTENSIONS.includes(posix5.extname(f.name).toLowerCase()) && scope.includes(f.name));
+}
+
+// src/snapshot.ts
+function unclaimed(files, rendered) {
+  const claimed = new Set(rendered.flatMap((r) => [...r?.claimed ?? []]));
+  return files.filter((f) => !claimed.has(f.name));
+}
+function assemble(files, rendered, options, diagnostics) {
+  const objects = parseManifestFiles(unclaimed(files, rendered), diagnostics, options.parseCache);
+  for (const r of rendered) {
+    objects.push(...r?.objects ?? []);
+    for (const d of r?.diagnostics ?? []) diagnostics.add(d);
+  }
+  options.onPhase?.("parsed");
+  const cluster = buildCluster(objects, options, diagnostics);
+  options.onPhase?.("modelled");
+  return cluster;
+}
+async function loadFetchedSide(side3, options = {}) {
+  const diagnostics = new Diagnostics();
+  for (const p of side3.problems ?? []) diagnostics.add(p);
+  const globs = options.globs ?? [];
+  const render = options.render;
+  const rendered = render === false ? void 0 : await renderFetchedFiles([...side3.files, ...side3.inputs ?? []], globs, render);
+  return assemble(manifestFiles(side3.files, globs), [rendered], options, diagnostics);
+}
+async function loadFetchedSides(base, head, options = {}) {
+  const render = options.render === false ? false : { ...options.render, cache: options.render?.cache === void 0 ? new RenderCache() : options.render.cache };
+  const shared = { ...options, render, parseCache: options.parseCache ?? new ParseCache() };
+  const baseCluster = await loadFetchedSide(base, shared);
+  return [baseCluster, await loadFetchedSide(head, shared)];
+}
+
+// src/github/fetch-manifests.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { posix as posix6 } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-var watched = (globs) => (0, import_picomatch.default)([...globs], { dot: false });
+var DEFAULT_MAX_RENDER_INPUT_BYTES = 128 * 1024 * 1024;
+var watched = (globs) => (0, import_picomatch3.default)([...globs], { dot: false });
+var RENDER_INPUT = (0, import_picomatch3.default)(["**/*.tpl", "**/templates/**", "**/charts/*.tgz", "**/Chart.lock", "**/.helmignore", "**/Kustomization"], { dot: true });
+function touchesManifests(paths, globs, render) {
+  const isWatched = watched(globs);
+  if (paths.some((p) => isWatched(p))) return true;
+  if (render === false) return false;
+  const isCommandFolder = render.commandGlobs.length ? (0, import_picomatch3.default)([...render.commandGlobs], { dot: false }) : () => false;
+  const inCommandFolder = (p) => {
+    for (let d = posix6.dirname(p); d !== "."; d = posix6.dirname(d)) if (isCommandFolder(d) || isCommandFolder(`${d}/`)) return true;
+    return false;
+  };
+  return paths.some((p) => RENDER_INPUT(p) || inCommandFolder(p));
+}
 function repoPath(entryName2) {
   const slash = entryName2.indexOf("/");
   return slash < 0 ? "" : entryName2.slice(slash + 1);
@@ -49997,9 +51066,13 @@ async function fetchManifests(gh, repo, sha, globs, limits = {}) {
   const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha, request: { parseSuccessResponseBody: false } });
   const body = response.data;
   const files = [];
+  const inputs = [];
   const diagnostics = [];
-  if (!body) return { files, diagnostics };
+  if (!body) return { files, inputs, diagnostics };
   let total = 0;
+  let inputBytes = 0;
+  let inputsDropped = 0;
+  const maxInputs = limits.maxInputBytes ?? 0;
   const extract = import_tar_stream.default.extract();
   extract.on("entry", (header, stream, next) => {
     total += header.size ?? 0;
@@ -50023,12 +51096,26 @@ async function fetchManifests(gh, repo, sha, globs, limits = {}) {
       });
       return;
     }
+    const input = maxInputs > 0 && header.type === "file" && path !== "" && (header.size ?? 0) <= maxFile;
+    if (input && inputBytes + (header.size ?? 0) > maxInputs) inputsDropped++;
+    else if (input) {
+      inputBytes += header.size ?? 0;
+      const chunks = [];
+      stream.on("data", (c) => chunks.push(c));
+      stream.on("end", () => {
+        inputs.push({ name: path, text: Buffer.concat(chunks) });
+        next();
+      });
+      return;
+    }
     stream.on("end", next);
     stream.resume();
   });
   await pipeline(Readable.fromWeb(body), createGunzip(), extract);
   files.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { files, diagnostics };
+  if (inputsDropped)
+    diagnostics.push({ severity: "warning", file: ".", line: 0, message: `${inputsDropped} file(s) that no path glob matches were not kept for rendering: together they are over ${maxInputs} bytes; a chart or kustomization that reads them may fail to render` });
+  return { files, inputs, diagnostics };
 }
 var COMPARE_FILE_LIMIT = 300;
 async function changedFiles(gh, repo, baseSha, headSha) {
@@ -50036,6 +51123,24 @@ async function changedFiles(gh, repo, baseSha, headSha) {
   const files = data.files ?? [];
   const paths = files.flatMap((f) => f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]);
   return { mergeBase: data.merge_base_commit.sha, paths, complete: files.length < COMPARE_FILE_LIMIT };
+}
+
+// src/github/fetch-sides.ts
+async function fetchSide(gh, repo, sha, config) {
+  const snapshot = await fetchManifests(gh, repo, sha, config.paths, { maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES });
+  return { files: snapshot.files, inputs: snapshot.inputs, problems: snapshot.diagnostics };
+}
+var sideOptions = (trusted) => ({ globs: trusted.paths, defaultNamespace: trusted["default-namespace"], render: renderOptionsFromConfig(trusted) });
+async function fetchClusters(gh, repo, baseSha, headSha, trusted) {
+  const base = await fetchSide(gh, repo, baseSha, trusted);
+  const head = await fetchSide(gh, repo, headSha, trusted);
+  return loadFetchedSides(base, head, sideOptions(trusted));
+}
+async function fetchCluster(gh, repo, sha, trusted) {
+  return loadFetchedSide(await fetchSide(gh, repo, sha, trusted), sideOptions(trusted));
+}
+function touchesReview(paths, trusted) {
+  return touchesManifests(paths, trusted.paths, { commandGlobs: trusted["allow-render-commands"] ? trusted.render.map((r) => r.glob) : [] });
 }
 
 // src/github/permissions.ts
@@ -50068,7 +51173,7 @@ async function readRepoConfig(gh, repo, ref, path = CONFIG_PATH) {
 
 // src/github/pacing.ts
 var DEFAULT_WRITES_PER_MINUTE = 80;
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var realSleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
 var Pacer = class {
   constructor(perMinute = DEFAULT_WRITES_PER_MINUTE, sleep = realSleep, now = Date.now) {
     this.sleep = sleep;
@@ -50128,11 +51233,11 @@ function rateLimitWait(error2) {
   return waitOf(e?.status, e?.response?.headers ?? {}, e?.message);
 }
 function raced(work, signal) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve3, reject) => {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    work.then(resolve3, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 function guard(gh, g) {
@@ -50181,7 +51286,7 @@ function guard(gh, g) {
 }
 
 // src/github/session.ts
-var DEFAULT_TIMEOUT_MS = 5 * 6e4;
+var DEFAULT_TIMEOUT_MS2 = 5 * 6e4;
 function createSession(options) {
   const g = { pacer: options.pacer, requestTimeoutMs: Number(process.env.REACHDIFF_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS };
   return {
@@ -50190,7 +51295,7 @@ function createSession(options) {
     botLogin: options.botLogin,
     log: options.log,
     guard: g,
-    settings: { checks: true, timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS, ...options.settings }
+    settings: { checks: true, timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS2, ...options.settings }
   };
 }
 function effectiveConfig(config, settings) {
@@ -50369,8 +51474,7 @@ async function analyse(session, pr, signal) {
   const config = effectiveConfig(fileConfig, settings);
   const mode = config.comment.mode;
   const changes = await changedFiles(gh, repo, pr.baseSha, pr.headSha);
-  const isWatched = watched(config.paths);
-  if (changes.complete && !changes.paths.some((p) => isWatched(p))) {
+  if (changes.complete && !touchesReview(changes.paths, config)) {
     const quick = noManifestChanges(pr.headSha);
     const now2 = await moved(session, pr);
     if (now2.closed) return closedOutcome(quick.check, quick.comment);
@@ -50378,19 +51482,9 @@ async function analyse(session, pr, signal) {
     const posted2 = await publishSticky(gh, repo, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
     return { status: "no-manifest-change", check: quick.check, comment: quick.comment, commentAction: posted2.action };
   }
-  const limits = {};
-  const base = await fetchManifests(gh, repo, changes.mergeBase, config.paths, limits);
-  const head = await fetchManifests(gh, repo, pr.headSha, config.paths, limits);
+  const [base, head] = await fetchClusters(gh, repo, changes.mergeBase, pr.headSha, config);
   signal.throwIfAborted();
-  const output = review({
-    base: base.files,
-    head: head.files,
-    config,
-    headSha: pr.headSha,
-    repoUrl: repoUrl(repo, settings.serverUrl),
-    reportUrl: settings.detailsUrl,
-    problems: { base: base.diagnostics, head: head.diagnostics }
-  });
+  const output = review({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl });
   signal.throwIfAborted();
   const now = await moved(session, pr);
   if (now.closed) return closedOutcome(output.check, output.comment, output);
@@ -50463,13 +51557,13 @@ async function handleCommentCommand(session, ev) {
     return { command: command.kind, refused: true };
   }
   const eyes = await react("eyes");
-  let ok = false;
+  let ok2 = false;
   let outcome;
   try {
     switch (command.kind) {
       case "help":
         await reply(HELP);
-        ok = true;
+        ok2 = true;
         break;
       case "invalid":
         await reply(`Reachdiff did not understand that: ${command.reason}.
@@ -50483,7 +51577,7 @@ ${HELP}`);
           break;
         }
         outcome = await reviewPullRequest(session, pr);
-        ok = outcome.status !== "failed";
+        ok2 = outcome.status !== "failed";
         break;
       }
       case "explain": {
@@ -50492,10 +51586,10 @@ ${HELP}`);
         try {
           const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, session.settings.configPath);
           const config = effectiveConfig(fileConfig, session.settings);
-          const head = await fetchManifests(gh, repo, pr.headSha, config.paths);
+          const head = await fetchCluster(gh, repo, pr.headSha, config);
           const port = command.port !== void 0 || command.protocol !== "TCP" ? { protocol: command.protocol, port: command.port } : void 0;
-          text = explainConnection(head.files, config, command.from, command.to, port);
-          ok = true;
+          text = explainConnection(head, config, command.from, command.to, port);
+          ok2 = true;
         } catch (error2) {
           if (!(error2 instanceof UnknownEndpoint || error2 instanceof ConfigError)) throw error2;
           text = error2.message + "\n";
@@ -50512,7 +51606,7 @@ ${fence(text)}`);
   } finally {
     if (eyes !== void 0) await gh.rest.reactions.deleteForIssueComment({ ...repo, comment_id: ev.commentId, reaction_id: eyes }).catch(() => void 0);
   }
-  await react(ok ? command.kind === "run" ? "hooray" : "+1" : "confused");
+  await react(ok2 ? command.kind === "run" ? "hooray" : "+1" : "confused");
   return { command: command.kind, outcome };
 }
 
@@ -50554,7 +51648,7 @@ async function handleEvent(session, name, payload) {
 function readPrPointer(dir) {
   let data;
   try {
-    data = JSON.parse(readFileSync(join(dir, "pr.json"), "utf8").slice(0, 1e4));
+    data = JSON.parse(readFileSync2(join4(dir, "pr.json"), "utf8").slice(0, 1e4));
   } catch {
     throw new Error(`no readable pr.json in ${dir} (download the report artifact there first)`);
   }
@@ -50563,11 +51657,11 @@ function readPrPointer(dir) {
   return n;
 }
 function writeReport(dir, pr, outcome) {
-  mkdirSync(dir, { recursive: true });
-  const report = join(dir, "report.json");
-  writeFileSync(report, JSON.stringify({ pr: pr.number, head: pr.headSha, status: outcome.status, conclusion: outcome.check.conclusion, ...outcome.output?.report ?? {}, error: outcome.error }, null, 2) + "\n");
-  writeFileSync(join(dir, "pr.json"), JSON.stringify({ number: pr.number, head_sha: pr.headSha }) + "\n");
-  if (outcome.comment) writeFileSync(join(dir, "comment.md"), outcome.comment);
+  mkdirSync3(dir, { recursive: true });
+  const report = join4(dir, "report.json");
+  writeFileSync3(report, JSON.stringify({ pr: pr.number, head: pr.headSha, status: outcome.status, conclusion: outcome.check.conclusion, ...outcome.output?.report ?? {}, error: outcome.error }, null, 2) + "\n");
+  writeFileSync3(join4(dir, "pr.json"), JSON.stringify({ number: pr.number, head_sha: pr.headSha }) + "\n");
+  if (outcome.comment) writeFileSync3(join4(dir, "comment.md"), outcome.comment);
   return report;
 }
 async function runActionEvent(session, name, payload, reportDir) {
@@ -50600,7 +51694,7 @@ function choice(name, allowed) {
 async function run() {
   try {
     const name = process.env.GITHUB_EVENT_NAME ?? "";
-    const payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    const payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
     const token = getInput("token", { required: true });
     setSecret(token);

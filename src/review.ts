@@ -6,6 +6,7 @@ import type { Config, Severity } from "./config/schema.js";
 import { Diagnostics, type Diagnostic } from "./manifests/diagnostics.js";
 import { parseManifestFiles, type ManifestFile } from "./manifests/load.js";
 import { buildCluster } from "./model/build.js";
+import type { Cluster } from "./model/types.js";
 import { diffJson } from "./report/diff-json.js";
 import { headline } from "./report/diff-text.js";
 import { explain, explanationText } from "./analysis/explain.js";
@@ -36,15 +37,18 @@ export interface CheckOutput {
   readonly annotations: readonly Annotation[];
 }
 
+/** A side to review: its manifest files, read raw, or a cluster already built from them (rendered). */
+export type ReviewSide = readonly ManifestFile[] | Cluster;
+
 export interface ReviewInput {
-  readonly base: readonly ManifestFile[];
-  readonly head: readonly ManifestFile[];
+  readonly base: ReviewSide;
+  readonly head: ReviewSide;
   /** From the base branch, never from the head. */
   readonly config: Config;
   readonly headSha?: string;
   readonly repoUrl?: string;
   readonly reportUrl?: string;
-  /** Problems met while fetching the files (too big, not UTF-8), reported like any manifest problem. */
+  /** Problems met while fetching the files (too big, not UTF-8), reported like any manifest problem (with files only: a built cluster holds its own). */
   readonly problems?: { readonly base?: readonly Diagnostic[]; readonly head?: readonly Diagnostic[] };
 }
 
@@ -64,11 +68,14 @@ const LEVEL: Record<Severity, Annotation["annotation_level"]> = { critical: "fai
 
 const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;")).replace(/@/g, "@\u200b");
 
-function side(files: readonly ManifestFile[], config: Config, problems: readonly Diagnostic[] = []) {
+function side(files: ReviewSide, config: Config, problems: readonly Diagnostic[] = []): Cluster {
+  if (!isFileList(files)) return files;
   const diagnostics = new Diagnostics();
   for (const p of problems) diagnostics.add(p);
   return buildCluster(parseManifestFiles(files, diagnostics), { defaultNamespace: config["default-namespace"] }, diagnostics);
 }
+
+const isFileList = (s: ReviewSide): s is readonly ManifestFile[] => Array.isArray(s);
 
 const key = (d: Diagnostic) => `${d.file}\0${d.message}`;
 
@@ -143,6 +150,6 @@ export function failedCheck(message: string, conclusion: Conclusion = "failure")
 }
 
 /** `/reachdiff explain`: which policies allow or deny one connection in a snapshot (throws UnknownEndpoint). */
-export function explainConnection(files: readonly ManifestFile[], config: Config, from: string, to: string, port?: { protocol: Protocol; port?: number }): string {
+export function explainConnection(files: ReviewSide, config: Config, from: string, to: string, port?: { protocol: Protocol; port?: number }): string {
   return explanationText(explain(side(files, config), from, to, port));
 }

@@ -1,12 +1,12 @@
 // One snapshot of a repository's manifests, loaded and modelled: the entry point every front door uses.
-import { Diagnostics } from "./manifests/diagnostics.js";
+import { Diagnostics, type Diagnostic } from "./manifests/diagnostics.js";
 import { existsSync, statSync } from "node:fs";
 import { parseManifestFiles, readManifestFiles, type LoadOptions, type ManifestFile } from "./manifests/load.js";
 import { ParseCache, type PrefetchOptions } from "./manifests/parse-cache.js";
 import { isGitRef, readGitTree } from "./sources/git.js";
 import { buildCluster, type BuildOptions } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
-import type { RenderOptions } from "./render/options.js";
+import { RenderCache, type RenderOptions } from "./render/options.js";
 import type { RenderedSide } from "./render/render.js";
 import { manifestFiles, renderFetchedFiles, renderFolderSync, renderGitSync, renderSafely } from "./render/sides.js";
 
@@ -96,16 +96,38 @@ export function loadSides(base: string, head: string, options: SnapshotOptions &
   return [assemble(sides[0].files, sides[0].rendered, shared, sides[0].diagnostics), assemble(sides[1].files, sides[1].rendered, shared, sides[1].diagnostics)];
 }
 
+/** A side fetched through the API (the App): its files, named relative to the repository root. */
+export interface FetchedSide {
+  /** The manifests the globs match. */
+  readonly files: readonly ManifestFile[];
+  /** Other files a render may read (templates, generator inputs). */
+  readonly inputs?: readonly { readonly name: string; readonly text: Uint8Array }[];
+  /** What went wrong fetching them (too big, not UTF-8), reported with the side's other problems. */
+  readonly problems?: readonly Diagnostic[];
+}
+
 /**
- * A side fetched through the API (the App): every fetched file, named relative to the repository
- * root. Units are rendered in a private temporary folder that is removed afterwards.
+ * One fetched side. Units are rendered in a private temporary folder that is removed afterwards;
+ * the files of a rendered unit are not also read raw.
  */
-export async function loadFetchedSide(files: readonly ManifestFile[], options: SnapshotOptions & { globs?: readonly string[] } = {}): Promise<Cluster> {
+export async function loadFetchedSide(side: FetchedSide, options: SnapshotOptions & { globs?: readonly string[] } = {}): Promise<Cluster> {
   const diagnostics = new Diagnostics();
+  for (const p of side.problems ?? []) diagnostics.add(p);
   const globs = options.globs ?? [];
   const render = options.render;
-  const rendered = render === false ? undefined : await renderFetchedFiles(files, globs, render);
-  return assemble(manifestFiles(files, globs), [rendered], options, diagnostics);
+  const rendered = render === false ? undefined : await renderFetchedFiles([...side.files, ...(side.inputs ?? [])], globs, render);
+  return assemble(manifestFiles(side.files, globs), [rendered], options, diagnostics);
+}
+
+/**
+ * Both fetched sides of a pull request: base first, so that head reuses base's render of every unit
+ * whose inputs did not change (one render cache for the two), and one parse per distinct file.
+ */
+export async function loadFetchedSides(base: FetchedSide, head: FetchedSide, options: SnapshotOptions & { globs?: readonly string[] } = {}): Promise<[Cluster, Cluster]> {
+  const render: RenderOptions | false = options.render === false ? false : { ...options.render, cache: options.render?.cache === undefined ? new RenderCache() : options.render.cache };
+  const shared = { ...options, render, parseCache: options.parseCache ?? new ParseCache() };
+  const baseCluster = await loadFetchedSide(base, shared);
+  return [baseCluster, await loadFetchedSide(head, shared)];
 }
 
 export class SideError extends Error {}

@@ -6,7 +6,7 @@
 import { UnknownEndpoint } from "../analysis/explain.js";
 import { ConfigError } from "../config/load-config.js";
 import { explainConnection } from "../review.js";
-import { fetchManifests } from "./fetch-manifests.js";
+import { fetchCluster } from "./fetch-sides.js";
 import { canWrite } from "./permissions.js";
 import { readRepoConfig } from "./repo-config.js";
 import { describeError, getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
@@ -91,9 +91,9 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
         try {
           const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, session.settings.configPath);
           const config = effectiveConfig(fileConfig, session.settings);
-          const head = await fetchManifests(gh, repo, pr.headSha, config.paths);
+          const head = await fetchCluster(gh, repo, pr.headSha, config);
           const port = command.port !== undefined || command.protocol !== "TCP" ? { protocol: command.protocol, port: command.port } : undefined;
-          text = explainConnection(head.files, config, command.from, command.to, port);
+          text = explainConnection(head, config, command.from, command.to, port);
           ok = true;
         } catch (error) {
           if (!(error instanceof UnknownEndpoint || error instanceof ConfigError)) throw error;

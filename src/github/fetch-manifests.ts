@@ -1,6 +1,7 @@
 // Reads the manifests of one commit through the GitHub API with a single request: the commit's
 // tarball, streamed and filtered by the config's `paths` (never one request per file), and finds
 // which files a pull request touches with one compare request.
+import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
@@ -12,17 +13,55 @@ import type { GitHub, Repo } from "./types.js";
 
 export interface Snapshot {
   readonly files: ManifestFile[];
+  /** The other files, kept for rendering (chart templates, generator inputs) when asked for. */
+  readonly inputs: RenderInput[];
   /** Files that match but could not be read (too big, not UTF-8). */
   readonly diagnostics: Diagnostic[];
+}
+
+/** A file that is not a watched manifest but that Kustomize or Helm may read. */
+export interface RenderInput {
+  readonly name: string;
+  readonly text: Uint8Array;
 }
 
 export interface FetchLimits {
   readonly maxFileBytes?: number;
   /** Stop reading an archive past this many uncompressed bytes (default 2 GiB). */
   readonly maxArchiveBytes?: number;
+  /**
+   * Keep the files the globs do not match too, up to this many bytes in all (0, the default: keep
+   * none). Rendering needs them: templates, helpers, .env and other generator inputs.
+   */
+  readonly maxInputBytes?: number;
 }
 
+/** What a review keeps of the files the globs do not match, for rendering. */
+export const DEFAULT_MAX_RENDER_INPUT_BYTES = 128 * 1024 * 1024;
+
 export const watched = (globs: readonly string[]) => picomatch([...globs], { dot: false });
+
+/**
+ * Files that change what is rendered though no glob matches them. Without the tree (the quick answer
+ * is given before any archive is fetched) a changed file is taken for a render input by its kind:
+ * Helm templates and helpers, chart and Kustomize markers, subchart archives. A Kustomize generator's
+ * input (an .env or .properties file) only ever changes a ConfigMap or a Secret, never reachability.
+ */
+const RENDER_INPUT = picomatch(["**/*.tpl", "**/templates/**", "**/charts/*.tgz", "**/Chart.lock", "**/.helmignore", "**/Kustomization"], { dot: true });
+
+/** Whether a pull request's changed paths touch what Reachdiff reads: a watched file or, when rendering, an input of a render. */
+export function touchesManifests(paths: readonly string[], globs: readonly string[], render: { readonly commandGlobs: readonly string[] } | false): boolean {
+  const isWatched = watched(globs);
+  if (paths.some((p) => isWatched(p))) return true;
+  if (render === false) return false;
+  // A render command's folder matches its glob; any file in it, or below, is its input.
+  const isCommandFolder = render.commandGlobs.length ? picomatch([...render.commandGlobs], { dot: false }) : () => false;
+  const inCommandFolder = (p: string) => {
+    for (let d = posix.dirname(p); d !== "."; d = posix.dirname(d)) if (isCommandFolder(d) || isCommandFolder(`${d}/`)) return true;
+    return false;
+  };
+  return paths.some((p) => RENDER_INPUT(p) || inCommandFolder(p));
+}
 
 /** Path inside the repository of a tarball entry ("owner-repo-sha/k8s/a.yaml" -> "k8s/a.yaml"). */
 function repoPath(entryName: string): string {
@@ -39,9 +78,13 @@ export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs:
   const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha, request: { parseSuccessResponseBody: false } });
   const body = response.data as unknown as ReadableStream<Uint8Array> | null;
   const files: ManifestFile[] = [];
+  const inputs: RenderInput[] = [];
   const diagnostics: Diagnostic[] = [];
-  if (!body) return { files, diagnostics };
+  if (!body) return { files, inputs, diagnostics };
   let total = 0;
+  let inputBytes = 0;
+  let inputsDropped = 0;
+  const maxInputs = limits.maxInputBytes ?? 0;
   const extract = tar.extract();
   extract.on("entry", (header, stream, next) => {
     total += header.size ?? 0;
@@ -65,12 +108,26 @@ export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs:
       });
       return;
     }
+    const input = maxInputs > 0 && header.type === "file" && path !== "" && (header.size ?? 0) <= maxFile;
+    if (input && inputBytes + (header.size ?? 0) > maxInputs) inputsDropped++;
+    else if (input) {
+      inputBytes += header.size ?? 0;
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
+      stream.on("end", () => {
+        inputs.push({ name: path, text: Buffer.concat(chunks) });
+        next();
+      });
+      return;
+    }
     stream.on("end", next);
     stream.resume();
   });
   await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), createGunzip(), extract);
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { files, diagnostics };
+  if (inputsDropped)
+    diagnostics.push({ severity: "warning", file: ".", line: 0, message: `${inputsDropped} file(s) that no path glob matches were not kept for rendering: together they are over ${maxInputs} bytes; a chart or kustomization that reads them may fail to render` });
+  return { files, inputs, diagnostics };
 }
 
 export interface ChangedFiles {

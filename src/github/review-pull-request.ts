@@ -6,7 +6,8 @@
 import { ConfigError } from "../config/load-config.js";
 import { failedCheck, noManifestChanges, review, type CheckOutput, type ReviewOutput } from "../review.js";
 import { completeCheck, startCheck } from "./check-run.js";
-import { changedFiles, fetchManifests, watched } from "./fetch-manifests.js";
+import { changedFiles } from "./fetch-manifests.js";
+import { fetchClusters, touchesReview } from "./fetch-sides.js";
 import { RateLimited, rateLimitWait, RequestTimeout } from "./pacing.js";
 import { readRepoConfig } from "./repo-config.js";
 import { effectiveConfig, type Session } from "./session.js";
@@ -143,8 +144,7 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
   const config = effectiveConfig(fileConfig, settings);
   const mode = config.comment.mode;
   const changes = await changedFiles(gh, repo, pr.baseSha, pr.headSha);
-  const isWatched = watched(config.paths);
-  if (changes.complete && !changes.paths.some((p) => isWatched(p))) {
+  if (changes.complete && !touchesReview(changes.paths, config)) {
     // The quick, cheap answer: no archive is fetched. An existing comment is corrected; none is created.
     const quick = noManifestChanges(pr.headSha);
     const now = await moved(session, pr);
@@ -153,19 +153,9 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
     const posted = await publishSticky(gh, repo, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
     return { status: "no-manifest-change", check: quick.check, comment: quick.comment, commentAction: posted.action };
   }
-  const limits = {};
-  const base = await fetchManifests(gh, repo, changes.mergeBase, config.paths, limits);
-  const head = await fetchManifests(gh, repo, pr.headSha, config.paths, limits);
+  const [base, head] = await fetchClusters(gh, repo, changes.mergeBase, pr.headSha, config);
   signal.throwIfAborted();
-  const output = review({
-    base: base.files,
-    head: head.files,
-    config,
-    headSha: pr.headSha,
-    repoUrl: repoUrl(repo, settings.serverUrl),
-    reportUrl: settings.detailsUrl,
-    problems: { base: base.diagnostics, head: head.diagnostics },
-  });
+  const output = review({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl });
   signal.throwIfAborted();
   const now = await moved(session, pr);
   if (now.closed) return closedOutcome(output.check, output.comment, output);

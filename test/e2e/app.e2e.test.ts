@@ -3,7 +3,7 @@
 // API that validates every request the bot makes against GitHub's OpenAPI description.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub, type Recorded } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, SECRET, startApp, until, type AppProcess } from "./harness.js";
+import { INSTALLATION_ID, keyPair, quiet, SECRET, startApp, until, type AppProcess } from "./harness.js";
 import { seedRepo, type TestRepo } from "./repo-fixture.js";
 import { checkRunRerequestedEvent, deliver, issueCommentEvent, pullRequestEvent, validateWebhook } from "./webhooks.js";
 
@@ -28,15 +28,7 @@ const comment = async (body: string, login: string, type: "User" | "Bot" = "User
   await send("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body, login, type }));
   return c;
 };
-/** Waits until the App has made no request for 2 s (when probot answered before the work was done). */
-async function settle() {
-  let seen = -1;
-  let since = Date.now();
-  await until("the App to go quiet", () => {
-    if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
-    return Date.now() - since > 2000;
-  }, 60_000);
-}
+const settle = () => quiet(fake);
 /** Requests GitHub would have refused: any 4xx/5xx other than the expected 404 for an absent config. */
 const refused = () => fake.requests.filter((r: Recorded) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
 const fetchRequests = () => fake.requests.filter((r) => ["repos/compare-commits-with-basehead", "repos/download-tarball-archive"].includes(r.operationId ?? ""));

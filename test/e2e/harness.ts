@@ -88,3 +88,13 @@ export async function startApp(options: { apiUrl: string; appId: number; private
     },
   };
 }
+
+/** Waits until the App has made no request for 2 s (when probot answered before the work was done). */
+export async function quiet(fake: { readonly requests: readonly unknown[] }): Promise<void> {
+  let seen = -1;
+  let since = Date.now();
+  await until("the App to go quiet", () => {
+    if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
+    return Date.now() - since > 2000;
+  }, 60_000);
+}

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { completeCheck, startCheck } from "../../src/github/check-run.js";
+import { fetchManifests, touchesManifests } from "../../src/github/fetch-manifests.js";
 import { guard, Pacer, RateLimited } from "../../src/github/pacing.js";
 import { describeError, reviewPullRequest } from "../../src/github/review-pull-request.js";
 import type { GitHub } from "../../src/github/types.js";
@@ -91,6 +92,37 @@ describe("the loopback GitHub API rejects what GitHub would", () => {
     expect((await raw("POST", `${r}/check-runs`, { name: "reachdiff", head_sha: t.head, conclusion: "passed" })).status).toBe(422);
     expect((await raw("POST", `${r}/check-runs`, { name: "reachdiff", head_sha: t.head, output: { title: "t", summary: "s".repeat(65_536) } })).status).toBe(422);
     expect((await fetch(fake.url + `${r}/pulls/1`, { headers: { authorization: "token wrong" } })).status).toBe(401);
+  });
+});
+
+describe("fetching a side for rendering", () => {
+  it("keeps the files no glob matches within a byte budget, and says how many it dropped", async () => {
+    const sha = fake.commit({ "charts/web/templates/_helpers.tpl": "{{- define \"x\" -}}{{- end }}\n", "apps/web.env": "A=1\n", "docs/big.bin": "x".repeat(5000) }, t.main);
+    const all = await fetchManifests(gh(), repo(), sha, ["k8s/**/*.yaml"], { maxInputBytes: 1 << 20 });
+    expect(all.files.every((f) => f.name.startsWith("k8s/"))).toBe(true);
+    expect(all.inputs.map((f) => f.name).sort()).toEqual(["README.md", "apps/web.env", "charts/web/templates/_helpers.tpl", "docs/big.bin"]);
+    expect(Buffer.from(all.inputs.find((f) => f.name === "apps/web.env")!.text).toString()).toBe("A=1\n");
+    expect(all.diagnostics).toEqual([]);
+    const some = await fetchManifests(gh(), repo(), sha, ["k8s/**/*.yaml"], { maxInputBytes: 1000 });
+    expect(some.inputs.map((f) => f.name)).not.toContain("docs/big.bin");
+    expect(some.diagnostics).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringMatching(/^1 file\(s\) that no path glob matches were not kept for rendering/) })]);
+    expect((await fetchManifests(gh(), repo(), sha, ["k8s/**/*.yaml"])).inputs).toEqual([]);
+  });
+
+  it("a change counts when it touches a watched file or what a render reads, not a ConfigMap generator's input or docs", () => {
+    const globs = ["k8s/**/*.yaml"];
+    const render = { commandGlobs: ["jsonnet/*"] };
+    expect(touchesManifests(["k8s/a.yaml"], globs, false)).toBe(true);
+    expect(touchesManifests(["README.md", "src/main.go"], globs, render)).toBe(false);
+    expect(touchesManifests(["charts/web/templates/_helpers.tpl"], globs, render)).toBe(true);
+    expect(touchesManifests(["charts/web/templates/_helpers.tpl"], globs, false)).toBe(false);
+    expect(touchesManifests(["charts/web/templates/NOTES.txt"], globs, render)).toBe(true);
+    expect(touchesManifests(["charts/web/charts/redis-1.0.0.tgz"], globs, render)).toBe(true);
+    expect(touchesManifests(["apps/shop/Kustomization"], globs, render)).toBe(true);
+    expect(touchesManifests(["apps/shop/web.env"], globs, render)).toBe(false);
+    expect(touchesManifests(["jsonnet/prod/main.libsonnet"], globs, render)).toBe(true);
+    expect(touchesManifests(["jsonnet/prod/lib/util.libsonnet"], globs, render)).toBe(true);
+    expect(touchesManifests(["other/prod/main.libsonnet"], globs, render)).toBe(false);
   });
 });
 

@@ -146,7 +146,7 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
       ["apps/shop/overlays/staging/kustomization.yaml", "rendered"],
     ]);
     expect(rendered.outputs.map((o) => o.name)).toEqual(["apps/shop/overlays/prod/kustomization.yaml (rendered)", "apps/shop/overlays/staging/kustomization.yaml (rendered)"]);
-    const c = await loadFetchedSide(files, { globs: ["**/*.yaml"], render: { cache: null, tempDir } });
+    const c = await loadFetchedSide({ files }, { globs: ["**/*.yaml"], render: { cache: null, tempDir } });
     expect(ids(c)).toEqual(ids(base));
     expect(byId(c, "shop-prod/NetworkPolicy/prod-allow-db").source).toMatchObject({ file: "apps/shop/base/network-policies.yaml", line: 37 });
     expect(readdirSync(tempDir)).toEqual([]);
