@@ -1,7 +1,8 @@
 // One `reachdiff diff --base <dir> --head <dir> --format json`, timed phase by phase, in a process of
 // its own so that the peak RSS is this diff's alone. It makes the same calls as the CLI's diff
-// command (src/cli.ts), then, in the same process, times the floor: a plain `yaml` parse
-// (parseAllDocuments + toJS, default options) of one side's files.
+// command (src/cli.ts) and renders the pull-request comment as a review does; then, in the same
+// process, times the floor: a plain `yaml` parse (parseAllDocuments + toJS, default options) of one
+// side's files.
 //
 //   node --expose-gc bench/measure.ts --base DIR --head DIR [--out FILE]
 //
@@ -18,6 +19,7 @@ import type * as LoadModule from "../src/manifests/load.ts";
 import type * as BuildModule from "../src/model/build.ts";
 import type * as SnapshotModule from "../src/snapshot.ts";
 import type * as DiffJsonModule from "../src/report/diff-json.ts";
+import type * as MarkdownModule from "../src/report/markdown.ts";
 import type * as SelectorModule from "../src/core/label-selector.ts";
 import type { Cluster } from "../src/model/types.ts";
 
@@ -31,6 +33,7 @@ const { readManifestFiles, parseManifestFiles } = await engine<typeof LoadModule
 const { buildCluster } = await engine<typeof BuildModule>("model/build.js");
 const { loadSides } = await engine<typeof SnapshotModule>("snapshot.js");
 const { diffJson } = await engine<typeof DiffJsonModule>("report/diff-json.js");
+const { renderComment } = await engine<typeof MarkdownModule>("report/markdown.js");
 const { matches } = await engine<typeof SelectorModule>("core/label-selector.js");
 
 const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" }, shape: { type: "boolean", default: false }, "shape-only": { type: "boolean", default: false } } });
@@ -119,7 +122,9 @@ const [base, head] = loadSides(values.base, values.head, { ...options, onPhase }
 mark("modelled");
 const result = analyzeDiff(base, head, config, exposureOf);
 mark("analysed");
+// The report: the JSON report and the pull-request comment (risk table, Mermaid diagram, tables), as a review posts them.
 const json = `${JSON.stringify(diffJson(result), null, 2)}\n`;
+const comment = renderComment(result, { maxBytes: 60_000 });
 if (values.out) writeFileSync(values.out, json);
 mark("reported");
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -156,6 +161,7 @@ process.stdout.write(
     stats: result.stats,
     counts: { connections: result.connections.length, exposures: result.exposures.length, objects: result.objects.length, findings: result.findings.length, risk: result.risk },
     side: { files: headFiles.length, bytes, documents, parsedDocs },
+    commentBytes: Buffer.byteLength(comment),
     ...(values.shape ? { shape: shape(base) } : {}),
   })}\n`,
 );

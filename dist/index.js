@@ -46841,6 +46841,19 @@ function mergeRuns(items) {
   }
   return groups2;
 }
+function classConns(evaluator, src, dst) {
+  const egress = evaluator.evaluate("egress", src, { type: "pods", pods: dst });
+  return egress.isEmpty() ? egress : egress.intersect(evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+}
+function pairQuery(evaluator, classes) {
+  const classOf = /* @__PURE__ */ new Map();
+  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
+  return (from, to) => {
+    const a = classOf.get(from);
+    const b = classOf.get(to);
+    return a && b ? classConns(evaluator, a, b) : ConnSet.NONE;
+  };
+}
 function computeConnectivity(cluster, options = {}) {
   const evaluator = new PolicyEvaluator(cluster);
   const classes = podClasses(cluster);
@@ -46849,9 +46862,7 @@ function computeConnectivity(cluster, options = {}) {
   const podEdges = [];
   for (const src of classes) {
     for (const dst of classes) {
-      const egress = evaluator.evaluate("egress", src, { type: "pods", pods: dst });
-      if (egress.isEmpty()) continue;
-      const conns = egress.intersect(evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+      const conns = classConns(evaluator, src, dst);
       if (conns.isEmpty()) continue;
       for (const a of src.members) for (const b of dst.members) podEdges.push({ from: a.id, to: b.id, conns });
     }
@@ -46866,7 +46877,7 @@ function computeConnectivity(cluster, options = {}) {
   const byId = (a, b) => a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
   podEdges.sort(byId);
   ipEdges.sort((a, b) => a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : compareIntervals(a.intervals[0], b.intervals[0]));
-  return { podEdges, ipEdges, classes: classes.length, families };
+  return { podEdges, ipEdges, classes: classes.length, families, between: pairQuery(evaluator, classes) };
 }
 
 // src/analysis/diff.ts
@@ -46938,7 +46949,7 @@ function sideModel(cluster, families) {
   for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
   return { evaluator: new PolicyEvaluator(cluster), classes, classOf, atoms: new NamespaceAtoms(cluster, families) };
 }
-function lazyConnectivity(cluster, families, classes) {
+function lazyConnectivity(cluster, families, side3) {
   let full;
   const get = () => full ??= computeConnectivity(cluster, { families });
   return {
@@ -46948,8 +46959,9 @@ function lazyConnectivity(cluster, families, classes) {
     get ipEdges() {
       return get().ipEdges;
     },
-    classes,
-    families: [...families]
+    classes: side3.classes.length,
+    families: [...families],
+    between: pairQuery(side3.evaluator, side3.classes)
   };
 }
 function diffReach(base, head, families) {
@@ -46999,10 +47011,7 @@ function diffReach(base, head, families) {
     }
   }
   const conn = (side3, src, dst) => {
-    if (!src || !dst) return ConnSet.NONE;
-    const egress = side3.evaluator.evaluate("egress", src, { type: "pods", pods: dst });
-    if (egress.isEmpty()) return ConnSet.NONE;
-    return egress.intersect(side3.evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+    return src && dst ? classConns(side3.evaluator, src, dst) : ConnSet.NONE;
   };
   const out = [];
   const emit2 = (from, to) => {
@@ -47036,7 +47045,7 @@ function diffReach(base, head, families) {
   return {
     connections: out.sort(compareChanges),
     classes: { base: b.classes.length, head: h.classes.length },
-    connectivity: { base: lazyConnectivity(base, families, b.classes.length), head: lazyConnectivity(head, families, h.classes.length) }
+    connectivity: { base: lazyConnectivity(base, families, b), head: lazyConnectivity(head, families, h) }
   };
 }
 
@@ -49408,13 +49417,18 @@ function detailedGraph(r, context) {
     const changedExposures = new Set(r.exposures.map((x) => exposureKey(x.head ?? x.base)));
     for (const e of r.exposure.head) if (!changedExposures.has(exposureKey(e)) && touched(e.workload)) addExposure(e, "context", [], e, e);
     const changedPairs = new Set(r.connections.map((c) => `${c.from}\0${c.to}`));
+    const ids = [...g.nodes.keys()].filter((k) => k.startsWith("w:")).map((k) => k.slice(2)).filter(touched).sort();
     let budget = 30;
-    for (const e of r.connectivity.head.podEdges) {
-      if (budget <= 0) break;
-      if (e.from === e.to || changedPairs.has(`${e.from}\0${e.to}`) || !touched(e.from) || !touched(e.to)) continue;
-      g.edge(`w:${e.from}`, `w:${e.to}`, "context", e.conns.toString(), "connection");
-      budget--;
-    }
+    let pairs = 2500;
+    for (const from of ids)
+      for (const to of ids) {
+        if (budget <= 0 || pairs-- <= 0) break;
+        if (from === to || changedPairs.has(`${from}\0${to}`)) continue;
+        const conns = r.connectivity.head.between(from, to);
+        if (conns.isEmpty()) continue;
+        g.edge(`w:${from}`, `w:${to}`, "context", conns.toString(), "connection");
+        budget--;
+      }
   }
   for (const [key2, info2] of mergeServiceEntries(entries)) {
     const e = info2.exposures[0];

@@ -12,7 +12,7 @@ import { ConnSet } from "../core/port-set.js";
 import type { Cluster, NetworkPolicy } from "../model/types.js";
 import { changeKind, compareChanges, diffAddressRuns, type ConnectionChange } from "./diff.js";
 import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
-import { computeConnectivity, ipRuns, NamespaceAtoms, podClasses, type Connectivity } from "./reach.js";
+import { classConns, computeConnectivity, ipRuns, NamespaceAtoms, pairQuery, podClasses, type Connectivity } from "./reach.js";
 
 export interface ReachDiff {
   /** Every connection change, in diffConnectivity's order. */
@@ -72,7 +72,7 @@ interface Group {
   dirty: boolean;
 }
 
-function lazyConnectivity(cluster: Cluster, families: readonly Family[], classes: number): Connectivity {
+function lazyConnectivity(cluster: Cluster, families: readonly Family[], side: SideModel): Connectivity {
   let full: Connectivity | undefined;
   const get = () => (full ??= computeConnectivity(cluster, { families }));
   return {
@@ -82,8 +82,9 @@ function lazyConnectivity(cluster: Cluster, families: readonly Family[], classes
     get ipEdges() {
       return get().ipEdges;
     },
-    classes,
+    classes: side.classes.length,
     families: [...families],
+    between: pairQuery(side.evaluator, side.classes),
   };
 }
 
@@ -139,10 +140,7 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
   }
 
   const conn = (side: SideModel, src: PodClass | undefined, dst: PodClass | undefined): ConnSet => {
-    if (!src || !dst) return ConnSet.NONE;
-    const egress = side.evaluator.evaluate("egress", src, { type: "pods", pods: dst });
-    if (egress.isEmpty()) return ConnSet.NONE;
-    return egress.intersect(side.evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+    return src && dst ? classConns(side.evaluator, src, dst) : ConnSet.NONE;
   };
 
   const out: ConnectionChange[] = [];
@@ -178,6 +176,6 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
   return {
     connections: out.sort(compareChanges),
     classes: { base: b.classes.length, head: h.classes.length },
-    connectivity: { base: lazyConnectivity(base, families, b.classes.length), head: lazyConnectivity(head, families, h.classes.length) },
+    connectivity: { base: lazyConnectivity(base, families, b), head: lazyConnectivity(head, families, h) },
   };
 }

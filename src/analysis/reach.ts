@@ -27,6 +27,8 @@ export interface Connectivity {
   readonly ipEdges: readonly IpEdge[];
   readonly classes: number;
   readonly families: readonly Family[];
+  /** What one workload may open to another (none when either is unknown), without computing every pair. */
+  between(from: string, to: string): ConnSet;
 }
 
 export interface ReachOptions {
@@ -134,6 +136,23 @@ function mergeRuns(items: { interval: IpInterval; conns: ConnSet }[]): { interva
   return groups;
 }
 
+/** What pods of `src` may open to pods of `dst`: allowed by src's egress and by dst's ingress. */
+export function classConns(evaluator: PolicyEvaluator, src: PodClass, dst: PodClass): ConnSet {
+  const egress = evaluator.evaluate("egress", src, { type: "pods", pods: dst });
+  return egress.isEmpty() ? egress : egress.intersect(evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+}
+
+/** `Connectivity.between` for a side's classes. */
+export function pairQuery(evaluator: PolicyEvaluator, classes: readonly PodClass[]): (from: string, to: string) => ConnSet {
+  const classOf = new Map<string, PodClass>();
+  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
+  return (from, to) => {
+    const a = classOf.get(from);
+    const b = classOf.get(to);
+    return a && b ? classConns(evaluator, a, b) : ConnSet.NONE;
+  };
+}
+
 export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}): Connectivity {
   const evaluator = new PolicyEvaluator(cluster);
   const classes = podClasses(cluster);
@@ -143,9 +162,7 @@ export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}
   const podEdges: Edge[] = [];
   for (const src of classes) {
     for (const dst of classes) {
-      const egress = evaluator.evaluate("egress", src, { type: "pods", pods: dst });
-      if (egress.isEmpty()) continue;
-      const conns = egress.intersect(evaluator.evaluate("ingress", dst, { type: "pods", pods: src }));
+      const conns = classConns(evaluator, src, dst);
       if (conns.isEmpty()) continue;
       for (const a of src.members) for (const b of dst.members) podEdges.push({ from: a.id, to: b.id, conns });
     }
@@ -162,7 +179,7 @@ export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}
     a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
   podEdges.sort(byId);
   ipEdges.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : compareIntervals(a.intervals[0], b.intervals[0])));
-  return { podEdges, ipEdges, classes: classes.length, families };
+  return { podEdges, ipEdges, classes: classes.length, families, between: pairQuery(evaluator, classes) };
 }
 
 /** The machine-output edge list: pod edges plus one edge per CIDR block of every IP edge, sorted. */

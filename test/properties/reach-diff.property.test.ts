@@ -185,4 +185,23 @@ describe("incremental reachability diff", () => {
       { numRuns: 100 },
     );
   });
+
+  it("answers one pair (between) as the full connectivity does", () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const c = cluster(w);
+        const pairs = diffReach(c, c, [4]).connectivity.head;
+        const full = computeConnectivity(c, { families: [4] });
+        const edges = new Map(full.podEdges.map((e) => [`${e.from} ${e.to}`, e.conns.toString()]));
+        const ids = c.workloads.map((x) => x.id);
+        for (const from of [...ids, "ns/Deployment/unknown"])
+          for (const to of ids) {
+            const conns = pairs.between(from, to);
+            expect(conns.isEmpty() ? undefined : conns.toString()).toBe(edges.get(`${from} ${to}`));
+            expect(full.between(from, to).toString()).toBe(conns.toString());
+          }
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
