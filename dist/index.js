@@ -49999,6 +49999,11 @@ function parseConfig(text, origin = ".github/reachdiff.yml") {
 }
 var defaultConfig = () => resolveConfig(void 0);
 
+// src/github/fetch-sides.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { Worker as Worker3 } from "node:worker_threads";
+
 // src/render/options.ts
 import { availableParallelism, tmpdir } from "node:os";
 var RenderCache = class {
@@ -51145,10 +51150,44 @@ async function fetchSide(gh, repo, sha, config) {
   return { files: snapshot.files, inputs: snapshot.inputs, problems: snapshot.diagnostics };
 }
 var sideOptions = (trusted) => ({ globs: trusted.paths, defaultNamespace: trusted["default-namespace"], render: renderOptionsFromConfig(trusted) });
-async function fetchClusters(gh, repo, baseSha, headSha, trusted) {
+async function fetchSides(gh, repo, baseSha, headSha, trusted) {
   const base = await fetchSide(gh, repo, baseSha, trusted);
-  const head = await fetchSide(gh, repo, headSha, trusted);
-  return loadFetchedSides(base, head, sideOptions(trusted));
+  return [base, await fetchSide(gh, repo, headSha, trusted)];
+}
+async function reviewFetchedHere(input) {
+  const [base, head] = await loadFetchedSides(input.base, input.head, sideOptions(input.config));
+  const { result: _result, ...summary2 } = review({ base, head, config: input.config, headSha: input.headSha, repoUrl: input.repoUrl, reportUrl: input.reportUrl });
+  void _result;
+  return summary2;
+}
+var WORKER2 = new URL("./review-worker.js", import.meta.url);
+async function reviewFetched(input, options = {}) {
+  const workerFile = WORKER2.protocol === "file:" ? fileURLToPath2(WORKER2) : null;
+  if (!options.thread || !workerFile || !existsSync4(workerFile)) return reviewFetchedHere(input);
+  options.signal?.throwIfAborted();
+  return new Promise((resolve3, reject) => {
+    const worker = new Worker3(workerFile, { workerData: input });
+    const stop = () => {
+      void worker.terminate();
+      reject(options.signal.reason);
+    };
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const done = () => options.signal?.removeEventListener("abort", stop);
+    worker.once("message", (m) => {
+      done();
+      void worker.terminate();
+      if (m.summary) resolve3(m.summary);
+      else reject(new Error(m.error ?? "the review worker stopped without an answer"));
+    });
+    worker.once("error", (e) => {
+      done();
+      reject(e);
+    });
+    worker.once("exit", (code) => {
+      done();
+      reject(new Error(`the review worker exited (${code}) without an answer`));
+    });
+  });
 }
 async function fetchCluster(gh, repo, sha, trusted) {
   return loadFetchedSide(await fetchSide(gh, repo, sha, trusted), sideOptions(trusted));
@@ -51496,9 +51535,9 @@ async function analyse(session, pr, signal) {
     const posted2 = await publishSticky(gh, repo, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
     return { status: "no-manifest-change", check: quick.check, comment: quick.comment, commentAction: posted2.action };
   }
-  const [base, head] = await fetchClusters(gh, repo, changes.mergeBase, pr.headSha, config);
+  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config);
   signal.throwIfAborted();
-  const output = review({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl });
+  const output = await reviewFetched({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl }, { thread: settings.reviewThread, signal });
   signal.throwIfAborted();
   const now = await moved(session, pr);
   if (now.closed) return closedOutcome(output.check, output.comment, output);

@@ -64,7 +64,7 @@ export default function reachdiffApp(app: Probot): void {
     if (!installation) return logger.warn("event without an installation: ignored");
     const repo = context.repo();
     const log: Log = { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) };
-    const session = createSession({ gh: context.octokit as unknown as GitHub, repo, botLogin: await login(), log, pacer: pacerFor(`installation:${installation}`), settings: {} });
+    const session = createSession({ gh: context.octokit as unknown as GitHub, repo, botLogin: await login(), log, pacer: pacerFor(`installation:${installation}`), settings: { reviewThread: true } });
     const p = context.payload as { pull_request?: { number: number }; issue?: { number: number }; check_run?: { external_id?: string | null } };
     const number = p.pull_request?.number ?? p.issue?.number ?? prOfExternalId(p.check_run?.external_id);
     await serialize(`${repo.owner}/${repo.repo}#${number || context.id}`, () => handleEvent(session, context.name, context.payload));

@@ -115,6 +115,9 @@ export function annotations(result: DiffResult): Annotation[] {
   return out;
 }
 
+/** What a review publishes: the output without the analysis objects (plain data, it crosses threads). */
+export type ReviewSummary = Omit<ReviewOutput, "result">;
+
 export function review(input: ReviewInput): ReviewOutput {
   const { config } = input;
   const result = analyzeDiff(side(input.base, config, input.problems?.base), side(input.head, config, input.problems?.head), config, exposureFn);

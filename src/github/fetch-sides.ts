@@ -1,7 +1,11 @@
 // Both sides of a pull request as the cluster would get them: each commit's files through one archive
 // request, Kustomize roots and Helm charts rendered in a private temporary folder (with the base
 // branch's render settings, never the head's), and modelled.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
+import { review, type ReviewSummary } from "../review.js";
 import type { Cluster } from "../model/types.js";
 import { renderOptionsFromConfig } from "../render/options.js";
 import { loadFetchedSide, loadFetchedSides, type FetchedSide } from "../snapshot.js";
@@ -17,10 +21,65 @@ async function fetchSide(gh: GitHub, repo: Repo, sha: string, config: Config): P
 /** `trusted` is the base branch's configuration: it decides which commands run and whether remote bases are fetched. */
 const sideOptions = (trusted: Config) => ({ globs: trusted.paths, defaultNamespace: trusted["default-namespace"], render: renderOptionsFromConfig(trusted) });
 
-export async function fetchClusters(gh: GitHub, repo: Repo, baseSha: string, headSha: string, trusted: Config): Promise<[Cluster, Cluster]> {
+export async function fetchSides(gh: GitHub, repo: Repo, baseSha: string, headSha: string, trusted: Config): Promise<[FetchedSide, FetchedSide]> {
   const base = await fetchSide(gh, repo, baseSha, trusted);
-  const head = await fetchSide(gh, repo, headSha, trusted);
-  return loadFetchedSides(base, head, sideOptions(trusted));
+  return [base, await fetchSide(gh, repo, headSha, trusted)];
+}
+
+/** Both fetched sides and what the review needs besides: plain data, so that it can cross to a worker thread. */
+export interface FetchedReview {
+  readonly base: FetchedSide;
+  readonly head: FetchedSide;
+  /** The base branch's configuration. */
+  readonly config: Config;
+  readonly headSha?: string;
+  readonly repoUrl?: string;
+  readonly reportUrl?: string;
+}
+
+/** Render, model, analyse and write the review, on this thread. */
+export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSummary> {
+  const [base, head] = await loadFetchedSides(input.base, input.head, sideOptions(input.config));
+  const { result: _result, ...summary } = review({ base, head, config: input.config, headSha: input.headSha, repoUrl: input.repoUrl, reportUrl: input.reportUrl });
+  void _result;
+  return summary;
+}
+
+const WORKER = new URL("./review-worker.js", import.meta.url);
+
+/**
+ * The review of two fetched sides. With `thread`, on a worker thread: a large repository's analysis
+ * takes seconds of CPU, and the App's event loop must keep answering webhooks (GitHub gives up on a
+ * delivery after 10 s) meanwhile; on abort (the review's deadline) the worker is stopped. Without the
+ * compiled worker next to this module (a bundle) or without `thread` (the Action), on this thread.
+ */
+export async function reviewFetched(input: FetchedReview, options: { thread?: boolean; signal?: AbortSignal } = {}): Promise<ReviewSummary> {
+  const workerFile = WORKER.protocol === "file:" ? fileURLToPath(WORKER) : null;
+  if (!options.thread || !workerFile || !existsSync(workerFile)) return reviewFetchedHere(input);
+  options.signal?.throwIfAborted();
+  return new Promise<ReviewSummary>((resolve, reject) => {
+    const worker = new Worker(workerFile, { workerData: input });
+    const stop = () => {
+      void worker.terminate();
+      reject(options.signal!.reason);
+    };
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const done = () => options.signal?.removeEventListener("abort", stop);
+    worker.once("message", (m: { summary?: ReviewSummary; error?: string }) => {
+      done();
+      void worker.terminate();
+      if (m.summary) resolve(m.summary);
+      else reject(new Error(m.error ?? "the review worker stopped without an answer"));
+    });
+    worker.once("error", (e) => {
+      done();
+      reject(e);
+    });
+    worker.once("exit", (code) => {
+      done();
+      reject(new Error(`the review worker exited (${code}) without an answer`));
+    });
+  });
 }
 
 export async function fetchCluster(gh: GitHub, repo: Repo, sha: string, trusted: Config): Promise<Cluster> {

@@ -4,10 +4,10 @@
 // conclusion. Any failure (bad config, API error after retries, a commit gone, timeout) ends the check
 // run with a message saying so; nothing is left in progress.
 import { ConfigError } from "../config/load-config.js";
-import { failedCheck, noManifestChanges, review, type CheckOutput, type ReviewOutput } from "../review.js";
+import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "../review.js";
 import { completeCheck, startCheck } from "./check-run.js";
 import { changedFiles } from "./fetch-manifests.js";
-import { fetchClusters, touchesReview } from "./fetch-sides.js";
+import { fetchSides, reviewFetched, touchesReview } from "./fetch-sides.js";
 import { RateLimited, rateLimitWait, RequestTimeout } from "./pacing.js";
 import { readRepoConfig } from "./repo-config.js";
 import { effectiveConfig, type Session } from "./session.js";
@@ -17,7 +17,7 @@ import { httpStatus, repoUrl, type GitHub, type PullRequestRef, type Repo } from
 export interface Outcome {
   readonly status: "reviewed" | "no-manifest-change" | "stale" | "closed" | "failed";
   readonly check: CheckOutput;
-  readonly output?: ReviewOutput;
+  readonly output?: ReviewSummary;
   /** The comment body (also when it was not posted: the Action's job summary shows it). */
   readonly comment?: string;
   readonly commentAction?: StickyAction;
@@ -106,7 +106,7 @@ async function whyGone(session: Session, pr: PullRequestRef, reason: unknown): P
   return { status: "failed", check: failedCheck(message), error: message };
 }
 
-function closedOutcome(check?: CheckOutput, comment?: string, output?: ReviewOutput): Outcome {
+function closedOutcome(check?: CheckOutput, comment?: string, output?: ReviewSummary): Outcome {
   const note = "The pull request was closed while this review ran, so no comment was posted.";
   const base = check ?? { conclusion: "neutral" as const, title: "Pull request closed during the review", summary: "", annotations: [] };
   return { status: "closed", output, comment, check: { ...base, summary: base.summary ? `${note}\n\n${base.summary}` : note } };
@@ -153,9 +153,9 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
     const posted = await publishSticky(gh, repo, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
     return { status: "no-manifest-change", check: quick.check, comment: quick.comment, commentAction: posted.action };
   }
-  const [base, head] = await fetchClusters(gh, repo, changes.mergeBase, pr.headSha, config);
+  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config);
   signal.throwIfAborted();
-  const output = review({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl });
+  const output = await reviewFetched({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl }, { thread: settings.reviewThread, signal });
   signal.throwIfAborted();
   const now = await moved(session, pr);
   if (now.closed) return closedOutcome(output.check, output.comment, output);

@@ -18,6 +18,8 @@ export interface Settings {
   readonly timeoutMs: number;
   readonly detailsUrl?: string;
   readonly serverUrl?: string;
+  /** Render and analyse on a worker thread, so that the process keeps answering meanwhile (the App). */
+  readonly reviewThread?: boolean;
 }
 
 export interface Session {

@@ -2,7 +2,7 @@
 // local git repository, or files fetched through the API (both written to a private temporary folder
 // first). Paths are POSIX, relative to the tree's root, and never leave it.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, type Dirent, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { posix } from "node:path";
 
@@ -212,23 +212,29 @@ export class DirTree implements FileTree {
       }
       if (!this.inside(real) || seen.has(real)) return;
       seen.add(real);
-      let entries: string[];
+      let entries: Dirent[];
       try {
-        entries = readdirSync(this.abs(rel)).sort();
+        entries = readdirSync(this.abs(rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch {
         return;
       }
-      for (const name of entries) {
+      for (const entry of entries) {
+        const name = entry.name;
         const child = rel ? `${rel}/${name}` : name;
-        let info;
-        try {
-          info = statSync(this.abs(child));
-        } catch {
-          continue;
+        // A plain entry of a folder inside the tree is inside it: only symbolic links need resolving.
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          try {
+            const info = statSync(this.abs(child));
+            [isDir, isFile] = [info.isDirectory(), info.isFile() && this.isFile(child)];
+          } catch {
+            continue;
+          }
         }
-        if (info.isDirectory()) {
+        if (isDir) {
           if (!SKIPPED_FOLDERS.has(name) && (dot || !name.startsWith("."))) walk(child);
-        } else if (info.isFile() && this.isFile(child)) out.push(child);
+        } else if (isFile) out.push(child);
       }
     };
     walk(folder);
