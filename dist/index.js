@@ -49420,9 +49420,9 @@ function detailedGraph(r, context) {
     const ids = [...g.nodes.keys()].filter((k) => k.startsWith("w:")).map((k) => k.slice(2)).filter(touched).sort();
     let budget = 30;
     let pairs = 2500;
-    for (const from of ids)
+    search: for (const from of ids)
       for (const to of ids) {
-        if (budget <= 0 || pairs-- <= 0) break;
+        if (budget <= 0 || pairs-- <= 0) break search;
         if (from === to || changedPairs.has(`${from}\0${to}`)) continue;
         const conns = r.connectivity.head.between(from, to);
         if (conns.isEmpty()) continue;
@@ -51101,31 +51101,30 @@ async function fetchManifests(gh, repo, sha, globs, limits = {}) {
       return;
     }
     const path = repoPath(header.name);
-    const wanted = header.type === "file" && path !== "" && isMatch(path);
-    if (wanted && (header.size ?? 0) > maxFile) {
+    const size = header.size ?? 0;
+    const isFile = header.type === "file" && path !== "";
+    const keep = (use) => {
+      const chunks = [];
+      stream.on("data", (c) => chunks.push(c));
+      stream.on("end", () => {
+        use(Buffer.concat(chunks));
+        next();
+      });
+    };
+    if (isFile && isMatch(path)) {
+      if (size <= maxFile)
+        return keep((bytes) => {
+          const text = decodeUtf8(bytes);
+          if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
+          else files.push({ name: path, text });
+        });
       diagnostics.push({ severity: "error", file: path, line: 0, message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read` });
-    } else if (wanted) {
-      const chunks = [];
-      stream.on("data", (c) => chunks.push(c));
-      stream.on("end", () => {
-        const text = decodeUtf8(Buffer.concat(chunks));
-        if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
-        else files.push({ name: path, text });
-        next();
-      });
-      return;
-    }
-    const input = maxInputs > 0 && header.type === "file" && path !== "" && (header.size ?? 0) <= maxFile;
-    if (input && inputBytes + (header.size ?? 0) > maxInputs) inputsDropped++;
-    else if (input) {
-      inputBytes += header.size ?? 0;
-      const chunks = [];
-      stream.on("data", (c) => chunks.push(c));
-      stream.on("end", () => {
-        inputs.push({ name: path, text: Buffer.concat(chunks) });
-        next();
-      });
-      return;
+    } else if (isFile && maxInputs > 0 && size <= maxFile) {
+      if (inputBytes + size <= maxInputs) {
+        inputBytes += size;
+        return keep((bytes) => inputs.push({ name: path, text: bytes }));
+      }
+      inputsDropped++;
     }
     stream.on("end", next);
     stream.resume();

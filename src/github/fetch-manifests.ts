@@ -39,7 +39,7 @@ export interface FetchLimits {
 /** What a review keeps of the files the globs do not match, for rendering. */
 export const DEFAULT_MAX_RENDER_INPUT_BYTES = 128 * 1024 * 1024;
 
-export const watched = (globs: readonly string[]) => picomatch([...globs], { dot: false });
+const watched = (globs: readonly string[]) => picomatch([...globs], { dot: false });
 
 /**
  * Files that change what is rendered though no glob matches them. Without the tree (the quick answer
@@ -94,31 +94,31 @@ export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs:
       return;
     }
     const path = repoPath(header.name);
-    const wanted = header.type === "file" && path !== "" && isMatch(path);
-    if (wanted && (header.size ?? 0) > maxFile) {
+    const size = header.size ?? 0;
+    const isFile = header.type === "file" && path !== "";
+    /** Reads the entry whole, then hands its bytes over and goes on to the next. */
+    const keep = (use: (bytes: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
+      stream.on("end", () => {
+        use(Buffer.concat(chunks));
+        next();
+      });
+    };
+    if (isFile && isMatch(path)) {
+      if (size <= maxFile)
+        return keep((bytes) => {
+          const text = decodeUtf8(bytes);
+          if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
+          else files.push({ name: path, text });
+        });
       diagnostics.push({ severity: "error", file: path, line: 0, message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read` });
-    } else if (wanted) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        const text = decodeUtf8(Buffer.concat(chunks));
-        if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
-        else files.push({ name: path, text });
-        next();
-      });
-      return;
-    }
-    const input = maxInputs > 0 && header.type === "file" && path !== "" && (header.size ?? 0) <= maxFile;
-    if (input && inputBytes + (header.size ?? 0) > maxInputs) inputsDropped++;
-    else if (input) {
-      inputBytes += header.size ?? 0;
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        inputs.push({ name: path, text: Buffer.concat(chunks) });
-        next();
-      });
-      return;
+    } else if (isFile && maxInputs > 0 && size <= maxFile) {
+      if (inputBytes + size <= maxInputs) {
+        inputBytes += size;
+        return keep((bytes) => inputs.push({ name: path, text: bytes }));
+      }
+      inputsDropped++;
     }
     stream.on("end", next);
     stream.resume();

@@ -189,9 +189,9 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     const ids = [...g.nodes.keys()].filter((k) => k.startsWith("w:")).map((k) => k.slice(2)).filter(touched).sort();
     let budget = 30;
     let pairs = 2_500;
-    for (const from of ids)
+    search: for (const from of ids)
       for (const to of ids) {
-        if (budget <= 0 || pairs-- <= 0) break;
+        if (budget <= 0 || pairs-- <= 0) break search;
         if (from === to || changedPairs.has(`${from}\u0000${to}`)) continue;
         const conns = r.connectivity.head.between(from, to);
         if (conns.isEmpty()) continue;
