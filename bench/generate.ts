@@ -47,7 +47,10 @@ function scalar(v: string | number | boolean | null): string {
 }
 
 function isEmptyCollection(v: Json): boolean {
-  return (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  return (
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+  );
 }
 
 /** A map of a few scalars, or a list of scalars: what people write inline (`{app: web}`, `[Ingress, Egress]`). */
@@ -60,7 +63,9 @@ function isFlat(v: Json): boolean {
 
 function flow(v: Json): string {
   if (Array.isArray(v)) return `[${v.map((x) => scalar(x as string)).join(", ")}]`;
-  return `{${Object.entries(v as Record<string, Json>).map(([k, x]) => `${scalar(k)}: ${scalar(x as string)}`).join(", ")}}`;
+  return `{${Object.entries(v as Record<string, Json>)
+    .map(([k, x]) => `${scalar(k)}: ${scalar(x as string)}`)
+    .join(", ")}}`;
 }
 
 /** Block style; with `compact`, small flat collections are written inline. */
@@ -97,7 +102,7 @@ function emit(v: Json, indent: number, out: string[], compact: boolean): void {
 export function toYaml(doc: Json, compact = false): string {
   const out: string[] = [];
   emit(doc, 0, out, compact);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 function stream(docs: readonly Json[], compact: boolean, comment?: string): string {
@@ -168,15 +173,77 @@ export interface Repo {
 }
 
 const TEAMS = [
-  "payments", "checkout", "catalog", "search", "identity", "billing", "ledger", "shipping", "inventory", "pricing",
-  "reviews", "recommend", "ads", "analytics", "growth", "notify", "media", "support", "fraud", "risk",
-  "loyalty", "partners", "maps", "booking", "orders", "cart", "profile", "messaging", "content", "platform",
-  "data", "ml", "edge", "mobile", "web", "security", "compliance", "finance", "hr", "ops",
+  "payments",
+  "checkout",
+  "catalog",
+  "search",
+  "identity",
+  "billing",
+  "ledger",
+  "shipping",
+  "inventory",
+  "pricing",
+  "reviews",
+  "recommend",
+  "ads",
+  "analytics",
+  "growth",
+  "notify",
+  "media",
+  "support",
+  "fraud",
+  "risk",
+  "loyalty",
+  "partners",
+  "maps",
+  "booking",
+  "orders",
+  "cart",
+  "profile",
+  "messaging",
+  "content",
+  "platform",
+  "data",
+  "ml",
+  "edge",
+  "mobile",
+  "web",
+  "security",
+  "compliance",
+  "finance",
+  "hr",
+  "ops",
 ];
-const PRODUCTS = ["core", "api", "portal", "engine", "hub", "service", "gateway", "store", "stream", "batch", "sync", "admin"];
+const PRODUCTS = [
+  "core",
+  "api",
+  "portal",
+  "engine",
+  "hub",
+  "service",
+  "gateway",
+  "store",
+  "stream",
+  "batch",
+  "sync",
+  "admin",
+];
 const COMPONENTS: Record<Exclude<Role, "system">, string[]> = {
   frontend: ["web", "ui", "portal", "storefront", "console", "bff"],
-  backend: ["api", "auth", "orders", "users", "search", "pricing", "quotes", "events", "session", "render", "graphql", "rules"],
+  backend: [
+    "api",
+    "auth",
+    "orders",
+    "users",
+    "search",
+    "pricing",
+    "quotes",
+    "events",
+    "session",
+    "render",
+    "graphql",
+    "rules",
+  ],
   data: ["postgres", "redis", "mysql", "kafka", "elastic", "mongo"],
   worker: ["worker", "consumer", "indexer", "scheduler", "exporter", "reconciler"],
 };
@@ -228,10 +295,15 @@ class Planner {
     const totalWeight = weights.reduce((a, b) => a + b, 0);
     const budget = size.workloads - systemWorkloads;
     const counts = weights.map((w) => Math.max(1, Math.floor((w / totalWeight) * budget)));
-    for (let left = budget - counts.reduce((a, b) => a + b, 0), i = 0; left > 0; left--, i = (i + 1) % counts.length) counts[i]++;
+    for (let left = budget - counts.reduce((a, b) => a + b, 0), i = 0; left > 0; left--, i = (i + 1) % counts.length)
+      counts[i]++;
     for (let i = 0; i < appNamespaces; i++) {
       const team = rng.pick(TEAMS);
-      const env = rng.weighted([["prod", 5], ["staging", 3], ["dev", 2]] as const);
+      const env = rng.weighted([
+        ["prod", 5],
+        ["staging", 3],
+        ["dev", 2],
+      ] as const);
       let name = `${team}-${rng.pick(PRODUCTS)}-${env}`;
       for (let k = 2; names.has(name); k++) name = `${team}-${rng.pick(PRODUCTS)}-${env}-${k}`;
       names.add(name);
@@ -241,14 +313,30 @@ class Planner {
     for (const ns of all) this.crossNamespacePolicies(ns, all);
     for (const ns of all) this.stalePolicies(ns);
     const cluster: Json[] = [
-      { apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: "public" }, spec: { controllerName: "example.com/gateway-controller" } },
-      { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } },
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name: "public" },
+        spec: { controllerName: "example.com/gateway-controller" },
+      },
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "IngressClass",
+        metadata: { name: "nginx" },
+        spec: { controller: "k8s.io/ingress-nginx" },
+      },
     ];
     return { size, seed: this.seed, namespaces, cluster };
   }
 
   private systemNamespaces(): NamespacePlan[] {
-    const sys = (name: string, labels: Labels, workloads: WorkloadPlan[], policies: PolicyPlan[], infra: Json[] = []): NamespacePlan => ({
+    const sys = (
+      name: string,
+      labels: Labels,
+      workloads: WorkloadPlan[],
+      policies: PolicyPlan[],
+      infra: Json[] = [],
+    ): NamespacePlan => ({
       name,
       labels,
       system: true,
@@ -258,7 +346,14 @@ class Planner {
       policies,
       infra,
     });
-    const w = (name: string, kind: WorkloadPlan["kind"], labels: Labels, ports: PortPlan[], replicas = 2, hostNetwork = false): WorkloadPlan => ({
+    const w = (
+      name: string,
+      kind: WorkloadPlan["kind"],
+      labels: Labels,
+      ports: PortPlan[],
+      replicas = 2,
+      hostNetwork = false,
+    ): WorkloadPlan => ({
       name,
       kind,
       role: "system",
@@ -269,15 +364,71 @@ class Planner {
       hostNetwork,
       extras: [],
     });
-    const dns = w("coredns", "Deployment", { "k8s-app": "kube-dns" }, [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }, { name: "metrics", port: 9153 }]);
-    dns.extras.push(service("kube-dns", "kube-system", { "k8s-app": "kube-dns" }, [{ name: "dns", port: 53, protocol: "UDP", targetPort: 53 }, { name: "dns-tcp", port: 53, targetPort: 53 }], "ClusterIP"));
-    const nginx = w("ingress-nginx-controller", "Deployment", { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }, [{ name: "http", port: 80 }, { name: "https", port: 443 }, { name: "metrics", port: 10254 }], 3);
+    const dns = w("coredns", "Deployment", { "k8s-app": "kube-dns" }, [
+      { name: "dns", port: 53, protocol: "UDP" },
+      { name: "dns-tcp", port: 53, protocol: "TCP" },
+      { name: "metrics", port: 9153 },
+    ]);
+    dns.extras.push(
+      service(
+        "kube-dns",
+        "kube-system",
+        { "k8s-app": "kube-dns" },
+        [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+          { name: "dns-tcp", port: 53, targetPort: 53 },
+        ],
+        "ClusterIP",
+      ),
+    );
+    const nginx = w(
+      "ingress-nginx-controller",
+      "Deployment",
+      { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" },
+      [
+        { name: "http", port: 80 },
+        { name: "https", port: 443 },
+        { name: "metrics", port: 10254 },
+      ],
+      3,
+    );
     nginx.extras.push({
-      ...(service("ingress-nginx-controller", "ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" }, [{ name: "http", port: 80, targetPort: "http" }, { name: "https", port: 443, targetPort: "https" }], "LoadBalancer") as Record<string, Json>),
+      ...(service(
+        "ingress-nginx-controller",
+        "ingress-nginx",
+        { "app.kubernetes.io/name": "ingress-nginx" },
+        [
+          { name: "http", port: 80, targetPort: "http" },
+          { name: "https", port: 443, targetPort: "https" },
+        ],
+        "LoadBalancer",
+      ) as Record<string, Json>),
     });
-    const gw = w("gateway-envoy", "Deployment", { "app.kubernetes.io/name": "envoy", "gateway.networking.k8s.io/gateway-name": "public" }, [{ name: "http", port: 8080 }, { name: "https", port: 8443 }], 3);
-    const prom = w("prometheus", "StatefulSet", { app: "prometheus", "app.kubernetes.io/name": "prometheus" }, [{ name: "web", port: 9090 }], 2);
-    const nodeExporter = w("node-exporter", "DaemonSet", { app: "node-exporter" }, [{ name: "metrics", port: 9100 }], 1, true);
+    const gw = w(
+      "gateway-envoy",
+      "Deployment",
+      { "app.kubernetes.io/name": "envoy", "gateway.networking.k8s.io/gateway-name": "public" },
+      [
+        { name: "http", port: 8080 },
+        { name: "https", port: 8443 },
+      ],
+      3,
+    );
+    const prom = w(
+      "prometheus",
+      "StatefulSet",
+      { app: "prometheus", "app.kubernetes.io/name": "prometheus" },
+      [{ name: "web", port: 9090 }],
+      2,
+    );
+    const nodeExporter = w(
+      "node-exporter",
+      "DaemonSet",
+      { app: "node-exporter" },
+      [{ name: "metrics", port: 9100 }],
+      1,
+      true,
+    );
     const grafana = w("grafana", "Deployment", { app: "grafana" }, [{ name: "http", port: 3000 }], 1);
     const kubeProxy = w("kube-proxy", "DaemonSet", { "k8s-app": "kube-proxy" }, [], 1, true);
     const gateway = (name: string, className: string): Json => ({
@@ -288,7 +439,15 @@ class Planner {
         gatewayClassName: className,
         listeners: [
           { name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "All" } } },
-          { name: "https", protocol: "HTTPS", port: 443, tls: { mode: "Terminate", certificateRefs: [{ name: `${name}-tls` }] }, allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "gateway-access": "public" } } } } },
+          {
+            name: "https",
+            protocol: "HTTPS",
+            port: 443,
+            tls: { mode: "Terminate", certificateRefs: [{ name: `${name}-tls` }] },
+            allowedRoutes: {
+              namespaces: { from: "Selector", selector: { matchLabels: { "gateway-access": "public" } } },
+            },
+          },
         ],
       },
     });
@@ -297,21 +456,87 @@ class Planner {
       name: "allow-dns",
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+      egress: [
+        {
+          peers: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ],
     });
     return [
-      sys("kube-system", { "kubernetes.io/metadata.name": "kube-system" }, [dns, kubeProxy], [
-        { name: "coredns", podSelector: { matchLabels: { "k8s-app": "kube-dns" } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }, { peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ port: "metrics" }] }] },
-      ]),
-      sys("ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" }, [nginx, gw], [
-        { name: "controller", podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } }, policyTypes: ["Ingress"], ingress: [{ peers: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: "http" }, { port: "https" }] }] },
-      ], [gateway("public", "public"), gateway("internal", "public")]),
-      sys("monitoring", { "kubernetes.io/metadata.name": "monitoring", "pod-security.kubernetes.io/enforce": "privileged" }, [prom, nodeExporter, grafana], [
-        denyAll(),
-        allowDns(),
-        { name: "prometheus-scrape", podSelector: { matchLabels: { app: "prometheus" } }, policyTypes: ["Egress"], egress: [{ peers: [{ namespaceSelector: {}, podSelector: {} }] }] },
-        { name: "grafana", podSelector: { matchLabels: { app: "grafana" } }, ingress: [{ peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: "http" }] }], egress: [{ peers: [{ podSelector: { matchLabels: { app: "prometheus" } } }], ports: [{ port: 9090 }] }], policyTypes: ["Ingress", "Egress"] },
-      ]),
+      sys(
+        "kube-system",
+        { "kubernetes.io/metadata.name": "kube-system" },
+        [dns, kubeProxy],
+        [
+          {
+            name: "coredns",
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            policyTypes: ["Ingress"],
+            ingress: [
+              {
+                ports: [
+                  { protocol: "UDP", port: 53 },
+                  { protocol: "TCP", port: 53 },
+                ],
+              },
+              {
+                peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+                ports: [{ port: "metrics" }],
+              },
+            ],
+          },
+        ],
+      ),
+      sys(
+        "ingress-nginx",
+        { "app.kubernetes.io/name": "ingress-nginx" },
+        [nginx, gw],
+        [
+          {
+            name: "controller",
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ peers: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: "http" }, { port: "https" }] }],
+          },
+        ],
+        [gateway("public", "public"), gateway("internal", "public")],
+      ),
+      sys(
+        "monitoring",
+        { "kubernetes.io/metadata.name": "monitoring", "pod-security.kubernetes.io/enforce": "privileged" },
+        [prom, nodeExporter, grafana],
+        [
+          denyAll(),
+          allowDns(),
+          {
+            name: "prometheus-scrape",
+            podSelector: { matchLabels: { app: "prometheus" } },
+            policyTypes: ["Egress"],
+            egress: [{ peers: [{ namespaceSelector: {}, podSelector: {} }] }],
+          },
+          {
+            name: "grafana",
+            podSelector: { matchLabels: { app: "grafana" } },
+            ingress: [
+              {
+                peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                ports: [{ port: "http" }],
+              },
+            ],
+            egress: [{ peers: [{ podSelector: { matchLabels: { app: "prometheus" } } }], ports: [{ port: 9090 }] }],
+            policyTypes: ["Ingress", "Egress"],
+          },
+        ],
+      ),
     ];
   }
 
@@ -322,7 +547,16 @@ class Planner {
     if (rng.chance(0.4)) labels["gateway-access"] = "public";
     if (rng.chance(0.3)) labels["istio-injection"] = "enabled";
     if (rng.chance(0.5)) labels["pod-security.kubernetes.io/enforce"] = rng.pick(["restricted", "baseline"]);
-    const ns: NamespacePlan = { name, labels, system: false, compact: rng.chance(0.8), deny: "none", workloads: [], policies: [], infra: [] };
+    const ns: NamespacePlan = {
+      name,
+      labels,
+      system: false,
+      compact: rng.chance(0.8),
+      deny: "none",
+      workloads: [],
+      policies: [],
+      infra: [],
+    };
     const used = new Set<string>();
     const unique = (base: string) => {
       let n = base;
@@ -336,14 +570,29 @@ class Planner {
       const size = Math.min(count - ns.workloads.length, rng.int(1, 5));
       const roles: Role[] = [];
       for (let i = 0; i < size; i++)
-        roles.push(i === 0 ? rng.weighted([["backend", 5], ["frontend", 3], ["worker", 1]] as const) : rng.weighted([["backend", 4], ["data", 2.5], ["worker", 2.5], ["frontend", 0.6]] as const));
+        roles.push(
+          i === 0
+            ? rng.weighted([
+                ["backend", 5],
+                ["frontend", 3],
+                ["worker", 1],
+              ] as const)
+            : rng.weighted([
+                ["backend", 4],
+                ["data", 2.5],
+                ["worker", 2.5],
+                ["frontend", 0.6],
+              ] as const),
+        );
       for (const role of roles) {
         if (ns.workloads.length >= count) break;
         // Now and then a workload shares its pod labels with the previous one (a migration Job, a
         // canary CronJob): one equivalence class, two workloads.
         const previous = ns.workloads[ns.workloads.length - 1];
         if (previous && previous.system === system && previous.role !== "data" && rng.chance(0.1)) {
-          ns.workloads.push(this.twin(ns, previous, unique(`${previous.name}-${rng.pick(["migrate", "cron", "backfill"])}`)));
+          ns.workloads.push(
+            this.twin(ns, previous, unique(`${previous.name}-${rng.pick(["migrate", "cron", "backfill"])}`)),
+          );
           continue;
         }
         ns.workloads.push(this.workload(ns, system, role as Exclude<Role, "system">, unique));
@@ -353,11 +602,26 @@ class Planner {
     return ns;
   }
 
-  private twin(ns: NamespacePlan, of: WorkloadPlan, name: string): WorkloadPlan {
-    return { name, kind: this.rng.chance(0.6) ? "CronJob" : "Job", role: of.role, system: of.system, labels: { ...of.labels }, replicas: 1, ports: of.ports.map((p) => ({ ...p })), hostNetwork: false, extras: [] };
+  private twin(_ns: NamespacePlan, of: WorkloadPlan, name: string): WorkloadPlan {
+    return {
+      name,
+      kind: this.rng.chance(0.6) ? "CronJob" : "Job",
+      role: of.role,
+      system: of.system,
+      labels: { ...of.labels },
+      replicas: 1,
+      ports: of.ports.map((p) => ({ ...p })),
+      hostNetwork: false,
+      extras: [],
+    };
   }
 
-  private workload(ns: NamespacePlan, system: string, role: Exclude<Role, "system">, unique: (n: string) => string): WorkloadPlan {
+  private workload(
+    ns: NamespacePlan,
+    system: string,
+    role: Exclude<Role, "system">,
+    unique: (n: string) => string,
+  ): WorkloadPlan {
     const { rng } = this;
     const component = rng.pick(COMPONENTS[role]);
     const name = unique(`${system}-${component}`);
@@ -369,12 +633,24 @@ class Planner {
     let replicas: number;
     switch (role) {
       case "frontend":
-        ports = [{ name: "http", port: 8080 }, { name: "metrics", port: 9090 }];
+        ports = [
+          { name: "http", port: 8080 },
+          { name: "metrics", port: 9090 },
+        ];
         kind = rng.chance(0.97) ? "Deployment" : "Pod";
         replicas = rng.int(2, 8);
         break;
       case "backend":
-        ports = rng.chance(0.7) ? [{ name: "http", port: 8080 }, { name: "metrics", port: 9090 }] : [{ name: "grpc", port: 9000 }, { name: "http", port: 8080 }, { name: "metrics", port: 9090 }];
+        ports = rng.chance(0.7)
+          ? [
+              { name: "http", port: 8080 },
+              { name: "metrics", port: 9090 },
+            ]
+          : [
+              { name: "grpc", port: 9000 },
+              { name: "http", port: 8080 },
+              { name: "metrics", port: 9090 },
+            ];
         kind = rng.chance(0.97) ? "Deployment" : "Pod";
         replicas = rng.int(2, 7);
         break;
@@ -385,7 +661,11 @@ class Planner {
         break;
       case "worker":
         ports = rng.chance(0.6) ? [{ name: "metrics", port: 9090 }] : [];
-        kind = rng.weighted([["Deployment", 6], ["CronJob", 3], ["Job", 1]] as const);
+        kind = rng.weighted([
+          ["Deployment", 6],
+          ["CronJob", 3],
+          ["Job", 1],
+        ] as const);
         replicas = kind === "Deployment" ? rng.int(1, 5) : 1;
         break;
     }
@@ -394,30 +674,66 @@ class Planner {
     const wantService = role === "frontend" ? 0.65 : role === "backend" ? 0.3 : role === "data" ? 0.35 : 0;
     if (w.ports.length && rng.chance(wantService)) {
       const main = w.ports[0];
-      const type = role === "data" ? "ClusterIP" : rng.weighted([["ClusterIP", 93], ["NodePort", 2.5], ["LoadBalancer", 2], ["ExternalIPs", 0.5]] as const);
-      const svc = service(name, ns.name, { app: name }, [{ name: main.name, port: role === "data" ? main.port : 80, targetPort: rng.chance(0.7) ? main.name : main.port }], type === "ExternalIPs" ? "ClusterIP" : type) as Record<string, Record<string, Json>>;
+      const type =
+        role === "data"
+          ? "ClusterIP"
+          : rng.weighted([
+              ["ClusterIP", 93],
+              ["NodePort", 2.5],
+              ["LoadBalancer", 2],
+              ["ExternalIPs", 0.5],
+            ] as const);
+      const svc = service(
+        name,
+        ns.name,
+        { app: name },
+        [
+          {
+            name: main.name,
+            port: role === "data" ? main.port : 80,
+            targetPort: rng.chance(0.7) ? main.name : main.port,
+          },
+        ],
+        type === "ExternalIPs" ? "ClusterIP" : type,
+      ) as Record<string, Record<string, Json>>;
       if (role === "data") svc.spec.clusterIP = "None";
       if (type === "ExternalIPs") svc.spec.externalIPs = [`198.51.100.${rng.int(1, 254)}`];
-      if (type === "LoadBalancer" && rng.chance(0.5)) svc.spec.loadBalancerSourceRanges = [rng.pick(["203.0.113.0/24", "198.51.100.0/24", "10.0.0.0/8"])];
+      if (type === "LoadBalancer" && rng.chance(0.5))
+        svc.spec.loadBalancerSourceRanges = [rng.pick(["203.0.113.0/24", "198.51.100.0/24", "10.0.0.0/8"])];
       if (type === "NodePort") (svc.spec.ports as Record<string, Json>[])[0].nodePort = 30000 + rng.int(0, 2767);
       w.extras.push(svc);
       w.service = name;
       if (role === "frontend") {
-        const how = rng.weighted([["ingress", 45], ["route", 30], ["none", 25]] as const);
+        const how = rng.weighted([
+          ["ingress", 45],
+          ["route", 30],
+          ["none", 25],
+        ] as const);
         if (how === "ingress") w.extras.push(ingress(name, ns.name, rng.chance(0.7)));
         if (how === "route") w.extras.push(httpRoute(name, ns.name, rng.chance(0.5) ? "public" : "internal"));
       }
     }
     if (rng.chance(0.03)) w.extras.push(service(`${name}-upstream`, ns.name, null, [], "ExternalName"));
     if (rng.chance(0.75))
-      w.extras.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-config`, namespace: ns.name, labels: { app: name } }, data: { LOG_LEVEL: rng.pick(["info", "debug", "warn"]), FEATURE_FLAGS: "a,b,c" } });
+      w.extras.push({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `${name}-config`, namespace: ns.name, labels: { app: name } },
+        data: { LOG_LEVEL: rng.pick(["info", "debug", "warn"]), FEATURE_FLAGS: "a,b,c" },
+      });
     return w;
   }
 
   /** A podSelector for the given workload: by app, by its system, by tier or by matchExpressions. */
   private subjectSelector(ns: NamespacePlan, w: WorkloadPlan): Selector {
     const { rng } = this;
-    const kind = rng.weighted([["app", 30], ["system-tier", 25], ["system", 20], ["tier", 10], ["expr", 15]] as const);
+    const kind = rng.weighted([
+      ["app", 30],
+      ["system-tier", 25],
+      ["system", 20],
+      ["tier", 10],
+      ["expr", 15],
+    ] as const);
     if (kind === "app") return { matchLabels: { app: w.labels.app } };
     if (kind === "system-tier") return { matchLabels: { "app.kubernetes.io/part-of": w.system, tier: w.role } };
     if (kind === "system") return { matchLabels: { "app.kubernetes.io/part-of": w.system } };
@@ -428,7 +744,7 @@ class Planner {
 
   private port(w: WorkloadPlan | undefined): PolicyPort {
     const { rng } = this;
-    if (!w || !w.ports.length) return { protocol: "TCP", port: 8080 };
+    if (!w?.ports.length) return { protocol: "TCP", port: 8080 };
     const p = w.ports[0];
     if (rng.chance(0.08)) return { protocol: "TCP", port: p.port, endPort: p.port + rng.int(1, 10) };
     return rng.chance(0.5) ? { port: p.name } : { protocol: p.protocol ?? "TCP", port: p.port };
@@ -438,7 +754,11 @@ class Planner {
     const { rng } = this;
     const p = ns.policies;
     // The floor of most namespaces: default deny (sometimes ingress only), DNS, monitoring.
-    const deny = rng.weighted([["both", 62], ["ingress", 23], ["none", 15]] as const);
+    const deny = rng.weighted([
+      ["both", 62],
+      ["ingress", 23],
+      ["none", 15],
+    ] as const);
     ns.deny = deny;
     if (deny === "both") p.push({ name: "default-deny", podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     if (deny === "ingress") p.push({ name: "default-deny-ingress", podSelector: {}, policyTypes: ["Ingress"] });
@@ -447,14 +767,37 @@ class Planner {
         name: "allow-dns",
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+        egress: [
+          {
+            peers: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
       });
     if (ns.labels.monitoring)
       p.push({
         name: "allow-monitoring",
         podSelector: {},
         policyTypes: ["Ingress"],
-        ingress: [{ peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { app: "prometheus" } } }], ports: [{ port: "metrics" }] }],
+        ingress: [
+          {
+            peers: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                podSelector: { matchLabels: { app: "prometheus" } },
+              },
+            ],
+            ports: [{ port: "metrics" }],
+          },
+        ],
       });
     if (ns.workloads.some((w) => w.role === "frontend"))
       p.push({
@@ -464,7 +807,14 @@ class Planner {
         ingress: [
           {
             peers: [
-              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } }, podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["ingress-nginx", "envoy"] }] } },
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+                podSelector: {
+                  matchExpressions: [
+                    { key: "app.kubernetes.io/name", operator: "In", values: ["ingress-nginx", "envoy"] },
+                  ],
+                },
+              },
             ],
             ports: [{ port: "http" }],
           },
@@ -479,12 +829,23 @@ class Planner {
       if (!job && w.role !== "worker" && rng.chance(0.74)) {
         const rule: Rule = { peers: [], ports: [this.port(w)] };
         const callers = siblings.filter((x) => x.role === "frontend" || x.role === "backend");
-        if (rng.chance(0.2)) rule.peers!.push({ podSelector: { matchLabels: { "app.kubernetes.io/part-of": w.system } } });
-        else if (callers.length) rule.peers!.push({ podSelector: { matchLabels: { app: rng.pick(callers).labels.app } } });
-        else rule.peers!.push({ podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend"] }] } });
+        if (rng.chance(0.2))
+          rule.peers!.push({ podSelector: { matchLabels: { "app.kubernetes.io/part-of": w.system } } });
+        else if (callers.length)
+          rule.peers!.push({ podSelector: { matchLabels: { app: rng.pick(callers).labels.app } } });
+        else
+          rule.peers!.push({
+            podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend"] }] },
+          });
         if (rng.chance(0.8)) rule.peers!.push({ ipBlock: this.cidr() });
         if (rng.chance(0.06)) rule.ports!.push({ port: "metrics" });
-        p.push({ name: `${w.name}-ingress`, app: "ingress", podSelector: this.subjectSelector(ns, w), ...(rng.chance(0.7) ? { policyTypes: ["Ingress"] } : {}), ingress: [rule] });
+        p.push({
+          name: `${w.name}-ingress`,
+          app: "ingress",
+          podSelector: this.subjectSelector(ns, w),
+          ...(rng.chance(0.7) ? { policyTypes: ["Ingress"] } : {}),
+          ingress: [rule],
+        });
       }
       if ((deny === "both" && rng.chance(job ? 0.3 : 0.45)) || rng.chance(0.05)) {
         const deps = siblings.filter((x) => x.role === "data" || x.role === "backend");
@@ -494,7 +855,13 @@ class Planner {
         if (rng.chance(0.15)) rule.peers!.push({ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_EXCEPT] } });
         else if (!dep || rng.chance(0.75)) rule.peers!.push({ ipBlock: this.cidr() });
         rule.ports!.push(dep ? this.port(dep) : { protocol: "TCP", port: rng.pick([443, 5432, 9093]) });
-        p.push({ name: `${w.name}-egress`, app: "egress", podSelector: this.subjectSelector(ns, w), policyTypes: ["Egress"], egress: [rule] });
+        p.push({
+          name: `${w.name}-egress`,
+          app: "egress",
+          podSelector: this.subjectSelector(ns, w),
+          policyTypes: ["Egress"],
+          egress: [rule],
+        });
       }
     }
   }
@@ -505,16 +872,37 @@ class Planner {
     const servers = ns.workloads.filter((w) => w.role === "backend" && w.service);
     for (const w of servers) {
       if (!rng.chance(0.3)) continue;
-      const style = rng.weighted([["names", 45], ["team", 30], ["env", 25]] as const);
+      const style = rng.weighted([
+        ["names", 45],
+        ["team", 30],
+        ["env", 25],
+      ] as const);
       let namespaceSelector: Selector;
-      if (style === "names") namespaceSelector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: rng.sample(all, rng.int(1, 3)).map((n) => n.name).sort() }] };
+      if (style === "names")
+        namespaceSelector = {
+          matchExpressions: [
+            {
+              key: "kubernetes.io/metadata.name",
+              operator: "In",
+              values: rng
+                .sample(all, rng.int(1, 3))
+                .map((n) => n.name)
+                .sort(),
+            },
+          ],
+        };
       else if (style === "team") namespaceSelector = { matchLabels: { team: rng.pick(all).labels.team } };
       else namespaceSelector = { matchLabels: { env: ns.labels.env, team: rng.pick(all).labels.team } };
       ns.policies.push({
         name: `${w.name}-from-${style === "names" ? "partners" : style}`,
         podSelector: { matchLabels: { app: w.labels.app } },
         policyTypes: ["Ingress"],
-        ingress: [{ peers: [{ namespaceSelector, podSelector: { matchLabels: { tier: rng.pick(["frontend", "backend"]) } } }], ports: [this.port(w)] }],
+        ingress: [
+          {
+            peers: [{ namespaceSelector, podSelector: { matchLabels: { tier: rng.pick(["frontend", "backend"]) } } }],
+            ports: [this.port(w)],
+          },
+        ],
       });
     }
   }
@@ -523,21 +911,38 @@ class Planner {
   private stalePolicies(ns: NamespacePlan): void {
     const { rng } = this;
     const live = ns.policies.filter((p) => p.app);
-    const stale = Math.round((ns.policies.length * 0.36) * (0.5 + rng.next()));
+    const stale = Math.round(ns.policies.length * 0.36 * (0.5 + rng.next()));
     for (let i = 0; i < stale && live.length; i++) {
       const model = rng.pick(live);
       const old = `${model.name.replace(/-(ingress|egress)$/, "")}-v${rng.int(0, 1)}legacy${i}`;
-      ns.policies.push({ ...structuredClone(model), name: `${old}-${model.app}`, stale: true, podSelector: { matchLabels: { app: old } } });
+      ns.policies.push({
+        ...structuredClone(model),
+        name: `${old}-${model.app}`,
+        stale: true,
+        podSelector: { matchLabels: { app: old } },
+      });
     }
   }
 }
 
-function service(name: string, namespace: string, selector: Labels | null, ports: { name?: string; port: number; targetPort?: number | string; protocol?: string }[], type: string): Json {
+function service(
+  name: string,
+  namespace: string,
+  selector: Labels | null,
+  ports: { name?: string; port: number; targetPort?: number | string; protocol?: string }[],
+  type: string,
+): Json {
   const spec: Record<string, Json> = {};
   if (type !== "ClusterIP") spec.type = type;
   if (type === "ExternalName") spec.externalName = `${name}.partner.example.com`;
   if (selector) spec.selector = selector;
-  if (ports.length) spec.ports = ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), ...(p.protocol ? { protocol: p.protocol } : {}), port: p.port, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) }));
+  if (ports.length)
+    spec.ports = ports.map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      ...(p.protocol ? { protocol: p.protocol } : {}),
+      port: p.port,
+      ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+    }));
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec };
 }
 
@@ -550,7 +955,12 @@ function ingress(name: string, namespace: string, tls: boolean): Json {
     spec: {
       ingressClassName: "nginx",
       ...(tls ? { tls: [{ hosts: [host], secretName: `${name}-tls` }] } : {}),
-      rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: 80 } } } }] } }],
+      rules: [
+        {
+          host,
+          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: 80 } } } }] },
+        },
+      ],
     },
   };
 }
@@ -575,7 +985,12 @@ function httpRoute(name: string, namespace: string, gateway: string): Json {
 function selectorJson(s: Selector): Json {
   const out: Record<string, Json> = {};
   if (s.matchLabels) out.matchLabels = s.matchLabels;
-  if (s.matchExpressions) out.matchExpressions = s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: e.values } : {}) }));
+  if (s.matchExpressions)
+    out.matchExpressions = s.matchExpressions.map((e) => ({
+      key: e.key,
+      operator: e.operator,
+      ...(e.values ? { values: e.values } : {}),
+    }));
   return out;
 }
 
@@ -587,7 +1002,10 @@ function policyDoc(namespace: string, p: PolicyPlan): Json {
         const o: Record<string, Json> = {};
         if (peer.namespaceSelector) o.namespaceSelector = selectorJson(peer.namespaceSelector);
         if (peer.podSelector) o.podSelector = selectorJson(peer.podSelector);
-        if (peer.ipBlock) o.ipBlock = peer.ipBlock.except ? { cidr: peer.ipBlock.cidr, except: peer.ipBlock.except } : { cidr: peer.ipBlock.cidr };
+        if (peer.ipBlock)
+          o.ipBlock = peer.ipBlock.except
+            ? { cidr: peer.ipBlock.cidr, except: peer.ipBlock.except }
+            : { cidr: peer.ipBlock.cidr };
         return o;
       });
     if (r.ports?.length) out.ports = r.ports.map((x) => ({ ...x }) as Json);
@@ -605,7 +1023,12 @@ function workloadDoc(namespace: string, w: WorkloadPlan, index: number): Json {
     name: w.name.length > 40 ? "app" : w.name,
     image: `registry.example.com/${namespace.split("-")[0]}/${w.name}:1.${index % 20}.${index % 7}`,
   };
-  if (w.ports.length) container.ports = w.ports.map((p) => ({ name: p.name, containerPort: p.port, ...(p.protocol && p.protocol !== "TCP" ? { protocol: p.protocol } : {}) }));
+  if (w.ports.length)
+    container.ports = w.ports.map((p) => ({
+      name: p.name,
+      containerPort: p.port,
+      ...(p.protocol && p.protocol !== "TCP" ? { protocol: p.protocol } : {}),
+    }));
   container.resources = { requests: { cpu: "100m", memory: "128Mi" } };
   const podSpec: Record<string, Json> = {};
   if (w.hostNetwork) podSpec.hostNetwork = true;
@@ -617,15 +1040,48 @@ function workloadDoc(namespace: string, w: WorkloadPlan, index: number): Json {
     case "Pod":
       return { apiVersion: "v1", kind: "Pod", metadata: { name: w.name, namespace, labels: w.labels }, spec: podSpec };
     case "CronJob":
-      return { apiVersion: "batch/v1", kind: "CronJob", metadata: meta, spec: { schedule: `${index % 60} * * * *`, jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: "OnFailure" } } } } } };
+      return {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: meta,
+        spec: {
+          schedule: `${index % 60} * * * *`,
+          jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: "OnFailure" } } } },
+        },
+      };
     case "Job":
-      return { apiVersion: "batch/v1", kind: "Job", metadata: meta, spec: { template: { ...template, spec: { ...podSpec, restartPolicy: "Never" } } } };
+      return {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: meta,
+        spec: { template: { ...template, spec: { ...podSpec, restartPolicy: "Never" } } },
+      };
     case "DaemonSet":
-      return { apiVersion: "apps/v1", kind: "DaemonSet", metadata: meta, spec: { selector: { matchLabels: { app: w.labels.app ?? w.name } }, template } };
+      return {
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: meta,
+        spec: { selector: { matchLabels: { app: w.labels.app ?? w.name } }, template },
+      };
     case "StatefulSet":
-      return { apiVersion: "apps/v1", kind: "StatefulSet", metadata: meta, spec: { serviceName: w.name, replicas: w.replicas, selector: { matchLabels: { app: w.labels.app ?? w.name } }, template } };
+      return {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: meta,
+        spec: {
+          serviceName: w.name,
+          replicas: w.replicas,
+          selector: { matchLabels: { app: w.labels.app ?? w.name } },
+          template,
+        },
+      };
     case "Deployment":
-      return { apiVersion: "apps/v1", kind: "Deployment", metadata: meta, spec: { replicas: w.replicas, selector: { matchLabels: { app: w.labels.app ?? w.name } }, template } };
+      return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: meta,
+        spec: { replicas: w.replicas, selector: { matchLabels: { app: w.labels.app ?? w.name } }, template },
+      };
   }
 }
 
@@ -641,9 +1097,18 @@ export function render(repo: Repo): Map<string, string> {
   for (const ns of repo.namespaces) {
     const dir = `apps/${ns.name}`;
     files.set(`${dir}/namespace.yaml`, stream([namespaceDoc(ns)], ns.compact));
-    for (const w of ns.workloads) files.set(`${dir}/${w.name}.yaml`, stream([workloadDoc(ns.name, w, index++), ...w.extras], ns.compact));
+    for (const w of ns.workloads)
+      files.set(`${dir}/${w.name}.yaml`, stream([workloadDoc(ns.name, w, index++), ...w.extras], ns.compact));
     if (ns.infra.length) files.set(`${dir}/gateways.yaml`, stream(ns.infra, ns.compact));
-    if (ns.policies.length) files.set(`${dir}/network-policies.yaml`, stream(ns.policies.map((p) => policyDoc(ns.name, p)), ns.compact, `NetworkPolicies of ${ns.name} (team ${ns.labels.team ?? "platform"})`));
+    if (ns.policies.length)
+      files.set(
+        `${dir}/network-policies.yaml`,
+        stream(
+          ns.policies.map((p) => policyDoc(ns.name, p)),
+          ns.compact,
+          `NetworkPolicies of ${ns.name} (team ${ns.labels.team ?? "platform"})`,
+        ),
+      );
   }
   return files;
 }
@@ -667,7 +1132,10 @@ export interface PullRequest {
  * whose egress is open (so that a change of who may call whom shows as connection changes).
  */
 function target(repo: Repo): NamespacePlan {
-  const live = (n: NamespacePlan) => !n.system && n.workloads.some((w) => w.role === "frontend") && n.policies.some((p) => p.app === "ingress" && !p.stale);
+  const live = (n: NamespacePlan) =>
+    !n.system &&
+    n.workloads.some((w) => w.role === "frontend") &&
+    n.policies.some((p) => p.app === "ingress" && !p.stale);
   // Small repositories may have no namespace with open egress: then any namespace that fits.
   const apps = repo.namespaces.filter((n) => live(n) && n.deny !== "both");
   const pool = apps.length ? apps : repo.namespaces.filter(live);
@@ -686,11 +1154,25 @@ export function pullRequests(repo: Repo): PullRequest[] {
     const live = policies.find((p) => p.app === "ingress" && !p.stale)!;
     const rule = live.ingress![0];
     rule.ports = [...(rule.ports ?? []), { protocol: "TCP", port: 8443 }];
-    rule.peers = [{ podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend", "worker"] }] } }, ...(rule.peers ?? []).filter((p) => p.ipBlock)];
+    rule.peers = [
+      {
+        podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["frontend", "backend", "worker"] }] },
+      },
+      ...(rule.peers ?? []).filter((p) => p.ipBlock),
+    ];
     out.push({
       change: "netpol",
       description: `${ns.name}/NetworkPolicy/${live.name}: one more port, callers widened to every app tier of the namespace`,
-      files: new Map([[`${dir}/network-policies.yaml`, stream(policies.map((p) => policyDoc(ns.name, p)), ns.compact, `NetworkPolicies of ${ns.name} (team ${ns.labels.team ?? "platform"})`)]]),
+      files: new Map([
+        [
+          `${dir}/network-policies.yaml`,
+          stream(
+            policies.map((p) => policyDoc(ns.name, p)),
+            ns.compact,
+            `NetworkPolicies of ${ns.name} (team ${ns.labels.team ?? "platform"})`,
+          ),
+        ],
+      ]),
     });
   }
 
@@ -698,11 +1180,19 @@ export function pullRequests(repo: Repo): PullRequest[] {
   {
     const index = repo.namespaces.flatMap((n) => n.workloads).indexOf(ns.workloads.find((w) => w.role === "frontend")!);
     const w = ns.workloads.find((x) => x.role === "frontend")!;
-    const lb = service(`${w.name}-public`, ns.name, { app: w.labels.app }, [{ name: "https", port: 443, targetPort: w.ports[0].name }], "LoadBalancer");
+    const lb = service(
+      `${w.name}-public`,
+      ns.name,
+      { app: w.labels.app },
+      [{ name: "https", port: 443, targetPort: w.ports[0].name }],
+      "LoadBalancer",
+    );
     out.push({
       change: "loadbalancer",
       description: `${ns.name}/Service/${w.name}-public: a new LoadBalancer in front of ${w.name}`,
-      files: new Map([[`${dir}/${w.name}.yaml`, stream([workloadDoc(ns.name, w, index), ...w.extras, lb], ns.compact)]]),
+      files: new Map([
+        [`${dir}/${w.name}.yaml`, stream([workloadDoc(ns.name, w, index), ...w.extras, lb], ns.compact)],
+      ]),
     });
   }
 

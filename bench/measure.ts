@@ -36,7 +36,15 @@ const { diffJson } = await engine<typeof DiffJsonModule>("report/diff-json.js");
 const { renderComment } = await engine<typeof MarkdownModule>("report/markdown.js");
 const { matches } = await engine<typeof SelectorModule>("core/label-selector.js");
 
-const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" }, shape: { type: "boolean", default: false }, "shape-only": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    base: { type: "string" },
+    head: { type: "string" },
+    out: { type: "string" },
+    shape: { type: "boolean", default: false },
+    "shape-only": { type: "boolean", default: false },
+  },
+});
 if (!values.base || !values.head) throw new Error("give --base and --head");
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -74,7 +82,12 @@ function shape(c: Cluster) {
   }
   const types: Record<string, number> = {};
   for (const s of c.services) {
-    const t = s.type === "ClusterIP" && s.headless ? "ClusterIP (headless)" : s.type === "ClusterIP" && s.externalIPs.length ? "ClusterIP (externalIPs)" : s.type;
+    const t =
+      s.type === "ClusterIP" && s.headless
+        ? "ClusterIP (headless)"
+        : s.type === "ClusterIP" && s.externalIPs.length
+          ? "ClusterIP (externalIPs)"
+          : s.type;
     types[t] = (types[t] ?? 0) + 1;
   }
   const others: Record<string, number> = {};
@@ -98,7 +111,9 @@ function shape(c: Cluster) {
 
 if (values["shape-only"]) {
   const d = new Diagnostics();
-  process.stdout.write(`${JSON.stringify(shape(buildCluster(parseManifestFiles(readManifestFiles([values.base], d, { displayRoot: values.base }), d), {}, d)))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(shape(buildCluster(parseManifestFiles(readManifestFiles([values.base], d, { displayRoot: values.base }), d), {}, d)))}\n`,
+  );
   process.exit(0);
 }
 
@@ -159,7 +174,13 @@ process.stdout.write(
     ratio: Math.round((total / floorMs) * 100) / 100,
     classes: { base: result.stats.base.classes, head: result.stats.head.classes },
     stats: result.stats,
-    counts: { connections: result.connections.length, exposures: result.exposures.length, objects: result.objects.length, findings: result.findings.length, risk: result.risk },
+    counts: {
+      connections: result.connections.length,
+      exposures: result.exposures.length,
+      objects: result.objects.length,
+      findings: result.findings.length,
+      risk: result.risk,
+    },
     side: { files: headFiles.length, bytes, documents, parsedDocs },
     commentBytes: Buffer.byteLength(comment),
     ...(values.shape ? { shape: shape(base) } : {}),

@@ -34,7 +34,14 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url)).toString().split("\n").filter((l) => l.startsWith("//")).map((l) => l.slice(3)).join("\n") + "\n");
+  process.stdout.write(
+    `${readFileSync(new URL(import.meta.url))
+      .toString()
+      .split("\n")
+      .filter((l) => l.startsWith("//"))
+      .map((l) => l.slice(3))
+      .join("\n")}\n`,
+  );
   process.exit(0);
 }
 
@@ -50,7 +57,8 @@ const quietLoad = Number(values["quiet-load"]);
 /** Waits until the machine is quiet enough (the 1-minute load average under --quiet-load); returns the load then. */
 function waitForQuiet(): number {
   const started = Date.now();
-  while (quietLoad > 0 && loadavg()[0] >= quietLoad && Date.now() - started < 15 * 60_000) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
+  while (quietLoad > 0 && loadavg()[0] >= quietLoad && Date.now() - started < 15 * 60_000)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
   return Math.round(loadavg()[0] * 100) / 100;
 }
 const CLI = join(ROOT, "build", "src", "cli.js");
@@ -74,9 +82,24 @@ interface Measured {
 }
 
 function measure(base: string, head: string, out: string, shape: boolean): Measured | { error: string } {
-  const args = ["--expose-gc", join(HERE, "measure.ts"), "--base", base, "--head", head, "--out", out, ...(shape ? ["--shape"] : [])];
+  const args = [
+    "--expose-gc",
+    join(HERE, "measure.ts"),
+    "--base",
+    base,
+    "--head",
+    head,
+    "--out",
+    out,
+    ...(shape ? ["--shape"] : []),
+  ];
   const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  if (run.error || run.status !== 0) return { error: run.error ? String(run.error.message) : `exit ${run.status} ${run.signal ?? ""}: ${run.stderr.split("\n").slice(-6).join(" ")}` };
+  if (run.error || run.status !== 0)
+    return {
+      error: run.error
+        ? String(run.error.message)
+        : `exit ${run.status} ${run.signal ?? ""}: ${run.stderr.split("\n").slice(-6).join(" ")}`,
+    };
   return JSON.parse(run.stdout.trim().split("\n").pop()!) as Measured;
 }
 
@@ -86,16 +109,20 @@ function cli(base: string, head: string): { wallMs: number; peakRssMb: number; e
   const cmd = [process.execPath, CLI, "diff", "--base", base, "--head", head, "--format", "json"];
   const started = performance.now();
   const run = time
-    ? spawnSync(time, ["-f", "__TIME__ %M", ...cmd], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1024 * 1024 * 1024 })
+    ? spawnSync(time, ["-f", "__TIME__ %M", ...cmd], {
+        encoding: "utf8",
+        timeout: timeoutMs,
+        maxBuffer: 1024 * 1024 * 1024,
+      })
     : spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1024 * 1024 * 1024 });
   const wallMs = Math.round(performance.now() - started);
   if (run.error) return { error: String(run.error.message) };
   // diff exits 0, or 1 when the risk reaches fail-on (high by default): both are a completed run.
-  if (run.status !== 0 && run.status !== 1) return { error: `exit ${run.status}: ${run.stderr.split("\n").slice(-6).join(" ")}` };
+  if (run.status !== 0 && run.status !== 1)
+    return { error: `exit ${run.status}: ${run.stderr.split("\n").slice(-6).join(" ")}` };
   const m = /__TIME__ (\d+)/.exec(run.stderr);
   return { wallMs, peakRssMb: m ? Math.round(Number(m[1]) / 1024) : -1, exit: run.status };
 }
-
 
 const machine = {
   cpu: cpus()[0]?.model ?? "unknown",
@@ -105,9 +132,13 @@ const machine = {
   os: `${platform()} ${release()}`,
   loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
 };
-process.stdout.write(`reachdiff benchmark: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}\n`);
+process.stdout.write(
+  `reachdiff benchmark: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}\n`,
+);
 
-const previous = existsSync(values.results) ? (JSON.parse(readFileSync(values.results, "utf8")) as { sizes?: Record<string, unknown> }) : {};
+const previous = existsSync(values.results)
+  ? (JSON.parse(readFileSync(values.results, "utf8")) as { sizes?: Record<string, unknown> })
+  : {};
 const results: { machine: typeof machine; date: string; seed: number; sizes: Record<string, unknown> } = {
   machine,
   date: new Date().toISOString(),
@@ -116,7 +147,23 @@ const results: { machine: typeof machine; date: string; seed: number; sizes: Rec
 };
 
 const rows: string[][] = [];
-const header = ["size", "change", "MB/side", "docs", "load+parse s", "analysis s", "report s", "total s", "floor s", "total/floor", "peak RSS MB", "classes", "conn. changes", "CLI wall s", "CLI RSS MB"];
+const header = [
+  "size",
+  "change",
+  "MB/side",
+  "docs",
+  "load+parse s",
+  "analysis s",
+  "report s",
+  "total s",
+  "floor s",
+  "total/floor",
+  "peak RSS MB",
+  "classes",
+  "conn. changes",
+  "CLI wall s",
+  "CLI RSS MB",
+];
 let failed = false;
 
 for (const name of sizes) {
@@ -124,8 +171,17 @@ for (const name of sizes) {
   const t0 = performance.now();
   const gen = writeRepository(size, seed, values.out);
   const genMs = Math.round(performance.now() - t0);
-  process.stdout.write(`\n${name}: ${size.workloads} workloads, ${gen.files} files, ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.documents} documents per side (generated in ${(genMs / 1000).toFixed(1)} s)\n`);
-  const entry: Record<string, unknown> = { workloads: size.workloads, namespaces: size.namespaces, files: gen.files, bytes: gen.bytes, documents: gen.documents, changes: {} };
+  process.stdout.write(
+    `\n${name}: ${size.workloads} workloads, ${gen.files} files, ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.documents} documents per side (generated in ${(genMs / 1000).toFixed(1)} s)\n`,
+  );
+  const entry: Record<string, unknown> = {
+    workloads: size.workloads,
+    namespaces: size.namespaces,
+    files: gen.files,
+    bytes: gen.bytes,
+    documents: gen.documents,
+    changes: {},
+  };
   let shapeDone = false;
   for (const change of changes) {
     const head = gen.heads.find((h) => h.change === change)!;
@@ -146,7 +202,10 @@ for (const name of sizes) {
         cliRun = c;
         break;
       }
-      cliRun = cliRun && !("error" in cliRun) ? { ...c, wallMs: Math.min(c.wallMs, cliRun.wallMs), peakRssMb: Math.max(c.peakRssMb, cliRun.peakRssMb) } : c;
+      cliRun =
+        cliRun && !("error" in cliRun)
+          ? { ...c, wallMs: Math.min(c.wallMs, cliRun.wallMs), peakRssMb: Math.max(c.peakRssMb, cliRun.peakRssMb) }
+          : c;
     }
     if (error || (cliRun && "error" in cliRun)) {
       failed = true;
@@ -159,7 +218,12 @@ for (const name of sizes) {
     // The fastest run's phases; the floor's own minimum; the largest peak RSS.
     const fastest = runs.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
     const floorMs = Math.min(...runs.map((r) => r.floorMs));
-    const best = { ...fastest, floorMs, ratio: Math.round((fastest.totalMs / floorMs) * 100) / 100, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+    const best = {
+      ...fastest,
+      floorMs,
+      ratio: Math.round((fastest.totalMs / floorMs) * 100) / 100,
+      peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    };
     if (best.shape) {
       entry.shape = best.shape;
       shapeDone = true;
@@ -170,7 +234,13 @@ for (const name of sizes) {
       description: head.description,
       changedFiles: head.changedFiles,
       ...figures,
-      runs: runs.map((r) => ({ totalMs: r.totalMs, floorMs: r.floorMs, peakRssMb: r.peakRssMb, loadAverage: r.loadAverage, phases: r.phases })),
+      runs: runs.map((r) => ({
+        totalMs: r.totalMs,
+        floorMs: r.floorMs,
+        peakRssMb: r.peakRssMb,
+        loadAverage: r.loadAverage,
+        phases: r.phases,
+      })),
       cli: cliRun,
     };
     const s = (x: number) => (x / 1000).toFixed(2);
@@ -191,15 +261,24 @@ for (const name of sizes) {
       cliRun && !("error" in cliRun) ? s(cliRun.wallMs) : "-",
       cliRun && !("error" in cliRun) ? String(cliRun.peakRssMb) : "-",
     ]);
-    process.stdout.write(`  ${change}: total ${s(best.totalMs)} s (load+parse ${s(best.loadParseMs)}, analysis ${s(best.analysisMs)}, report ${s(best.reportMs)}), floor ${s(best.floorMs)} s, ratio ${best.ratio}, peak RSS ${best.peakRssMb} MB, ${best.classes.head} classes${cliRun && !("error" in cliRun) ? `; CLI ${s(cliRun.wallMs)} s, ${cliRun.peakRssMb} MB` : ""}\n`);
+    process.stdout.write(
+      `  ${change}: total ${s(best.totalMs)} s (load+parse ${s(best.loadParseMs)}, analysis ${s(best.analysisMs)}, report ${s(best.reportMs)}), floor ${s(best.floorMs)} s, ratio ${best.ratio}, peak RSS ${best.peakRssMb} MB, ${best.classes.head} classes${cliRun && !("error" in cliRun) ? `; CLI ${s(cliRun.wallMs)} s, ${cliRun.peakRssMb} MB` : ""}\n`,
+    );
   }
   results.sizes[name] = entry;
 }
 
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-process.stdout.write(`\n${line(header)}\n|${widths.map((w, i) => (i < 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|\n${rows.map(line).join("\n")}\n`);
-process.stdout.write(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+const line = (cells: string[]) =>
+  `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+process.stdout.write(
+  `\n${line(header)}\n|${widths.map((w, i) => (i < 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|\n${rows.map(line).join("\n")}\n`,
+);
+process.stdout.write(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}\n`,
+);
 (results as { loadAverageAtEnd?: number[] }).loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 writeFileSync(values.results, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`results: ${values.results}\n`);

@@ -26,7 +26,9 @@ export const options = {
   target: "node24",
   legalComments: "none",
   // Bundled CommonJS dependencies may `require` Node built-ins: give ESM a require.
-  banner: { js: "import { createRequire as __reachdiffCreateRequire } from 'node:module'; const require = __reachdiffCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __reachdiffCreateRequire } from 'node:module'; const require = __reachdiffCreateRequire(import.meta.url);",
+  },
   plugins: [forbidden],
   logLevel: "warning",
 };

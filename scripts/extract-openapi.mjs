@@ -41,7 +41,9 @@ const FILE = "package/generated/api.github.com.deref.json";
 async function readSpec(version) {
   const dir = mkdtempSync(join(tmpdir(), "reachdiff-openapi-"));
   try {
-    execFileSync("npm", ["pack", `@octokit/openapi@${version}`, "--silent", "--pack-destination", dir], { stdio: ["ignore", "pipe", "inherit"] });
+    execFileSync("npm", ["pack", `@octokit/openapi@${version}`, "--silent", "--pack-destination", dir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const tgz = join(dir, `octokit-openapi-${version}.tgz`);
     const chunks = [];
     const extract = tar.extract();
@@ -72,8 +74,12 @@ for (const [path, item] of Object.entries(spec.paths)) {
     const slim = { operationId, parameters, responses: {} };
     if (requestBody) slim.requestBody = requestBody;
     for (const [code, r] of Object.entries(responses ?? {})) {
-      const content = r.content?.["application/json"]?.schema ? { "application/json": { schema: r.content["application/json"].schema } } : undefined;
-      slim.responses[code] = content ? { description: r.description ?? "", content } : { description: r.description ?? "" };
+      const content = r.content?.["application/json"]?.schema
+        ? { "application/json": { schema: r.content["application/json"].schema } }
+        : undefined;
+      slim.responses[code] = content
+        ? { description: r.description ?? "", content }
+        : { description: r.description ?? "" };
     }
     (paths[path] ??= {})[method] = slim;
   }
@@ -84,15 +90,21 @@ const strip = (value) => {
   if (Array.isArray(value)) return value.map(strip);
   if (value && typeof value === "object") {
     const out = {};
-    for (const [k, v] of Object.entries(value)) if (k !== "examples" && k !== "example" && k !== "x-github") out[k] = strip(v);
+    for (const [k, v] of Object.entries(value))
+      if (k !== "examples" && k !== "example" && k !== "x-github") out[k] = strip(v);
     return out;
   }
   return value;
 };
 const extract = {
   openapi: spec.openapi,
-  info: { title: "GitHub REST API: the operations reachdiff calls", version: spec.info.version, "x-source": "@octokit/openapi generated/api.github.com.deref.json", "x-source-version": version },
+  info: {
+    title: "GitHub REST API: the operations reachdiff calls",
+    version: spec.info.version,
+    "x-source": "@octokit/openapi generated/api.github.com.deref.json",
+    "x-source-version": version,
+  },
   paths: strip(paths),
 };
-writeFileSync(OUT, JSON.stringify(extract, null, 1) + "\n");
+writeFileSync(OUT, `${JSON.stringify(extract, null, 1)}\n`);
 console.log(`wrote ${OUT.pathname}: ${OPERATIONS.length} operations from @octokit/openapi@${version}`);

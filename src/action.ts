@@ -12,7 +12,8 @@ import type { CommentMode } from "./github/sticky-comment.js";
 function choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
   const value = core.getInput(name).trim();
   if (!value) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`input ${name} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`input ${name} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
   return value as T;
 }
 
@@ -26,10 +27,17 @@ export async function run(): Promise<void> {
     core.setSecret(token);
     const reportDir = core.getInput("report-dir") || "reachdiff-report";
     const log = { info: core.info, warn: core.warning, error: core.error };
-    const fork = name === "pull_request" && payload.pull_request?.head?.repo?.full_name !== payload.pull_request?.base?.repo?.full_name;
-    if (fork) core.notice("Fork pull request: the token cannot write here, so no comment or check run is posted. Use the workflow_run poster (see the README).");
+    const fork =
+      name === "pull_request" &&
+      payload.pull_request?.head?.repo?.full_name !== payload.pull_request?.base?.repo?.full_name;
+    if (fork)
+      core.notice(
+        "Fork pull request: the token cannot write here, so no comment or check run is posted. Use the workflow_run poster (see the README).",
+      );
     const serverUrl = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-    const runUrl = process.env.GITHUB_RUN_ID ? `${serverUrl}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
+    const runUrl = process.env.GITHUB_RUN_ID
+      ? `${serverUrl}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
+      : undefined;
     const session = createSession({
       gh: actionClient(token, process.env.GITHUB_API_URL ?? "https://api.github.com", log),
       repo: { owner, repo },
@@ -38,7 +46,11 @@ export async function run(): Promise<void> {
       pacer: pacerFor("action"),
       settings: {
         configPath: core.getInput("config") || undefined,
-        paths: core.getMultilineInput("paths").flatMap((l) => l.split(",")).map((p) => p.trim()).filter(Boolean),
+        paths: core
+          .getMultilineInput("paths")
+          .flatMap((l) => l.split(","))
+          .map((p) => p.trim())
+          .filter(Boolean),
         failOn: choice<Config["fail-on"]>("fail-on", [...SEVERITIES, "none"]),
         commentMode: fork ? "off" : choice<CommentMode>("comment-mode", ["update", "recreate", "off"]),
         checks: !fork && core.getInput("check") !== "false",
@@ -47,9 +59,13 @@ export async function run(): Promise<void> {
       },
     });
     const { result, pr } = await runActionEvent(session, name, payload, reportDir);
-    if (result.kind === "ignored" || result.kind === "refused") return core.info(`Reachdiff: nothing to do (${result.why}).`);
+    if (result.kind === "ignored" || result.kind === "refused")
+      return core.info(`Reachdiff: nothing to do (${result.why}).`);
     const outcome = result.kind === "command" ? result.result.outcome : result.outcome;
-    if (!outcome) return core.info(`Reachdiff: ${result.kind === "command" ? (result.result.ignored ?? `command ${result.result.command} done`) : "done"}.`);
+    if (!outcome)
+      return core.info(
+        `Reachdiff: ${result.kind === "command" ? (result.result.ignored ?? `command ${result.result.command} done`) : "done"}.`,
+      );
     const target = pr ?? { number: Number(payload.issue?.number), headSha: "", baseSha: "", baseRef: "" };
     core.setOutput("risk", outcome.output?.risk ?? "none");
     core.setOutput("findings", outcome.output?.findings ?? 0);
@@ -57,7 +73,8 @@ export async function run(): Promise<void> {
     if (outcome.comment && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.comment).write();
     core.info(`Reachdiff: ${outcome.check.title}`);
     if (outcome.status === "failed") core.setFailed(outcome.error ?? outcome.check.title);
-    else if (outcome.check.conclusion === "failure" && name !== "workflow_run") core.setFailed(`Reachdiff: ${outcome.check.title}`);
+    else if (outcome.check.conclusion === "failure" && name !== "workflow_run")
+      core.setFailed(`Reachdiff: ${outcome.check.title}`);
   } catch (error) {
     core.setFailed(`Reachdiff: ${(error as Error).message}`);
   }

@@ -37,12 +37,19 @@ export const REDACT_PATHS = [
 
 /** An error as reachdiff logs it: no headers, no body, no query string. */
 export function errorSummary(error: unknown): Record<string, unknown> {
-  const e = error as { name?: string; message?: string; status?: number; request?: { method?: string; url?: string } } | null;
+  const e = error as {
+    name?: string;
+    message?: string;
+    status?: number;
+    request?: { method?: string; url?: string };
+  } | null;
   return {
     type: e?.name ?? typeof error,
     message: describeError(error),
     ...(typeof e?.status === "number" ? { status: e.status } : {}),
-    ...(e?.request?.url ? { request: { method: e.request.method, url: String(e.request.url).replace(/\?.*$/, "") } } : {}),
+    ...(e?.request?.url
+      ? { request: { method: e.request.method, url: String(e.request.url).replace(/\?.*$/, "") } }
+      : {}),
   };
 }
 
@@ -64,10 +71,23 @@ export default function reachdiffApp(app: Probot): void {
     if (!installation) return logger.warn("event without an installation: ignored");
     const repo = context.repo();
     const log: Log = { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) };
-    const session = createSession({ gh: context.octokit as unknown as GitHub, repo, botLogin: await login(), log, pacer: pacerFor(`installation:${installation}`), settings: { reviewThread: true } });
-    const p = context.payload as { pull_request?: { number: number }; issue?: { number: number }; check_run?: { external_id?: string | null } };
+    const session = createSession({
+      gh: context.octokit as unknown as GitHub,
+      repo,
+      botLogin: await login(),
+      log,
+      pacer: pacerFor(`installation:${installation}`),
+      settings: { reviewThread: true },
+    });
+    const p = context.payload as {
+      pull_request?: { number: number };
+      issue?: { number: number };
+      check_run?: { external_id?: string | null };
+    };
     const number = p.pull_request?.number ?? p.issue?.number ?? prOfExternalId(p.check_run?.external_id);
-    await serialize(`${repo.owner}/${repo.repo}#${number || context.id}`, () => handleEvent(session, context.name, context.payload));
+    await serialize(`${repo.owner}/${repo.repo}#${number || context.id}`, () =>
+      handleEvent(session, context.name, context.payload),
+    );
   };
 
   const handle = async (context: Ctx) => {
@@ -75,7 +95,10 @@ export default function reachdiffApp(app: Probot): void {
     try {
       await work(context, logger);
     } catch (error) {
-      logger.error({ error: errorSummary(error) }, `${context.name}.${(context.payload as { action?: string }).action ?? ""} failed: ${describeError(error)}`);
+      logger.error(
+        { error: errorSummary(error) },
+        `${context.name}.${(context.payload as { action?: string }).action ?? ""} failed: ${describeError(error)}`,
+      );
       throw new Error(describeError(error));
     }
   };

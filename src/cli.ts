@@ -113,16 +113,22 @@ ${COMMON_HELP}`,
     run(values, positionals) {
       needPaths(positionals);
       const format = values.format as string;
-      if (format !== "text" && format !== "json") throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
+      if (format !== "text" && format !== "json")
+        throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
       const cluster = loadSnapshot(positionals, snapshotOptions(values));
       const connectivity = computeConnectivity(cluster);
-      process.stdout.write(format === "json" ? `${JSON.stringify(reachJson(connectivity, cluster), null, 2)}\n` : reachText(connectivity, cluster));
+      process.stdout.write(
+        format === "json"
+          ? `${JSON.stringify(reachJson(connectivity, cluster), null, 2)}\n`
+          : reachText(connectivity, cluster),
+      );
       return reportDiagnostics(cluster, values.strict as boolean);
     },
   },
   diff: {
     summary: "compare two snapshots: exposure and reachability changes, and their risk",
-    usage: "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json|markdown|mermaid|sarif|html] [--output FILE] [--fail-on SEVERITY]",
+    usage:
+      "reachdiff diff --base <path|git-ref> --head <path|git-ref> [--format text|json|markdown|mermaid|sarif|html] [--output FILE] [--fail-on SEVERITY]",
     options: {
       ...COMMON,
       base: { type: "string" },
@@ -151,13 +157,20 @@ ${COMMON_HELP}`,
     run(values) {
       if (!values.base || !values.head) throw new UsageError("give --base and --head");
       const format = values.format as string;
-      if (!DIFF_FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)} (${DIFF_FORMATS.join(", ")})`);
+      if (!DIFF_FORMATS.includes(format))
+        throw new UsageError(`unknown format ${JSON.stringify(format)} (${DIFF_FORMATS.join(", ")})`);
       const output = (values.output as string | undefined) ?? (format === "html" ? DEFAULT_HTML_REPORT : "-");
       if (output === "") throw new UsageError("--output needs a file name (or - for stdout)");
       const config = readConfig(values.config as string | undefined, values.base as string);
       const failOn = (values["fail-on"] as string | undefined) ?? config["fail-on"];
-      if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
-      const options = { ...snapshotOptions(values), defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string), globs: (values.paths as string[] | undefined) ?? config.paths, render: renderOptionsFromConfig(config) };
+      if (failOn !== "none" && !(SEVERITIES as readonly string[]).includes(failOn))
+        throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
+      const options = {
+        ...snapshotOptions(values),
+        defaultNamespace: values.namespace === "default" ? config["default-namespace"] : (values.namespace as string),
+        globs: (values.paths as string[] | undefined) ?? config.paths,
+        render: renderOptionsFromConfig(config),
+      };
       const [base, head] = loadSides(values.base as string, values.head as string, options);
       const result = analyzeDiff(base, head, config, exposureOf);
       const writers: Record<string, () => string> = {
@@ -175,7 +188,8 @@ ${COMMON_HELP}`,
         },
       };
       writeOutput(output, writers[format]());
-      const strict = values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
+      const strict =
+        values.strict && [...base.diagnostics, ...head.diagnostics].some((d) => d.severity === "error") ? 2 : 0;
       return strict || (reaches(result.risk, failOn as Severity | "none") ? 1 : 0);
     },
   },
@@ -216,9 +230,11 @@ ${COMMON_HELP}`,
       needPaths(positionals);
       if (!values.from || !values.to) throw new UsageError("give --from and --to");
       const protocol = String(values.protocol).toUpperCase();
-      if (!isProtocol(protocol)) throw new UsageError(`unknown protocol ${JSON.stringify(values.protocol)} (TCP, UDP or SCTP)`);
+      if (!isProtocol(protocol))
+        throw new UsageError(`unknown protocol ${JSON.stringify(values.protocol)} (TCP, UDP or SCTP)`);
       const port = values.port === undefined ? undefined : Number(values.port);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new UsageError(`--port must be 1..65535`);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+        throw new UsageError(`--port must be 1..65535`);
       const cluster = loadSnapshot(positionals, snapshotOptions(values));
       const asked = port !== undefined || values.protocol !== "TCP" ? { protocol, port } : undefined;
       const result = explain(cluster, values.from as string, values.to as string, asked);
@@ -229,7 +245,11 @@ ${COMMON_HELP}`,
   exposure: {
     summary: "show what outside traffic reaches which pods, through which entry points",
     usage: "reachdiff exposure <paths...> [--format text|json] [--ingress-namespace NS]",
-    options: { ...COMMON, format: { type: "string", short: "f", default: "text" }, "ingress-namespace": { type: "string", default: "ingress-nginx" } },
+    options: {
+      ...COMMON,
+      format: { type: "string", short: "f", default: "text" },
+      "ingress-namespace": { type: "string", default: "ingress-nginx" },
+    },
     help: `Follows every entry point (LoadBalancer, NodePort, externalIPs, Ingress, Gateway API routes,
 OpenShift Routes) to the Service port, the targetPort and the container port of the selected pods, and
 checks whether those pods' NetworkPolicies let the traffic in. Also lists routes and Services that
@@ -241,11 +261,21 @@ ${COMMON_HELP}`,
     run(values, positionals) {
       needPaths(positionals);
       const format = values.format as string;
-      if (format !== "text" && format !== "json") throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
+      if (format !== "text" && format !== "json")
+        throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
       const cluster = loadSnapshot(positionals, snapshotOptions(values));
-      const result = computeExposure(cluster, { ingressController: { namespace: values["ingress-namespace"] as string } });
-      process.stdout.write(format === "json" ? `${JSON.stringify(exposureJson(result, cluster.diagnostics), null, 2)}\n` : exposureText(result, cluster.diagnostics));
-      return reportDiagnostics({ ...cluster, diagnostics: [...cluster.diagnostics, ...result.diagnostics] }, values.strict as boolean);
+      const result = computeExposure(cluster, {
+        ingressController: { namespace: values["ingress-namespace"] as string },
+      });
+      process.stdout.write(
+        format === "json"
+          ? `${JSON.stringify(exposureJson(result, cluster.diagnostics), null, 2)}\n`
+          : exposureText(result, cluster.diagnostics),
+      );
+      return reportDiagnostics(
+        { ...cluster, diagnostics: [...cluster.diagnostics, ...result.diagnostics] },
+        values.strict as boolean,
+      );
     },
   },
 };
@@ -277,14 +307,25 @@ export function main(argv: string[]): number {
     return 64;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       process.stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
       return 0;
     }
     return command.run(values as Record<string, unknown>, positionals);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof UnknownEndpoint || e instanceof ConfigError || e instanceof SideError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      e instanceof UsageError ||
+      e instanceof UnknownEndpoint ||
+      e instanceof ConfigError ||
+      e instanceof SideError ||
+      (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       process.stderr.write(`reachdiff ${name}: ${(e as Error).message}\nUsage: ${command.usage}\n`);
       return 64;
     }

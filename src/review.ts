@@ -64,15 +64,31 @@ export interface ReviewOutput {
   readonly report: object;
 }
 
-const LEVEL: Record<Severity, Annotation["annotation_level"]> = { critical: "failure", high: "failure", medium: "warning", low: "notice", info: "notice" };
+const LEVEL: Record<Severity, Annotation["annotation_level"]> = {
+  critical: "failure",
+  high: "failure",
+  medium: "warning",
+  low: "notice",
+  info: "notice",
+};
 
-const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;")).replace(/@/g, "@\u200b");
+const cell = (s: string) =>
+  s
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/@/g, "@\u200b");
 
 function side(files: ReviewSide, config: Config, problems: readonly Diagnostic[] = []): Cluster {
   if (!isFileList(files)) return files;
   const diagnostics = new Diagnostics();
   for (const p of problems) diagnostics.add(p);
-  return buildCluster(parseManifestFiles(files, diagnostics), { defaultNamespace: config["default-namespace"] }, diagnostics);
+  return buildCluster(
+    parseManifestFiles(files, diagnostics),
+    { defaultNamespace: config["default-namespace"] },
+    diagnostics,
+  );
 }
 
 const isFileList = (s: ReviewSide): s is readonly ManifestFile[] => Array.isArray(s);
@@ -86,18 +102,31 @@ function newErrors(result: DiffResult): Diagnostic[] {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 80)}\n\n…(truncated; the full list is in the comment and the report)\n`;
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max - 80)}\n\n…(truncated; the full list is in the comment and the report)\n`;
 }
 
 export function riskTable(result: DiffResult, failOn: Severity | "none"): string {
   const lines = [`**Risk: ${result.risk}** (fails on: ${failOn})`, ""];
   if (result.findings.length) {
     lines.push("| Severity | Rule | Finding | Where |", "| --- | --- | --- | --- |");
-    for (const f of result.findings) lines.push(`| ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${f.file ? cell(`${f.file}${f.line ? `:${f.line}` : ""}`) : ""} |`);
+    for (const f of result.findings)
+      lines.push(
+        `| ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${f.file ? cell(`${f.file}${f.line ? `:${f.line}` : ""}`) : ""} |`,
+      );
   } else lines.push("No risk findings.");
-  lines.push("", `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`);
+  lines.push(
+    "",
+    `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`,
+  );
   const broken = newErrors(result);
-  if (broken.length) lines.push("", `**${broken.length} manifest problem(s) in the head:**`, ...broken.map((d) => `- ${cell(`${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`)}`));
+  if (broken.length)
+    lines.push(
+      "",
+      `**${broken.length} manifest problem(s) in the head:**`,
+      ...broken.map((d) => `- ${cell(`${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`)}`),
+    );
   return truncate(lines.join("\n"), SUMMARY_MAX_CHARS);
 }
 
@@ -106,11 +135,25 @@ export function annotations(result: DiffResult): Annotation[] {
   for (const f of result.findings) {
     if (!f.file) continue;
     const line = Math.max(1, f.line ?? 1);
-    out.push({ path: f.file, start_line: line, end_line: line, annotation_level: LEVEL[f.severity], title: `${f.severity}: ${f.title}`.slice(0, 255), message: `${f.message}\n\nFix: ${f.fix}`.slice(0, 60_000) });
+    out.push({
+      path: f.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: LEVEL[f.severity],
+      title: `${f.severity}: ${f.title}`.slice(0, 255),
+      message: `${f.message}\n\nFix: ${f.fix}`.slice(0, 60_000),
+    });
   }
   for (const d of newErrors(result)) {
     const line = Math.max(1, d.line);
-    out.push({ path: d.file, start_line: line, end_line: line, annotation_level: "failure", title: "manifest cannot be read", message: d.message.slice(0, 60_000) });
+    out.push({
+      path: d.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: "failure",
+      title: "manifest cannot be read",
+      message: d.message.slice(0, 60_000),
+    });
   }
   return out;
 }
@@ -120,19 +163,37 @@ export type ReviewSummary = Omit<ReviewOutput, "result">;
 
 export function review(input: ReviewInput): ReviewOutput {
   const { config } = input;
-  const result = analyzeDiff(side(input.base, config, input.problems?.base), side(input.head, config, input.problems?.head), config, exposureFn);
+  const result = analyzeDiff(
+    side(input.base, config, input.problems?.base),
+    side(input.head, config, input.problems?.head),
+    config,
+    exposureFn,
+  );
   const failOn = config["fail-on"];
   const broken = newErrors(result);
   const riskFails = reaches(result.risk, failOn);
   const failed = riskFails || broken.length > 0;
-  const title = riskFails || !broken.length ? headline(result) : `Could not read ${broken.length} manifest problem(s) in the head: ${broken[0].file}${broken[0].line ? `:${broken[0].line}` : ""}: ${broken[0].message}`;
+  const title =
+    riskFails || !broken.length
+      ? headline(result)
+      : `Could not read ${broken.length} manifest problem(s) in the head: ${broken[0].file}${broken[0].line ? `:${broken[0].line}` : ""}: ${broken[0].message}`;
   return {
     result,
     risk: result.risk,
     findings: result.findings.length,
     failed,
-    comment: renderComment(result, { repoUrl: input.repoUrl, headSha: input.headSha, reportUrl: input.reportUrl, maxBytes: COMMENT_MAX_BYTES }),
-    check: { conclusion: failed ? "failure" : "success", title: title.slice(0, 250), summary: riskTable(result, failOn), annotations: annotations(result) },
+    comment: renderComment(result, {
+      repoUrl: input.repoUrl,
+      headSha: input.headSha,
+      reportUrl: input.reportUrl,
+      maxBytes: COMMENT_MAX_BYTES,
+    }),
+    check: {
+      conclusion: failed ? "failure" : "success",
+      title: title.slice(0, 250),
+      summary: riskTable(result, failOn),
+      annotations: annotations(result),
+    },
     report: diffJson(result),
   };
 }
@@ -153,6 +214,12 @@ export function failedCheck(message: string, conclusion: Conclusion = "failure")
 }
 
 /** `/reachdiff explain`: which policies allow or deny one connection in a snapshot (throws UnknownEndpoint). */
-export function explainConnection(files: ReviewSide, config: Config, from: string, to: string, port?: { protocol: Protocol; port?: number }): string {
+export function explainConnection(
+  files: ReviewSide,
+  config: Config,
+  from: string,
+  to: string,
+  port?: { protocol: Protocol; port?: number },
+): string {
   return explanationText(explain(side(files, config), from, to, port));
 }

@@ -31,7 +31,12 @@ function unclaimed(files: readonly ManifestFile[], rendered: readonly (RenderedS
 }
 
 /** Raw files outside every rendered unit, plus what the units rendered. */
-function assemble(files: readonly ManifestFile[], rendered: readonly (RenderedSide | undefined)[], options: SnapshotOptions, diagnostics: Diagnostics): Cluster {
+function assemble(
+  files: readonly ManifestFile[],
+  rendered: readonly (RenderedSide | undefined)[],
+  options: SnapshotOptions,
+  diagnostics: Diagnostics,
+): Cluster {
   const objects = parseManifestFiles(unclaimed(files, rendered), diagnostics, options.parseCache);
   for (const r of rendered) {
     objects.push(...(r?.objects ?? []));
@@ -46,7 +51,16 @@ function assemble(files: readonly ManifestFile[], rendered: readonly (RenderedSi
 export function loadSnapshot(paths: readonly string[], options: SnapshotOptions = {}): Cluster {
   const diagnostics = new Diagnostics();
   const render = options.render;
-  const rendered = render === false ? [] : paths.filter(isFolder).map((p) => renderSafely(p, () => renderFolderSync(p, options.displayRoot ?? process.cwd(), render, options.maxFileBytes)));
+  const rendered =
+    render === false
+      ? []
+      : paths
+          .filter(isFolder)
+          .map((p) =>
+            renderSafely(p, () =>
+              renderFolderSync(p, options.displayRoot ?? process.cwd(), render, options.maxFileBytes),
+            ),
+          );
   return assemble(readManifestFiles(paths, diagnostics, options), rendered, options, diagnostics);
 }
 
@@ -71,12 +85,22 @@ function collectSide(spec: string, options: SnapshotOptions & { globs?: readonly
   const render = options.render;
   if (existsSync(spec)) {
     const isDir = statSync(spec).isDirectory();
-    const rendered = isDir && render !== false ? renderSafely(spec, () => renderFolderSync(spec, spec, render, options.maxFileBytes)) : undefined;
-    return { files: readManifestFiles([spec], diagnostics, { ...options, displayRoot: isDir ? spec : undefined }), rendered: [rendered], diagnostics };
+    const rendered =
+      isDir && render !== false
+        ? renderSafely(spec, () => renderFolderSync(spec, spec, render, options.maxFileBytes))
+        : undefined;
+    return {
+      files: readManifestFiles([spec], diagnostics, { ...options, displayRoot: isDir ? spec : undefined }),
+      rendered: [rendered],
+      diagnostics,
+    };
   }
   if (!isGitRef(spec)) throw new SideError(`${spec} is neither a file or folder nor a git ref of the repository here`);
   const files = readGitTree(spec, options.globs ?? [], diagnostics, process.cwd(), options.maxFileBytes);
-  const rendered = render === false ? undefined : renderSafely(spec, () => renderGitSync(spec, options.globs ?? [], render, process.cwd(), options.maxFileBytes));
+  const rendered =
+    render === false
+      ? undefined
+      : renderSafely(spec, () => renderGitSync(spec, options.globs ?? [], render, process.cwd(), options.maxFileBytes));
   return { files, rendered: [rendered], diagnostics };
 }
 
@@ -85,7 +109,11 @@ function collectSide(spec: string, options: SnapshotOptions & { globs?: readonly
  * with the same name and text on both sides is parsed once, and its objects are shared. Both sides'
  * files are read first, then every distinct file is parsed, spread over the machine's cores.
  */
-export function loadSides(base: string, head: string, options: SnapshotOptions & { globs?: readonly string[] } = {}): [Cluster, Cluster] {
+export function loadSides(
+  base: string,
+  head: string,
+  options: SnapshotOptions & { globs?: readonly string[] } = {},
+): [Cluster, Cluster] {
   const parseCache = options.parseCache ?? new ParseCache();
   const sides = [collectSide(base, options), collectSide(head, options)];
   parseCache.prefetch(
@@ -93,7 +121,10 @@ export function loadSides(base: string, head: string, options: SnapshotOptions &
     options.prefetch,
   );
   const shared = { ...options, parseCache };
-  return [assemble(sides[0].files, sides[0].rendered, shared, sides[0].diagnostics), assemble(sides[1].files, sides[1].rendered, shared, sides[1].diagnostics)];
+  return [
+    assemble(sides[0].files, sides[0].rendered, shared, sides[0].diagnostics),
+    assemble(sides[1].files, sides[1].rendered, shared, sides[1].diagnostics),
+  ];
 }
 
 /** A side fetched through the API (the App): its files, named relative to the repository root. */
@@ -110,12 +141,16 @@ export interface FetchedSide {
  * One fetched side. Units are rendered in a private temporary folder that is removed afterwards;
  * the files of a rendered unit are not also read raw.
  */
-export async function loadFetchedSide(side: FetchedSide, options: SnapshotOptions & { globs?: readonly string[] } = {}): Promise<Cluster> {
+export async function loadFetchedSide(
+  side: FetchedSide,
+  options: SnapshotOptions & { globs?: readonly string[] } = {},
+): Promise<Cluster> {
   const diagnostics = new Diagnostics();
   for (const p of side.problems ?? []) diagnostics.add(p);
   const globs = options.globs ?? [];
   const render = options.render;
-  const rendered = render === false ? undefined : await renderFetchedFiles([...side.files, ...(side.inputs ?? [])], globs, render);
+  const rendered =
+    render === false ? undefined : await renderFetchedFiles([...side.files, ...(side.inputs ?? [])], globs, render);
   return assemble(manifestFiles(side.files, globs), [rendered], options, diagnostics);
 }
 
@@ -123,8 +158,15 @@ export async function loadFetchedSide(side: FetchedSide, options: SnapshotOption
  * Both fetched sides of a pull request: base first, so that head reuses base's render of every unit
  * whose inputs did not change (one render cache for the two), and one parse per distinct file.
  */
-export async function loadFetchedSides(base: FetchedSide, head: FetchedSide, options: SnapshotOptions & { globs?: readonly string[] } = {}): Promise<[Cluster, Cluster]> {
-  const render: RenderOptions | false = options.render === false ? false : { ...options.render, cache: options.render?.cache === undefined ? new RenderCache() : options.render.cache };
+export async function loadFetchedSides(
+  base: FetchedSide,
+  head: FetchedSide,
+  options: SnapshotOptions & { globs?: readonly string[] } = {},
+): Promise<[Cluster, Cluster]> {
+  const render: RenderOptions | false =
+    options.render === false
+      ? false
+      : { ...options.render, cache: options.render?.cache === undefined ? new RenderCache() : options.render.cache };
   const shared = { ...options, render, parseCache: options.parseCache ?? new ParseCache() };
   const baseCluster = await loadFetchedSide(base, shared);
   return [baseCluster, await loadFetchedSide(head, shared)];

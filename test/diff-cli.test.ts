@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const CLI = resolve("build/src/cli.js");
-const run = (args: string[], cwd = process.cwd()) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" });
+const run = (args: string[], cwd = process.cwd()) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" });
 const DEMO = resolve("fixtures/demo");
 
 describe("reachdiff diff", () => {
@@ -25,38 +26,80 @@ describe("reachdiff diff", () => {
     git("add", ".");
     git("commit", "-qm", "base");
     // The pull request tries to silence its own review: the base's settings must win.
-    writeFileSync(join(repo, ".github/reachdiff.yml"), "ignore-rules: [internet-exposure-sensitive-port, new-nodeport]\nfail-on: none\n");
+    writeFileSync(
+      join(repo, ".github/reachdiff.yml"),
+      "ignore-rules: [internet-exposure-sensitive-port, new-nodeport]\nfail-on: none\n",
+    );
     rmSync(join(repo, "k8s"), { recursive: true });
     cpSync(join(DEMO, "head"), join(repo, "k8s"), { recursive: true });
     git("add", ".");
     git("commit", "-qm", "head");
-    const out = run(["diff", "--base", "HEAD~1", "--head", "HEAD", "--paths", "k8s/**/*.yaml", "--format", "json", "--fail-on", "none"], repo);
+    const out = run(
+      [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--paths",
+        "k8s/**/*.yaml",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+      ],
+      repo,
+    );
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
     const json = JSON.parse(out.stdout);
     expect(json.risk).toBe("critical");
     const sensitive = json.findings.find((f: { rule: string }) => f.rule === "internet-exposure-sensitive-port");
-    expect(sensitive).toMatchObject({ severity: "critical", file: "k8s/services.yaml", objects: ["shop/StatefulSet/db", "shop/Service/db-external"] });
+    expect(sensitive).toMatchObject({
+      severity: "critical",
+      file: "k8s/services.yaml",
+      objects: ["shop/StatefulSet/db", "shop/Service/db-external"],
+    });
     expect(json.findings.find((f: { rule: string }) => f.rule === "new-nodeport").severity).toBe("critical");
     // notes.yaml is outside --paths: not read, so no diagnostic about it.
     expect(JSON.stringify(json.diagnostics)).not.toContain("notes.yaml");
   });
 
   it("gives the documented JSON shape, with the objects that caused each change", () => {
-    const out = run(["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "head"), "--format", "json", "--fail-on", "none"]);
+    const out = run([
+      "diff",
+      "--base",
+      join(DEMO, "base"),
+      "--head",
+      join(DEMO, "head"),
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
     const json = JSON.parse(out.stdout);
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["risk", "findings", "exposure", "reachability"]));
-    for (const f of json.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(["rule", "severity", "title", "file", "line", "objects"]));
+    for (const f of json.findings)
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(["rule", "severity", "title", "file", "line", "objects"]));
     const open = json.reachability.changes.find((c: { from: unknown }) => Array.isArray(c.from));
-    expect(open).toMatchObject({ change: "added", from: ["ip:0.0.0.0/0"], to: "shop/StatefulSet/db", head: { TCP: [[5432, 5432]], UDP: [], SCTP: [] } });
-    expect(open.causes).toEqual([{ id: "shop/NetworkPolicy/db", change: "changed", file: "network-policies.yaml", line: 72 }]);
+    expect(open).toMatchObject({
+      change: "added",
+      from: ["ip:0.0.0.0/0"],
+      to: "shop/StatefulSet/db",
+      head: { TCP: [[5432, 5432]], UDP: [], SCTP: [] },
+    });
+    expect(open.causes).toEqual([
+      { id: "shop/NetworkPolicy/db", change: "changed", file: "network-policies.yaml", line: 72 },
+    ]);
   });
 
   it("exits 1 when the risk reaches --fail-on, 0 below it", () => {
     const args = ["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "head")];
     expect(run([...args, "--fail-on", "critical"]).status).toBe(1);
     expect(run([...args, "--fail-on", "none"]).status).toBe(0);
-    expect(run(["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "base"), "--fail-on", "info"]).status).toBe(0);
+    expect(run(["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "base"), "--fail-on", "info"]).status).toBe(
+      0,
+    );
   });
 
   it("says no change when there is none", () => {
@@ -68,7 +111,15 @@ describe("reachdiff diff", () => {
     const dir = mkdtempSync(join(tmpdir(), "reachdiff-config-"));
     try {
       writeFileSync(join(dir, "bad.yml"), "fail-on: sometimes\nsensitive-ports: [22, 70000]\nunknown-key: 1\n");
-      const out = run(["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "head"), "--config", join(dir, "bad.yml")]);
+      const out = run([
+        "diff",
+        "--base",
+        join(DEMO, "base"),
+        "--head",
+        join(DEMO, "head"),
+        "--config",
+        join(dir, "bad.yml"),
+      ]);
       expect(out.status).toBe(64);
       expect(out.stderr).toContain('"fail-on" must be one of');
       expect(out.stderr).toContain('"sensitive-ports.1"');
@@ -81,8 +132,23 @@ describe("reachdiff diff", () => {
   it("applies the configuration: ignored rules, severity overrides, no NetworkPolicy enforcement", () => {
     const dir = mkdtempSync(join(tmpdir(), "reachdiff-config-"));
     try {
-      writeFileSync(join(dir, "c.yml"), "ignore-rules: [internet-exposure-sensitive-port]\nseverity-overrides: {new-nodeport: critical}\nenforces-network-policy: false\n");
-      const out = run(["diff", "--base", join(DEMO, "base"), "--head", join(DEMO, "head"), "--config", join(dir, "c.yml"), "--format", "json", "--fail-on", "none"]);
+      writeFileSync(
+        join(dir, "c.yml"),
+        "ignore-rules: [internet-exposure-sensitive-port]\nseverity-overrides: {new-nodeport: critical}\nenforces-network-policy: false\n",
+      );
+      const out = run([
+        "diff",
+        "--base",
+        join(DEMO, "base"),
+        "--head",
+        join(DEMO, "head"),
+        "--config",
+        join(dir, "c.yml"),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+      ]);
       const json = JSON.parse(out.stdout);
       const rules = json.findings.map((f: { rule: string }) => f.rule);
       expect(rules).not.toContain("internet-exposure-sensitive-port");

@@ -42,8 +42,20 @@ import { defaultConfig } from "../src/config/load-config.js";
 import type { Config } from "../src/config/schema.js";
 import { diffJson } from "../src/report/diff-json.js";
 import { loadSide } from "../src/snapshot.js";
-import { canonicalFromDiffJson, canonicalFromNpGuardDiffTxt, compareDiffCanonical, type DiffCanonical, type DiffJson } from "./oracle/npguard.js";
-import { BANK_HOST_NETWORK, explains, HOST_NETWORK, IPBLOCKSTEST_HOST_NETWORK, type KnownDifference } from "./oracle/npguard-known.js";
+import {
+  canonicalFromDiffJson,
+  canonicalFromNpGuardDiffTxt,
+  compareDiffCanonical,
+  type DiffCanonical,
+  type DiffJson,
+} from "./oracle/npguard.js";
+import {
+  BANK_HOST_NETWORK,
+  explains,
+  HOST_NETWORK,
+  IPBLOCKSTEST_HOST_NETWORK,
+  type KnownDifference,
+} from "./oracle/npguard-known.js";
 
 const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
 const CLI = path.resolve("build", "src", "cli.js");
@@ -72,11 +84,26 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
   "tests/ipblockstest -> tests/ipblockstest_2": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
   "tests/ipblockstest -> tests/ipblockstest_3": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
   "tests/ipblockstest -> tests/ipblockstest_4": { reason: HOST_NETWORK, workloads: IPBLOCKSTEST_HOST_NETWORK },
-  "tests/multiple_topology_resources_1 -> tests/multiple_topology_resources_2": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
-  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-same-topologies-new1": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
-  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-same-topologies-new1a": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
-  "tests/semanticDiff-same-topologies-old2 -> tests/semanticDiff-same-topologies-new2": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
-  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-different-topologies-policy-a": { reason: HOST_NETWORK, workloads: BANK_HOST_NETWORK },
+  "tests/multiple_topology_resources_1 -> tests/multiple_topology_resources_2": {
+    reason: HOST_NETWORK,
+    workloads: BANK_HOST_NETWORK,
+  },
+  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-same-topologies-new1": {
+    reason: HOST_NETWORK,
+    workloads: BANK_HOST_NETWORK,
+  },
+  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-same-topologies-new1a": {
+    reason: HOST_NETWORK,
+    workloads: BANK_HOST_NETWORK,
+  },
+  "tests/semanticDiff-same-topologies-old2 -> tests/semanticDiff-same-topologies-new2": {
+    reason: HOST_NETWORK,
+    workloads: BANK_HOST_NETWORK,
+  },
+  "tests/semanticDiff-same-topologies-old1 -> tests/semanticDiff-different-topologies-policy-a": {
+    reason: HOST_NETWORK,
+    workloads: BANK_HOST_NETWORK,
+  },
   "tests/k8s_ingress_test -> tests/k8s_ingress_test_new": {
     reason:
       "the new Ingress rule sends /unicorn to Service unicorn port number 8080, but the Service has only port 5000 (targetPort 8080); " +
@@ -113,12 +140,24 @@ const CLI_CASES = new Set<string>([
   "tests/with_end_port_example -> tests/with_end_port_example_new",
 ]);
 
-const config: Config = { ...defaultConfig(), "ingress-controller": { namespace: CONTROLLER_NAMESPACE, "pod-labels": {} } };
-const exposureFn: ExposureFn = (cluster, cfg) => computeExposure(cluster, { ...exposureOptions(cfg), openshiftRouter: { namespace: CONTROLLER_NAMESPACE, podLabels: {} } });
+const config: Config = {
+  ...defaultConfig(),
+  "ingress-controller": { namespace: CONTROLLER_NAMESPACE, "pod-labels": {} },
+};
+const exposureFn: ExposureFn = (cluster, cfg) =>
+  computeExposure(cluster, {
+    ...exposureOptions(cfg),
+    openshiftRouter: { namespace: CONTROLLER_NAMESPACE, podLabels: {} },
+  });
 
 function inProcess(c: DiffCase): DiffCanonical {
   const options = { defaultNamespace: config["default-namespace"], globs: config.paths };
-  const result = analyzeDiff(loadSide(path.join(ORACLE, c.dir1), options), loadSide(path.join(ORACLE, c.dir2), options), config, exposureFn);
+  const result = analyzeDiff(
+    loadSide(path.join(ORACLE, c.dir1), options),
+    loadSide(path.join(ORACLE, c.dir2), options),
+    config,
+    exposureFn,
+  );
   const json = JSON.parse(JSON.stringify(diffJson(result))) as DiffJson;
   return canonicalFromDiffJson(json, JSON.parse(JSON.stringify(result.exposure)));
 }
@@ -126,7 +165,20 @@ function inProcess(c: DiffCase): DiffCanonical {
 let configFile = "";
 
 function viaCli(c: DiffCase): DiffCanonical {
-  const args = [CLI, "diff", "--base", path.join(ORACLE, c.dir1), "--head", path.join(ORACLE, c.dir2), "--format", "json", "--config", configFile, "--fail-on", "none"];
+  const args = [
+    CLI,
+    "diff",
+    "--base",
+    path.join(ORACLE, c.dir1),
+    "--head",
+    path.join(ORACLE, c.dir2),
+    "--format",
+    "json",
+    "--config",
+    configFile,
+    "--fail-on",
+    "none",
+  ];
   const run = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   expect(run.error).toBeUndefined();
   expect(run.status, `reachdiff exited ${run.status}: ${run.stderr}`).toBe(0);
@@ -170,9 +222,15 @@ describe.skipIf(!present)("diff agrees with np-guard diff goldens", () => {
       const explained = known ? differences.filter((d) => explains(known, d)) : [];
       const unexplained = known ? differences.filter((d) => !explains(known, d)) : differences;
       if (known)
-        expect(explained.length, `listed in KNOWN_DIFFERENCES (${known.reason}) but now agrees with np-guard on ${[...known.workloads, ...(known.edges ?? [])].join(", ")}: remove the entry`).toBeGreaterThan(0);
+        expect(
+          explained.length,
+          `listed in KNOWN_DIFFERENCES (${known.reason}) but now agrees with np-guard on ${[...known.workloads, ...(known.edges ?? [])].join(", ")}: remove the entry`,
+        ).toBeGreaterThan(0);
       const more = unexplained.length > 60 ? `\n  ... and ${unexplained.length - 60} more` : "";
-      expect(unexplained.length, `${name} differs from ${c.expected}${known ? " (beyond its known difference)" : ""}:\n  ${unexplained.slice(0, 60).join("\n  ")}${more}`).toBe(0);
+      expect(
+        unexplained.length,
+        `${name} differs from ${c.expected}${known ? " (beyond its known difference)" : ""}:\n  ${unexplained.slice(0, 60).join("\n  ")}${more}`,
+      ).toBe(0);
     });
   }
 });

@@ -12,8 +12,19 @@ import { afterAll, describe, expect, it } from "vitest";
 import { computeConnectivity } from "../src/analysis/reach.js";
 import { reachJson } from "../src/report/reach-report.js";
 import { loadSnapshot } from "../src/snapshot.js";
-import { canonicalFromNpGuardTxt, canonicalFromReachJson, compareCanonical, type ReachJsonEdge } from "./oracle/npguard.js";
-import { BANK_HOST_NETWORK, HOST_NETWORK, involves, IPBLOCKSTEST_HOST_NETWORK, type KnownDifference } from "./oracle/npguard-known.js";
+import {
+  canonicalFromNpGuardTxt,
+  canonicalFromReachJson,
+  compareCanonical,
+  type ReachJsonEdge,
+} from "./oracle/npguard.js";
+import {
+  BANK_HOST_NETWORK,
+  HOST_NETWORK,
+  involves,
+  IPBLOCKSTEST_HOST_NETWORK,
+  type KnownDifference,
+} from "./oracle/npguard-known.js";
 
 const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
 const CLI = path.resolve("build", "src", "cli.js");
@@ -65,7 +76,10 @@ const CLI_CASES = new Set([
 /** `reachdiff reach <dir> --format json`, as a process or in-process (the same functions, the same defaults). */
 function reach(dir: string, viaCli: boolean): { edges: ReachJsonEdge[] } {
   if (viaCli) {
-    const run = spawnSync(process.execPath, [CLI, "reach", dir, "--format", "json"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+    const run = spawnSync(process.execPath, [CLI, "reach", dir, "--format", "json"], {
+      encoding: "utf8",
+      maxBuffer: 512 * 1024 * 1024,
+    });
     expect(run.error).toBeUndefined();
     expect(run.status, `reachdiff exited ${run.status}: ${run.stderr}`).toBe(0);
     return JSON.parse(run.stdout);
@@ -80,7 +94,8 @@ function selectCases(): OracleCase[] {
     (c) =>
       c.kind === "connlist" &&
       c.format === "txt" &&
-      JSON.stringify(c.flags) === JSON.stringify(["list", "--dirpath", c.input, "-o", "txt", "--multiple-networks=false"]),
+      JSON.stringify(c.flags) ===
+        JSON.stringify(["list", "--dirpath", c.input, "-o", "txt", "--multiple-networks=false"]),
   );
 }
 
@@ -108,9 +123,15 @@ describe.skipIf(!present)("reach agrees with np-guard connlist goldens", () => {
       const explained = known ? differences.filter((d) => involves(d, known.workloads)) : [];
       const unexplained = known ? differences.filter((d) => !involves(d, known.workloads)) : differences;
       if (known)
-        expect(explained.length, `listed in KNOWN_DIFFERENCES (${known.reason}) but now agrees with np-guard on ${known.workloads.join(", ")}: remove the entry`).toBeGreaterThan(0);
+        expect(
+          explained.length,
+          `listed in KNOWN_DIFFERENCES (${known.reason}) but now agrees with np-guard on ${known.workloads.join(", ")}: remove the entry`,
+        ).toBeGreaterThan(0);
       const more = unexplained.length > 60 ? `\n  ... and ${unexplained.length - 60} more` : "";
-      expect(unexplained.length, `${c.input} differs from ${c.expected}${known ? " (beyond its known difference)" : ""}:\n  ${unexplained.slice(0, 60).join("\n  ")}${more}`).toBe(0);
+      expect(
+        unexplained.length,
+        `${c.input} differs from ${c.expected}${known ? " (beyond its known difference)" : ""}:\n  ${unexplained.slice(0, 60).join("\n  ")}${more}`,
+      ).toBe(0);
     });
   }
 

@@ -11,13 +11,17 @@ const REALWORLD = "../shared/realworld";
 const run = (base: string, head: string): DiffResult =>
   analyzeDiff(loadSide(`${REALWORLD}/${base}`), loadSide(`${REALWORLD}/${head}`), defaultConfig(), exposureOf);
 const pairs = (r: DiffResult, change: string) =>
-  r.connections.filter((c) => c.change === change).map((c) => `${c.from} -> ${c.to} ${c.change === "removed" ? c.base : c.head}`);
+  r.connections
+    .filter((c) => c.change === change)
+    .map((c) => `${c.from} -> ${c.to} ${c.change === "removed" ? c.base : c.head}`);
 
 describe.skipIf(!existsSync(REALWORLD))("real pull requests", () => {
   it("np-guard online-boutique PR #60: the later edit silently cuts checkout -> payment and opens frontend -> email TCP 8080", () => {
     const r = run("np-guard-online-boutique-pr60/bot-netpols", "np-guard-online-boutique-pr60/head");
     expect(pairs(r, "added")).toEqual(["default/Deployment/frontend -> default/Deployment/emailservice TCP 8080"]);
-    expect(pairs(r, "removed")).toEqual(["default/Deployment/checkoutservice -> default/Deployment/paymentservice TCP 50051"]);
+    expect(pairs(r, "removed")).toEqual([
+      "default/Deployment/checkoutservice -> default/Deployment/paymentservice TCP 50051",
+    ]);
     expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
       ["flow-blocked-one-sided", "high"],
       ["new-connection", "low"],
@@ -27,7 +31,9 @@ describe.skipIf(!existsSync(REALWORLD))("real pull requests", () => {
     const cut = r.findings[0];
     expect(cut.message).toContain("checkoutservice's egress policy stopped allowing it");
     expect(cut.file).toBe("release/netpols.yaml");
-    expect(r.connections.find((c) => c.change === "removed")!.causes.map((o) => o.id)).toContain("default/NetworkPolicy/checkoutservice-netpol");
+    expect(r.connections.find((c) => c.change === "removed")!.causes.map((o) => o.id)).toContain(
+      "default/NetworkPolicy/checkoutservice-netpol",
+    );
   });
 
   it("np-guard online-boutique PR #60: the bot's policies isolate every pod, and some lose DNS", () => {
@@ -67,14 +73,22 @@ describe.skipIf(!existsSync(REALWORLD))("real pull requests", () => {
     expect(new Set(r.findings.map((f) => f.rule))).toEqual(new Set(["connections-removed"]));
     // The new prometheus-k8s policy admits only Prometheus itself, so Grafana loses its data source:
     // the regression upstream fixed later in PR #1721 (grafana -> prometheus-k8s TCP 9090).
-    const grafana = r.connections.find((c) => c.from === "monitoring/Deployment/grafana" && c.to === "monitoring/Prometheus/k8s")!;
+    const grafana = r.connections.find(
+      (c) => c.from === "monitoring/Deployment/grafana" && c.to === "monitoring/Prometheus/k8s",
+    )!;
     expect([grafana.change, `${grafana.base}`]).toEqual(["removed", "all ports"]);
-    expect(r.findings.find((f) => f.rule === "connections-removed" && f.message.startsWith("monitoring/Deployment/grafana"))!.objects).toContain("monitoring/Prometheus/k8s");
+    expect(
+      r.findings.find((f) => f.rule === "connections-removed" && f.message.startsWith("monitoring/Deployment/grafana"))!
+        .objects,
+    ).toContain("monitoring/Prometheus/k8s");
   });
 
   it("microservices-demo: the public LoadBalancer gives way to a Gateway route, and policies lock the namespace down", () => {
     const r = run("microservices-demo/rendered/base", "microservices-demo/rendered/head");
-    const exposures = r.exposures.map((c) => `${c.change} ${c.head?.via.kind ?? c.base?.via.kind} ${(c.head ?? c.base)!.via.ref} -> ${(c.head ?? c.base)!.workload}`);
+    const exposures = r.exposures.map(
+      (c) =>
+        `${c.change} ${c.head?.via.kind ?? c.base?.via.kind} ${(c.head ?? c.base)!.via.ref} -> ${(c.head ?? c.base)!.workload}`,
+    );
     expect(exposures).toEqual([
       "added Gateway default/HTTPRoute/frontend-route -> default/Deployment/frontend",
       "removed LoadBalancer default/Service/frontend-external -> default/Deployment/frontend",

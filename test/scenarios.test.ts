@@ -29,11 +29,14 @@ describe("scenarios", () => {
       expect(result.risk).toBe(expected.risk);
       const messages = result.findings.map((f) => f.message).join("\n");
       for (const m of expected.mentions ?? []) expect(messages).toContain(m);
-      for (const f of result.findings) if (f.severity !== "info") expect(f.file, `${f.rule} has a location`).toBeTruthy();
+      for (const f of result.findings)
+        if (f.severity !== "info") expect(f.file, `${f.rule} has a location`).toBeTruthy();
     });
   }
 
   it("covers at least 15 pull requests", () => {
-    expect(readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, "expected.json"))).length).toBeGreaterThanOrEqual(15);
+    expect(readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, "expected.json"))).length).toBeGreaterThanOrEqual(
+      15,
+    );
   });
 });

@@ -16,7 +16,10 @@ import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
 import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";
 import { diffReach } from "./reach-diff.js";
 
-export type ExposureFn = (cluster: Cluster, config: Config) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
+export type ExposureFn = (
+  cluster: Cluster,
+  config: Config,
+) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
 
 export interface DiffResult {
   readonly risk: Severity | "none";
@@ -42,7 +45,18 @@ export interface SideStats {
 }
 
 // Addresses that are not "the internet": private, shared, loopback, link-local, unique-local.
-const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128"].map(parseCidr);
+const NON_PUBLIC = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "0.0.0.0/8",
+  "fc00::/7",
+  "fe80::/10",
+  "::1/128",
+].map(parseCidr);
 
 /** Without enforcement every policy is a no-op: analyse the snapshot as if it had none. */
 function withoutPolicies(cluster: Cluster): Cluster {
@@ -54,7 +68,10 @@ const KUBE_DNS: PodClass = {
   namespace: "kube-system",
   namespaceLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" },
   labels: { "k8s-app": "kube-dns" },
-  ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }],
+  ports: [
+    { name: "dns", containerPort: 53, protocol: "UDP" },
+    { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
+  ],
   hostNetwork: false,
   members: [],
 };
@@ -68,7 +85,10 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
   const isolation = new Map<string, { ingress: boolean; egress: boolean }>();
   const dnsReachable = new Set<string>();
   for (const c of classes) {
-    const state = { ingress: evaluator.selectingPolicies(c, "ingress").length > 0, egress: evaluator.selectingPolicies(c, "egress").length > 0 };
+    const state = {
+      ingress: evaluator.selectingPolicies(c, "ingress").length > 0,
+      egress: evaluator.selectingPolicies(c, "egress").length > 0,
+    };
     const dns = !evaluator.evaluate("egress", c, { type: "pods", pods: KUBE_DNS }).intersect(DNS).isEmpty();
     for (const w of c.members) {
       isolation.set(w.id, state);
@@ -85,12 +105,20 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
       const a = classOf.get(from);
       const b = classOf.get(to);
       if (!a || !b) return undefined;
-      const named = (steps: Step[]) => steps.filter((s) => (s.tier === "networkpolicy" && s.namesPeers) || s.tier === "admin" || s.tier === "baseline").reduce((acc, s) => (s.verdict === "allow" ? acc.union(s.conns) : acc), ConnSet.NONE);
+      const named = (steps: Step[]) =>
+        steps
+          .filter((s) => (s.tier === "networkpolicy" && s.namesPeers) || s.tier === "admin" || s.tier === "baseline")
+          .reduce((acc, s) => (s.verdict === "allow" ? acc.union(s.conns) : acc), ConnSet.NONE);
       const egressSteps: Step[] = [];
       const ingressSteps: Step[] = [];
       const egress = evaluator.evaluate("egress", a, { type: "pods", pods: b }, egressSteps);
       const ingress = evaluator.evaluate("ingress", b, { type: "pods", pods: a }, ingressSteps);
-      return { egress, ingress, egressNamed: egress.intersect(named(egressSteps)), ingressNamed: ingress.intersect(named(ingressSteps)) };
+      return {
+        egress,
+        ingress,
+        egressNamed: egress.intersect(named(egressSteps)),
+        ingressNamed: ingress.intersect(named(ingressSteps)),
+      };
     },
   };
 }
@@ -123,7 +151,13 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     objects,
     isInternet(addresses: readonly IpInterval[]) {
       const excluded = [...NON_PUBLIC, ...trusted];
-      return addresses.some((a) => subtractIntervals(a, excluded.filter((n) => overlaps(n, a))).length > 0);
+      return addresses.some(
+        (a) =>
+          subtractIntervals(
+            a,
+            excluded.filter((n) => overlaps(n, a)),
+          ).length > 0,
+      );
     },
     locate: (id) => locations.get(id),
   };
@@ -131,7 +165,10 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
   const baseIds = new Set(base.workloads.map((w) => w.id));
   const headIds = new Set(head.workloads.map((w) => w.id));
   const notes: string[] = [];
-  if (!enforced) notes.push("The configuration says this cluster does not enforce NetworkPolicy: policies are ignored, every pod can reach every other.");
+  if (!enforced)
+    notes.push(
+      "The configuration says this cluster does not enforce NetworkPolicy: policies are ignored, every pod can reach every other.",
+    );
   const stats = (c: Cluster, conn: Connectivity): SideStats => ({
     workloads: c.workloads.length,
     services: c.services.length,
@@ -145,8 +182,14 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     connections,
     exposures,
     objects,
-    workloads: { added: [...headIds].filter((id) => !baseIds.has(id)).sort(), removed: [...baseIds].filter((id) => !headIds.has(id)).sort() },
-    diagnostics: { base: [...baseIn.diagnostics, ...(baseExp.diagnostics ?? [])], head: [...headIn.diagnostics, ...(headExp.diagnostics ?? [])] },
+    workloads: {
+      added: [...headIds].filter((id) => !baseIds.has(id)).sort(),
+      removed: [...baseIds].filter((id) => !headIds.has(id)).sort(),
+    },
+    diagnostics: {
+      base: [...baseIn.diagnostics, ...(baseExp.diagnostics ?? [])],
+      head: [...headIn.diagnostics, ...(headExp.diagnostics ?? [])],
+    },
     notes,
     stats: { base: stats(base, reach.connectivity.base), head: stats(head, reach.connectivity.head) },
     connectivity: reach.connectivity,

@@ -25,7 +25,10 @@ export function changeKind(base: ConnSet, head: ConnSet): ChangeKind | null {
 }
 
 /** Compares two piecewise functions address -> connections (each a list of runs of equal connections). */
-export function diffAddressRuns(base: readonly Pick<IpEdge, "intervals" | "conns">[], head: readonly Pick<IpEdge, "intervals" | "conns">[]): { addresses: IpInterval[]; base: ConnSet; head: ConnSet }[] {
+export function diffAddressRuns(
+  base: readonly Pick<IpEdge, "intervals" | "conns">[],
+  head: readonly Pick<IpEdge, "intervals" | "conns">[],
+): { addresses: IpInterval[]; base: ConnSet; head: ConnSet }[] {
   const cuts = new Map<string, { family: 4 | 6; points: Set<bigint> }>();
   const addCut = (iv: IpInterval) => {
     const key = String(iv.family);
@@ -36,7 +39,8 @@ export function diffAddressRuns(base: readonly Pick<IpEdge, "intervals" | "conns
   };
   for (const e of [...base, ...head]) e.intervals.forEach(addCut);
   const lookup = (edges: readonly Pick<IpEdge, "intervals" | "conns">[], piece: IpInterval): ConnSet =>
-    edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
+    edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))
+      ?.conns ?? ConnSet.NONE;
   const groups = new Map<string, { addresses: IpInterval[]; base: ConnSet; head: ConnSet }>();
   for (const { family, points } of cuts.values()) {
     const sorted = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -48,7 +52,8 @@ export function diffAddressRuns(base: readonly Pick<IpEdge, "intervals" | "conns
       const key = JSON.stringify([b.toJSON(), h.toJSON()]);
       const group = groups.get(key) ?? { addresses: [], base: b, head: h };
       const last = group.addresses[group.addresses.length - 1];
-      if (last && last.family === piece.family && last.hi + 1n === piece.lo) group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
+      if (last && last.family === piece.family && last.hi + 1n === piece.lo)
+        group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
       else group.addresses.push(piece);
       groups.set(key, group);
     }
@@ -100,5 +105,8 @@ const ORDER: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
 
 /** The order of connection changes in every output: changed, added, removed; then by endpoints. */
 export function compareChanges(a: ConnectionChange, b: ConnectionChange): number {
-  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
+  return (
+    ORDER[a.change] - ORDER[b.change] ||
+    (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0)
+  );
 }

@@ -24,7 +24,10 @@ function endpoint(cluster: Cluster, classes: ReturnType<typeof podClasses>, id: 
   if (id.startsWith("ip:")) {
     const text = id.slice(3);
     try {
-      return { type: "ip", interval: parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`) };
+      return {
+        type: "ip",
+        interval: parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`),
+      };
     } catch (e) {
       if (e instanceof CidrError) throw new UnknownEndpoint(`${id}: ${e.message}`);
       throw e;
@@ -33,12 +36,19 @@ function endpoint(cluster: Cluster, classes: ReturnType<typeof podClasses>, id: 
   const cls = classes.find((c) => c.members.some((w) => w.id === id));
   if (!cls) {
     const near = cluster.workloads.filter((w) => w.id.endsWith(`/${id.split("/").pop()}`)).map((w) => w.id);
-    throw new UnknownEndpoint(`no workload ${id}${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (ids are namespace/Kind/name, or ip:<address or CIDR>)`);
+    throw new UnknownEndpoint(
+      `no workload ${id}${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (ids are namespace/Kind/name, or ip:<address or CIDR>)`,
+    );
   }
   return { type: "pods", pods: cls };
 }
 
-export function explain(cluster: Cluster, from: string, to: string, port?: { protocol: Protocol; port?: number }): Explanation {
+export function explain(
+  cluster: Cluster,
+  from: string,
+  to: string,
+  port?: { protocol: Protocol; port?: number },
+): Explanation {
   const classes = podClasses(cluster);
   const src = endpoint(cluster, classes, from);
   const dst = endpoint(cluster, classes, to);
@@ -53,7 +63,9 @@ export function explain(cluster: Cluster, from: string, to: string, port?: { pro
     // Keep a NetworkPolicy rule that matched the peer on other ports: it is why the asked port is denied.
     const shown = steps
       .map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns }))
-      .filter((s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" && !s.ruleConns.isEmpty()));
+      .filter(
+        (s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" && !s.ruleConns.isEmpty()),
+      );
     return { conns, steps: shown };
   };
   const egress = side("egress");
@@ -91,9 +103,14 @@ function describeStep(s: ExplainStep): string {
 }
 
 export function explanationText(e: Explanation): string {
-  const lines = [`${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`];
+  const lines = [
+    `${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`,
+  ];
   if (!e.allowed.isEmpty()) lines.push(`  allowed: ${e.allowed}`);
-  for (const [name, side] of [["egress of the source", e.egress], ["ingress of the destination", e.ingress]] as const) {
+  for (const [name, side] of [
+    ["egress of the source", e.egress],
+    ["ingress of the destination", e.ingress],
+  ] as const) {
     if (!side) {
       lines.push(`  ${name}: an outside address; no policy applies`);
       continue;
@@ -101,8 +118,12 @@ export function explanationText(e: Explanation): string {
     lines.push(`  ${name}: ${side.conns.isEmpty() ? "denies" : `allows ${side.conns}`}`);
     const isolated = side.steps.some((s) => s.tier === "networkpolicy");
     for (const s of side.steps) lines.push(`    - ${describeStep(s)}`);
-    if (isolated && !side.steps.some((s) => s.tier === "networkpolicy" && s.verdict === "allow") && side.conns.isEmpty())
+    if (
+      isolated &&
+      !side.steps.some((s) => s.tier === "networkpolicy" && s.verdict === "allow") &&
+      side.conns.isEmpty()
+    )
       lines.push("    (isolated by NetworkPolicy and no rule allows this traffic)");
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

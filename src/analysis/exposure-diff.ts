@@ -16,7 +16,17 @@ export function exposureKey(e: Exposure): string {
   const v = e.via;
   // An HTTP entry keeps its identity when it moves between :80 and :443 (TLS added or dropped).
   const entryPort = v.kind === "Ingress" || v.kind === "Route" ? null : (v.entryPort ?? null);
-  return JSON.stringify([e.workload, e.protocol, e.port, v.kind, v.ref, entryPort, v.host ?? null, v.path ?? null, v.listener ?? null]);
+  return JSON.stringify([
+    e.workload,
+    e.protocol,
+    e.port,
+    v.kind,
+    v.ref,
+    entryPort,
+    v.host ?? null,
+    v.path ?? null,
+    v.listener ?? null,
+  ]);
 }
 
 export function isExposed(e: Exposure | null | undefined): boolean {
@@ -51,5 +61,7 @@ export function diffExposures(base: readonly Exposure[], head: readonly Exposure
   }
   const order: Record<ChangeKind, number> = { added: 0, changed: 1, removed: 2 };
   const ref = (c: ExposureChange) => (c.head ?? c.base)!;
-  return out.sort((a, b) => order[a.change] - order[b.change] || exposureKey(ref(a)).localeCompare(exposureKey(ref(b))));
+  return out.sort(
+    (a, b) => order[a.change] - order[b.change] || exposureKey(ref(a)).localeCompare(exposureKey(ref(b))),
+  );
 }

@@ -7,7 +7,10 @@ import { computeExposure, type ExposureResult } from "./exposure.js";
 export function exposureOptions(config: Config) {
   const controller = config["ingress-controller"];
   return {
-    ingressController: { namespace: controller.namespace, podLabels: Object.keys(controller["pod-labels"]).length ? controller["pod-labels"] : undefined },
+    ingressController: {
+      namespace: controller.namespace,
+      podLabels: Object.keys(controller["pod-labels"]).length ? controller["pod-labels"] : undefined,
+    },
     internalGatewayClasses: config.gateway["internal-classes"],
     sensitivePorts: config["sensitive-ports"],
   };

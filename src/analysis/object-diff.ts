@@ -15,8 +15,23 @@ export interface ObjectChange {
 /** The snapshot's objects that matter for exposure and reachability, by id. */
 export function objectsById(cluster: Cluster): Map<string, Located & { namespace?: string }> {
   const m = new Map<string, Located & { namespace?: string }>();
-  for (const list of [cluster.workloads, cluster.services, cluster.networkPolicies, cluster.adminPolicies, cluster.others]) for (const o of list) m.set(o.id, o);
-  for (const ns of cluster.namespaces.values()) if (ns.source) m.set(`Namespace/${ns.name}`, { id: `Namespace/${ns.name}`, kind: "Namespace", name: ns.name, source: ns.source, labels: ns.labels } as never);
+  for (const list of [
+    cluster.workloads,
+    cluster.services,
+    cluster.networkPolicies,
+    cluster.adminPolicies,
+    cluster.others,
+  ])
+    for (const o of list) m.set(o.id, o);
+  for (const ns of cluster.namespaces.values())
+    if (ns.source)
+      m.set(`Namespace/${ns.name}`, {
+        id: `Namespace/${ns.name}`,
+        kind: "Namespace",
+        name: ns.name,
+        source: ns.source,
+        labels: ns.labels,
+      } as never);
   return m;
 }
 
@@ -37,7 +52,13 @@ export function diffObjects(base: Cluster, head: Cluster): ObjectChange[] {
     const ho = h.get(id);
     // An object read from the very same parsed document on both sides (the loader shares the files a
     // pull request did not touch) is unchanged without comparing its content.
-    const change: ChangeKind | null = !bo ? "added" : !ho ? "removed" : bo.source !== ho.source && content(bo) !== content(ho) ? "changed" : null;
+    const change: ChangeKind | null = !bo
+      ? "added"
+      : !ho
+        ? "removed"
+        : bo.source !== ho.source && content(bo) !== content(ho)
+          ? "changed"
+          : null;
     if (!change) continue;
     const o = (ho ?? bo)!;
     out.push({ change, id, kind: o.kind, file: o.source.file, line: o.source.line });
@@ -50,12 +71,22 @@ export function diffObjects(base: Cluster, head: Cluster): ObjectChange[] {
  * themselves, their namespaces, NetworkPolicies selecting either side (in base or head), and any
  * changed cluster-wide policy.
  */
-export function causesOf(from: string, to: string, changes: readonly ObjectChange[], base: Cluster, head: Cluster): ObjectChange[] {
+export function causesOf(
+  from: string,
+  to: string,
+  changes: readonly ObjectChange[],
+  base: Cluster,
+  head: Cluster,
+): ObjectChange[] {
   return causeFinder(changes, base, head)(from, to);
 }
 
 /** causesOf for many connections of one diff: the indexes are built once. */
-export function causeFinder(changes: readonly ObjectChange[], base: Cluster, head: Cluster): (from: string, to: string) => ObjectChange[] {
+export function causeFinder(
+  changes: readonly ObjectChange[],
+  base: Cluster,
+  head: Cluster,
+): (from: string, to: string) => ObjectChange[] {
   const byId = (c: Cluster) => {
     const m = new Map<string, Workload[]>();
     for (const w of c.workloads) {
@@ -67,10 +98,12 @@ export function causeFinder(changes: readonly ObjectChange[], base: Cluster, hea
   };
   const indexes = [byId(base), byId(head)];
   const workload = (id: string): Workload[] => indexes.flatMap((m) => m.get(id) ?? []);
-  const policies = (c: Cluster, ids: Set<string>) => new Map(c.networkPolicies.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
+  const policies = (c: Cluster, ids: Set<string>) =>
+    new Map(c.networkPolicies.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
   const changedIds = new Set(changes.map((c) => c.id));
   const np = [policies(base, changedIds), policies(head, changedIds)];
-  const selects = (p: NetworkPolicy, ws: Workload[]) => ws.some((w) => w.namespace === p.namespace && matches(p.podSelector, w.labels));
+  const selects = (p: NetworkPolicy, ws: Workload[]) =>
+    ws.some((w) => w.namespace === p.namespace && matches(p.podSelector, w.labels));
   return (from, to) => {
     const fromW = workload(from);
     const toW = workload(to);
@@ -78,8 +111,14 @@ export function causeFinder(changes: readonly ObjectChange[], base: Cluster, hea
     return changes.filter((c) => {
       if (c.id === from || c.id === to) return true;
       if (namespaces.has(c.id)) return true;
-      if (c.kind === "NetworkPolicy") return np.some((m) => { const p = m.get(c.id); return !!p && (selects(p, fromW) || selects(p, toW)); });
-      return c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy";
+      if (c.kind === "NetworkPolicy")
+        return np.some((m) => {
+          const p = m.get(c.id);
+          return !!p && (selects(p, fromW) || selects(p, toW));
+        });
+      return (
+        c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy"
+      );
     });
   };
 }

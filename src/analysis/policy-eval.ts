@@ -6,14 +6,26 @@
 import { overlaps, containsInterval, universe, type IpInterval } from "../core/ip.js";
 import { matches, type LabelSelector, type Labels } from "../core/label-selector.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
-import type { AdminPeer, AdminPolicy, AdminPort, AdminRule, Cluster, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyRule, Workload } from "../model/types.js";
+import type {
+  AdminPeer,
+  AdminPolicy,
+  AdminPort,
+  AdminRule,
+  Cluster,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyRule,
+  Workload,
+} from "../model/types.js";
 
 export type Direction = "ingress" | "egress";
 
 const IPV4_ALL = universe(4);
 
 /** One side of a connection: a group of identical pods, or a block of outside addresses. */
-export type Endpoint = { readonly type: "pods"; readonly pods: PodClass } | { readonly type: "ip"; readonly interval: IpInterval };
+export type Endpoint =
+  | { readonly type: "pods"; readonly pods: PodClass }
+  | { readonly type: "ip"; readonly interval: IpInterval };
 
 /**
  * Pods that behave the same under every policy: same namespace, same labels, same named ports,
@@ -53,14 +65,22 @@ export class PolicyEvaluator {
   private readonly namespaceSelectorCache = new Map<string, Map<string, boolean>>();
   private readonly adminRules: Record<"admin" | "baseline", Record<Direction, RankedRule[]>>;
   private readonly npByNamespace = new Map<string, NetworkPolicy[]>();
-  private readonly selecting: Record<Direction, Map<number, NetworkPolicy[]>> = { ingress: new Map(), egress: new Map() };
+  private readonly selecting: Record<Direction, Map<number, NetworkPolicy[]>> = {
+    ingress: new Map(),
+    egress: new Map(),
+  };
 
   constructor(readonly cluster: Cluster) {
     const ranked = (tier: "admin" | "baseline", direction: Direction): RankedRule[] =>
       cluster.adminPolicies
         .filter((p) => p.tier === tier)
         // Lower priority numbers first; equal priorities are undefined upstream, so order by name to be stable.
-        .sort((a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .sort(
+          (a, b) =>
+            a.priority - b.priority ||
+            (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) ||
+            (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+        )
         .flatMap((policy) => policy[direction].map((rule) => ({ policy, rule })));
     this.adminRules = {
       admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
@@ -102,7 +122,9 @@ export class PolicyEvaluator {
     const cache = this.selecting[direction];
     let list = cache.get(pods.index);
     if (!list) {
-      list = pods.hostNetwork ? [] : this.candidates(pods).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
+      list = pods.hostNetwork
+        ? []
+        : this.candidates(pods).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
       cache.set(pods.index, list);
     }
     return list;
@@ -153,7 +175,10 @@ export class PolicyEvaluator {
       return containsInterval(peer.cidr, other.interval) && !peer.except.some((hole) => overlaps(hole, other.interval));
     }
     if (other.type !== "pods" || other.pods.hostNetwork) return false;
-    const nsOk = peer.namespaceSelector === null ? other.pods.namespace === np.namespace : this.namespaceMatches(peer.namespaceSelector, other.pods);
+    const nsOk =
+      peer.namespaceSelector === null
+        ? other.pods.namespace === np.namespace
+        : this.namespaceMatches(peer.namespaceSelector, other.pods);
     return nsOk && this.podMatches(peer.podSelector, other.pods);
   }
 
@@ -189,10 +214,12 @@ export class PolicyEvaluator {
     let out = ConnSet.NONE;
     for (const p of rule.ports) {
       if (p.port === undefined) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
-      else if (typeof p.port === "number") out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
+      else if (typeof p.port === "number")
+        out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
       else if (target)
         for (const cp of target.ports)
-          if (cp.name === p.port && cp.protocol === p.protocol) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+          if (cp.name === p.port && cp.protocol === p.protocol)
+            out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
     }
     return out;
   }
@@ -201,7 +228,10 @@ export class PolicyEvaluator {
     switch (peer.type) {
       case "pods":
         if (other.type !== "pods" || other.pods.hostNetwork) return false;
-        return this.namespaceMatches(peer.namespaceSelector, other.pods) && (peer.podSelector === null || this.podMatches(peer.podSelector, other.pods));
+        return (
+          this.namespaceMatches(peer.namespaceSelector, other.pods) &&
+          (peer.podSelector === null || this.podMatches(peer.podSelector, other.pods))
+        );
       case "networks":
         if (other.type === "ip") return peer.blocks.some((b) => containsInterval(b, other.interval));
         // The API: "cluster-internal traffic will be checked against the rule too. So if you Allow or Deny
@@ -223,7 +253,8 @@ export class PolicyEvaluator {
     for (const p of ports) {
       if (p.type === "numbers") out = out.union(ConnSet.ports(p.protocol, p.ports));
       else if (target)
-        for (const cp of target.ports) if (cp.name === p.name) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+        for (const cp of target.ports)
+          if (cp.name === p.name) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
     }
     return out;
   }
@@ -253,7 +284,16 @@ export class PolicyEvaluator {
         if (rule.action === "Allow") allowed = allowed.union(conns);
         if (rule.action === "Pass") passed = passed.union(conns);
         const verdict = rule.action === "Allow" ? "allow" : rule.action === "Deny" ? "deny" : "pass";
-        trace?.push({ direction, tier, verdict, conns, policy: policy.id, rule: rule.name, file: policy.source.file, line: rule.line });
+        trace?.push({
+          direction,
+          tier,
+          verdict,
+          conns,
+          policy: policy.id,
+          rule: rule.name,
+          file: policy.source.file,
+          line: rule.line,
+        });
       }
       remaining = remaining.union(passed);
     };
@@ -273,9 +313,28 @@ export class PolicyEvaluator {
           if (conns.isEmpty()) continue;
           any = true;
           opened = opened.union(conns);
-          trace?.push({ direction, tier: "networkpolicy", verdict: "allow", conns: conns.intersect(remaining), policy: np.id, rule: `${direction} rule #${rule.index + 1}`, namesPeers: rule.peers !== null, file: np.source.file, line: rule.line });
+          trace?.push({
+            direction,
+            tier: "networkpolicy",
+            verdict: "allow",
+            conns: conns.intersect(remaining),
+            policy: np.id,
+            rule: `${direction} rule #${rule.index + 1}`,
+            namesPeers: rule.peers !== null,
+            file: np.source.file,
+            line: rule.line,
+          });
         }
-        if (!any) trace?.push({ direction, tier: "networkpolicy", verdict: "isolate", conns: ConnSet.NONE, policy: np.id, file: np.source.file, line: np.source.line });
+        if (!any)
+          trace?.push({
+            direction,
+            tier: "networkpolicy",
+            verdict: "isolate",
+            conns: ConnSet.NONE,
+            policy: np.id,
+            file: np.source.file,
+            line: np.source.line,
+          });
       }
       return allowed.union(remaining.intersect(opened));
     }
@@ -285,4 +344,3 @@ export class PolicyEvaluator {
     return allowed.union(remaining);
   }
 }
-

@@ -12,7 +12,15 @@ import { ConnSet } from "../core/port-set.js";
 import type { Cluster, NetworkPolicy } from "../model/types.js";
 import { changeKind, compareChanges, diffAddressRuns, type ConnectionChange } from "./diff.js";
 import { PolicyEvaluator, type PodClass } from "./policy-eval.js";
-import { classConns, computeConnectivity, ipRuns, NamespaceAtoms, pairQuery, podClasses, type Connectivity } from "./reach.js";
+import {
+  classConns,
+  computeConnectivity,
+  ipRuns,
+  NamespaceAtoms,
+  pairQuery,
+  podClasses,
+  type Connectivity,
+} from "./reach.js";
 
 export interface ReachDiff {
   /** Every connection change, in diffConnectivity's order. */
@@ -31,7 +39,10 @@ function semantic(o: object): string {
 }
 
 /** Objects (by id) that differ between the two lists: added, removed or changed. */
-function changedById<T extends { id: string; source: unknown }>(base: readonly T[], head: readonly T[]): { base?: T; head?: T }[] {
+function changedById<T extends { id: string; source: unknown }>(
+  base: readonly T[],
+  head: readonly T[],
+): { base?: T; head?: T }[] {
   const b = new Map(base.map((o) => [o.id, o]));
   const h = new Map(head.map((o) => [o.id, o]));
   const out: { base?: T; head?: T }[] = [];
@@ -47,7 +58,13 @@ function changedById<T extends { id: string; source: unknown }>(base: readonly T
 /** What decides a class's traffic apart from the policies: everything its cache key holds, and its namespace's labels. */
 function classSignature(c: PodClass): string {
   const ns = Object.entries(c.namespaceLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([c.namespace, ns, c.labels, c.ports.map((p) => [p.name, p.containerPort, p.protocol]), c.hostNetwork]);
+  return JSON.stringify([
+    c.namespace,
+    ns,
+    c.labels,
+    c.ports.map((p) => [p.name, p.containerPort, p.protocol]),
+    c.hostNetwork,
+  ]);
 }
 
 interface SideModel {
@@ -131,7 +148,8 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
     const hNs = byNamespace(h.classes);
     const touch = (np: NetworkPolicy | undefined, classes: Map<string, PodClass[]>) => {
       if (!np) return;
-      for (const c of classes.get(np.namespace) ?? []) if (matches(np.podSelector, c.labels)) for (const w of c.members) groupOf.get(w.id)!.dirty = true;
+      for (const c of classes.get(np.namespace) ?? [])
+        if (matches(np.podSelector, c.labels)) for (const w of c.members) groupOf.get(w.id)!.dirty = true;
     };
     for (const change of changedById(base.networkPolicies, head.networkPolicies)) {
       touch(change.base, bNs);
@@ -159,7 +177,8 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
     }
     // Outside addresses, per direction: the runs of each side's class, compared piece by piece.
     for (const direction of ["egress", "ingress"] as const) {
-      const runs = (side: SideModel, c: PodClass | undefined) => (c ? ipRuns(side.evaluator, c, direction, side.atoms.of(c.namespace)) : []);
+      const runs = (side: SideModel, c: PodClass | undefined) =>
+        c ? ipRuns(side.evaluator, c, direction, side.atoms.of(c.namespace)) : [];
       const pieces = diffAddressRuns(runs(b, d.base), runs(h, d.head));
       for (const w of d.members)
         for (const piece of pieces)

@@ -52,11 +52,26 @@ function buildClasses(cluster: Cluster): PodClass[] {
   for (const w of cluster.workloads) {
     const ns = cluster.namespaces.get(w.namespace);
     const labels = Object.fromEntries(Object.entries(w.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const ports = [...w.ports].sort((a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? ""));
-    const key = JSON.stringify([w.namespace, labels, ports.map((p) => [p.name, p.containerPort, p.protocol]), w.hostNetwork]);
+    const ports = [...w.ports].sort(
+      (a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? ""),
+    );
+    const key = JSON.stringify([
+      w.namespace,
+      labels,
+      ports.map((p) => [p.name, p.containerPort, p.protocol]),
+      w.hostNetwork,
+    ]);
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { index: byKey.size, namespace: w.namespace, namespaceLabels: ns?.labels ?? {}, labels, ports, hostNetwork: w.hostNetwork, members: [] };
+      cls = {
+        index: byKey.size,
+        namespace: w.namespace,
+        namespaceLabels: ns?.labels ?? {},
+        labels,
+        ports,
+        hostNetwork: w.hostNetwork,
+        members: [],
+      };
       byKey.set(key, cls);
     }
     cls.members.push(w);
@@ -71,7 +86,8 @@ export function policyBlocks(cluster: Cluster): IpInterval[] {
     for (const rule of [...np.ingress, ...np.egress])
       for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") blocks.push(peer.cidr, ...peer.except);
   for (const ap of cluster.adminPolicies)
-    for (const rule of [...ap.ingress, ...ap.egress]) for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
+    for (const rule of [...ap.ingress, ...ap.egress])
+      for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
   return blocks;
 }
 
@@ -98,16 +114,20 @@ export class NamespaceAtoms {
     for (const np of cluster.networkPolicies) {
       let list = this.npBlocks.get(np.namespace);
       if (!list) this.npBlocks.set(np.namespace, (list = []));
-      for (const rule of [...np.ingress, ...np.egress]) for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") list.push(peer.cidr, ...peer.except);
+      for (const rule of [...np.ingress, ...np.egress])
+        for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") list.push(peer.cidr, ...peer.except);
     }
     for (const ap of cluster.adminPolicies)
-      for (const rule of [...ap.ingress, ...ap.egress]) for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
+      for (const rule of [...ap.ingress, ...ap.egress])
+        for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
   }
 
   of(namespace: string): IpInterval[] {
     let atoms = this.byNamespace.get(namespace);
     if (!atoms) {
-      atoms = atomize(this.families, [...(this.npBlocks.get(namespace) ?? []), ...this.adminBlocks]).sort(compareIntervals);
+      atoms = atomize(this.families, [...(this.npBlocks.get(namespace) ?? []), ...this.adminBlocks]).sort(
+        compareIntervals,
+      );
       this.byNamespace.set(namespace, atoms);
     }
     return atoms;
@@ -115,8 +135,15 @@ export class NamespaceAtoms {
 }
 
 /** A class's connectivity with outside addresses in one direction, as runs of equal connections. */
-export function ipRuns(evaluator: PolicyEvaluator, cls: PodClass, direction: "ingress" | "egress", atoms: readonly IpInterval[]): { intervals: IpInterval[]; conns: ConnSet }[] {
-  return mergeRuns(atoms.map((interval) => ({ interval, conns: evaluator.evaluate(direction, cls, { type: "ip", interval }) })));
+export function ipRuns(
+  evaluator: PolicyEvaluator,
+  cls: PodClass,
+  direction: "ingress" | "egress",
+  atoms: readonly IpInterval[],
+): { intervals: IpInterval[]; conns: ConnSet }[] {
+  return mergeRuns(
+    atoms.map((interval) => ({ interval, conns: evaluator.evaluate(direction, cls, { type: "ip", interval }) })),
+  );
 }
 
 /** Joins adjacent intervals that carry equal connections. */
@@ -130,7 +157,8 @@ function mergeRuns(items: { interval: IpInterval; conns: ConnSet }[]): { interva
       groups.push(group);
     }
     const last = group.intervals[group.intervals.length - 1];
-    if (last && last.family === interval.family && last.hi + 1n === interval.lo) group.intervals[group.intervals.length - 1] = { ...last, hi: interval.hi };
+    if (last && last.family === interval.family && last.hi + 1n === interval.lo)
+      group.intervals[group.intervals.length - 1] = { ...last, hi: interval.hi };
     else group.intervals.push(interval);
   }
   return groups;
@@ -143,7 +171,10 @@ export function classConns(evaluator: PolicyEvaluator, src: PodClass, dst: PodCl
 }
 
 /** `Connectivity.between` for a side's classes. */
-export function pairQuery(evaluator: PolicyEvaluator, classes: readonly PodClass[]): (from: string, to: string) => ConnSet {
+export function pairQuery(
+  evaluator: PolicyEvaluator,
+  classes: readonly PodClass[],
+): (from: string, to: string) => ConnSet {
   const classOf = new Map<string, PodClass>();
   for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
   return (from, to) => {
@@ -172,13 +203,25 @@ export function computeConnectivity(cluster: Cluster, options: ReachOptions = {}
   for (const cls of classes) {
     for (const direction of ["egress", "ingress"] as const) {
       const runs = ipRuns(evaluator, cls, direction, atoms.of(cls.namespace));
-      for (const run of runs) for (const w of cls.members) ipEdges.push({ workload: w.id, direction, intervals: run.intervals, conns: run.conns });
+      for (const run of runs)
+        for (const w of cls.members)
+          ipEdges.push({ workload: w.id, direction, intervals: run.intervals, conns: run.conns });
     }
   }
   const byId = (a: { from: string; to: string }, b: { from: string; to: string }) =>
     a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
   podEdges.sort(byId);
-  ipEdges.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : compareIntervals(a.intervals[0], b.intervals[0])));
+  ipEdges.sort((a, b) =>
+    a.workload < b.workload
+      ? -1
+      : a.workload > b.workload
+        ? 1
+        : a.direction < b.direction
+          ? -1
+          : a.direction > b.direction
+            ? 1
+            : compareIntervals(a.intervals[0], b.intervals[0]),
+  );
   return { podEdges, ipEdges, classes: classes.length, families, between: pairQuery(evaluator, classes) };
 }
 
@@ -189,8 +232,11 @@ export function connectivityEdges(c: Connectivity): Edge[] {
     for (const iv of e.intervals)
       for (const cidr of intervalToCidrs(iv)) {
         const ip = `ip:${cidr}`;
-        out.push(e.direction === "egress" ? { from: e.workload, to: ip, conns: e.conns } : { from: ip, to: e.workload, conns: e.conns });
+        out.push(
+          e.direction === "egress"
+            ? { from: e.workload, to: ip, conns: e.conns }
+            : { from: ip, to: e.workload, conns: e.conns },
+        );
       }
   return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
 }
-

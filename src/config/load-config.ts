@@ -18,12 +18,14 @@ function keyOf(instancePath: string, params: Record<string, unknown>): string {
 /** Validates parsed config data (or undefined for "no config") and fills in defaults. */
 export function resolveConfig(data: unknown, origin = "configuration"): Config {
   const copy = data === undefined || data === null ? {} : structuredClone(data);
-  if (typeof copy !== "object" || Array.isArray(copy)) throw new ConfigError(`${origin}: must be a mapping of settings`);
+  if (typeof copy !== "object" || Array.isArray(copy))
+    throw new ConfigError(`${origin}: must be a mapping of settings`);
   if (!validate(copy)) {
     const messages = (validate.errors ?? []).map((e) => {
       const key = keyOf(e.instancePath, e.params as Record<string, unknown>);
       if (e.keyword === "additionalProperties") return `unknown key "${key}"`;
-      if (e.keyword === "enum") return `"${key}" must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+      if (e.keyword === "enum")
+        return `"${key}" must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
       return `"${key}" ${e.message}`;
     });
     throw new ConfigError(`${origin}: ${[...new Set(messages)].join("; ")}`);

@@ -4,8 +4,8 @@ export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const
 export type Severity = (typeof SEVERITIES)[number];
 
 export const DEFAULT_SENSITIVE_PORTS = [
-  22, 23, 1433, 1521, 2181, 2375, 2376, 2379, 2380, 3000, 3306, 3389, 4194, 5432, 5601, 5672, 5900, 6379, 6443, 8265, 8500, 8888,
-  9090, 9092, 9100, 9200, 9300, 10250, 10255, 10256, 11211, 11434, 15000, 15014, 15672, 27017,
+  22, 23, 1433, 1521, 2181, 2375, 2376, 2379, 2380, 3000, 3306, 3389, 4194, 5432, 5601, 5672, 5900, 6379, 6443, 8265,
+  8500, 8888, 9090, 9092, 9100, 9200, 9300, 10250, 10255, 10256, 11211, 11434, 15000, 15014, 15672, 27017,
 ];
 
 export const CONFIG_SCHEMA = {
@@ -18,7 +18,12 @@ export const CONFIG_SCHEMA = {
       items: { type: "string", minLength: 1 },
       default: ["**/*.yaml", "**/*.yml", "**/*.json"],
     },
-    "default-namespace": { description: "Namespace of objects that name none.", type: "string", minLength: 1, default: "default" },
+    "default-namespace": {
+      description: "Namespace of objects that name none.",
+      type: "string",
+      minLength: 1,
+      default: "default",
+    },
     "fail-on": {
       description: "The check fails (and the CLI exits 1) when the risk reaches this severity; none never fails.",
       enum: [...SEVERITIES, "none"],
@@ -63,7 +68,12 @@ export const CONFIG_SCHEMA = {
       type: "boolean",
       default: true,
     },
-    "ignore-rules": { description: "Rule ids whose findings are not reported.", type: "array", items: { type: "string" }, default: [] },
+    "ignore-rules": {
+      description: "Rule ids whose findings are not reported.",
+      type: "array",
+      items: { type: "string" },
+      default: [],
+    },
     "severity-overrides": {
       description: "Rule id -> severity.",
       type: "object",
@@ -77,7 +87,8 @@ export const CONFIG_SCHEMA = {
       default: {},
     },
     render: {
-      description: "Folders rendered by a command of their own: glob of folders -> program and arguments ({dir} is the folder); stdout is YAML. Run only with allow-render-commands.",
+      description:
+        "Folders rendered by a command of their own: glob of folders -> program and arguments ({dir} is the folder); stdout is YAML. Run only with allow-render-commands.",
       type: "array",
       items: {
         type: "object",
@@ -85,7 +96,12 @@ export const CONFIG_SCHEMA = {
         required: ["glob", "command"],
         properties: {
           glob: { type: "string", minLength: 1 },
-          command: { anyOf: [{ type: "string", minLength: 1 }, { type: "array", minItems: 1, items: { type: "string" } }] },
+          command: {
+            anyOf: [
+              { type: "string", minLength: 1 },
+              { type: "array", minItems: 1, items: { type: "string" } },
+            ],
+          },
         },
       },
       default: [],

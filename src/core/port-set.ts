@@ -168,7 +168,11 @@ export class ConnSet {
 
   /** The machine-output shape: `{"TCP":[[80,80]],"UDP":[],"SCTP":[]}`. */
   toJSON(): Record<Protocol, [number, number][]> {
-    return { TCP: this.byProtocol.TCP.toJSON(), UDP: this.byProtocol.UDP.toJSON(), SCTP: this.byProtocol.SCTP.toJSON() };
+    return {
+      TCP: this.byProtocol.TCP.toJSON(),
+      UDP: this.byProtocol.UDP.toJSON(),
+      SCTP: this.byProtocol.SCTP.toJSON(),
+    };
   }
 
   static fromJSON(json: Partial<Record<Protocol, [number, number][]>>): ConnSet {

@@ -12,7 +12,12 @@ export function actionClient(token: string, baseUrl: string, log: Log): GitHub {
     auth: token,
     baseUrl,
     userAgent: "reachdiff-action",
-    log: { debug: () => undefined, info: () => undefined, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => log.error(m),
+    },
     throttle: {
       onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, retries: number) => {
         log.warn(`rate limit on ${options.method} ${options.url}; retrying in ${after} s`);

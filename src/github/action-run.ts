@@ -8,7 +8,7 @@ import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-r
 import type { Session } from "./session.js";
 import type { PullRequestRef } from "./types.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a webhook payload, read defensively field by field
 type Payload = any;
 
 /** The one thing the poster takes from the untrusted artifact: a pull-request number, re-checked against the API. */
@@ -20,29 +20,59 @@ export function readPrPointer(dir: string): number {
     throw new Error(`no readable pr.json in ${dir} (download the report artifact there first)`);
   }
   const n = (data as { number?: unknown } | null)?.number;
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) throw new Error("pr.json does not hold a pull-request number");
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1)
+    throw new Error("pr.json does not hold a pull-request number");
   return n;
 }
 
 export function writeReport(dir: string, pr: PullRequestRef, outcome: Outcome): string {
   mkdirSync(dir, { recursive: true });
   const report = join(dir, "report.json");
-  writeFileSync(report, JSON.stringify({ pr: pr.number, head: pr.headSha, status: outcome.status, conclusion: outcome.check.conclusion, ...(outcome.output?.report ?? {}), error: outcome.error }, null, 2) + "\n");
-  writeFileSync(join(dir, "pr.json"), JSON.stringify({ number: pr.number, head_sha: pr.headSha }) + "\n");
+  writeFileSync(
+    report,
+    `${JSON.stringify(
+      {
+        pr: pr.number,
+        head: pr.headSha,
+        status: outcome.status,
+        conclusion: outcome.check.conclusion,
+        ...(outcome.output?.report ?? {}),
+        error: outcome.error,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFileSync(join(dir, "pr.json"), `${JSON.stringify({ number: pr.number, head_sha: pr.headSha })}\n`);
   if (outcome.comment) writeFileSync(join(dir, "comment.md"), outcome.comment);
   return report;
 }
 
-export type ActionResult = EventResult | { readonly kind: "posted"; readonly outcome: Outcome } | { readonly kind: "refused"; readonly why: string };
+export type ActionResult =
+  | EventResult
+  | { readonly kind: "posted"; readonly outcome: Outcome }
+  | { readonly kind: "refused"; readonly why: string };
 
-export async function runActionEvent(session: Session, name: string, payload: Payload, reportDir: string): Promise<{ result: ActionResult; pr?: PullRequestRef }> {
+export async function runActionEvent(
+  session: Session,
+  name: string,
+  payload: Payload,
+  reportDir: string,
+): Promise<{ result: ActionResult; pr?: PullRequestRef }> {
   if (name === "workflow_run") {
     // Runs in the base repository with a write token: nothing from the artifact but the number is used,
     // and that number must name an open pull request whose head is the commit the workflow ran on.
     const run = payload.workflow_run;
     const number = run?.pull_requests?.[0]?.number ?? readPrPointer(reportDir);
     const pr = await getPullRequest(session.gh, session.repo, number);
-    if (pr.headSha !== run?.head_sha) return { result: { kind: "refused", why: `pull request #${number} is not at ${String(run?.head_sha).slice(0, 7)} (it is at ${pr.headSha.slice(0, 7)})` }, pr };
+    if (pr.headSha !== run?.head_sha)
+      return {
+        result: {
+          kind: "refused",
+          why: `pull request #${number} is not at ${String(run?.head_sha).slice(0, 7)} (it is at ${pr.headSha.slice(0, 7)})`,
+        },
+        pr,
+      };
     return { result: { kind: "posted", outcome: await reviewPullRequest(session, pr) }, pr };
   }
   if (name === "pull_request" || name === "pull_request_target") {

@@ -19,7 +19,13 @@ export function prOfExternalId(id: string | null | undefined): number | undefine
  * created it, so it is never retried blindly: the head's runs are read first, and our run for this pull
  * request that is still in progress is taken over (never two, never one left in progress for ever).
  */
-export async function startCheck(gh: GitHub, repo: Repo, headSha: string, pr: number, detailsUrl?: string): Promise<number> {
+export async function startCheck(
+  gh: GitHub,
+  repo: Repo,
+  headSha: string,
+  pr: number,
+  detailsUrl?: string,
+): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       const { data } = await gh.rest.checks.create({
@@ -30,7 +36,10 @@ export async function startCheck(gh: GitHub, repo: Repo, headSha: string, pr: nu
         started_at: new Date().toISOString(),
         external_id: externalId(pr),
         ...(detailsUrl ? { details_url: detailsUrl } : {}),
-        output: { title: "Reviewing exposure and reachability…", summary: "Reachdiff is reading the manifests of both sides." },
+        output: {
+          title: "Reviewing exposure and reachability…",
+          summary: "Reachdiff is reading the manifests of both sides.",
+        },
         request: { retries: 0 },
       });
       return data.id;
@@ -39,7 +48,14 @@ export async function startCheck(gh: GitHub, repo: Repo, headSha: string, pr: nu
       if (status === undefined || status < 500 || attempt >= 2) throw error;
       // Give a request that GitHub is still working on the time to land before looking for it.
       await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
-      const { data } = await gh.rest.checks.listForRef({ ...repo, ref: headSha, check_name: CHECK_NAME, status: "in_progress", filter: "all", per_page: 100 });
+      const { data } = await gh.rest.checks.listForRef({
+        ...repo,
+        ref: headSha,
+        check_name: CHECK_NAME,
+        status: "in_progress",
+        filter: "all",
+        per_page: 100,
+      });
       const ours = data.check_runs.find((r) => r.external_id === externalId(pr));
       if (ours) return ours.id;
     }
@@ -50,10 +66,15 @@ export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, 
   const title = output.title;
   const summary = output.summary;
   const batches: (typeof output.annotations)[] = [];
-  for (let i = 0; i < output.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(output.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  for (let i = 0; i < output.annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(output.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   // Annotations first (each PATCH appends), the conclusion last, so a required check never turns green or red early.
   for (const batch of batches.slice(0, -1))
-    await gh.rest.checks.update({ ...repo, check_run_id: checkRunId, output: { title, summary, annotations: [...batch] } });
+    await gh.rest.checks.update({
+      ...repo,
+      check_run_id: checkRunId,
+      output: { title, summary, annotations: [...batch] },
+    });
   await gh.rest.checks.update({
     ...repo,
     check_run_id: checkRunId,

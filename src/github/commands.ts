@@ -37,7 +37,7 @@ type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocke
 /** Text in a fenced code block; no line of it can close the fence. Cut to stay far below GitHub's comment size. */
 export const fence = (text: string, max = 15_000) => {
   const cut = text.length > max ? `${text.slice(0, max)}\n…(cut)\n` : text;
-  return "```text\n" + cut.replace(/```/g, "`\u200b``") + (cut.endsWith("\n") ? "" : "\n") + "```";
+  return `\`\`\`text\n${cut.replace(/```/g, "`\u200b``")}${cut.endsWith("\n") ? "" : "\n"}\`\`\``;
 };
 
 export async function handleCommentCommand(session: Session, ev: CommentEvent): Promise<CommandResult> {
@@ -56,10 +56,19 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
     }
   };
   // A hidden last line ties the reply to the command, so that a retried POST cannot post it twice.
-  const reply = (body: string) => createCommentOnce(gh, repo, ev.issueNumber, `${body}\n\n<!-- reachdiff:reply to=${ev.commentId} -->`, session.botLogin);
+  const reply = (body: string) =>
+    createCommentOnce(
+      gh,
+      repo,
+      ev.issueNumber,
+      `${body}\n\n<!-- reachdiff:reply to=${ev.commentId} -->`,
+      session.botLogin,
+    );
 
   if (!(await canWrite(gh, repo, ev.author))) {
-    await reply(`Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.`).catch((error) => session.log.warn(`could not reply to comment ${ev.commentId}: ${describeError(error)}`));
+    await reply(
+      `Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.`,
+    ).catch((error) => session.log.warn(`could not reply to comment ${ev.commentId}: ${describeError(error)}`));
     await react("confused");
     return { command: command.kind, refused: true };
   }
@@ -92,12 +101,15 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
           const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, session.settings.configPath);
           const config = effectiveConfig(fileConfig, session.settings);
           const head = await fetchCluster(gh, repo, pr.headSha, config);
-          const port = command.port !== undefined || command.protocol !== "TCP" ? { protocol: command.protocol, port: command.port } : undefined;
+          const port =
+            command.port !== undefined || command.protocol !== "TCP"
+              ? { protocol: command.protocol, port: command.port }
+              : undefined;
           text = explainConnection(head, config, command.from, command.to, port);
           ok = true;
         } catch (error) {
           if (!(error instanceof UnknownEndpoint || error instanceof ConfigError)) throw error;
-          text = error.message + "\n";
+          text = `${error.message}\n`;
         }
         await reply(`Explanation at ${pr.headSha.slice(0, 7)}:\n\n${fence(text)}`);
         break;
@@ -107,7 +119,10 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
     session.log.error(`/reachdiff ${command.kind} on #${ev.issueNumber} failed: ${describeError(error)}`);
     await reply(`Reachdiff could not run that command: ${describeError(error)}`).catch(() => undefined);
   } finally {
-    if (eyes !== undefined) await gh.rest.reactions.deleteForIssueComment({ ...repo, comment_id: ev.commentId, reaction_id: eyes }).catch(() => undefined);
+    if (eyes !== undefined)
+      await gh.rest.reactions
+        .deleteForIssueComment({ ...repo, comment_id: ev.commentId, reaction_id: eyes })
+        .catch(() => undefined);
   }
   await react(ok ? (command.kind === "run" ? "hooray" : "+1") : "confused");
   return { command: command.kind, outcome };

@@ -16,18 +16,29 @@ interface PullRequestPayload {
 }
 
 export function pullRequestOf(pr: PullRequestPayload): PullRequestRef {
-  return { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, baseRef: pr.base.ref, fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name };
+  return {
+    number: pr.number,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    baseRef: pr.base.ref,
+    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+  };
 }
 
-export type EventResult = { readonly kind: "review"; readonly outcome: Outcome } | { readonly kind: "command"; readonly result: CommandResult } | { readonly kind: "ignored"; readonly why: string };
+export type EventResult =
+  | { readonly kind: "review"; readonly outcome: Outcome }
+  | { readonly kind: "command"; readonly result: CommandResult }
+  | { readonly kind: "ignored"; readonly why: string };
 
 /** A webhook payload as GitHub sends it; the fields used are read defensively below. */
-type Payload = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: read defensively field by field below
+type Payload = any;
 
 export async function handleEvent(session: Session, name: string, payload: Payload): Promise<EventResult> {
   const action = String(payload?.action ?? "");
   if (name === "pull_request") {
-    if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(action)) return { kind: "ignored", why: `pull_request.${action}` };
+    if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(action))
+      return { kind: "ignored", why: `pull_request.${action}` };
     return { kind: "review", outcome: await reviewPullRequest(session, pullRequestOf(payload.pull_request)) };
   }
   if (name === "issue_comment") {

@@ -47,17 +47,27 @@ const watched = (globs: readonly string[]) => picomatch([...globs], { dot: false
  * Helm templates and helpers, chart and Kustomize markers, subchart archives. A Kustomize generator's
  * input (an .env or .properties file) only ever changes a ConfigMap or a Secret, never reachability.
  */
-const RENDER_INPUT = picomatch(["**/*.tpl", "**/templates/**", "**/charts/*.tgz", "**/Chart.lock", "**/.helmignore", "**/Kustomization"], { dot: true });
+const RENDER_INPUT = picomatch(
+  ["**/*.tpl", "**/templates/**", "**/charts/*.tgz", "**/Chart.lock", "**/.helmignore", "**/Kustomization"],
+  { dot: true },
+);
 
 /** Whether a pull request's changed paths touch what Reachdiff reads: a watched file or, when rendering, an input of a render. */
-export function touchesManifests(paths: readonly string[], globs: readonly string[], render: { readonly commandGlobs: readonly string[] } | false): boolean {
+export function touchesManifests(
+  paths: readonly string[],
+  globs: readonly string[],
+  render: { readonly commandGlobs: readonly string[] } | false,
+): boolean {
   const isWatched = watched(globs);
   if (paths.some((p) => isWatched(p))) return true;
   if (render === false) return false;
   // A render command's folder matches its glob; any file in it, or below, is its input.
-  const isCommandFolder = render.commandGlobs.length ? picomatch([...render.commandGlobs], { dot: false }) : () => false;
+  const isCommandFolder = render.commandGlobs.length
+    ? picomatch([...render.commandGlobs], { dot: false })
+    : () => false;
   const inCommandFolder = (p: string) => {
-    for (let d = posix.dirname(p); d !== "."; d = posix.dirname(d)) if (isCommandFolder(d) || isCommandFolder(`${d}/`)) return true;
+    for (let d = posix.dirname(p); d !== "."; d = posix.dirname(d))
+      if (isCommandFolder(d) || isCommandFolder(`${d}/`)) return true;
     return false;
   };
   return paths.some((p) => RENDER_INPUT(p) || inCommandFolder(p));
@@ -71,11 +81,21 @@ function repoPath(entryName: string): string {
 
 export class ArchiveTooLarge extends Error {}
 
-export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs: readonly string[], limits: FetchLimits = {}): Promise<Snapshot> {
+export async function fetchManifests(
+  gh: GitHub,
+  repo: Repo,
+  sha: string,
+  globs: readonly string[],
+  limits: FetchLimits = {},
+): Promise<Snapshot> {
   const isMatch = watched(globs);
   const maxFile = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxArchive = limits.maxArchiveBytes ?? 2 * 1024 ** 3;
-  const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha, request: { parseSuccessResponseBody: false } });
+  const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+    ...repo,
+    ref: sha,
+    request: { parseSuccessResponseBody: false },
+  });
   const body = response.data as unknown as ReadableStream<Uint8Array> | null;
   const files: ManifestFile[] = [];
   const inputs: RenderInput[] = [];
@@ -109,10 +129,21 @@ export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs:
       if (size <= maxFile)
         return keep((bytes) => {
           const text = decodeUtf8(bytes);
-          if (text === null) diagnostics.push({ severity: "error", file: path, line: 0, message: "file is not valid UTF-8; it is not read" });
+          if (text === null)
+            diagnostics.push({
+              severity: "error",
+              file: path,
+              line: 0,
+              message: "file is not valid UTF-8; it is not read",
+            });
           else files.push({ name: path, text });
         });
-      diagnostics.push({ severity: "error", file: path, line: 0, message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read` });
+      diagnostics.push({
+        severity: "error",
+        file: path,
+        line: 0,
+        message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read`,
+      });
     } else if (isFile && maxInputs > 0 && size <= maxFile) {
       if (inputBytes + size <= maxInputs) {
         inputBytes += size;
@@ -123,10 +154,19 @@ export async function fetchManifests(gh: GitHub, repo: Repo, sha: string, globs:
     stream.on("end", next);
     stream.resume();
   });
-  await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), createGunzip(), extract);
+  await pipeline(
+    Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
+    createGunzip(),
+    extract,
+  );
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (inputsDropped)
-    diagnostics.push({ severity: "warning", file: ".", line: 0, message: `${inputsDropped} file(s) that no path glob matches were not kept for rendering: together they are over ${maxInputs} bytes; a chart or kustomization that reads them may fail to render` });
+    diagnostics.push({
+      severity: "warning",
+      file: ".",
+      line: 0,
+      message: `${inputsDropped} file(s) that no path glob matches were not kept for rendering: together they are over ${maxInputs} bytes; a chart or kustomization that reads them may fail to render`,
+    });
   return { files, inputs, diagnostics };
 }
 

@@ -19,9 +19,19 @@ async function fetchSide(gh: GitHub, repo: Repo, sha: string, config: Config): P
 }
 
 /** `trusted` is the base branch's configuration: it decides which commands run and whether remote bases are fetched. */
-const sideOptions = (trusted: Config) => ({ globs: trusted.paths, defaultNamespace: trusted["default-namespace"], render: renderOptionsFromConfig(trusted) });
+const sideOptions = (trusted: Config) => ({
+  globs: trusted.paths,
+  defaultNamespace: trusted["default-namespace"],
+  render: renderOptionsFromConfig(trusted),
+});
 
-export async function fetchSides(gh: GitHub, repo: Repo, baseSha: string, headSha: string, trusted: Config): Promise<[FetchedSide, FetchedSide]> {
+export async function fetchSides(
+  gh: GitHub,
+  repo: Repo,
+  baseSha: string,
+  headSha: string,
+  trusted: Config,
+): Promise<[FetchedSide, FetchedSide]> {
   const base = await fetchSide(gh, repo, baseSha, trusted);
   return [base, await fetchSide(gh, repo, headSha, trusted)];
 }
@@ -40,7 +50,14 @@ export interface FetchedReview {
 /** Render, model, analyse and write the review, on this thread. */
 export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSummary> {
   const [base, head] = await loadFetchedSides(input.base, input.head, sideOptions(input.config));
-  const { result: _result, ...summary } = review({ base, head, config: input.config, headSha: input.headSha, repoUrl: input.repoUrl, reportUrl: input.reportUrl });
+  const { result: _result, ...summary } = review({
+    base,
+    head,
+    config: input.config,
+    headSha: input.headSha,
+    repoUrl: input.repoUrl,
+    reportUrl: input.reportUrl,
+  });
   void _result;
   return summary;
 }
@@ -53,7 +70,10 @@ const WORKER = new URL("./review-worker.js", import.meta.url);
  * delivery after 10 s) meanwhile; on abort (the review's deadline) the worker is stopped. Without the
  * compiled worker next to this module (a bundle) or without `thread` (the Action), on this thread.
  */
-export async function reviewFetched(input: FetchedReview, options: { thread?: boolean; signal?: AbortSignal } = {}): Promise<ReviewSummary> {
+export async function reviewFetched(
+  input: FetchedReview,
+  options: { thread?: boolean; signal?: AbortSignal } = {},
+): Promise<ReviewSummary> {
   const workerFile = WORKER.protocol === "file:" ? fileURLToPath(WORKER) : null;
   if (!options.thread || !workerFile || !existsSync(workerFile)) return reviewFetchedHere(input);
   options.signal?.throwIfAborted();
@@ -88,5 +108,7 @@ export async function fetchCluster(gh: GitHub, repo: Repo, sha: string, trusted:
 
 /** Whether the changed paths touch what the review reads (a watched manifest, or an input of a render). */
 export function touchesReview(paths: readonly string[], trusted: Config): boolean {
-  return touchesManifests(paths, trusted.paths, { commandGlobs: trusted["allow-render-commands"] ? trusted.render.map((r) => r.glob) : [] });
+  return touchesManifests(paths, trusted.paths, {
+    commandGlobs: trusted["allow-render-commands"] ? trusted.render.map((r) => r.glob) : [],
+  });
 }

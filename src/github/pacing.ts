@@ -12,7 +12,11 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
 export class Pacer {
   #next = 0;
   readonly interval: number;
-  constructor(perMinute = DEFAULT_WRITES_PER_MINUTE, private readonly sleep: Sleep = realSleep, private readonly now: () => number = Date.now) {
+  constructor(
+    perMinute = DEFAULT_WRITES_PER_MINUTE,
+    private readonly sleep: Sleep = realSleep,
+    private readonly now: () => number = Date.now,
+  ) {
     this.interval = 60_000 / Math.max(1, perMinute);
   }
   /** Resolves when the next write may go. */
@@ -26,7 +30,10 @@ export class Pacer {
 
 const pacers = new Map<string, Pacer>();
 /** One pacer per token holder (installation, or the Action's token), shared by all its events. */
-export function pacerFor(key: string, perMinute = Number(process.env.REACHDIFF_WRITES_PER_MINUTE) || DEFAULT_WRITES_PER_MINUTE): Pacer {
+export function pacerFor(
+  key: string,
+  perMinute = Number(process.env.REACHDIFF_WRITES_PER_MINUTE) || DEFAULT_WRITES_PER_MINUTE,
+): Pacer {
   let p = pacers.get(key);
   if (!p) pacers.set(key, (p = new Pacer(perMinute)));
   return p;
@@ -52,7 +59,11 @@ export class RateLimited extends Error {
     /** True when it was hit again after every retry (rather than asking for too long a wait). */
     readonly persistent = false,
   ) {
-    super(persistent ? `${what}: still rate limited after retrying` : `${what}: GitHub's rate limit asks to wait ${waitSeconds} s`);
+    super(
+      persistent
+        ? `${what}: still rate limited after retrying`
+        : `${what}: GitHub's rate limit asks to wait ${waitSeconds} s`,
+    );
     this.name = "RateLimited";
   }
 }
@@ -126,10 +137,18 @@ export function guard(gh: GitHub, g: Guard): GitHub {
         const timer = new AbortController();
         const t = setTimeout(() => timer.abort(new RequestTimeout(attemptMs)), attemptMs);
         try {
-          const res = await original(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
+          const res = await original(input, {
+            ...init,
+            signal: init.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal,
+          });
           const limitedStatus = res.status === 403 || res.status === 429;
           // A secondary limit may come without a retry-after: then only its message says so.
-          const message = limitedStatus ? await res.clone().text().catch(() => "") : "";
+          const message = limitedStatus
+            ? await res
+                .clone()
+                .text()
+                .catch(() => "")
+            : "";
           const wait = waitOf(res.status, Object.fromEntries(res.headers), message.slice(0, 2000));
           if (wait !== undefined && (wait > maxWait || ++limited > retries)) {
             const what = `${String(init.method ?? "GET").toUpperCase()} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`;
@@ -142,7 +161,12 @@ export function guard(gh: GitHub, g: Guard): GitHub {
       };
       options.request = { ...options.request, signal, fetch: timedFetch };
       // Once the call is cancelled, an aborted request is not retried (the retry plugin reads this).
-      if (options.request.retries === undefined) Object.defineProperty(options.request, "retries", { get: () => (signal.aborted ? 0 : undefined), enumerable: true, configurable: true });
+      if (options.request.retries === undefined)
+        Object.defineProperty(options.request, "retries", {
+          get: () => (signal.aborted ? 0 : undefined),
+          enumerable: true,
+          configurable: true,
+        });
       if (WRITES.has(String(options.method).toUpperCase())) await raced(g.pacer.slot(), signal);
       try {
         return await raced(Promise.resolve(request(options)), signal);

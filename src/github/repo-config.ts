@@ -6,15 +6,21 @@ import { httpStatus, type GitHub, type Repo } from "./types.js";
 
 export const CONFIG_PATH = ".github/reachdiff.yml";
 
-export async function readRepoConfig(gh: GitHub, repo: Repo, ref: string, path = CONFIG_PATH): Promise<{ config: Config; found: boolean }> {
-  let data;
+export async function readRepoConfig(
+  gh: GitHub,
+  repo: Repo,
+  ref: string,
+  path = CONFIG_PATH,
+): Promise<{ config: Config; found: boolean }> {
+  let data: Awaited<ReturnType<typeof gh.rest.repos.getContent>>["data"];
   try {
     ({ data } = await gh.rest.repos.getContent({ ...repo, path, ref }));
   } catch (error) {
     if (httpStatus(error) === 404) return { config: defaultConfig(), found: false };
     throw error;
   }
-  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) throw new ConfigError(`${path}: is not a file`);
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data))
+    throw new ConfigError(`${path}: is not a file`);
   const text = Buffer.from(data.content, (data.encoding as BufferEncoding) || "base64").toString("utf8");
   return { config: parseConfig(text, path), found: true };
 }

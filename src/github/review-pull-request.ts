@@ -29,7 +29,14 @@ export class ReviewTimeout extends Error {}
 
 export async function getPullRequest(gh: GitHub, repo: Repo, number: number): Promise<PullRequestRef> {
   const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
-  return { number, headSha: data.head.sha, baseSha: data.base.sha, baseRef: data.base.ref, fromFork: data.head.repo?.full_name !== data.base.repo.full_name, open: data.state === "open" };
+  return {
+    number,
+    headSha: data.head.sha,
+    baseSha: data.base.sha,
+    baseRef: data.base.ref,
+    fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+    open: data.state === "open",
+  };
 }
 
 /** What went wrong, in one sentence for a person: never headers, tokens or a stack. */
@@ -37,15 +44,18 @@ export function describeError(error: unknown): string {
   if (error instanceof ConfigError) return `The configuration is invalid: ${error.message}`;
   if (error instanceof ReviewTimeout) return error.message;
   const e = error as { message?: string; cause?: unknown; request?: { method?: string; url?: string } };
-  const where = `${e?.request?.method ?? ""} ${(e?.request?.url ?? "").replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`.trim();
+  const where =
+    `${e?.request?.method ?? ""} ${(e?.request?.url ?? "").replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`.trim();
   if (error instanceof RateLimited) {
     const call = error.what;
     return `${error.persistent ? `GitHub's rate limit still refused ${call} after retries` : `GitHub's rate limit asks to wait ${error.waitSeconds} s before ${call}, longer than Reachdiff waits`}. Try again later: re-run the check or comment \`/reachdiff\`.`;
   }
-  if (error instanceof RequestTimeout || e?.cause instanceof RequestTimeout) return `GitHub did not answer${where ? ` ${where}` : ""} in time (after retries). Re-run the check or comment \`/reachdiff\` to try again.`;
+  if (error instanceof RequestTimeout || e?.cause instanceof RequestTimeout)
+    return `GitHub did not answer${where ? ` ${where}` : ""} in time (after retries). Re-run the check or comment \`/reachdiff\` to try again.`;
   const status = httpStatus(error);
   if (rateLimitWait(error) !== undefined) return describeError(new RateLimited(0, where, true));
-  if (status !== undefined) return `The GitHub API answered ${status} to ${where}${status >= 500 ? " (after retries)" : ""}: ${e.message ?? ""}`;
+  if (status !== undefined)
+    return `The GitHub API answered ${status} to ${where}${status >= 500 ? " (after retries)" : ""}: ${e.message ?? ""}`;
   return `Reachdiff failed: ${e?.message ?? String(error)}`;
 }
 
@@ -57,11 +67,21 @@ export async function reviewPullRequest(session: Session, pr: PullRequestRef): P
       checkRunId = await startCheck(gh, repo, pr.headSha, pr.number, settings.detailsUrl);
     } catch (error) {
       // E.g. the head commit is gone (422), or GitHub keeps failing: review all the same, say so in the log.
-      log.warn(`could not create the check run for #${pr.number} at ${pr.headSha.slice(0, 7)}: ${describeError(error)}`);
+      log.warn(
+        `could not create the check run for #${pr.number} at ${pr.headSha.slice(0, 7)}: ${describeError(error)}`,
+      );
     }
   }
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new ReviewTimeout(`Reachdiff timed out after ${Math.round(settings.timeoutMs / 1000)} s and did not finish this review. Re-run the check or comment \`/reachdiff\` to try again.`)), settings.timeoutMs);
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new ReviewTimeout(
+          `Reachdiff timed out after ${Math.round(settings.timeoutMs / 1000)} s and did not finish this review. Re-run the check or comment \`/reachdiff\` to try again.`,
+        ),
+      ),
+    settings.timeoutMs,
+  );
   session.guard.signal = controller.signal;
   let outcome: Outcome;
   try {
@@ -70,7 +90,8 @@ export async function reviewPullRequest(session: Session, pr: PullRequestRef): P
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     session.guard.signal = undefined;
     outcome = (await whyGone(session, pr, reason)) ?? failed(reason);
-    if (outcome.status === "failed") log.error(`review of #${pr.number} at ${pr.headSha.slice(0, 7)} failed: ${outcome.error}`);
+    if (outcome.status === "failed")
+      log.error(`review of #${pr.number} at ${pr.headSha.slice(0, 7)} failed: ${outcome.error}`);
   } finally {
     clearTimeout(timer);
     session.guard.signal = undefined;
@@ -82,7 +103,11 @@ export async function reviewPullRequest(session: Session, pr: PullRequestRef): P
 
 function failed(reason: unknown): Outcome {
   const message = describeError(reason);
-  return { status: "failed", check: failedCheck(message, reason instanceof ReviewTimeout ? "timed_out" : "failure"), error: message };
+  return {
+    status: "failed",
+    check: failedCheck(message, reason instanceof ReviewTimeout ? "timed_out" : "failure"),
+    error: message,
+  };
 }
 
 /**
@@ -102,14 +127,29 @@ async function whyGone(session: Session, pr: PullRequestRef, reason: unknown): P
   }
   if (now.open === false) return closedOutcome();
   const message = `Commit ${pr.headSha.slice(0, 7)} or its base could not be read any more (${describeError(reason)}). Was the branch deleted or force-pushed?${now.headSha !== pr.headSha ? ` The pull request is now at ${now.headSha.slice(0, 7)}, which is reviewed separately.` : ""}`;
-  if (now.headSha !== pr.headSha) return { status: "stale", check: { ...failedCheck(message, "neutral"), title: "Commit replaced while it was being reviewed" }, error: message };
+  if (now.headSha !== pr.headSha)
+    return {
+      status: "stale",
+      check: { ...failedCheck(message, "neutral"), title: "Commit replaced while it was being reviewed" },
+      error: message,
+    };
   return { status: "failed", check: failedCheck(message), error: message };
 }
 
 function closedOutcome(check?: CheckOutput, comment?: string, output?: ReviewSummary): Outcome {
   const note = "The pull request was closed while this review ran, so no comment was posted.";
-  const base = check ?? { conclusion: "neutral" as const, title: "Pull request closed during the review", summary: "", annotations: [] };
-  return { status: "closed", output, comment, check: { ...base, summary: base.summary ? `${note}\n\n${base.summary}` : note } };
+  const base = check ?? {
+    conclusion: "neutral" as const,
+    title: "Pull request closed during the review",
+    summary: "",
+    annotations: [],
+  };
+  return {
+    status: "closed",
+    output,
+    comment,
+    check: { ...base, summary: base.summary ? `${note}\n\n${base.summary}` : note },
+  };
 }
 
 /** Concludes the check run; should GitHub refuse the full output, concludes it without annotations. */
@@ -120,7 +160,11 @@ async function finishCheck(session: Session, checkRunId: number, check: CheckOut
   } catch (error) {
     log.error(`could not complete check run ${checkRunId}: ${describeError(error)}; completing it without annotations`);
     try {
-      await completeCheck(gh, repo, checkRunId, { ...check, annotations: [], summary: `${check.summary}\n\n(The annotations could not be posted: ${describeError(error)})`.slice(-60_000) });
+      await completeCheck(gh, repo, checkRunId, {
+        ...check,
+        annotations: [],
+        summary: `${check.summary}\n\n(The annotations could not be posted: ${describeError(error)})`.slice(-60_000),
+      });
     } catch (again) {
       log.error(`could not complete check run ${checkRunId}: ${describeError(again)}`);
     }
@@ -135,7 +179,10 @@ async function moved(session: Session, pr: PullRequestRef): Promise<{ newer?: st
 }
 
 function staleCheck(check: CheckOutput, newer: string): CheckOutput {
-  return { ...check, summary: `A newer commit (${newer.slice(0, 7)}) was pushed while this review ran; the pull request comment describes the newest commit, not this one.\n\n${check.summary}` };
+  return {
+    ...check,
+    summary: `A newer commit (${newer.slice(0, 7)}) was pushed while this review ran; the pull request comment describes the newest commit, not this one.\n\n${check.summary}`,
+  };
 }
 
 async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal): Promise<Outcome> {
@@ -155,11 +202,22 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
   }
   const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config);
   signal.throwIfAborted();
-  const output = await reviewFetched({ base, head, config, headSha: pr.headSha, repoUrl: repoUrl(repo, settings.serverUrl), reportUrl: settings.detailsUrl }, { thread: settings.reviewThread, signal });
+  const output = await reviewFetched(
+    {
+      base,
+      head,
+      config,
+      headSha: pr.headSha,
+      repoUrl: repoUrl(repo, settings.serverUrl),
+      reportUrl: settings.detailsUrl,
+    },
+    { thread: settings.reviewThread, signal },
+  );
   signal.throwIfAborted();
   const now = await moved(session, pr);
   if (now.closed) return closedOutcome(output.check, output.comment, output);
-  if (now.newer) return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
+  if (now.newer)
+    return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
   const posted = await publishSticky(gh, repo, pr.number, output.comment, { mode, botLogin });
   return { status: "reviewed", output, check: output.check, comment: output.comment, commentAction: posted.action };
 }

@@ -34,15 +34,29 @@ export interface Session {
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-export function createSession(options: { gh: GitHub; repo: Repo; botLogin: string; log: Log; pacer: Pacer; settings: Partial<Settings> }): Session {
-  const g: Guard = { pacer: options.pacer, requestTimeoutMs: Number(process.env.REACHDIFF_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS };
+export function createSession(options: {
+  gh: GitHub;
+  repo: Repo;
+  botLogin: string;
+  log: Log;
+  pacer: Pacer;
+  settings: Partial<Settings>;
+}): Session {
+  const g: Guard = {
+    pacer: options.pacer,
+    requestTimeoutMs: Number(process.env.REACHDIFF_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS,
+  };
   return {
     gh: guard(options.gh, g),
     repo: options.repo,
     botLogin: options.botLogin,
     log: options.log,
     guard: g,
-    settings: { checks: true, timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS, ...options.settings },
+    settings: {
+      checks: true,
+      timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
+      ...options.settings,
+    },
   };
 }
 

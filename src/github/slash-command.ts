@@ -3,7 +3,13 @@
 export type SlashCommand =
   | { readonly kind: "run" }
   | { readonly kind: "help" }
-  | { readonly kind: "explain"; readonly from: string; readonly to: string; readonly port?: number; readonly protocol: "TCP" | "UDP" | "SCTP" }
+  | {
+      readonly kind: "explain";
+      readonly from: string;
+      readonly to: string;
+      readonly port?: number;
+      readonly protocol: "TCP" | "UDP" | "SCTP";
+    }
   | { readonly kind: "invalid"; readonly reason: string };
 
 export const COMMAND = "/reachdiff";
@@ -28,16 +34,23 @@ export function parseSlashCommand(body: string): SlashCommand | null {
   if (rest !== "" && !/^\s/.test(rest)) return null; // "/reachdiffer" is another word
   const words = rest.trim().split(/\s+/).filter(Boolean);
   const [verb, ...args] = words;
-  if (verb === undefined || verb === "run") return args.length ? { kind: "invalid", reason: `\`run\` takes no arguments` } : { kind: "run" };
+  if (verb === undefined || verb === "run")
+    return args.length ? { kind: "invalid", reason: `\`run\` takes no arguments` } : { kind: "run" };
   if (verb === "help") return { kind: "help" };
   if (verb === "explain") {
-    if (args.length < 2 || args.length > 3) return { kind: "invalid", reason: "`explain` needs a source id, a destination id and optionally a port" };
+    if (args.length < 2 || args.length > 3)
+      return { kind: "invalid", reason: "`explain` needs a source id, a destination id and optionally a port" };
     const [from, to, portText] = args;
-    if (from.length > MAX_ID_LENGTH || to.length > MAX_ID_LENGTH) return { kind: "invalid", reason: `an id is longer than ${MAX_ID_LENGTH} characters` };
+    if (from.length > MAX_ID_LENGTH || to.length > MAX_ID_LENGTH)
+      return { kind: "invalid", reason: `an id is longer than ${MAX_ID_LENGTH} characters` };
     if (portText === undefined) return { kind: "explain", from, to, protocol: "TCP" };
     const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(portText);
     const port = m ? Number(m[1]) : NaN;
-    if (!m || port < 1 || port > 65535) return { kind: "invalid", reason: `\`${portText.replace(/`/g, "").slice(0, 40)}\` is not a port (1-65535, optionally /TCP, /UDP or /SCTP)` };
+    if (!m || port < 1 || port > 65535)
+      return {
+        kind: "invalid",
+        reason: `\`${portText.replace(/`/g, "").slice(0, 40)}\` is not a port (1-65535, optionally /TCP, /UDP or /SCTP)`,
+      };
     return { kind: "explain", from, to, port, protocol: (m[2]?.toUpperCase() ?? "TCP") as "TCP" | "UDP" | "SCTP" };
   }
   return { kind: "invalid", reason: `unknown command \`${verb.replace(/`/g, "").slice(0, 40)}\`` };

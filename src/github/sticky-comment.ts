@@ -13,7 +13,12 @@ export interface StickyComment {
   readonly head?: string;
 }
 
-async function ownComments(gh: GitHub, repo: Repo, issue: number, botLogin: string): Promise<{ id: number; body: string }[]> {
+async function ownComments(
+  gh: GitHub,
+  repo: Repo,
+  issue: number,
+  botLogin: string,
+): Promise<{ id: number; body: string }[]> {
   const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 });
   return comments.filter((c) => c.user?.login === botLogin && c.body).map((c) => ({ id: c.id, body: c.body! }));
 }
@@ -32,10 +37,21 @@ export async function findSticky(gh: GitHub, repo: Repo, issue: number, botLogin
  * the comment, so it is never retried blindly: the bot's comments are read again first, and an
  * identical one counts as posted. 4xx answers are final.
  */
-export async function createCommentOnce(gh: GitHub, repo: Repo, issue: number, body: string, botLogin: string): Promise<number> {
+export async function createCommentOnce(
+  gh: GitHub,
+  repo: Repo,
+  issue: number,
+  body: string,
+  botLogin: string,
+): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: issue, body, request: { retries: 0 } });
+      const { data } = await gh.rest.issues.createComment({
+        ...repo,
+        issue_number: issue,
+        body,
+        request: { retries: 0 },
+      });
       return data.id;
     } catch (error) {
       const status = httpStatus(error);
@@ -66,7 +82,13 @@ export interface PublishOptions {
   readonly onlyIfExists?: boolean;
 }
 
-export async function publishSticky(gh: GitHub, repo: Repo, issue: number, body: string, options: PublishOptions): Promise<{ action: StickyAction; id?: number }> {
+export async function publishSticky(
+  gh: GitHub,
+  repo: Repo,
+  issue: number,
+  body: string,
+  options: PublishOptions,
+): Promise<{ action: StickyAction; id?: number }> {
   if (options.mode === "off") return { action: "skipped" };
   const existing = await findSticky(gh, repo, issue, options.botLogin);
   // Never more than one: should an earlier run have left duplicates, keep the newest.

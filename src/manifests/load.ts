@@ -29,7 +29,8 @@ export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
  */
 export function decodeUtf8(bytes: Uint8Array): string | null {
   try {
-    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le", { fatal: true }).decode(bytes);
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+      return new TextDecoder("utf-16le", { fatal: true }).decode(bytes);
     if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
       const swapped = new Uint8Array(bytes.length);
       for (let i = 0; i + 1 < bytes.length; i += 2) [swapped[i], swapped[i + 1]] = [bytes[i + 1], bytes[i]];
@@ -68,7 +69,11 @@ function isManifestName(name: string): boolean {
  * walked recursively for .yaml/.yml/.json, in name order). Symbolic links are followed only when they
  * stay inside the folder given on the command line.
  */
-export function readManifestFiles(paths: readonly string[], diagnostics: Diagnostics, options: LoadOptions = {}): ManifestFile[] {
+export function readManifestFiles(
+  paths: readonly string[],
+  diagnostics: Diagnostics,
+  options: LoadOptions = {},
+): ManifestFile[] {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const displayRoot = resolve(options.displayRoot ?? process.cwd());
   const display = (p: string) => {
@@ -101,7 +106,11 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
     const text = decodeUtf8(bytes);
     if (text === null) {
       const line = firstNonUtf8Line(bytes);
-      diagnostics.error(name, line, `file is not valid UTF-8${line ? " (the first bytes that are not are on this line)" : ""}; it is not read`);
+      diagnostics.error(
+        name,
+        line,
+        `file is not valid UTF-8${line ? " (the first bytes that are not are on this line)" : ""}; it is not read`,
+      );
       return;
     }
     files.push({ name, text });
@@ -109,7 +118,7 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
 
   // `known`: the entry's lstat and its folder's real path, when the caller has them (walking a folder).
   const walk = (path: string, root: string, explicit: boolean, known?: { info: Stats; realFolder: string }) => {
-    let info;
+    let info: Stats;
     try {
       info = known?.info ?? lstatSync(path);
     } catch (e) {
@@ -123,7 +132,11 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
     try {
       real = known && !info.isSymbolicLink() ? join(known.realFolder, basename(path)) : realpathSync(path);
     } catch {
-      diagnostics.warning(display(path), 0, info.isSymbolicLink() ? "broken symbolic link; it is not read" : "cannot resolve its path; it is not read");
+      diagnostics.warning(
+        display(path),
+        0,
+        info.isSymbolicLink() ? "broken symbolic link; it is not read" : "cannot resolve its path; it is not read",
+      );
       return;
     }
     if (info.isSymbolicLink()) {
@@ -147,13 +160,14 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
       for (const entry of entries) {
         if (entry.startsWith(".")) continue; // .git, .github and editor files are not manifests
         const child = join(path, entry);
-        let childInfo;
+        let childInfo: Stats;
         try {
           childInfo = lstatSync(child);
         } catch {
           continue;
         }
-        if (childInfo.isDirectory() || childInfo.isSymbolicLink() || isManifestName(entry)) walk(child, root, false, { info: childInfo, realFolder: real });
+        if (childInfo.isDirectory() || childInfo.isSymbolicLink() || isManifestName(entry))
+          walk(child, root, false, { info: childInfo, realFolder: real });
       }
     } else if (info.isFile()) {
       if (explicit || isManifestName(path)) readOne(path);
@@ -178,12 +192,20 @@ export function readManifestFiles(paths: readonly string[], diagnostics: Diagnos
 }
 
 /** Parses the files (through `cache` when given, so that a file already parsed with the same text is not parsed again). */
-export function parseManifestFiles(files: readonly ManifestFile[], diagnostics: Diagnostics, cache?: ParseCache): RawObject[] {
+export function parseManifestFiles(
+  files: readonly ManifestFile[],
+  diagnostics: Diagnostics,
+  cache?: ParseCache,
+): RawObject[] {
   if (cache) return files.flatMap((f) => cache.parse(f.name, f.text, diagnostics));
   return files.flatMap((f) => parseManifestText(f.name, f.text, diagnostics));
 }
 
 /** Reads and parses every manifest under the given paths. */
-export function loadManifests(paths: readonly string[], diagnostics: Diagnostics = new Diagnostics(), options: LoadOptions = {}): RawObject[] {
+export function loadManifests(
+  paths: readonly string[],
+  diagnostics: Diagnostics = new Diagnostics(),
+  options: LoadOptions = {},
+): RawObject[] {
   return parseManifestFiles(readManifestFiles(paths, diagnostics, options), diagnostics);
 }

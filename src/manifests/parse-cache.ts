@@ -78,7 +78,10 @@ export class ParseCache {
       return;
     }
     // Shares of about equal size, the largest files first into the smallest share.
-    const shares: { files: { name: string; text: string }[]; bytes: number }[] = Array.from({ length: threads }, () => ({ files: [], bytes: 0 }));
+    const shares: { files: { name: string; text: string }[]; bytes: number }[] = Array.from(
+      { length: threads },
+      () => ({ files: [], bytes: 0 }),
+    );
     for (const f of [...todo].sort((a, b) => b.text.length - a.text.length)) {
       const share = shares.reduce((min, s) => (s.bytes < min.bytes ? s : min));
       share.files.push(f);
@@ -88,7 +91,10 @@ export class ParseCache {
       const signal = new Int32Array(new SharedArrayBuffer(8));
       const { port1, port2 } = new MessageChannel();
       try {
-        const worker = new Worker(workerFile, { workerData: { files: share.files, options: this.options, port: port2, signal }, transferList: [port2] });
+        const worker = new Worker(workerFile, {
+          workerData: { files: share.files, options: this.options, port: port2, signal },
+          transferList: [port2],
+        });
         worker.unref();
         return { share, signal, port: port1, worker };
       } catch {
@@ -107,11 +113,21 @@ export class ParseCache {
         if (now !== done) [done, since] = [now, Date.now()];
         else if (Date.now() - since > stallMs) break;
       }
-      const message = w.port && Atomics.load(w.signal, 0) === 1 ? (receiveMessageOnPort(w.port)?.message as { results?: { objects: PortableObject[]; diagnostics: Diagnostic[] }[] } | undefined) : undefined;
+      const message =
+        w.port && Atomics.load(w.signal, 0) === 1
+          ? (receiveMessageOnPort(w.port)?.message as
+              | { results?: { objects: PortableObject[]; diagnostics: Diagnostic[] }[] }
+              | undefined)
+          : undefined;
       void w.worker?.terminate();
       w.port?.close();
       if (message?.results)
-        w.share.files.forEach((f, i) => this.set(f.name, f.text, { objects: message.results![i].objects.map(fromPortable), diagnostics: message.results![i].diagnostics }));
+        w.share.files.forEach((f, i) =>
+          this.set(f.name, f.text, {
+            objects: message.results![i].objects.map(fromPortable),
+            diagnostics: message.results![i].diagnostics,
+          }),
+        );
       // A worker that failed (or stalled): its files are parsed here, as they would have been.
       else for (const f of w.share.files) this.parse(f.name, f.text, new Diagnostics());
     }

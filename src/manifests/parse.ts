@@ -1,7 +1,22 @@
 // Turns the text of one manifest file into Kubernetes objects with their positions, reading YAML the
 // way Kubernetes does (YAML 1.1 scalars, duplicate keys rejected, JSON as JSON), and turning every
 // problem into a diagnostic instead of an exception.
-import { Composer, isAlias, isCollection, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type CST, type Document, type Node as YamlNode, type YAMLError } from "yaml";
+import {
+  Composer,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  visit,
+  type CST,
+  type Document,
+  type Node as YamlNode,
+  type YAMLError,
+} from "yaml";
 import { Diagnostics } from "./diagnostics.js";
 
 export type Path = readonly (string | number)[];
@@ -43,7 +58,13 @@ export const DEFAULT_MAX_DOCUMENTS = 10_000;
 // no timestamps (Kubernetes turns YAML into JSON, where a date stays a string). go-yaml knows no !!set,
 // !!omap or !!pairs either: they read as the plain mapping or list they are written as (JSON has no
 // other). !!binary is base64 that go-yaml decodes to a string.
-const dropTags = new Set(["tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
+const dropTags = new Set([
+  "tag:yaml.org,2002:timestamp",
+  "tag:yaml.org,2002:set",
+  "tag:yaml.org,2002:omap",
+  "tag:yaml.org,2002:pairs",
+  "tag:yaml.org,2002:binary",
+]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const binaryAsString = {
   tag: "tag:yaml.org,2002:binary",
@@ -92,7 +113,13 @@ const isScalarKey = (key: unknown) => typeof key !== "object" || key === null;
 function lineIndex(node: unknown, lineAt: (node: unknown) => number): LineIndex | null {
   if (isMap(node)) {
     const out: unknown[] = [MAP];
-    for (const pair of node.items) out.push(isScalar(pair.key) ? pair.key.value : NOT_A_SCALAR, lineAt(pair.key), lineAt(pair.value), lineIndex(pair.value, lineAt));
+    for (const pair of node.items)
+      out.push(
+        isScalar(pair.key) ? pair.key.value : NOT_A_SCALAR,
+        lineAt(pair.key),
+        lineAt(pair.value),
+        lineIndex(pair.value, lineAt),
+      );
     return out;
   }
   if (isSeq(node)) {
@@ -118,7 +145,10 @@ function indexAt(index: LineIndex | null, path: Path): LineIndex | null {
     } else {
       // asItemIndex: a number, or a string of one.
       const at = typeof step === "string" && step ? Number(step) : step;
-      index = typeof at === "number" && Number.isInteger(at) && at >= 0 && 1 + 2 * at + 1 < index.length ? (index[1 + 2 * at + 1] as LineIndex | null) : null;
+      index =
+        typeof at === "number" && Number.isInteger(at) && at >= 0 && 1 + 2 * at + 1 < index.length
+          ? (index[1 + 2 * at + 1] as LineIndex | null)
+          : null;
     }
   }
   return index;
@@ -263,7 +293,12 @@ function* guardedTokens(text: string, counter: LineCounter, maxStack: number): G
 }
 
 /** The documents of a YAML (or JSON) text, built one at a time as they are read. */
-function composeDocuments(text: string, json: boolean, counter: LineCounter, maxStack: number): Generator<Document.Parsed> {
+function composeDocuments(
+  text: string,
+  json: boolean,
+  counter: LineCounter,
+  maxStack: number,
+): Generator<Document.Parsed> {
   const composer = new Composer({
     version: json ? "1.2" : "1.1",
     schema: json ? "core" : "yaml-1.1",
@@ -284,7 +319,14 @@ interface ChunkResult {
 }
 
 /** Reads the documents of one chunk; with `stopWhenBroken`, stops at the first that cannot be parsed (the chunk will be read again in parts). */
-function readChunk(file: string, text: string, lineBase: number, json: boolean, options: ParseOptions, stopWhenBroken = false): ChunkResult {
+function readChunk(
+  file: string,
+  text: string,
+  lineBase: number,
+  json: boolean,
+  options: ParseOptions,
+  stopWhenBroken = false,
+): ChunkResult {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   // A depth of n collections is n + 1 entries on the parser's stack (the document is one).
   const maxStack = maxDepth + 1;
@@ -302,7 +344,11 @@ function readChunk(file: string, text: string, lineBase: number, json: boolean, 
   } catch (e) {
     broken = true;
     if (e instanceof TooDeep) {
-      diagnostics.error(file, lineOfOffset(e.offset), `nested more than ${maxDepth} levels deep (mappings and lists inside each other); this document is skipped`);
+      diagnostics.error(
+        file,
+        lineOfOffset(e.offset),
+        `nested more than ${maxDepth} levels deep (mappings and lists inside each other); this document is skipped`,
+      );
     } else {
       diagnostics.error(file, lineBase, `cannot parse: ${(e as Error).message}`);
     }
@@ -330,7 +376,12 @@ function jsonSyntaxError(text: string): { line: number; message: string } | null
 }
 
 /** Parses one file's text. Objects of `kind: List` (and `*List`) are flattened into their items. */
-export function parseManifestText(file: string, text: string, diagnostics: Diagnostics, options: ParseOptions = {}): RawObject[] {
+export function parseManifestText(
+  file: string,
+  text: string,
+  diagnostics: Diagnostics,
+  options: ParseOptions = {},
+): RawObject[] {
   const isJson = file.toLowerCase().endsWith(".json");
   // A byte order mark may open the file and, in a stream of concatenated files, any document.
   if (text.includes("\uFEFF")) text = text.replace(/(^|\n)\uFEFF/g, "$1");
@@ -348,7 +399,11 @@ export function parseManifestText(file: string, text: string, diagnostics: Diagn
     const marker = /^---(?=[ \t\r\n]|$)/gm;
     const documents = (text.match(marker)?.length ?? 0) + (/^---(?=[ \t\r\n]|$)/.test(text) ? 0 : 1);
     if (documents > maxDocuments) {
-      diagnostics.error(file, 0, `file holds ${documents} documents, over the limit of ${maxDocuments}; it is not read`);
+      diagnostics.error(
+        file,
+        0,
+        `file holds ${documents} documents, over the limit of ${maxDocuments}; it is not read`,
+      );
       return out;
     }
   }
@@ -359,7 +414,8 @@ export function parseManifestText(file: string, text: string, diagnostics: Diagn
   }
   // A broken YAML stream is read again one marked document at a time, so that a document the parser
   // cannot close (an unterminated quote runs to the end of the input) does not swallow the ones after it.
-  for (const chunk of splitYamlStream(text)) commit(readChunk(file, chunk.text, chunk.line, false, options), diagnostics, out);
+  for (const chunk of splitYamlStream(text))
+    commit(readChunk(file, chunk.text, chunk.line, false, options), diagnostics, out);
   return out;
 }
 
@@ -375,7 +431,10 @@ function unreadable(doc: Document): { message: string; offset: number } | null {
     Pair(_key, pair) {
       const key = pair.key as YamlNode | null;
       if (isCollection(key) && key.range) {
-        found = { message: "a mapping key is itself a mapping or list, which Kubernetes cannot read", offset: key.range[0] };
+        found = {
+          message: "a mapping key is itself a mapping or list, which Kubernetes cannot read",
+          offset: key.range[0],
+        };
         return visit.BREAK;
       }
     },
@@ -384,7 +443,10 @@ function unreadable(doc: Document): { message: string; offset: number } | null {
         // The alias means the last node before it with that anchor (nodes are visited in order).
         const t = anchored.get(node.source)?.range;
         if (t && node.range && t[0] <= node.range[0] && node.range[1] <= t[2]) {
-          found = { message: `the alias *${node.source} is inside the value of its own anchor &${node.source} (a value that contains itself)`, offset: node.range[0] };
+          found = {
+            message: `the alias *${node.source} is inside the value of its own anchor &${node.source} (a value that contains itself)`,
+            offset: node.range[0],
+          };
           return visit.BREAK;
         }
       } else if (node.anchor) anchored.set(node.anchor, node);
@@ -401,7 +463,14 @@ interface ChunkText {
   readonly json: boolean;
 }
 
-function emitDocument(file: string, doc: Document.Parsed, chunk: ChunkText, options: ParseOptions, diagnostics: Diagnostics, out: RawObject[]): boolean {
+function emitDocument(
+  file: string,
+  doc: Document.Parsed,
+  chunk: ChunkText,
+  options: ParseOptions,
+  diagnostics: Diagnostics,
+  out: RawObject[],
+): boolean {
   const { lineOfOffset, json: isJson } = chunk;
   const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineOfOffset(0);
   if (doc.errors.length > 0) {
@@ -417,12 +486,20 @@ function emitDocument(file: string, doc: Document.Parsed, chunk: ChunkText, opti
     const message = /call stack/i.test(first) ? "nested too deeply to read" : first;
     const where = opened !== null ? ` (it begins here and is never closed)` : "";
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more problems)` : "";
-    diagnostics.error(file, line, `invalid ${isJson ? "JSON" : "YAML"}: ${message}${where}${more}; this document is skipped`);
+    diagnostics.error(
+      file,
+      line,
+      `invalid ${isJson ? "JSON" : "YAML"}: ${message}${where}${more}; this document is skipped`,
+    );
     return false;
   }
   const refused = unreadable(doc);
   if (refused) {
-    diagnostics.error(file, lineOfOffset(refused.offset), `cannot read document: ${refused.message}; this document is skipped`);
+    diagnostics.error(
+      file,
+      lineOfOffset(refused.offset),
+      `cannot read document: ${refused.message}; this document is skipped`,
+    );
     return true;
   }
   let data: unknown;
@@ -444,7 +521,11 @@ function emitDocument(file: string, doc: Document.Parsed, chunk: ChunkText, opti
   if (data === null || data === undefined) return true; // an empty document, as between two `---`
   const contentLine = doc.contents?.range ? lineOfOffset(doc.contents.range[0]) : docLine;
   if (!isMapping(data)) {
-    diagnostics.error(file, contentLine, `a manifest must be a mapping with apiVersion, kind and metadata, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}; this document is skipped`);
+    diagnostics.error(
+      file,
+      contentLine,
+      `a manifest must be a mapping with apiVersion, kind and metadata, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}; this document is skipped`,
+    );
     return true;
   }
   // The lines of its fields, for lines looked up later (the syntax tree is not kept).
@@ -459,9 +540,16 @@ function emitDocument(file: string, doc: Document.Parsed, chunk: ChunkText, opti
   const kind = data.kind;
   if (kind === "List" && (data.items === undefined || data.items === null)) return true; // an empty List
   if (kind === "List" && !Array.isArray(data.items)) {
-    const at = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "items") : undefined;
+    const at =
+      doc.contents && isMap(doc.contents)
+        ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "items")
+        : undefined;
     const line = (at?.key as YamlNode | undefined)?.range ? lineOfOffset((at!.key as YamlNode).range![0]) : contentLine;
-    diagnostics.error(file, line, `items of a List must be a list, found ${typeof data.items === "object" ? "a mapping" : `a ${typeof data.items}`}; this document is skipped`);
+    diagnostics.error(
+      file,
+      line,
+      `items of a List must be a list, found ${typeof data.items === "object" ? "a mapping" : `a ${typeof data.items}`}; this document is skipped`,
+    );
     return true;
   }
   if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(data.items)) {

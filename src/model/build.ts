@@ -23,7 +23,18 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 const KEPT: Readonly<Record<string, readonly string[]>> = {
   "networking.k8s.io": ["Ingress", "IngressClass"],
   extensions: ["Ingress"],
-  "gateway.networking.k8s.io": ["GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "ListenerSet", "BackendTLSPolicy"],
+  "gateway.networking.k8s.io": [
+    "GatewayClass",
+    "Gateway",
+    "HTTPRoute",
+    "GRPCRoute",
+    "TLSRoute",
+    "TCPRoute",
+    "UDPRoute",
+    "ReferenceGrant",
+    "ListenerSet",
+    "BackendTLSPolicy",
+  ],
   "gateway.networking.x-k8s.io": ["XListenerSet", "ListenerSet"],
   "route.openshift.io": ["Route"],
   "discovery.k8s.io": ["EndpointSlice"],
@@ -31,9 +42,24 @@ const KEPT: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Policy kinds of other projects: reported as not modelled rather than silently ignored. */
-const UNSUPPORTED_POLICY_GROUPS = ["k8s.ovn.org", "cilium.io", "projectcalico.org", "crd.projectcalico.org", "crd.antrea.io", "k8s.cni.cncf.io", "security.istio.io"];
+const UNSUPPORTED_POLICY_GROUPS = [
+  "k8s.ovn.org",
+  "cilium.io",
+  "projectcalico.org",
+  "crd.projectcalico.org",
+  "crd.antrea.io",
+  "k8s.cni.cncf.io",
+  "security.istio.io",
+];
 
-const CLUSTER_SCOPED = new Set(["Namespace", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "GatewayClass", "IngressClass"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "AdminNetworkPolicy",
+  "BaselineAdminNetworkPolicy",
+  "ClusterNetworkPolicy",
+  "GatewayClass",
+  "IngressClass",
+]);
 
 /**
  * The versions the API server serves, or served, for the groups whose kinds are read here (old ones
@@ -52,7 +78,8 @@ const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
 /** Why the API server would not know this apiVersion, or null; `read`: the object is of a kind read here. */
 function apiVersionError(apiVersion: string, group: string, read: boolean): string | null {
   const parts = apiVersion.split("/");
-  if (parts.length > 2 || parts.some((p) => p === "" || /\s/.test(p))) return `apiVersion ${JSON.stringify(apiVersion)} is not a version or a group/version`;
+  if (parts.length > 2 || parts.some((p) => p === "" || /\s/.test(p)))
+    return `apiVersion ${JSON.stringify(apiVersion)} is not a version or a group/version`;
   const served = own(SERVED_VERSIONS, group);
   const version = parts[parts.length - 1];
   if (read && served && !served.includes(version))
@@ -60,9 +87,14 @@ function apiVersionError(apiVersion: string, group: string, read: boolean): stri
   return null;
 }
 
-const NOT_MANIFESTS = /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
+const NOT_MANIFESTS =
+  /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
 
-export function buildCluster(objects: readonly RawObject[], options: BuildOptions = {}, diagnostics = new Diagnostics()): Cluster {
+export function buildCluster(
+  objects: readonly RawObject[],
+  options: BuildOptions = {},
+  diagnostics = new Diagnostics(),
+): Cluster {
   const defaultNamespace = options.defaultNamespace ?? "default";
   const declared = new Map<string, Namespace>();
   const workloads = new Map<string, Workload>();
@@ -77,7 +109,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
     const previous = map.get(value.id);
     if (previous)
-      diagnostics.warning(value.source.file, value.source.line, `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`, value.id);
+      diagnostics.warning(
+        value.source.file,
+        value.source.line,
+        `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
+        value.id,
+      );
     map.set(value.id, value);
   };
 
@@ -91,7 +128,11 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
           diagnostics.warning(source.file, source.line, "not a Kubernetes object (no apiVersion and kind); skipped");
       } else {
         const field = typeof kind !== "string" ? "kind" : "apiVersion";
-        diagnostics.error(source.file, source.lineOf([field]), `${field} is missing or not a string; this object is skipped`);
+        diagnostics.error(
+          source.file,
+          source.lineOf([field]),
+          `${field} is missing or not a string; this object is skipped`,
+        );
       }
       continue;
     }
@@ -123,16 +164,37 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         // and said. A name or namespace with '/' is not read at all (readMeta).
         const nameField = meta.generated ? "generateName" : "name";
         const nameError = objectNameError(kind, meta.name, meta.generated);
-        if (nameError) diagnostics.warning(source.file, source.lineOf(["metadata", nameField]), `${id}: metadata.${nameField} ${nameError}; Kubernetes would refuse the object`, id);
+        if (nameError)
+          diagnostics.warning(
+            source.file,
+            source.lineOf(["metadata", nameField]),
+            `${id}: metadata.${nameField} ${nameError}; Kubernetes would refuse the object`,
+            id,
+          );
         const namespaceError = meta.namespace === undefined ? null : dnsLabelError(meta.namespace);
-        if (namespaceError) diagnostics.warning(source.file, source.lineOf(["metadata", "namespace"]), `${id}: metadata.namespace ${namespaceError}; Kubernetes would refuse the object`, id);
+        if (namespaceError)
+          diagnostics.warning(
+            source.file,
+            source.lineOf(["metadata", "namespace"]),
+            `${id}: metadata.namespace ${namespaceError}; Kubernetes would refuse the object`,
+            id,
+          );
       }
 
       if (kind === "Namespace" && group === "") {
         const previous = declared.get(meta.name);
         if (previous?.source)
-          diagnostics.warning(source.file, source.line, `Namespace ${meta.name} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`, id);
-        declared.set(meta.name, { name: meta.name, labels: { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name }, source });
+          diagnostics.warning(
+            source.file,
+            source.line,
+            `Namespace ${meta.name} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
+            id,
+          );
+        declared.set(meta.name, {
+          name: meta.name,
+          labels: { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name },
+          source,
+        });
       } else if (own(WORKLOAD_GROUPS, kind)?.includes(group)) {
         const template = readPodTemplate(data, kind);
         let wKind = kind;
@@ -145,7 +207,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
             // ownerReferences[].kind is required by the API, but hand-written dumps leave it out. The pods
             // still say they share one controller: they are grouped under its name, shown as a Pod.
             wKind = "Pod";
-            diagnostics.warning(source.file, source.lineOf(["metadata", "ownerReferences"]), `the controller reference ${JSON.stringify(meta.controller.name)} names no kind; the pod is grouped with the other pods of that controller as ${namespace}/Pod/${wName}`, `${namespace}/Pod/${meta.name}`);
+            diagnostics.warning(
+              source.file,
+              source.lineOf(["metadata", "ownerReferences"]),
+              `the controller reference ${JSON.stringify(meta.controller.name)} names no kind; the pod is grouped with the other pods of that controller as ${namespace}/Pod/${wName}`,
+              `${namespace}/Pod/${meta.name}`,
+            );
           }
         }
         const wid = `${namespace}/${wKind}/${wName}`;
@@ -157,7 +224,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         }
         if (existing && kind === "Pod" && meta.controller) {
           if (JSON.stringify(existing.labels) !== JSON.stringify(template.labels))
-            diagnostics.warning(source.file, source.line, `pods of ${wid} carry different labels; the first pod's labels are used`, wid);
+            diagnostics.warning(
+              source.file,
+              source.line,
+              `pods of ${wid} carry different labels; the first pod's labels are used`,
+              wid,
+            );
           continue;
         }
         if (kind === "Pod" && meta.controller) fromPods.add(wid);
@@ -181,7 +253,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         const policy = readNetworkPolicy(data, meta, namespace!, source);
         const spec = data.spec as Record<string, unknown> | null | undefined;
         if (spec === null || spec === undefined || spec.podSelector === undefined || spec.podSelector === null)
-          diagnostics.warning(source.file, source.lineOf(["spec"]), `${policy.id} has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace ${namespace}`, policy.id);
+          diagnostics.warning(
+            source.file,
+            source.lineOf(["spec"]),
+            `${policy.id} has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace ${namespace}`,
+            policy.id,
+          );
         put(networkPolicies, policy);
       } else if (
         group === "policy.networking.k8s.io" &&
@@ -191,26 +268,47 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         for (const rule of [...policy.ingress, ...policy.egress])
           for (const peer of rule.peers)
             if (peer.type === "unsupported")
-              diagnostics.warning(source.file, rule.line, `${policy.id} rule ${rule.name}: peer type ${peer.what} is not modelled; the rule ${rule.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`, policy.id);
+              diagnostics.warning(
+                source.file,
+                rule.line,
+                `${policy.id} rule ${rule.name}: peer type ${peer.what} is not modelled; the rule ${rule.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
+                policy.id,
+              );
         put(adminPolicies, policy);
       } else if (UNSUPPORTED_POLICY_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))) {
-        diagnostics.warning(source.file, source.line, `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`, id);
+        diagnostics.warning(
+          source.file,
+          source.line,
+          `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`,
+          id,
+        );
       } else if (own(KEPT, group)?.includes(kind)) {
         others.push({ id, kind, name: meta.name, namespace, apiVersion, source, raw });
       }
     } catch (e) {
       if (!(e instanceof InvalidObject)) throw e;
-      diagnostics.error(source.file, source.lineOf(e.path), `${kind} ${meta?.name ?? ""} is invalid and skipped: ${e.message}`.replace(/\s+/g, " "), meta ? id : undefined);
+      diagnostics.error(
+        source.file,
+        source.lineOf(e.path),
+        `${kind} ${meta?.name ?? ""} is invalid and skipped: ${e.message}`.replace(/\s+/g, " "),
+        meta ? id : undefined,
+      );
     }
   }
 
   warnMissingPortNames([...workloads.values()], networkPolicies.values(), diagnostics);
 
   const namespaces = new Map<string, Namespace>(declared);
-  for (const name of referenced) if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+  for (const name of referenced)
+    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
   for (const w of workloads.values())
     if (w.hostNetwork)
-      diagnostics.info(w.source.file, w.source.line, `${w.id} uses hostNetwork: NetworkPolicy does not apply to it (its traffic comes from the node's address)`, w.id);
+      diagnostics.info(
+        w.source.file,
+        w.source.line,
+        `${w.id} uses hostNetwork: NetworkPolicy does not apply to it (its traffic comes from the node's address)`,
+        w.id,
+      );
 
   return {
     namespaces,
@@ -229,7 +327,11 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
  * Kubernetes accepts that silently, so it is said here (only when the policy selects pods at all:
  * the manifests may not hold every pod of the cluster).
  */
-function warnMissingPortNames(workloads: readonly Workload[], policies: Iterable<NetworkPolicy>, diagnostics: Diagnostics): void {
+function warnMissingPortNames(
+  workloads: readonly Workload[],
+  policies: Iterable<NetworkPolicy>,
+  diagnostics: Diagnostics,
+): void {
   // A policy selects pods of its own namespace only: look them up there, not among every workload.
   const byNamespace = new Map<string, Workload[]>();
   for (const w of workloads) {
@@ -246,7 +348,8 @@ function warnMissingPortNames(workloads: readonly Workload[], policies: Iterable
       rule.ports!.forEach((port, i) => {
         if (typeof port.port !== "string") return;
         if (selected.some((w) => w.ports.some((c) => c.name === port.port && c.protocol === port.protocol))) return;
-        const which = selected.length === 1 ? selected[0].id : `${selected.length} workloads, such as ${selected[0].id}`;
+        const which =
+          selected.length === 1 ? selected[0].id : `${selected.length} workloads, such as ${selected[0].id}`;
         diagnostics.warning(
           policy.source.file,
           policy.source.lineOf(["spec", "ingress", rule.index, "ports", i, "port"]),

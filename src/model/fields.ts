@@ -68,7 +68,8 @@ export function optBool(value: unknown, path: Path): boolean | undefined {
 
 export function optInt(value: unknown, path: Path, min: number, max: number): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value)) fail(path, `must be a whole number, found ${describe(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value))
+    fail(path, `must be a whole number, found ${describe(value)}`);
   if (value < min || value > max) fail(path, `must be between ${min} and ${max}, found ${value}`);
   return value;
 }
@@ -76,7 +77,8 @@ export function optInt(value: unknown, path: Path, min: number, max: number): nu
 export function optStringMap(value: unknown, path: Path): Record<string, string> | undefined {
   const obj = optObj(value, path);
   if (!obj) return undefined;
-  for (const [k, v] of Object.entries(obj)) if (typeof v !== "string") fail([...path, k], `must be a string, found ${describe(v)}`);
+  for (const [k, v] of Object.entries(obj))
+    if (typeof v !== "string") fail([...path, k], `must be a string, found ${describe(v)}`);
   return obj as Record<string, string>;
 }
 
@@ -90,7 +92,10 @@ export function optPortOrName(value: unknown, path: Path): number | string | und
     // Kubernetes' IntOrString accepts a quoted number as the number only where the field says so;
     // a port name must be a valid IANA service name with at least one letter.
     if (!IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes("--"))
-      fail(path, `must be a port number or a port name (at most 15 lowercase letters, digits and '-'), found ${JSON.stringify(value)}`);
+      fail(
+        path,
+        `must be a port number or a port name (at most 15 lowercase letters, digits and '-'), found ${JSON.stringify(value)}`,
+      );
     return value;
   }
   return fail(path, `must be a port number or name, found ${describe(value)}`);

@@ -38,8 +38,19 @@ export interface Workload extends Located {
 }
 
 export type NetworkPolicyPeer =
-  | { readonly type: "pods"; readonly namespaceSelector: LabelSelector | null; readonly podSelector: LabelSelector; readonly path: string }
-  | { readonly type: "ipBlock"; readonly cidr: IpInterval; readonly except: readonly IpInterval[]; readonly text: string; readonly path: string };
+  | {
+      readonly type: "pods";
+      readonly namespaceSelector: LabelSelector | null;
+      readonly podSelector: LabelSelector;
+      readonly path: string;
+    }
+  | {
+      readonly type: "ipBlock";
+      readonly cidr: IpInterval;
+      readonly except: readonly IpInterval[];
+      readonly text: string;
+      readonly path: string;
+    };
 
 export interface NetworkPolicyPort {
   readonly protocol: Protocol;

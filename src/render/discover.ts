@@ -6,7 +6,14 @@ import { posix } from "node:path";
 import { MANIFEST_EXTENSIONS } from "../manifests/load.js";
 import type { DiagnosticSeverity } from "../manifests/diagnostics.js";
 import { RENDER_FAILED, RENDER_SKIPPED } from "./codes.js";
-import { folderOf, isRemoteReference, KUSTOMIZATION_NAMES, namedFiles, readKustomization, type Kustomization } from "./kustomization.js";
+import {
+  folderOf,
+  isRemoteReference,
+  KUSTOMIZATION_NAMES,
+  namedFiles,
+  readKustomization,
+  type Kustomization,
+} from "./kustomization.js";
 import type { ResolvedRenderOptions } from "./options.js";
 import { resolveIn, treePath, type FileTree } from "./tree.js";
 import { splitCommand } from "./tools.js";
@@ -28,7 +35,12 @@ export interface Unit {
   /** Why the unit is deliberately not rendered (a warning or a note). */
   readonly skipped?: { readonly severity: DiagnosticSeverity; readonly message: string };
   /** `variant` tells apart several renders of one chart (by their values files). */
-  readonly helm?: { readonly release: string; readonly namespace?: string; readonly values: readonly string[]; readonly variant: string };
+  readonly helm?: {
+    readonly release: string;
+    readonly namespace?: string;
+    readonly values: readonly string[];
+    readonly variant: string;
+  };
   readonly command?: readonly string[];
 }
 
@@ -81,10 +93,11 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
   const commandDirs = new Map<string, readonly string[]>();
   if (options.commands.length) {
     const folders = new Set<string>();
-    for (const f of listed) for (let d = folderOf(f); ; d = folderOf(d)) {
-      folders.add(d);
-      if (d === "") break;
-    }
+    for (const f of listed)
+      for (let d = folderOf(f); ; d = folderOf(d)) {
+        folders.add(d);
+        if (d === "") break;
+      }
     for (const setting of options.commands) {
       const glob = picomatch(setting.glob, { dot: false });
       const isMatch = (p: string) => {
@@ -109,7 +122,10 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
       command: commandDirs.get(dir),
       skipped: options.allowCommands
         ? undefined
-        : { severity: "warning", message: `not rendered: render commands are off (allow-render-commands in the base branch's configuration turns them on)` },
+        : {
+            severity: "warning",
+            message: `not rendered: render commands are off (allow-render-commands in the base branch's configuration turns them on)`,
+          },
     });
   }
   const inCommand = (p: string) => commandFolders.some((d) => within(p, d));
@@ -120,7 +136,12 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
   for (const s of options.charts) {
     const dir = configured(s.path);
     if (dir === null || !tree.isFile(dir ? `${dir}/Chart.yaml` : "Chart.yaml")) {
-      notes.push({ severity: "error", path: s.path, message: `the configuration names the Helm chart ${s.path}, which has no Chart.yaml`, code: RENDER_FAILED });
+      notes.push({
+        severity: "error",
+        path: s.path,
+        message: `the configuration names the Helm chart ${s.path}, which has no Chart.yaml`,
+        code: RENDER_FAILED,
+      });
       continue;
     }
     if (!chartDirs.includes(dir) && !inCommand(dir)) chartDirs.push(dir);
@@ -140,15 +161,27 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
         if (p !== null && tree.isFile(p)) values.push(p);
         else missing.push(v);
       }
-      const release = (s.release ?? name).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 53) || "release";
+      const release =
+        (s.release ?? name)
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, "-")
+          .replace(/^-+|-+$/g, "")
+          .slice(0, 53) || "release";
       units.push({
         kind: "helm",
         dir,
         anchor,
         inputs: [...new Set([...chartFiles, ...values])],
         sources: [],
-        helm: { release, namespace: s.namespace, values, variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "" },
-        refused: missing.length ? `values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found` : undefined,
+        helm: {
+          release,
+          namespace: s.namespace,
+          values,
+          variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "",
+        },
+        refused: missing.length
+          ? `values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`
+          : undefined,
         skipped: options.helm ? undefined : { severity: "info", message: "not rendered: Helm rendering is off" },
       });
     }
@@ -169,7 +202,15 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
     cache.set(dir, found);
     return found;
   };
-  const rootDirs = [...new Set(listed.filter((f) => (KUSTOMIZATION_NAMES as readonly string[]).includes(posix.basename(f)) && !inCommand(f) && !inChart(f)).map(folderOf))].sort();
+  const rootDirs = [
+    ...new Set(
+      listed
+        .filter(
+          (f) => (KUSTOMIZATION_NAMES as readonly string[]).includes(posix.basename(f)) && !inCommand(f) && !inChart(f),
+        )
+        .map(folderOf),
+    ),
+  ].sort();
 
   interface Closure {
     readonly dirs: Set<string>;
@@ -204,7 +245,8 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
   };
 
   const included = new Set<string>();
-  for (const r of rootDirs) for (const d of closureOf(r).dirs) if (d !== r && !closureOf(d).dirs.has(r)) included.add(d);
+  for (const r of rootDirs)
+    for (const d of closureOf(r).dirs) if (d !== r && !closureOf(d).dirs.has(r)) included.add(d);
   for (const r of rootDirs) {
     const c = closureOf(r);
     for (const d of c.dirs) for (const f of tree.files(d, true)) if (folderOf(f) === d) claimed.add(f);
@@ -212,13 +254,22 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
     if (included.has(r)) continue;
     const k = load(r)!;
     if (k.isComponent) {
-      notes.push({ severity: "info", path: k.file, message: `${r || "."} is a Kustomize Component: it is applied only through a kustomization that lists it, and none among the paths does`, code: RENDER_SKIPPED });
+      notes.push({
+        severity: "info",
+        path: k.file,
+        message: `${r || "."} is a Kustomize Component: it is applied only through a kustomization that lists it, and none among the paths does`,
+        code: RENDER_SKIPPED,
+      });
       continue;
     }
     const inputs = new Set<string>(c.files);
     for (const d of c.dirs) for (const f of tree.files(d, true)) inputs.add(f);
     const problems = [
-      ...(options.allowRemoteBases ? [] : c.remote.map((r) => `remote reference refused (${r}); allow-remote-bases in the base branch's configuration allows it`)),
+      ...(options.allowRemoteBases
+        ? []
+        : c.remote.map(
+            (r) => `remote reference refused (${r}); allow-remote-bases in the base branch's configuration allows it`,
+          )),
       ...c.outside.map((o) => `reference outside the repository refused (${o})`),
     ];
     units.push({
@@ -226,9 +277,13 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
       dir: r,
       anchor: k.file,
       inputs: [...inputs].sort(),
-      sources: [...new Set([...c.files, ...[...c.dirs].flatMap((d) => tree.files(d).filter((f) => folderOf(f) === d))])].filter(isManifest).sort(),
+      sources: [...new Set([...c.files, ...[...c.dirs].flatMap((d) => tree.files(d).filter((f) => folderOf(f) === d))])]
+        .filter(isManifest)
+        .sort(),
       refused: problems.length ? problems.join("; ") : undefined,
-      skipped: options.kustomize ? undefined : { severity: "info", message: "not rendered: Kustomize rendering is off" },
+      skipped: options.kustomize
+        ? undefined
+        : { severity: "info", message: "not rendered: Kustomize rendering is off" },
     });
   }
   return { units, claimed, notes };

@@ -96,7 +96,8 @@ export class RenderCache {
     this.drop(key);
     this.entries.set(key, { value, bytes });
     this.bytes += bytes;
-    while (this.entries.size > this.limit || (this.bytes > this.maxBytes && this.entries.size > 1)) this.drop(this.entries.keys().next().value!);
+    while (this.entries.size > this.limit || (this.bytes > this.maxBytes && this.entries.size > 1))
+      this.drop(this.entries.keys().next().value!);
   }
   private drop(key: string): void {
     const entry = this.entries.get(key);

@@ -70,7 +70,11 @@ interface Prepared {
 }
 
 const toolName = (unit: Unit, tools: Tools) =>
-  unit.kind === "kustomize" ? (tools.kustomize ?? []).join(" ") : unit.kind === "helm" ? `${tools.helm ?? "helm"} template` : "render command";
+  unit.kind === "kustomize"
+    ? (tools.kustomize ?? []).join(" ")
+    : unit.kind === "helm"
+      ? `${tools.helm ?? "helm"} template`
+      : "render command";
 
 function unitLabel(tree: FileTree, unit: Unit): string {
   if (unit.kind === "helm") return `chart ${tree.display(unit.dir) || "."}${unit.helm!.variant}`;
@@ -91,11 +95,13 @@ function prepare(tree: FileTree, scope: Scope, options: ResolvedRenderOptions): 
   const discovery = discover(tree, scope, options);
   const diagnostics: Diagnostic[] = [];
   const reports: UnitReport[] = [];
-  const note = (severity: DiagnosticSeverity, path: string, message: string, code: string) => diagnostics.push({ severity, file: tree.display(path), line: 0, message, code });
+  const note = (severity: DiagnosticSeverity, path: string, message: string, code: string) =>
+    diagnostics.push({ severity, file: tree.display(path), line: 0, message, code });
   for (const n of discovery.notes) note(n.severity, n.path, n.message, n.code ?? RENDER_SKIPPED);
 
   // Nothing to render (the common case of plain manifests): no temporary folder, no tool lookup.
-  if (!discovery.units.length) return { tree, options, work: [], claimed: discovery.claimed, diagnostics, reports, root: "", temp: "" };
+  if (!discovery.units.length)
+    return { tree, options, work: [], claimed: discovery.claimed, diagnostics, reports, root: "", temp: "" };
   const temp = realpathSync(mkdtempSync(join(options.tempDir, "reachdiff-render-")));
   try {
     return plan(tree, options, discovery, detectTools(options.tools), diagnostics, reports, note, temp);
@@ -131,7 +137,13 @@ function plan(
     };
     if (unit.skipped) {
       note(unit.skipped.severity, unit.anchor, `${label}: ${unit.skipped.message}`, RENDER_SKIPPED);
-      reports.push({ unit: tree.display(unit.anchor), kind: unit.kind, status: "skipped", objects: 0, message: unit.skipped.message });
+      reports.push({
+        unit: tree.display(unit.anchor),
+        kind: unit.kind,
+        status: "skipped",
+        objects: 0,
+        message: unit.skipped.message,
+      });
       continue;
     }
     if (unit.refused) {
@@ -167,7 +179,13 @@ function plan(
       if (!(e instanceof InputTooLarge)) throw e;
       for (const p of planned.splice(0)) {
         note("error", p.unit.anchor, `${unitLabel(tree, p.unit)} is not rendered: ${e.message}`, RENDER_FAILED);
-        reports.push({ unit: tree.display(p.unit.anchor), kind: p.unit.kind, status: "failed", objects: 0, message: e.message });
+        reports.push({
+          unit: tree.display(p.unit.anchor),
+          kind: p.unit.kind,
+          status: "failed",
+          objects: 0,
+          message: e.message,
+        });
       }
     }
   }
@@ -179,19 +197,39 @@ function plan(
       const wrapper = join(temp, `wrap-${i}`);
       mkdirSync(wrapper, { mode: 0o700 });
       const target = relative(wrapper, abs(unit.dir)).split(sep).join("/");
-      writeFileSync(join(wrapper, "kustomization.yaml"), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`, { mode: 0o600 });
+      writeFileSync(
+        join(wrapper, "kustomization.yaml"),
+        `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`,
+        { mode: 0o600 },
+      );
       const [file, ...args] = kustomizeArgv(tools.kustomize!, wrapper);
       work.push({ unit, key, tool, originBase: wrapper, job: { file, args, cwd: wrapper, ...limits } });
     } else if (unit.kind === "helm") {
-      const [file, ...args] = helmArgv(tools.helm!, unit.helm!.release, abs(unit.dir), unit.helm!.values.map(abs), unit.helm!.namespace);
+      const [file, ...args] = helmArgv(
+        tools.helm!,
+        unit.helm!.release,
+        abs(unit.dir),
+        unit.helm!.values.map(abs),
+        unit.helm!.namespace,
+      );
       work.push({ unit, key, tool, job: { file, args, cwd: abs(unit.dir), ...limits } });
     } else {
       const argv = commandArgv(unit.command ?? [], abs(unit.dir));
       if (!argv.length) {
-        note("error", unit.anchor, `${unitLabel(tree, unit)} is not rendered: its render command is empty`, RENDER_FAILED);
+        note(
+          "error",
+          unit.anchor,
+          `${unitLabel(tree, unit)} is not rendered: its render command is empty`,
+          RENDER_FAILED,
+        );
         return;
       }
-      work.push({ unit, key, tool: argv[0], job: { file: argv[0], args: argv.slice(1), cwd: abs(unit.dir), ...limits } });
+      work.push({
+        unit,
+        key,
+        tool: argv[0],
+        job: { file: argv[0], args: argv.slice(1), cwd: abs(unit.dir), ...limits },
+      });
     }
   });
   // Objects come out in the order of discovery, whether rendered now or reused.
@@ -200,7 +238,12 @@ function plan(
   return { tree, options, work, claimed: discovery.claimed, diagnostics, reports, root, temp };
 }
 
-function mapObjects(prepared: Prepared, w: Work, output: string, diagnostics: Diagnostics): { objects: RawObject[]; unmapped: number } {
+function mapObjects(
+  prepared: Prepared,
+  w: Work,
+  output: string,
+  diagnostics: Diagnostics,
+): { objects: RawObject[]; unmapped: number } {
   const { tree, root } = prepared;
   const realRoot = realpathSync(root);
   // Kustomize may name files by their real path: try the root as given, then as it really is.
@@ -261,16 +304,33 @@ function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide
         const parseDiagnostics = new Diagnostics();
         if (ok(result)) {
           const mapped = mapObjects(prepared, w, result.stdout, parseDiagnostics);
-          unitResult = { ok: true, objects: mapped.objects, output: result.stdout, message: "", unmapped: mapped.unmapped };
+          unitResult = {
+            ok: true,
+            objects: mapped.objects,
+            output: result.stdout,
+            message: "",
+            unmapped: mapped.unmapped,
+          };
         } else {
           const paths: [string, string][] = [
             ...(tree.aliases?.() ?? []),
             [`${root}${sep}`, ""],
             [root, "."],
             [`${temp}${sep}`, ""],
-            [relative(w.originBase ?? root, root).split(sep).join("/") + "/", ""],
+            [
+              `${relative(w.originBase ?? root, root)
+                .split(sep)
+                .join("/")}/`,
+              "",
+            ],
           ];
-          unitResult = { ok: false, objects: [], output: "", message: failureMessage(result, options, paths), unmapped: 0 };
+          unitResult = {
+            ok: false,
+            objects: [],
+            output: "",
+            message: failureMessage(result, options, paths),
+            unmapped: 0,
+          };
         }
         diagnostics.push(...parseDiagnostics.items);
         if (w.unit.kind !== "command") options.cache?.set(w.key, unitResult, unitResult.output.length * 4);
@@ -278,11 +338,24 @@ function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide
       const reused = status === "reused" ? " (inputs unchanged: an earlier render reused)" : "";
       if (unitResult.ok) {
         // Reused objects are copied, so that two snapshots never share mutable data.
-        for (const o of unitResult.objects) objects.push(status === "reused" ? { data: structuredClone(o.data), source: o.source } : o);
+        for (const o of unitResult.objects)
+          objects.push(status === "reused" ? { data: structuredClone(o.data), source: o.source } : o);
         outputs.push({ name: `${anchor} (rendered)`, text: unitResult.output });
-        diagnostics.push({ severity: "info", file: anchor, line: 0, code: RENDERED, message: `rendered ${label} with ${w.tool}: ${unitResult.objects.length} object(s)${reused}` });
+        diagnostics.push({
+          severity: "info",
+          file: anchor,
+          line: 0,
+          code: RENDERED,
+          message: `rendered ${label} with ${w.tool}: ${unitResult.objects.length} object(s)${reused}`,
+        });
         if (unitResult.unmapped)
-          diagnostics.push({ severity: "info", file: anchor, line: 0, code: RENDER_UNMAPPED, message: `${unitResult.unmapped} object(s) rendered from ${label} were not found in its files: they point to ${anchor}, and only the rendered output shows them` });
+          diagnostics.push({
+            severity: "info",
+            file: anchor,
+            line: 0,
+            code: RENDER_UNMAPPED,
+            message: `${unitResult.unmapped} object(s) rendered from ${label} were not found in its files: they point to ${anchor}, and only the rendered output shows them`,
+          });
         reports.push({ unit: anchor, kind: w.unit.kind, status, objects: unitResult.objects.length });
       } else {
         const message = `${w.tool} could not render ${label}: ${unitResult.message}${reused}`;

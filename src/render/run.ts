@@ -29,7 +29,7 @@ export interface JobResult {
 export const ok = (r: JobResult): boolean => r.code === 0 && !r.reason;
 
 // Plain JavaScript run by the worker (eval mode: CommonJS, no file to locate at run time).
-const POOL = String.raw`
+const POOL = `
 const { workerData } = require("node:worker_threads");
 const { spawn } = require("node:child_process");
 const { jobs, concurrency, signal, port } = workerData;
@@ -85,14 +85,20 @@ catch (e) { results.fill({ code: null, signal: null, stdout: "", stderr: "", rea
 function startPool(jobs: readonly Job[], concurrency: number) {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(POOL, { eval: true, workerData: { jobs, concurrency: Math.max(1, concurrency), signal, port: port2 }, transferList: [port2] });
+  const worker = new Worker(POOL, {
+    eval: true,
+    workerData: { jobs, concurrency: Math.max(1, concurrency), signal, port: port2 },
+    transferList: [port2],
+  });
   worker.unref();
   // The worker enforces each job's limit; this is only a backstop should the worker itself hang.
-  const deadline = Math.max(...jobs.map((j) => j.timeoutMs), 0) * Math.ceil(jobs.length / Math.max(1, concurrency)) + 30_000;
+  const deadline =
+    Math.max(...jobs.map((j) => j.timeoutMs), 0) * Math.ceil(jobs.length / Math.max(1, concurrency)) + 30_000;
   return { signal, port1, worker, deadline };
 }
 
-const lost = (jobs: readonly Job[], why: string): JobResult[] => jobs.map(() => ({ code: null, signal: null, stdout: "", stderr: "", reason: "timeout", error: why }));
+const lost = (jobs: readonly Job[], why: string): JobResult[] =>
+  jobs.map(() => ({ code: null, signal: null, stdout: "", stderr: "", reason: "timeout", error: why }));
 
 /** Runs the jobs, at most `concurrency` at a time, and waits for all of them. */
 export function runJobsSync(jobs: readonly Job[], concurrency: number): JobResult[] {

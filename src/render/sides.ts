@@ -15,22 +15,36 @@ import { RENDER_FAILED } from "./codes.js";
 /** Files among the configured globs; a `Kustomization` file counts when its folder's YAML would. */
 export function globScope(globs: readonly string[], prefix = ""): Scope {
   const isMatch = picomatch(globs.length ? [...globs] : DEFAULT_PATHS, { dot: false });
-  const matches = (p: string) => isMatch(p) || (prefix !== "" && p.startsWith(prefix) && isMatch(p.slice(prefix.length)));
+  const matches = (p: string) =>
+    isMatch(p) || (prefix !== "" && p.startsWith(prefix) && isMatch(p.slice(prefix.length)));
   return {
     folders: [""],
-    includes: (p) => matches(p) || (posix.basename(p) === "Kustomization" && matches(posix.join(posix.dirname(p), "kustomization.yaml"))),
+    includes: (p) =>
+      matches(p) ||
+      (posix.basename(p) === "Kustomization" && matches(posix.join(posix.dirname(p), "kustomization.yaml"))),
   };
 }
 
 /** A folder on disk, rendered in place. Names are shown relative to `displayRoot`, as the loader shows them. */
-export function renderFolderSync(folder: string, displayRoot: string, options: RenderOptions = {}, maxFileBytes = DEFAULT_MAX_FILE_BYTES): RenderedSide {
+export function renderFolderSync(
+  folder: string,
+  displayRoot: string,
+  options: RenderOptions = {},
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): RenderedSide {
   const { tree, scope } = DirTree.around(folder, displayRoot, maxFileBytes);
   // The folder is the repository as far as the configuration's paths are concerned.
   return renderTreeSync(tree, { folders: [scope], includes: () => true, base: scope }, options);
 }
 
 /** A commit of the git repository at `cwd`: the files the units need are written out, then removed. */
-export function renderGitSync(ref: string, globs: readonly string[], options: RenderOptions = {}, cwd = process.cwd(), maxFileBytes = DEFAULT_MAX_FILE_BYTES): RenderedSide {
+export function renderGitSync(
+  ref: string,
+  globs: readonly string[],
+  options: RenderOptions = {},
+  cwd = process.cwd(),
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): RenderedSide {
   const prefix = execFileSync("git", ["rev-parse", "--show-prefix"], { cwd, encoding: "utf8" }).trim();
   return renderTreeSync(GitTree.open(ref, cwd, maxFileBytes), globScope(globs, prefix), options);
 }
@@ -48,7 +62,13 @@ export async function renderFetchedFiles(
   const tree = new MemoryTree(files);
   const side = await renderTree(tree, globScope(globs), options);
   for (const name of tree.refused)
-    side.diagnostics.push({ severity: "error", file: name, line: 0, code: RENDER_FAILED, message: "file name is absolute, climbs out of the repository or repeats another; it is not used for rendering" });
+    side.diagnostics.push({
+      severity: "error",
+      file: name,
+      line: 0,
+      code: RENDER_FAILED,
+      message: "file name is absolute, climbs out of the repository or repeats another; it is not used for rendering",
+    });
   return side;
 }
 
@@ -62,7 +82,15 @@ export function renderSafely(what: string, render: () => RenderedSide): Rendered
       claimed: new Set(),
       units: [],
       outputs: [],
-      diagnostics: [{ severity: "error", file: what, line: 0, code: RENDER_FAILED, message: `rendering failed, so Kustomize roots and charts here are read as plain files: ${(e as Error).message}` }],
+      diagnostics: [
+        {
+          severity: "error",
+          file: what,
+          line: 0,
+          code: RENDER_FAILED,
+          message: `rendering failed, so Kustomize roots and charts here are read as plain files: ${(e as Error).message}`,
+        },
+      ],
     };
   }
 }
@@ -70,5 +98,7 @@ export function renderSafely(what: string, render: () => RenderedSide): Rendered
 /** The fetched files the loader reads raw: manifests among the configured globs. */
 export function manifestFiles<T extends ManifestFile>(files: readonly T[], globs: readonly string[]): T[] {
   const scope = globScope(globs);
-  return files.filter((f) => MANIFEST_EXTENSIONS.includes(posix.extname(f.name).toLowerCase()) && scope.includes(f.name));
+  return files.filter(
+    (f) => MANIFEST_EXTENSIONS.includes(posix.extname(f.name).toLowerCase()) && scope.includes(f.name),
+  );
 }

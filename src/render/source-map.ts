@@ -32,15 +32,24 @@ export function isRenderedSource(source: Source): source is RenderedSource {
   return typeof (source as Partial<RenderedSource>).rendered === "object";
 }
 
-type Meta = { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } };
+type Meta = {
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
+};
 
 const metaOf = (data: Record<string, unknown>) => {
   const d = data as Meta;
-  return { kind: typeof d.kind === "string" ? d.kind : "", name: typeof d.metadata?.name === "string" ? d.metadata.name : "", namespace: typeof d.metadata?.namespace === "string" ? d.metadata.namespace : undefined };
+  return {
+    kind: typeof d.kind === "string" ? d.kind : "",
+    name: typeof d.metadata?.name === "string" ? d.metadata.name : "",
+    namespace: typeof d.metadata?.namespace === "string" ? d.metadata.namespace : undefined,
+  };
 };
 
 /** Removes the origin annotation we asked kustomize for, and returns its value. */
-export function takeOrigin(data: Record<string, unknown>): { path?: string; repo?: string; configuredIn?: string } | undefined {
+export function takeOrigin(
+  data: Record<string, unknown>,
+): { path?: string; repo?: string; configuredIn?: string } | undefined {
   const metadata = (data as Meta).metadata;
   const annotations = metadata?.annotations;
   if (!annotations || typeof annotations[ORIGIN_ANNOTATION] !== "string") return undefined;
@@ -49,7 +58,11 @@ export function takeOrigin(data: Record<string, unknown>): { path?: string; repo
   if (Object.keys(annotations).length === 0) delete metadata!.annotations;
   try {
     const v = parseDocument(text).toJS() as Record<string, unknown>;
-    return { path: typeof v.path === "string" ? v.path : undefined, repo: typeof v.repo === "string" ? v.repo : undefined, configuredIn: typeof v.configuredIn === "string" ? v.configuredIn : undefined };
+    return {
+      path: typeof v.path === "string" ? v.path : undefined,
+      repo: typeof v.repo === "string" ? v.repo : undefined,
+      configuredIn: typeof v.configuredIn === "string" ? v.configuredIn : undefined,
+    };
   } catch {
     return {};
   }
@@ -60,7 +73,11 @@ export function takeOrigin(data: Record<string, unknown>): { path?: string; repo
  * name, else a name that the rendered one contains (namePrefix/nameSuffix), else the only one of
  * its kind. Namespace breaks ties.
  */
-export function bestMatch(rendered: Record<string, unknown>, candidates: readonly RawObject[], loose = true): RawObject | undefined {
+export function bestMatch(
+  rendered: Record<string, unknown>,
+  candidates: readonly RawObject[],
+  loose = true,
+): RawObject | undefined {
   const want = metaOf(rendered);
   const sameKind = candidates.filter((c) => metaOf(c.data).kind === want.kind);
   const score = (c: RawObject) => {
@@ -101,15 +118,27 @@ export class SourceMapper {
     return objects;
   }
 
-  private make(file: string, line: number, lineOf: (p: Path) => number, located: RenderedSource["rendered"]["located"], outputLine: number): RenderedSource {
-    return { file, line, lineOf, rendered: { unit: this.tree.display(this.unit.anchor), tool: this.unit.kind, located, outputLine } };
+  private make(
+    file: string,
+    line: number,
+    lineOf: (p: Path) => number,
+    located: RenderedSource["rendered"]["located"],
+    outputLine: number,
+  ): RenderedSource {
+    return {
+      file,
+      line,
+      lineOf,
+      rendered: { unit: this.tree.display(this.unit.anchor), tool: this.unit.kind, located, outputLine },
+    };
   }
 
   /** A source inside a known file of the tree, at the object's definition when it is found there. */
   inFile(path: string, data: Record<string, unknown>, outputLine: number): RenderedSource | undefined {
     if (!this.tree.isFile(path)) return undefined;
     const match = bestMatch(data, this.objectsOf(path));
-    if (match) return this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine);
+    if (match)
+      return this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine);
     return undefined;
   }
 
@@ -132,7 +161,17 @@ export class SourceMapper {
       const match = bestMatch(data, this.objectsOf(path), false);
       if (!match) continue;
       const exact = metaOf(match.data).name === want.name;
-      if (!best || (exact && !best.exact)) best = { source: this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine), exact };
+      if (!best || (exact && !best.exact))
+        best = {
+          source: this.make(
+            match.source.file,
+            match.source.line,
+            (p) => match.source.lineOf(p),
+            "definition",
+            outputLine,
+          ),
+          exact,
+        };
       if (exact) break;
     }
     return best?.source;

@@ -46,8 +46,22 @@ export function kustomizeArgv(tool: readonly string[], folder: string): string[]
 }
 
 /** The command line of `helm template` for one chart. No post-renderer, no test hooks. */
-export function helmArgv(helm: string, release: string, chartDir: string, values: readonly string[], namespace?: string): string[] {
-  return [helm, "template", release, chartDir, "--skip-tests", ...(namespace ? ["--namespace", namespace] : []), ...values.flatMap((v) => ["--values", v])];
+export function helmArgv(
+  helm: string,
+  release: string,
+  chartDir: string,
+  values: readonly string[],
+  namespace?: string,
+): string[] {
+  return [
+    helm,
+    "template",
+    release,
+    chartDir,
+    "--skip-tests",
+    ...(namespace ? ["--namespace", namespace] : []),
+    ...values.flatMap((v) => ["--values", v]),
+  ];
 }
 
 /** Splits a configured command at spaces (single and double quotes group words); no other shell syntax. */

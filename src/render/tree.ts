@@ -2,7 +2,18 @@
 // local git repository, or files fetched through the API (both written to a private temporary folder
 // first). Paths are POSIX, relative to the tree's root, and never leave it.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, type Dirent, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  type Dirent,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { posix } from "node:path";
 
@@ -48,7 +59,8 @@ const under = (path: string, folder: string) => folder === "" || path === folder
 abstract class IndexedTree implements FileTree {
   protected readonly dirs = new Set<string>([""]);
   protected constructor(protected readonly paths: readonly string[]) {
-    for (const p of paths) for (let d = posix.dirname(p); d !== "." && !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
+    for (const p of paths)
+      for (let d = posix.dirname(p); d !== "." && !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
   }
   files(folder: string, dot = false): string[] {
     return this.paths.filter((p) => {
@@ -119,7 +131,11 @@ export class GitTree extends IndexedTree {
   }
 
   static open(ref: string, cwd: string, maxFileBytes: number): GitTree {
-    const listing = execFileSync("git", ["ls-tree", "-r", "-z", "--full-tree", "-l", ref], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const listing = execFileSync("git", ["ls-tree", "-r", "-z", "--full-tree", "-l", ref], {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const entries = new Map<string, GitEntry>();
     for (const entry of listing.split("\0")) {
       if (!entry) continue;
@@ -141,11 +157,13 @@ export class GitTree extends IndexedTree {
     return this.entries.get(path)?.executable ?? false;
   }
   prefetch(paths: readonly string[]): void {
-    const wanted = [...new Set(paths)].filter((p) => !this.cache.has(p) && (this.entries.get(p)?.size ?? Infinity) <= this.maxFileBytes);
+    const wanted = [...new Set(paths)].filter(
+      (p) => !this.cache.has(p) && (this.entries.get(p)?.size ?? Infinity) <= this.maxFileBytes,
+    );
     if (!wanted.length) return;
     const batch = execFileSync("git", ["cat-file", "--batch"], {
       cwd: this.cwd,
-      input: wanted.map((p) => this.entries.get(p)!.object).join("\n") + "\n",
+      input: `${wanted.map((p) => this.entries.get(p)!.object).join("\n")}\n`,
       maxBuffer: 2 * 1024 * 1024 * 1024,
     });
     let offset = 0;
@@ -214,7 +232,9 @@ export class DirTree implements FileTree {
       seen.add(real);
       let entries: Dirent[];
       try {
-        entries = readdirSync(this.abs(rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        entries = readdirSync(this.abs(rel), { withFileTypes: true }).sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        );
       } catch {
         return;
       }
@@ -279,7 +299,11 @@ export class DirTree implements FileTree {
     }
   }
   aliases(): [string, string][] {
-    return [[`${this.displayRoot}${sep}`, ""], [`${this.dir}${sep}`, ""], [`${this.real}${sep}`, ""]];
+    return [
+      [`${this.displayRoot}${sep}`, ""],
+      [`${this.dir}${sep}`, ""],
+      [`${this.real}${sep}`, ""],
+    ];
   }
   display(path: string): string {
     const abs = this.abs(path);

@@ -10,7 +10,9 @@ export function describeAddresses(intervals: readonly IpInterval[]): string {
     const direct = mine.flatMap(intervalToCidrs);
     const holes = subtractIntervals(universe(family), mine).flatMap(intervalToCidrs);
     const all = family === 4 ? "0.0.0.0/0" : "::/0";
-    parts.push(holes.length === 0 ? all : holes.length < direct.length ? `${all} except ${holes.join(", ")}` : direct.join(", "));
+    parts.push(
+      holes.length === 0 ? all : holes.length < direct.length ? `${all} except ${holes.join(", ")}` : direct.join(", "),
+    );
   }
   return parts.join(", ");
 }

@@ -5,13 +5,17 @@ import { formatDiagnostic } from "../manifests/diagnostics.js";
 import { describeAddresses } from "./addresses.js";
 import { entryName } from "../rules/helpers.js";
 
-const peer = (c: ConnectionChange, id: string) => (id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id);
+const peer = (c: ConnectionChange, id: string) =>
+  id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id;
 
 export function headline(r: DiffResult): string {
-  if (r.risk === "none" && !r.connections.length && !r.exposures.length) return "No change in exposure or reachability.";
+  if (r.risk === "none" && !r.connections.length && !r.exposures.length)
+    return "No change in exposure or reachability.";
   const top = r.findings[0];
   const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
-  return top ? `${word}: ${top.message}` : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
+  return top
+    ? `${word}: ${top.message}`
+    : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
 }
 
 export function diffText(r: DiffResult): string {
@@ -19,7 +23,10 @@ export function diffText(r: DiffResult): string {
   if (r.findings.length) {
     out.push(`Findings (${r.findings.length}):`);
     for (const f of r.findings)
-      out.push(`  [${f.severity.toUpperCase()}] ${f.rule}: ${f.message}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`, `      fix: ${f.fix}`);
+      out.push(
+        `  [${f.severity.toUpperCase()}] ${f.rule}: ${f.message}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`,
+        `      fix: ${f.fix}`,
+      );
     out.push("");
   }
   if (r.exposures.length) {
@@ -28,7 +35,9 @@ export function diffText(r: DiffResult): string {
       const e = (c.head ?? c.base)!;
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const state = e.blockedBy ? ` [blocked by ${e.blockedBy}]` : "";
-      out.push(`  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.what.length ? ` (${c.what.join("; ")})` : ""}`);
+      out.push(
+        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.what.length ? ` (${c.what.join("; ")})` : ""}`,
+      );
     }
     out.push("");
   }
@@ -36,19 +45,29 @@ export function diffText(r: DiffResult): string {
     out.push("Reachability:");
     for (const c of r.connections) {
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
-      const ports = c.change === "changed" ? `${c.base} -> ${c.head}` : c.change === "added" ? `${c.head}` : `${c.base}`;
+      const ports =
+        c.change === "changed" ? `${c.base} -> ${c.head}` : c.change === "added" ? `${c.head}` : `${c.base}`;
       const why = c.causes.length ? `  (because of ${c.causes.map((o) => `${o.id} ${o.change}`).join(", ")})` : "";
       out.push(`  ${sign} ${peer(c, c.from)} -> ${peer(c, c.to)}  ${ports}${why}`);
     }
     out.push("");
   }
   if (r.workloads.added.length || r.workloads.removed.length) {
-    out.push("Workloads:", ...r.workloads.added.map((w) => `  + ${w}`), ...r.workloads.removed.map((w) => `  - ${w}`), "");
+    out.push(
+      "Workloads:",
+      ...r.workloads.added.map((w) => `  + ${w}`),
+      ...r.workloads.removed.map((w) => `  - ${w}`),
+      "",
+    );
   }
   for (const note of r.notes) out.push(`Note: ${note}`);
-  for (const [name, list] of [["base", r.diagnostics.base], ["head", r.diagnostics.head]] as const) {
+  for (const [name, list] of [
+    ["base", r.diagnostics.base],
+    ["head", r.diagnostics.head],
+  ] as const) {
     const shown = list.filter((d) => d.severity !== "info");
-    if (shown.length) out.push(`Could not read everything in ${name}:`, ...shown.map((d) => `  ${formatDiagnostic(d)}`), "");
+    if (shown.length)
+      out.push(`Could not read everything in ${name}:`, ...shown.map((d) => `  ${formatDiagnostic(d)}`), "");
   }
-  return out.join("\n").replace(/\n+$/, "") + "\n";
+  return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }

@@ -40,7 +40,7 @@ const MD_ESCAPES: Record<string, string> = {
   "~": "\\~",
   "!": "\\!",
   "#": "\\#",
-  "$": "\\$",
+  $: "\\$",
 };
 
 const MD_SPECIAL = /[&<>|\\`*_[\]()~!#$]/g;
@@ -83,7 +83,12 @@ const MERMAID_ENTITIES: Record<string, string> = {
   "~": "#126;",
 };
 
-const MERMAID_SPECIAL = new RegExp(`[${Object.keys(MERMAID_ENTITIES).map((c) => `\\${c}`).join("")}]`, "g");
+const MERMAID_SPECIAL = new RegExp(
+  `[${Object.keys(MERMAID_ENTITIES)
+    .map((c) => `\\${c}`)
+    .join("")}]`,
+  "g",
+);
 
 /**
  * Untrusted text for inside a double-quoted Mermaid label: every character that means something to

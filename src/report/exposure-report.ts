@@ -29,7 +29,9 @@ export function entryText(e: Exposure): string {
 }
 
 export function exposureLine(e: Exposure): string {
-  const service = e.via.service ? ` -> ${e.via.service}${e.via.servicePort !== undefined ? ` :${e.via.servicePort}` : ""}` : "";
+  const service = e.via.service
+    ? ` -> ${e.via.service}${e.via.servicePort !== undefined ? ` :${e.via.servicePort}` : ""}`
+    : "";
   return `${entryText(e)} (${e.sources.join(", ")})${service} -> ${e.workload} ${e.protocol} ${e.port}`;
 }
 
@@ -55,5 +57,5 @@ export function exposureText(result: ExposureResult, diagnostics: readonly Diagn
   }
   const problems = [...diagnostics, ...result.diagnostics].filter((d) => d.severity !== "info");
   if (problems.length) lines.push("", "Problems in the input:", ...problems.map((d) => `  ${formatDiagnostic(d)}`));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

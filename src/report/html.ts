@@ -59,15 +59,24 @@ export function mermaidBundle(): string {
   try {
     file = join(dirname(createRequire(import.meta.url).resolve("mermaid/package.json")), "dist", "mermaid.min.js");
   } catch {
-    throw new MermaidBundleMissing("the html format needs the mermaid package (a development dependency of reachdiff): run npm ci in the reachdiff checkout, or npm install mermaid");
+    throw new MermaidBundleMissing(
+      "the html format needs the mermaid package (a development dependency of reachdiff): run npm ci in the reachdiff checkout, or npm install mermaid",
+    );
   }
-  if (!existsSync(file)) throw new MermaidBundleMissing(`the html format needs Mermaid's browser build, and ${file} is missing`);
+  if (!existsSync(file))
+    throw new MermaidBundleMissing(`the html format needs Mermaid's browser build, and ${file} is missing`);
   bundle = inlineScript(readFileSync(file, "utf8"));
   return bundle;
 }
 
 /** Mermaid's settings in every page: strict security, nothing loaded, errors reported by the page itself. */
-export const MERMAID_CONFIG = { startOnLoad: false, securityLevel: "strict", theme: "default", suppressErrorRendering: true, flowchart: { useMaxWidth: true } } as const;
+export const MERMAID_CONFIG = {
+  startOnLoad: false,
+  securityLevel: "strict",
+  theme: "default",
+  suppressErrorRendering: true,
+  flowchart: { useMaxWidth: true },
+} as const;
 
 /**
  * Draws the Mermaid source in #diagram-source into #diagram; the outcome is #diagram's data-state
@@ -166,7 +175,8 @@ export interface HtmlOptions {
   readonly head?: string;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+const plural = (n: number, word: string) =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
 function linker(options: HtmlOptions) {
   const repo = safeUrl(options.repoUrl?.replace(/\/+$/, ""));
@@ -174,17 +184,27 @@ function linker(options: HtmlOptions) {
   return (file: string | undefined, line: number | undefined): string => {
     if (!file) return "—";
     const text = `<code>${html(line ? `${file}:${line}` : file, 200)}</code>`;
-    return repo && sha ? `<a href="${html(`${repo}/blob/${sha}/${encodePath(file)}${line ? `#L${line}` : ""}`, 4000)}" rel="noopener noreferrer">${text}</a>` : text;
+    return repo && sha
+      ? `<a href="${html(`${repo}/blob/${sha}/${encodePath(file)}${line ? `#L${line}` : ""}`, 4000)}" rel="noopener noreferrer">${text}</a>`
+      : text;
   };
 }
 type Link = ReturnType<typeof linker>;
 
 // Colour and word, no emoji: a machine without an emoji font (a CI runner, a server) shows boxes.
-const badge = (severity: Severity | "none", text: string = severity) => `<span class="badge sev-${severity}">${text}</span>`;
+const badge = (severity: Severity | "none", text: string = severity) =>
+  `<span class="badge sev-${severity}">${text}</span>`;
 const changeCell = (change: string) => `<td class="change-${html(change, 20)}">${html(change, 20)}</td>`;
 
 function table(id: string, head: readonly string[], rows: readonly string[]): string {
-  return [`<table id="${id}">`, `<thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead>`, "<tbody>", ...rows, "</tbody>", "</table>"].join("\n");
+  return [
+    `<table id="${id}">`,
+    `<thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...rows,
+    "</tbody>",
+    "</table>",
+  ].join("\n");
 }
 
 function findingRow(f: Finding, link: Link): string {
@@ -197,8 +217,14 @@ function exposureRow(x: ExposureChange, link: Link): string {
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
   const entry = `${html(entryLabel(e), 300)}${dns ? `<br><code>${html(dns, 200)}</code>` : ""}`;
-  const state = [...x.what, ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []), ...e.notes];
-  const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
+  const state = [
+    ...x.what,
+    ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []),
+    ...e.notes,
+  ];
+  const from = e.via.internal
+    ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
+    : e.sources.join(", ") || "nowhere";
   const notes = state.length ? `<ul>${state.map((s) => `<li>${html(s, 600)}</li>`).join("")}</ul>` : "—";
   return `<tr>${changeCell(x.change)}<td>${entry}</td><td>${html(e.workload, 200)}</td><td>${html(`${e.protocol} ${e.port}`, 40)}</td><td>${html(from, 400)}</td><td>${notes}</td><td>${link(e.file, e.line)}</td></tr>`;
 }
@@ -251,7 +277,11 @@ function figure(text: string, caption: string[]): string[] {
 
 /** A page with just one Mermaid diagram (the `--format mermaid` text), drawn the way the report draws it. */
 export function mermaidPage(text: string, title = "reachdiff diagram"): string {
-  return page(html(title, 200), [`<h1>${html(title, 200)}</h1>`, ...figure(text, [])], [mermaidBundle(), RENDER_SCRIPT]);
+  return page(
+    html(title, 200),
+    [`<h1>${html(title, 200)}</h1>`, ...figure(text, [])],
+    [mermaidBundle(), RENDER_SCRIPT],
+  );
 }
 
 /** The whole report as one HTML document. */
@@ -260,12 +290,16 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   const verdict = headline(r);
   const body: string[] = ["<header>", `<h1>${badge(r.risk)} ${html(verdict, 1000)}</h1>`];
   if (options.base !== undefined || options.head !== undefined)
-    body.push(`<p class="sides">base <code>${html(options.base ?? "?", 300)}</code> → head <code>${html(options.head ?? "?", 300)}</code></p>`);
+    body.push(
+      `<p class="sides">base <code>${html(options.base ?? "?", 300)}</code> → head <code>${html(options.head ?? "?", 300)}</code></p>`,
+    );
   const counts = new Map<Severity, number>();
   for (const f of r.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   body.push(
     `<p class="summary">${[
-      r.findings.length ? `<strong>${plural(r.findings.length, "finding")}</strong> ${[...counts].map(([sev, n]) => badge(sev, `${n} ${sev}`)).join(" ")}` : "<strong>no findings</strong>",
+      r.findings.length
+        ? `<strong>${plural(r.findings.length, "finding")}</strong> ${[...counts].map(([sev, n]) => badge(sev, `${n} ${sev}`)).join(" ")}`
+        : "<strong>no findings</strong>",
       plural(r.exposures.length, "exposure change"),
       plural(r.connections.length, "reachability change"),
       `${plural(r.objects.length, "object")} changed`,
@@ -275,32 +309,110 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   for (const n of r.notes) body.push(`<p class="note"><strong>Note:</strong> ${html(n, 1000)}</p>`);
 
   const scripts: string[] = [];
-  if (r.findings.length) body.push('<section id="risks">', "<h2>Risks</h2>", table("risk-table", ["Severity", "Rule", "What changed", "Where", "Fix"], r.findings.map((f) => findingRow(f, link))), "</section>");
+  if (r.findings.length)
+    body.push(
+      '<section id="risks">',
+      "<h2>Risks</h2>",
+      table(
+        "risk-table",
+        ["Severity", "Rule", "What changed", "Where", "Fix"],
+        r.findings.map((f) => findingRow(f, link)),
+      ),
+      "</section>",
+    );
 
   const d = buildDiagram(r);
   if (!d.empty) {
-    body.push('<section id="what-changes">', "<h2>What changes</h2>", ...figure(d.text, d.omitted.map((o) => `Diagram ${html(o, 1000)}.`)), "</section>");
+    body.push(
+      '<section id="what-changes">',
+      "<h2>What changes</h2>",
+      ...figure(
+        d.text,
+        d.omitted.map((o) => `Diagram ${html(o, 1000)}.`),
+      ),
+      "</section>",
+    );
     scripts.push(mermaidBundle(), RENDER_SCRIPT);
   }
 
   if (r.exposures.length)
-    body.push('<section id="exposure">', "<h2>Exposure changes</h2>", table("exposure-table", ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"], r.exposures.map((x) => exposureRow(x, link))), "</section>");
+    body.push(
+      '<section id="exposure">',
+      "<h2>Exposure changes</h2>",
+      table(
+        "exposure-table",
+        ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
+        r.exposures.map((x) => exposureRow(x, link)),
+      ),
+      "</section>",
+    );
   if (r.connections.length)
-    body.push('<section id="reachability">', "<h2>Reachability changes</h2>", table("reachability-table", ["Change", "From", "To", "Ports", "Because of"], r.connections.map((c) => connectionRow(c, link))), "</section>");
-  for (const [id, word, list] of [["new-workloads", "New workloads", r.workloads.added], ["removed-workloads", "Removed workloads", r.workloads.removed]] as const)
-    if (list.length) body.push(`<section id="${id}">`, `<h2>${word}</h2>`, `<ul>${list.map((w) => `<li>${html(w, 300)}</li>`).join("")}</ul>`, "</section>");
-  if (r.objects.length) body.push('<section id="objects">', "<h2>Objects changed</h2>", table("object-table", ["Change", "Object", "Kind", "Where"], r.objects.map((o) => objectRow(o, link))), "</section>");
+    body.push(
+      '<section id="reachability">',
+      "<h2>Reachability changes</h2>",
+      table(
+        "reachability-table",
+        ["Change", "From", "To", "Ports", "Because of"],
+        r.connections.map((c) => connectionRow(c, link)),
+      ),
+      "</section>",
+    );
+  for (const [id, word, list] of [
+    ["new-workloads", "New workloads", r.workloads.added],
+    ["removed-workloads", "Removed workloads", r.workloads.removed],
+  ] as const)
+    if (list.length)
+      body.push(
+        `<section id="${id}">`,
+        `<h2>${word}</h2>`,
+        `<ul>${list.map((w) => `<li>${html(w, 300)}</li>`).join("")}</ul>`,
+        "</section>",
+      );
+  if (r.objects.length)
+    body.push(
+      '<section id="objects">',
+      "<h2>Objects changed</h2>",
+      table(
+        "object-table",
+        ["Change", "Object", "Kind", "Where"],
+        r.objects.map((o) => objectRow(o, link)),
+      ),
+      "</section>",
+    );
 
   const delta = connectivityDelta(r);
   if (delta.length) {
-    const lines = delta.map((l) => (l.startsWith("+") ? `<span class="add">${htmlBlock(l)}</span>` : l.startsWith("-") ? `<span class="del">${htmlBlock(l)}</span>` : htmlBlock(l)));
-    body.push('<section id="delta">', `<h2>Connectivity delta</h2>`, `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")}).</p>`, `<pre class="delta">${lines.join("\n")}</pre>`, "</section>");
+    const lines = delta.map((l) =>
+      l.startsWith("+")
+        ? `<span class="add">${htmlBlock(l)}</span>`
+        : l.startsWith("-")
+          ? `<span class="del">${htmlBlock(l)}</span>`
+          : htmlBlock(l),
+    );
+    body.push(
+      '<section id="delta">',
+      `<h2>Connectivity delta</h2>`,
+      `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")}).</p>`,
+      `<pre class="delta">${lines.join("\n")}</pre>`,
+      "</section>",
+    );
   }
 
-  const diagnostics = [...r.diagnostics.base.map((x) => diagnosticRow("base", x)), ...r.diagnostics.head.map((x) => diagnosticRow("head", x))];
-  if (diagnostics.length) body.push('<section id="unread">', "<h2>Could not read everything</h2>", table("diagnostic-table", ["Side", "Where", "Severity", "Problem", "Object"], diagnostics), "</section>");
+  const diagnostics = [
+    ...r.diagnostics.base.map((x) => diagnosticRow("base", x)),
+    ...r.diagnostics.head.map((x) => diagnosticRow("head", x)),
+  ];
+  if (diagnostics.length)
+    body.push(
+      '<section id="unread">',
+      "<h2>Could not read everything</h2>",
+      table("diagnostic-table", ["Side", "Where", "Severity", "Problem", "Object"], diagnostics),
+      "</section>",
+    );
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
-    body.push(`<p>${r.objects.length ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.` : "No manifest object that matters for exposure or reachability changed."}</p>`);
+    body.push(
+      `<p>${r.objects.length ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.` : "No manifest object that matters for exposure or reachability changed."}</p>`,
+    );
 
   const s = r.stats;
   body.push(

@@ -35,7 +35,14 @@ export function parseMarker(body: string): { version: number; head?: string } | 
   return head && head !== "unknown" ? { version: Number(m[1]), head } : { version: Number(m[1]) };
 }
 
-export const SEVERITY_EMOJI: Record<Severity | "none", string> = { critical: "🟥", high: "🟧", medium: "🟨", low: "🟦", info: "⬜", none: "✅" };
+export const SEVERITY_EMOJI: Record<Severity | "none", string> = {
+  critical: "🟥",
+  high: "🟧",
+  medium: "🟨",
+  low: "🟦",
+  info: "⬜",
+  none: "✅",
+};
 
 export interface CommentOptions {
   /** `https://github.com/owner/repo`: with headSha, file:line references become links. */
@@ -47,7 +54,8 @@ export interface CommentOptions {
   readonly maxBytes?: number;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+const plural = (n: number, word: string) =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
 function linker(options: CommentOptions) {
   const repo = safeUrl(options.repoUrl?.replace(/\/+$/, ""));
@@ -63,7 +71,10 @@ function table(head: readonly string[], rows: readonly string[], limit: number, 
   if (!rows.length) return [];
   const shown = rows.slice(0, limit);
   const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...shown];
-  if (rows.length > shown.length) out.push(`| … | and ${(rows.length - shown.length).toLocaleString("en-US")} more ${what} |${" |".repeat(Math.max(0, head.length - 2))}`);
+  if (rows.length > shown.length)
+    out.push(
+      `| … | and ${(rows.length - shown.length).toLocaleString("en-US")} more ${what} |${" |".repeat(Math.max(0, head.length - 2))}`,
+    );
   return out;
 }
 
@@ -78,8 +89,14 @@ function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
   const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""}`;
-  const state = [...x.what, ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []), ...e.notes];
-  const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
+  const state = [
+    ...x.what,
+    ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []),
+    ...e.notes,
+  ];
+  const from = e.via.internal
+    ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
+    : e.sources.join(", ") || "nowhere";
   return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "—"} | ${link(e.file, e.line)} |`;
 }
 
@@ -87,7 +104,10 @@ function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
   return `${md(o.id, 160)} ${o.change} (${link(o.file, o.line)})`;
 }
 
-function connectionRow(c: ConnectionChange & { causes: readonly ObjectChange[] }, link: ReturnType<typeof linker>): string {
+function connectionRow(
+  c: ConnectionChange & { causes: readonly ObjectChange[] },
+  link: ReturnType<typeof linker>,
+): string {
   const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
   if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
   return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} | ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"} |`;
@@ -96,8 +116,14 @@ function connectionRow(c: ConnectionChange & { causes: readonly ObjectChange[] }
 /** `+ shop/Deployment/web -> shop/StatefulSet/db TCP 5432` lines: a diff of the sorted connection lists. */
 export function connectivityDelta(r: DiffResult): string[] {
   const line = (c: ConnectionChange, conns: string) => codeLine(`${peer(c, "from")} -> ${peer(c, "to")} ${conns}`);
-  const base = r.connections.filter((c) => !c.base.isEmpty()).map((c) => line(c, `${c.base}`)).sort();
-  const head = r.connections.filter((c) => !c.head.isEmpty()).map((c) => line(c, `${c.head}`)).sort();
+  const base = r.connections
+    .filter((c) => !c.base.isEmpty())
+    .map((c) => line(c, `${c.base}`))
+    .sort();
+  const head = r.connections
+    .filter((c) => !c.head.isEmpty())
+    .map((c) => line(c, `${c.head}`))
+    .sort();
   const out: string[] = [];
   for (const part of diffArrays(base, head)) {
     const sign = part.added ? "+" : part.removed ? "-" : " ";
@@ -110,7 +136,10 @@ function diagnosticLines(side: string, list: readonly Diagnostic[], limit: numbe
   const shown = list.filter((d) => d.severity !== "info");
   if (!shown.length) return [];
   const out = [`**${side}** (${plural(shown.length, "problem")}):`, ""];
-  for (const d of shown.slice(0, limit)) out.push(`- ${md(d.line > 0 ? `${d.file}:${d.line}` : d.file, 160)}: ${d.severity}: ${md(d.message, 300)}${d.object ? ` (${md(d.object, 160)})` : ""}`);
+  for (const d of shown.slice(0, limit))
+    out.push(
+      `- ${md(d.line > 0 ? `${d.file}:${d.line}` : d.file, 160)}: ${d.severity}: ${md(d.message, 300)}${d.object ? ` (${md(d.object, 160)})` : ""}`,
+    );
   if (shown.length > limit) out.push(`- and ${shown.length - limit} more`);
   out.push("");
   return out;
@@ -131,9 +160,14 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const verdict = headline(r);
   const top = [marker(options.headSha), ""];
   const reportUrl = safeUrl(options.reportUrl);
-  const pointer = reportUrl ? `See the [full report](${reportUrl}).` : "Run `reachdiff diff --format text` (or `--format json`) on the same base and head for the full report.";
+  const pointer = reportUrl
+    ? `See the [full report](${reportUrl}).`
+    : "Run `reachdiff diff --format text` (or `--format json`) on the same base and head for the full report.";
 
-  const diagnostics = [...diagnosticLines("base", r.diagnostics.base, 20), ...diagnosticLines("head", r.diagnostics.head, 20)];
+  const diagnostics = [
+    ...diagnosticLines("base", r.diagnostics.base, 20),
+    ...diagnosticLines("head", r.diagnostics.head, 20),
+  ];
   const notes = r.notes.map((n) => `> **Note:** ${md(n, 400)}`);
   const s = r.stats;
   const footer = `<sub>reachdiff · base: ${plural(s.base.workloads, "workload")}, ${plural(s.base.services, "Service")}, ${plural(s.base.networkPolicies, "NetworkPolicy")} · head: ${plural(s.head.workloads, "workload")}, ${plural(s.head.services, "Service")}, ${plural(s.head.networkPolicies, "NetworkPolicy")}</sub>`;
@@ -143,22 +177,28 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
       ...top,
       `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`,
       "",
-      r.objects.length ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.` : "No manifest object that matters for exposure or reachability changed.",
+      r.objects.length
+        ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.`
+        : "No manifest object that matters for exposure or reachability changed.",
       "",
       ...(diagnostics.length ? ["#### Could not read everything", "", ...diagnostics] : []),
       ...(notes.length ? [...notes, ""] : []),
       footer,
     ].join("\n");
-    return utf8Bytes(body) <= maxBytes ? `${body}\n` : `${cutToBytes(`${[...top, `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`].join("\n")}`, maxBytes - 1)}\n`;
+    return utf8Bytes(body) <= maxBytes
+      ? `${body}\n`
+      : `${cutToBytes(`${[...top, `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`].join("\n")}`, maxBytes - 1)}\n`;
   }
 
   const counts = new Map<Severity, number>();
   for (const f of r.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const summary = [
-    r.findings.length ? `**${plural(r.findings.length, "finding")}** (${[...counts].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})` : "**no findings**",
+    r.findings.length
+      ? `**${plural(r.findings.length, "finding")}** (${[...counts].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})`
+      : "**no findings**",
     plural(r.exposures.length, "exposure change"),
     plural(r.connections.length, "reachability change"),
-    plural(r.objects.length, "object") + " changed",
+    `${plural(r.objects.length, "object")} changed`,
   ].join(" · ");
   const head = [...top, `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`, "", summary, ""];
 
@@ -175,7 +215,14 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const assemble = (plan: Plan): { text: string; left: string[] } => {
     const left: string[] = [];
     const out: string[] = [];
-    const risks = riskRows.length ? ["#### Risks", "", ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan.risks, "findings"), ""] : [];
+    const risks = riskRows.length
+      ? [
+          "#### Risks",
+          "",
+          ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan.risks, "findings"),
+          "",
+        ]
+      : [];
     if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
 
     if (plan.diagram !== "none") {
@@ -190,17 +237,38 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     if (plan.details) {
       const rows = plan.rows;
       if (exposureRows.length) {
-        out.push("#### Exposure changes", "", ...table(["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"], exposureRows, rows, "exposure changes"), "");
+        out.push(
+          "#### Exposure changes",
+          "",
+          ...table(
+            ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
+            exposureRows,
+            rows,
+            "exposure changes",
+          ),
+          "",
+        );
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
       }
       if (connectionRows.length) {
-        out.push("#### Reachability changes", "", ...table(["Change", "From", "To", "Ports", "Because of"], connectionRows, rows, "reachability changes"), "");
+        out.push(
+          "#### Reachability changes",
+          "",
+          ...table(["Change", "From", "To", "Ports", "Because of"], connectionRows, rows, "reachability changes"),
+          "",
+        );
         if (rows < connectionRows.length) left.push(`${plural(connectionRows.length - rows, "reachability change")}`);
       }
-      for (const [word, list] of [["New workloads", r.workloads.added], ["Removed workloads", r.workloads.removed]] as const) {
+      for (const [word, list] of [
+        ["New workloads", r.workloads.added],
+        ["Removed workloads", r.workloads.removed],
+      ] as const) {
         if (!list.length) continue;
         const shown = list.slice(0, Math.min(rows, 50)).map((w) => md(w, 160));
-        out.push(`**${word}:** ${shown.join(", ")}${list.length > shown.length ? `, and ${list.length - shown.length} more` : ""}`, "");
+        out.push(
+          `**${word}:** ${shown.join(", ")}${list.length > shown.length ? `, and ${list.length - shown.length} more` : ""}`,
+          "",
+        );
       }
     } else {
       if (exposureRows.length) left.push("the exposure table");
@@ -210,7 +278,16 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     if (plan.delta && delta.length) {
       const body = delta.join("\n");
       const fence = fenceFor(body);
-      out.push("<details><summary>Connectivity delta (" + plural(delta.length, "line") + ")</summary>", "", `${fence}diff`, body, fence, "", "</details>", "");
+      out.push(
+        `<details><summary>Connectivity delta (${plural(delta.length, "line")})</summary>`,
+        "",
+        `${fence}diff`,
+        body,
+        fence,
+        "",
+        "</details>",
+        "",
+      );
     } else if (delta.length) left.push("the connectivity delta");
 
     if (plan.details) {
@@ -218,8 +295,10 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
       if (notes.length) out.push(...notes, "");
     } else if (diagnostics.length || notes.length) left.push("the list of what could not be read");
 
-    const shortened = left.length ? [`> [!WARNING]`, `> Shortened to fit GitHub's comment size limit: left out ${left.join(", ")}. ${pointer}`, ""] : [];
-    const text = [...head, ...shortened, ...risks, ...out, footer].join("\n") + "\n";
+    const shortened = left.length
+      ? [`> [!WARNING]`, `> Shortened to fit GitHub's comment size limit: left out ${left.join(", ")}. ${pointer}`, ""]
+      : [];
+    const text = `${[...head, ...shortened, ...risks, ...out, footer].join("\n")}\n`;
     return { text, left };
   };
 

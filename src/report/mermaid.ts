@@ -104,10 +104,19 @@ function mergeServiceEntries(entries: ReadonlyMap<string, EntryInfo>): Map<strin
   const out = new Map<string, EntryInfo>();
   for (const [key, info] of entries) {
     const v = info.exposures[0].via;
-    const node = v.kind in SERVICE_ENTRY_ORDER ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info.kinds].sort()])}` : `e:${key}`;
+    const node =
+      v.kind in SERVICE_ENTRY_ORDER
+        ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info.kinds].sort()])}`
+        : `e:${key}`;
     const into = out.get(node);
     if (!into) {
-      out.set(node, { exposures: [...info.exposures], kinds: new Set(info.kinds), what: new Set(info.what), sources: { base: new Set(info.sources.base), head: new Set(info.sources.head) }, edges: [...info.edges] });
+      out.set(node, {
+        exposures: [...info.exposures],
+        kinds: new Set(info.kinds),
+        what: new Set(info.what),
+        sources: { base: new Set(info.sources.base), head: new Set(info.sources.head) },
+        edges: [...info.edges],
+      });
       continue;
     }
     into.exposures.push(...info.exposures);
@@ -121,16 +130,29 @@ function mergeServiceEntries(entries: ReadonlyMap<string, EntryInfo>): Map<strin
 
 /** `LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external`. */
 function serviceEntryLabel(exposures: readonly Exposure[]): string {
-  const sorted = [...exposures].sort((a, b) => SERVICE_ENTRY_ORDER[a.via.kind] - SERVICE_ENTRY_ORDER[b.via.kind] || (a.via.entryPort ?? a.port) - (b.via.entryPort ?? b.port));
+  const sorted = [...exposures].sort(
+    (a, b) =>
+      SERVICE_ENTRY_ORDER[a.via.kind] - SERVICE_ENTRY_ORDER[b.via.kind] ||
+      (a.via.entryPort ?? a.port) - (b.via.entryPort ?? b.port),
+  );
   const byKind = new Map<string, string[]>();
   for (const e of sorted) {
     const v = e.via;
-    const what = v.kind === "ExternalIP" ? entryAddress(e) : v.entryPort !== undefined ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
+    const what =
+      v.kind === "ExternalIP"
+        ? entryAddress(e)
+        : v.entryPort !== undefined
+          ? `:${v.entryPort}`
+          : v.kind === "NodePort"
+            ? "(allocated port)"
+            : `:${e.port}`;
     const list = byKind.get(v.kind) ?? [];
     if (!list.includes(what)) list.push(what);
     byKind.set(v.kind, list);
   }
-  const parts = [...byKind].map(([kind, list]) => (kind === "ExternalIP" ? list.join(", ") : `${kind} ${list.join(", ")}`));
+  const parts = [...byKind].map(([kind, list]) =>
+    kind === "ExternalIP" ? list.join(", ") : `${kind} ${list.join(", ")}`,
+  );
   return `${parts.join(" + ")} of ${exposures[0].via.ref}`;
 }
 
@@ -154,16 +176,32 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
 
   for (const c of r.connections) {
     const end = (side: "from" | "to") =>
-      c[side] !== "ip:" ? workload(c[side], "touched") : isEverywhere(c) ? internet() : g.node({ key: `o:${peer(c, side)}`, label: peer(c, side), shape: "outside", state: "touched" });
+      c[side] !== "ip:"
+        ? workload(c[side], "touched")
+        : isEverywhere(c)
+          ? internet()
+          : g.node({ key: `o:${peer(c, side)}`, label: peer(c, side), shape: "outside", state: "touched" });
     g.edge(end("from"), end("to"), c.change, portsChange(c), "connection");
   }
 
   // Entry points: each exposure is an edge entry -> workload; the entry's own edge from outside
   // is added, removed, changed or unchanged depending on what happens to all its exposures.
   const entries = new Map<string, EntryInfo>();
-  const addExposure = (e: Exposure, kind: EdgeKind, what: readonly string[], base: Exposure | null, head: Exposure | null) => {
+  const addExposure = (
+    e: Exposure,
+    kind: EdgeKind,
+    what: readonly string[],
+    base: Exposure | null,
+    head: Exposure | null,
+  ) => {
     const key = entryKey(e);
-    const info = entries.get(key) ?? { exposures: [], kinds: new Set<EdgeKind>(), what: new Set<string>(), sources: { base: new Set<string>(), head: new Set<string>() }, edges: [] };
+    const info = entries.get(key) ?? {
+      exposures: [],
+      kinds: new Set<EdgeKind>(),
+      what: new Set<string>(),
+      sources: { base: new Set<string>(), head: new Set<string>() },
+      edges: [],
+    };
     info.exposures.push(e);
     info.kinds.add(kind);
     what.forEach((w) => info.what.add(w));
@@ -172,7 +210,12 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     entries.set(key, info);
     // Blocked: by head's policies, or for a removed exposure by base's.
     const blocked = !!(kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy);
-    info.edges.push({ to: workload(e.workload, kind === "context" ? "context" : "touched"), kind, label: exposureLabel(e, what), blocked });
+    info.edges.push({
+      to: workload(e.workload, kind === "context" ? "context" : "touched"),
+      kind,
+      label: exposureLabel(e, what),
+      blocked,
+    });
   };
   for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.what, x.base, x.head);
 
@@ -182,11 +225,16 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
       return !!n && n.state !== "context";
     };
     const changedExposures = new Set(r.exposures.map((x) => exposureKey((x.head ?? x.base)!)));
-    for (const e of r.exposure.head) if (!changedExposures.has(exposureKey(e)) && touched(e.workload)) addExposure(e, "context", [], e, e);
+    for (const e of r.exposure.head)
+      if (!changedExposures.has(exposureKey(e)) && touched(e.workload)) addExposure(e, "context", [], e, e);
     const changedPairs = new Set(r.connections.map((c) => `${c.from}\u0000${c.to}`));
     // Unchanged connections between the workloads on the diagram, asked pair by pair: the whole
     // connectivity of a large cluster is quadratic in its classes. At most 30 edges and 2,500 pairs.
-    const ids = [...g.nodes.keys()].filter((k) => k.startsWith("w:")).map((k) => k.slice(2)).filter(touched).sort();
+    const ids = [...g.nodes.keys()]
+      .filter((k) => k.startsWith("w:"))
+      .map((k) => k.slice(2))
+      .filter(touched)
+      .sort();
     let budget = 30;
     let pairs = 2_500;
     search: for (const from of ids)
@@ -202,17 +250,29 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
 
   for (const [key, info] of mergeServiceEntries(entries)) {
     const e = info.exposures[0];
-    g.node({ key, label: info.exposures.length > 1 ? serviceEntryLabel(info.exposures) : entryLabel(e), shape: "entry", state: [...info.kinds].every((k) => k === "context") ? "context" : "touched" });
+    g.node({
+      key,
+      label: info.exposures.length > 1 ? serviceEntryLabel(info.exposures) : entryLabel(e),
+      shape: "entry",
+      state: [...info.kinds].every((k) => k === "context") ? "context" : "touched",
+    });
     for (const x of info.edges) g.edge(key, x.to, x.kind, x.label, "exposure", 1, x.blocked);
     const source = e.via.internal ? vpc() : internet();
     g.nodes.get(key)!.source = source;
     const before = [...info.kinds].some((k) => k !== "added");
     const after = [...info.kinds].some((k) => k !== "removed");
-    const sourcesChanged = [...info.what].some((w) => w.startsWith("sources") || w.includes("internal") || w.includes("internet"));
+    const sourcesChanged = [...info.what].some(
+      (w) => w.startsWith("sources") || w.includes("internal") || w.includes("internet"),
+    );
     const kind: EdgeKind = before && after ? (sourcesChanged ? "changed" : "context") : after ? "added" : "removed";
     const list = (s: Set<string>) => [...s].sort().join(", ") || "nowhere";
     const everywhere = (s: Set<string>) => [...s].every((x) => x === "0.0.0.0/0" || x === "::/0");
-    const label = kind === "changed" && list(info.sources.base) !== list(info.sources.head) ? `from ${list(info.sources.base)} → ${list(info.sources.head)}` : everywhere(kind === "removed" ? info.sources.base : info.sources.head) ? "" : `from ${list(kind === "removed" ? info.sources.base : info.sources.head)}`;
+    const label =
+      kind === "changed" && list(info.sources.base) !== list(info.sources.head)
+        ? `from ${list(info.sources.base)} → ${list(info.sources.head)}`
+        : everywhere(kind === "removed" ? info.sources.base : info.sources.head)
+          ? ""
+          : `from ${list(kind === "removed" ? info.sources.base : info.sources.head)}`;
     g.edge(source, key, kind, label, "entry");
     const node = g.nodes.get(key)!;
     if (kind === "added" || kind === "removed") node.state = kind;
@@ -240,14 +300,30 @@ function collapsedGraph(detail: Graph, keep: ReadonlySet<string> | null): { grap
     if (n.shape === "internet") return g.node({ ...n });
     if (n.shape === "outside") {
       if (outsides.length <= 3) return g.node({ ...n });
-      return g.node({ key: "o:outside", label: `${outsides.length} outside address blocks`, shape: "outside", state: "touched" });
+      return g.node({
+        key: "o:outside",
+        label: `${outsides.length} outside address blocks`,
+        shape: "outside",
+        state: "touched",
+      });
     }
     if (n.shape === "entry") return map(n.source!);
     const ns = n.group!;
-    if (keep && !keep.has(ns)) return g.node({ key: "g:other", label: `${others.length} other namespaces`, shape: "group", state: "touched" });
+    if (keep && !keep.has(ns))
+      return g.node({ key: "g:other", label: `${others.length} other namespaces`, shape: "group", state: "touched" });
     const members = workloadsIn.get(ns) ?? [];
-    const state: NodeState = members.length && members.every((m) => m.state === "added") ? "added" : members.length && members.every((m) => m.state === "removed") ? "removed" : "touched";
-    return g.node({ key: `g:${ns}`, label: `namespace ${ns} · ${members.length} workload${members.length === 1 ? "" : "s"}`, shape: "group", state });
+    const state: NodeState =
+      members.length && members.every((m) => m.state === "added")
+        ? "added"
+        : members.length && members.every((m) => m.state === "removed")
+          ? "removed"
+          : "touched";
+    return g.node({
+      key: `g:${ns}`,
+      label: `namespace ${ns} · ${members.length} workload${members.length === 1 ? "" : "s"}`,
+      shape: "group",
+      state,
+    });
   };
   for (const e of detail.changes()) {
     const to = detail.nodes.get(e.to)!;
@@ -278,10 +354,16 @@ const CLASS_DEF: Record<Exclude<NodeState, "touched">, string> = {
 };
 /** At most this many invisible links hold the legend on the left. */
 const LEGEND_ANCHORS = 8;
-const LEGEND: Record<EdgeKind, string> = { added: "added", changed: "changed", removed: "removed", context: "unchanged" };
+const LEGEND: Record<EdgeKind, string> = {
+  added: "added",
+  changed: "changed",
+  removed: "removed",
+  context: "unchanged",
+};
 
 function edgeText(e: GEdge): string {
-  if (e.count > 1 && e.labels.length > 1) return `${e.count} ${e.unit}${e.count === 1 ? "" : "s"}: ${e.labels.join(", ")}`;
+  if (e.count > 1 && e.labels.length > 1)
+    return `${e.count} ${e.unit}${e.count === 1 ? "" : "s"}: ${e.labels.join(", ")}`;
   return e.labels.join(", ");
 }
 
@@ -306,7 +388,12 @@ function shape(id: string, n: GNode): string {
 function emit(g: Graph, legend: boolean): Emitted {
   const nodes = [...g.nodes.values()];
   const shapeOrder: Record<Shape, number> = { internet: 0, outside: 1, entry: 2, group: 3, workload: 4 };
-  nodes.sort((a, b) => shapeOrder[a.shape] - shapeOrder[b.shape] || (a.group ?? "").localeCompare(b.group ?? "") || a.key.localeCompare(b.key));
+  nodes.sort(
+    (a, b) =>
+      shapeOrder[a.shape] - shapeOrder[b.shape] ||
+      (a.group ?? "").localeCompare(b.group ?? "") ||
+      a.key.localeCompare(b.key),
+  );
   const ids = new Map<string, string>();
   const rank = new Map<string, number>();
   nodes.forEach((n, i) => {
@@ -328,11 +415,18 @@ function emit(g: Graph, legend: boolean): Emitted {
     for (const n of members) lines.push(`    ${shape(ids.get(n.key)!, n)}`);
     lines.push("  end");
   }
-  const edges = [...g.edges.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!);
+  const edges = [...g.edges.values()].sort(
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      rank.get(a.from)! - rank.get(b.from)! ||
+      rank.get(a.to)! - rank.get(b.to)!,
+  );
   const byKind = new Map<EdgeKind, number[]>();
   edges.forEach((e, i) => {
     const label = mermaidText(edgeText(e));
-    lines.push(`  ${ids.get(e.from)} ${(e.blocked ? BLOCKED_ARROW : ARROW)[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`);
+    lines.push(
+      `  ${ids.get(e.from)} ${(e.blocked ? BLOCKED_ARROW : ARROW)[e.kind]}${label ? `|"${label}"|` : ""} ${ids.get(e.to)}`,
+    );
     const list = byKind.get(e.kind);
     if (list) list.push(i);
     else byKind.set(e.kind, [i]);
@@ -365,7 +459,10 @@ function emit(g: Graph, legend: boolean): Emitted {
       edgeCount++;
     }
     // The legend's own boxes are invisible, and the legend is not coloured like a namespace.
-    lines.push(`  classDef legendBox fill:none,stroke:none`, `  class ${Array.from({ length: l }, (_, i) => `l${i + 1}`).join(",")} legendBox`);
+    lines.push(
+      `  classDef legendBox fill:none,stroke:none`,
+      `  class ${Array.from({ length: l }, (_, i) => `l${i + 1}`).join(",")} legendBox`,
+    );
     // (A class, not `style s${box}`: a style statement would also make the subgraph id a node.)
     lines.push(`  classDef legendFrame fill:none,stroke:#d0d7de`, `  class s${box} legendFrame`);
   }
@@ -411,18 +508,34 @@ export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagr
   const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 150, MERMAID_MAX_EDGES - legendEdges));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const legend = options.legend !== false;
-  const fits = (d: Emitted) => d.nodes <= maxNodes && d.edges - (legend ? Math.min(legendEdges, d.edges) : 0) <= maxEdges && d.text.length <= maxChars;
+  const fits = (d: Emitted) =>
+    d.nodes <= maxNodes &&
+    d.edges - (legend ? Math.min(legendEdges, d.edges) : 0) <= maxEdges &&
+    d.text.length <= maxChars;
 
   const detail = detailedGraph(r, options.context !== false);
   if (!detail.changes().length)
-    return { text: 'flowchart LR\n  n1["No change in exposure or reachability"]', empty: true, collapsed: false, nodes: 1, edges: 0, omitted: [] };
+    return {
+      text: 'flowchart LR\n  n1["No change in exposure or reachability"]',
+      empty: true,
+      collapsed: false,
+      nodes: 1,
+      edges: 0,
+      omitted: [],
+    };
 
   if (options.mode !== "collapsed") {
     const full = emit(detail, legend);
     if (fits(full)) return { ...full, empty: false, collapsed: false, omitted: [] };
     const bare = detailedGraph(r, false);
     const plain = emit(bare, legend);
-    if (fits(plain)) return { ...plain, empty: false, collapsed: false, omitted: ["unchanged neighbours are not drawn, to keep the diagram readable"] };
+    if (fits(plain))
+      return {
+        ...plain,
+        empty: false,
+        collapsed: false,
+        omitted: ["unchanged neighbours are not drawn, to keep the diagram readable"],
+      };
   }
 
   // By namespace; then the namespaces with the most changes, the rest folded into one node.
@@ -436,14 +549,19 @@ export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagr
   const ranked = [...score.keys()].sort((a, b) => score.get(b)! - score.get(a)! || a.localeCompare(b));
   const workloads = [...bare.nodes.values()].filter((n) => n.shape === "workload").length;
   const entries = [...bare.nodes.values()].filter((n) => n.shape === "entry").length;
-  const said = [`collapsed by namespace: ${workloads} workload${workloads === 1 ? "" : "s"} in ${ranked.length} namespace${ranked.length === 1 ? "" : "s"} are drawn as one node per namespace${entries ? `, and ${entries} entry point${entries === 1 ? "" : "s"} are folded into the arrows from outside` : ""}; the tables list every change`];
+  const said = [
+    `collapsed by namespace: ${workloads} workload${workloads === 1 ? "" : "s"} in ${ranked.length} namespace${ranked.length === 1 ? "" : "s"} are drawn as one node per namespace${entries ? `, and ${entries} entry point${entries === 1 ? "" : "s"} are folded into the arrows from outside` : ""}; the tables list every change`,
+  ];
   let { graph, folded } = collapsedGraph(bare, null);
   let out = emit(graph, legend);
   for (let k = Math.min(ranked.length, maxNodes - 5); !fits(out) && k >= 0; k--) {
     ({ graph, folded } = collapsedGraph(bare, new Set(ranked.slice(0, k))));
     out = emit(graph, legend);
   }
-  if (folded) said.push(`${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`);
+  if (folded)
+    said.push(
+      `${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`,
+    );
   return { ...out, empty: false, collapsed: true, omitted: said };
 }
 

@@ -25,7 +25,8 @@ export function serviceDns(ref: string, namespace?: string): string | undefined 
 /** The Service behind an exposure, as an id, when there is one. */
 export function exposureService(e: Exposure): string | undefined {
   const ns = splitId(e.workload).namespace;
-  if (e.via.service) return e.via.service.includes("/") ? e.via.service : ns ? `${ns}/Service/${e.via.service}` : e.via.service;
+  if (e.via.service)
+    return e.via.service.includes("/") ? e.via.service : ns ? `${ns}/Service/${e.via.service}` : e.via.service;
   const ref = splitId(e.via.ref);
   return ref.kind === "Service" ? e.via.ref : undefined;
 }
@@ -34,7 +35,8 @@ export function exposureService(e: Exposure): string | undefined {
 export function entryAddress(e: Exposure): string {
   const v = e.via;
   // A NodePort without a number is allocated by the cluster.
-  const port = v.entryPort !== undefined ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
+  const port =
+    v.entryPort !== undefined ? `:${v.entryPort}` : v.kind === "NodePort" ? "(allocated port)" : `:${e.port}`;
   switch (v.kind) {
     case "LoadBalancer":
     case "NodePort":
@@ -51,7 +53,9 @@ export function entryAddress(e: Exposure): string {
 /** The entry point with the object that makes it: `LoadBalancer :443 of shop/Service/web`. */
 export function entryLabel(e: Exposure): string {
   const v = e.via;
-  return v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP" ? `${entryAddress(e)} of ${v.ref}` : `${v.kind} ${entryAddress(e)} (${v.ref})`;
+  return v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP"
+    ? `${entryAddress(e)} of ${v.ref}`
+    : `${v.kind} ${entryAddress(e)} (${v.ref})`;
 }
 
 /** Identity of an entry point (several exposures may share one). */

@@ -21,7 +21,8 @@ export function reachText(c: Connectivity, cluster: Cluster): string {
     list.push(line);
     bySource.set(from, list);
   };
-  for (const e of c.podEdges) add(e.from, `  -> ${e.from === e.to ? `${e.to} (itself, between replicas)` : e.to}  ${e.conns}`);
+  for (const e of c.podEdges)
+    add(e.from, `  -> ${e.from === e.to ? `${e.to} (itself, between replicas)` : e.to}  ${e.conns}`);
   for (const e of c.ipEdges) {
     const where = describeAddresses(e.intervals);
     if (e.direction === "egress") add(e.workload, `  -> outside ${where}  ${e.conns}`);
@@ -29,7 +30,9 @@ export function reachText(c: Connectivity, cluster: Cluster): string {
   }
   const byId = new Map(cluster.workloads.map((w) => [w.id, w]));
   const ids = [...byId.keys()].sort();
-  lines.push(`${ids.length} workloads, ${c.podEdges.length} workload-to-workload connections (${c.classes} classes of identical pods)`);
+  lines.push(
+    `${ids.length} workloads, ${c.podEdges.length} workload-to-workload connections (${c.classes} classes of identical pods)`,
+  );
   for (const id of ids) {
     const w = byId.get(id)!;
     lines.push("", `${id}${w.hostNetwork ? "  [hostNetwork: not subject to NetworkPolicy]" : ""}`);
@@ -37,6 +40,7 @@ export function reachText(c: Connectivity, cluster: Cluster): string {
     if (list?.length) lines.push(...list);
     else lines.push("  (no connections)");
   }
-  if (cluster.diagnostics.length) lines.push("", "Problems in the input:", ...cluster.diagnostics.map((d) => `  ${formatDiagnostic(d)}`));
-  return lines.join("\n") + "\n";
+  if (cluster.diagnostics.length)
+    lines.push("", "Problems in the input:", ...cluster.diagnostics.map((d) => `  ${formatDiagnostic(d)}`));
+  return `${lines.join("\n")}\n`;
 }

@@ -17,7 +17,13 @@ export function sarifLevel(severity: Severity): SarifLevel {
 }
 
 /** GitHub code scanning ranks security alerts by this score (critical > 9, high 7-8.9, medium 4-6.9, low < 4). */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "1.0" };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "1.0",
+};
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -25,7 +31,10 @@ export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export function packageVersion(): string {
   for (let up = "./"; up.length < 20; up += "../") {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), "utf8")) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === "reachdiff" && pkg.version) return pkg.version;
     } catch {
       // not here; look further up
@@ -62,32 +71,43 @@ export function renderSarif(r: DiffResult, options: { toolVersion?: string } = {
           driver: {
             name: "reachdiff",
             version: options.toolVersion ?? packageVersion(),
-            rules: RULES.map((rule): ReportingDescriptor => ({
-              id: rule.id,
-              name: rule.id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase()),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: rule.explanation },
-              help: { text: rule.fix },
-              defaultConfiguration: { level: sarifLevel(rule.severity) },
-              properties: { tags: ["security", "kubernetes", "network"], "security-severity": SECURITY_SEVERITY[rule.severity] },
-            })),
+            rules: RULES.map(
+              (rule): ReportingDescriptor => ({
+                id: rule.id,
+                name: rule.id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase()),
+                shortDescription: { text: rule.title },
+                fullDescription: { text: rule.explanation },
+                help: { text: rule.fix },
+                defaultConfiguration: { level: sarifLevel(rule.severity) },
+                properties: {
+                  tags: ["security", "kubernetes", "network"],
+                  "security-severity": SECURITY_SEVERITY[rule.severity],
+                },
+              }),
+            ),
           },
         },
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: [...r.diagnostics.base, ...r.diagnostics.head].filter((d) => d.severity !== "info").map(notification),
+            toolExecutionNotifications: [...r.diagnostics.base, ...r.diagnostics.head]
+              .filter((d) => d.severity !== "info")
+              .map(notification),
           },
         ],
-        results: r.findings.map((f): Result => ({
-          ruleId: f.rule,
-          ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-          level: sarifLevel(f.severity),
-          message: { text: `${f.message}. Fix: ${f.fix}` },
-          ...(f.file ? { locations: [location(f.file, f.line)] } : {}),
-          partialFingerprints: { "reachdiff/v1": createHash("sha256").update(`${f.rule}\u0000${f.message}`).digest("hex") },
-          properties: { severity: f.severity, objects: f.objects },
-        })),
+        results: r.findings.map(
+          (f): Result => ({
+            ruleId: f.rule,
+            ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+            level: sarifLevel(f.severity),
+            message: { text: `${f.message}. Fix: ${f.fix}` },
+            ...(f.file ? { locations: [location(f.file, f.line)] } : {}),
+            partialFingerprints: {
+              "reachdiff/v1": createHash("sha256").update(`${f.rule}\u0000${f.message}`).digest("hex"),
+            },
+            properties: { severity: f.severity, objects: f.objects },
+          }),
+        ),
       },
     ],
   };

@@ -16,11 +16,21 @@ export function rulesMarkdown(): string {
     ...RULES.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${r.title} |`),
     "",
   ];
-  for (const r of RULES) lines.push(`## ${r.id}`, "", `**${r.title}** — default severity: \`${r.severity}\``, "", r.explanation, "", `**Fix:** ${r.fix}`, "");
+  for (const r of RULES)
+    lines.push(
+      `## ${r.id}`,
+      "",
+      `**${r.title}** — default severity: \`${r.severity}\``,
+      "",
+      r.explanation,
+      "",
+      `**Fix:** ${r.fix}`,
+      "",
+    );
   lines.push("## Sensitive ports", "", `Default \`sensitive-ports\`: ${DEFAULT_SENSITIVE_PORTS.join(", ")}.`, "");
   return lines.join("\n");
 }
 
 export function rulesText(): string {
-  return RULES.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.title}`).join("\n") + "\n";
+  return `${RULES.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.title}`).join("\n")}\n`;
 }

@@ -5,7 +5,8 @@ export const rule: Rule = {
   id: "connections-removed",
   severity: "info",
   title: "Connections removed",
-  explanation: "Traffic that was allowed is no longer allowed. Usually the point of a tightening change; check nothing still depends on it.",
+  explanation:
+    "Traffic that was allowed is no longer allowed. Usually the point of a tightening change; check nothing still depends on it.",
   fix: "Nothing to do if the removal is intended.",
   check(ctx) {
     // One finding per source, so that locking a namespace down reads as a handful of lines.

@@ -16,12 +16,24 @@ export const rule: Rule = {
         const changed = new Set(ctx.objects.filter((o) => o.change !== "removed").map((o) => o.id));
         // The changed egress policy that selects this workload, else any changed policy of its namespace.
         const policy = ctx.head.cluster.networkPolicies.find(
-          (p) => changed.has(p.id) && p.policyTypes.egress && workload && p.namespace === workload.namespace && matches(p.podSelector, workload.labels),
+          (p) =>
+            changed.has(p.id) &&
+            p.policyTypes.egress &&
+            workload &&
+            p.namespace === workload.namespace &&
+            matches(p.podSelector, workload.labels),
         );
         const cause = policy
           ? { id: policy.id, file: policy.source.file, line: policy.source.line }
-          : ctx.objects.find((o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`));
-        return { message: `${id} can no longer reach cluster DNS (UDP 53)`, objects: [id, ...(cause ? [cause.id] : [])], file: cause?.file, line: cause?.line };
+          : ctx.objects.find(
+              (o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`),
+            );
+        return {
+          message: `${id} can no longer reach cluster DNS (UDP 53)`,
+          objects: [id, ...(cause ? [cause.id] : [])],
+          file: cause?.file,
+          line: cause?.line,
+        };
       });
   },
 };

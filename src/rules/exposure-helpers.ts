@@ -19,6 +19,12 @@ export function internetFacing(ctx: RuleContext, e: Exposure): boolean {
 /** Exposures open to the internet in head that were not (absent, blocked or internal) in base. */
 export function newlyExposed(ctx: RuleContext): Exposure[] {
   return ctx.exposures
-    .filter((c) => c.head && isExposed(c.head) && internetFacing(ctx, c.head) && !(c.base && isExposed(c.base) && internetFacing(ctx, c.base)))
+    .filter(
+      (c) =>
+        c.head &&
+        isExposed(c.head) &&
+        internetFacing(ctx, c.head) &&
+        !(c.base && isExposed(c.base) && internetFacing(ctx, c.base)),
+    )
     .map((c) => c.head!);
 }

@@ -5,7 +5,8 @@ export const rule: Rule = {
   id: "exposure-loses-tls",
   severity: "high",
   title: "Exposure loses TLS",
-  explanation: "An entry point that served TLS now serves plain text: credentials and session cookies travel unencrypted.",
+  explanation:
+    "An entry point that served TLS now serves plain text: credentials and session cookies travel unencrypted.",
   fix: "Keep the host in the Ingress tls section (or the listener's HTTPS/TLS protocol with a certificate).",
   check(ctx) {
     return ctx.exposures

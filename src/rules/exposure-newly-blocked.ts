@@ -10,7 +10,9 @@ export const rule: Rule = {
   fix: "Allow the ingress controller's or gateway's pods (or the node/client ranges for LoadBalancer and NodePort) in the destination's NetworkPolicy.",
   check(ctx) {
     return ctx.exposures
-      .filter((c) => c.change === "changed" && c.head && c.base && c.base.blockedBy === null && c.head.blockedBy !== null)
+      .filter(
+        (c) => c.change === "changed" && c.head && c.base && c.base.blockedBy === null && c.head.blockedBy !== null,
+      )
       .map((c) => {
         const policy = ctx.locate(c.head!.blockedBy!);
         return {

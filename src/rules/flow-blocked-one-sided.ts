@@ -23,13 +23,16 @@ export const rule: Rule = {
         if (!lostAt) return [];
         const cut = lostAt === "egress" ? c.from : c.to;
         const other = lostAt === "egress" ? c.to : c.from;
-        const cause = c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];
-        return [{
-          message: `${c.from} can no longer reach ${c.to} (${c.base}): ${cut}'s ${lostAt} policy stopped allowing it, while ${other}'s policy still allows it`,
-          objects: [c.from, c.to, ...(cause ? [cause.id] : [])],
-          file: cause?.file,
-          line: cause?.line,
-        }];
+        const cause =
+          c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];
+        return [
+          {
+            message: `${c.from} can no longer reach ${c.to} (${c.base}): ${cut}'s ${lostAt} policy stopped allowing it, while ${other}'s policy still allows it`,
+            objects: [c.from, c.to, ...(cause ? [cause.id] : [])],
+            file: cause?.file,
+            line: cause?.line,
+          },
+        ];
       });
   },
 };

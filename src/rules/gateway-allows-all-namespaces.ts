@@ -2,8 +2,12 @@ import type { Rule } from "./rule.js";
 import type { OtherObject } from "../model/types.js";
 
 function allListeners(g: OtherObject): string[] {
-  const spec = g.raw.data.spec as { listeners?: { name?: string; allowedRoutes?: { namespaces?: { from?: string } } }[] } | undefined;
-  return (Array.isArray(spec?.listeners) ? spec!.listeners : []).filter((l) => l?.allowedRoutes?.namespaces?.from === "All").map((l) => String(l.name));
+  const spec = g.raw.data.spec as
+    | { listeners?: { name?: string; allowedRoutes?: { namespaces?: { from?: string } } }[] }
+    | undefined;
+  return (Array.isArray(spec?.listeners) ? spec!.listeners : [])
+    .filter((l) => l?.allowedRoutes?.namespaces?.from === "All")
+    .map((l) => String(l.name));
 }
 
 export const rule: Rule = {
@@ -14,13 +18,22 @@ export const rule: Rule = {
     "allowedRoutes.namespaces.from: All lets any namespace attach routes to this listener, so any team (or compromised workload's owner) can publish a service on the Gateway's address and hostnames.",
   fix: "Use from: Same, or from: Selector with a label only trusted namespaces carry.",
   check(ctx) {
-    const before = new Map(ctx.base.cluster.others.filter((o) => o.kind === "Gateway").map((g) => [g.id, new Set(allListeners(g))]));
+    const before = new Map(
+      ctx.base.cluster.others.filter((o) => o.kind === "Gateway").map((g) => [g.id, new Set(allListeners(g))]),
+    );
     return ctx.head.cluster.others
       .filter((o) => o.kind === "Gateway")
       .flatMap((g) => {
         const fresh = allListeners(g).filter((l) => !before.get(g.id)?.has(l));
         return fresh.length
-          ? [{ message: `${g.id} listener${fresh.length > 1 ? "s" : ""} ${fresh.join(", ")} accept${fresh.length > 1 ? "" : "s"} routes from every namespace`, objects: [g.id], file: g.source.file, line: g.source.lineOf(["spec", "listeners"]) }]
+          ? [
+              {
+                message: `${g.id} listener${fresh.length > 1 ? "s" : ""} ${fresh.join(", ")} accept${fresh.length > 1 ? "" : "s"} routes from every namespace`,
+                objects: [g.id],
+                file: g.source.file,
+                line: g.source.lineOf(["spec", "listeners"]),
+              },
+            ]
           : [];
       });
   },

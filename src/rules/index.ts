@@ -50,7 +50,8 @@ export const RULES: readonly Rule[] = [
   renderFailed,
 ];
 
-export const severityRank = (s: Severity | "none"): number => (s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s));
+export const severityRank = (s: Severity | "none"): number =>
+  s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s);
 
 export function runRules(ctx: RuleContext, config: Config): Finding[] {
   const findings: Finding[] = [];
@@ -59,14 +60,28 @@ export function runRules(ctx: RuleContext, config: Config): Finding[] {
     const severity = config["severity-overrides"][rule.id] ?? rule.severity;
     for (const hit of rule.check(ctx)) {
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
-      findings.push({ rule: rule.id, severity, title: rule.title, message: hit.message, file: at?.file, line: at?.line, objects: hit.objects, fix: rule.fix });
+      findings.push({
+        rule: rule.id,
+        severity,
+        title: rule.title,
+        message: hit.message,
+        file: at?.file,
+        line: at?.line,
+        objects: hit.objects,
+        fix: rule.fix,
+      });
     }
   }
-  return findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.message.localeCompare(b.message));
+  return findings.sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.message.localeCompare(b.message),
+  );
 }
 
 export function overallRisk(findings: readonly Finding[]): Severity | "none" {
-  return findings.reduce<Severity | "none">((worst, f) => (severityRank(f.severity) < severityRank(worst) ? f.severity : worst), "none");
+  return findings.reduce<Severity | "none">(
+    (worst, f) => (severityRank(f.severity) < severityRank(worst) ? f.severity : worst),
+    "none",
+  );
 }
 
 /** True when `risk` is at least as severe as `threshold`. */

@@ -4,7 +4,13 @@ import type { NetworkPolicy } from "../model/types.js";
 
 function openRules(p: NetworkPolicy): number[] {
   return p.policyTypes.ingress
-    ? p.ingress.filter((r) => r.peers?.some((peer) => peer.type === "pods" && peer.namespaceSelector !== null && isMatchAll(peer.namespaceSelector))).map((r) => r.index)
+    ? p.ingress
+        .filter((r) =>
+          r.peers?.some(
+            (peer) => peer.type === "pods" && peer.namespaceSelector !== null && isMatchAll(peer.namespaceSelector),
+          ),
+        )
+        .map((r) => r.index)
     : [];
 }
 
@@ -12,7 +18,8 @@ export const rule: Rule = {
   id: "ingress-from-all-namespaces",
   severity: "medium",
   title: "Ingress newly allowed from all namespaces",
-  explanation: "A rule with namespaceSelector: {} admits pods of every namespace, including ones created later by anyone allowed to create namespaces.",
+  explanation:
+    "A rule with namespaceSelector: {} admits pods of every namespace, including ones created later by anyone allowed to create namespaces.",
   fix: "Select the client namespaces by label (kubernetes.io/metadata.name is always set) and the client pods by podSelector.",
   check(ctx) {
     const before = new Map(ctx.base.cluster.networkPolicies.map((p) => [p.id, openRules(p).length]));
@@ -20,7 +27,12 @@ export const rule: Rule = {
       .filter((p) => openRules(p).length > (before.get(p.id) ?? 0))
       .map((p) => {
         const rule = p.ingress[openRules(p)[0]];
-        return { message: `${p.id} ingress rule #${rule.index + 1} admits pods from every namespace`, objects: [p.id], file: p.source.file, line: rule.line };
+        return {
+          message: `${p.id} ingress rule #${rule.index + 1} admits pods from every namespace`,
+          objects: [p.id],
+          file: p.source.file,
+          line: rule.line,
+        };
       });
   },
 };

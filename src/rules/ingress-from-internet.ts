@@ -10,7 +10,18 @@ export const rule: Rule = {
   fix: "Limit the ipBlock to the client ranges that need access, or remove the rule.",
   check(ctx) {
     return ctx.connections
-      .filter((c) => c.from === "ip:" && c.change !== "removed" && ctx.isInternet(c.addresses ?? []) && !gained(c).isEmpty() && ctx.head.isolation.get(c.to)?.ingress === true)
-      .map((c) => ({ message: `${peerName(c, "from")} can now reach ${c.to} on ${gained(c)}`, objects: [c.to], ...causeAt(c) }));
+      .filter(
+        (c) =>
+          c.from === "ip:" &&
+          c.change !== "removed" &&
+          ctx.isInternet(c.addresses ?? []) &&
+          !gained(c).isEmpty() &&
+          ctx.head.isolation.get(c.to)?.ingress === true,
+      )
+      .map((c) => ({
+        message: `${peerName(c, "from")} can now reach ${c.to} on ${gained(c)}`,
+        objects: [c.to],
+        ...causeAt(c),
+      }));
   },
 };

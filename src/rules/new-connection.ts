@@ -11,7 +11,21 @@ export const rule: Rule = {
   fix: "Confirm the new flow is intended and limited to the ports it needs.",
   check(ctx) {
     return ctx.connections
-      .filter((c) => c.from !== "ip:" && c.to !== "ip:" && ns(c.from) === ns(c.to) && c.change !== "removed" && !gained(c).isEmpty())
-      .map((c) => ({ message: c.from === c.to ? `pods of ${c.from} can now reach each other on ${gained(c)}` : `${c.from} can now reach ${c.to} on ${gained(c)}`, objects: [c.from, c.to], ...causeAt(c) }));
+      .filter(
+        (c) =>
+          c.from !== "ip:" &&
+          c.to !== "ip:" &&
+          ns(c.from) === ns(c.to) &&
+          c.change !== "removed" &&
+          !gained(c).isEmpty(),
+      )
+      .map((c) => ({
+        message:
+          c.from === c.to
+            ? `pods of ${c.from} can now reach each other on ${gained(c)}`
+            : `${c.from} can now reach ${c.to} on ${gained(c)}`,
+        objects: [c.from, c.to],
+        ...causeAt(c),
+      }));
   },
 };

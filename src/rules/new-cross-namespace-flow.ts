@@ -7,11 +7,23 @@ export const rule: Rule = {
   id: "new-cross-namespace-flow",
   severity: "medium",
   title: "New connection across namespaces",
-  explanation: "Namespaces are usually trust boundaries between teams or environments; a new flow across them deserves a look.",
+  explanation:
+    "Namespaces are usually trust boundaries between teams or environments; a new flow across them deserves a look.",
   fix: "If it is intended, narrow it to the exact pods and ports; otherwise tighten the namespaceSelector.",
   check(ctx) {
     return ctx.connections
-      .filter((c) => c.from !== "ip:" && c.to !== "ip:" && ns(c.from) !== ns(c.to) && c.change !== "removed" && !gained(c).isEmpty())
-      .map((c) => ({ message: `${c.from} can now reach ${c.to} on ${gained(c)}`, objects: [c.from, c.to], ...causeAt(c) }));
+      .filter(
+        (c) =>
+          c.from !== "ip:" &&
+          c.to !== "ip:" &&
+          ns(c.from) !== ns(c.to) &&
+          c.change !== "removed" &&
+          !gained(c).isEmpty(),
+      )
+      .map((c) => ({
+        message: `${c.from} can now reach ${c.to} on ${gained(c)}`,
+        objects: [c.from, c.to],
+        ...causeAt(c),
+      }));
   },
 };

@@ -13,8 +13,17 @@ export const rule: Rule = {
       if (!svc.externalIPs.length) continue;
       const before = ctx.base.cluster.services.find((s) => s.id === svc.id);
       if (before && before.externalIPs.join() === svc.externalIPs.join()) continue;
-      hits.set(svc.id, { file: svc.source.file, line: svc.source.lineOf(["spec", "externalIPs"]), ips: svc.externalIPs.join(", ") });
+      hits.set(svc.id, {
+        file: svc.source.file,
+        line: svc.source.lineOf(["spec", "externalIPs"]),
+        ips: svc.externalIPs.join(", "),
+      });
     }
-    return [...hits].map(([id, h]) => ({ message: `${id} now claims external IPs ${h.ips}`, objects: [id], file: h.file, line: h.line }));
+    return [...hits].map(([id, h]) => ({
+      message: `${id} now claims external IPs ${h.ips}`,
+      objects: [id],
+      file: h.file,
+      line: h.line,
+    }));
   },
 };

@@ -6,7 +6,8 @@ export const rule: Rule = {
   id: "new-internet-exposure",
   severity: "medium",
   title: "Workload newly reachable from the internet",
-  explanation: "A workload gains an entry point from internet addresses. That may be the intent of the change; a reviewer should confirm it.",
+  explanation:
+    "A workload gains an entry point from internet addresses. That may be the intent of the change; a reviewer should confirm it.",
   fix: "If it is not meant to be public, use an internal load balancer or ingress class, or restrict the sources.",
   check(ctx) {
     const sensitive = new Set(ctx.config["sensitive-ports"]);

@@ -16,7 +16,14 @@ export const rule: Rule = {
       seen.set(c.head.via.ref, entry);
     }
     return [...seen].map(([ref, e]) => ({
-      message: `${ref} opens a node port${e.ports.size ? ` (${[...e.ports].sort((a, b) => a - b).map((p) => `:${p}`).join(", ")})` : ""} on every node`,
+      message: `${ref} opens a node port${
+        e.ports.size
+          ? ` (${[...e.ports]
+              .sort((a, b) => a - b)
+              .map((p) => `:${p}`)
+              .join(", ")})`
+          : ""
+      } on every node`,
       objects: [ref],
       file: e.file,
       line: e.line,

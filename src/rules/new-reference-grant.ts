@@ -12,10 +12,19 @@ export const rule: Rule = {
       .filter((o) => o.kind === "ReferenceGrant" && o.change !== "removed")
       .map((o) => {
         const grant = ctx.head.cluster.others.find((x) => x.id === o.id);
-        const spec = grant?.raw.data.spec as { from?: { namespace?: string; kind?: string }[]; to?: { kind?: string; name?: string }[] } | undefined;
+        const spec = grant?.raw.data.spec as
+          | { from?: { namespace?: string; kind?: string }[]; to?: { kind?: string; name?: string }[] }
+          | undefined;
         const from = (spec?.from ?? []).map((f) => `${f?.kind ?? "?"} in ${f?.namespace ?? "?"}`).join(", ");
-        const to = (spec?.to ?? []).map((t) => (t?.name ? `${t.kind}/${t.name}` : `every ${t?.kind ?? "object"}`)).join(", ");
-        return { message: `${o.id} ${o.change === "added" ? "lets" : "now lets"} ${from || "routes"} reach ${to || "objects"} in ${o.id.split("/")[0]}`, objects: [o.id], file: o.file, line: o.line };
+        const to = (spec?.to ?? [])
+          .map((t) => (t?.name ? `${t.kind}/${t.name}` : `every ${t?.kind ?? "object"}`))
+          .join(", ");
+        return {
+          message: `${o.id} ${o.change === "added" ? "lets" : "now lets"} ${from || "routes"} reach ${to || "objects"} in ${o.id.split("/")[0]}`,
+          objects: [o.id],
+          file: o.file,
+          line: o.line,
+        };
       });
   },
 };

@@ -5,10 +5,13 @@ export const rule: Rule = {
   id: "policy-selects-nothing",
   severity: "low",
   title: "NetworkPolicy selects no pods",
-  explanation: "A new or changed NetworkPolicy matches no workload of its namespace, usually because of a label typo: it protects nothing.",
+  explanation:
+    "A new or changed NetworkPolicy matches no workload of its namespace, usually because of a label typo: it protects nothing.",
   fix: "Make spec.podSelector match the labels of the pod template it is meant for.",
   check(ctx) {
-    const changed = new Set(ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.change !== "removed").map((o) => o.id));
+    const changed = new Set(
+      ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.change !== "removed").map((o) => o.id),
+    );
     const workloads = ctx.head.cluster.workloads;
     return ctx.head.cluster.networkPolicies
       .filter((p) => changed.has(p.id))

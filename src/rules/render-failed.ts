@@ -2,7 +2,8 @@ import type { Rule } from "./rule.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { RENDER_FAILED, RENDERED } from "../render/codes.js";
 
-const byFile = (diagnostics: readonly Diagnostic[], code: string) => new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));
+const byFile = (diagnostics: readonly Diagnostic[], code: string) =>
+  new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));
 
 export const rule: Rule = {
   id: "render-failed",

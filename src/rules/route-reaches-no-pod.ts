@@ -39,14 +39,20 @@ export const rule: Rule = {
       return index.get(namespace) ?? [];
     };
     const selects = (side: typeof ctx.head, svc: Service) =>
-      svc.selector !== null && workloadsIn(side, svc.namespace).some((w) => Object.entries(svc.selector!).every(([k, v]) => w.labels[k] === v));
+      svc.selector !== null &&
+      workloadsIn(side, svc.namespace).some((w) => Object.entries(svc.selector!).every(([k, v]) => w.labels[k] === v));
     const baseServices = new Map(ctx.base.cluster.services.map((s) => [s.id, s]));
     const reported = new Set(broken.map((b) => b.objects[0]));
     const orphaned = ctx.head.cluster.services
       .filter((svc) => !reported.has(svc.id) && svc.selector !== null && !selects(ctx.head, svc))
-      .filter((svc) => { const before = baseServices.get(svc.id); return !!before && selects(ctx.base, before); })
+      .filter((svc) => {
+        const before = baseServices.get(svc.id);
+        return !!before && selects(ctx.base, before);
+      })
       .map((svc) => ({
-        message: `${svc.id} no longer selects any pod (selector ${Object.entries(svc.selector!).map(([k, v]) => `${k}=${v}`).join(",")})`,
+        message: `${svc.id} no longer selects any pod (selector ${Object.entries(svc.selector!)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(",")})`,
         objects: [svc.id],
         file: svc.source.file,
         line: svc.source.lineOf(["spec", "selector"]),

@@ -20,7 +20,10 @@ export interface Side {
    * What each side allows on its own: the source's egress and the destination's ingress, and the part
    * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
    */
-  sides?(from: string, to: string): { egress: ConnSet; ingress: ConnSet; egressNamed: ConnSet; ingressNamed: ConnSet } | undefined;
+  sides?(
+    from: string,
+    to: string,
+  ): { egress: ConnSet; ingress: ConnSet; egressNamed: ConnSet; ingressNamed: ConnSet } | undefined;
 }
 
 export interface RuleContext {

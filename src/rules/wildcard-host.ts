@@ -16,7 +16,12 @@ export const rule: Rule = {
       if (e.via.kind !== "Ingress" && e.via.kind !== "Gateway" && e.via.kind !== "Route") continue;
       const host = e.via.host;
       if (host && host !== "*" && !host.startsWith("*")) continue;
-      hits.set(`${e.via.ref} ${host ?? "*"}`, { file: e.file, line: e.line, host: host ?? "any host", workload: e.workload });
+      hits.set(`${e.via.ref} ${host ?? "*"}`, {
+        file: e.file,
+        line: e.line,
+        host: host ?? "any host",
+        workload: e.workload,
+      });
     }
     return [...hits].map(([key, h]) => ({
       message: `${key.split(" ")[0]} routes ${h.host === "*" || h.host === "any host" ? "every host" : `the wildcard ${h.host}`} to ${h.workload}`,

@@ -12,10 +12,20 @@ export function isGitRef(ref: string, cwd = process.cwd()): boolean {
   return r.status === 0;
 }
 
-export function readGitTree(ref: string, globs: readonly string[], diagnostics: Diagnostics, cwd = process.cwd(), maxBytes = DEFAULT_MAX_FILE_BYTES): ManifestFile[] {
+export function readGitTree(
+  ref: string,
+  globs: readonly string[],
+  diagnostics: Diagnostics,
+  cwd = process.cwd(),
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): ManifestFile[] {
   const isMatch = picomatch(globs.length ? [...globs] : DEFAULT_PATHS, { dot: false });
   const prefix = execFileSync("git", ["rev-parse", "--show-prefix"], { cwd, encoding: "utf8" }).trim();
-  const listing = execFileSync("git", ["ls-tree", "-r", "-z", "--full-tree", "-l", ref], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const listing = execFileSync("git", ["ls-tree", "-r", "-z", "--full-tree", "-l", ref], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const wanted: { path: string; object: string; size: number }[] = [];
   for (const entry of listing.split("\0")) {
     if (!entry) continue;
@@ -34,7 +44,7 @@ export function readGitTree(ref: string, globs: readonly string[], diagnostics: 
   if (!wanted.length) return [];
   const batch = execFileSync("git", ["cat-file", "--batch"], {
     cwd,
-    input: wanted.map((w) => w.object).join("\n") + "\n",
+    input: `${wanted.map((w) => w.object).join("\n")}\n`,
     maxBuffer: 1024 * 1024 * 1024,
   });
   const files: ManifestFile[] = [];

@@ -16,7 +16,16 @@ export const OUT = join(ROOT, "test-output");
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -90,23 +99,49 @@ export async function drawn(page: Page): Promise<Drawn> {
   return page.evaluate(() => {
     const svg = document.querySelector("#diagram svg") as SVGSVGElement | null;
     const text = document.body.innerText;
-    const mermaidError = !!document.querySelector(".error-icon, .error-text") || /Syntax error/i.test(text) || /Parse error/i.test(text);
+    const mermaidError =
+      !!document.querySelector(".error-icon, .error-text") || /Syntax error/i.test(text) || /Parse error/i.test(text);
     const box = (el: Element) => {
       const r = el.getBoundingClientRect();
       return { x: r.x, y: r.y, width: r.width, height: r.height };
     };
-    const label = (el: Element) => (el.querySelector(".nodeLabel, .cluster-label, text") as HTMLElement | null)?.textContent?.trim() ?? "";
+    const label = (el: Element) =>
+      (el.querySelector(".nodeLabel, .cluster-label, text") as HTMLElement | null)?.textContent?.trim() ?? "";
     if (!svg) return { svg: false, mermaidError, viewBox: null, nodes: [], clusters: [], edges: [] };
-    const nodes = [...svg.querySelectorAll("g.node")].map((g) => ({ id: /flowchart-([^-]+)-\d+$/.exec(g.id)?.[1] ?? g.id, label: label(g), box: box(g) }));
+    const nodes = [...svg.querySelectorAll("g.node")].map((g) => ({
+      id: /flowchart-([^-]+)-\d+$/.exec(g.id)?.[1] ?? g.id,
+      label: label(g),
+      box: box(g),
+    }));
     const clusters = [...svg.querySelectorAll("g.cluster")].map((g) => ({ id: g.id, label: label(g), box: box(g) }));
-    const edgeLabels = new Map([...svg.querySelectorAll(".edgeLabel .label[data-id]")].map((l) => [l.getAttribute("data-id"), (l.textContent ?? "").trim()]));
+    const edgeLabels = new Map(
+      [...svg.querySelectorAll(".edgeLabel .label[data-id]")].map((l) => [
+        l.getAttribute("data-id"),
+        (l.textContent ?? "").trim(),
+      ]),
+    );
     const edges = [...svg.querySelectorAll("path[data-edge]")].map((p) => {
       const id = p.getAttribute("data-id") ?? "";
       const m = /^L_(.+?)_(.+)_\d+$/.exec(id);
       const cs = getComputedStyle(p);
-      return { from: m?.[1] ?? "", to: m?.[2] ?? "", label: edgeLabels.get(id) ?? "", stroke: cs.stroke, width: cs.strokeWidth, dash: cs.strokeDasharray, marker: p.getAttribute("marker-end") ?? "" };
+      return {
+        from: m?.[1] ?? "",
+        to: m?.[2] ?? "",
+        label: edgeLabels.get(id) ?? "",
+        stroke: cs.stroke,
+        width: cs.strokeWidth,
+        dash: cs.strokeDasharray,
+        marker: p.getAttribute("marker-end") ?? "",
+      };
     });
-    return { svg: true, mermaidError, viewBox: svg.viewBox?.baseVal ? { width: svg.viewBox.baseVal.width, height: svg.viewBox.baseVal.height } : null, nodes, clusters, edges };
+    return {
+      svg: true,
+      mermaidError,
+      viewBox: svg.viewBox?.baseVal ? { width: svg.viewBox.baseVal.width, height: svg.viewBox.baseVal.height } : null,
+      nodes,
+      clusters,
+      edges,
+    };
   });
 }
 
@@ -143,7 +178,8 @@ export async function overlaps(page: Page, margin = 4): Promise<Overlap[]> {
     }
     for (const g of svg.querySelectorAll("g.cluster")) {
       const label = (g.textContent ?? "").trim();
-      if (label === "Legend") boxes.push({ id: "legend", label, r: (g.querySelector("rect") ?? g).getBoundingClientRect() });
+      if (label === "Legend")
+        boxes.push({ id: "legend", label, r: (g.querySelector("rect") ?? g).getBoundingClientRect() });
     }
     const out: { edge: string; through: string }[] = [];
     for (const p of svg.querySelectorAll("path[data-edge]") as NodeListOf<SVGPathElement>) {
@@ -157,7 +193,13 @@ export async function overlaps(page: Page, margin = 4): Promise<Overlap[]> {
         const pt = toScreen(p, p.getPointAtLength(s));
         for (const b of boxes) {
           if (ends.has(b.id) || hit.has(b.label)) continue;
-          if (pt.x > b.r.left + margin && pt.x < b.r.right - margin && pt.y > b.r.top + margin && pt.y < b.r.bottom - margin) hit.add(b.label);
+          if (
+            pt.x > b.r.left + margin &&
+            pt.x < b.r.right - margin &&
+            pt.y > b.r.top + margin &&
+            pt.y < b.r.bottom - margin
+          )
+            hit.add(b.label);
         }
       }
       for (const h of hit) out.push({ edge: id, through: h });

@@ -10,7 +10,19 @@ import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";
 import { loadSide } from "../../src/snapshot.js";
 import { bigDiff, DEMO, demoResult, diff, HOSTILE, hostileDiff } from "../report/helpers.js";
-import { diagramScreenshot, drawn, HAVE_CHROMIUM, launch, open, OUT, overlaps, save, SKIP_REASON, type Drawn, type Opened } from "./chromium.js";
+import {
+  diagramScreenshot,
+  drawn,
+  HAVE_CHROMIUM,
+  launch,
+  open,
+  OUT,
+  overlaps,
+  save,
+  SKIP_REASON,
+  type Drawn,
+  type Opened,
+} from "./chromium.js";
 
 if (!HAVE_CHROMIUM) console.warn(`test:browser skipped: ${SKIP_REASON}`);
 
@@ -34,153 +46,223 @@ const edgeBetween = (d: Drawn, from: string, to: string) => {
 };
 
 const inside = (inner: Drawn["nodes"][number]["box"], outer: Drawn["nodes"][number]["box"]) =>
-  inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+  inner.x >= outer.x &&
+  inner.y >= outer.y &&
+  inner.x + inner.width <= outer.x + outer.width &&
+  inner.y + inner.height <= outer.y + outer.height;
 
 /** The demo pull request the other way round: every path it adds is removed. */
 function reversedDemo(): DiffResult {
   return diff(loadSide(join(DEMO, "head")), loadSide(join(DEMO, "base")));
 }
 
-describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? "in headless Chromium" : `in headless Chromium (skipped: ${SKIP_REASON})`, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+describe.skipIf(!HAVE_CHROMIUM)(
+  HAVE_CHROMIUM ? "in headless Chromium" : `in headless Chromium (skipped: ${SKIP_REASON})`,
+  () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
 
-  it("the page reports a broken diagram (so the checks below can fail)", async () => {
-    const o = await open(browser, save("broken-diagram.html", mermaidPage('flowchart LR\n  n1["a"] --> end')));
-    expect(o.state).toBe("error");
-    expect(o.problems.join("\n")).toMatch(/could not be drawn/);
-    expect(await o.page.locator("#diagram").innerText()).toMatch(/could not be drawn/);
-    await o.page.context().close();
-  });
-
-  it("draws the demo comment's diagram: the expected nodes, in their namespaces, with added paths thick green", async () => {
-    const comment = renderComment(demoResult());
-    const text = /```mermaid\n([\s\S]*?)\n```/.exec(comment)![1];
-    expect(text).toBe(renderMermaid(demoResult()));
-    const o = await open(browser, save("demo-diagram.html", mermaidPage(text, "The demo pull request's diagram")));
-    const d = await drawn(o.page);
-    expectClean(o, d);
-
-    const labels = d.nodes.map((n) => n.label);
-    expect(labels).toEqual(expect.arrayContaining(["Internet", "StatefulSet/db", "Deployment/web", "Deployment/api", "Deployment/prometheus", "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external"]));
-    const cluster = (label: string) => d.clusters.find((c) => c.label === label)!;
-    const node = (label: string) => d.nodes.find((n) => n.label === label)!;
-    // shop/StatefulSet/db: the node StatefulSet/db inside the box "namespace shop".
-    expect(inside(node("StatefulSet/db").box, cluster("namespace shop").box)).toBe(true);
-    expect(inside(node("Deployment/prometheus").box, cluster("namespace monitoring").box)).toBe(true);
-    expect(inside(node("StatefulSet/db").box, cluster("namespace monitoring").box)).toBe(false);
-    expect(cluster("Legend")).toBeDefined();
-
-    const added = edgeBetween(d, "Internet", "StatefulSet/db")!;
-    expect(added).toMatchObject({ stroke: GREEN, width: "3px", label: "TCP 5432" });
-    expect(["none", "0px"]).toContain(added.dash);
-    expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: GREEN, width: "3px" });
-    expect(edgeBetween(d, "Ingress shop.example.com/ (shop/Ingress/shop)", "Deployment/web")).toMatchObject({ stroke: AMBER, label: "TCP 8080: TLS dropped" });
-    expect(edgeBetween(d, "Deployment/web", "Deployment/api")).toMatchObject({ stroke: GREY, width: "1px" });
-    expect(edgeBetween(d, "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db")).toMatchObject({ stroke: GREEN, label: "TCP 5432" });
-    // No arrow through a node it does not connect, or through the legend; no two nodes on top of each other.
-    expect(await overlaps(o.page)).toEqual([]);
-    const real = d.nodes.filter((n) => n.label);
-    for (const a of real)
-      for (const b of real)
-        if (a !== b) expect(a.box.x + a.box.width <= b.box.x || b.box.x + b.box.width <= a.box.x || a.box.y + a.box.height <= b.box.y || b.box.y + b.box.height <= a.box.y).toBe(true);
-
-    await diagramScreenshot(o.page, join(OUT, "demo-diagram.png"));
-    await o.page.context().close();
-  });
-
-  it("draws removed paths dashed red, unlike added ones", async () => {
-    const r = reversedDemo();
-    const o = await open(browser, save("demo-diagram-removed.html", mermaidPage(renderMermaid(r), "The demo pull request undone")));
-    const d = await drawn(o.page);
-    expectClean(o, d);
-    const removed = edgeBetween(d, "Internet", "StatefulSet/db")!;
-    expect(removed).toMatchObject({ stroke: RED, width: "2px", label: "TCP 5432" });
-    expect(removed.dash).toMatch(/^6(px)?,? 4(px)?$/);
-    expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: RED });
-    expect(await overlaps(o.page)).toEqual([]);
-    // The legend shows both kinds the diagram uses, with the same styles.
-    const legend = d.edges.filter((e) => e.from.startsWith("l"));
-    expect(legend.map((e) => [e.label, e.stroke])).toEqual(expect.arrayContaining([["removed", RED], ["changed", AMBER]]));
-    await diagramScreenshot(o.page, join(OUT, "demo-diagram-removed.png"));
-    await o.page.context().close();
-
-    // Added and removed side by side (the demo forwards, and backwards): distinct colour and pattern.
-    const both = await open(browser, save("demo-diagram-forward.html", mermaidPage(renderMermaid(demoResult()))));
-    const forward = edgeBetween(await drawn(both.page), "Internet", "StatefulSet/db")!;
-    expect(forward.stroke).not.toBe(removed.stroke);
-    expect(forward.dash).not.toBe(removed.dash);
-    expect(forward.marker).not.toBe(removed.marker);
-    await both.page.context().close();
-  });
-
-  it("shows the HTML report: verdict, risk table, diagram, every detail; offline and under its CSP", async () => {
-    const r = demoResult();
-    const o = await open(browser, save("demo-report.html", renderHtml(r, { base: "fixtures/demo/base", head: "fixtures/demo/head" })));
-    const d = await drawn(o.page);
-    expectClean(o, d);
-    expect(o.requests).toHaveLength(1); // the page itself
-    const page = o.page;
-    expect(await page.locator("h1").innerText()).toMatch(/Critical risk: shop\/StatefulSet\/db becomes reachable from the internet on TCP 5432/);
-    expect(await page.locator("#risk-table tbody tr").count()).toBe(r.findings.length);
-    expect(await page.locator("#exposure-table tbody tr").count()).toBe(r.exposures.length);
-    expect(await page.locator("#reachability-table tbody tr").count()).toBe(r.connections.length);
-    expect(await page.locator("#object-table tbody tr").count()).toBe(r.objects.length);
-    expect(await page.locator("#delta pre").innerText()).toContain("+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432");
-    expect(d.nodes.map((n) => n.label)).toEqual(expect.arrayContaining(["StatefulSet/db", "Deployment/prometheus"]));
-    expect(edgeBetween(d, "Internet", "StatefulSet/db")).toMatchObject({ stroke: GREEN });
-    // The CSP is in force: an inline script of the page's own making would not run.
-    expect(await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content"))).toMatch(/default-src 'none'; script-src 'sha256-/);
-    await page.screenshot({ path: join(OUT, "demo-report.png"), fullPage: true });
-
-    // Actual size on request.
-    const fitted = (await page.locator("#diagram svg").boundingBox())!.width;
-    await page.click("#diagram-size");
-    expect((await page.locator("#diagram svg").boundingBox())!.width).toBeGreaterThan(fitted);
-    expect(o.problems).toEqual([]);
-    await page.context().close();
-  });
-
-  it("runs nothing a manifest says, whatever the names", async () => {
-    const attack = (i: number) => `<img src=x onerror=alert(${i})><script>alert(${i})</script>`;
-    const cases = [
-      // Valid names; the attack in the host, path, note, blocked-by and file name (labels, tables, links).
-      { namespace: "shop", client: "client", server: "server", service: "web", host: `www.evil.example ${attack(0)}`, path: `/${HOSTILE.join("")}`, note: `<svg onload=alert(0)> ${HOSTILE.slice(0, 12).join(" ")}`, file: `</details>${attack(0)}` },
-      // Names the model refuses: the attack in "could not read everything".
-      { namespace: '"ns', client: attack(1), server: `${HOSTILE[6]}`, service: "end", host: attack(1), path: "/", note: attack(1), file: `x${attack(1)}` },
-    ];
-    for (const [i, t] of cases.entries()) {
-      const r = hostileDiff(t);
-      const o = await open(browser, save(`hostile-report-${i}.html`, renderHtml(r, { base: t.file, head: t.note, repoUrl: "https://github.com/acme/shop", headSha: "abc123" })));
-      const d = await drawn(o.page);
-      if (i === 0) expectClean(o, d);
-      else {
-        expect(o.problems).toEqual([]);
-        expect(d.mermaidError).toBe(false);
-        expect(await o.page.locator("#diagnostic-table tbody tr").count()).toBeGreaterThan(0);
-      }
-      expect(await o.page.locator("script").count()).toBe(o.state === null ? 0 : 2);
-      expect(await o.page.locator("[onerror], [onload], img, iframe, object, embed, svg svg, form").count()).toBe(0);
-      for (const a of await o.page.locator("a").all()) expect(await a.getAttribute("href")).toMatch(/^https:\/\/github\.com\/acme\/shop\/blob\/abc123\//);
-      expect(await o.page.locator("body").innerText()).toContain(`<script>alert(${i})</script>`);
-      await o.page.screenshot({ path: join(OUT, `hostile-report-${i}.png`), fullPage: true });
+    it("the page reports a broken diagram (so the checks below can fail)", async () => {
+      const o = await open(browser, save("broken-diagram.html", mermaidPage('flowchart LR\n  n1["a"] --> end')));
+      expect(o.state).toBe("error");
+      expect(o.problems.join("\n")).toMatch(/could not be drawn/);
+      expect(await o.page.locator("#diagram").innerText()).toMatch(/could not be drawn/);
       await o.page.context().close();
-    }
-  });
+    });
 
-  it("draws a large change collapsed by namespace", async () => {
-    const r = bigDiff(40, 3);
-    expect(buildDiagram(r).collapsed).toBe(true);
-    const o = await open(browser, save("big-report.html", renderHtml(r)));
-    const d = await drawn(o.page);
-    expectClean(o, d);
-    expect(d.nodes.some((n) => /^namespace team-\d+ · \d+ workloads?$/.test(n.label))).toBe(true);
-    expect(await o.page.locator("#what-changes figcaption").innerText()).toMatch(/collapsed by namespace/);
-    await o.page.context().close();
-  });
-});
+    it("draws the demo comment's diagram: the expected nodes, in their namespaces, with added paths thick green", async () => {
+      const comment = renderComment(demoResult());
+      const text = /```mermaid\n([\s\S]*?)\n```/.exec(comment)![1];
+      expect(text).toBe(renderMermaid(demoResult()));
+      const o = await open(browser, save("demo-diagram.html", mermaidPage(text, "The demo pull request's diagram")));
+      const d = await drawn(o.page);
+      expectClean(o, d);
+
+      const labels = d.nodes.map((n) => n.label);
+      expect(labels).toEqual(
+        expect.arrayContaining([
+          "Internet",
+          "StatefulSet/db",
+          "Deployment/web",
+          "Deployment/api",
+          "Deployment/prometheus",
+          "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external",
+        ]),
+      );
+      const cluster = (label: string) => d.clusters.find((c) => c.label === label)!;
+      const node = (label: string) => d.nodes.find((n) => n.label === label)!;
+      // shop/StatefulSet/db: the node StatefulSet/db inside the box "namespace shop".
+      expect(inside(node("StatefulSet/db").box, cluster("namespace shop").box)).toBe(true);
+      expect(inside(node("Deployment/prometheus").box, cluster("namespace monitoring").box)).toBe(true);
+      expect(inside(node("StatefulSet/db").box, cluster("namespace monitoring").box)).toBe(false);
+      expect(cluster("Legend")).toBeDefined();
+
+      const added = edgeBetween(d, "Internet", "StatefulSet/db")!;
+      expect(added).toMatchObject({ stroke: GREEN, width: "3px", label: "TCP 5432" });
+      expect(["none", "0px"]).toContain(added.dash);
+      expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: GREEN, width: "3px" });
+      expect(edgeBetween(d, "Ingress shop.example.com/ (shop/Ingress/shop)", "Deployment/web")).toMatchObject({
+        stroke: AMBER,
+        label: "TCP 8080: TLS dropped",
+      });
+      expect(edgeBetween(d, "Deployment/web", "Deployment/api")).toMatchObject({ stroke: GREY, width: "1px" });
+      expect(
+        edgeBetween(d, "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db"),
+      ).toMatchObject({ stroke: GREEN, label: "TCP 5432" });
+      // No arrow through a node it does not connect, or through the legend; no two nodes on top of each other.
+      expect(await overlaps(o.page)).toEqual([]);
+      const real = d.nodes.filter((n) => n.label);
+      for (const a of real)
+        for (const b of real)
+          if (a !== b)
+            expect(
+              a.box.x + a.box.width <= b.box.x ||
+                b.box.x + b.box.width <= a.box.x ||
+                a.box.y + a.box.height <= b.box.y ||
+                b.box.y + b.box.height <= a.box.y,
+            ).toBe(true);
+
+      await diagramScreenshot(o.page, join(OUT, "demo-diagram.png"));
+      await o.page.context().close();
+    });
+
+    it("draws removed paths dashed red, unlike added ones", async () => {
+      const r = reversedDemo();
+      const o = await open(
+        browser,
+        save("demo-diagram-removed.html", mermaidPage(renderMermaid(r), "The demo pull request undone")),
+      );
+      const d = await drawn(o.page);
+      expectClean(o, d);
+      const removed = edgeBetween(d, "Internet", "StatefulSet/db")!;
+      expect(removed).toMatchObject({ stroke: RED, width: "2px", label: "TCP 5432" });
+      expect(removed.dash).toMatch(/^6(px)?,? 4(px)?$/);
+      expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: RED });
+      expect(await overlaps(o.page)).toEqual([]);
+      // The legend shows both kinds the diagram uses, with the same styles.
+      const legend = d.edges.filter((e) => e.from.startsWith("l"));
+      expect(legend.map((e) => [e.label, e.stroke])).toEqual(
+        expect.arrayContaining([
+          ["removed", RED],
+          ["changed", AMBER],
+        ]),
+      );
+      await diagramScreenshot(o.page, join(OUT, "demo-diagram-removed.png"));
+      await o.page.context().close();
+
+      // Added and removed side by side (the demo forwards, and backwards): distinct colour and pattern.
+      const both = await open(browser, save("demo-diagram-forward.html", mermaidPage(renderMermaid(demoResult()))));
+      const forward = edgeBetween(await drawn(both.page), "Internet", "StatefulSet/db")!;
+      expect(forward.stroke).not.toBe(removed.stroke);
+      expect(forward.dash).not.toBe(removed.dash);
+      expect(forward.marker).not.toBe(removed.marker);
+      await both.page.context().close();
+    });
+
+    it("shows the HTML report: verdict, risk table, diagram, every detail; offline and under its CSP", async () => {
+      const r = demoResult();
+      const o = await open(
+        browser,
+        save("demo-report.html", renderHtml(r, { base: "fixtures/demo/base", head: "fixtures/demo/head" })),
+      );
+      const d = await drawn(o.page);
+      expectClean(o, d);
+      expect(o.requests).toHaveLength(1); // the page itself
+      const page = o.page;
+      expect(await page.locator("h1").innerText()).toMatch(
+        /Critical risk: shop\/StatefulSet\/db becomes reachable from the internet on TCP 5432/,
+      );
+      expect(await page.locator("#risk-table tbody tr").count()).toBe(r.findings.length);
+      expect(await page.locator("#exposure-table tbody tr").count()).toBe(r.exposures.length);
+      expect(await page.locator("#reachability-table tbody tr").count()).toBe(r.connections.length);
+      expect(await page.locator("#object-table tbody tr").count()).toBe(r.objects.length);
+      expect(await page.locator("#delta pre").innerText()).toContain(
+        "+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432",
+      );
+      expect(d.nodes.map((n) => n.label)).toEqual(expect.arrayContaining(["StatefulSet/db", "Deployment/prometheus"]));
+      expect(edgeBetween(d, "Internet", "StatefulSet/db")).toMatchObject({ stroke: GREEN });
+      // The CSP is in force: an inline script of the page's own making would not run.
+      expect(
+        await page.evaluate(() =>
+          document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content"),
+        ),
+      ).toMatch(/default-src 'none'; script-src 'sha256-/);
+      await page.screenshot({ path: join(OUT, "demo-report.png"), fullPage: true });
+
+      // Actual size on request.
+      const fitted = (await page.locator("#diagram svg").boundingBox())!.width;
+      await page.click("#diagram-size");
+      expect((await page.locator("#diagram svg").boundingBox())!.width).toBeGreaterThan(fitted);
+      expect(o.problems).toEqual([]);
+      await page.context().close();
+    });
+
+    it("runs nothing a manifest says, whatever the names", async () => {
+      const attack = (i: number) => `<img src=x onerror=alert(${i})><script>alert(${i})</script>`;
+      const cases = [
+        // Valid names; the attack in the host, path, note, blocked-by and file name (labels, tables, links).
+        {
+          namespace: "shop",
+          client: "client",
+          server: "server",
+          service: "web",
+          host: `www.evil.example ${attack(0)}`,
+          path: `/${HOSTILE.join("")}`,
+          note: `<svg onload=alert(0)> ${HOSTILE.slice(0, 12).join(" ")}`,
+          file: `</details>${attack(0)}`,
+        },
+        // Names the model refuses: the attack in "could not read everything".
+        {
+          namespace: '"ns',
+          client: attack(1),
+          server: `${HOSTILE[6]}`,
+          service: "end",
+          host: attack(1),
+          path: "/",
+          note: attack(1),
+          file: `x${attack(1)}`,
+        },
+      ];
+      for (const [i, t] of cases.entries()) {
+        const r = hostileDiff(t);
+        const o = await open(
+          browser,
+          save(
+            `hostile-report-${i}.html`,
+            renderHtml(r, { base: t.file, head: t.note, repoUrl: "https://github.com/acme/shop", headSha: "abc123" }),
+          ),
+        );
+        const d = await drawn(o.page);
+        if (i === 0) expectClean(o, d);
+        else {
+          expect(o.problems).toEqual([]);
+          expect(d.mermaidError).toBe(false);
+          expect(await o.page.locator("#diagnostic-table tbody tr").count()).toBeGreaterThan(0);
+        }
+        expect(await o.page.locator("script").count()).toBe(o.state === null ? 0 : 2);
+        expect(await o.page.locator("[onerror], [onload], img, iframe, object, embed, svg svg, form").count()).toBe(0);
+        for (const a of await o.page.locator("a").all())
+          expect(await a.getAttribute("href")).toMatch(/^https:\/\/github\.com\/acme\/shop\/blob\/abc123\//);
+        expect(await o.page.locator("body").innerText()).toContain(`<script>alert(${i})</script>`);
+        await o.page.screenshot({ path: join(OUT, `hostile-report-${i}.png`), fullPage: true });
+        await o.page.context().close();
+      }
+    });
+
+    it("draws a large change collapsed by namespace", async () => {
+      const r = bigDiff(40, 3);
+      expect(buildDiagram(r).collapsed).toBe(true);
+      const o = await open(browser, save("big-report.html", renderHtml(r)));
+      const d = await drawn(o.page);
+      expectClean(o, d);
+      expect(d.nodes.some((n) => /^namespace team-\d+ · \d+ workloads?$/.test(n.label))).toBe(true);
+      expect(await o.page.locator("#what-changes figcaption").innerText()).toMatch(/collapsed by namespace/);
+      await o.page.context().close();
+    });
+  },
+);

@@ -24,10 +24,19 @@ interface Run {
   readonly workspace: string;
 }
 
-async function runAction(event: string, payload: Record<string, unknown>, inputs: Record<string, string> = {}, workspace = mkdtempSync(join(tmpdir(), "reachdiff-ws-"))): Promise<Run> {
+async function runAction(
+  event: string,
+  payload: Record<string, unknown>,
+  inputs: Record<string, string> = {},
+  workspace = mkdtempSync(join(tmpdir(), "reachdiff-ws-")),
+): Promise<Run> {
   validateWebhook(event, payload);
   const runner = mkdtempSync(join(tmpdir(), "reachdiff-runner-"));
-  const files = { event: join(runner, "event.json"), output: join(runner, "output"), summary: join(runner, "summary.md") };
+  const files = {
+    event: join(runner, "event.json"),
+    output: join(runner, "output"),
+    summary: join(runner, "summary.md"),
+  };
   writeFileSync(files.event, JSON.stringify(payload));
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
@@ -59,7 +68,11 @@ async function runAction(event: string, payload: Record<string, unknown>, inputs
       ...Object.entries(inputs).map(([k, v]) => input(k, v)),
     ]),
   };
-  const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], { cwd: workspace, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], {
+    cwd: workspace,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stdout += d));
@@ -70,8 +83,15 @@ async function runAction(event: string, payload: Record<string, unknown>, inputs
   return { code, stdout, outputs, summary: readFileSync(files.summary, "utf8"), workspace };
 }
 
-const prPayload = (options: { fork?: boolean } = {}) => pullRequestEvent(target(), "opened", { number: 1, head: fake.pulls.get(1)!.head.sha, base: t.main, fork: options.fork });
-const refused = () => fake.requests.filter((r) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
+const prPayload = (options: { fork?: boolean } = {}) =>
+  pullRequestEvent(target(), "opened", {
+    number: 1,
+    head: fake.pulls.get(1)!.head.sha,
+    base: t.main,
+    fork: options.fork,
+  });
+const refused = () =>
+  fake.requests.filter((r) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
 
 beforeAll(async () => {
   fake = new FakeGitHub();
@@ -85,7 +105,6 @@ beforeEach(() => {
   t = seedRepo(fake);
 });
 afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
-
 
 describe("the Action (dist/index.js)", () => {
   it("pull_request: comment, check run, outputs, report and a job summary equal to the comment; fails on high risk", async () => {
@@ -108,7 +127,11 @@ describe("the Action (dist/index.js)", () => {
   });
 
   it("inputs override the config: fail-on none passes, comment-mode off posts nothing", async () => {
-    const run = await runAction("pull_request", prPayload(), { "fail-on": "none", "comment-mode": "off", check: "false" });
+    const run = await runAction("pull_request", prPayload(), {
+      "fail-on": "none",
+      "comment-mode": "off",
+      check: "false",
+    });
     expect(run.code).toBe(0);
     expect(fake.comments).toEqual([]);
     expect(fake.checkRuns).toEqual([]);
@@ -117,7 +140,10 @@ describe("the Action (dist/index.js)", () => {
 
   it("a second run updates the comment instead of adding one", async () => {
     await runAction("pull_request", prPayload());
-    const head2 = fake.commit({ "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" }, t.head);
+    const head2 = fake.commit(
+      { "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" },
+      t.head,
+    );
     fake.push(1, head2);
     await runAction("pull_request", prPayload());
     expect(fake.stickyComments(BOT)).toHaveLength(1);
@@ -130,7 +156,10 @@ describe("the Action (dist/index.js)", () => {
     const run = await runAction("pull_request", prPayload({ fork: true }));
     expect(run.code).toBe(1);
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
-    expect(JSON.parse(readFileSync(join(run.workspace, "reachdiff-report/pr.json"), "utf8"))).toEqual({ number: 1, head_sha: t.head });
+    expect(JSON.parse(readFileSync(join(run.workspace, "reachdiff-report/pr.json"), "utf8"))).toEqual({
+      number: 1,
+      head_sha: t.head,
+    });
     expect(existsSync(join(run.workspace, "reachdiff-report/comment.md"))).toBe(true);
   });
 
@@ -139,9 +168,17 @@ describe("the Action (dist/index.js)", () => {
     const ws = mkdtempSync(join(tmpdir(), "reachdiff-ws-"));
     mkdirSync(join(ws, "reachdiff-report"));
     // A hostile artifact: extra fields and a forged comment are ignored; only the number is read.
-    writeFileSync(join(ws, "reachdiff-report/pr.json"), JSON.stringify({ number: 1, head_sha: "0".repeat(40), comment: "@everyone pwned" }));
+    writeFileSync(
+      join(ws, "reachdiff-report/pr.json"),
+      JSON.stringify({ number: 1, head_sha: "0".repeat(40), comment: "@everyone pwned" }),
+    );
     writeFileSync(join(ws, "reachdiff-report/comment.md"), "forged");
-    const run = await runAction("workflow_run", workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }), {}, ws);
+    const run = await runAction(
+      "workflow_run",
+      workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }),
+      {},
+      ws,
+    );
     expect(refused()).toEqual([]);
     expect(run.code).toBe(0);
     expect(fake.stickyComments(BOT)).toHaveLength(1);
@@ -150,10 +187,18 @@ describe("the Action (dist/index.js)", () => {
 
     // An artifact pointing at another pull request (not at the workflow's head commit) is refused.
     fake.reset();
-    const other = fake.commit({ "k8s/other.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n" }, t.main);
+    const other = fake.commit(
+      { "k8s/other.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n" },
+      t.main,
+    );
     fake.openPull(2, other);
     writeFileSync(join(ws, "reachdiff-report/pr.json"), JSON.stringify({ number: 2 }));
-    const refusedRun = await runAction("workflow_run", workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }), {}, ws);
+    const refusedRun = await runAction(
+      "workflow_run",
+      workflowRunCompletedEvent(target(), { headSha: t.head, workflow: "reachdiff" }),
+      {},
+      ws,
+    );
     expect(refusedRun.stdout).toMatch(/nothing to do \(pull request #2 is not at/);
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
@@ -162,7 +207,10 @@ describe("the Action (dist/index.js)", () => {
     fake.collaborators.set("writer", "write");
     fake.collaborators.set("reader", "read");
     const c = fake.addComment(1, "writer", "/reachdiff run");
-    const run = await runAction("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }));
+    const run = await runAction(
+      "issue_comment",
+      issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }),
+    );
     expect(refused()).toEqual([]);
     expect(run.code).toBe(1); // the re-run's risk reaches fail-on
     expect(fake.checkRuns).toHaveLength(1);
@@ -171,10 +219,15 @@ describe("the Action (dist/index.js)", () => {
 
     fake.reset();
     const r = fake.addComment(1, "reader", "/reachdiff");
-    const refusedRun = await runAction("issue_comment", issueCommentEvent(target(), { number: 1, commentId: r.id, body: r.body, login: "reader" }));
+    const refusedRun = await runAction(
+      "issue_comment",
+      issueCommentEvent(target(), { number: 1, commentId: r.id, body: r.body, login: "reader" }),
+    );
     expect(refusedRun.code).toBe(0);
     expect(fake.checkRuns).toEqual([]);
-    expect(fake.comments.filter((x) => x.user.login === BOT).map((x) => x.body)).toEqual([expect.stringMatching(/only people with write access/)]);
+    expect(fake.comments.filter((x) => x.user.login === BOT).map((x) => x.body)).toEqual([
+      expect.stringMatching(/only people with write access/),
+    ]);
   });
 
   it("an invalid config fails the step and the check run with the key named; an absent one uses defaults", async () => {

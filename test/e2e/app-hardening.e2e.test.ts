@@ -33,10 +33,21 @@ async function send(event: string, payload: Record<string, unknown>) {
   await settle(res.status === 202 ? 1500 : 300);
   return res.status;
 }
-const pushed = (head: string, number = 1, action: "opened" | "synchronize" = "synchronize") => send("pull_request", pullRequestEvent(target(), action, { number, head, base: t.main }));
+const pushed = (head: string, number = 1, action: "opened" | "synchronize" = "synchronize") =>
+  send("pull_request", pullRequestEvent(target(), action, { number, head, base: t.main }));
 async function comment(body: string, login: string, options: { action?: "created" | "edited"; number?: number } = {}) {
   const c = fake.addComment(options.number ?? 1, login, body);
-  await send("issue_comment", issueCommentEvent(target(), { number: options.number ?? 1, commentId: c.id, body, login, action: options.action, before: "earlier text" }));
+  await send(
+    "issue_comment",
+    issueCommentEvent(target(), {
+      number: options.number ?? 1,
+      commentId: c.id,
+      body,
+      login,
+      action: options.action,
+      before: "earlier text",
+    }),
+  );
   return c;
 }
 /**
@@ -46,15 +57,20 @@ async function comment(body: string, login: string, options: { action?: "created
 async function settle(quietMs = 1500) {
   let seen = -1;
   let since = Date.now();
-  await until("the App to go quiet", () => {
-    if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
-    return Date.now() - since > quietMs && fake.checkRuns.every((r) => r.status === "completed");
-  }, 90_000);
+  await until(
+    "the App to go quiet",
+    () => {
+      if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
+      return Date.now() - since > quietMs && fake.checkRuns.every((r) => r.status === "completed");
+    },
+    90_000,
+  );
 }
-const replies = (): Comment[] => fake.comments.filter((c) => c.user.login === BOT && !c.body.startsWith("<!-- reachdiff:v1"));
+const replies = (): Comment[] =>
+  fake.comments.filter((c) => c.user.login === BOT && !c.body.startsWith("<!-- reachdiff:v1"));
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 /** Every check run ended, none left in progress. */
-const allCompleted = () => fake.checkRuns.every((r) => r.status === "completed");
+const _allCompleted = () => fake.checkRuns.every((r) => r.status === "completed");
 
 beforeAll(async () => {
   fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
@@ -64,7 +80,11 @@ beforeAll(async () => {
     apiUrl: fake.url,
     appId: fake.appId,
     privateKey: keys.privateKey,
-    env: { REACHDIFF_WRITES_PER_MINUTE: "6000", REACHDIFF_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), LOG_LEVEL: "trace" },
+    env: {
+      REACHDIFF_WRITES_PER_MINUTE: "6000",
+      REACHDIFF_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      LOG_LEVEL: "trace",
+    },
   });
 }, 120_000);
 afterAll(async () => {
@@ -81,7 +101,10 @@ beforeEach(() => {
 afterEach(() => {
   expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
   expect(fake.stickyComments(BOT).length, "never more than one sticky comment").toBeLessThanOrEqual(1);
-  expect(fake.checkRuns.filter((r) => r.status !== "completed"), "no check run left in progress").toEqual([]);
+  expect(
+    fake.checkRuns.filter((r) => r.status !== "completed"),
+    "no check run left in progress",
+  ).toEqual([]);
 });
 
 describe("faults on GitHub's side", () => {
@@ -125,27 +148,52 @@ describe("faults on GitHub's side", () => {
     fake.delay("repos/compare-commits-with-basehead", REQUEST_TIMEOUT_MS * 3, 10);
     await pushed(t.head);
     // 1 + 3 retries (the fake records a request when it answers, seconds after the App gave up on it).
-    await until("the last abandoned request", () => fake.calls("repos/compare-commits-with-basehead").length === 4, 15_000);
-    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Reachdiff could not review this change" } });
-    expect(fake.checkRuns[0].output.summary).toMatch(/^GitHub did not answer GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/compare\/\S+ in time \(after retries\)/);
+    await until(
+      "the last abandoned request",
+      () => fake.calls("repos/compare-commits-with-basehead").length === 4,
+      15_000,
+    );
+    expect(fake.checkRuns[0]).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "Reachdiff could not review this change" },
+    });
+    expect(fake.checkRuns[0].output.summary).toMatch(
+      /^GitHub did not answer GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/compare\/\S+ in time \(after retries\)/,
+    );
     expect(fake.comments).toEqual([]);
   });
 
   it("a secondary rate limit asking for an hour ends the review at once, saying why; one that persists is given up", async () => {
     const started = Date.now();
-    fake.fail({ operation: "repos/compare-commits-with-basehead", status: 403, headers: { "retry-after": "3600" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } });
+    fake.fail({
+      operation: "repos/compare-commits-with-basehead",
+      status: 403,
+      headers: { "retry-after": "3600" },
+      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+    });
     await pushed(t.head);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(fake.calls("repos/compare-commits-with-basehead")).toHaveLength(1);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(fake.checkRuns[0].output.summary).toMatch(/rate limit asks to wait 3600 s before GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/compare\/\S+, longer than Reachdiff waits/);
+    expect(fake.checkRuns[0].output.summary).toMatch(
+      /rate limit asks to wait 3600 s before GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/compare\/\S+, longer than Reachdiff waits/,
+    );
 
     fake.reset();
-    fake.fail({ operation: "pulls/get", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit." }, times: 50 });
+    fake.fail({
+      operation: "pulls/get",
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: { message: "You have exceeded a secondary rate limit." },
+      times: 50,
+    });
     await pushed(t.head);
     expect(fake.calls("pulls/get").length).toBeLessThanOrEqual(6); // probot alone would retry for ever
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(fake.checkRuns[0].output.summary).toMatch(/rate limit still refused GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/pulls\/1 after retries/);
+    expect(fake.checkRuns[0].output.summary).toMatch(
+      /rate limit still refused GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/pulls\/1 after retries/,
+    );
     expect(fake.comments).toEqual([]);
   });
 
@@ -153,7 +201,9 @@ describe("faults on GitHub's side", () => {
     fake.after.set("repos/compare-commits-with-basehead", (f) => f.commits.delete(t.head));
     await pushed(t.head);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(fake.checkRuns[0].output.summary).toMatch(/Commit [0-9a-f]{7} or its base could not be read any more \(The GitHub API answered 404 to GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/tarball\/[0-9a-f]{40}/);
+    expect(fake.checkRuns[0].output.summary).toMatch(
+      /Commit [0-9a-f]{7} or its base could not be read any more \(The GitHub API answered 404 to GET (?:\/api\/v3)?\/repos\/octo-org\/k8s-config\/tarball\/[0-9a-f]{40}/,
+    );
     expect(fake.checkRuns[0].output.summary).toMatch(/branch deleted or force-pushed/);
     expect(fake.comments).toEqual([]);
   });
@@ -165,7 +215,9 @@ describe("faults on GitHub's side", () => {
     expect(fake.calls("checks/create").map((r) => r.status)).toEqual([422]);
     expect(fake.checkRuns).toEqual([]);
     expect(fake.comments).toEqual([]);
-    await until("the log line", () => app.logs.some((l) => l.includes(`could not create the check run for #1 at ${gone.slice(0, 7)}`)));
+    await until("the log line", () =>
+      app.logs.some((l) => l.includes(`could not create the check run for #1 at ${gone.slice(0, 7)}`)),
+    );
     // The App is still up and reviews the next delivery.
     await pushed(t.head);
     expect(fake.checkRuns).toHaveLength(1);
@@ -176,7 +228,9 @@ describe("faults on GitHub's side", () => {
     await pushed(t.head);
     expect(fake.comments).toEqual([]);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" }); // the verdict on that commit still holds
-    expect(fake.checkRuns[0].output.summary).toMatch(/^The pull request was closed while this review ran, so no comment was posted\./);
+    expect(fake.checkRuns[0].output.summary).toMatch(
+      /^The pull request was closed while this review ran, so no comment was posted\./,
+    );
   });
 
   it("a pull request closed and its branch deleted mid-run: neutral, saying so", async () => {
@@ -186,7 +240,11 @@ describe("faults on GitHub's side", () => {
     });
     await pushed(t.head);
     expect(fake.comments).toEqual([]);
-    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Pull request closed during the review" } });
+    expect(fake.checkRuns[0]).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      output: { title: "Pull request closed during the review" },
+    });
   });
 
   it("the sticky comment deleted by a user between listing and editing: posted anew, still exactly one", async () => {
@@ -220,20 +278,34 @@ describe("faults on GitHub's side", () => {
   it.each([
     ["in order", false],
     ["newest first", true],
-  ])("two deliveries for two heads of one pull request at once (%s): one comment, the newest head wins", async (_, newestFirst) => {
-    const head1 = fake.commit({ "k8s/one.yaml": ns("one") }, t.head);
-    const head2 = fake.commit({ "k8s/two.yaml": ns("two") }, head1);
-    fake.push(1, head2);
-    const heads = newestFirst ? [head2, head1] : [head1, head2];
-    await Promise.all(heads.map((h) => deliver(app.webhookUrl, SECRET, "pull_request", pullRequestEvent(target(), "synchronize", { number: 1, head: h, base: t.main })).then((r) => expect(r.status).toBe(200))));
-    await settle();
-    const sticky = fake.stickyComments(BOT);
-    expect(sticky).toHaveLength(1);
-    expect(sticky[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${head2} -->`);
-    expect(fake.calls("issues/create-comment")).toHaveLength(1);
-    expect(fake.checkRuns.map((r) => r.head_sha).sort()).toEqual([head1, head2].sort());
-    expect(fake.checkRuns.find((r) => r.head_sha === head1)!.output.summary).toMatch(/A newer commit \([0-9a-f]{7}\) was pushed while this review ran/);
-  });
+  ])(
+    "two deliveries for two heads of one pull request at once (%s): one comment, the newest head wins",
+    async (_, newestFirst) => {
+      const head1 = fake.commit({ "k8s/one.yaml": ns("one") }, t.head);
+      const head2 = fake.commit({ "k8s/two.yaml": ns("two") }, head1);
+      fake.push(1, head2);
+      const heads = newestFirst ? [head2, head1] : [head1, head2];
+      await Promise.all(
+        heads.map((h) =>
+          deliver(
+            app.webhookUrl,
+            SECRET,
+            "pull_request",
+            pullRequestEvent(target(), "synchronize", { number: 1, head: h, base: t.main }),
+          ).then((r) => expect(r.status).toBe(200)),
+        ),
+      );
+      await settle();
+      const sticky = fake.stickyComments(BOT);
+      expect(sticky).toHaveLength(1);
+      expect(sticky[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${head2} -->`);
+      expect(fake.calls("issues/create-comment")).toHaveLength(1);
+      expect(fake.checkRuns.map((r) => r.head_sha).sort()).toEqual([head1, head2].sort());
+      expect(fake.checkRuns.find((r) => r.head_sha === head1)!.output.summary).toMatch(
+        /A newer commit \([0-9a-f]{7}\) was pushed while this review ran/,
+      );
+    },
+  );
 
   it("a very large pull request (3,000 files): one archive per side, a comment within GitHub's size, annotations in batches of 50", async () => {
     const base: Record<string, string> = {};
@@ -243,11 +315,13 @@ describe("faults on GitHub's side", () => {
       if (i % 120 === 0) {
         const name = `svc-${i}`;
         const dep = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${space}\nspec:\n  selector:\n    matchLabels: {app: ${name}}\n  template:\n    metadata:\n      labels: {app: ${name}}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        ports: [{containerPort: 8080}]\n`;
-        const svc = (type: string) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${space}\nspec:\n  type: ${type}\n  selector: {app: ${name}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+        const svc = (type: string) =>
+          `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${space}\nspec:\n  type: ${type}\n  selector: {app: ${name}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
         base[`k8s/${space}/${name}.yaml`] = dep + svc("ClusterIP");
         head[`k8s/${space}/${name}.yaml`] = dep + svc("LoadBalancer");
       } else {
-        const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${space}\ndata: {k: "${v}"}\n`;
+        const cm = (v: string) =>
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${space}\ndata: {k: "${v}"}\n`;
         base[`k8s/${space}/cm-${i}.yaml`] = cm("a");
         head[`k8s/${space}/cm-${i}.yaml`] = cm("b");
       }
@@ -266,7 +340,11 @@ describe("faults on GitHub's side", () => {
     expect(run).toMatchObject({ head_sha: big, status: "completed", conclusion: "failure" });
     expect(run.annotations.length).toBeGreaterThan(50);
     const updates = fake.calls("checks/update");
-    expect(updates.every((u) => ((u.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length <= 50)).toBe(true);
+    expect(
+      updates.every(
+        (u) => ((u.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length <= 50,
+      ),
+    ).toBe(true);
     expect(updates.at(-1)!.body).toMatchObject({ status: "completed" });
   }, 120_000);
 });
@@ -290,7 +368,16 @@ describe("abuse through slash commands", () => {
 
   it("commands quoted, in code, behind other text or in an HTML comment do nothing", async () => {
     fake.collaborators.set("writer", "write");
-    for (const body of ["> /reachdiff run", ">/reachdiff", "~~~\n/reachdiff\n~~~", "<!-- /reachdiff -->", "- /reachdiff", "\u200b/reachdiff", "``/reachdiff``"]) await comment(body, "writer");
+    for (const body of [
+      "> /reachdiff run",
+      ">/reachdiff",
+      "~~~\n/reachdiff\n~~~",
+      "<!-- /reachdiff -->",
+      "- /reachdiff",
+      "\u200b/reachdiff",
+      "``/reachdiff``",
+    ])
+      await comment(body, "writer");
     expect(fake.requests.filter((r) => !r.operationId?.startsWith("apps/"))).toEqual([]);
   });
 
@@ -359,23 +446,52 @@ describe("secrets", () => {
     fake.fail({ operation: "checks/create", status: 401, body: { message: "Bad credentials" } });
     fake.fail({ operation: "issues/list-comments", status: 500, times: 10 });
     await pushed(t.head);
-    const json = () => app.logs.slice(before).filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: number; msg?: string; err?: Record<string, unknown>; error?: Record<string, unknown> });
+    const json = () =>
+      app.logs
+        .slice(before)
+        .filter((l) => l.startsWith("{"))
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              level: number;
+              msg?: string;
+              err?: Record<string, unknown>;
+              error?: Record<string, unknown>;
+            },
+        );
     await until("the errors to be logged", () => json().filter((l) => l.level >= 50).length >= 3, 40_000);
     const errors = json().filter((l) => l.level >= 50);
     // Reachdiff's own line: the error reduced to type, message, status, method and URL.
     const ours = errors.find((l) => l.msg?.startsWith("issue_comment.created failed: "))!;
-    expect(ours.error).toEqual({ type: "HttpError", message: expect.stringMatching(/^The GitHub API answered 500 to GET \S*\/collaborators\/writer\/permission \(after retries\)/), status: 500, request: { method: "GET", url: expect.stringMatching(/\/collaborators\/writer\/permission$/) } });
+    expect(ours.error).toEqual({
+      type: "HttpError",
+      message: expect.stringMatching(
+        /^The GitHub API answered 500 to GET \S*\/collaborators\/writer\/permission \(after retries\)/,
+      ),
+      status: 500,
+      request: { method: "GET", url: expect.stringMatching(/\/collaborators\/writer\/permission$/) },
+    });
     // probot's line for the failed handler: a plain message, no request or response.
     const probots = errors.find((l) => l.err)!;
     expect(probots.err!.message).toMatch(/The GitHub API answered 500/);
     expect(JSON.stringify(probots.err)).not.toMatch(/headers|"request"|"response"/);
-    expect(errors.some((l) => /^review of #1 at [0-9a-f]{7} failed: The GitHub API answered 500 to GET \S+\/issues\/1\/comments/.test(l.msg ?? ""))).toBe(true);
+    expect(
+      errors.some((l) =>
+        /^review of #1 at [0-9a-f]{7} failed: The GitHub API answered 500 to GET \S+\/issues\/1\/comments/.test(
+          l.msg ?? "",
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("no private key, webhook secret, installation token, JWT or Authorization header in any log line, comment, check run or delivery answer", async () => {
     // Runs last: looks at everything the App logged in this file (at trace level) and everything it wrote.
     const logs = app.logs.join("\n");
-    const written = [...fake.comments.map((c) => c.body), ...fake.checkRuns.flatMap((r) => [r.output.title ?? "", r.output.summary ?? "", JSON.stringify(r.annotations)]), ...answers].join("\n");
+    const written = [
+      ...fake.comments.map((c) => c.body),
+      ...fake.checkRuns.flatMap((r) => [r.output.title ?? "", r.output.summary ?? "", JSON.stringify(r.annotations)]),
+      ...answers,
+    ].join("\n");
     const keyLines = keys.privateKey.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
     expect(keyLines.length).toBeGreaterThan(10);
     const issued = [...fake.tokens.keys()];

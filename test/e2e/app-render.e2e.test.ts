@@ -12,7 +12,10 @@ import { deliver, issueCommentEvent, pullRequestEvent, validateWebhook } from ".
 const FIXTURE = join(import.meta.dirname, "../../fixtures/render/overlays");
 const BOT = "reachdiff-test[bot]";
 const hasKustomize = (() => {
-  for (const argv of [["kustomize", "version"], ["kubectl", "version", "--client"]])
+  for (const argv of [
+    ["kustomize", "version"],
+    ["kubectl", "version", "--client"],
+  ])
     try {
       execFileSync(argv[0], argv.slice(1), { stdio: "ignore" });
       return true;
@@ -40,7 +43,11 @@ function tree(side: string): Record<string, string> {
 /** The prod overlay also generates a ConfigMap from an .env file: a render input no manifest glob matches. */
 function withGenerator(files: Record<string, string>, env = "LOG_LEVEL=info\n"): Record<string, string> {
   const k = "apps/shop/overlays/prod/kustomization.yaml";
-  return { ...files, [k]: `${files[k]}configMapGenerator:\n  - name: web-settings\n    envs: [web.env]\n`, "apps/shop/overlays/prod/web.env": env };
+  return {
+    ...files,
+    [k]: `${files[k]}configMapGenerator:\n  - name: web-settings\n    envs: [web.env]\n`,
+    "apps/shop/overlays/prod/web.env": env,
+  };
 }
 
 const keys = keyPair();
@@ -66,7 +73,12 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
   beforeAll(async () => {
     fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
     await fake.start();
-    app = await startApp({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey, env: { REACHDIFF_WRITES_PER_MINUTE: "600" } });
+    app = await startApp({
+      apiUrl: fake.url,
+      appId: fake.appId,
+      privateKey: keys.privateKey,
+      env: { REACHDIFF_WRITES_PER_MINUTE: "600" },
+    });
   }, 120_000);
   afterAll(async () => {
     await app?.stop();
@@ -120,10 +132,17 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
   });
 
   it("a PR that changes only a Helm helper template is reviewed (archives fetched), not waved through as touching no manifest", async () => {
-    const withChart = { ...tree("base"), "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n", "charts/web/templates/_helpers.tpl": '{{- define "web.labels" -}}\napp: web\n{{- end }}\n' };
+    const withChart = {
+      ...tree("base"),
+      "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+      "charts/web/templates/_helpers.tpl": '{{- define "web.labels" -}}\napp: web\n{{- end }}\n',
+    };
     main = fake.commit({ "README.md": "# shop\n", ...withChart });
     fake.branches.set("main", main);
-    await open({ ...withChart, "charts/web/templates/_helpers.tpl": '{{- define "web.labels" -}}\napp: web-v2\n{{- end }}\n' });
+    await open({
+      ...withChart,
+      "charts/web/templates/_helpers.tpl": '{{- define "web.labels" -}}\napp: web-v2\n{{- end }}\n',
+    });
     expect(archives()).toHaveLength(2);
     expect(fake.checkRuns.at(-1)!.output.title).not.toBe("No watched manifest changed");
   });
@@ -138,8 +157,15 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
     fake.collaborators.set("writer", "write");
     const head = fake.commit(withGenerator(tree("head-overlay")), main);
     fake.openPull(1, head);
-    const c = fake.addComment(1, "writer", "/reachdiff explain shop-prod/Deployment/prod-web shop-prod/Deployment/prod-db 5432");
-    await send("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }));
+    const c = fake.addComment(
+      1,
+      "writer",
+      "/reachdiff explain shop-prod/Deployment/prod-web shop-prod/Deployment/prod-db 5432",
+    );
+    await send(
+      "issue_comment",
+      issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }),
+    );
     await until("the explanation", () => fake.comments.some((x) => x.user.login === BOT), 60_000);
     const reply = fake.comments.filter((x) => x.user.login === BOT).at(-1)!;
     expect(reply.body).toMatch(/^Explanation at [0-9a-f]{7}:/);
@@ -147,4 +173,5 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
   });
 });
 
-if (!hasKustomize) it.skip("the App renders Kustomize roots: neither kustomize nor kubectl is on PATH (.ci/run requires one)", () => {});
+if (!hasKustomize)
+  it.skip("the App renders Kustomize roots: neither kustomize nor kubectl is on PATH (.ci/run requires one)", () => {});

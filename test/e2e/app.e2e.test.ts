@@ -22,7 +22,8 @@ async function send(event: string, payload: Record<string, unknown>) {
   if (res.status === 202) await settle();
   return res.status;
 }
-const opened = (head = t.head, action: "opened" | "synchronize" = "opened", number = 1) => send("pull_request", pullRequestEvent(target(), action, { number, head, base: t.main }));
+const opened = (head = t.head, action: "opened" | "synchronize" = "opened", number = 1) =>
+  send("pull_request", pullRequestEvent(target(), action, { number, head, base: t.main }));
 const comment = async (body: string, login: string, type: "User" | "Bot" = "User") => {
   const c = fake.addComment(1, login, body);
   await send("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body, login, type }));
@@ -30,13 +31,24 @@ const comment = async (body: string, login: string, type: "User" | "Bot" = "User
 };
 const settle = () => quiet(fake);
 /** Requests GitHub would have refused: any 4xx/5xx other than the expected 404 for an absent config. */
-const refused = () => fake.requests.filter((r: Recorded) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
-const fetchRequests = () => fake.requests.filter((r) => ["repos/compare-commits-with-basehead", "repos/download-tarball-archive"].includes(r.operationId ?? ""));
+const refused = () =>
+  fake.requests.filter(
+    (r: Recorded) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404),
+  );
+const fetchRequests = () =>
+  fake.requests.filter((r) =>
+    ["repos/compare-commits-with-basehead", "repos/download-tarball-archive"].includes(r.operationId ?? ""),
+  );
 
 beforeAll(async () => {
   fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
   await fake.start();
-  app = await startApp({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey, env: { REACHDIFF_WRITES_PER_MINUTE: "600" } });
+  app = await startApp({
+    apiUrl: fake.url,
+    appId: fake.appId,
+    privateKey: keys.privateKey,
+    env: { REACHDIFF_WRITES_PER_MINUTE: "600" },
+  });
 }, 120_000);
 afterAll(async () => {
   await app?.stop();
@@ -50,11 +62,12 @@ beforeEach(() => {
 });
 afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
 
-
 describe("the probot App", () => {
   it("ignores a delivery with a bad signature", async () => {
     const payload = pullRequestEvent(target(), "opened", { number: 1, head: t.head, base: t.main });
-    const res = await deliver(app.webhookUrl, SECRET, "pull_request", payload, { signature: "sha256=" + "0".repeat(64) });
+    const res = await deliver(app.webhookUrl, SECRET, "pull_request", payload, {
+      signature: `sha256=${"0".repeat(64)}`,
+    });
     expect(res.status).toBe(400);
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.requests).toEqual([]);
@@ -76,14 +89,22 @@ describe("the probot App", () => {
     expect(sticky[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${t.head} -->`);
     expect(fake.checkRuns).toHaveLength(1);
     const run = fake.checkRuns[0];
-    expect(run).toMatchObject({ name: "reachdiff", head_sha: t.head, status: "completed", conclusion: "failure", external_id: "pr:1" });
+    expect(run).toMatchObject({
+      name: "reachdiff",
+      head_sha: t.head,
+      status: "completed",
+      conclusion: "failure",
+      external_id: "pr:1",
+    });
     expect(run.history[0]).toBe("in_progress");
     expect(run.output.title).toMatch(/^Critical risk|^High risk/);
     expect(run.output.summary).toContain("| Severity | Rule | Finding | Where |");
     expect(run.annotations.length).toBeGreaterThan(0);
     expect(run.annotations[0]).toMatchObject({ path: expect.stringMatching(/^k8s\//), start_line: expect.any(Number) });
     // Config read from the base branch's commit, never the head.
-    expect(fake.calls("repos/get-content").map((r) => [r.path, r.query.ref])).toEqual([[`/repos/${fake.fullName}/contents/.github%2Freachdiff.yml`, t.main]]);
+    expect(fake.calls("repos/get-content").map((r) => [r.path, r.query.ref])).toEqual([
+      [`/repos/${fake.fullName}/contents/.github%2Freachdiff.yml`, t.main],
+    ]);
     // Fetch budget: one compare, then one archive request (+ its download) per side.
     expect(fake.fetchesOf(t.main).map((r) => r.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
     expect(fake.fetchesOf(t.head).map((r) => r.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
@@ -93,7 +114,10 @@ describe("the probot App", () => {
   it("a new push updates the same comment (never a second one) and checks the new head", async () => {
     await opened();
     const first = fake.stickyComments(BOT)[0];
-    const head2 = fake.commit({ "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" }, t.head);
+    const head2 = fake.commit(
+      { "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" },
+      t.head,
+    );
     fake.push(1, head2);
     await opened(head2, "synchronize");
     expect(refused()).toEqual([]);
@@ -121,14 +145,22 @@ describe("the probot App", () => {
 
   it("a push that removes every manifest change updates the comment to say so, without fetching archives", async () => {
     await opened();
-    const back = fake.commit(Object.fromEntries([...fake.commits.get(t.main)!.files].filter(([k]) => k.startsWith("k8s/"))), t.head, "revert");
+    const back = fake.commit(
+      Object.fromEntries([...fake.commits.get(t.main)!.files].filter(([k]) => k.startsWith("k8s/"))),
+      t.head,
+      "revert",
+    );
     fake.push(1, back);
     fake.requests.length = 0;
     await opened(back, "synchronize");
     expect(fake.stickyComments(BOT)).toHaveLength(1);
     expect(fake.stickyComments(BOT)[0].body).toMatch(/changes no watched Kubernetes manifest/);
     expect(fake.calls("repos/download-tarball-archive")).toEqual([]);
-    expect(fake.checkRuns.at(-1)).toMatchObject({ head_sha: back, conclusion: "success", output: { title: "No watched manifest changed" } });
+    expect(fake.checkRuns.at(-1)).toMatchObject({
+      head_sha: back,
+      conclusion: "success",
+      output: { title: "No watched manifest changed" },
+    });
   });
 
   it("a PR touching no manifest gets a quick success and no comment", async () => {
@@ -140,7 +172,11 @@ describe("the probot App", () => {
     expect(fake.checkRuns).toHaveLength(1);
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: docs, conclusion: "success" });
     expect(fake.calls("repos/download-tarball-archive")).toEqual([]);
-    expect(fake.requests.filter((r) => r.operationId !== "apps/create-installation-access-token" && r.operationId !== "apps/get-authenticated").length).toBeLessThanOrEqual(6);
+    expect(
+      fake.requests.filter(
+        (r) => r.operationId !== "apps/create-installation-access-token" && r.operationId !== "apps/get-authenticated",
+      ).length,
+    ).toBeLessThanOrEqual(6);
   });
 
   it("/reachdiff by a writer re-runs on the current head with eyes, then hooray", async () => {
@@ -195,7 +231,10 @@ describe("the probot App", () => {
   it("check_run.rerequested re-runs the review on the pull request's head", async () => {
     await opened();
     const run = fake.checkRuns[0];
-    await send("check_run", checkRunRerequestedEvent(target(), { id: run.id, headSha: t.head, externalId: "pr:1", number: 1, base: t.main }));
+    await send(
+      "check_run",
+      checkRunRerequestedEvent(target(), { id: run.id, headSha: t.head, externalId: "pr:1", number: 1, base: t.main }),
+    );
     expect(fake.checkRuns).toHaveLength(2);
     expect(fake.checkRuns[1]).toMatchObject({ head_sha: t.head, status: "completed", external_id: "pr:1" });
     expect(fake.stickyComments(BOT)).toHaveLength(1);
@@ -212,8 +251,18 @@ describe("the probot App", () => {
 
   it("waits out a 403 rate limit and completes", async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 1);
-    fake.fail({ operation: "checks/create", status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": reset }, body: { message: "API rate limit exceeded for installation ID 31337." } });
-    fake.fail({ operation: "issues/create-comment", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } });
+    fake.fail({
+      operation: "checks/create",
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": reset },
+      body: { message: "API rate limit exceeded for installation ID 31337." },
+    });
+    fake.fail({
+      operation: "issues/create-comment",
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+    });
     await opened();
     expect(fake.calls("checks/create").map((r) => r.status)).toEqual([403, 201]);
     expect(fake.calls("issues/create-comment").map((r) => r.status)).toEqual([403, 201]);
@@ -223,11 +272,20 @@ describe("the probot App", () => {
   });
 
   it("an API error that persists after retries ends the check run with a clear message", async () => {
-    fake.fail({ operation: "repos/download-tarball-archive", status: 502, body: { message: "Bad Gateway" }, times: 10 });
+    fake.fail({
+      operation: "repos/download-tarball-archive",
+      status: 502,
+      body: { message: "Bad Gateway" },
+      times: 10,
+    });
     await opened();
     await until("the check run to complete", () => fake.checkRuns[0]?.status === "completed", 40_000);
     expect(fake.calls("repos/download-tarball-archive").map((r) => r.status)).toEqual([502, 502, 502, 502]); // 1 + 3 retries
-    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Reachdiff could not review this change" } });
+    expect(fake.checkRuns[0]).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "Reachdiff could not review this change" },
+    });
     expect(fake.checkRuns[0].output.summary).toMatch(/GitHub API answered 502/);
     expect(fake.comments).toEqual([]);
   });
@@ -237,7 +295,10 @@ describe("the probot App", () => {
     fake.commits.clear();
     t = seedRepo(fake, "fail-on: sometimes\n");
     await opened();
-    expect(fake.checkRuns[0]).toMatchObject({ conclusion: "failure", output: { title: "Reachdiff could not review this change" } });
+    expect(fake.checkRuns[0]).toMatchObject({
+      conclusion: "failure",
+      output: { title: "Reachdiff could not review this change" },
+    });
     expect(fake.checkRuns[0].output.summary).toMatch(/fail-on.*must be one of/);
     expect(fake.comments).toEqual([]);
 
@@ -252,7 +313,10 @@ describe("the probot App", () => {
   });
 
   it("does not publish a stale result when a newer commit arrives during the review", async () => {
-    const newer = fake.commit({ "k8s/late.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: late\n" }, t.head);
+    const newer = fake.commit(
+      { "k8s/late.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: late\n" },
+      t.head,
+    );
     fake.after.set("repos/download-tarball-archive", (f) => f.push(1, newer));
     await opened();
     expect(fake.comments).toEqual([]);

@@ -20,7 +20,9 @@ import OpenAPIBackend from "openapi-backend";
 import type { Context } from "openapi-backend";
 import tar from "tar-stream";
 
-const SPEC = nullables(JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8")));
+const SPEC = nullables(
+  JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8")),
+);
 
 /**
  * OpenAPI 3.0's `nullable: true` admits null, even beside an `enum` that does not list it or without a
@@ -181,8 +183,17 @@ export class FakeGitHub {
     return s;
   }
 
-  openPull(number: number, headSha: string, options: { ref?: string; baseRef?: string; fork?: boolean } = {}): PullState {
-    const pr: PullState = { number, head: { sha: headSha, ref: options.ref ?? "feature", fork: options.fork ?? false }, base: { ref: options.baseRef ?? "main" }, state: "open" };
+  openPull(
+    number: number,
+    headSha: string,
+    options: { ref?: string; baseRef?: string; fork?: boolean } = {},
+  ): PullState {
+    const pr: PullState = {
+      number,
+      head: { sha: headSha, ref: options.ref ?? "feature", fork: options.fork ?? false },
+      base: { ref: options.baseRef ?? "main" },
+      state: "open",
+    };
     this.pulls.set(number, pr);
     return pr;
   }
@@ -199,8 +210,14 @@ export class FakeGitHub {
     this.delays.push({ operation, ms, times });
   }
 
-  addComment(number: number, login: string, body: string): Comment {
-    const c: Comment = { id: newId(), body, user: user(login, 7) as Comment["user"], created_at: now(), updated_at: now() };
+  addComment(_number: number, login: string, body: string): Comment {
+    const c: Comment = {
+      id: newId(),
+      body,
+      user: user(login, 7) as Comment["user"],
+      created_at: now(),
+      updated_at: now(),
+    };
     this.comments.push(c);
     return c;
   }
@@ -222,7 +239,11 @@ export class FakeGitHub {
 
   /** Requests that fetched a side: the archive request and its download, by commit. */
   fetchesOf(commitSha: string): Recorded[] {
-    return this.requests.filter((r) => (r.operationId === "repos/download-tarball-archive" || r.operationId === "codeload") && r.path.endsWith(`/${commitSha}`));
+    return this.requests.filter(
+      (r) =>
+        (r.operationId === "repos/download-tarball-archive" || r.operationId === "codeload") &&
+        r.path.endsWith(`/${commitSha}`),
+    );
   }
 
   stickyComments(login = `${this.appSlug}[bot]`): Comment[] {
@@ -249,7 +270,14 @@ export class FakeGitHub {
       this.#serve(req, res).catch((error: Error) => {
         // A bug of the fake itself: answer 599 so that no test mistakes it for GitHub's behaviour.
         this.problems.push(error.message);
-        this.requests.push({ method: req.method ?? "", path: req.url ?? "", query: {}, status: 599, body: error.message, at: Date.now() });
+        this.requests.push({
+          method: req.method ?? "",
+          path: req.url ?? "",
+          query: {},
+          status: 599,
+          body: error.message,
+          at: Date.now(),
+        });
         if (!res.headersSent) res.writeHead(599, { "content-type": "application/json" });
         res.end(JSON.stringify({ message: error.message }));
       }),
@@ -272,7 +300,8 @@ export class FakeGitHub {
     const method = (req.method ?? "GET").toUpperCase();
     const at = Date.now();
     const query = Object.fromEntries(url.searchParams.entries());
-    const record = (status: number, operationId?: string, body?: unknown, login?: string) => this.requests.push({ method, path, query, operationId, status, body, login, at });
+    const record = (status: number, operationId?: string, body?: unknown, login?: string) =>
+      this.requests.push({ method, path, query, operationId, status, body, login, at });
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -304,10 +333,15 @@ export class FakeGitHub {
     }
     const delay = this.slow.find((d) => d.pattern.test(path));
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+    );
     const matched = this.#api.matchOperation({ method, path, query, headers });
     if (matched?.operationId) await this.#delayFor(matched.operationId);
-    const result = (await this.#api.handleRequest({ method, path, query, headers, body }, { req, method, path, body, record })) as {
+    const result = (await this.#api.handleRequest(
+      { method, path, query, headers, body },
+      { req, method, path, body, record },
+    )) as {
       status: number;
       body?: unknown;
       headers?: Record<string, string>;
@@ -383,7 +417,13 @@ export class FakeGitHub {
     };
     const body = merge(mock, r.body);
     const v = this.#api.validateResponse(body, operationId, r.status);
-    if (v.errors?.length) throw new Error(`fake GitHub answers ${operationId} unlike GitHub: ${v.errors.slice(0, 5).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`);
+    if (v.errors?.length)
+      throw new Error(
+        `fake GitHub answers ${operationId} unlike GitHub: ${v.errors
+          .slice(0, 5)
+          .map((e) => `${e.instancePath} ${e.message}`)
+          .join("; ")}`,
+      );
     return { ...r, body };
   }
 
@@ -391,27 +431,45 @@ export class FakeGitHub {
 
   #handlers() {
     type R = { status: number; body?: unknown; headers?: Record<string, string>; operationId?: string; login?: string };
-    const op = (fn: (c: Context, login: string) => R, options: { jwt?: boolean } = {}) => (c: Context): R => {
-      const operationId = c.operation.operationId!;
-      const auth = String(c.request.headers.authorization ?? "");
-      let login: string | undefined;
-      if (options.jwt) {
-        if (!this.#verifyJwt(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded" }, operationId };
-        login = `app:${this.appSlug}`;
-      } else {
-        login = this.#login(auth);
-        if (!login) return { status: 401, body: { message: "Bad credentials" }, operationId };
-      }
-      const fault = this.#takeFault(operationId);
-      if (fault) return { status: fault.status, body: fault.body ?? { message: "Server Error" }, headers: fault.headers, operationId, login };
-      const p = c.request.params as Record<string, string>;
-      if ("owner" in p && (p.owner !== this.owner || p.repo !== this.repo)) return { status: 404, body: { message: "Not Found" }, operationId, login };
-      const r = this.#shaped(operationId, fn(c, login));
-      if (r.status < 400) this.after.get(operationId)?.(this);
-      return { ...r, operationId, login };
-    };
+    const op =
+      (fn: (c: Context, login: string) => R, options: { jwt?: boolean } = {}) =>
+      (c: Context): R => {
+        const operationId = c.operation.operationId!;
+        const auth = String(c.request.headers.authorization ?? "");
+        let login: string | undefined;
+        if (options.jwt) {
+          if (!this.#verifyJwt(auth))
+            return { status: 401, body: { message: "A JSON web token could not be decoded" }, operationId };
+          login = `app:${this.appSlug}`;
+        } else {
+          login = this.#login(auth);
+          if (!login) return { status: 401, body: { message: "Bad credentials" }, operationId };
+        }
+        const fault = this.#takeFault(operationId);
+        if (fault)
+          return {
+            status: fault.status,
+            body: fault.body ?? { message: "Server Error" },
+            headers: fault.headers,
+            operationId,
+            login,
+          };
+        const p = c.request.params as Record<string, string>;
+        if ("owner" in p && (p.owner !== this.owner || p.repo !== this.repo))
+          return { status: 404, body: { message: "Not Found" }, operationId, login };
+        const r = this.#shaped(operationId, fn(c, login));
+        if (r.status < 400) this.after.get(operationId)?.(this);
+        return { ...r, operationId, login };
+      };
     const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
-    const repoJson = () => ({ id: 1, node_id: "R_1", name: this.repo, full_name: this.fullName, private: false, owner: user(this.owner, 1) });
+    const repoJson = () => ({
+      id: 1,
+      node_id: "R_1",
+      name: this.repo,
+      full_name: this.fullName,
+      private: false,
+      owner: user(this.owner, 1),
+    });
     const commentJson = (c: Comment) => ({
       ...c,
       node_id: `IC_${c.id}`,
@@ -439,27 +497,68 @@ export class FakeGitHub {
       pull_requests: [],
     });
     const ownComment = (c: Context, login: string): Comment | R => {
-      const comment = this.comments.find((x) => x.id === Number((c.request.params as Record<string, string>).comment_id));
+      const comment = this.comments.find(
+        (x) => x.id === Number((c.request.params as Record<string, string>).comment_id),
+      );
       if (!comment) return notFound;
-      if (comment.user.login !== login) return { status: 403, body: { message: "Must have admin rights to Repository." } };
+      if (comment.user.login !== login)
+        return { status: 403, body: { message: "Must have admin rights to Repository." } };
       return comment;
     };
     const tooLong = (body: string) => Buffer.byteLength(body) > 65536;
     return {
       notFound: () => ({ ...notFound, body: { message: "Not Found (no such operation in GitHub's REST API)" } }),
-      methodNotAllowed: () => ({ ...notFound, body: { message: "Not Found (no such method for this route in GitHub's REST API)" } }),
-      notImplemented: (c: Context) => ({ status: 501, body: { message: `fake GitHub does not implement ${c.operation.operationId}` }, operationId: c.operation.operationId }),
-      validationFail: (c: Context) => ({
-        status: 422,
-        body: { message: "Invalid request.", errors: (c.validation.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) },
+      methodNotAllowed: () => ({
+        ...notFound,
+        body: { message: "Not Found (no such method for this route in GitHub's REST API)" },
+      }),
+      notImplemented: (c: Context) => ({
+        status: 501,
+        body: { message: `fake GitHub does not implement ${c.operation.operationId}` },
         operationId: c.operation.operationId,
       }),
-      "apps/get-authenticated": op(() => ({ status: 200, body: { id: this.appId, slug: this.appSlug, node_id: "A_1", name: "Reachdiff test", owner: user(this.owner, 1), events: [], permissions: {} } }), { jwt: true }),
+      validationFail: (c: Context) => ({
+        status: 422,
+        body: {
+          message: "Invalid request.",
+          errors: (c.validation.errors ?? []).map((e) => `${e.instancePath} ${e.message}`),
+        },
+        operationId: c.operation.operationId,
+      }),
+      "apps/get-authenticated": op(
+        () => ({
+          status: 200,
+          body: {
+            id: this.appId,
+            slug: this.appSlug,
+            node_id: "A_1",
+            name: "Reachdiff test",
+            owner: user(this.owner, 1),
+            events: [],
+            permissions: {},
+          },
+        }),
+        { jwt: true },
+      ),
       "apps/create-installation-access-token": op(
         () => {
           const token = this.installationToken ?? `ghs_inst_${randomBytes(8).toString("hex")}`;
           this.tokens.set(token, `${this.appSlug}[bot]`);
-          return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write", issues: "write", metadata: "read" }, repository_selection: "all" } };
+          return {
+            status: 201,
+            body: {
+              token,
+              expires_at: new Date(Date.now() + 3600_000).toISOString(),
+              permissions: {
+                checks: "write",
+                contents: "read",
+                pull_requests: "write",
+                issues: "write",
+                metadata: "read",
+              },
+              repository_selection: "all",
+            },
+          };
         },
         { jwt: true },
       ),
@@ -470,7 +569,23 @@ export class FakeGitHub {
         const path = decodeURIComponent(p.path);
         const text = commit?.files.get(path);
         if (text === undefined) return notFound;
-        return { status: 200, body: { type: "file", encoding: "base64", size: Buffer.byteLength(text), name: path.split("/").pop(), path, content: Buffer.from(text).toString("base64"), sha: sha(text), url: "", git_url: null, html_url: null, download_url: null, _links: { self: "", git: null, html: null } } };
+        return {
+          status: 200,
+          body: {
+            type: "file",
+            encoding: "base64",
+            size: Buffer.byteLength(text),
+            name: path.split("/").pop(),
+            path,
+            content: Buffer.from(text).toString("base64"),
+            sha: sha(text),
+            url: "",
+            git_url: null,
+            html_url: null,
+            download_url: null,
+            _links: { self: "", git: null, html: null },
+          },
+        };
       }),
       "repos/compare-commits-with-basehead": op((c) => {
         const m = /^([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec((c.request.params as Record<string, string>).basehead);
@@ -480,24 +595,65 @@ export class FakeGitHub {
         const ancestors = new Set<string>();
         for (let s: string | undefined = base.sha; s; s = this.commits.get(s)?.parent) ancestors.add(s);
         let mergeBase = head.sha;
-        while (!ancestors.has(mergeBase) && this.commits.get(mergeBase)?.parent) mergeBase = this.commits.get(mergeBase)!.parent!;
+        while (!ancestors.has(mergeBase) && this.commits.get(mergeBase)?.parent)
+          mergeBase = this.commits.get(mergeBase)!.parent!;
         const from = this.commits.get(mergeBase)!.files;
         const files = [];
         for (const name of new Set([...from.keys(), ...head.files.keys()])) {
           const a = from.get(name);
           const b = head.files.get(name);
           if (a === b) continue;
-          files.push({ sha: sha(b ?? ""), filename: name, status: a === undefined ? "added" : b === undefined ? "removed" : "modified", additions: 1, deletions: 1, changes: 2, blob_url: "", raw_url: "", contents_url: "" });
+          files.push({
+            sha: sha(b ?? ""),
+            filename: name,
+            status: a === undefined ? "added" : b === undefined ? "removed" : "modified",
+            additions: 1,
+            deletions: 1,
+            changes: 2,
+            blob_url: "",
+            raw_url: "",
+            contents_url: "",
+          });
         }
         files.sort((x, y) => (x.filename < y.filename ? -1 : 1));
-        const commitJson = (s: string) => ({ sha: s, node_id: `C_${s}`, url: "", html_url: "", comments_url: "", commit: {}, author: null, committer: null, parents: [] });
-        return { status: 200, body: { url: "", html_url: "", permalink_url: "", diff_url: "", patch_url: "", base_commit: commitJson(base.sha), merge_base_commit: commitJson(mergeBase), status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: files.slice(0, 300) } };
+        const commitJson = (s: string) => ({
+          sha: s,
+          node_id: `C_${s}`,
+          url: "",
+          html_url: "",
+          comments_url: "",
+          commit: {},
+          author: null,
+          committer: null,
+          parents: [],
+        });
+        return {
+          status: 200,
+          body: {
+            url: "",
+            html_url: "",
+            permalink_url: "",
+            diff_url: "",
+            patch_url: "",
+            base_commit: commitJson(base.sha),
+            merge_base_commit: commitJson(mergeBase),
+            status: "ahead",
+            ahead_by: 1,
+            behind_by: 0,
+            total_commits: 1,
+            commits: [],
+            files: files.slice(0, 300),
+          },
+        };
       }),
       "repos/download-tarball-archive": op((c) => {
         const ref = (c.request.params as Record<string, string>).ref;
         const target = this.branches.get(ref) ?? ref;
         if (!this.commits.has(target)) return notFound;
-        return { status: 302, headers: { location: `${this.url}/_codeload/${this.owner}/${this.repo}/tar.gz/${target}` } };
+        return {
+          status: 302,
+          headers: { location: `${this.url}/_codeload/${this.owner}/${this.repo}/tar.gz/${target}` },
+        };
       }),
       "repos/get-collaborator-permission-level": op((c) => {
         const login = (c.request.params as Record<string, string>).username;
@@ -505,14 +661,54 @@ export class FakeGitHub {
         if (!permission) return { status: 404, body: { message: `${login} is not a user` } };
         const rank = ["read", "triage", "write", "maintain", "admin"].indexOf(permission);
         const legacy = permission === "maintain" ? "write" : permission === "triage" ? "read" : permission;
-        return { status: 200, body: { permission: legacy, role_name: permission, user: { ...user(login, 9), permissions: { pull: rank >= 0, triage: rank >= 1, push: rank >= 2, maintain: rank >= 3, admin: rank >= 4 } } } };
+        return {
+          status: 200,
+          body: {
+            permission: legacy,
+            role_name: permission,
+            user: {
+              ...user(login, 9),
+              permissions: {
+                pull: rank >= 0,
+                triage: rank >= 1,
+                push: rank >= 2,
+                maintain: rank >= 3,
+                admin: rank >= 4,
+              },
+            },
+          },
+        };
       }),
       "pulls/get": op((c) => {
         const pr = this.pulls.get(Number((c.request.params as Record<string, string>).pull_number));
         if (!pr) return notFound;
         const mainSha = this.branches.get(pr.base.ref)!;
         const forkRepo = { ...repoJson(), id: 2, full_name: `fork-user/${this.repo}`, owner: user("fork-user", 3) };
-        return { status: 200, body: { number: pr.number, id: pr.number, node_id: `PR_${pr.number}`, state: pr.state, title: "Change manifests", user: user("dev", 5), head: { label: `dev:${pr.head.ref}`, ref: pr.head.ref, sha: pr.head.sha, repo: pr.head.fork ? forkRepo : repoJson(), user: user("dev", 5) }, base: { label: `${this.owner}:${pr.base.ref}`, ref: pr.base.ref, sha: mainSha, repo: repoJson(), user: user(this.owner, 1) } } };
+        return {
+          status: 200,
+          body: {
+            number: pr.number,
+            id: pr.number,
+            node_id: `PR_${pr.number}`,
+            state: pr.state,
+            title: "Change manifests",
+            user: user("dev", 5),
+            head: {
+              label: `dev:${pr.head.ref}`,
+              ref: pr.head.ref,
+              sha: pr.head.sha,
+              repo: pr.head.fork ? forkRepo : repoJson(),
+              user: user("dev", 5),
+            },
+            base: {
+              label: `${this.owner}:${pr.base.ref}`,
+              ref: pr.base.ref,
+              sha: mainSha,
+              repo: repoJson(),
+              user: user(this.owner, 1),
+            },
+          },
+        };
       }),
       "issues/list-comments": op((c) => {
         const q = c.request.query as Record<string, string>;
@@ -521,13 +717,38 @@ export class FakeGitHub {
         const items = this.comments.slice((page - 1) * perPage, page * perPage).map(commentJson);
         const last = Math.max(1, Math.ceil(this.comments.length / perPage));
         const base = `${this.url}/repos/${this.fullName}/issues/${(c.request.params as Record<string, string>).issue_number}/comments?per_page=${perPage}`;
-        const links = [page < last ? `<${base}&page=${page + 1}>; rel="next"` : "", `<${base}&page=${last}>; rel="last"`].filter(Boolean).join(", ");
+        const links = [
+          page < last ? `<${base}&page=${page + 1}>; rel="next"` : "",
+          `<${base}&page=${last}>; rel="last"`,
+        ]
+          .filter(Boolean)
+          .join(", ");
         return { status: 200, body: items, headers: { link: links } };
       }),
       "issues/create-comment": op((c, login) => {
         const { body } = c.request.requestBody as { body: string };
-        if (tooLong(body)) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "Body is too long (maximum is 65536 characters)" }] } };
-        const comment: Comment = { id: newId(), body, user: user(login, 8) as Comment["user"], created_at: now(), updated_at: now() };
+        if (tooLong(body))
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              errors: [
+                {
+                  resource: "IssueComment",
+                  code: "custom",
+                  field: "body",
+                  message: "Body is too long (maximum is 65536 characters)",
+                },
+              ],
+            },
+          };
+        const comment: Comment = {
+          id: newId(),
+          body,
+          user: user(login, 8) as Comment["user"],
+          created_at: now(),
+          updated_at: now(),
+        };
         this.comments.push(comment);
         return { status: 201, body: commentJson(comment) };
       }),
@@ -535,7 +756,21 @@ export class FakeGitHub {
         const found = ownComment(c, login);
         if ("status" in found) return found;
         const { body } = c.request.requestBody as { body: string };
-        if (tooLong(body)) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "Body is too long (maximum is 65536 characters)" }] } };
+        if (tooLong(body))
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              errors: [
+                {
+                  resource: "IssueComment",
+                  code: "custom",
+                  field: "body",
+                  message: "Body is too long (maximum is 65536 characters)",
+                },
+              ],
+            },
+          };
         found.body = body;
         found.updated_at = now();
         return { status: 200, body: commentJson(found) };
@@ -548,8 +783,19 @@ export class FakeGitHub {
       }),
       "checks/create": op((c) => {
         const b = c.request.requestBody as Record<string, never> & { output?: { annotations?: unknown[] } };
-        if (!this.commits.has(b.head_sha)) return { status: 422, body: { message: "No commit found for SHA: " + b.head_sha } };
-        const run: CheckRun = { id: newId(), name: b.name, head_sha: b.head_sha, status: b.conclusion ? "completed" : (b.status ?? "queued"), conclusion: b.conclusion ?? null, external_id: b.external_id ?? null, output: { title: null, summary: null, ...(b.output ?? {}) }, annotations: [...(b.output?.annotations ?? [])], history: [] };
+        if (!this.commits.has(b.head_sha))
+          return { status: 422, body: { message: `No commit found for SHA: ${b.head_sha}` } };
+        const run: CheckRun = {
+          id: newId(),
+          name: b.name,
+          head_sha: b.head_sha,
+          status: b.conclusion ? "completed" : (b.status ?? "queued"),
+          conclusion: b.conclusion ?? null,
+          external_id: b.external_id ?? null,
+          output: { title: null, summary: null, ...(b.output ?? {}) },
+          annotations: [...(b.output?.annotations ?? [])],
+          history: [],
+        };
         run.history.push(run.status);
         this.checkRuns.push(run);
         return { status: 201, body: checkJson(run) };
@@ -557,14 +803,29 @@ export class FakeGitHub {
       "checks/list-for-ref": op((c) => {
         const ref = (c.request.params as Record<string, string>).ref;
         const q = c.request.query as Record<string, string>;
-        const runs = this.checkRuns.filter((r) => r.head_sha === (this.branches.get(ref) ?? ref) && (!q.check_name || r.name === q.check_name) && (!q.status || r.status === q.status));
+        const runs = this.checkRuns.filter(
+          (r) =>
+            r.head_sha === (this.branches.get(ref) ?? ref) &&
+            (!q.check_name || r.name === q.check_name) &&
+            (!q.status || r.status === q.status),
+        );
         return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkJson) } };
       }),
       "checks/update": op((c) => {
-        const run = this.checkRuns.find((r) => r.id === Number((c.request.params as Record<string, string>).check_run_id));
+        const run = this.checkRuns.find(
+          (r) => r.id === Number((c.request.params as Record<string, string>).check_run_id),
+        );
         if (!run) return notFound;
-        const b = c.request.requestBody as { status?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
-        if (b.status === "completed" && !b.conclusion) return { status: 422, body: { message: "Invalid request.\n\nNo conclusion given for a completed check run." } };
+        const b = c.request.requestBody as {
+          status?: string;
+          conclusion?: string;
+          output?: { title?: string; summary?: string; annotations?: unknown[] };
+        };
+        if (b.status === "completed" && !b.conclusion)
+          return {
+            status: 422,
+            body: { message: "Invalid request.\n\nNo conclusion given for a completed check run." },
+          };
         if (b.conclusion) run.status = "completed";
         else if (b.status) run.status = b.status;
         if (b.conclusion) run.conclusion = b.conclusion;
@@ -579,10 +840,15 @@ export class FakeGitHub {
         const id = Number((c.request.params as Record<string, string>).comment_id);
         if (!this.comments.some((x) => x.id === id)) return notFound;
         const content = (c.request.requestBody as { content: string }).content;
-        const existing = this.reactions.find((r) => r.comment_id === id && r.content === content && r.login === login && !r.deleted);
+        const existing = this.reactions.find(
+          (r) => r.comment_id === id && r.content === content && r.login === login && !r.deleted,
+        );
         const reaction = existing ?? { id: newId(), comment_id: id, content, login, deleted: false };
         if (!existing) this.reactions.push(reaction);
-        return { status: existing ? 200 : 201, body: { id: reaction.id, node_id: `RE_${reaction.id}`, user: user(login, 8), content, created_at: now() } };
+        return {
+          status: existing ? 200 : 201,
+          body: { id: reaction.id, node_id: `RE_${reaction.id}`, user: user(login, 8), content, created_at: now() },
+        };
       }),
       "reactions/delete-for-issue-comment": op((c) => {
         const p = c.request.params as Record<string, string>;

@@ -11,7 +11,10 @@ export const INSTALLATION_ID = 31337;
 
 export function keyPair(): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), publicKey: publicKey.export({ type: "spki", format: "pem" }).toString() };
+  return {
+    privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -43,28 +46,37 @@ export interface AppProcess {
 }
 
 /** `probot run ./build/src/app.js` with the App's credentials, talking to the fake API (GHE_HOST). */
-export async function startApp(options: { apiUrl: string; appId: number; privateKey: string; env?: Record<string, string> }): Promise<AppProcess> {
+export async function startApp(options: {
+  apiUrl: string;
+  appId: number;
+  privateKey: string;
+  env?: Record<string, string>;
+}): Promise<AppProcess> {
   const port = await freePort();
   const api = new URL(options.apiUrl);
-  const child: ChildProcess = spawn(process.execPath, [`${ROOT}node_modules/probot/bin/probot.js`, "run", "./build/src/app.js"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      APP_ID: String(options.appId),
-      PRIVATE_KEY: options.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      GHE_HOST: api.host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-      NODE_ENV: "test",
-      ...options.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [`${ROOT}node_modules/probot/bin/probot.js`, "run", "./build/src/app.js"],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ID: String(options.appId),
+        PRIVATE_KEY: options.privateKey,
+        WEBHOOK_SECRET: SECRET,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        GHE_HOST: api.host,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: "info",
+        LOG_FORMAT: "json",
+        NODE_ENV: "test",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const logs: string[] = [];
   child.stdout!.on("data", (d) => logs.push(...String(d).split("\n").filter(Boolean)));
   child.stderr!.on("data", (d) => logs.push(...String(d).split("\n").filter(Boolean)));
@@ -93,8 +105,12 @@ export async function startApp(options: { apiUrl: string; appId: number; private
 export async function quiet(fake: { readonly requests: readonly unknown[] }): Promise<void> {
   let seen = -1;
   let since = Date.now();
-  await until("the App to go quiet", () => {
-    if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
-    return Date.now() - since > 2000;
-  }, 60_000);
+  await until(
+    "the App to go quiet",
+    () => {
+      if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
+      return Date.now() - since > 2000;
+    },
+    60_000,
+  );
 }

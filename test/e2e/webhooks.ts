@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const read = (id: string) => JSON.parse(readFileSync(require.resolve(id), "utf8"));
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let ajv: Ajv2020 | undefined;
 const validators = new Map<string, ValidateFunction>();
@@ -24,8 +24,15 @@ export function validateWebhook(event: string, payload: Json): void {
     ajv.addSchema({ $id: "webhooks", components: spec.components, webhooks: spec.webhooks });
   }
   let v = validators.get(key);
-  if (!v) validators.set(key, (v = ajv.compile({ $ref: `webhooks#/webhooks/${key}/post/requestBody/content/application~1json/schema` })));
-  if (!v(payload)) throw new Error(`${key} payload does not match GitHub's schema: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`);
+  if (!v)
+    validators.set(
+      key,
+      (v = ajv.compile({ $ref: `webhooks#/webhooks/${key}/post/requestBody/content/application~1json/schema` })),
+    );
+  if (!v(payload))
+    throw new Error(
+      `${key} payload does not match GitHub's schema: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`,
+    );
 }
 
 const examples: { name: string; examples: Json[] }[] = read("@octokit/webhooks-examples/api.github.com/index.json");
@@ -42,30 +49,86 @@ export interface Target {
 }
 
 // Fields GitHub has added since the community examples were recorded (the schema requires them).
-const reactions = (url: string) => ({ url, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 });
-const app = (a: Json) => ({ ...a, permissions: a.permissions ?? { checks: "write", contents: "read", pull_requests: "write", issues: "write", metadata: "read" }, events: a.events ?? ["pull_request", "issue_comment", "check_run"] });
+const reactions = (url: string) => ({
+  url,
+  total_count: 0,
+  "+1": 0,
+  "-1": 0,
+  laugh: 0,
+  hooray: 0,
+  confused: 0,
+  heart: 0,
+  rocket: 0,
+  eyes: 0,
+});
+const app = (a: Json) => ({
+  ...a,
+  permissions: a.permissions ?? {
+    checks: "write",
+    contents: "read",
+    pull_requests: "write",
+    issues: "write",
+    metadata: "read",
+  },
+  events: a.events ?? ["pull_request", "issue_comment", "check_run"],
+});
 
 function repository(t: Target, base: Json): Json {
-  return { has_discussions: false, disabled: false, ...base, name: t.repo, full_name: `${t.owner}/${t.repo}`, owner: { ...base.owner, login: t.owner }, html_url: `https://github.com/${t.owner}/${t.repo}` };
+  return {
+    has_discussions: false,
+    disabled: false,
+    ...base,
+    name: t.repo,
+    full_name: `${t.owner}/${t.repo}`,
+    owner: { ...base.owner, login: t.owner },
+    html_url: `https://github.com/${t.owner}/${t.repo}`,
+  };
 }
 
 function person(base: Json, login: string, type: "User" | "Bot" = "User"): Json {
   return { ...base, login, type, html_url: `https://github.com/${login}` };
 }
 
-function pullRequestFields(pr: Json, t: Target, number: number, head: string, base: string, repo: Json, fork: boolean): Json {
-  const headRepo = fork ? { has_discussions: false, ...repo, id: repo.id + 1, full_name: `fork-user/${t.repo}`, owner: { ...repo.owner, login: "fork-user" }, fork: true } : repo;
+function pullRequestFields(
+  pr: Json,
+  t: Target,
+  number: number,
+  head: string,
+  base: string,
+  repo: Json,
+  fork: boolean,
+): Json {
+  const headRepo = fork
+    ? {
+        has_discussions: false,
+        ...repo,
+        id: repo.id + 1,
+        full_name: `fork-user/${t.repo}`,
+        owner: { ...repo.owner, login: "fork-user" },
+        fork: true,
+      }
+    : repo;
   return {
     ...pr,
     number,
     state: "open",
     auto_merge: pr.auto_merge ?? null,
-    head: { ...pr.head, sha: head, ref: "feature", label: `dev:feature`, repo: { has_discussions: false, ...headRepo } },
+    head: {
+      ...pr.head,
+      sha: head,
+      ref: "feature",
+      label: `dev:feature`,
+      repo: { has_discussions: false, ...headRepo },
+    },
     base: { ...pr.base, sha: base, ref: "main", label: `${t.owner}:main`, repo: { has_discussions: false, ...repo } },
   };
 }
 
-export function pullRequestEvent(t: Target, action: "opened" | "synchronize" | "reopened", pr: { number: number; head: string; base: string; fork?: boolean }): Json {
+export function pullRequestEvent(
+  t: Target,
+  action: "opened" | "synchronize" | "reopened",
+  pr: { number: number; head: string; base: string; fork?: boolean },
+): Json {
   const p = example("pull_request", action === "reopened" ? "reopened" : action);
   p.repository = repository(t, p.repository);
   p.number = pr.number;
@@ -76,7 +139,18 @@ export function pullRequestEvent(t: Target, action: "opened" | "synchronize" | "
   return p;
 }
 
-export function issueCommentEvent(t: Target, c: { number: number; commentId: number; body: string; login: string; type?: "User" | "Bot"; action?: "created" | "edited"; before?: string }): Json {
+export function issueCommentEvent(
+  t: Target,
+  c: {
+    number: number;
+    commentId: number;
+    body: string;
+    login: string;
+    type?: "User" | "Bot";
+    action?: "created" | "edited";
+    before?: string;
+  },
+): Json {
   const p = example("issue_comment", c.action ?? "created");
   if (c.action === "edited") p.changes = { body: { from: c.before ?? "" } };
   p.repository = repository(t, p.repository);
@@ -84,18 +158,34 @@ export function issueCommentEvent(t: Target, c: { number: number; commentId: num
     ...p.issue,
     number: c.number,
     // An issue_comment on a pull request: the issue carries a pull_request link (the examples have none).
-    pull_request: { url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${c.number}`, html_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}`, diff_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.diff`, patch_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.patch`, merged_at: null },
+    pull_request: {
+      url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${c.number}`,
+      html_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}`,
+      diff_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.diff`,
+      patch_url: `https://github.com/${t.owner}/${t.repo}/pull/${c.number}.patch`,
+      merged_at: null,
+    },
   };
   p.issue.active_lock_reason ??= null;
   p.issue.reactions ??= reactions(p.issue.url);
   p.issue.labels = (p.issue.labels ?? []).map((l: Json) => ({ description: null, ...l }));
-  p.comment = { performed_via_github_app: null, reactions: reactions(p.comment.url), ...p.comment, id: c.commentId, body: c.body, user: person(p.comment.user, c.login, c.type) };
+  p.comment = {
+    performed_via_github_app: null,
+    reactions: reactions(p.comment.url),
+    ...p.comment,
+    id: c.commentId,
+    body: c.body,
+    user: person(p.comment.user, c.login, c.type),
+  };
   p.sender = person(p.sender, c.login, c.type);
   p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
   return p;
 }
 
-export function checkRunRerequestedEvent(t: Target, run: { id: number; headSha: string; externalId: string; number: number; base: string }): Json {
+export function checkRunRerequestedEvent(
+  t: Target,
+  run: { id: number; headSha: string; externalId: string; number: number; base: string },
+): Json {
   const p = example("check_run", "rerequested");
   p.repository = repository(t, p.repository);
   p.check_run = {
@@ -108,7 +198,16 @@ export function checkRunRerequestedEvent(t: Target, run: { id: number; headSha: 
     name: "reachdiff",
     head_sha: run.headSha,
     external_id: run.externalId,
-    pull_requests: [{ ...(p.check_run.pull_requests?.[0] ?? {}), number: run.number, id: run.number, url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${run.number}`, head: { ref: "feature", sha: run.headSha, repo: { id: p.repository.id, name: t.repo, url: "" } }, base: { ref: "main", sha: run.base, repo: { id: p.repository.id, name: t.repo, url: "" } } }],
+    pull_requests: [
+      {
+        ...(p.check_run.pull_requests?.[0] ?? {}),
+        number: run.number,
+        id: run.number,
+        url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${run.number}`,
+        head: { ref: "feature", sha: run.headSha, repo: { id: p.repository.id, name: t.repo, url: "" } },
+        base: { ref: "main", sha: run.base, repo: { id: p.repository.id, name: t.repo, url: "" } },
+      },
+    ],
   };
   p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
   return p;
@@ -119,11 +218,23 @@ export function sign(secret: string, body: string): string {
 }
 
 /** Sends a delivery over HTTP the way GitHub does. */
-export async function deliver(url: string, secret: string, event: string, payload: Json, options: { signature?: string } = {}): Promise<Response> {
+export async function deliver(
+  url: string,
+  secret: string,
+  event: string,
+  payload: Json,
+  options: { signature?: string } = {},
+): Promise<Response> {
   const body = JSON.stringify(payload);
   return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": randomUUID(), "x-hub-signature-256": options.signature ?? sign(secret, body), "user-agent": "GitHub-Hookshot/test" },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": options.signature ?? sign(secret, body),
+      "user-agent": "GitHub-Hookshot/test",
+    },
     body,
   });
 }
@@ -132,7 +243,21 @@ export async function deliver(url: string, secret: string, event: string, payloa
 export function workflowRunCompletedEvent(t: Target, run: { headSha: string; workflow: string }): Json {
   const p = example("workflow_run", "completed");
   p.repository = repository(t, p.repository);
-  p.workflow_run = { actor: p.sender, triggering_actor: p.sender, path: ".github/workflows/reachdiff.yml", ...p.workflow_run, name: run.workflow, event: "pull_request", head_sha: run.headSha, head_branch: "feature", conclusion: "failure", status: "completed", pull_requests: [], repository: repository(t, p.workflow_run.repository), head_repository: { ...repository(t, p.workflow_run.head_repository), full_name: `fork-user/${t.repo}` } };
+  p.workflow_run = {
+    actor: p.sender,
+    triggering_actor: p.sender,
+    path: ".github/workflows/reachdiff.yml",
+    ...p.workflow_run,
+    name: run.workflow,
+    event: "pull_request",
+    head_sha: run.headSha,
+    head_branch: "feature",
+    conclusion: "failure",
+    status: "completed",
+    pull_requests: [],
+    repository: repository(t, p.workflow_run.repository),
+    head_repository: { ...repository(t, p.workflow_run.head_repository), full_name: `fork-user/${t.repo}` },
+  };
   p.workflow = { ...p.workflow, name: run.workflow };
   return p;
 }

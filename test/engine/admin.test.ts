@@ -21,7 +21,10 @@ describe("admin tier", () => {
 
   it("takes the first matching rule within a policy", () => {
     const c = scenario("priority");
-    expect(into(c, "srv/Pod/api")).toEqual(["team-a/Pod/client: TCP 1-442,444-65535; UDP all; SCTP all", "team-b/Pod/client: TCP 80"]);
+    expect(into(c, "srv/Pod/api")).toEqual([
+      "team-a/Pod/client: TCP 1-442,444-65535; UDP all; SCTP all",
+      "team-b/Pod/client: TCP 80",
+    ]);
   });
 
   it("Pass skips the remaining admin rules and falls to the NetworkPolicy when one selects the pod, else to the baseline", () => {
@@ -37,8 +40,16 @@ describe("admin tier", () => {
 
   it("applies the baseline per direction: a NetworkPolicy of type Ingress leaves egress to the baseline", () => {
     const c = scenario("pass");
-    expect(outOf(c, "srv/Pod/web")).toEqual(["ip:0.0.0.0/0: all ports", "team-a/Pod/client: all ports", "team-b/Pod/client: all ports"]);
-    expect(outOf(c, "srv/Pod/api")).toEqual(["ip:0.0.0.0/0: all ports", "team-a/Pod/client: all ports", "team-b/Pod/client: all ports"]);
+    expect(outOf(c, "srv/Pod/web")).toEqual([
+      "ip:0.0.0.0/0: all ports",
+      "team-a/Pod/client: all ports",
+      "team-b/Pod/client: all ports",
+    ]);
+    expect(outOf(c, "srv/Pod/api")).toEqual([
+      "ip:0.0.0.0/0: all ports",
+      "team-a/Pod/client: all ports",
+      "team-b/Pod/client: all ports",
+    ]);
   });
 
   it("resolves namedPort per destination pod and opens portRange ranges", () => {
@@ -46,7 +57,9 @@ describe("admin tier", () => {
     expect(into(c, "srv/Pod/web").filter((e) => e.startsWith("team-a"))).toEqual([
       "team-a/Pod/client: TCP 8080; UDP 30000-30100",
     ]);
-    expect(into(c, "srv/Pod/api").filter((e) => e.startsWith("team-a"))).toEqual(["team-a/Pod/client: TCP 3000; UDP 30000-30100"]);
+    expect(into(c, "srv/Pod/api").filter((e) => e.startsWith("team-a"))).toEqual([
+      "team-a/Pod/client: TCP 3000; UDP 30000-30100",
+    ]);
     expect(c.adminPolicies[0].ingress[0].ports).toEqual([
       { type: "named", name: "http" },
       { type: "numbers", protocol: "UDP", ports: expect.objectContaining({ ranges: [[30000, 30100]] }) },
@@ -67,7 +80,10 @@ describe("admin tier", () => {
       "team-b/Pod/client: SCTP 9899",
     ]);
     // api is no admin subject: only the baseline applies.
-    expect(into(c, "srv/Pod/api").filter((e) => e.startsWith("team-"))).toEqual(["team-a/Pod/client: all ports", "team-b/Pod/client: SCTP 9899"]);
+    expect(into(c, "srv/Pod/api").filter((e) => e.startsWith("team-"))).toEqual([
+      "team-a/Pod/client: all ports",
+      "team-b/Pod/client: SCTP 9899",
+    ]);
   });
 
   it("matches egress `networks` against outside addresses, and 0.0.0.0/0 against pods too", () => {

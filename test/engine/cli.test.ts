@@ -38,9 +38,18 @@ describe("reachdiff reach --format json", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: `${F}/with-error.yaml`, line: 10, object: "cli/NetworkPolicy/broken" }),
+      expect.objectContaining({
+        severity: "error",
+        file: `${F}/with-error.yaml`,
+        line: 10,
+        object: "cli/NetworkPolicy/broken",
+      }),
     ]);
-    expect(r.stderr).toMatch(new RegExp(`^${F}/with-error.yaml:10: error: NetworkPolicy broken is invalid and skipped: spec\\.podSelector: .*\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^${F}/with-error.yaml:10: error: NetworkPolicy broken is invalid and skipped: spec\\.podSelector: .*\\n$`,
+      ),
+    );
   });
 });
 
@@ -62,7 +71,18 @@ describe("reachdiff explain", () => {
   });
 
   it("answers for an address and a port, and in JSON", () => {
-    const r = run("explain", `${F}/clean.yaml`, "--from", "ip:192.0.2.10", "--to", "cli/Pod/web", "--port", "443", "--format", "json");
+    const r = run(
+      "explain",
+      `${F}/clean.yaml`,
+      "--from",
+      "ip:192.0.2.10",
+      "--to",
+      "cli/Pod/web",
+      "--port",
+      "443",
+      "--format",
+      "json",
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["from", "to", "asked", "allowed", "egress", "ingress"]);
@@ -81,7 +101,16 @@ describe("reachdiff explain", () => {
         line: 23,
       }),
     ]);
-    const udp = run("explain", `${F}/clean.yaml`, "--from", "cli/Pod/client", "--to", "cli/Pod/web", "--protocol", "udp");
+    const udp = run(
+      "explain",
+      `${F}/clean.yaml`,
+      "--from",
+      "cli/Pod/client",
+      "--to",
+      "cli/Pod/web",
+      "--protocol",
+      "udp",
+    );
     expect(udp.stdout.split("\n")[0]).toBe("cli/Pod/client -> cli/Pod/web: DENIED (asked: UDP all)");
   });
 
@@ -90,7 +119,9 @@ describe("reachdiff explain", () => {
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("no workload cli/Pod/nope");
     expect(run("explain", `${F}/clean.yaml`, "--from", "cli/Pod/client").code).toBe(64);
-    expect(run("explain", `${F}/clean.yaml`, "--from", "cli/Pod/client", "--to", "cli/Pod/web", "--port", "70000").code).toBe(64);
+    expect(
+      run("explain", `${F}/clean.yaml`, "--from", "cli/Pod/client", "--to", "cli/Pod/web", "--port", "70000").code,
+    ).toBe(64);
     expect(run("reach", `${F}/clean.yaml`, "--format", "xml").code).toBe(64);
   });
 });
@@ -120,7 +151,9 @@ describe("--strict", () => {
     expect(info.stderr).toBe("");
     expect(run("reach", `${F}/with-error.yaml`, "--strict").code).toBe(2);
     expect(run("reach", `${F}/with-error.yaml`).code).toBe(0);
-    expect(run("explain", `${F}/with-error.yaml`, "--strict", "--from", "cli/Pod/fine", "--to", "cli/Pod/fine").code).toBe(2);
+    expect(
+      run("explain", `${F}/with-error.yaml`, "--strict", "--from", "cli/Pod/fine", "--to", "cli/Pod/fine").code,
+    ).toBe(2);
     expect(run("reach", `${F}/missing-folder`, "--strict").code).toBe(2);
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { atomize, CidrError, containsInterval, formatInterval, intervalToCidrs, overlaps, parseCidr, subtractIntervals, universe, type IpInterval } from "../../src/core/ip.js";
+import {
+  atomize,
+  CidrError,
+  containsInterval,
+  formatInterval,
+  intervalToCidrs,
+  overlaps,
+  parseCidr,
+  subtractIntervals,
+  universe,
+  type IpInterval,
+} from "../../src/core/ip.js";
 
 const cidrs = (ivs: readonly IpInterval[]) => ivs.flatMap(intervalToCidrs);
 
@@ -8,7 +19,11 @@ describe("parseCidr", () => {
     expect(parseCidr("10.0.0.0/8")).toEqual({ family: 4, lo: 0x0a000000n, hi: 0x0affffffn });
     expect(parseCidr("0.0.0.0/0")).toEqual(universe(4));
     expect(parseCidr("192.168.1.7/32")).toEqual({ family: 4, lo: 0xc0a80107n, hi: 0xc0a80107n });
-    expect(parseCidr("2001:db8::/32")).toEqual({ family: 6, lo: 0x20010db8n << 96n, hi: (0x20010db8n << 96n) + (1n << 96n) - 1n });
+    expect(parseCidr("2001:db8::/32")).toEqual({
+      family: 6,
+      lo: 0x20010db8n << 96n,
+      hi: (0x20010db8n << 96n) + (1n << 96n) - 1n,
+    });
     expect(parseCidr("::/0")).toEqual(universe(6));
     expect(intervalToCidrs(parseCidr("2001:DB8:0:0::/48"))).toEqual(["2001:db8::/48"]);
   });
@@ -65,7 +80,16 @@ describe("interval arithmetic", () => {
 
   it("subtracts holes: 10.0.0.0/8 except 10.1.0.0/16", () => {
     const parts = subtractIntervals(parseCidr("10.0.0.0/8"), [parseCidr("10.1.0.0/16")]);
-    expect(cidrs(parts)).toEqual(["10.0.0.0/16", "10.2.0.0/15", "10.4.0.0/14", "10.8.0.0/13", "10.16.0.0/12", "10.32.0.0/11", "10.64.0.0/10", "10.128.0.0/9"]);
+    expect(cidrs(parts)).toEqual([
+      "10.0.0.0/16",
+      "10.2.0.0/15",
+      "10.4.0.0/14",
+      "10.8.0.0/13",
+      "10.16.0.0/12",
+      "10.32.0.0/11",
+      "10.64.0.0/10",
+      "10.128.0.0/9",
+    ]);
     // A hole of the other family leaves the block whole.
     expect(cidrs(subtractIntervals(parseCidr("10.0.0.0/8"), [parseCidr("::/0")]))).toEqual(["10.0.0.0/8"]);
     expect(subtractIntervals(parseCidr("10.0.0.0/8"), [parseCidr("0.0.0.0/0")])).toEqual([]);
@@ -89,7 +113,12 @@ describe("interval arithmetic", () => {
       "11.0.0.0-255.255.255.255",
     ]);
     const both = atomize([4, 6], [parseCidr("0.0.0.0/0"), parseCidr("2001:db8::/32")]);
-    expect(both.map((a) => `${a.family}:${intervalToCidrs(a)[0]}`)).toEqual(["4:0.0.0.0/0", "6:::/3", "6:2001:db8::/32", "6:2001:db9::/32"]);
+    expect(both.map((a) => `${a.family}:${intervalToCidrs(a)[0]}`)).toEqual([
+      "4:0.0.0.0/0",
+      "6:::/3",
+      "6:2001:db8::/32",
+      "6:2001:db9::/32",
+    ]);
     // Atoms cover the space exactly, without overlap.
     for (const family of [4, 6] as const) {
       const mine = both.filter((a) => a.family === family);

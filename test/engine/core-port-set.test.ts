@@ -5,8 +5,14 @@ const ps = (...ranges: [number, number][]) => PortSet.of(ranges);
 
 describe("PortSet", () => {
   it("normalises ranges: sorted, clamped to 1..65535, overlapping and adjacent ones merged", () => {
-    expect(ps([90, 100], [1, 5], [6, 10], [95, 120], [200, 199]).toJSON()).toEqual([[1, 10], [90, 120]]);
-    expect(ps([0, 3], [65530, 70000]).toJSON()).toEqual([[1, 3], [65530, 65535]]);
+    expect(ps([90, 100], [1, 5], [6, 10], [95, 120], [200, 199]).toJSON()).toEqual([
+      [1, 10],
+      [90, 120],
+    ]);
+    expect(ps([0, 3], [65530, 70000]).toJSON()).toEqual([
+      [1, 3],
+      [65530, 65535],
+    ]);
     expect(PortSet.range(0).isEmpty()).toBe(true);
     expect(PortSet.range(70000).isEmpty()).toBe(true);
     expect(PortSet.range(80).toJSON()).toEqual([[80, 80]]);
@@ -16,16 +22,40 @@ describe("PortSet", () => {
   it("unions, intersects and subtracts", () => {
     const a = ps([1, 100], [200, 300]);
     const b = ps([50, 250], [400, 400]);
-    expect(a.union(b).toJSON()).toEqual([[1, 300], [400, 400]]);
-    expect(a.intersect(b).toJSON()).toEqual([[50, 100], [200, 250]]);
-    expect(a.subtract(b).toJSON()).toEqual([[1, 49], [251, 300]]);
-    expect(b.subtract(a).toJSON()).toEqual([[101, 199], [400, 400]]);
-    expect(PortSet.ALL.subtract(ps([80, 80], [443, 443])).toJSON()).toEqual([[1, 79], [81, 442], [444, 65535]]);
+    expect(a.union(b).toJSON()).toEqual([
+      [1, 300],
+      [400, 400],
+    ]);
+    expect(a.intersect(b).toJSON()).toEqual([
+      [50, 100],
+      [200, 250],
+    ]);
+    expect(a.subtract(b).toJSON()).toEqual([
+      [1, 49],
+      [251, 300],
+    ]);
+    expect(b.subtract(a).toJSON()).toEqual([
+      [101, 199],
+      [400, 400],
+    ]);
+    expect(PortSet.ALL.subtract(ps([80, 80], [443, 443])).toJSON()).toEqual([
+      [1, 79],
+      [81, 442],
+      [444, 65535],
+    ]);
     expect(ps([80, 80]).subtract(PortSet.ALL).isEmpty()).toBe(true);
     expect(a.intersect(PortSet.EMPTY).isEmpty()).toBe(true);
     expect(a.intersect(PortSet.ALL).equals(a)).toBe(true);
     expect(PortSet.ALL.intersect(a).equals(a)).toBe(true);
-    expect(ps([1, 10], [20, 30], [40, 50]).intersect(ps([5, 45])).toJSON()).toEqual([[5, 10], [20, 30], [40, 45]]);
+    expect(
+      ps([1, 10], [20, 30], [40, 50])
+        .intersect(ps([5, 45]))
+        .toJSON(),
+    ).toEqual([
+      [5, 10],
+      [20, 30],
+      [40, 45],
+    ]);
   });
 
   it("answers membership and prints itself", () => {
@@ -40,8 +70,17 @@ describe("PortSet", () => {
   it("holds set laws on random ranges", () => {
     // A small exhaustive model: sets of ports 1..64 as bitmaps.
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-    const randomSet = () => ps(...Array.from({ length: rnd(4) }, () => { const a = 1 + rnd(64); return [a, a + rnd(10)] as [number, number]; }));
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const randomSet = () =>
+      ps(
+        ...Array.from({ length: rnd(4) }, () => {
+          const a = 1 + rnd(64);
+          return [a, a + rnd(10)] as [number, number];
+        }),
+      );
     const bits = (s: PortSet) => Array.from({ length: 80 }, (_, i) => s.has(i + 1));
     for (let i = 0; i < 300; i++) {
       const a = randomSet();
@@ -66,15 +105,34 @@ describe("ConnSet", () => {
     expect(ConnSet.ALL.toString()).toBe("all ports");
     expect(ConnSet.NONE.toString()).toBe("no ports");
     expect(ConnSet.ports("SCTP", PortSet.ALL).toString()).toBe("SCTP all");
-    expect(ConnSet.ALL.subtract(ConnSet.ports("TCP", PortSet.range(443))).toString()).toBe("TCP 1-442,444-65535; UDP all; SCTP all");
+    expect(ConnSet.ALL.subtract(ConnSet.ports("TCP", PortSet.range(443))).toString()).toBe(
+      "TCP 1-442,444-65535; UDP all; SCTP all",
+    );
   });
 
   it("round-trips through its JSON shape", () => {
-    const c = ConnSet.of({ TCP: PortSet.of([[80, 80], [443, 443]]), SCTP: PortSet.range(3868) });
-    expect(c.toJSON()).toEqual({ TCP: [[80, 80], [443, 443]], UDP: [], SCTP: [[3868, 3868]] });
+    const c = ConnSet.of({
+      TCP: PortSet.of([
+        [80, 80],
+        [443, 443],
+      ]),
+      SCTP: PortSet.range(3868),
+    });
+    expect(c.toJSON()).toEqual({
+      TCP: [
+        [80, 80],
+        [443, 443],
+      ],
+      UDP: [],
+      SCTP: [[3868, 3868]],
+    });
     expect(ConnSet.fromJSON(c.toJSON()).equals(c)).toBe(true);
     expect(ConnSet.fromJSON({ UDP: [[53, 53]] }).toString()).toBe("UDP 53");
-    expect(JSON.parse(JSON.stringify(ConnSet.ALL))).toEqual({ TCP: [[1, 65535]], UDP: [[1, 65535]], SCTP: [[1, 65535]] });
+    expect(JSON.parse(JSON.stringify(ConnSet.ALL))).toEqual({
+      TCP: [[1, 65535]],
+      UDP: [[1, 65535]],
+      SCTP: [[1, 65535]],
+    });
   });
 
   it("knows the protocols", () => {

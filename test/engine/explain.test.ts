@@ -12,7 +12,15 @@ describe("explain", () => {
     const e = explain(c, "shop/Deployment/frontend", "shop/Deployment/api");
     expect(e.allowed.toString()).toBe("TCP 8080");
     expect(e.ingress!.steps).toEqual([
-      expect.objectContaining({ direction: "ingress", tier: "networkpolicy", verdict: "allow", policy: "shop/NetworkPolicy/api-ingress", rule: "ingress rule #1", file: F, line: 42 }),
+      expect.objectContaining({
+        direction: "ingress",
+        tier: "networkpolicy",
+        verdict: "allow",
+        policy: "shop/NetworkPolicy/api-ingress",
+        rule: "ingress rule #1",
+        file: F,
+        line: 42,
+      }),
     ]);
     expect(explanationText(e)).toBe(
       [
@@ -47,14 +55,25 @@ describe("explain", () => {
     const e = explain(c, "shop/Deployment/api", "team-x/Deployment/intruder");
     expect(e.allowed.isEmpty()).toBe(true);
     expect(e.egress!.steps).toEqual([
-      expect.objectContaining({ tier: "admin", verdict: "deny", policy: "AdminNetworkPolicy/no-team-x", rule: "deny-team-x", file: F, line: 55 }),
+      expect.objectContaining({
+        tier: "admin",
+        verdict: "deny",
+        policy: "AdminNetworkPolicy/no-team-x",
+        rule: "deny-team-x",
+        file: F,
+        line: 55,
+      }),
     ]);
-    expect(explanationText(e)).toContain(`    - AdminNetworkPolicy/no-team-x rule deny-team-x (admin tier) denies all ports (${F}:55)`);
+    expect(explanationText(e)).toContain(
+      `    - AdminNetworkPolicy/no-team-x rule deny-team-x (admin tier) denies all ports (${F}:55)`,
+    );
   });
 
   it("answers for one port and for outside addresses", () => {
     const one = explain(c, "shop/Deployment/frontend", "shop/Deployment/api", { protocol: "TCP", port: 8080 });
-    expect(explanationText(one).split("\n")[0]).toBe("shop/Deployment/frontend -> shop/Deployment/api: ALLOWED (asked: TCP 8080)");
+    expect(explanationText(one).split("\n")[0]).toBe(
+      "shop/Deployment/frontend -> shop/Deployment/api: ALLOWED (asked: TCP 8080)",
+    );
     const outside = explain(c, "ip:203.0.113.5", "shop/Deployment/frontend");
     expect(outside.egress).toBeNull();
     expect(outside.allowed.isAll()).toBe(true);
@@ -64,7 +83,9 @@ describe("explain", () => {
 
   it("refuses an unknown workload with a suggestion, and a bad address", () => {
     expect(() => explain(c, "api", "shop/Deployment/frontend")).toThrow(UnknownEndpoint);
-    expect(() => explain(c, "default/Deployment/api", "shop/Deployment/frontend")).toThrow("did you mean shop/Deployment/api?");
+    expect(() => explain(c, "default/Deployment/api", "shop/Deployment/frontend")).toThrow(
+      "did you mean shop/Deployment/api?",
+    );
     expect(() => explain(c, "ip:10.1/16", "shop/Deployment/frontend")).toThrow(UnknownEndpoint);
   });
 });

@@ -18,8 +18,12 @@ describe("ipBlock", () => {
       "ip:10.8.0.0/13: TCP 443",
     ]);
     // Merged for people: one run of addresses on each side of the hole.
-    const ipEdges = computeConnectivity(c).ipEdges.filter((e) => e.workload === "ipb/Deployment/web" && e.direction === "ingress");
-    expect(ipEdges.map((e) => e.intervals.map(formatInterval))).toEqual([["10.0.0.0-10.0.255.255", "10.2.0.0-10.255.255.255"]]);
+    const ipEdges = computeConnectivity(c).ipEdges.filter(
+      (e) => e.workload === "ipb/Deployment/web" && e.direction === "ingress",
+    );
+    expect(ipEdges.map((e) => e.intervals.map(formatInterval))).toEqual([
+      ["10.0.0.0-10.0.255.255", "10.2.0.0-10.255.255.255"],
+    ]);
   });
 
   it("never matches pods: the client pod is not admitted by a 10.0.0.0/8 block", () => {
@@ -37,8 +41,12 @@ describe("ipBlock", () => {
     expect(peer).toContain("ip:169.254.169.252/31: all ports");
     expect(peer).toContain("ip:169.254.169.255/32: all ports");
     expect(peer).not.toContain("ip:169.254.169.254/32: all ports");
-    const run = computeConnectivity(c).ipEdges.filter((e) => e.workload === "ipb/Deployment/peer" && e.direction === "egress");
-    expect(run.map((e) => e.intervals.map(formatInterval))).toEqual([["0.0.0.0-169.254.169.253", "169.254.169.255-255.255.255.255"]]);
+    const run = computeConnectivity(c).ipEdges.filter(
+      (e) => e.workload === "ipb/Deployment/peer" && e.direction === "egress",
+    );
+    expect(run.map((e) => e.intervals.map(formatInterval))).toEqual([
+      ["0.0.0.0-169.254.169.253", "169.254.169.255-255.255.255.255"],
+    ]);
   });
 
   it("IPv6 blocks: both families are modelled, the hole is cut out, IPv4 stays closed", () => {
@@ -60,6 +68,8 @@ describe("ipBlock", () => {
 
   it("models IPv4 only when no policy names an IPv6 block", () => {
     expect(computeConnectivity(fixture("ip-block/egress.yaml")).families).toEqual([4]);
-    expect(edges(fixture("ip-block/ingress-except.yaml"), { families: [4, 6] })).toContain("ipb/Deployment/web -> ip:::/0: all ports");
+    expect(edges(fixture("ip-block/ingress-except.yaml"), { families: [4, 6] })).toContain(
+      "ipb/Deployment/web -> ip:::/0: all ports",
+    );
   });
 });

@@ -20,7 +20,10 @@ function treeLineOf(doc: Document, lineOfOffset: (o: number) => number, base: Pa
     const parent = doc.getIn([...base, ...path.slice(0, n - 1)], true);
     const step = path[n - 1];
     if (isMap(parent)) {
-      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === step || (isScalar(p.key) && String(p.key.value) === String(step)));
+      const pair = parent.items.find(
+        (p) =>
+          (isScalar(p.key) ? p.key.value : p.key) === step || (isScalar(p.key) && String(p.key.value) === String(step)),
+      );
       const at = pair ? (lineAt(pair.key) ?? lineAt(pair.value)) : null;
       if (at !== null) return at;
     } else if (isSeq(parent) && typeof step === "number") {
@@ -32,7 +35,11 @@ function treeLineOf(doc: Document, lineOfOffset: (o: number) => number, base: Pa
 }
 
 /** Every path into the value, and around it: missing keys, numeric strings, indexes out of range. */
-function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (Array.isArray(value)) {
     value.forEach((v, i) => {
@@ -63,7 +70,8 @@ function check(file: string, text: string): number {
   for (const doc of docs) {
     const data = doc.toJS({ maxAliasCount: 10_000 }) as Record<string, unknown> | null;
     if (!data || typeof data !== "object") continue;
-    if (typeof data.kind === "string" && data.kind.endsWith("List") && Array.isArray(data.items)) data.items.forEach((_, i) => expected.push({ doc, base: ["items", i] }));
+    if (typeof data.kind === "string" && data.kind.endsWith("List") && Array.isArray(data.items))
+      data.items.forEach((_, i) => expected.push({ doc, base: ["items", i] }));
     else expected.push({ doc, base: [] });
   }
   if (expected.length !== objects.length) return 0;
@@ -71,7 +79,9 @@ function check(file: string, text: string): number {
   objects.forEach((o, i) => {
     const { doc, base } = expected[i];
     for (const path of paths(o.data)) {
-      expect(o.source.lineOf(path), `${file} object ${i} ${JSON.stringify(path)}`).toBe(treeLineOf(doc, lineOfOffset, base, o.source.line, path));
+      expect(o.source.lineOf(path), `${file} object ${i} ${JSON.stringify(path)}`).toBe(
+        treeLineOf(doc, lineOfOffset, base, o.source.line, path),
+      );
       checked++;
     }
   });

@@ -21,7 +21,12 @@ const pairs = [
 ];
 
 /** A cluster as data: every object with its file and line (functions, such as lineOf, left out). */
-const asData = (c: Cluster) => JSON.parse(JSON.stringify({ ...c, namespaces: [...c.namespaces.values()] }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+const asData = (c: Cluster) =>
+  JSON.parse(
+    JSON.stringify({ ...c, namespaces: [...c.namespaces.values()] }, (_k, v) =>
+      typeof v === "bigint" ? v.toString() : v,
+    ),
+  );
 
 describe("loadSides", () => {
   for (const [name, dir] of pairs)
@@ -31,14 +36,17 @@ describe("loadSides", () => {
       expect(asData(base)).toEqual(asData(alone[0]));
       expect(asData(head)).toEqual(asData(alone[1]));
       const config = defaultConfig();
-      expect(diffJson(analyzeDiff(base, head, config, exposureOf))).toEqual(diffJson(analyzeDiff(alone[0], alone[1], config, exposureOf)));
+      expect(diffJson(analyzeDiff(base, head, config, exposureOf))).toEqual(
+        diffJson(analyzeDiff(alone[0], alone[1], config, exposureOf)),
+      );
     });
 
   const tmp = mkdtempSync(join(tmpdir(), "reachdiff-load-sides-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("parses an unchanged file once, shares its objects, and reports its problems on both sides", () => {
-    const app = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c}]}\n";
+    const app =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c}]}\n";
     const broken = "apiVersion: v1\nkind: Pod\nmetadata: {name: bad\n";
     for (const side of ["base", "head"]) {
       mkdirSync(join(tmp, side), { recursive: true });
@@ -48,9 +56,12 @@ describe("loadSides", () => {
     writeFileSync(join(tmp, "head", "extra.yaml"), app.replace(/web/g, "api"));
     const cache = new ParseCache();
     const [base, head] = loadSides(join(tmp, "base"), join(tmp, "head"), { render: false, parseCache: cache });
-    expect(head.workloads.find((w) => w.id === "shop/Pod/web")!.source).toBe(base.workloads.find((w) => w.id === "shop/Pod/web")!.source);
+    expect(head.workloads.find((w) => w.id === "shop/Pod/web")!.source).toBe(
+      base.workloads.find((w) => w.id === "shop/Pod/web")!.source,
+    );
     expect(head.workloads.map((w) => w.id).sort()).toEqual(["shop/Pod/api", "shop/Pod/web"]);
-    const errors = (c: Cluster) => c.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}`);
+    const errors = (c: Cluster) =>
+      c.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}`);
     expect(errors(base)).toHaveLength(1);
     expect(errors(base)[0]).toMatch(/^broken\.yaml:/);
     expect(errors(head)).toEqual(errors(base));

@@ -19,7 +19,8 @@ function parse(name: string, text: string) {
   return { objects, diagnostics: d.items.map((x) => `${x.file}:${x.line}: ${x.severity}: ${x.message}`) };
 }
 
-const POD = (name: string, ns = "tmp") => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {containers: [{name: c, image: c}]}\n`;
+const POD = (name: string, ns = "tmp") =>
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {containers: [{name: c, image: c}]}\n`;
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -51,7 +52,9 @@ describe("YAML as Kubernetes reads it", () => {
 
   it("reports duplicate keys with file and line, and keeps the other documents", () => {
     const c = fixture("loader/duplicate-keys.yaml");
-    expect(diags(c)).toEqual([`${F}/duplicate-keys.yaml:7: error: invalid YAML: Map keys must be unique; this document is skipped`]);
+    expect(diags(c)).toEqual([
+      `${F}/duplicate-keys.yaml:7: error: invalid YAML: Map keys must be unique; this document is skipped`,
+    ]);
     expect(c.workloads.map((w) => w.id)).toEqual(["ld/Pod/after-dup"]);
   });
 
@@ -62,7 +65,11 @@ describe("YAML as Kubernetes reads it", () => {
       `${F}/broken/a.yaml:16: error: invalid YAML: Tabs are not allowed as indentation; this document is skipped`,
     ]);
     expect(c.workloads.map((w) => w.id)).toEqual(["lb/Pod/first", "lb/Pod/third", "lb/Pod/other-file"]);
-    expect(c.workloads.map((w) => `${w.source.file}:${w.source.line}`)).toEqual([`${F}/broken/a.yaml:1`, `${F}/broken/a.yaml:19`, `${F}/broken/b.yaml:1`]);
+    expect(c.workloads.map((w) => `${w.source.file}:${w.source.line}`)).toEqual([
+      `${F}/broken/a.yaml:1`,
+      `${F}/broken/a.yaml:19`,
+      `${F}/broken/b.yaml:1`,
+    ]);
   });
 
   it("splits a stream at document markers only, keeping directives with their document", () => {
@@ -95,7 +102,7 @@ describe("YAML as Kubernetes reads it", () => {
     ]);
     expect(flow.objects.map((o) => o.data)).toEqual([{ kind: "B" }]);
     // An empty value (a null node) before the broken scalar does not trip the search.
-    expect(parse("e.yaml", "kind: A\nempty:\nname: \"x\n---\nkind: B\n").diagnostics).toEqual([
+    expect(parse("e.yaml", 'kind: A\nempty:\nname: "x\n---\nkind: B\n').diagnostics).toEqual([
       'e.yaml:3: error: invalid YAML: Missing closing "quote (it begins here and is never closed); this document is skipped',
     ]);
   });
@@ -125,12 +132,20 @@ describe("YAML as Kubernetes reads it", () => {
 
   it("reports fields of the wrong type at their line (ports as a string, selector as a list, unknown operator), reads a null spec as Kubernetes does, and analyses the rest", () => {
     const c = fixture("loader/wrong-types.yaml");
-    const at = (line: number, what: string) => expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:${line}: error: ${what}`));
+    const at = (line: number, what: string) =>
+      expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:${line}: error: ${what}`));
     expect(diags(c)).toEqual([
       at(7, "NetworkPolicy ports-as-string .*spec\\.ingress\\[0\\]\\.ports: must be a list"),
       at(13, "NetworkPolicy selector-as-list .*spec\\.podSelector: a label selector must be a mapping"),
-      expect.stringMatching(new RegExp(`^${F}/wrong-types.yaml:19: warning: wt/NetworkPolicy/null-spec has no spec.podSelector: Kubernetes reads it as \\{\\}`)),
-      at(25, 'NetworkPolicy unknown-operator .*spec\\.podSelector: matchExpressions\\[0\\]\\.operator "Equals" is not one of In, NotIn, Exists, DoesNotExist'),
+      expect.stringMatching(
+        new RegExp(
+          `^${F}/wrong-types.yaml:19: warning: wt/NetworkPolicy/null-spec has no spec.podSelector: Kubernetes reads it as \\{\\}`,
+        ),
+      ),
+      at(
+        25,
+        'NetworkPolicy unknown-operator .*spec\\.podSelector: matchExpressions\\[0\\]\\.operator "Equals" is not one of In, NotIn, Exists, DoesNotExist',
+      ),
       at(43, "Deployment bad-port .*spec\\.template\\.spec\\.containers\\[0\\]\\.ports\\[0\\]\\.containerPort"),
     ]);
     expect(c.diagnostics.map((d) => d.object)).toEqual([
@@ -142,7 +157,11 @@ describe("YAML as Kubernetes reads it", () => {
     ]);
     // `spec: null` is accepted by the API server as an empty spec: it selects every pod of wt.
     expect(c.networkPolicies.map((p) => p.id)).toEqual(["wt/NetworkPolicy/null-spec", "wt/NetworkPolicy/valid"]);
-    expect(edges(c)).toEqual(["ip:0.0.0.0/0 -> wt/Deployment/web: TCP 443", "wt/Deployment/web -> ip:0.0.0.0/0: all ports", "wt/Deployment/web -> wt/Deployment/web: TCP 443"]);
+    expect(edges(c)).toEqual([
+      "ip:0.0.0.0/0 -> wt/Deployment/web: TCP 443",
+      "wt/Deployment/web -> ip:0.0.0.0/0: all ports",
+      "wt/Deployment/web -> wt/Deployment/web: TCP 443",
+    ]);
   });
 
   it("stops an alias bomb quickly with a diagnostic, and keeps the next document", () => {
@@ -165,15 +184,24 @@ describe("YAML as Kubernetes reads it", () => {
   });
 
   it("reads JSON manifests (tab-indented too) as JSON", () => {
-    const c = loadSnapshot([join(FIXTURES, "loader/deployment.json"), join(FIXTURES, "loader/policy.json")], { displayRoot: ROOT });
+    const c = loadSnapshot([join(FIXTURES, "loader/deployment.json"), join(FIXTURES, "loader/policy.json")], {
+      displayRoot: ROOT,
+    });
     expect(diags(c)).toEqual([]);
-    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual([`js/Deployment/from-json ${F}/deployment.json:1`]);
+    expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual([
+      `js/Deployment/from-json ${F}/deployment.json:1`,
+    ]);
     expect(into(c, "js/Deployment/from-json")).toEqual(["ip:0.0.0.0/0: TCP 8080", "js/Deployment/from-json: TCP 8080"]);
-    expect(parse("bad.json", '{"kind": "A",\n "kind": "B"}').diagnostics).toEqual(["bad.json:2: error: invalid JSON: Map keys must be unique; this document is skipped"]);
+    expect(parse("bad.json", '{"kind": "A",\n "kind": "B"}').diagnostics).toEqual([
+      "bad.json:2: error: invalid JSON: Map keys must be unique; this document is skipped",
+    ]);
   });
 
   it("flattens a List whose item is not a mapping, with a diagnostic", () => {
-    const r = parse("l.yaml", `apiVersion: v1\nkind: List\nitems:\n  - just-a-string\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n`);
+    const r = parse(
+      "l.yaml",
+      `apiVersion: v1\nkind: List\nitems:\n  - just-a-string\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n`,
+    );
     expect(r.diagnostics).toEqual(["l.yaml:4: error: item 0 of List is not a mapping; it is skipped"]);
     expect(r.objects.map((o) => [o.data.kind, o.source.line])).toEqual([["Pod", 5]]);
   });
@@ -182,10 +210,13 @@ describe("YAML as Kubernetes reads it", () => {
 describe("files and folders", () => {
   it("reads a BOM and CRLF line ends normally, with the right lines", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "bom.yaml"), "\uFEFF" + POD("bom"));
-    writeFileSync(join(dir, "crlf.yaml"), (POD("crlf-a") + "---\n" + POD("crlf-b")).replace(/\n/g, "\r\n"));
+    writeFileSync(join(dir, "bom.yaml"), `\uFEFF${POD("bom")}`);
+    writeFileSync(join(dir, "crlf.yaml"), `${POD("crlf-a")}---\n${POD("crlf-b")}`.replace(/\n/g, "\r\n"));
     // Files concatenated with their marks (`cat a.yaml b.yaml`): each document may start with one.
-    writeFileSync(join(dir, "concat.yaml"), "\uFEFF" + POD("cat-a") + "---\n\uFEFF" + POD("cat-b") + "\uFEFF---\n" + POD("cat-c"));
+    writeFileSync(
+      join(dir, "concat.yaml"),
+      `\uFEFF${POD("cat-a")}---\n\uFEFF${POD("cat-b")}\uFEFF---\n${POD("cat-c")}`,
+    );
     const c = loadSnapshot([dir], { displayRoot: dir });
     expect(diags(c)).toEqual([]);
     expect(c.workloads.map((w) => `${w.id} ${w.source.file}:${w.source.line}`)).toEqual([
@@ -200,20 +231,31 @@ describe("files and folders", () => {
 
   it("refuses bytes that are not UTF-8 with a diagnostic, and reads the other files", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "latin1.yaml"), Buffer.concat([Buffer.from("apiVersion: v1\nkind: Pod\nmetadata: {name: caf"), Buffer.from([0xe9]), Buffer.from("}\n")]));
+    writeFileSync(
+      join(dir, "latin1.yaml"),
+      Buffer.concat([
+        Buffer.from("apiVersion: v1\nkind: Pod\nmetadata: {name: caf"),
+        Buffer.from([0xe9]),
+        Buffer.from("}\n"),
+      ]),
+    );
     writeFileSync(join(dir, "ok.yaml"), POD("ok"));
     const c = loadSnapshot([dir], { displayRoot: dir });
-    expect(diags(c)).toEqual(["latin1.yaml:3: error: file is not valid UTF-8 (the first bytes that are not are on this line); it is not read"]);
+    expect(diags(c)).toEqual([
+      "latin1.yaml:3: error: file is not valid UTF-8 (the first bytes that are not are on this line); it is not read",
+    ]);
     expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/ok"]);
   });
 
   it("does not read a file over the size limit", () => {
     const dir = tempDir();
-    const big = POD("big") + "#".repeat(2000) + "\n";
+    const big = `${POD("big") + "#".repeat(2000)}\n`;
     writeFileSync(join(dir, "big.yaml"), big);
     writeFileSync(join(dir, "small.yaml"), POD("small"));
     const c = loadSnapshot([dir], { displayRoot: dir, maxFileBytes: 1000 });
-    expect(diags(c)).toEqual([`big.yaml:0: error: file is ${big.length} bytes, over the limit of 1000; it is not read`]);
+    expect(diags(c)).toEqual([
+      `big.yaml:0: error: file is ${big.length} bytes, over the limit of 1000; it is not read`,
+    ]);
     expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/small"]);
   });
 
@@ -260,10 +302,14 @@ describe("files and folders", () => {
     writeFileSync(join(dir, ".git", "x.yaml"), POD("git"));
     const d = new Diagnostics();
     expect(readManifestFiles([dir], d, { displayRoot: dir }).map((f) => f.name)).toEqual(["a.YAML", "b/z.yml"]);
-    expect(readManifestFiles([join(dir, "notes.txt")], d, { displayRoot: dir }).map((f) => f.name)).toEqual(["notes.txt"]);
+    expect(readManifestFiles([join(dir, "notes.txt")], d, { displayRoot: dir }).map((f) => f.name)).toEqual([
+      "notes.txt",
+    ]);
     expect(d.items).toEqual([]);
     readManifestFiles([join(dir, "nope")], d, { displayRoot: dir });
-    expect(d.items.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([`${join(dir, "nope")}:0: no such file or folder`]);
+    expect(d.items.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([
+      `${join(dir, "nope")}:0: no such file or folder`,
+    ]);
   });
 
   it("reports a named pipe (not a regular file) instead of skipping it silently", () => {
@@ -273,6 +319,8 @@ describe("files and folders", () => {
     const c = loadSnapshot([dir], { displayRoot: dir });
     expect(diags(c)).toEqual(["pipe.yaml:0: warning: not a regular file or folder; it is not read"]);
     expect(c.workloads.map((w) => w.id)).toEqual(["tmp/Pod/ok"]);
-    expect(diags(loadSnapshot([join(dir, "pipe.yaml")], { displayRoot: dir }))).toEqual(["pipe.yaml:0: warning: not a regular file or folder; it is not read"]);
+    expect(diags(loadSnapshot([join(dir, "pipe.yaml")], { displayRoot: dir }))).toEqual([
+      "pipe.yaml:0: warning: not a regular file or folder; it is not read",
+    ]);
   });
 });

@@ -18,12 +18,21 @@ describe("peers", () => {
   });
 
   it("two peers are ORed", () => {
-    expect(into(c, "srv/Pod/or")).toEqual(["srv/Pod/client: all ports", "team-a/Pod/client: all ports", "team-a/Pod/other: all ports"]);
+    expect(into(c, "srv/Pod/or")).toEqual([
+      "srv/Pod/client: all ports",
+      "team-a/Pod/client: all ports",
+      "team-a/Pod/other: all ports",
+    ]);
   });
 
   it("`{}` selectors select everything, but namespaceSelector: {} does not include outside addresses", () => {
     const e = fixture("peers/empty-selectors.yaml");
-    expect(into(e, "a/Pod/client")).toEqual(["a/Pod/client: all ports", "a/Pod/other: all ports", "b/Pod/client: all ports", "b/Pod/other: all ports"]);
+    expect(into(e, "a/Pod/client")).toEqual([
+      "a/Pod/client: all ports",
+      "a/Pod/other: all ports",
+      "b/Pod/client: all ports",
+      "b/Pod/other: all ports",
+    ]);
     // podSelector: {} without namespaceSelector: the policy's namespace only.
     expect(into(e, "a/Pod/other")).toEqual(["a/Pod/client: all ports", "a/Pod/other: all ports"]);
     // namespaceSelector: {} with a podSelector: those pods in every namespace.
@@ -33,7 +42,12 @@ describe("peers", () => {
 
   it("`ingress: [{}]` allows everything; `ingress: []` and no ingress at all deny everything", () => {
     const e = fixture("peers/allow-all-deny-all.yaml");
-    expect(into(e, "z/Pod/open")).toEqual(["ip:0.0.0.0/0: all ports", "z/Pod/closed: all ports", "z/Pod/open: all ports", "z/Pod/sealed: all ports"]);
+    expect(into(e, "z/Pod/open")).toEqual([
+      "ip:0.0.0.0/0: all ports",
+      "z/Pod/closed: all ports",
+      "z/Pod/open: all ports",
+      "z/Pod/sealed: all ports",
+    ]);
     expect(outOf(e, "z/Pod/open")).toEqual(["ip:0.0.0.0/0: all ports", "z/Pod/open: all ports"]);
     expect(into(e, "z/Pod/closed")).toEqual([]);
     expect(into(e, "z/Pod/sealed")).toEqual([]);
@@ -47,7 +61,9 @@ describe("peers", () => {
   it("a rule without from (or with from: []) admits every source, pods of any namespace and addresses", () => {
     const e = fixture("peers/rule-parts.yaml");
     const everyone = (conns: string) =>
-      ["ip:0.0.0.0/0", "r/Pod/client", "r/Pod/empty-from", "r/Pod/no-from", "r/Pod/no-ports", "r2/Pod/client"].map((s) => `${s}: ${conns}`);
+      ["ip:0.0.0.0/0", "r/Pod/client", "r/Pod/empty-from", "r/Pod/no-from", "r/Pod/no-ports", "r2/Pod/client"].map(
+        (s) => `${s}: ${conns}`,
+      );
     expect(into(e, "r/Pod/no-from")).toEqual(everyone("TCP 80"));
     expect(into(e, "r/Pod/empty-from")).toEqual(everyone("TCP 81"));
   });
@@ -62,7 +78,15 @@ describe("peers", () => {
     const from = (to: string) => into(e, `mx/Pod/${to}`).map((s) => s.replace(/^mx\/Pod\/|: all ports$/g, ""));
     expect(from("t-in")).toEqual(["backend", "frontend"]);
     // NotIn also matches pods that do not have the key at all.
-    expect(from("t-notin")).toEqual(["backend", "frontend", "t-doesnotexist", "t-exists", "t-in", "t-notin", "untiered"]);
+    expect(from("t-notin")).toEqual([
+      "backend",
+      "frontend",
+      "t-doesnotexist",
+      "t-exists",
+      "t-in",
+      "t-notin",
+      "untiered",
+    ]);
     expect(from("t-exists")).toEqual(["backend", "cache", "frontend"]);
     expect(from("t-doesnotexist")).toEqual(["t-doesnotexist", "t-exists", "t-in", "t-notin", "untiered"]);
   });

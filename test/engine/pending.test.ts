@@ -6,9 +6,13 @@ import { fixture, reach } from "./helpers.js";
 describe("formerly pending", () => {
   it("explain names the rule that matches the peer on other ports when the asked port is denied", () => {
     const cluster = fixture("explain/shop.yaml");
-    const text = explanationText(explain(cluster, "shop/Deployment/frontend", "shop/Deployment/api", { protocol: "TCP", port: 9090 }));
+    const text = explanationText(
+      explain(cluster, "shop/Deployment/frontend", "shop/Deployment/api", { protocol: "TCP", port: 9090 }),
+    );
     expect(text).toContain("DENIED");
-    expect(text).toMatch(/shop\/NetworkPolicy\/api-ingress ingress rule #1 matches this peer but allows only TCP 8080 \(fixtures\/engine\/explain\/shop\.yaml:42\)/);
+    expect(text).toMatch(
+      /shop\/NetworkPolicy\/api-ingress ingress rule #1 matches this peer but allows only TCP 8080 \(fixtures\/engine\/explain\/shop\.yaml:42\)/,
+    );
   });
 
   it("a NetworkPolicy without spec.podSelector selects every pod of its namespace, with a warning", () => {

@@ -5,7 +5,10 @@ import { edges, fixture } from "./helpers.js";
 describe("policyTypes defaulting and isolation", () => {
   it("ingress rules without policyTypes isolate ingress only; egress stays open", () => {
     const c = fixture("policy-types/default-ingress-only.yaml");
-    expect(c.networkPolicies.find((p) => p.name === "web-ingress")!.policyTypes).toEqual({ ingress: true, egress: false });
+    expect(c.networkPolicies.find((p) => p.name === "web-ingress")!.policyTypes).toEqual({
+      ingress: true,
+      egress: false,
+    });
     expect(edges(c)).toEqual([
       "ip:0.0.0.0/0 -> pt/Deployment/client: all ports",
       "pt/Deployment/client -> ip:0.0.0.0/0: all ports",

@@ -39,7 +39,10 @@ describe("ports", () => {
     });
 
     it("in egress rules resolve against each destination, and never match outside addresses", () => {
-      expect(outOf(n, "prt/Deployment/client")).toEqual(["prt/Deployment/api-a: TCP 8080", "prt/Deployment/api-b: TCP 9090"]);
+      expect(outOf(n, "prt/Deployment/client")).toEqual([
+        "prt/Deployment/api-a: TCP 8080",
+        "prt/Deployment/api-b: TCP 9090",
+      ]);
     });
 
     it("do not open anything to pods that lack the name", () => {

@@ -21,7 +21,9 @@ describe("workloads", () => {
     expect(diags(c)).toEqual([
       "fixtures/engine/workloads/host-network.yaml:3: info: mon/DaemonSet/agent uses hostNetwork: NetworkPolicy does not apply to it (its traffic comes from the node's address)",
     ]);
-    expect(c.workloads.find((w) => w.name === "agent")!.ports).toEqual([{ name: undefined, containerPort: 9100, protocol: "TCP", hostPort: 9100 }]);
+    expect(c.workloads.find((w) => w.name === "agent")!.ports).toEqual([
+      { name: undefined, containerPort: 9100, protocol: "TCP", hostPort: 9100 },
+    ]);
   });
 
   it("a workload to itself (between replicas) follows the rules", () => {
@@ -72,6 +74,9 @@ describe("workloads", () => {
     expect(s.networkPolicies.map((p) => p.id)).toEqual(["pinned/NetworkPolicy/deny-all", "staging/NetworkPolicy/web"]);
     expect([...s.namespaces.keys()].sort()).toEqual(["pinned", "staging"]);
     expect(into(s, "staging/Deployment/web")).toEqual(["staging/Deployment/client: all ports"]);
-    expect(outOf(s, "staging/Deployment/web")).toEqual(["ip:0.0.0.0/0: all ports", "staging/Deployment/client: all ports"]);
+    expect(outOf(s, "staging/Deployment/web")).toEqual([
+      "ip:0.0.0.0/0: all ports",
+      "staging/Deployment/client: all ports",
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
-const run = (...args: string[]) => spawnSync(process.execPath, ["build/src/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ["build/src/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("reachdiff exposure", () => {
   it("is listed in the main help and documents its flags", () => {
@@ -27,27 +28,45 @@ describe("reachdiff exposure", () => {
       blockedBy: null,
       file: "fixtures/exposure/services/named-ports.yaml",
     });
-    expect(json.broken.map((b: { ref: string }) => b.ref)).toEqual(["named/Service/orphan", "named/Service/wrong-name"]);
+    expect(json.broken.map((b: { ref: string }) => b.ref)).toEqual([
+      "named/Service/orphan",
+      "named/Service/wrong-name",
+    ]);
     expect(json.diagnostics.some((d: { message: string }) => d.message.includes("has no selector"))).toBe(true);
   });
 
   it("prints one line per exposure for people, with blocked and broken sections", () => {
     const out = run("exposure", "fixtures/exposure/ingress/with-controller");
-    expect(out.stdout).toContain("Ingress shop/Ingress/shop https://shop.example.com/ (0.0.0.0/0) -> shop/Service/web :80 -> shop/Deployment/web TCP 8080\n");
-    expect(out.stdout).toMatch(/\nBlocked by policy \(1\):\n {2}Ingress shop\/Ingress\/shop https:\/\/shop\.example\.com\/api .* \[blocked by shop\/NetworkPolicy\/api-from-web\]/);
+    expect(out.stdout).toContain(
+      "Ingress shop/Ingress/shop https://shop.example.com/ (0.0.0.0/0) -> shop/Service/web :80 -> shop/Deployment/web TCP 8080\n",
+    );
+    expect(out.stdout).toMatch(
+      /\nBlocked by policy \(1\):\n {2}Ingress shop\/Ingress\/shop https:\/\/shop\.example\.com\/api .* \[blocked by shop\/NetworkPolicy\/api-from-web\]/,
+    );
     expect(out.stdout).toMatch(/\nBroken \(2\):\n {2}shop\/Ingress\/shop: Service shop\/Service\/web has no port 81/);
   });
 
   it("takes the ingress controller namespace from --ingress-namespace", () => {
-    const out = run("exposure", "fixtures/exposure/ingress/no-controller", "--ingress-namespace", "traefik", "-f", "json");
-    const blog = JSON.parse(out.stdout).exposures.find((e: { via: { ref: string } }) => e.via.ref === "blog/Ingress/blog");
+    const out = run(
+      "exposure",
+      "fixtures/exposure/ingress/no-controller",
+      "--ingress-namespace",
+      "traefik",
+      "-f",
+      "json",
+    );
+    const blog = JSON.parse(out.stdout).exposures.find(
+      (e: { via: { ref: string } }) => e.via.ref === "blog/Ingress/blog",
+    );
     expect(blog.blockedBy).toBe("blog/NetworkPolicy/blog-from-ingress-nginx");
   });
 
   it("reports invalid entry objects on stderr and exits 2 with --strict", () => {
     const out = run("exposure", "fixtures/exposure/invalid/objects.yaml", "--strict");
     expect(out.status).toBe(2);
-    expect(out.stderr).toContain("fixtures/exposure/invalid/objects.yaml:30: error: Ingress bad-path-type is invalid and skipped");
+    expect(out.stderr).toContain(
+      "fixtures/exposure/invalid/objects.yaml:30: error: Ingress bad-path-type is invalid and skipped",
+    );
   });
 
   it("refuses an unknown format", () => {

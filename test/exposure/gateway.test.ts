@@ -46,8 +46,12 @@ describe("a shared Gateway and application routes", () => {
   });
 
   it("admits traffic from the data-plane pods labelled with the Gateway's name, and not from another Gateway's", () => {
-    expect(viaGateway.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!.blockedBy).toBeNull();
-    expect(viaGateway.find((e) => e.via.ref === "apps/HTTPRoute/intranet")!.blockedBy).toBe("apps/NetworkPolicy/from-gateway");
+    expect(
+      viaGateway.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!.blockedBy,
+    ).toBeNull();
+    expect(viaGateway.find((e) => e.via.ref === "apps/HTTPRoute/intranet")!.blockedBy).toBe(
+      "apps/NetworkPolicy/from-gateway",
+    );
   });
 
   it("reports refused routes and unpermitted backends with their conformance reasons", () => {
@@ -59,22 +63,34 @@ describe("a shared Gateway and application routes", () => {
 
   it("treats a Gateway as internal when its class is configured as internal", () => {
     const internal = exposure(cluster, { internalGatewayClasses: ["envoy"] });
-    expect(internal.exposures.filter((e) => e.via.listener?.startsWith("infra/Gateway/public")).every((e) => e.via.internal)).toBe(true);
+    expect(
+      internal.exposures.filter((e) => e.via.listener?.startsWith("infra/Gateway/public")).every((e) => e.via.internal),
+    ).toBe(true);
   });
 
   it("uses the configured data-plane identity when no pod carries the gateway-name label", () => {
     const withoutPods = { ...cluster, workloads: cluster.workloads.filter((w) => w.namespace !== "infra") };
     const unknown = exposure(withoutPods);
     // A synthetic pod in the Gateway's namespace, labelled with its name: the policy admits it.
-    expect(unknown.exposures.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!.blockedBy).toBeNull();
-    const elsewhere = exposure(withoutPods, { gatewayDataPlane: { namespace: "envoy-gateway-system", podLabels: { "app.kubernetes.io/name": "envoy" } } });
-    expect(elsewhere.exposures.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!.blockedBy).toBe("apps/NetworkPolicy/from-gateway");
+    expect(
+      unknown.exposures.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!
+        .blockedBy,
+    ).toBeNull();
+    const elsewhere = exposure(withoutPods, {
+      gatewayDataPlane: { namespace: "envoy-gateway-system", podLabels: { "app.kubernetes.io/name": "envoy" } },
+    });
+    expect(
+      elsewhere.exposures.find((e) => e.via.ref === "apps/HTTPRoute/shop" && e.workload === "apps/Deployment/web")!
+        .blockedBy,
+    ).toBe("apps/NetworkPolicy/from-gateway");
   });
 
   it("reads v1beta1 Gateways, v1alpha2 TCPRoutes and v1beta1 ReferenceGrants", () => {
     const statuses = gatewayRouteStatuses(cluster);
     const db = statuses.find((s) => s.route.id === "apps/TCPRoute/db")!;
-    expect(db.parents.map((p) => [p.parent, p.reason, p.listeners.map((l) => l.listener.name)])).toEqual([["infra/Gateway/public", "Accepted", ["postgres"]]]);
+    expect(db.parents.map((p) => [p.parent, p.reason, p.listeners.map((l) => l.listener.name)])).toEqual([
+      ["infra/Gateway/public", "Accepted", ["postgres"]],
+    ]);
     expect(statuses.find((s) => s.route.id === "apps/HTTPRoute/intranet")!.parents[0].reason).toBe("Accepted");
     expect(result.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
   });
@@ -97,11 +113,18 @@ describe("Gateway API hostnames", () => {
     ["test.example.com", [], ["test.example.com"]],
     [undefined, ["a.com", "b.com"], ["a.com", "b.com"]],
     ["test.example.com", ["*.example.com"], ["test.example.com"]],
-    ["*.example.com", ["test.example.com", "foo.test.example.com", "example.com", "test.example.net"], ["test.example.com", "foo.test.example.com"]],
+    [
+      "*.example.com",
+      ["test.example.com", "foo.test.example.com", "example.com", "test.example.net"],
+      ["test.example.com", "foo.test.example.com"],
+    ],
     ["*.example.com", ["*.com"], ["*.example.com"]],
     ["*.com", ["*.example.com"], ["*.example.com"]],
     ["*.wildcard.io", ["wildcard.io"], null],
-  ] as [string | undefined, string[], (string | undefined)[] | null][])("listener %s and route %j serve %j", (listener, route, expected) => {
-    expect(intersectHostnames(listener, route)).toEqual(expected);
-  });
+  ] as [string | undefined, string[], (string | undefined)[] | null][])(
+    "listener %s and route %j serve %j",
+    (listener, route, expected) => {
+      expect(intersectHostnames(listener, route)).toEqual(expected);
+    },
+  );
 });

@@ -2,7 +2,12 @@
 // exposures back as the one-line text form people see, which the tests compare exactly.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { computeExposure, type Exposure, type ExposureOptions, type ExposureResult } from "../../src/analysis/exposure.js";
+import {
+  computeExposure,
+  type Exposure,
+  type ExposureOptions,
+  type ExposureResult,
+} from "../../src/analysis/exposure.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText, type RawObject } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
@@ -49,6 +54,7 @@ export function clusterOf(objects: readonly RawObject[]): Cluster {
 /** Skips a suite, saying why, when the shared real-world data is not next to the repository. */
 export function haveShared(path: string): boolean {
   const ok = existsSync(path);
-  if (!ok) console.warn(`skipping: ${path} is absent (the shared real-world data lives in ../shared next to the repository)`);
+  if (!ok)
+    console.warn(`skipping: ${path} is absent (the shared real-world data lives in ../shared next to the repository)`);
   return ok;
 }

@@ -25,14 +25,22 @@ describe("Ingress with its controller in the manifests", () => {
   });
 
   it("evaluates the backend's policies against the controller pods: admitted by namespace and pod labels, or blocked", () => {
-    expect(viaIngress.filter((e) => e.blockedBy === null).map((e) => e.workload)).toEqual(["shop/Deployment/web", "shop/Deployment/web", "shop/Deployment/web"]);
+    expect(viaIngress.filter((e) => e.blockedBy === null).map((e) => e.workload)).toEqual([
+      "shop/Deployment/web",
+      "shop/Deployment/web",
+      "shop/Deployment/web",
+    ]);
     const api = viaIngress.find((e) => e.workload === "shop/Deployment/api")!;
-    expect(api.notes).toContain("ingress of shop/Deployment/api is isolated by shop/NetworkPolicy/api-from-web; no rule admits TCP 9000 from this source");
+    expect(api.notes).toContain(
+      "ingress of shop/Deployment/api is isolated by shop/NetworkPolicy/api-from-web; no rule admits TCP 9000 from this source",
+    );
   });
 
   it("reads the controller's own Service to tell whether the Ingress is internet-facing", () => {
     expect(viaIngress.every((e) => e.via.internal === false)).toBe(true);
-    expect(viaIngress[0].notes).toContain("the ingress controller pods (ingress-nginx) are reached through ingress-nginx/Service/ingress-nginx-controller (LoadBalancer)");
+    expect(viaIngress[0].notes).toContain(
+      "the ingress controller pods (ingress-nginx) are reached through ingress-nginx/Service/ingress-nginx-controller (LoadBalancer)",
+    );
   });
 
   it("reports backends that name a missing Service or port as broken, at the backend's line", () => {
@@ -43,9 +51,18 @@ describe("Ingress with its controller in the manifests", () => {
   });
 
   it("takes the controller's pod labels from the options: pods that are not the controller are blocked", () => {
-    const other = exposure(cluster, { ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/component": "admission-webhook" } } });
+    const other = exposure(cluster, {
+      ingressController: {
+        namespace: "ingress-nginx",
+        podLabels: { "app.kubernetes.io/component": "admission-webhook" },
+      },
+    });
     const web = other.exposures.filter((e) => e.via.kind === "Ingress" && e.workload === "shop/Deployment/web");
-    expect(web.map((e) => e.blockedBy)).toEqual(["shop/NetworkPolicy/web-from-ingress", "shop/NetworkPolicy/web-from-ingress", "shop/NetworkPolicy/web-from-ingress"]);
+    expect(web.map((e) => e.blockedBy)).toEqual([
+      "shop/NetworkPolicy/web-from-ingress",
+      "shop/NetworkPolicy/web-from-ingress",
+      "shop/NetworkPolicy/web-from-ingress",
+    ]);
   });
 });
 
@@ -64,8 +81,12 @@ describe("Ingress whose controller is not in the manifests", () => {
 
   it("says the controller's exposure is unknown and that there is no class", () => {
     const blog = result.exposures.find((e) => e.via.ref === "blog/Ingress/blog")!;
-    expect(blog.notes).toContain("controller exposure unknown: the ingress controller and its Service are not in the manifests; assumed internet-facing");
-    expect(blog.notes).toContain("no ingress class: served only by a controller that takes class-less Ingresses or when the cluster has a default IngressClass");
+    expect(blog.notes).toContain(
+      "controller exposure unknown: the ingress controller and its Service are not in the manifests; assumed internet-facing",
+    );
+    expect(blog.notes).toContain(
+      "no ingress class: served only by a controller that takes class-less Ingresses or when the cluster has a default IngressClass",
+    );
     expect(blog.notes.some((n) => n.startsWith("client allow-list from the annotation"))).toBe(true);
   });
 
@@ -77,7 +98,11 @@ describe("Ingress whose controller is not in the manifests", () => {
 
   it("reads the extensions/v1beta1 shape (serviceName, servicePort) and the class annotation", () => {
     const legacy = result.exposures.find((e) => e.via.ref === "blog/Ingress/legacy")!;
-    expect([legacy.via.service, legacy.via.servicePort, legacy.via.matches]).toEqual(["blog/Service/blog", 80, ["default backend"]]);
+    expect([legacy.via.service, legacy.via.servicePort, legacy.via.matches]).toEqual([
+      "blog/Service/blog",
+      80,
+      ["default backend"],
+    ]);
     expect(legacy.notes.some((n) => n.startsWith("no ingress class"))).toBe(false);
   });
 });

@@ -42,44 +42,68 @@ function proxied(exposures: readonly Exposure[]): string[] {
     .sort();
 }
 
-describe.skipIf(!haveShared(DATA))("np-guard {ingress-controller} edges (needs ../shared/realworld/netpol-analyzer-testdata)", () => {
-  it.each([
-    ["acs-security-demos", "acs-security-demos_connlist_output.txt"],
-    ["acs-security-demos", "acs-security-demos_exposure_output.txt"],
-    ["demo_app_with_routes_and_ingress", "demo_app_with_routes_and_ingress_connlist_output.txt"],
-    ["k8s_ingress_test", "k8s_ingress_test_connlist_output.txt"],
-    ["multiple_ingress_objects_with_different_ports", "multiple_ingress_objects_with_different_ports_connlist_output.txt"],
-    ["one_ingress_multiple_ports", "one_ingress_multiple_ports_connlist_output.txt"],
-    ["one_ingress_multiple_services", "one_ingress_multiple_services_connlist_output.txt"],
-  ])("%s agrees with %s", (dir, golden) => {
-    const expected = theirs(join(DATA, "test_outputs/connlist", golden));
-    expect(expected.length).toBeGreaterThan(0);
-    expect(ours(dir)).toEqual(expected);
-  });
+describe.skipIf(!haveShared(DATA))(
+  "np-guard {ingress-controller} edges (needs ../shared/realworld/netpol-analyzer-testdata)",
+  () => {
+    it.each([
+      ["acs-security-demos", "acs-security-demos_connlist_output.txt"],
+      ["acs-security-demos", "acs-security-demos_exposure_output.txt"],
+      ["demo_app_with_routes_and_ingress", "demo_app_with_routes_and_ingress_connlist_output.txt"],
+      ["k8s_ingress_test", "k8s_ingress_test_connlist_output.txt"],
+      [
+        "multiple_ingress_objects_with_different_ports",
+        "multiple_ingress_objects_with_different_ports_connlist_output.txt",
+      ],
+      ["one_ingress_multiple_ports", "one_ingress_multiple_ports_connlist_output.txt"],
+      ["one_ingress_multiple_services", "one_ingress_multiple_services_connlist_output.txt"],
+    ])("%s agrees with %s", (dir, golden) => {
+      const expected = theirs(join(DATA, "test_outputs/connlist", golden));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(ours(dir)).toEqual(expected);
+    });
 
-  it("acs-security-demos-new: the edge np-guard reports removed is, for us, still routed but blocked by policy", () => {
-    const diff = readFileSync(join(DATA, "test_outputs/diff/diff_between_acs-security-demos-new_and_acs-security-demos.txt"), "utf8");
-    expect(diff).toContain("diff-type: removed, source: {ingress-controller}, destination: frontend/asset-cache[Deployment], ref1: TCP 8080, ref2: No Connections");
-    const result = computeExposure(loadSnapshot([join(DATA, "tests/acs-security-demos-new")]));
-    expect(proxied(result.exposures.filter((e) => e.blockedBy === null))).toEqual(["frontend/Deployment/webapp: TCP 8080"]);
-    expect(result.exposures.find((e) => e.workload === "frontend/Deployment/asset-cache")!.blockedBy).toBe("frontend/NetworkPolicy/asset-cache-netpol");
-  });
+    it("acs-security-demos-new: the edge np-guard reports removed is, for us, still routed but blocked by policy", () => {
+      const diff = readFileSync(
+        join(DATA, "test_outputs/diff/diff_between_acs-security-demos-new_and_acs-security-demos.txt"),
+        "utf8",
+      );
+      expect(diff).toContain(
+        "diff-type: removed, source: {ingress-controller}, destination: frontend/asset-cache[Deployment], ref1: TCP 8080, ref2: No Connections",
+      );
+      const result = computeExposure(loadSnapshot([join(DATA, "tests/acs-security-demos-new")]));
+      expect(proxied(result.exposures.filter((e) => e.blockedBy === null))).toEqual([
+        "frontend/Deployment/webapp: TCP 8080",
+      ]);
+      expect(result.exposures.find((e) => e.workload === "frontend/Deployment/asset-cache")!.blockedBy).toBe(
+        "frontend/NetworkPolicy/asset-cache-netpol",
+      );
+    });
 
-  it("acs-security-demos-no-routes: without Routes nothing is proxied", () => {
-    expect(ours("acs-security-demos-no-routes")).toEqual([]);
-  });
+    it("acs-security-demos-no-routes: without Routes nothing is proxied", () => {
+      expect(ours("acs-security-demos-no-routes")).toEqual([]);
+    });
 
-  it("multiple_ingress_objects_with_different_ports_new: the ports change as the diff says (TCP 8050,8090 -> 8000,8090)", () => {
-    expect(ours("multiple_ingress_objects_with_different_ports_new")).toEqual(["ingressworld/Deployment/ingress-world-multiple-ports: TCP 8000,8090"]);
-  });
+    it("multiple_ingress_objects_with_different_ports_new: the ports change as the diff says (TCP 8050,8090 -> 8000,8090)", () => {
+      expect(ours("multiple_ingress_objects_with_different_ports_new")).toEqual([
+        "ingressworld/Deployment/ingress-world-multiple-ports: TCP 8000,8090",
+      ]);
+    });
 
-  it("k8s_ingress_test_new: known difference, np-guard matches the Ingress port against the targetPort; we follow the API", () => {
-    // The Ingress asks for port 8080 of Service unicorn, whose only port is 5000 (targetPort 8080).
-    // networking.k8s.io/v1 says backend.service.port is the Service's port, so the rule reaches no pod.
-    const expected = theirs(join(DATA, "test_outputs/connlist/k8s_ingress_test_new_exposure_output.txt"));
-    expect(expected).toEqual(["default/Deployment/unicorn: TCP 8080", "default/ReplicaSet/details-v1-79f774bdb9: TCP 9080"]);
-    const result = computeExposure(loadSnapshot([join(DATA, "tests/k8s_ingress_test_new")]));
-    expect(proxied(result.exposures.filter((e) => e.blockedBy === null))).toEqual(["default/ReplicaSet/details-v1-79f774bdb9: TCP 9080"]);
-    expect(result.broken.map((b) => `${b.ref}: ${b.reason}`)).toContain("default/Ingress/ingress-policy: Service default/Service/unicorn has no port 8080");
-  });
-});
+    it("k8s_ingress_test_new: known difference, np-guard matches the Ingress port against the targetPort; we follow the API", () => {
+      // The Ingress asks for port 8080 of Service unicorn, whose only port is 5000 (targetPort 8080).
+      // networking.k8s.io/v1 says backend.service.port is the Service's port, so the rule reaches no pod.
+      const expected = theirs(join(DATA, "test_outputs/connlist/k8s_ingress_test_new_exposure_output.txt"));
+      expect(expected).toEqual([
+        "default/Deployment/unicorn: TCP 8080",
+        "default/ReplicaSet/details-v1-79f774bdb9: TCP 9080",
+      ]);
+      const result = computeExposure(loadSnapshot([join(DATA, "tests/k8s_ingress_test_new")]));
+      expect(proxied(result.exposures.filter((e) => e.blockedBy === null))).toEqual([
+        "default/ReplicaSet/details-v1-79f774bdb9: TCP 9080",
+      ]);
+      expect(result.broken.map((b) => `${b.ref}: ${b.reason}`)).toContain(
+        "default/Ingress/ingress-policy: Service default/Service/unicorn has no port 8080",
+      );
+    });
+  },
+);

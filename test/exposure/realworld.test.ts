@@ -42,7 +42,9 @@ describe.skipIf(!haveShared(DEMO))("microservices-demo (needs ../shared/realworl
     // The frontend's own policy admits every source; the deny-all would stop the Istio gateway pods'
     // egress if they run in default, which the manifests cannot tell: a note, not a verdict.
     expect(e.blockedBy).toBeNull();
-    expect(e.notes).toContain("default/NetworkPolicy/deny-all restricts egress in default: if the data-plane pods of default/Gateway/istio-gateway run there, it blocks this traffic");
+    expect(e.notes).toContain(
+      "default/NetworkPolicy/deny-all restricts egress in default: if the data-plane pods of default/Gateway/istio-gateway run there, it blocks this traffic",
+    );
     expect(result.broken).toEqual([]);
   });
 });

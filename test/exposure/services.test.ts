@@ -20,12 +20,16 @@ describe("Service types", () => {
 
   it("says that loadBalancerSourceRanges do not filter the node port of the same Service", () => {
     const nodePort = result.exposures.find((e) => e.via.kind === "NodePort" && e.via.ref === "shop/Service/web-lb")!;
-    expect(nodePort.notes).toContain("loadBalancerSourceRanges (203.0.113.0/24) do not filter the node port: clients that reach a node bypass them");
+    expect(nodePort.notes).toContain(
+      "loadBalancerSourceRanges (203.0.113.0/24) do not filter the node port: clients that reach a node bypass them",
+    );
     expect(nodePort.sources).toEqual(["0.0.0.0/0"]);
   });
 
   it("opens no node port when allocateLoadBalancerNodePorts is false", () => {
-    expect(result.exposures.filter((e) => e.via.ref === "shop/Service/web-lb-no-nodeports").map((e) => e.via.kind)).toEqual(["LoadBalancer"]);
+    expect(
+      result.exposures.filter((e) => e.via.ref === "shop/Service/web-lb-no-nodeports").map((e) => e.via.kind),
+    ).toEqual(["LoadBalancer"]);
   });
 
   it("notes how externalTrafficPolicy changes the source NetworkPolicy sees", () => {
@@ -37,7 +41,14 @@ describe("Service types", () => {
 
   it("records where each entry is defined", () => {
     const lb = result.exposures.find((e) => e.via.ref === "shop/Service/web-lb")!;
-    expect([lb.file, lb.line, lb.via.service, lb.via.servicePort, lb.via.entryPort, lb.via.internal]).toEqual(["fixtures/exposure/services/basic.yaml", 40, "shop/Service/web-lb", 443, 443, false]);
+    expect([lb.file, lb.line, lb.via.service, lb.via.servicePort, lb.via.entryPort, lb.via.internal]).toEqual([
+      "fixtures/exposure/services/basic.yaml",
+      40,
+      "shop/Service/web-lb",
+      443,
+      443,
+      false,
+    ]);
   });
 });
 
@@ -61,7 +72,14 @@ describe("internal load balancers", () => {
     [{ "service.beta.kubernetes.io/aws-load-balancer-internal": "false" }, undefined, false],
     [{ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }, undefined, true],
     [{}, "service.k8s.aws/nlb", true],
-    [{ "service.beta.kubernetes.io/aws-load-balancer-type": "nlb-ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }, undefined, false],
+    [
+      {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb-ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      },
+      undefined,
+      false,
+    ],
     [{ "cloud.google.com/load-balancer-type": "internal" }, undefined, true],
     [{ "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type": "private" }, undefined, true],
     [{ "service.beta.kubernetes.io/openstack-internal-load-balancer": "true" }, undefined, true],
@@ -88,7 +106,9 @@ describe("targetPort resolution", () => {
       "NodePort :30070 (0.0.0.0/0) -> named/Service/api :7000 -> named/Deployment/api-v2 TCP 7000",
     ]);
     const raw = result.exposures.find((e) => e.via.entryPort === 30070)!;
-    expect(raw.notes).toContain("named/Deployment/api-v1 declares no container port TCP 7000 (containerPort is informational: the traffic still reaches the pod)");
+    expect(raw.notes).toContain(
+      "named/Deployment/api-v1 declares no container port TCP 7000 (containerPort is informational: the traffic still reaches the pod)",
+    );
   });
 
   it("reports a Service that selects no pod, or whose named targetPort no selected pod declares, as broken", () => {
@@ -100,7 +120,9 @@ describe("targetPort resolution", () => {
 
   it("says which pods lack a named port that others declare, and that a selector-less Service is not modelled", () => {
     const messages = result.diagnostics.map((d) => `${d.severity}: ${d.message}`);
-    expect(messages).toContain('info: named/Service/api: targetPort "dns" is not declared by named/Deployment/api-v1; those pods get no traffic on it');
+    expect(messages).toContain(
+      'info: named/Service/api: targetPort "dns" is not declared by named/Deployment/api-v1; those pods get no traffic on it',
+    );
     expect(messages.some((m) => m.startsWith("info: named/Service/by-hand has no selector"))).toBe(true);
   });
 });
@@ -122,7 +144,9 @@ describe("NetworkPolicy on the destination pods", () => {
   it("with externalTrafficPolicy Cluster, keeps the sources and says the policy sees node addresses", () => {
     const cluster = result.exposures.find((e) => e.via.ref === "locked/Service/app-cluster")!;
     expect([cluster.blockedBy, cluster.sources]).toEqual([null, ["0.0.0.0/0"]]);
-    expect(cluster.notes).toContain("NetworkPolicy admits TCP 8080 only from 203.0.113.0/24: the traffic passes only if the node addresses fall in those ranges");
+    expect(cluster.notes).toContain(
+      "NetworkPolicy admits TCP 8080 only from 203.0.113.0/24: the traffic passes only if the node addresses fall in those ranges",
+    );
   });
 
   it("matches the text form", () => {

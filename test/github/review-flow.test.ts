@@ -13,9 +13,23 @@ let t: TestRepo;
 let token: string;
 
 function session(settings = {}) {
-  return createSession({ gh: actionClient(token, fake.url, quiet), repo: { owner: fake.owner, repo: fake.repo }, botLogin: "github-actions[bot]", log: quiet, pacer: new Pacer(6000), settings });
+  return createSession({
+    gh: actionClient(token, fake.url, quiet),
+    repo: { owner: fake.owner, repo: fake.repo },
+    botLogin: "github-actions[bot]",
+    log: quiet,
+    pacer: new Pacer(6000),
+    settings,
+  });
 }
-const prEvent = (action = "opened") => ({ action, pull_request: { number: 1, head: { sha: fake.pulls.get(1)!.head.sha, repo: { full_name: fake.fullName } }, base: { sha: t.main, ref: "main", repo: { full_name: fake.fullName } } } });
+const prEvent = (action = "opened") => ({
+  action,
+  pull_request: {
+    number: 1,
+    head: { sha: fake.pulls.get(1)!.head.sha, repo: { full_name: fake.fullName } },
+    base: { sha: t.main, ref: "main", repo: { full_name: fake.fullName } },
+  },
+});
 
 beforeAll(async () => {
   fake = new FakeGitHub();
@@ -29,7 +43,6 @@ beforeEach(() => {
   token = fake.actionToken();
 });
 afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
-
 
 describe("review(pr) in process", () => {
   it("comments once, checks, and fetches each side with one archive request", async () => {
@@ -47,21 +60,33 @@ describe("review(pr) in process", () => {
 
 describe("manifest errors", () => {
   it("a head manifest that cannot be read fails the check with an annotation at its file and line", async () => {
-    const broken = fake.commit({ "k8s/broken.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  name: y\n" }, t.main);
+    const broken = fake.commit(
+      { "k8s/broken.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  name: y\n" },
+      t.main,
+    );
     fake.push(1, broken);
     const r = await handleEvent(session(), "pull_request", prEvent("synchronize"));
     expect(r.kind).toBe("review");
     const run = fake.checkRuns[0];
     expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(run.output.title).toMatch(/^Could not read .*k8s\/broken\.yaml/);
-    expect(run.annotations).toContainEqual(expect.objectContaining({ path: "k8s/broken.yaml", annotation_level: "failure", title: "manifest cannot be read" }));
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        path: "k8s/broken.yaml",
+        annotation_level: "failure",
+        title: "manifest cannot be read",
+      }),
+    );
     expect(fake.stickyComments("github-actions[bot]")).toHaveLength(1);
   });
 });
 
 describe("changed files", () => {
   it("when GitHub cuts the list at 300 files, the review does not trust it and reads both sides", async () => {
-    const many = fake.commit(Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`docs/page-${i}.md`, `page ${i}\n`])), t.main);
+    const many = fake.commit(
+      Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`docs/page-${i}.md`, `page ${i}\n`])),
+      t.main,
+    );
     fake.push(1, many);
     await handleEvent(session(), "pull_request", prEvent("synchronize"));
     expect(fake.calls("repos/download-tarball-archive")).toHaveLength(2);

@@ -16,7 +16,13 @@ const side = (name: string) => {
   const dir = resolve("fixtures/demo", name);
   return { files: readdirSync(dir).map((f) => ({ name: `k8s/${f}`, text: readFileSync(join(dir, f), "utf8") })) };
 };
-const input = () => ({ base: side("base"), head: side("head"), config: defaultConfig(), headSha: "a".repeat(40), repoUrl: "https://github.com/octo-org/k8s-config" });
+const input = () => ({
+  base: side("base"),
+  head: side("head"),
+  config: defaultConfig(),
+  headSha: "a".repeat(40),
+  repoUrl: "https://github.com/octo-org/k8s-config",
+});
 
 describe("reviewFetched", () => {
   it("on a worker thread gives exactly the review made on this thread", async () => {

@@ -25,7 +25,10 @@ describe("pods read through their controller reference", () => {
   it("a mirror pod (controller: a Node) is its own workload, not one per node", () => {
     const node = "    - {apiVersion: v1, kind: Node, name: minikube, uid: u1, controller: true}";
     const c = cluster(pod("etcd-minikube", node) + pod("kube-apiserver-minikube", node));
-    expect(c.workloads.map((w) => w.id)).toEqual(["kube-system/Pod/etcd-minikube", "kube-system/Pod/kube-apiserver-minikube"]);
+    expect(c.workloads.map((w) => w.id)).toEqual([
+      "kube-system/Pod/etcd-minikube",
+      "kube-system/Pod/kube-apiserver-minikube",
+    ]);
     expect(c.diagnostics).toEqual([]);
   });
 

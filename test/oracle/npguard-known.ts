@@ -35,7 +35,11 @@ export const IPBLOCKSTEST_HOST_NETWORK = [
 ];
 
 /** The hostNetwork workloads of the bank demo (tests/multiple_topology_resources_*, tests/semanticDiff-same-topologies-*). */
-export const BANK_HOST_NETWORK = ["demo/DaemonSet/cog-agents-account-command", "demo/DaemonSet/cog-agents-account-query", "demo/DaemonSet/cog-agents-bank-ui"];
+export const BANK_HOST_NETWORK = [
+  "demo/DaemonSet/cog-agents-account-command",
+  "demo/DaemonSet/cog-agents-account-query",
+  "demo/DaemonSet/cog-agents-bank-ui",
+];
 
 /** The edge a difference line (from compareCanonical or compareDiffCanonical) is about: `from => to`, or `workload <id>`. */
 function edgeOf(line: string): string {

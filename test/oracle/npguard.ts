@@ -98,7 +98,8 @@ export function parseNpGuardConn(text: string): Conn {
 
 export function parseIpv4(text: string): number {
   const parts = text.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`not an IPv4 address: ${text}`);
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
+    throw new Error(`not an IPv4 address: ${text}`);
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
@@ -201,7 +202,8 @@ export function canonicalFromNpGuardTxt(text: string): Canonical {
     const dstIp = EXTERNAL.exec(dst);
     if (srcIp && dstIp) throw new Error(`np-guard line between two external peers: ${line}`);
     if (srcIp) addIp(b, npGuardWorkloadId(dst), "ingress", { lo: parseIpv4(srcIp[1]), hi: parseIpv4(srcIp[2]) }, conn);
-    else if (dstIp) addIp(b, npGuardWorkloadId(src), "egress", { lo: parseIpv4(dstIp[1]), hi: parseIpv4(dstIp[2]) }, conn);
+    else if (dstIp)
+      addIp(b, npGuardWorkloadId(src), "egress", { lo: parseIpv4(dstIp[1]), hi: parseIpv4(dstIp[2]) }, conn);
     else addPod(b, npGuardWorkloadId(src), npGuardWorkloadId(dst), conn);
   }
   return finish(b);
@@ -245,7 +247,11 @@ export function canonicalLines(c: Canonical): string[] {
   for (const [k, pieces] of c.ips) {
     const [workload, direction] = k.split(" ");
     for (const p of pieces)
-      lines.push(direction === "egress" ? `${workload} => ${formatRange(p.lo, p.hi)} : ${p.conn}` : `${formatRange(p.lo, p.hi)} => ${workload} : ${p.conn}`);
+      lines.push(
+        direction === "egress"
+          ? `${workload} => ${formatRange(p.lo, p.hi)} : ${p.conn}`
+          : `${formatRange(p.lo, p.hi)} => ${workload} : ${p.conn}`,
+      );
   }
   return lines.sort();
 }
@@ -266,7 +272,11 @@ function compareMaps(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<
  * Address functions (`workload egress|ingress` -> pieces) compared piece by piece over the union of
  * both sides' boundaries; neighbouring pieces with the same disagreement are reported together.
  */
-function compareAddressFunctions(expected: ReadonlyMap<string, IpPiece[]>, actual: ReadonlyMap<string, IpPiece[]>, out: string[]): void {
+function compareAddressFunctions(
+  expected: ReadonlyMap<string, IpPiece[]>,
+  actual: ReadonlyMap<string, IpPiece[]>,
+  out: string[],
+): void {
   const ipKeys = [...new Set([...expected.keys(), ...actual.keys()])].sort();
   for (const k of ipKeys) {
     const e = expected.get(k) ?? [];
@@ -277,7 +287,10 @@ function compareAddressFunctions(expected: ReadonlyMap<string, IpPiece[]>, actua
     const flush = () => {
       if (!run) return;
       const [workload, direction] = k.split(" ");
-      const edge = direction === "egress" ? `${workload} => ${formatRange(run.lo, run.hi)}` : `${formatRange(run.lo, run.hi)} => ${workload}`;
+      const edge =
+        direction === "egress"
+          ? `${workload} => ${formatRange(run.lo, run.hi)}`
+          : `${formatRange(run.lo, run.hi)} => ${workload}`;
       if (!run.a) out.push(`missing: ${edge} : ${run.e}`);
       else if (!run.e) out.push(`extra:   ${edge} : ${run.a}`);
       else out.push(`differs: ${edge} : np-guard ${run.e} | ours ${run.a}`);
@@ -407,14 +420,19 @@ class DiffBuilder {
   }
 }
 
-const DIFF_LINE = /^diff-type: (changed|added|removed), source: (\S+), destination: (\S+), (\w+): (.+?), (\w+): (.+?)(?:, workloads-diff-info: (.+))?$/;
+const DIFF_LINE =
+  /^diff-type: (changed|added|removed), source: (\S+), destination: (\S+), (\w+): (.+?), (\w+): (.+?)(?:, workloads-diff-info: (.+))?$/;
 
 /** Reads an np-guard `diff -o txt` golden (an empty file: no differences). */
 export function canonicalFromNpGuardDiffTxt(text: string): DiffCanonical {
   const b = new DiffBuilder();
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) return b.finish(); // np-guard writes nothing at all when nothing differs
-  if (lines[0] !== "Connectivity diff:") throw new Error(`np-guard diff without its header: ${JSON.stringify(lines[0])}`);
+  if (lines[0] !== "Connectivity diff:")
+    throw new Error(`np-guard diff without its header: ${JSON.stringify(lines[0])}`);
   for (const line of lines.slice(1)) {
     const m = DIFF_LINE.exec(line);
     if (!m) throw new Error(`unexpected np-guard diff line ${JSON.stringify(line)}`);
@@ -423,7 +441,10 @@ export function canonicalFromNpGuardDiffTxt(text: string): DiffCanonical {
     const head = parseNpGuardConn(c2);
     const value = pairText(base, head);
     const expectedType = formatConn(base) === "" ? "added" : formatConn(head) === "" ? "removed" : "changed";
-    if (!value || type !== expectedType) throw new Error(`np-guard diff line is ${type} but its connections say ${value ? expectedType : "unchanged"}: ${line}`);
+    if (!value || type !== expectedType)
+      throw new Error(
+        `np-guard diff line is ${type} but its connections say ${value ? expectedType : "unchanged"}: ${line}`,
+      );
     if (info) {
       const w = /^workloads? (.+?) (added|removed)$/.exec(info);
       if (!w) throw new Error(`cannot read workloads-diff-info ${JSON.stringify(info)}`);
@@ -452,15 +473,26 @@ export interface ExposureJson {
 
 /** The fields of our `diff --format json` that the comparison reads. */
 export interface DiffJson {
-  readonly exposure: { readonly changes: readonly { readonly base: ExposureJson | null; readonly head: ExposureJson | null }[] };
+  readonly exposure: {
+    readonly changes: readonly { readonly base: ExposureJson | null; readonly head: ExposureJson | null }[];
+  };
   readonly reachability: {
-    readonly changes: readonly { readonly from: string | readonly string[]; readonly to: string | readonly string[]; readonly base: ReachJsonEdge["ports"]; readonly head: ReachJsonEdge["ports"] }[];
+    readonly changes: readonly {
+      readonly from: string | readonly string[];
+      readonly to: string | readonly string[];
+      readonly base: ReachJsonEdge["ports"];
+      readonly head: ReachJsonEdge["ports"];
+    }[];
     readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
   };
 }
 
 function connOf(ports: ReachJsonEdge["ports"]): Conn {
-  return { SCTP: normaliseRanges(ports.SCTP ?? []), TCP: normaliseRanges(ports.TCP ?? []), UDP: normaliseRanges(ports.UDP ?? []) };
+  return {
+    SCTP: normaliseRanges(ports.SCTP ?? []),
+    TCP: normaliseRanges(ports.TCP ?? []),
+    UDP: normaliseRanges(ports.UDP ?? []),
+  };
 }
 
 /** Per workload, the ports that unblocked Ingress/Route exposures reach (the `{ingress-controller}` path). */
@@ -480,7 +512,10 @@ export function ingressPorts(exposures: readonly (ExposureJson | null)[]): Map<s
  * when given (`sides`: the snapshots' whole exposure lists, exact); else from the exposure changes
  * alone, which is the same unless an unchanged entry reaches the same pod port as a changed one.
  */
-export function canonicalFromDiffJson(json: DiffJson, sides?: { readonly base: readonly ExposureJson[]; readonly head: readonly ExposureJson[] }): DiffCanonical {
+export function canonicalFromDiffJson(
+  json: DiffJson,
+  sides?: { readonly base: readonly ExposureJson[]; readonly head: readonly ExposureJson[] },
+): DiffCanonical {
   const b = new DiffBuilder();
   const endpoints = new Set<string>();
   for (const c of json.reachability.changes) {
@@ -538,7 +573,11 @@ export function diffCanonicalLines(c: DiffCanonical): string[] {
   for (const [k, pieces] of c.ips) {
     const [workload, direction] = k.split(" ");
     for (const p of pieces)
-      lines.push(direction === "egress" ? `${workload} => ${formatRange(p.lo, p.hi)} : ${p.conn}` : `${formatRange(p.lo, p.hi)} => ${workload} : ${p.conn}`);
+      lines.push(
+        direction === "egress"
+          ? `${workload} => ${formatRange(p.lo, p.hi)} : ${p.conn}`
+          : `${formatRange(p.lo, p.hi)} => ${workload} : ${p.conn}`,
+      );
   }
   for (const [w, s] of c.workloads) lines.push(`workload ${w} ${s}`);
   return lines.sort();

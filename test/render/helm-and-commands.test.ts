@@ -15,7 +15,9 @@ import { loadSide } from "../../src/snapshot.js";
 import { HELM, needsHelm } from "./tools.js";
 
 const HELM_FIXTURE = "fixtures/render/helm";
-const prodChart = { charts: [{ path: "charts/web", values: ["charts/web/values-prod.yaml"], release: "shop", namespace: "web-prod" }] };
+const prodChart = {
+  charts: [{ path: "charts/web", values: ["charts/web/values-prod.yaml"], release: "shop", namespace: "web-prod" }],
+};
 const byId = (c: Cluster, id: string) => [...c.workloads, ...c.services].find((o) => o.id === id);
 
 describe("Helm charts without helm", () => {
@@ -23,7 +25,12 @@ describe("Helm charts without helm", () => {
     const c = loadSide(HELM_FIXTURE, { render: { cache: null, tools: { helm: null } } });
     expect(c.workloads).toEqual([]);
     expect(c.diagnostics.filter((d) => d.severity !== "info")).toEqual([
-      expect.objectContaining({ severity: "error", code: RENDER_FAILED, file: "charts/web/Chart.yaml", message: "chart charts/web is not rendered: helm is not on PATH" }),
+      expect.objectContaining({
+        severity: "error",
+        code: RENDER_FAILED,
+        file: "charts/web/Chart.yaml",
+        message: "chart charts/web is not rendered: helm is not on PATH",
+      }),
     ]);
   });
 });
@@ -67,15 +74,40 @@ process.stdout.write([
     const svc = c.services.find((s) => s.id === "web-prod/Service/shop-web") ?? c.services[0];
     const call = JSON.parse(svc.annotations.call) as { argv: string[]; noPlugins: string; secret: string | null };
     const chart = resolve(HELM_FIXTURE, "charts/web");
-    expect(call).toEqual({ argv: ["template", "shop", chart, "--skip-tests", "--namespace", "web-prod", "--values", join(chart, "values-prod.yaml")], noPlugins: "1", secret: null });
+    expect(call).toEqual({
+      argv: [
+        "template",
+        "shop",
+        chart,
+        "--skip-tests",
+        "--namespace",
+        "web-prod",
+        "--values",
+        join(chart, "values-prod.yaml"),
+      ],
+      noPlugins: "1",
+      secret: null,
+    });
     expect(svc.type).toBe("LoadBalancer");
     expect(svc.source).toMatchObject({ file: "charts/web/templates/service.yaml", line: 2 });
-    expect(isRenderedSource(svc.source) && svc.source.rendered).toMatchObject({ unit: "charts/web/Chart.yaml", tool: "helm", located: "template" });
+    expect(isRenderedSource(svc.source) && svc.source.rendered).toMatchObject({
+      unit: "charts/web/Chart.yaml",
+      tool: "helm",
+      located: "template",
+    });
   });
 
   it("reports a values file the configuration names that does not exist", () => {
-    const c = loadSide(HELM_FIXTURE, { render: { cache: null, tools: { helm: fake }, helm: { charts: [{ path: "charts/web", values: ["charts/web/values-nope.yaml"] }] } } });
-    expect(c.diagnostics.find((d) => d.code === RENDER_FAILED)?.message).toMatch(/values file charts\/web\/values-nope.yaml not found/);
+    const c = loadSide(HELM_FIXTURE, {
+      render: {
+        cache: null,
+        tools: { helm: fake },
+        helm: { charts: [{ path: "charts/web", values: ["charts/web/values-nope.yaml"] }] },
+      },
+    });
+    expect(c.diagnostics.find((d) => d.code === RENDER_FAILED)?.message).toMatch(
+      /values file charts\/web\/values-nope.yaml not found/,
+    );
   });
 });
 
@@ -97,35 +129,67 @@ describe("a configured render command, run for real", () => {
 
   it("renders the folder with the command, and reads plain YAML as before", () => {
     const c = loadSide(join(FIXTURE, "base"), { render: on });
-    expect([...c.workloads, ...c.services].map((o) => o.id).sort()).toEqual(["shop/Deployment/search", "shop/Deployment/storefront", "shop/Service/search", "shop/Service/storefront"]);
+    expect([...c.workloads, ...c.services].map((o) => o.id).sort()).toEqual([
+      "shop/Deployment/search",
+      "shop/Deployment/storefront",
+      "shop/Service/search",
+      "shop/Service/storefront",
+    ]);
     expect(c.namespaces.get("shop")?.source?.file).toBe("plain/namespace.yaml");
     // The YAML beside the command is the command's input, not read raw (no second storefront Service).
     expect(c.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
     // An object found among the folder's files points there; the others only to the rendered output.
-    expect(byId(c, "shop/Service/storefront")!.source).toMatchObject({ file: "generated/shop/service-overrides.yaml", line: 2 });
+    expect(byId(c, "shop/Service/storefront")!.source).toMatchObject({
+      file: "generated/shop/service-overrides.yaml",
+      line: 2,
+    });
     const search = byId(c, "shop/Service/search")!.source;
     expect(search.file).toBe("generated/shop");
     expect(isRenderedSource(search) && search.rendered.located).toBe("output");
-    expect(c.diagnostics.find((d) => d.code === RENDER_UNMAPPED)?.message).toMatch(/^3 object\(s\) rendered from generated\/shop were not found in its files/);
+    expect(c.diagnostics.find((d) => d.code === RENDER_UNMAPPED)?.message).toMatch(
+      /^3 object\(s\) rendered from generated\/shop were not found in its files/,
+    );
   });
 
   it("a change to the command's input shows in the diff", () => {
-    const result = analyzeDiff(loadSide(join(FIXTURE, "base"), { render: on }), loadSide(join(FIXTURE, "head"), { render: on }), defaultConfig(), exposureOf);
+    const result = analyzeDiff(
+      loadSide(join(FIXTURE, "base"), { render: on }),
+      loadSide(join(FIXTURE, "head"), { render: on }),
+      defaultConfig(),
+      exposureOf,
+    );
     expect(result.risk).toBe("critical");
-    expect(result.findings.filter((f) => f.severity === "critical").every((f) => f.objects.includes("shop/Service/search"))).toBe(true);
+    expect(
+      result.findings.filter((f) => f.severity === "critical").every((f) => f.objects.includes("shop/Service/search")),
+    ).toBe(true);
   });
 
   it("does not run commands unless allowed, and says so", () => {
     const c = loadSide(join(FIXTURE, "base"), { render: { cache: null, commands } });
     expect(c.workloads).toEqual([]);
     expect(c.diagnostics.filter((d) => d.code === RENDER_SKIPPED)).toEqual([
-      expect.objectContaining({ severity: "warning", file: "generated/shop", message: expect.stringMatching(/render commands are off \(allow-render-commands/) }),
+      expect.objectContaining({
+        severity: "warning",
+        file: "generated/shop",
+        message: expect.stringMatching(/render commands are off \(allow-render-commands/),
+      }),
     ]);
   });
 
   it("turns a failing command into a diagnostic with its message", () => {
-    const failing = [{ glob: "generated/*", command: [process.execPath, "-e", "console.error('jsonnet: RUNTIME ERROR: field does not exist: port'); process.exit(1)"] }];
+    const failing = [
+      {
+        glob: "generated/*",
+        command: [
+          process.execPath,
+          "-e",
+          "console.error('jsonnet: RUNTIME ERROR: field does not exist: port'); process.exit(1)",
+        ],
+      },
+    ];
     const c = loadSide(join(FIXTURE, "base"), { render: { cache: null, commands: failing, allowCommands: true } });
-    expect(c.diagnostics.filter((d) => d.code === RENDER_FAILED).map((d) => d.message)).toEqual([`${process.execPath} could not render generated/shop: jsonnet: RUNTIME ERROR: field does not exist: port`]);
+    expect(c.diagnostics.filter((d) => d.code === RENDER_FAILED).map((d) => d.message)).toEqual([
+      `${process.execPath} could not render generated/shop: jsonnet: RUNTIME ERROR: field does not exist: port`,
+    ]);
   });
 });

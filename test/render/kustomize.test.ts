@@ -21,7 +21,8 @@ import { KUSTOMIZE, needsKustomize } from "./tools.js";
 const FIXTURE = "fixtures/render/overlays";
 const side = (name: string, cache = new RenderCache()) => loadSide(join(FIXTURE, name), { render: { cache } });
 const ids = (c: Cluster) => [...c.workloads, ...c.services, ...c.networkPolicies].map((o) => o.id).sort();
-const byId = (c: Cluster, id: string) => [...c.workloads, ...c.services, ...c.networkPolicies].find((o) => o.id === id)!;
+const byId = (c: Cluster, id: string) =>
+  [...c.workloads, ...c.services, ...c.networkPolicies].find((o) => o.id === id)!;
 
 /** Every file under a folder, as the App would fetch it: names relative to the folder. */
 function fetched(folder: string) {
@@ -44,10 +45,24 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     expect(ids(base)).toEqual([
       "monitoring/Deployment/prometheus",
       ...["shop-prod/Deployment/prod-api", "shop-prod/Deployment/prod-db", "shop-prod/Deployment/prod-web"],
-      ...["shop-prod/NetworkPolicy/prod-allow-api", "shop-prod/NetworkPolicy/prod-allow-db", "shop-prod/NetworkPolicy/prod-allow-web", "shop-prod/NetworkPolicy/prod-default-deny"],
+      ...[
+        "shop-prod/NetworkPolicy/prod-allow-api",
+        "shop-prod/NetworkPolicy/prod-allow-db",
+        "shop-prod/NetworkPolicy/prod-allow-web",
+        "shop-prod/NetworkPolicy/prod-default-deny",
+      ],
       ...["shop-prod/Service/prod-api", "shop-prod/Service/prod-db", "shop-prod/Service/prod-web"],
-      ...["shop-staging/Deployment/staging-api", "shop-staging/Deployment/staging-db", "shop-staging/Deployment/staging-web"],
-      ...["shop-staging/NetworkPolicy/staging-allow-api", "shop-staging/NetworkPolicy/staging-allow-db", "shop-staging/NetworkPolicy/staging-allow-web", "shop-staging/NetworkPolicy/staging-default-deny"],
+      ...[
+        "shop-staging/Deployment/staging-api",
+        "shop-staging/Deployment/staging-db",
+        "shop-staging/Deployment/staging-web",
+      ],
+      ...[
+        "shop-staging/NetworkPolicy/staging-allow-api",
+        "shop-staging/NetworkPolicy/staging-allow-db",
+        "shop-staging/NetworkPolicy/staging-allow-web",
+        "shop-staging/NetworkPolicy/staging-default-deny",
+      ],
       ...["shop-staging/Service/staging-api", "shop-staging/Service/staging-db", "shop-staging/Service/staging-web"],
     ]);
     // The base's files belong to the overlays: they are not also read raw into the default namespace.
@@ -55,9 +70,16 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     expect([...base.namespaces.keys()].sort()).toEqual(["monitoring", "shop-prod", "shop-staging"]);
     const web = base.workloads.find((w) => w.id === "shop-prod/Deployment/prod-web")!;
     expect(web.labels).toEqual({ app: "web", "app.kubernetes.io/part-of": "shop", env: "prod" });
-    expect(base.workloads.find((w) => w.id === "shop-staging/Deployment/staging-web")!.labels).toEqual({ app: "web", "app.kubernetes.io/part-of": "shop", env: "staging" });
+    expect(base.workloads.find((w) => w.id === "shop-staging/Deployment/staging-web")!.labels).toEqual({
+      app: "web",
+      "app.kubernetes.io/part-of": "shop",
+      env: "staging",
+    });
     expect(base.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
-    expect(base.diagnostics.filter((d) => d.code === RENDERED).map((d) => d.file)).toEqual(["apps/shop/overlays/prod/kustomization.yaml", "apps/shop/overlays/staging/kustomization.yaml"]);
+    expect(base.diagnostics.filter((d) => d.code === RENDERED).map((d) => d.file)).toEqual([
+      "apps/shop/overlays/prod/kustomization.yaml",
+      "apps/shop/overlays/staging/kustomization.yaml",
+    ]);
   });
 
   it("applies the JSON6902 patch to the Service type and the strategic-merge patch to the NetworkPolicy", () => {
@@ -81,7 +103,11 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     const policy = byId(base, "shop-prod/NetworkPolicy/prod-allow-db");
     expect(policy.source.lineOf(["spec", "podSelector"])).toBe(42);
     const source = byId(base, "shop-prod/Service/prod-web").source;
-    expect(isRenderedSource(source) && source.rendered).toMatchObject({ unit: "apps/shop/overlays/prod/kustomization.yaml", tool: "kustomize", located: "definition" });
+    expect(isRenderedSource(source) && source.rendered).toMatchObject({
+      unit: "apps/shop/overlays/prod/kustomization.yaml",
+      tool: "kustomize",
+      located: "definition",
+    });
     // Plain files keep ordinary sources.
     expect(isRenderedSource(byId(base, "monitoring/Deployment/prometheus").source)).toBe(false);
   });
@@ -99,7 +125,10 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     const critical = result.findings.filter((f) => f.severity === "critical");
     expect(critical.length).toBeGreaterThan(0);
     expect(critical.every((f) => f.objects.some((o) => o.includes("prod-db")))).toBe(true);
-    expect(result.objects.map((o) => `${o.change} ${o.id}`).sort()).toEqual(["changed shop-prod/NetworkPolicy/prod-allow-db", "changed shop-prod/Service/prod-db"]);
+    expect(result.objects.map((o) => `${o.change} ${o.id}`).sort()).toEqual([
+      "changed shop-prod/NetworkPolicy/prod-allow-db",
+      "changed shop-prod/Service/prod-db",
+    ]);
     expect(result.findings.some((f) => f.rule === "render-failed")).toBe(false);
   });
 
@@ -109,7 +138,9 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     const failed = h.diagnostics.filter((d) => d.code === RENDER_FAILED);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ severity: "error", file: "apps/shop/overlays/prod/kustomization.yaml" });
-    expect(failed[0].message).toMatch(/could not render apps\/shop\/overlays\/prod: .*allow-web-partners\.yaml.*no such file/);
+    expect(failed[0].message).toMatch(
+      /could not render apps\/shop\/overlays\/prod: .*allow-web-partners\.yaml.*no such file/,
+    );
     expect(failed[0].message).not.toMatch(/\/tmp\/|reachdiff-render|must resolve to a file/);
     expect(ids(h).filter((id) => id.startsWith("shop-staging/"))).toHaveLength(10);
     expect(ids(h)).toContain("monitoring/Deployment/prometheus");
@@ -119,9 +150,13 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
     const finding = result.findings.find((f) => f.rule === "render-failed")!;
     expect(finding).toMatchObject({ severity: "high", file: "apps/shop/overlays/prod/kustomization.yaml" });
     expect(finding.message).toMatch(/^rendered in the base but fails in the head: /);
-    expect(diffText(result)).toMatch(/Could not read everything in head:\n {2}apps\/shop\/overlays\/prod\/kustomization.yaml: error: .*could not render apps\/shop\/overlays\/prod/);
+    expect(diffText(result)).toMatch(
+      /Could not read everything in head:\n {2}apps\/shop\/overlays\/prod\/kustomization.yaml: error: .*could not render apps\/shop\/overlays\/prod/,
+    );
     // The other direction (a fix) is no finding.
-    expect(analyzeDiff(h, side("base", cache), defaultConfig(), exposureOf).findings.some((f) => f.rule === "render-failed")).toBe(false);
+    expect(
+      analyzeDiff(h, side("base", cache), defaultConfig(), exposureOf).findings.some((f) => f.rule === "render-failed"),
+    ).toBe(false);
   });
 
   it("reads everything raw when rendering is off", () => {
@@ -133,7 +168,9 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
   it("loadSnapshot renders the folders it is given", () => {
     const c = loadSnapshot([join(FIXTURE, "base")], { render: { cache: null } });
     expect(ids(c)).toEqual(ids(base));
-    expect(byId(c, "shop-prod/Service/prod-web").source.file).toBe("fixtures/render/overlays/base/apps/shop/base/web.yaml");
+    expect(byId(c, "shop-prod/Service/prod-web").source.file).toBe(
+      "fixtures/render/overlays/base/apps/shop/base/web.yaml",
+    );
   });
 
   it("renders fetched files in a private folder that is removed afterwards, with the same result", async () => {
@@ -145,39 +182,68 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
       ["apps/shop/overlays/prod/kustomization.yaml", "rendered"],
       ["apps/shop/overlays/staging/kustomization.yaml", "rendered"],
     ]);
-    expect(rendered.outputs.map((o) => o.name)).toEqual(["apps/shop/overlays/prod/kustomization.yaml (rendered)", "apps/shop/overlays/staging/kustomization.yaml (rendered)"]);
+    expect(rendered.outputs.map((o) => o.name)).toEqual([
+      "apps/shop/overlays/prod/kustomization.yaml (rendered)",
+      "apps/shop/overlays/staging/kustomization.yaml (rendered)",
+    ]);
     const c = await loadFetchedSide({ files }, { globs: ["**/*.yaml"], render: { cache: null, tempDir } });
     expect(ids(c)).toEqual(ids(base));
-    expect(byId(c, "shop-prod/NetworkPolicy/prod-allow-db").source).toMatchObject({ file: "apps/shop/base/network-policies.yaml", line: 37 });
+    expect(byId(c, "shop-prod/NetworkPolicy/prod-allow-db").source).toMatchObject({
+      file: "apps/shop/base/network-policies.yaml",
+      line: 37,
+    });
     expect(readdirSync(tempDir)).toEqual([]);
   });
 
   it("refuses a remote base without running kustomize, and analyses the rest", async () => {
     const files = [
       ...fetched(join(FIXTURE, "base")),
-      { name: "apps/remote/kustomization.yaml", text: "resources:\n  - https://github.com/example/manifests//base?ref=v1\n" },
+      {
+        name: "apps/remote/kustomization.yaml",
+        text: "resources:\n  - https://github.com/example/manifests//base?ref=v1\n",
+      },
     ];
     const rendered = await renderFetchedFiles(files, ["**/*.yaml"], { cache: null });
     const failed = rendered.diagnostics.filter((d) => d.code === RENDER_FAILED);
-    expect(failed).toEqual([expect.objectContaining({ file: "apps/remote/kustomization.yaml", message: expect.stringMatching(/remote reference refused .*allow-remote-bases/) })]);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        file: "apps/remote/kustomization.yaml",
+        message: expect.stringMatching(/remote reference refused .*allow-remote-bases/),
+      }),
+    ]);
     expect(rendered.units.filter((u) => u.status === "rendered")).toHaveLength(2);
   });
 
   it("stops a render that runs over its time or output limit", async () => {
     const files = fetched(join(FIXTURE, "base"));
-    const slow = await renderFetchedFiles(files, ["**/*.yaml"], { cache: null, timeoutMs: 300, tools: { kustomize: [process.execPath, "-e", "setTimeout(() => {}, 20000)"] } });
+    const slow = await renderFetchedFiles(files, ["**/*.yaml"], {
+      cache: null,
+      timeoutMs: 300,
+      tools: { kustomize: [process.execPath, "-e", "setTimeout(() => {}, 20000)"] },
+    });
     expect(slow.diagnostics.filter((d) => d.code === RENDER_FAILED).map((d) => d.message)).toEqual([
       expect.stringMatching(/could not render apps\/shop\/overlays\/prod: stopped after the time limit of 0.3 s/),
       expect.stringMatching(/could not render apps\/shop\/overlays\/staging: stopped after the time limit/),
     ]);
-    const big = await renderFetchedFiles(files, ["**/*.yaml"], { cache: null, maxOutputBytes: 1000, tools: { kustomize: [process.execPath, "-e", "process.stdout.write('x'.repeat(100000))"] } });
-    expect(big.diagnostics.filter((d) => d.code === RENDER_FAILED).map((d) => d.message)).toEqual([expect.stringMatching(/over the limit of 1000 bytes/), expect.stringMatching(/over the limit of 1000 bytes/)]);
+    const big = await renderFetchedFiles(files, ["**/*.yaml"], {
+      cache: null,
+      maxOutputBytes: 1000,
+      tools: { kustomize: [process.execPath, "-e", "process.stdout.write('x'.repeat(100000))"] },
+    });
+    expect(big.diagnostics.filter((d) => d.code === RENDER_FAILED).map((d) => d.message)).toEqual([
+      expect.stringMatching(/over the limit of 1000 bytes/),
+      expect.stringMatching(/over the limit of 1000 bytes/),
+    ]);
   });
 
   describe("git refs", () => {
     const repo = mkdtempSync(join(tmpdir(), "reachdiff-git-"));
     afterAll(() => rmSync(repo, { recursive: true, force: true }));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo, encoding: "utf8" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      });
 
     it("renders both sides of `diff --base REF --head REF` from the commits", { timeout: 180_000 }, () => {
       git("init", "-q");
@@ -191,13 +257,23 @@ describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
       const cli = join(process.cwd(), "build/src/cli.js");
       let out = "";
       try {
-        out = execFileSync(process.execPath, [cli, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"], { cwd: repo, encoding: "utf8" });
+        out = execFileSync(process.execPath, [cli, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"], {
+          cwd: repo,
+          encoding: "utf8",
+        });
       } catch (e) {
         out = (e as { stdout: string }).stdout; // exit 1: the risk reaches fail-on
       }
-      const report = JSON.parse(out) as { risk: string; findings: { rule: string; file?: string; objects: string[] }[] };
+      const report = JSON.parse(out) as {
+        risk: string;
+        findings: { rule: string; file?: string; objects: string[] }[];
+      };
       expect(report.risk).toBe("critical");
-      expect(report.findings.some((f) => f.objects.some((o) => o === "shop-prod/Service/prod-db") && f.file === "apps/shop/base/db.yaml")).toBe(true);
+      expect(
+        report.findings.some(
+          (f) => f.objects.some((o) => o === "shop-prod/Service/prod-db") && f.file === "apps/shop/base/db.yaml",
+        ),
+      ).toBe(true);
     });
   });
 });

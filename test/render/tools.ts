@@ -12,4 +12,6 @@ export const needsKustomize = KUSTOMIZE
   ? `(with ${KUSTOMIZE.join(" ")})`
   : "(SKIPPED: neither kustomize nor kubectl is on PATH; .ci/run fails in that case)";
 
-export const needsHelm = HELM ? "(with helm)" : "(SKIPPED: helm is not on PATH; the helm command line is checked in units.test.ts and with a stand-in helm)";
+export const needsHelm = HELM
+  ? "(with helm)"
+  : "(SKIPPED: helm is not on PATH; the helm command line is checked in units.test.ts and with a stand-in helm)";

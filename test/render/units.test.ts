@@ -13,7 +13,8 @@ import { globScope } from "../../src/render/sides.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import type { RawObject } from "../../src/manifests/parse.js";
 
-const tree = (files: Record<string, string>) => new MemoryTree(Object.entries(files).map(([name, text]) => ({ name, text })));
+const tree = (files: Record<string, string>) =>
+  new MemoryTree(Object.entries(files).map(([name, text]) => ({ name, text })));
 const all = { folders: [""], includes: () => true };
 const opts = resolveRenderOptions({ cache: null });
 
@@ -51,18 +52,22 @@ describe("remote references", () => {
     "example.com/org/repo/base?ref=main",
   ])("%s is remote", (ref) => expect(isRemoteReference(ref)).toBe(true));
 
-  it.each(["../../base", "deployment.yaml", "components/network-policies", "./web.yaml"])("%s is local", (ref) => expect(isRemoteReference(ref)).toBe(false));
+  it.each(["../../base", "deployment.yaml", "components/network-policies", "./web.yaml"])("%s is local", (ref) =>
+    expect(isRemoteReference(ref)).toBe(false),
+  );
 });
 
 describe("discovery", () => {
   const repo = {
     "apps/base/kustomization.yaml": "resources: [web.yaml]\n",
     "apps/base/web.yaml": "kind: Deployment\n",
-    "apps/overlays/prod/kustomization.yaml": "resources: [../../base]\ncomponents: [../../../components/np]\npatches:\n  - path: patch.yaml\nconfigMapGenerator:\n  - name: cfg\n    envs: [.env]\n",
+    "apps/overlays/prod/kustomization.yaml":
+      "resources: [../../base]\ncomponents: [../../../components/np]\npatches:\n  - path: patch.yaml\nconfigMapGenerator:\n  - name: cfg\n    envs: [.env]\n",
     "apps/overlays/prod/patch.yaml": "kind: Deployment\n",
     "apps/overlays/prod/.env": "A=1\n",
     "apps/overlays/dev/Kustomization": "resources: [../../base]\n",
-    "components/np/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [np.yaml]\n",
+    "components/np/kustomization.yaml":
+      "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [np.yaml]\n",
     "components/np/np.yaml": "kind: NetworkPolicy\n",
     "components/unused/kustomization.yaml": "kind: Component\n",
     "components/unused/np.yaml": "kind: NetworkPolicy\n",
@@ -78,10 +83,19 @@ describe("discovery", () => {
     expect(kustomize.map((u) => u.dir)).toEqual(["apps/overlays/dev", "apps/overlays/prod"]);
     const prod = kustomize.find((u) => u.dir === "apps/overlays/prod")!;
     expect(prod.anchor).toBe("apps/overlays/prod/kustomization.yaml");
-    expect(prod.inputs).toEqual(expect.arrayContaining(["apps/base/web.yaml", "apps/overlays/prod/.env", "components/np/np.yaml"]));
+    expect(prod.inputs).toEqual(
+      expect.arrayContaining(["apps/base/web.yaml", "apps/overlays/prod/.env", "components/np/np.yaml"]),
+    );
     expect(prod.sources).toEqual(expect.arrayContaining(["apps/base/web.yaml", "components/np/np.yaml"]));
     expect(d.units.find((u) => u.dir === "apps/overlays/dev")!.anchor).toBe("apps/overlays/dev/Kustomization");
-    for (const f of ["apps/base/web.yaml", "apps/overlays/prod/patch.yaml", "components/np/np.yaml", "components/unused/np.yaml", "charts/web/templates/svc.yaml"]) expect(d.claimed).toContain(f);
+    for (const f of [
+      "apps/base/web.yaml",
+      "apps/overlays/prod/patch.yaml",
+      "components/np/np.yaml",
+      "components/unused/np.yaml",
+      "charts/web/templates/svc.yaml",
+    ])
+      expect(d.claimed).toContain(f);
     expect(d.claimed).not.toContain("plain/ns.yaml");
     expect(d.notes.map((n) => n.path)).toEqual(["components/unused/kustomization.yaml"]);
   });
@@ -95,12 +109,22 @@ describe("discovery", () => {
 
   it("adds values files, release and namespace from the configuration, and reports a chart that is not there", () => {
     const files = { ...repo, "deploy/prod-values.yaml": "replicas: 3\n" };
-    const o = resolveRenderOptions({ cache: null, helm: { charts: [{ path: "charts/web", values: ["deploy/prod-values.yaml"], release: "Shop_Web", namespace: "shop" }, { path: "charts/nope" }] } });
+    const o = resolveRenderOptions({
+      cache: null,
+      helm: {
+        charts: [
+          { path: "charts/web", values: ["deploy/prod-values.yaml"], release: "Shop_Web", namespace: "shop" },
+          { path: "charts/nope" },
+        ],
+      },
+    });
     const d = discover(tree(files), all, o);
     const web = d.units.find((u) => u.kind === "helm")!;
     expect(web.helm).toMatchObject({ release: "shop-web", namespace: "shop", values: ["deploy/prod-values.yaml"] });
     expect(web.inputs).toContain("deploy/prod-values.yaml");
-    expect(d.notes).toContainEqual(expect.objectContaining({ severity: "error", path: "charts/nope", code: "render-failed" }));
+    expect(d.notes).toContainEqual(
+      expect.objectContaining({ severity: "error", path: "charts/nope", code: "render-failed" }),
+    );
   });
 
   it("refuses remote bases unless allowed, and references outside the repository always", () => {
@@ -110,7 +134,9 @@ describe("discovery", () => {
       "b/kustomization.yaml": "resources: [../../outside]\n",
     };
     const d = discover(tree(files), all, opts);
-    expect(d.units.find((u) => u.dir === "a")!.refused).toMatch(/remote reference refused \(a\/kustomization.yaml: resources github.com\/org\/repo\/\/base\?ref=v1\)/);
+    expect(d.units.find((u) => u.dir === "a")!.refused).toMatch(
+      /remote reference refused \(a\/kustomization.yaml: resources github.com\/org\/repo\/\/base\?ref=v1\)/,
+    );
     expect(d.units.find((u) => u.dir === "b")!.refused).toMatch(/outside the repository/);
     const allowed = discover(tree(files), all, resolveRenderOptions({ cache: null, allowRemoteBases: true }));
     expect(allowed.units.find((u) => u.dir === "a")!.refused).toBeUndefined();
@@ -134,7 +160,9 @@ describe("discovery", () => {
     const d = discover(tree(repo), globScope(["apps/overlays/prod/**"]), opts);
     expect(d.units.map((u) => u.dir)).toEqual(["apps/overlays/prod"]);
     // A Kustomization file without extension counts when its folder's YAML is among the paths.
-    expect(discover(tree(repo), globScope(["apps/overlays/dev/*.yaml"]), opts).units.map((u) => u.dir)).toEqual(["apps/overlays/dev"]);
+    expect(discover(tree(repo), globScope(["apps/overlays/dev/*.yaml"]), opts).units.map((u) => u.dir)).toEqual([
+      "apps/overlays/dev",
+    ]);
   });
 });
 
@@ -163,10 +191,21 @@ describe("command lines", () => {
   });
 
   it("splits configured commands without a shell and fills in {dir}", () => {
-    expect(splitCommand(`jsonnet -J "lib dir" '{dir}/main.jsonnet'`)).toEqual(["jsonnet", "-J", "lib dir", "{dir}/main.jsonnet"]);
+    expect(splitCommand(`jsonnet -J "lib dir" '{dir}/main.jsonnet'`)).toEqual([
+      "jsonnet",
+      "-J",
+      "lib dir",
+      "{dir}/main.jsonnet",
+    ]);
     expect(splitCommand(["a b", "c"])).toEqual(["a b", "c"]);
     expect(splitCommand("x; rm -rf / && y $(z)")).toEqual(["x;", "rm", "-rf", "/", "&&", "y", "$(z)"]);
-    expect(commandArgv(["cue", "export", "--out=yaml", "{dir}", "--dir={dir}"], "/t/app")).toEqual(["cue", "export", "--out=yaml", "/t/app", "--dir=/t/app"]);
+    expect(commandArgv(["cue", "export", "--out=yaml", "{dir}", "--dir={dir}"], "/t/app")).toEqual([
+      "cue",
+      "export",
+      "--out=yaml",
+      "/t/app",
+      "--dir=/t/app",
+    ]);
   });
 
   it("gives renders a clean environment: no secrets, private home, plugins off", () => {
@@ -176,7 +215,12 @@ describe("command lines", () => {
       const env = renderEnv("/tmp/home");
       expect(Object.values(env)).not.toContain("secret-token");
       expect(Object.values(env)).not.toContain("secret-key");
-      expect(env).toMatchObject({ HOME: "/tmp/home", HELM_NO_PLUGINS: "1", HELM_PLUGINS: "/tmp/home/no-plugins", KUSTOMIZE_PLUGIN_HOME: "/tmp/home/no-plugins" });
+      expect(env).toMatchObject({
+        HOME: "/tmp/home",
+        HELM_NO_PLUGINS: "1",
+        HELM_PLUGINS: "/tmp/home/no-plugins",
+        KUSTOMIZE_PLUGIN_HOME: "/tmp/home/no-plugins",
+      });
     } finally {
       delete process.env.GITHUB_TOKEN;
       delete process.env.AWS_SECRET_ACCESS_KEY;
@@ -190,51 +234,93 @@ describe("failure messages", () => {
 
   it("unwraps kubectl's klog line and the layer of our wrapper kustomization", () => {
     const stderr = `# Warning: 'commonLabels' is deprecated.\nE1124 10:51:45.441515   19967 run.go:72] "command failed" err="accumulating resources: accumulation err='accumulating resources from '../tree/app': '/tmp/r/tree/app' must resolve to a file': recursed accumulation of path '/tmp/r/tree/app': invalid Kustomization: yaml: line 1: did not find \\"x\\""\n`;
-    expect(failureMessage(failed(stderr), limits, [["/tmp/r/tree/", ""]])).toBe(`invalid Kustomization: yaml: line 1: did not find "x"`);
+    expect(failureMessage(failed(stderr), limits, [["/tmp/r/tree/", ""]])).toBe(
+      `invalid Kustomization: yaml: line 1: did not find "x"`,
+    );
   });
 
   it("reads kubectl's multi-line form and kustomize's or helm's Error: prefix", () => {
-    expect(failureMessage(failed(`E1124 1:2:3.4 5 run.go:72] "command failed" err=<\n\tfirst line\n\t: exit status 128\n >\n`), limits)).toBe("first line : exit status 128");
-    expect(failureMessage(failed("Error: template: web/templates/svc.yaml:3:5: bad\n"), limits)).toBe("template: web/templates/svc.yaml:3:5: bad");
+    expect(
+      failureMessage(
+        failed(`E1124 1:2:3.4 5 run.go:72] "command failed" err=<\n\tfirst line\n\t: exit status 128\n >\n`),
+        limits,
+      ),
+    ).toBe("first line : exit status 128");
+    expect(failureMessage(failed("Error: template: web/templates/svc.yaml:3:5: bad\n"), limits)).toBe(
+      "template: web/templates/svc.yaml:3:5: bad",
+    );
   });
 
   it("says when a render was stopped, and bounds the length", () => {
-    expect(failureMessage({ code: null, signal: "SIGKILL", stdout: "", stderr: "", reason: "timeout" }, limits)).toBe("stopped after the time limit of 1.5 s");
-    expect(failureMessage({ code: null, signal: "SIGKILL", stdout: "", stderr: "", reason: "output-limit" }, limits)).toMatch(/over the limit of 1000 bytes/);
+    expect(failureMessage({ code: null, signal: "SIGKILL", stdout: "", stderr: "", reason: "timeout" }, limits)).toBe(
+      "stopped after the time limit of 1.5 s",
+    );
+    expect(
+      failureMessage({ code: null, signal: "SIGKILL", stdout: "", stderr: "", reason: "output-limit" }, limits),
+    ).toMatch(/over the limit of 1000 bytes/);
     expect(failureMessage(failed("x".repeat(5000)), limits).length).toBeLessThanOrEqual(600);
     expect(failureMessage(failed(""), limits)).toBe("exit code 1");
   });
 });
 
 describe("source matching", () => {
-  const raw = (data: Record<string, unknown>, line: number): RawObject => ({ data, source: { file: "f.yaml", line, lineOf: () => line } });
-  const candidates = [raw({ kind: "Deployment", metadata: { name: "web" } }, 1), raw({ kind: "Service", metadata: { name: "web" } }, 20), raw({ kind: "Service", metadata: { name: "web-internal" } }, 30)];
+  const raw = (data: Record<string, unknown>, line: number): RawObject => ({
+    data,
+    source: { file: "f.yaml", line, lineOf: () => line },
+  });
+  const candidates = [
+    raw({ kind: "Deployment", metadata: { name: "web" } }, 1),
+    raw({ kind: "Service", metadata: { name: "web" } }, 20),
+    raw({ kind: "Service", metadata: { name: "web-internal" } }, 30),
+  ];
 
   it("matches kind and name through a name prefix or suffix, preferring the longest name", () => {
     expect(bestMatch({ kind: "Service", metadata: { name: "prod-web" } }, candidates)!.source.line).toBe(20);
-    expect(bestMatch({ kind: "Service", metadata: { name: "prod-web-internal-v2" } }, candidates)!.source.line).toBe(30);
+    expect(bestMatch({ kind: "Service", metadata: { name: "prod-web-internal-v2" } }, candidates)!.source.line).toBe(
+      30,
+    );
     expect(bestMatch({ kind: "Deployment", metadata: { name: "other" } }, candidates)!.source.line).toBe(1);
     expect(bestMatch({ kind: "Deployment", metadata: { name: "other" } }, candidates, false)).toBeUndefined();
     expect(bestMatch({ kind: "NetworkPolicy", metadata: { name: "web" } }, candidates)).toBeUndefined();
   });
 
   it("takes the origin annotation out of the object", () => {
-    const data = { kind: "Service", metadata: { name: "x", annotations: { "config.kubernetes.io/origin": "path: ../tree/base/web.yaml\n" } } };
+    const data = {
+      kind: "Service",
+      metadata: { name: "x", annotations: { "config.kubernetes.io/origin": "path: ../tree/base/web.yaml\n" } },
+    };
     expect(takeOrigin(data)).toEqual({ path: "../tree/base/web.yaml", repo: undefined, configuredIn: undefined });
     expect(data.metadata).toEqual({ name: "x" });
   });
 
   it("reads helm's Source comments", () => {
-    expect(helmSources("---\n# Source: web/templates/svc.yaml\nkind: Service\n", "charts/web")).toEqual([{ line: 2, path: "charts/web/templates/svc.yaml" }]);
+    expect(helmSources("---\n# Source: web/templates/svc.yaml\nkind: Service\n", "charts/web")).toEqual([
+      { line: 2, path: "charts/web/templates/svc.yaml" },
+    ]);
   });
 });
 
 describe("job pool", () => {
-  const job = (file: string, args: string[], extra: Partial<Job> = {}): Job => ({ file, args, cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" }, timeoutMs: 20_000, maxOutputBytes: 1 << 20, ...extra });
+  const job = (file: string, args: string[], extra: Partial<Job> = {}): Job => ({
+    file,
+    args,
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? "" },
+    timeoutMs: 20_000,
+    maxOutputBytes: 1 << 20,
+    ...extra,
+  });
   const node = (code: string, extra: Partial<Job> = {}) => job(process.execPath, ["-e", code], extra);
 
   it("returns every job's output, exit code and error text, in order", () => {
-    const results = runJobsSync([node("process.stdout.write('a')"), node("process.stderr.write('bad'); process.exit(3)"), job("/nonexistent/program", [])], 2);
+    const results = runJobsSync(
+      [
+        node("process.stdout.write('a')"),
+        node("process.stderr.write('bad'); process.exit(3)"),
+        job("/nonexistent/program", []),
+      ],
+      2,
+    );
     expect(results[0]).toMatchObject({ code: 0, stdout: "a" });
     expect(ok(results[0])).toBe(true);
     expect(results[1]).toMatchObject({ code: 3, stderr: "bad" });
@@ -243,7 +329,15 @@ describe("job pool", () => {
 
   it("kills a render that runs over its time, with what it started", async () => {
     const started = Date.now();
-    const results = await runJobs([node("require('child_process').spawn(process.execPath, ['-e', 'setTimeout(()=>{}, 30000)'], {stdio: 'inherit'}); setTimeout(()=>{}, 30000)", { timeoutMs: 500 })], 1);
+    const results = await runJobs(
+      [
+        node(
+          "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(()=>{}, 30000)'], {stdio: 'inherit'}); setTimeout(()=>{}, 30000)",
+          { timeoutMs: 500 },
+        ),
+      ],
+      1,
+    );
     expect(results[0].reason).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(15_000);
   });
@@ -257,7 +351,9 @@ describe("job pool", () => {
   it("runs jobs side by side up to the limit", () => {
     // Each job records when it ran; with two at a time, two of three overlap.
     const code = "const t=Date.now(); setTimeout(()=>{process.stdout.write(JSON.stringify([t, Date.now()]))}, 700)";
-    const spans = runJobsSync([node(code), node(code), node(code)], 2).map((r) => JSON.parse(r.stdout) as [number, number]);
+    const spans = runJobsSync([node(code), node(code), node(code)], 2).map(
+      (r) => JSON.parse(r.stdout) as [number, number],
+    );
     const overlapping = (a: [number, number], b: [number, number]) => a[0] < b[1] && b[0] < a[1];
     expect(overlapping(spans[0], spans[1])).toBe(true);
     expect(overlapping(spans[0], spans[2]) && overlapping(spans[1], spans[2])).toBe(false);
@@ -281,9 +377,16 @@ describe("configuration", () => {
     expect(config.render).toEqual([{ glob: "jsonnet/*", command: ["jsonnet", "{dir}/main.jsonnet"] }]);
     expect(config.helm.charts).toEqual([{ path: "charts/web", values: ["charts/web/values-prod.yaml"] }]);
     expect(config["allow-remote-bases"]).toBe(false);
-    expect(renderOptionsFromConfig(config)).toMatchObject({ allowCommands: true, allowRemoteBases: false, commands: config.render, helm: { charts: config.helm.charts } });
+    expect(renderOptionsFromConfig(config)).toMatchObject({
+      allowCommands: true,
+      allowRemoteBases: false,
+      commands: config.render,
+      helm: { charts: config.helm.charts },
+    });
     const defaults = parseConfig("");
-    expect([defaults.render, defaults.helm, defaults["allow-remote-bases"], defaults["allow-render-commands"]]).toEqual([[], { charts: [] }, false, false]);
+    expect([defaults.render, defaults.helm, defaults["allow-remote-bases"], defaults["allow-render-commands"]]).toEqual(
+      [[], { charts: [] }, false, false],
+    );
   });
 
   it("names the key of a bad render entry", () => {

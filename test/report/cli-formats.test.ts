@@ -8,7 +8,22 @@ import { parseMarker } from "../../src/report/markdown.js";
 import { parseMermaid, ROOT } from "./helpers.js";
 
 const diff = (format: string) =>
-  execFileSync(process.execPath, ["build/src/cli.js", "diff", "--base", "fixtures/demo/base", "--head", "fixtures/demo/head", "--fail-on", "none", "--format", format], { cwd: ROOT, encoding: "utf8" });
+  execFileSync(
+    process.execPath,
+    [
+      "build/src/cli.js",
+      "diff",
+      "--base",
+      "fixtures/demo/base",
+      "--head",
+      "fixtures/demo/head",
+      "--fail-on",
+      "none",
+      "--format",
+      format,
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
 
 describe("reachdiff diff --format", () => {
   it("markdown prints the pull-request comment", async () => {
@@ -32,7 +47,9 @@ describe("reachdiff diff --format", () => {
   });
 
   it("lists the formats in --help and refuses unknown ones", () => {
-    expect(execFileSync(process.execPath, ["build/src/cli.js", "diff", "--help"], { cwd: ROOT, encoding: "utf8" })).toMatch(/markdown .*mermaid .*sarif.*html.*--output FILE/s);
+    expect(
+      execFileSync(process.execPath, ["build/src/cli.js", "diff", "--help"], { cwd: ROOT, encoding: "utf8" }),
+    ).toMatch(/markdown .*mermaid .*sarif.*html.*--output FILE/s);
     expect(() => diff("pdf")).toThrow(/unknown format "pdf" \(text, json, markdown, mermaid, sarif, html\)/);
   });
 });
@@ -40,7 +57,21 @@ describe("reachdiff diff --format", () => {
 describe("reachdiff diff --output", () => {
   const CLI = join(ROOT, "build/src/cli.js");
   const run = (cwd: string, ...args: string[]) =>
-    spawnSync(process.execPath, [CLI, "diff", "--base", join(ROOT, "fixtures/demo/base"), "--head", join(ROOT, "fixtures/demo/head"), "--fail-on", "none", ...args], { cwd, encoding: "utf8" });
+    spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "diff",
+        "--base",
+        join(ROOT, "fixtures/demo/base"),
+        "--head",
+        join(ROOT, "fixtures/demo/head"),
+        "--fail-on",
+        "none",
+        ...args,
+      ],
+      { cwd, encoding: "utf8" },
+    );
   const inTemp = (test: (dir: string) => void) => () => {
     const dir = mkdtempSync(join(tmpdir(), "reachdiff-output-"));
     try {
@@ -84,7 +115,24 @@ describe("reachdiff diff --output", () => {
       const bad = run(dir, "--format", "html", "--output", join(ROOT, "package.json", "report.html"));
       expect(bad.status).toBe(64);
       expect(bad.stderr).toMatch(/^reachdiff diff: cannot write .*report\.html: /);
-      const risky = spawnSync(process.execPath, [CLI, "diff", "--base", join(ROOT, "fixtures/demo/base"), "--head", join(ROOT, "fixtures/demo/head"), "--fail-on", "high", "-f", "html", "-o", "r.html"], { cwd: dir, encoding: "utf8" });
+      const risky = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          "diff",
+          "--base",
+          join(ROOT, "fixtures/demo/base"),
+          "--head",
+          join(ROOT, "fixtures/demo/head"),
+          "--fail-on",
+          "high",
+          "-f",
+          "html",
+          "-o",
+          "r.html",
+        ],
+        { cwd: dir, encoding: "utf8" },
+      );
       expect(risky.status).toBe(1);
       expect(existsSync(join(dir, "r.html"))).toBe(true);
     }),

@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { codeLine, cutToBytes, encodePath, fenceFor, md, mermaidText, safeUrl, sanitize, utf8Bytes } from "../../src/report/escape.js";
+import {
+  codeLine,
+  cutToBytes,
+  encodePath,
+  fenceFor,
+  md,
+  mermaidText,
+  safeUrl,
+  sanitize,
+  utf8Bytes,
+} from "../../src/report/escape.js";
 import { MARKER_PREFIX, marker, parseMarker } from "../../src/report/markdown.js";
 import { HOSTILE } from "./helpers.js";
 

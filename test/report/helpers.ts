@@ -16,8 +16,10 @@ import { loadSide } from "../../src/snapshot.js";
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const DEMO = join(ROOT, "fixtures/demo");
 
-const selects = (s: Service, w: Workload) => !!s.selector && w.namespace === s.namespace && Object.entries(s.selector).every(([k, v]) => w.labels[k] === v);
-const targetPort = (w: Workload, p: ServicePort) => (typeof p.targetPort === "number" ? p.targetPort : w.ports.find((c) => c.name === p.targetPort)?.containerPort);
+const selects = (s: Service, w: Workload) =>
+  !!s.selector && w.namespace === s.namespace && Object.entries(s.selector).every(([k, v]) => w.labels[k] === v);
+const targetPort = (w: Workload, p: ServicePort) =>
+  typeof p.targetPort === "number" ? p.targetPort : w.ports.find((c) => c.name === p.targetPort)?.containerPort;
 
 /**
  * A deliberately small exposure model (the real one is src/analysis/exposure.ts): every LoadBalancer /
@@ -34,7 +36,9 @@ export function testExposures(cluster: Cluster, _config?: Config): { exposures: 
         const port = targetPort(w, p);
         if (!port) continue;
         const entryPort = s.type === "NodePort" ? (p.nodePort ?? 30000 + port) : p.port;
-        const internal = Object.entries(s.annotations).some(([k, v]) => k.endsWith("load-balancer-internal") && v === "true");
+        const internal = Object.entries(s.annotations).some(
+          ([k, v]) => k.endsWith("load-balancer-internal") && v === "true",
+        );
         out.push({
           workload: w.id,
           protocol: p.protocol,
@@ -50,13 +54,26 @@ export function testExposures(cluster: Cluster, _config?: Config): { exposures: 
   }
   for (const o of cluster.others) {
     if (o.kind !== "Ingress") continue;
-    const spec = (o.raw.data.spec ?? {}) as { tls?: { hosts?: string[] }[]; rules?: { host?: string; http?: { paths?: { path?: string; backend?: { service?: { name?: string; port?: { name?: string; number?: number } } } }[] } }[] };
+    const spec = (o.raw.data.spec ?? {}) as {
+      tls?: { hosts?: string[] }[];
+      rules?: {
+        host?: string;
+        http?: {
+          paths?: {
+            path?: string;
+            backend?: { service?: { name?: string; port?: { name?: string; number?: number } } };
+          }[];
+        };
+      }[];
+    };
     const tlsHosts = new Set((spec.tls ?? []).flatMap((t) => t.hosts ?? []));
     for (const rule of spec.rules ?? [])
       for (const path of rule.http?.paths ?? []) {
         const backend = path.backend?.service;
         const s = cluster.services.find((x) => x.namespace === o.namespace && x.name === backend?.name);
-        const p = s?.ports.find((x) => (backend?.port?.name !== undefined ? x.name === backend.port.name : x.port === backend?.port?.number));
+        const p = s?.ports.find((x) =>
+          backend?.port?.name !== undefined ? x.name === backend.port.name : x.port === backend?.port?.number,
+        );
         if (!s || !p) continue;
         for (const w of cluster.workloads.filter((w) => selects(s, w))) {
           const port = targetPort(w, p);
@@ -65,7 +82,14 @@ export function testExposures(cluster: Cluster, _config?: Config): { exposures: 
             workload: w.id,
             protocol: "TCP",
             port,
-            via: { kind: "Ingress", ref: o.id, service: s.id, host: rule.host, path: path.path, tls: !!rule.host && tlsHosts.has(rule.host) },
+            via: {
+              kind: "Ingress",
+              ref: o.id,
+              service: s.id,
+              host: rule.host,
+              path: path.path,
+              tls: !!rule.host && tlsHosts.has(rule.host),
+            },
             sources: ["0.0.0.0/0"],
             blockedBy: null,
             file: o.source.file,
@@ -85,7 +109,12 @@ export function cluster(text: string, file = "manifests.yaml"): Cluster {
 }
 
 /** The real analysis, with the real exposure model unless told otherwise. */
-export function diff(base: Cluster, head: Cluster, config: Config = defaultConfig(), exposure: ExposureFn = exposureOf): DiffResult {
+export function diff(
+  base: Cluster,
+  head: Cluster,
+  config: Config = defaultConfig(),
+  exposure: ExposureFn = exposureOf,
+): DiffResult {
   return analyzeDiff(base, head, config, exposure);
 }
 
@@ -101,7 +130,17 @@ async function loadMermaid() {
   const { JSDOM } = await import("jsdom");
   const { window } = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
   const g = globalThis as Record<string, unknown>;
-  for (const key of ["window", "document", "navigator", "Element", "HTMLElement", "SVGElement", "Node", "DOMParser", "MutationObserver"])
+  for (const key of [
+    "window",
+    "document",
+    "navigator",
+    "Element",
+    "HTMLElement",
+    "SVGElement",
+    "Node",
+    "DOMParser",
+    "MutationObserver",
+  ])
     if (g[key] === undefined) g[key] = key === "window" ? window : (window as unknown as Record<string, unknown>)[key];
   const { default: mermaid } = await import("mermaid");
   mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
@@ -122,7 +161,13 @@ export async function mermaidModel(text: string): Promise<{
   subgraphs: { id: string; title: string; nodes: string[] }[];
 }> {
   mermaidPromise ??= loadMermaid();
-  const mermaid = (await mermaidPromise) as unknown as { mermaidAPI: { getDiagramFromText(t: string): Promise<{ db: { getVertices(): Map<string, never>; getEdges(): never[]; getSubGraphs(): never[] } }> } };
+  const mermaid = (await mermaidPromise) as unknown as {
+    mermaidAPI: {
+      getDiagramFromText(
+        t: string,
+      ): Promise<{ db: { getVertices(): Map<string, never>; getEdges(): never[]; getSubGraphs(): never[] } }>;
+    };
+  };
   const { db } = await mermaid.mermaidAPI.getDiagramFromText(text);
   return { vertices: db.getVertices(), edges: db.getEdges(), subgraphs: db.getSubGraphs() };
 }
@@ -131,13 +176,19 @@ export async function mermaidModel(text: string): Promise<{
 export function decodeEntities(text: string): string {
   const named: Record<string, string> = { quot: '"', amp: "&", lt: "<", gt: ">", nbsp: "\u00A0" };
   // Mermaid's parser keeps them as ﬂ°code¶ß until it renders.
-  return text.replace(/(?:#|ﬂ°°?)(\d+|[a-z]+)(?:;|¶ß)/g, (m, code: string) => (/^\d+$/.test(code) ? String.fromCodePoint(Number(code)) : (named[code] ?? m)));
+  return text.replace(/(?:#|ﬂ°°?)(\d+|[a-z]+)(?:;|¶ß)/g, (m, code: string) =>
+    /^\d+$/.test(code) ? String.fromCodePoint(Number(code)) : (named[code] ?? m),
+  );
 }
 
 // ----- Synthetic inputs -----
 
 type Obj = Record<string, unknown>;
-const meta = (name: string, namespace?: string, extra: Obj = {}) => ({ name, ...(namespace === undefined ? {} : { namespace }), ...extra });
+const meta = (name: string, namespace?: string, extra: Obj = {}) => ({
+  name,
+  ...(namespace === undefined ? {} : { namespace }),
+  ...extra,
+});
 
 export function namespaceObj(name: string): Obj {
   return { apiVersion: "v1", kind: "Namespace", metadata: meta(name) };
@@ -148,39 +199,78 @@ export function deployment(namespace: string, name: string, app: string, port = 
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: meta(name, namespace),
-    spec: { selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: "c", image: "x", ports: [{ name: "http", containerPort: port }] }] } } },
+    spec: {
+      selector: { matchLabels: { app } },
+      template: {
+        metadata: { labels: { app } },
+        spec: { containers: [{ name: "c", image: "x", ports: [{ name: "http", containerPort: port }] }] },
+      },
+    },
   };
 }
 
-export function service(namespace: string, name: string, app: string, options: { type?: string; port?: number; annotations?: Record<string, string> } = {}): Obj {
+export function service(
+  namespace: string,
+  name: string,
+  app: string,
+  options: { type?: string; port?: number; annotations?: Record<string, string> } = {},
+): Obj {
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: meta(name, namespace, options.annotations ? { annotations: options.annotations } : {}),
-    spec: { type: options.type ?? "ClusterIP", selector: { app }, ports: [{ name: "http", port: options.port ?? 80, targetPort: "http" }] },
+    spec: {
+      type: options.type ?? "ClusterIP",
+      selector: { app },
+      ports: [{ name: "http", port: options.port ?? 80, targetPort: "http" }],
+    },
   };
 }
 
-export function ingress(namespace: string, name: string, host: string, path: string, serviceName: string, tls = false): Obj {
+export function ingress(
+  namespace: string,
+  name: string,
+  host: string,
+  path: string,
+  serviceName: string,
+  tls = false,
+): Obj {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: meta(name, namespace),
     spec: {
       ...(tls ? { tls: [{ hosts: [host], secretName: "tls" }] } : {}),
-      rules: [{ host, http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: serviceName, port: { name: "http" } } } }] } }],
+      rules: [
+        {
+          host,
+          http: {
+            paths: [{ path, pathType: "Prefix", backend: { service: { name: serviceName, port: { name: "http" } } } }],
+          },
+        },
+      ],
     },
   };
 }
 
 /** A NetworkPolicy on pods `app` admitting `from` (null: nothing; "*": every pod of the namespace; a label value; or a CIDR with a slash). */
 export function policy(namespace: string, name: string, app: string | null, from: readonly string[]): Obj {
-  const peers = from.map((f) => (f.includes("/") ? { ipBlock: { cidr: f } } : f === "*" ? { podSelector: {} } : { podSelector: { matchLabels: { app: f } } }));
+  const peers = from.map((f) =>
+    f.includes("/")
+      ? { ipBlock: { cidr: f } }
+      : f === "*"
+        ? { podSelector: {} }
+        : { podSelector: { matchLabels: { app: f } } },
+  );
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: meta(name, namespace),
-    spec: { podSelector: app ? { matchLabels: { app } } : {}, policyTypes: ["Ingress"], ingress: peers.length ? [{ from: peers }] : [] },
+    spec: {
+      podSelector: app ? { matchLabels: { app } } : {},
+      policyTypes: ["Ingress"],
+      ingress: peers.length ? [{ from: peers }] : [],
+    },
   };
 }
 
@@ -255,13 +345,29 @@ export interface HostileText {
  */
 export function hostileDiff(t: HostileText, exposure: ExposureFn = testExposures): DiffResult {
   const ns = t.namespace;
-  const common = [namespaceObj(ns), deployment(ns, t.client, "b"), deployment(ns, t.server, "a"), service(ns, `${t.service}-internal`, "a")];
-  const base = clusterOf([...common, policy(ns, t.service, "a", []), deployment(ns, `${t.client}-old`, "c", 9000), deployment("other", t.client, "a")], `${t.file}.yaml`);
+  const common = [
+    namespaceObj(ns),
+    deployment(ns, t.client, "b"),
+    deployment(ns, t.server, "a"),
+    service(ns, `${t.service}-internal`, "a"),
+  ];
+  const base = clusterOf(
+    [
+      ...common,
+      policy(ns, t.service, "a", []),
+      deployment(ns, `${t.client}-old`, "c", 9000),
+      deployment("other", t.client, "a"),
+    ],
+    `${t.file}.yaml`,
+  );
   const head = clusterOf(
     [
       ...common,
       policy(ns, t.service, "a", ["b", "0.0.0.0/0"]),
-      service(ns, t.service, "a", { type: "LoadBalancer", annotations: { "test/note": t.note, "test/host": t.host, "test/blocked-by": `${ns}/NetworkPolicy/${t.client}` } }),
+      service(ns, t.service, "a", {
+        type: "LoadBalancer",
+        annotations: { "test/note": t.note, "test/host": t.host, "test/blocked-by": `${ns}/NetworkPolicy/${t.client}` },
+      }),
       ingress(ns, t.service, t.host, t.path, `${t.service}-internal`),
       { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: t.note, namespace: ns }, spec: "not an object" },
     ],
@@ -286,4 +392,3 @@ export function bigDiff(namespaces: number, workloads: number): DiffResult {
   }
   return diff(clusterOf(base), clusterOf(head));
 }
-

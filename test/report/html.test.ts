@@ -21,7 +21,41 @@ const parse = (page: string) => new JSDOM(page).window.document;
 const sha256 = (s: string) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
 
 /** Everything a report may contain: no element or attribute a manifest could have added. */
-const TAGS = new Set(["html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "span", "strong", "code", "section", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "a", "br", "figure", "figcaption", "div", "details", "summary", "pre", "button", "footer", "script"]);
+const TAGS = new Set([
+  "html",
+  "head",
+  "meta",
+  "title",
+  "style",
+  "body",
+  "header",
+  "h1",
+  "h2",
+  "p",
+  "span",
+  "strong",
+  "code",
+  "section",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "ul",
+  "li",
+  "a",
+  "br",
+  "figure",
+  "figcaption",
+  "div",
+  "details",
+  "summary",
+  "pre",
+  "button",
+  "footer",
+  "script",
+]);
 
 function expectInert(doc: Document, scripts: number): void {
   for (const el of doc.querySelectorAll("*")) {
@@ -44,24 +78,56 @@ describe("the demo pull request's HTML report", () => {
     expect(doc.querySelector("h1")!.textContent).toBe(`critical ${headline(r)}`);
     expect(doc.title).toBe(`reachdiff: ${headline(r)}`);
     expect(doc.querySelector(".sides")!.textContent).toBe("base fixtures/demo/base → head fixtures/demo/head");
-    expect(doc.querySelector(".summary")!.textContent).toBe("9 findings 2 critical 4 high 3 medium · 4 exposure changes · 2 reachability changes · 4 objects changed");
+    expect(doc.querySelector(".summary")!.textContent).toBe(
+      "9 findings 2 critical 4 high 3 medium · 4 exposure changes · 2 reachability changes · 4 objects changed",
+    );
   });
 
   it("has every table, with every row and links to file and line", () => {
-    const rows = (id: string) => [...doc.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim()));
+    const rows = (id: string) =>
+      [...doc.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+        [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim()),
+      );
     expect(rows("risk-table")).toHaveLength(r.findings.length);
-    expect(rows("risk-table")[0].slice(0, 4)).toEqual(["critical", "internet-exposure-sensitive-port", r.findings[0].message, "services.yaml:66"]);
+    expect(rows("risk-table")[0].slice(0, 4)).toEqual([
+      "critical",
+      "internet-exposure-sensitive-port",
+      r.findings[0].message,
+      "services.yaml:66",
+    ]);
     expect(doc.querySelector("#risk-table a")!.getAttribute("href")).toBe(`${REPO}/blob/${SHA}/services.yaml#L66`);
     expect(rows("exposure-table")).toHaveLength(r.exposures.length);
-    expect(rows("exposure-table")[0].slice(0, 5)).toEqual(["added", "LoadBalancer :5432 of shop/Service/db-externaldb-external.shop.svc.cluster.local", "shop/StatefulSet/db", "TCP 5432", "0.0.0.0/0"]);
+    expect(rows("exposure-table")[0].slice(0, 5)).toEqual([
+      "added",
+      "LoadBalancer :5432 of shop/Service/db-externaldb-external.shop.svc.cluster.local",
+      "shop/StatefulSet/db",
+      "TCP 5432",
+      "0.0.0.0/0",
+    ]);
     expect(rows("reachability-table")).toEqual([
-      ["added", "outside 0.0.0.0/0", "shop/StatefulSet/db", "TCP 5432", "shop/NetworkPolicy/db changed (network-policies.yaml:72)"],
-      ["added", "monitoring/Deployment/prometheus", "shop/Deployment/web", "TCP 8080", "shop/NetworkPolicy/web changed (network-policies.yaml:29)"],
+      [
+        "added",
+        "outside 0.0.0.0/0",
+        "shop/StatefulSet/db",
+        "TCP 5432",
+        "shop/NetworkPolicy/db changed (network-policies.yaml:72)",
+      ],
+      [
+        "added",
+        "monitoring/Deployment/prometheus",
+        "shop/Deployment/web",
+        "TCP 8080",
+        "shop/NetworkPolicy/web changed (network-policies.yaml:29)",
+      ],
     ]);
     expect(rows("object-table")).toHaveLength(r.objects.length);
-    expect(doc.querySelector("#delta pre")!.textContent).toBe("+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432");
+    expect(doc.querySelector("#delta pre")!.textContent).toBe(
+      "+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432",
+    );
     expect(doc.querySelector("#unread")).toBeNull();
-    expect(doc.querySelector("footer")!.textContent).toMatch(/^reachdiff \d+\.\d+\.\d+ · base: 5 workloads, 4 Services, 5 NetworkPolicies · head: 5 workloads, 5 Services, 5 NetworkPolicies/);
+    expect(doc.querySelector("footer")!.textContent).toMatch(
+      /^reachdiff \d+\.\d+\.\d+ · base: 5 workloads, 4 Services, 5 NetworkPolicies · head: 5 workloads, 5 Services, 5 NetworkPolicies/,
+    );
   });
 
   it("carries the comment's diagram as text for Mermaid to draw", () => {
@@ -77,10 +143,14 @@ describe("the demo pull request's HTML report", () => {
     // No Mermaid click bindings, nothing fetched (its one listener is the page's own size button).
     expect(scripts[1]).not.toMatch(/bindFunctions|fetch\(|XMLHttpRequest|import\(|innerHTML = (?!svg)/);
     const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!;
-    expect(csp).toBe(`default-src 'none'; script-src ${scripts.map(sha256).join(" ")}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(
+      `default-src 'none'; script-src ${scripts.map(sha256).join(" ")}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`,
+    );
     const shell = page.replace(mermaidBundle(), "");
     expect(shell).not.toMatch(/<(link|iframe|img|object|embed|base|form)\b|\ssrc=/i);
-    expect([...shell.matchAll(/https?:\/\/[^\s"'<>]*/g)].map((m) => m[0]).every((u) => u.startsWith(`${REPO}/blob/${SHA}/`))).toBe(true);
+    expect(
+      [...shell.matchAll(/https?:\/\/[^\s"'<>]*/g)].map((m) => m[0]).every((u) => u.startsWith(`${REPO}/blob/${SHA}/`)),
+    ).toBe(true);
     expectInert(doc, 2);
   });
 
@@ -115,7 +185,9 @@ describe("other reports", () => {
     const broken = `${good}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: [not, a, map]\n---\nkind: [unterminated\n`;
     const r = diff(cluster(good, "base.yaml"), cluster(broken, "apps/head.yaml"));
     const doc = parse(renderHtml(r));
-    const rows = [...doc.querySelectorAll("#diagnostic-table tbody tr")].map((tr) => tr.querySelector("td")!.textContent);
+    const rows = [...doc.querySelectorAll("#diagnostic-table tbody tr")].map(
+      (tr) => tr.querySelector("td")!.textContent,
+    );
     expect(rows.length).toBe(r.diagnostics.base.length + r.diagnostics.head.length);
     expect(rows).toContain("head");
   });
@@ -130,11 +202,14 @@ describe("other reports", () => {
 
 describe("escaping", () => {
   it("html() leaves no markup, control or bidi character", () => {
-    expect(html(`<a href="x" onclick='y'>&amp;</a>\u202E\u0000\n`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+    expect(html(`<a href="x" onclick='y'>&amp;</a>\u202E\u0000\n`)).toBe(
+      "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
+    );
   });
 
   it("inlineScript() keeps what a script means while it cannot close its element", () => {
-    const js = 'return ["</script><!--", /<!--x/u.test("a<!--x"), /[<]\\/script/i.test("</SCRIPT>"), `</SCRIPT>`, "<\\/script"]';
+    const js =
+      'return ["</script><!--", /<!--x/u.test("a<!--x"), /[<]\\/script/i.test("</SCRIPT>"), `</SCRIPT>`, "<\\/script"]';
     const safe = inlineScript(js);
     expect(safe).not.toMatch(/<\/script|<!--/i);
     expect(new Function(safe)()).toEqual(new Function(js)());
@@ -145,22 +220,38 @@ describe("hostile manifests", () => {
   const text = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
     { weight: 1, arbitrary: fc.string({ maxLength: 24 }) },
-    { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((a) => a.join("")) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((a) => a.join("")),
+    },
   );
   const name = text.map((s) => s || "x");
 
   it("never add an element, an attribute, a script or a link to the report", () => {
     const bundle = mermaidBundle();
     fc.assert(
-      fc.property(fc.record({ namespace: name, client: name, server: name, service: name, host: text, path: text, note: text, file: name }), fc.boolean(), (t, real) => {
-        const r = hostileDiff(t, real ? exposureOf : testExposures);
-        // Without the 3.5 MB bundle, which is tested above, jsdom is quick.
-        const page = renderHtml(r, { repoUrl: REPO, headSha: SHA, base: t.file, head: t.note }).replace(bundle, "");
-        const doc = parse(page);
-        expectInert(doc, buildDiagram(r).empty ? 0 : 2);
-        // The manifests' words are there, as text, whole.
-        expect(doc.querySelector("h1")!.textContent).toBe(`${r.risk} ${truncate(sanitize(headline(r)), 1000)}`);
-      }),
+      fc.property(
+        fc.record({
+          namespace: name,
+          client: name,
+          server: name,
+          service: name,
+          host: text,
+          path: text,
+          note: text,
+          file: name,
+        }),
+        fc.boolean(),
+        (t, real) => {
+          const r = hostileDiff(t, real ? exposureOf : testExposures);
+          // Without the 3.5 MB bundle, which is tested above, jsdom is quick.
+          const page = renderHtml(r, { repoUrl: REPO, headSha: SHA, base: t.file, head: t.note }).replace(bundle, "");
+          const doc = parse(page);
+          expectInert(doc, buildDiagram(r).empty ? 0 : 2);
+          // The manifests' words are there, as text, whole.
+          expect(doc.querySelector("h1")!.textContent).toBe(`${r.risk} ${truncate(sanitize(headline(r)), 1000)}`);
+        },
+      ),
       { numRuns: Number(process.env.FC_RUNS ?? 25) },
     );
   });

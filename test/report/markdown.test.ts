@@ -10,7 +10,17 @@ import { headline } from "../../src/report/diff-text.js";
 import { utf8Bytes } from "../../src/report/escape.js";
 import { parseMarker, renderComment, SEVERITY_EMOJI } from "../../src/report/markdown.js";
 import { loadSide } from "../../src/snapshot.js";
-import { bigDiff, cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures, parseMermaid } from "./helpers.js";
+import {
+  bigDiff,
+  cluster,
+  DEMO,
+  demoResult,
+  diff,
+  HOSTILE,
+  hostileDiff,
+  testExposures,
+  parseMermaid,
+} from "./helpers.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 const REPO = "https://github.com/acme/shop";
@@ -54,14 +64,16 @@ async function expectSafe(comment: string, maxBytes = 65_536): Promise<void> {
   const { prose, blocks } = split(comment);
   const text = prose.join("\n");
   // HTML: only the tags the renderer writes itself.
-  for (const m of text.matchAll(/</g)) expect(text.slice(m.index, m.index + 20)).toMatch(/^(<!-- reachdiff:v1[ -]|<\/?details>|<\/?summary>|<\/?sub>)/);
+  for (const m of text.matchAll(/</g))
+    expect(text.slice(m.index, m.index + 20)).toMatch(/^(<!-- reachdiff:v1[ -]|<\/?details>|<\/?summary>|<\/?sub>)/);
   expect(text).not.toMatch(/<script/i);
   // Entities: only the renderer's own.
   for (const m of text.matchAll(/&/g)) expect(text.slice(m.index, m.index + 5)).toMatch(/^&(amp|lt|gt);/);
   // No mentions, no issue references, no autolinks, and links only to the repository or the report.
   expect(text).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/);
   expect(text).not.toMatch(/(^|[^\\])#\d/);
-  for (const m of text.matchAll(/\]\(([^)]*)\)/g)) expect(m[1].startsWith(`${REPO}/blob/${SHA}/`) || m[1] === REPORT).toBe(true);
+  for (const m of text.matchAll(/\]\(([^)]*)\)/g))
+    expect(m[1].startsWith(`${REPO}/blob/${SHA}/`) || m[1] === REPORT).toBe(true);
   expect(text.replace(/\]\([^)]*\)/g, "")).not.toMatch(/:\/\/|www\./i);
   // Tables keep their shape whatever the cells hold.
   let width = 0;
@@ -99,13 +111,23 @@ describe("the demo pull request's comment", () => {
 
   it("has a risk table with links to file and line, exposure and reachability tables, and the raw delta", () => {
     expect(comment).toContain("| Severity | Rule | What changed | Where | Fix |");
-    expect(comment).toContain(`| 🟧 high | \`ingress-from-internet\` | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`);
+    expect(comment).toContain(
+      `| 🟧 high | \`ingress-from-internet\` | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`,
+    );
     expect(comment).toContain("LoadBalancer :5432 of shop/Service/db-external · db-external.shop.svc.cluster.local");
-    expect(comment).toMatch(/\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped; /);
-    expect(comment).toContain("| added | NodePort \\(allocated port\\) of shop/Service/db-external · db-external.shop.svc.cluster.local | shop/StatefulSet/db | TCP 5432 |");
-    expect(comment).toContain("| added | monitoring/Deployment/prometheus | shop/Deployment/web | TCP 8080 | shop/NetworkPolicy/web changed");
+    expect(comment).toMatch(
+      /\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped; /,
+    );
+    expect(comment).toContain(
+      "| added | NodePort \\(allocated port\\) of shop/Service/db-external · db-external.shop.svc.cluster.local | shop/StatefulSet/db | TCP 5432 |",
+    );
+    expect(comment).toContain(
+      "| added | monitoring/Deployment/prometheus | shop/Deployment/web | TCP 8080 | shop/NetworkPolicy/web changed",
+    );
     expect(comment).toContain("<details><summary>Connectivity delta (2 lines)</summary>");
-    expect(comment).toContain("+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432\n");
+    expect(comment).toContain(
+      "+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432\n",
+    );
   });
 
   it("names files without links when the repository is not known", () => {
@@ -116,7 +138,10 @@ describe("the demo pull request's comment", () => {
   });
 
   it("shows removals as removed (the demo in reverse)", async () => {
-    const back = renderComment(diff(loadSide(join(DEMO, "head")), loadSide(join(DEMO, "base"))), { repoUrl: REPO, headSha: SHA });
+    const back = renderComment(diff(loadSide(join(DEMO, "head")), loadSide(join(DEMO, "base"))), {
+      repoUrl: REPO,
+      headSha: SHA,
+    });
     expect(back).toContain("| removed | outside 0.0.0.0/0 | shop/StatefulSet/db | TCP 5432 |");
     expect(back).toContain("- outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432");
     await expectSafe(back);
@@ -160,7 +185,9 @@ describe("size", () => {
     expect(c).toContain("| Severity | Rule | What changed | Where | Fix |");
     expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \| \| \|\n/);
     expect(c).toContain("> [!WARNING]");
-    expect(c).toMatch(/Shortened to fit GitHub's comment size limit: left out [\d,]+ findings, the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(/);
+    expect(c).toMatch(
+      /Shortened to fit GitHub's comment size limit: left out [\d,]+ findings, the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(/,
+    );
     await expectSafe(c);
   });
 
@@ -182,11 +209,15 @@ describe("size", () => {
     expect(tables).toMatch(/left out the diagram, the connectivity delta\./);
     const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4500 });
     expect(fewer).toMatch(/\| … \| and \d+ more exposure changes \|/);
-    expect(fewer).toMatch(/left out the diagram, \d+ exposure changes?, (\d+ reachability changes?, )?the connectivity delta\./);
+    expect(fewer).toMatch(
+      /left out the diagram, \d+ exposure changes?, (\d+ reachability changes?, )?the connectivity delta\./,
+    );
     const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3500 });
     expect(risks).toContain("#### Risks");
     expect(risks).not.toContain("#### Reachability changes");
-    expect(risks).toMatch(/left out the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./);
+    expect(risks).toMatch(
+      /left out the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./,
+    );
     for (const c of [collapsed, tables, fewer, risks]) await expectSafe(c);
   });
 
@@ -212,17 +243,35 @@ describe("hostile manifests", () => {
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
     { weight: 1, arbitrary: fc.string({ maxLength: 24 }) },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) },
-    { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((a) => a.join("")) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((a) => a.join("")),
+    },
   );
   const name = text.map((s) => s || "x");
 
   it("never inject Markdown, HTML, links or mentions into the comment", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ namespace: name, client: name, server: name, service: name, host: text, path: text, note: text, file: name }), fc.boolean(),
+        fc.record({
+          namespace: name,
+          client: name,
+          server: name,
+          service: name,
+          host: text,
+          path: text,
+          note: text,
+          file: name,
+        }),
+        fc.boolean(),
         fc.constantFrom(65_536, 3000),
         async (t, real, maxBytes) => {
-          const c = renderComment(hostileDiff(t, real ? exposureOf : testExposures), { repoUrl: REPO, headSha: SHA, reportUrl: REPORT, maxBytes });
+          const c = renderComment(hostileDiff(t, real ? exposureOf : testExposures), {
+            repoUrl: REPO,
+            headSha: SHA,
+            reportUrl: REPORT,
+            maxBytes,
+          });
           await expectSafe(c, maxBytes);
         },
       ),

@@ -27,7 +27,13 @@ describe("SARIF 2.1.0", () => {
   });
 
   it("maps severities to levels", () => {
-    expect(["critical", "high", "medium", "low", "info"].map((s) => sarifLevel(s as never))).toEqual(["error", "error", "warning", "note", "note"]);
+    expect(["critical", "high", "medium", "low", "info"].map((s) => sarifLevel(s as never))).toEqual([
+      "error",
+      "error",
+      "warning",
+      "note",
+      "note",
+    ]);
   });
 
   it("reports one result per finding, with rule, level, message and file:line", () => {
@@ -38,10 +44,16 @@ describe("SARIF 2.1.0", () => {
       expect(run.tool.driver.rules![res.ruleIndex!].id).toBe(f.rule);
       expect(res.level).toBe(sarifLevel(f.severity));
       expect(res.message.text).toContain(f.message);
-      expect(res.locations![0].physicalLocation).toEqual({ artifactLocation: { uri: f.file }, region: { startLine: f.line } });
+      expect(res.locations![0].physicalLocation).toEqual({
+        artifactLocation: { uri: f.file },
+        region: { startLine: f.line },
+      });
     }
     const internet = run.results!.find((x) => x.ruleId === "ingress-from-internet")!;
-    expect(internet.locations![0].physicalLocation).toEqual({ artifactLocation: { uri: "network-policies.yaml" }, region: { startLine: 72 } });
+    expect(internet.locations![0].physicalLocation).toEqual({
+      artifactLocation: { uri: "network-policies.yaml" },
+      region: { startLine: 72 },
+    });
     // Stable fingerprints, distinct per finding.
     const prints = run.results!.map((x) => x.partialFingerprints!["reachdiff/v1"]);
     expect(new Set(prints).size).toBe(prints.length);

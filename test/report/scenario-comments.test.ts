@@ -17,7 +17,10 @@ describe("scenario comments", () => {
     if (!existsSync(join(dir, "base"))) continue;
     it(name, () => {
       const result = analyzeDiff(loadSide(join(dir, "base")), loadSide(join(dir, "head")), defaultConfig(), exposureOf);
-      const comment = renderComment(result, { repoUrl: "https://github.com/acme/platform", headSha: "0123456789abcdef0123456789abcdef01234567" });
+      const comment = renderComment(result, {
+        repoUrl: "https://github.com/acme/platform",
+        headSha: "0123456789abcdef0123456789abcdef01234567",
+      });
       const file = join(dir, "comment.md");
       if (process.env.UPDATE_GOLDEN) writeFileSync(file, comment);
       expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);

@@ -54,7 +54,11 @@ function readV1alpha1Port(value: unknown, path: Path): AdminPort {
   if (isObj(port.portNumber)) {
     const p = optInt(port.portNumber.port, [...path, "portNumber", "port"], 1, 65535);
     if (p === undefined) fail([...path, "portNumber", "port"], "is missing");
-    return { type: "numbers", protocol: protocolAt(port.portNumber.protocol, [...path, "portNumber", "protocol"]), ports: PortSet.range(p) };
+    return {
+      type: "numbers",
+      protocol: protocolAt(port.portNumber.protocol, [...path, "portNumber", "protocol"]),
+      ports: PortSet.range(p),
+    };
   }
   if (typeof port.namedPort === "string") return { type: "named", name: port.namedPort };
   if (isObj(port.portRange)) {
@@ -62,7 +66,11 @@ function readV1alpha1Port(value: unknown, path: Path): AdminPort {
     const end = optInt(port.portRange.end, [...path, "portRange", "end"], 1, 65535);
     if (start === undefined || end === undefined) fail([...path, "portRange"], "needs start and end");
     if (start >= end) fail([...path, "portRange"], `start (${start}) must be less than end (${end})`);
-    return { type: "numbers", protocol: protocolAt(port.portRange.protocol, [...path, "portRange", "protocol"]), ports: PortSet.range(start, end) };
+    return {
+      type: "numbers",
+      protocol: protocolAt(port.portRange.protocol, [...path, "portRange", "protocol"]),
+      ports: PortSet.range(start, end),
+    };
   }
   return fail(path, "must set portNumber, namedPort or portRange");
 }
@@ -72,7 +80,11 @@ function readV1alpha2Protocol(value: unknown, path: Path): AdminPort {
   const proto = optObj(value, path);
   if (!proto) fail(path, "must be a mapping");
   if (typeof proto.destinationNamedPort === "string") return { type: "named", name: proto.destinationNamedPort };
-  for (const [field, protocol] of [["tcp", "TCP"], ["udp", "UDP"], ["sctp", "SCTP"]] as const) {
+  for (const [field, protocol] of [
+    ["tcp", "TCP"],
+    ["udp", "UDP"],
+    ["sctp", "SCTP"],
+  ] as const) {
     const match = optObj(proto[field], [...path, field]);
     if (!match) continue;
     const dest = optObj(match.destinationPort, [...path, field, "destinationPort"]);
@@ -83,13 +95,19 @@ function readV1alpha2Protocol(value: unknown, path: Path): AdminPort {
     const start = optInt(range?.start, [...path, field, "destinationPort", "range", "start"], 1, 65535);
     const end = optInt(range?.end, [...path, field, "destinationPort", "range", "end"], 1, 65535);
     if (start === undefined || end === undefined) fail([...path, field, "destinationPort"], "must set number or range");
-    if (start >= end) fail([...path, field, "destinationPort", "range"], `start (${start}) must be less than end (${end})`);
+    if (start >= end)
+      fail([...path, field, "destinationPort", "range"], `start (${start}) must be less than end (${end})`);
     return { type: "numbers", protocol, ports: PortSet.range(start, end) };
   }
   return fail(path, "must set tcp, udp, sctp or destinationNamedPort");
 }
 
-function readRules(kind: AdminKind, spec: Record<string, unknown>, field: "ingress" | "egress", source: Source): AdminRule[] {
+function readRules(
+  kind: AdminKind,
+  spec: Record<string, unknown>,
+  field: "ingress" | "egress",
+  source: Source,
+): AdminRule[] {
   const peerField = field === "ingress" ? "from" : "to";
   const actions: Record<string, AdminAction> =
     kind === "ClusterNetworkPolicy"
@@ -103,7 +121,11 @@ function readRules(kind: AdminKind, spec: Record<string, unknown>, field: "ingre
     if (!rule) fail(path, "must be a mapping");
     const actionText = optString(rule.action, [...path, "action"]);
     const action = actionText ? own<AdminAction>(actions, actionText) : undefined;
-    if (!action) fail([...path, "action"], `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`);
+    if (!action)
+      fail(
+        [...path, "action"],
+        `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`,
+      );
     const peerList = optList(rule[peerField], [...path, peerField]) ?? [];
     if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");
     const peers = peerList.map((p, i) => readPeer(p, [...path, peerField, i]));
@@ -111,28 +133,47 @@ function readRules(kind: AdminKind, spec: Record<string, unknown>, field: "ingre
     const portList = optList(rule[portField], [...path, portField]);
     const ports = portList?.length
       ? portList.map((p, i) =>
-          kind === "ClusterNetworkPolicy" ? readV1alpha2Protocol(p, [...path, portField, i]) : readV1alpha1Port(p, [...path, portField, i]),
+          kind === "ClusterNetworkPolicy"
+            ? readV1alpha2Protocol(p, [...path, portField, i])
+            : readV1alpha1Port(p, [...path, portField, i]),
         )
       : null;
-    return { index, name: optString(rule.name, [...path, "name"]) ?? `#${index + 1}`, line: source.lineOf(path), action, peers, ports };
+    return {
+      index,
+      name: optString(rule.name, [...path, "name"]) ?? `#${index + 1}`,
+      line: source.lineOf(path),
+      action,
+      peers,
+      ports,
+    };
   });
 }
 
-export function readAdminPolicy(kind: AdminKind, data: Record<string, unknown>, meta: Meta, source: Source): AdminPolicy {
+export function readAdminPolicy(
+  kind: AdminKind,
+  data: Record<string, unknown>,
+  meta: Meta,
+  source: Source,
+): AdminPolicy {
   const spec = optObj(data.spec, ["spec"]);
   if (!spec) fail(["spec"], "is missing");
   let tier: AdminPolicy["tier"];
   let priority: number;
   if (kind === "ClusterNetworkPolicy") {
     const t = optString(spec.tier, ["spec", "tier"]);
-    if (t !== "Admin" && t !== "Baseline") fail(["spec", "tier"], `must be Admin or Baseline, found ${JSON.stringify(t)}`);
+    if (t !== "Admin" && t !== "Baseline")
+      fail(["spec", "tier"], `must be Admin or Baseline, found ${JSON.stringify(t)}`);
     tier = t === "Admin" ? "admin" : "baseline";
     priority = optInt(spec.priority, ["spec", "priority"], 0, 1000) ?? fail(["spec", "priority"], "is missing");
   } else if (kind === "AdminNetworkPolicy") {
     tier = "admin";
     priority = optInt(spec.priority, ["spec", "priority"], 0, 1000) ?? fail(["spec", "priority"], "is missing");
   } else {
-    if (meta.name !== "default") fail(["metadata", "name"], `a BaselineAdminNetworkPolicy must be named "default", found ${JSON.stringify(meta.name)}`);
+    if (meta.name !== "default")
+      fail(
+        ["metadata", "name"],
+        `a BaselineAdminNetworkPolicy must be named "default", found ${JSON.stringify(meta.name)}`,
+      );
     tier = "baseline";
     priority = 0;
   }
@@ -148,4 +189,3 @@ export function readAdminPolicy(kind: AdminKind, data: Record<string, unknown>, 
     egress: readRules(kind, spec, "egress", source),
   };
 }
-

@@ -34,7 +34,13 @@ export interface Listener {
   readonly port: number;
   readonly protocol: string;
   readonly tlsMode?: "Terminate" | "Passthrough";
-  readonly certificateRefs: readonly { readonly group: string; readonly kind: string; readonly name: string; readonly namespace?: string; readonly line: number }[];
+  readonly certificateRefs: readonly {
+    readonly group: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace?: string;
+    readonly line: number;
+  }[];
   readonly allowedNamespaces: { readonly from: "All" | "Same" | "Selector" | "None"; readonly selector: LabelSelector };
   /** null: the kinds the protocol implies. */
   readonly allowedKinds: readonly GroupKind[] | null;
@@ -109,7 +115,8 @@ const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 function hostnameAt(value: unknown, path: Path): string | undefined {
   const text = optString(value, path);
   if (text === undefined || text === "") return undefined;
-  if (!HOSTNAME.test(text)) fail(path, `must be a DNS name, optionally starting with "*.", found ${JSON.stringify(text)}`);
+  if (!HOSTNAME.test(text))
+    fail(path, `must be a DNS name, optionally starting with "*.", found ${JSON.stringify(text)}`);
   return text;
 }
 
@@ -122,7 +129,13 @@ function required(value: unknown, path: Path): string {
 export function readGatewayClass(o: OtherObject): GatewayClass {
   const meta = readMeta(o.raw.data);
   const spec = optObj(o.raw.data.spec, ["spec"]) ?? {};
-  return { id: o.id, kind: "GatewayClass", name: meta.name, source: o.source, controllerName: optString(spec.controllerName, ["spec", "controllerName"]) };
+  return {
+    id: o.id,
+    kind: "GatewayClass",
+    name: meta.name,
+    source: o.source,
+    controllerName: optString(spec.controllerName, ["spec", "controllerName"]),
+  };
 }
 
 function readListener(value: unknown, path: Path, source: Source): Listener {
@@ -137,7 +150,8 @@ function readListener(value: unknown, path: Path, source: Source): Listener {
   const certificateRefs: Listener["certificateRefs"][number][] = [];
   if (tls) {
     const mode = optString(tls.mode, [...path, "tls", "mode"]) ?? "Terminate";
-    if (mode !== "Terminate" && mode !== "Passthrough") fail([...path, "tls", "mode"], `must be Terminate or Passthrough, found ${JSON.stringify(mode)}`);
+    if (mode !== "Terminate" && mode !== "Passthrough")
+      fail([...path, "tls", "mode"], `must be Terminate or Passthrough, found ${JSON.stringify(mode)}`);
     tlsMode = mode;
     (optList(tls.certificateRefs, [...path, "tls", "certificateRefs"]) ?? []).forEach((c, i) => {
       const cPath = [...path, "tls", "certificateRefs", i];
@@ -158,10 +172,14 @@ function readListener(value: unknown, path: Path, source: Source): Listener {
   const ns = optObj(allowed.namespaces, [...path, "allowedRoutes", "namespaces"]) ?? {};
   const from = optString(ns.from, [...path, "allowedRoutes", "namespaces", "from"]) ?? "Same";
   if (from !== "All" && from !== "Same" && from !== "Selector" && from !== "None")
-    fail([...path, "allowedRoutes", "namespaces", "from"], `must be All, Same, Selector or None, found ${JSON.stringify(from)}`);
+    fail(
+      [...path, "allowedRoutes", "namespaces", "from"],
+      `must be All, Same, Selector or None, found ${JSON.stringify(from)}`,
+    );
   let selector = MATCH_ALL;
   if (from === "Selector") {
-    if (ns.selector === undefined || ns.selector === null) fail([...path, "allowedRoutes", "namespaces", "selector"], "is required when from is Selector");
+    if (ns.selector === undefined || ns.selector === null)
+      fail([...path, "allowedRoutes", "namespaces", "selector"], "is required when from is Selector");
     selector = selectorAt(ns.selector, [...path, "allowedRoutes", "namespaces", "selector"]);
   }
   const kinds = optList(allowed.kinds, [...path, "allowedRoutes", "kinds"]);
@@ -169,7 +187,10 @@ function readListener(value: unknown, path: Path, source: Source): Listener {
     ? kinds.map((k, i) => {
         const kPath = [...path, "allowedRoutes", "kinds", i];
         const gk = optObj(k, kPath) ?? {};
-        return { group: optString(gk.group, [...kPath, "group"]) ?? GATEWAY_GROUP, kind: required(gk.kind, [...kPath, "kind"]) };
+        return {
+          group: optString(gk.group, [...kPath, "group"]) ?? GATEWAY_GROUP,
+          kind: required(gk.kind, [...kPath, "kind"]),
+        };
       })
     : null;
   return {
@@ -191,16 +212,22 @@ export function readGateway(o: OtherObject): Gateway {
   const spec = optObj(data.spec, ["spec"]);
   if (!spec) fail(["spec"], "is missing");
   const className = required(spec.gatewayClassName, ["spec", "gatewayClassName"]);
-  const listeners = (optList(spec.listeners, ["spec", "listeners"]) ?? []).map((l, i) => readListener(l, ["spec", "listeners", i], o.source));
+  const listeners = (optList(spec.listeners, ["spec", "listeners"]) ?? []).map((l, i) =>
+    readListener(l, ["spec", "listeners", i], o.source),
+  );
   const seen = new Set<string>();
   listeners.forEach((l, i) => {
-    if (seen.has(l.name)) fail(["spec", "listeners", i, "name"], `listener name ${JSON.stringify(l.name)} is used twice`);
+    if (seen.has(l.name))
+      fail(["spec", "listeners", i, "name"], `listener name ${JSON.stringify(l.name)} is used twice`);
     seen.add(l.name);
   });
   const addresses = (optList(spec.addresses, ["spec", "addresses"]) ?? []).map((a, i) => {
     const aPath = ["spec", "addresses", i];
     const addr = optObj(a, aPath) ?? {};
-    return { type: optString(addr.type, [...aPath, "type"]) ?? "IPAddress", value: optString(addr.value, [...aPath, "value"]) ?? "" };
+    return {
+      type: optString(addr.type, [...aPath, "type"]) ?? "IPAddress",
+      value: optString(addr.value, [...aPath, "value"]) ?? "",
+    };
   });
   const infra = optObj(spec.infrastructure, ["spec", "infrastructure"]) ?? {};
   return {
@@ -226,7 +253,8 @@ function readBackendRef(value: unknown, path: Path, namespace: string, source: S
   const group = optString(b.group, [...path, "group"]) ?? "";
   const kind = optString(b.kind, [...path, "kind"]) ?? "Service";
   const port = optInt(b.port, [...path, "port"], 1, 65535);
-  if (port === undefined && group === "" && kind === "Service") fail([...path, "port"], "is required when referring to a Service");
+  if (port === undefined && group === "" && kind === "Service")
+    fail([...path, "port"], "is required when referring to a Service");
   return {
     group,
     kind,
@@ -257,7 +285,9 @@ function mirrorsIn(filters: unknown, path: Path, namespace: string, source: Sour
 function describeHttpMatch(m: Record<string, unknown>, path: Path): string {
   const parts: string[] = [];
   const p = optObj(m.path, [...path, "path"]);
-  parts.push(`${optString(p?.type, [...path, "path", "type"]) ?? "PathPrefix"} ${optString(p?.value, [...path, "path", "value"]) ?? "/"}`);
+  parts.push(
+    `${optString(p?.type, [...path, "path", "type"]) ?? "PathPrefix"} ${optString(p?.value, [...path, "path", "value"]) ?? "/"}`,
+  );
   for (const field of ["headers", "queryParams"] as const)
     (optList(m[field], [...path, field]) ?? []).forEach((h, i) => {
       if (!isObj(h)) fail([...path, field, i], "must be a mapping");
@@ -292,7 +322,9 @@ export function readRoute(o: OtherObject): Route {
   const hostnames =
     kind === "TCPRoute" || kind === "UDPRoute"
       ? []
-      : (optList(spec.hostnames, ["spec", "hostnames"]) ?? []).map((h, i) => hostnameAt(h, ["spec", "hostnames", i])).filter((h): h is string => !!h);
+      : (optList(spec.hostnames, ["spec", "hostnames"]) ?? [])
+          .map((h, i) => hostnameAt(h, ["spec", "hostnames", i]))
+          .filter((h): h is string => !!h);
   const parentRefs = (optList(spec.parentRefs, ["spec", "parentRefs"]) ?? []).map((p, index): ParentRef => {
     const path = ["spec", "parentRefs", index];
     const ref = optObj(p, path);
@@ -343,18 +375,34 @@ export function readReferenceGrant(o: OtherObject): ReferenceGrant {
     const ref = optObj(f, path) ?? {};
     const group = optString(ref.group, [...path, "group"]);
     if (group === undefined) fail([...path, "group"], 'is missing (use "" for the core group)');
-    return { group, kind: required(ref.kind, [...path, "kind"]), namespace: required(ref.namespace, [...path, "namespace"]) };
+    return {
+      group,
+      kind: required(ref.kind, [...path, "kind"]),
+      namespace: required(ref.namespace, [...path, "namespace"]),
+    };
   });
   const to = (optList(spec.to, ["spec", "to"]) ?? []).map((t, i) => {
     const path = ["spec", "to", i];
     const ref = optObj(t, path) ?? {};
     const group = optString(ref.group, [...path, "group"]);
     if (group === undefined) fail([...path, "group"], 'is missing (use "" for the core group)');
-    return { group, kind: required(ref.kind, [...path, "kind"]), name: optString(ref.name, [...path, "name"]) || undefined };
+    return {
+      group,
+      kind: required(ref.kind, [...path, "kind"]),
+      name: optString(ref.name, [...path, "name"]) || undefined,
+    };
   });
   if (!from.length) fail(["spec", "from"], "must have at least one entry");
   if (!to.length) fail(["spec", "to"], "must have at least one entry");
-  return { id: o.id, kind: "ReferenceGrant", name: meta.name, namespace: o.namespace ?? "default", source: o.source, from, to };
+  return {
+    id: o.id,
+    kind: "ReferenceGrant",
+    name: meta.name,
+    namespace: o.namespace ?? "default",
+    source: o.source,
+    from,
+    to,
+  };
 }
 
 /** Gateway API wildcard: `*.example.com` matches one or more extra labels, never `example.com` itself. */
@@ -370,7 +418,10 @@ export function gatewayHostMatches(pattern: string, host: string): boolean {
  * route's hostnames (the more specific of each matching pair). `[undefined]` means every host; null
  * means they do not intersect (the route is not accepted there: NoMatchingListenerHostname).
  */
-export function intersectHostnames(listener: string | undefined, route: readonly string[]): (string | undefined)[] | null {
+export function intersectHostnames(
+  listener: string | undefined,
+  route: readonly string[],
+): (string | undefined)[] | null {
   if (!route.length) return [listener];
   if (listener === undefined) return [...route];
   const out = new Set<string>();

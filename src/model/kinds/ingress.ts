@@ -8,7 +8,12 @@ import type { Located, OtherObject } from "../types.js";
 import { readMeta } from "./metadata.js";
 
 export type IngressBackend =
-  | { readonly type: "service"; readonly name: string; readonly port: number | string | undefined; readonly line: number }
+  | {
+      readonly type: "service";
+      readonly name: string;
+      readonly port: number | string | undefined;
+      readonly line: number;
+    }
   | { readonly type: "resource"; readonly kind: string; readonly name: string; readonly line: number };
 
 export type PathType = "Exact" | "Prefix" | "ImplementationSpecific";
@@ -76,15 +81,22 @@ function readBackend(value: unknown, path: Path, source: Source): IngressBackend
     const port = optObj(service.port, [...path, "service", "port"]);
     const number = optInt(port?.number, [...path, "service", "port", "number"], 1, 65535);
     const portName = optString(port?.name, [...path, "service", "port", "name"]);
-    if (number !== undefined && portName !== undefined) fail([...path, "service", "port"], "must set number or name, not both");
+    if (number !== undefined && portName !== undefined)
+      fail([...path, "service", "port"], "must set number or name, not both");
     return { type: "service", name, port: number ?? portName, line };
   }
   const serviceName = optString(b.serviceName, [...path, "serviceName"]);
   if (serviceName) {
     const sp = b.servicePort;
-    if (typeof sp === "number") return { type: "service", name: serviceName, port: optInt(sp, [...path, "servicePort"], 1, 65535), line };
+    if (typeof sp === "number")
+      return { type: "service", name: serviceName, port: optInt(sp, [...path, "servicePort"], 1, 65535), line };
     const text = optString(sp, [...path, "servicePort"]);
-    return { type: "service", name: serviceName, port: text !== undefined && /^\d+$/.test(text) ? Number(text) : text, line };
+    return {
+      type: "service",
+      name: serviceName,
+      port: text !== undefined && /^\d+$/.test(text) ? Number(text) : text,
+      line,
+    };
   }
   const resource = optObj(b.resource, [...path, "resource"]);
   if (resource) {
@@ -104,7 +116,10 @@ export function readIngress(o: OtherObject): Ingress {
   const specClass = optString(spec.ingressClassName, ["spec", "ingressClassName"]) || undefined;
   const annotationClass = meta.annotations[INGRESS_CLASS_ANNOTATION] || undefined;
   const backendField = spec.defaultBackend !== undefined ? "defaultBackend" : "backend";
-  const defaultBackend = spec[backendField] === undefined || spec[backendField] === null ? undefined : readBackend(spec[backendField], ["spec", backendField], source);
+  const defaultBackend =
+    spec[backendField] === undefined || spec[backendField] === null
+      ? undefined
+      : readBackend(spec[backendField], ["spec", backendField], source);
   const rules: IngressRule[] = (optList(spec.rules, ["spec", "rules"]) ?? []).map((value, i) => {
     const path = ["spec", "rules", i];
     const rule = optObj(value, path) ?? {};
@@ -114,12 +129,23 @@ export function readIngress(o: OtherObject): Ingress {
       const p = optObj(pv, pPath);
       if (!p) fail(pPath, "must be a mapping");
       const typeText = optString(p.pathType, [...pPath, "pathType"]);
-      if (typeText === undefined && v1) fail([...pPath, "pathType"], "is missing (Exact, Prefix or ImplementationSpecific)");
+      if (typeText === undefined && v1)
+        fail([...pPath, "pathType"], "is missing (Exact, Prefix or ImplementationSpecific)");
       const pathType = PATH_TYPES.find((t) => t === (typeText ?? "ImplementationSpecific"));
-      if (!pathType) fail([...pPath, "pathType"], `must be Exact, Prefix or ImplementationSpecific, found ${JSON.stringify(typeText)}`);
+      if (!pathType)
+        fail(
+          [...pPath, "pathType"],
+          `must be Exact, Prefix or ImplementationSpecific, found ${JSON.stringify(typeText)}`,
+        );
       const text = optString(p.path, [...pPath, "path"]) || undefined;
-      if (pathType !== "ImplementationSpecific" && !text?.startsWith("/")) fail([...pPath, "path"], `must be an absolute path for pathType ${pathType}`);
-      return { path: text, pathType, backend: readBackend(p.backend, [...pPath, "backend"], source), line: source.lineOf(pPath) };
+      if (pathType !== "ImplementationSpecific" && !text?.startsWith("/"))
+        fail([...pPath, "path"], `must be an absolute path for pathType ${pathType}`);
+      return {
+        path: text,
+        pathType,
+        backend: readBackend(p.backend, [...pPath, "backend"], source),
+        line: source.lineOf(pPath),
+      };
     });
     return { host: hostAt(rule.host, [...path, "host"]), paths, line: source.lineOf(path) };
   });
@@ -127,7 +153,9 @@ export function readIngress(o: OtherObject): Ingress {
   const tls: IngressTls[] = (optList(spec.tls, ["spec", "tls"]) ?? []).map((value, i) => {
     const path = ["spec", "tls", i];
     const t = optObj(value, path) ?? {};
-    const hosts = (optList(t.hosts, [...path, "hosts"]) ?? []).map((h, j) => hostAt(h, [...path, "hosts", j])).filter((h): h is string => !!h);
+    const hosts = (optList(t.hosts, [...path, "hosts"]) ?? [])
+      .map((h, j) => hostAt(h, [...path, "hosts", j]))
+      .filter((h): h is string => !!h);
     return { hosts, secretName: optString(t.secretName, [...path, "secretName"]), line: source.lineOf(path) };
   });
   return {
@@ -172,5 +200,8 @@ export function ingressHostMatches(pattern: string, host: string): boolean {
 
 /** Whether the Ingress serves this rule host (undefined: every host) over TLS. */
 export function ingressTlsCovers(ingress: Ingress, host: string | undefined): boolean {
-  return ingress.tls.some((t) => t.hosts.length === 0 || (host !== undefined && t.hosts.some((h) => h === host || ingressHostMatches(h, host))));
+  return ingress.tls.some(
+    (t) =>
+      t.hosts.length === 0 || (host !== undefined && t.hosts.some((h) => h === host || ingressHostMatches(h, host))),
+  );
 }

@@ -34,7 +34,9 @@ function pathSegmentError(name: string): string | null {
 }
 
 export function dnsLabelError(name: string): string | null {
-  return name.length <= 63 && DNS_LABEL.test(name) ? null : `must be a DNS label (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), found ${JSON.stringify(name)}`;
+  return name.length <= 63 && DNS_LABEL.test(name)
+    ? null
+    : `must be a DNS label (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), found ${JSON.stringify(name)}`;
 }
 
 /**
@@ -46,8 +48,12 @@ export function objectNameError(kind: string, name: string, prefix = false): str
   const n = prefix ? name.replace(/-$/, "a") : name;
   if (kind === "Namespace") return dnsLabelError(n);
   if (kind === "Service")
-    return n.length <= 63 && DNS_1035_LABEL.test(n) ? null : `must be an RFC 1035 label (at most 63 lowercase letters, digits and '-', starting with a letter), found ${JSON.stringify(name)}`;
-  return n.length <= 253 && DNS_SUBDOMAIN.test(n) ? null : `must be a DNS subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit), found ${JSON.stringify(name)}`;
+    return n.length <= 63 && DNS_1035_LABEL.test(n)
+      ? null
+      : `must be an RFC 1035 label (at most 63 lowercase letters, digits and '-', starting with a letter), found ${JSON.stringify(name)}`;
+  return n.length <= 253 && DNS_SUBDOMAIN.test(n)
+    ? null
+    : `must be a DNS subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit), found ${JSON.stringify(name)}`;
 }
 
 export function validateLabels(labels: Record<string, string>, path: (string | number)[]): Labels {
@@ -78,7 +84,8 @@ export function readMeta(data: Record<string, unknown>): Meta {
     // The API allows one controller reference; the first one counts.
     if (controller || !isObj(o) || o.controller !== true) return;
     const kind = optString(o.kind, ["metadata", "ownerReferences", i, "kind"]) ?? "";
-    if (kind && !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) fail(["metadata", "ownerReferences", i, "kind"], `must be a kind name, found ${JSON.stringify(kind)}`);
+    if (kind && !/^[A-Za-z][A-Za-z0-9]*$/.test(kind))
+      fail(["metadata", "ownerReferences", i, "kind"], `must be a kind name, found ${JSON.stringify(kind)}`);
     const ownerName = optString(o.name, ["metadata", "ownerReferences", i, "name"]);
     if (!ownerName) return;
     const ownerError = pathSegmentError(ownerName);

@@ -33,7 +33,8 @@ function readPeer(value: unknown, path: Path): NetworkPolicyPeer {
   const hasPods = peer.podSelector !== undefined && peer.podSelector !== null;
   const hasNamespaces = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
   const ipBlock = optObj(peer.ipBlock, [...path, "ipBlock"]);
-  if (ipBlock && (hasPods || hasNamespaces)) fail(path, "ipBlock cannot be combined with podSelector or namespaceSelector");
+  if (ipBlock && (hasPods || hasNamespaces))
+    fail(path, "ipBlock cannot be combined with podSelector or namespaceSelector");
   if (ipBlock) {
     const cidrText = optString(ipBlock.cidr, [...path, "ipBlock", "cidr"]) ?? "";
     const cidr = cidrAt(ipBlock.cidr, [...path, "ipBlock", "cidr"]);
@@ -45,7 +46,13 @@ function readPeer(value: unknown, path: Path): NetworkPolicyPeer {
       return hole;
     });
     const exceptText = (optList(ipBlock.except, []) ?? []).map(String);
-    return { type: "ipBlock", cidr, except, text: exceptText.length ? `${cidrText} except ${exceptText.join(", ")}` : cidrText, path: fieldName(path) };
+    return {
+      type: "ipBlock",
+      cidr,
+      except,
+      text: exceptText.length ? `${cidrText} except ${exceptText.join(", ")}` : cidrText,
+      path: fieldName(path),
+    };
   }
   if (!hasPods && !hasNamespaces) fail(path, "must specify podSelector, namespaceSelector or ipBlock");
   return {
@@ -74,7 +81,9 @@ function readRules(spec: Record<string, unknown>, field: "ingress" | "egress", s
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
     const rule = optObj(value, path) ?? {};
-    const peers = (optList(rule[peerField], [...path, peerField]) ?? []).map((p, i) => readPeer(p, [...path, peerField, i]));
+    const peers = (optList(rule[peerField], [...path, peerField]) ?? []).map((p, i) =>
+      readPeer(p, [...path, peerField, i]),
+    );
     const ports = (optList(rule.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
     return {
       index,
@@ -85,7 +94,12 @@ function readRules(spec: Record<string, unknown>, field: "ingress" | "egress", s
   });
 }
 
-export function readNetworkPolicy(data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): NetworkPolicy {
+export function readNetworkPolicy(
+  data: Record<string, unknown>,
+  meta: Meta,
+  namespace: string,
+  source: Source,
+): NetworkPolicy {
   // The API server decodes a missing spec or podSelector as empty: the policy selects every pod of its
   // namespace (and, with the default policyTypes, denies them all ingress). The builder warns about it.
   const spec = optObj(data.spec, ["spec"]) ?? {};
@@ -94,14 +108,25 @@ export function readNetworkPolicy(data: Record<string, unknown>, meta: Meta, nam
   const egress = readRules(spec, "egress", source);
   const declared = optList(spec.policyTypes, ["spec", "policyTypes"]);
   let policyTypes: NetworkPolicy["policyTypes"];
-  if (declared && declared.length) {
+  if (declared?.length) {
     declared.forEach((t, i) => {
-      if (t !== "Ingress" && t !== "Egress") fail(["spec", "policyTypes", i], `must be Ingress or Egress, found ${JSON.stringify(t)}`);
+      if (t !== "Ingress" && t !== "Egress")
+        fail(["spec", "policyTypes", i], `must be Ingress or Egress, found ${JSON.stringify(t)}`);
     });
     policyTypes = { ingress: declared.includes("Ingress"), egress: declared.includes("Egress") };
   } else {
     // The API server's default: Ingress always, Egress when there are egress rules.
     policyTypes = { ingress: true, egress: egress.length > 0 };
   }
-  return { id: `${namespace}/NetworkPolicy/${meta.name}`, kind: "NetworkPolicy", name: meta.name, namespace, source, podSelector, policyTypes, ingress, egress };
+  return {
+    id: `${namespace}/NetworkPolicy/${meta.name}`,
+    kind: "NetworkPolicy",
+    name: meta.name,
+    namespace,
+    source,
+    podSelector,
+    policyTypes,
+    ingress,
+    egress,
+  };
 }

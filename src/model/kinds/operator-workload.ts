@@ -65,11 +65,22 @@ export function isOperatorWorkload(group: string, kind: string): boolean {
   return kinds !== undefined && own(kinds, kind) !== undefined;
 }
 
-export function readOperatorWorkload(group: string, kind: string, data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): Workload {
+export function readOperatorWorkload(
+  group: string,
+  kind: string,
+  data: Record<string, unknown>,
+  meta: Meta,
+  namespace: string,
+  source: Source,
+): Workload {
   const op = OPERATOR_KINDS[group][kind];
   const spec = optObj(data.spec, ["spec"]) ?? {};
   const podMetadata = optObj(spec.podMetadata, ["spec", "podMetadata"]);
-  const extra = validateLabels(optStringMap(podMetadata?.labels, ["spec", "podMetadata", "labels"]) ?? {}, ["spec", "podMetadata", "labels"]);
+  const extra = validateLabels(optStringMap(podMetadata?.labels, ["spec", "podMetadata", "labels"]) ?? {}, [
+    "spec",
+    "podMetadata",
+    "labels",
+  ]);
   return {
     id: `${namespace}/${kind}/${meta.name}`,
     kind,

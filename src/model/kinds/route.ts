@@ -24,7 +24,10 @@ export interface OpenShiftRoute extends Located {
   readonly backends: readonly RouteBackend[];
   /** A number, or a name: the Service port's name (the endpoints' port name). Undefined: every port. */
   readonly targetPort?: number | string;
-  readonly tls?: { readonly termination: "edge" | "passthrough" | "reencrypt"; readonly insecureEdgeTerminationPolicy: "None" | "Allow" | "Redirect" };
+  readonly tls?: {
+    readonly termination: "edge" | "passthrough" | "reencrypt";
+    readonly insecureEdgeTerminationPolicy: "None" | "Allow" | "Redirect";
+  };
   readonly wildcardPolicy: "None" | "Subdomain";
   readonly annotations: Labels;
 }
@@ -49,28 +52,38 @@ export function readOpenShiftRoute(o: OtherObject): OpenShiftRoute {
   if (!spec) fail(["spec"], "is missing");
   const backends = [readBackend(spec.to, ["spec", "to"], o)];
   const alternates = optList(spec.alternateBackends, ["spec", "alternateBackends"]) ?? [];
-  if (alternates.length > 3) fail(["spec", "alternateBackends"], `may list at most 3 backends, found ${alternates.length}`);
+  if (alternates.length > 3)
+    fail(["spec", "alternateBackends"], `may list at most 3 backends, found ${alternates.length}`);
   alternates.forEach((a, i) => backends.push(readBackend(a, ["spec", "alternateBackends", i], o)));
   const port = optObj(spec.port, ["spec", "port"]);
   let targetPort: number | string | undefined;
   if (port) {
     const raw = port.targetPort;
     // The router accepts a quoted number as the number.
-    targetPort = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : optPortOrName(raw, ["spec", "port", "targetPort"]);
+    targetPort =
+      typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : optPortOrName(raw, ["spec", "port", "targetPort"]);
   }
   const tlsObj = optObj(spec.tls, ["spec", "tls"]);
   let tls: OpenShiftRoute["tls"];
   if (tlsObj) {
     const termination = (optString(tlsObj.termination, ["spec", "tls", "termination"]) ?? "").toLowerCase();
     if (termination !== "edge" && termination !== "passthrough" && termination !== "reencrypt")
-      fail(["spec", "tls", "termination"], `must be edge, passthrough or reencrypt, found ${JSON.stringify(tlsObj.termination)}`);
-    const insecure = optString(tlsObj.insecureEdgeTerminationPolicy, ["spec", "tls", "insecureEdgeTerminationPolicy"]) || "None";
+      fail(
+        ["spec", "tls", "termination"],
+        `must be edge, passthrough or reencrypt, found ${JSON.stringify(tlsObj.termination)}`,
+      );
+    const insecure =
+      optString(tlsObj.insecureEdgeTerminationPolicy, ["spec", "tls", "insecureEdgeTerminationPolicy"]) || "None";
     if (insecure !== "None" && insecure !== "Allow" && insecure !== "Redirect")
-      fail(["spec", "tls", "insecureEdgeTerminationPolicy"], `must be None, Allow or Redirect, found ${JSON.stringify(insecure)}`);
+      fail(
+        ["spec", "tls", "insecureEdgeTerminationPolicy"],
+        `must be None, Allow or Redirect, found ${JSON.stringify(insecure)}`,
+      );
     tls = { termination, insecureEdgeTerminationPolicy: insecure };
   }
   const wildcard = optString(spec.wildcardPolicy, ["spec", "wildcardPolicy"]) ?? "None";
-  if (wildcard !== "None" && wildcard !== "Subdomain") fail(["spec", "wildcardPolicy"], `must be None or Subdomain, found ${JSON.stringify(wildcard)}`);
+  if (wildcard !== "None" && wildcard !== "Subdomain")
+    fail(["spec", "wildcardPolicy"], `must be None or Subdomain, found ${JSON.stringify(wildcard)}`);
   return {
     id: o.id,
     kind: "Route",

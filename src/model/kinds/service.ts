@@ -34,9 +34,16 @@ export function readService(data: Record<string, unknown>, meta: Meta, namespace
     (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
   const sourceRanges = strings("loadBalancerSourceRanges");
   const legacyRanges = meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
-  if (!sourceRanges.length && legacyRanges) sourceRanges.push(...legacyRanges.split(",").map((s) => s.trim()).filter(Boolean));
+  if (!sourceRanges.length && legacyRanges)
+    sourceRanges.push(
+      ...legacyRanges
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   const etp = optString(spec.externalTrafficPolicy, ["spec", "externalTrafficPolicy"]) ?? "Cluster";
-  if (etp !== "Cluster" && etp !== "Local" && etp !== "Global") fail(["spec", "externalTrafficPolicy"], `must be Cluster or Local, found ${JSON.stringify(etp)}`);
+  if (etp !== "Cluster" && etp !== "Local" && etp !== "Global")
+    fail(["spec", "externalTrafficPolicy"], `must be Cluster or Local, found ${JSON.stringify(etp)}`);
   return {
     id: `${namespace}/Service/${meta.name}`,
     kind: "Service",
@@ -51,7 +58,8 @@ export function readService(data: Record<string, unknown>, meta: Meta, namespace
     externalName: optString(spec.externalName, ["spec", "externalName"]),
     loadBalancerSourceRanges: sourceRanges,
     loadBalancerClass: optString(spec.loadBalancerClass, ["spec", "loadBalancerClass"]),
-    allocateLoadBalancerNodePorts: optBool(spec.allocateLoadBalancerNodePorts, ["spec", "allocateLoadBalancerNodePorts"]) ?? true,
+    allocateLoadBalancerNodePorts:
+      optBool(spec.allocateLoadBalancerNodePorts, ["spec", "allocateLoadBalancerNodePorts"]) ?? true,
     externalTrafficPolicy: etp === "Local" ? "Local" : "Cluster",
     annotations: meta.annotations,
   };

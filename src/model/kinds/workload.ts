@@ -73,7 +73,12 @@ export function readPodTemplate(data: Record<string, unknown>, kind: string): Po
         if (containerPort === undefined) fail([...pPath, "containerPort"], "is missing");
         const name = optString(port.name, [...pPath, "name"]);
         const hostPort = optInt(port.hostPort, [...pPath, "hostPort"], 0, 65535);
-        ports.push({ name, containerPort, protocol: protocolAt(port.protocol, [...pPath, "protocol"]), hostPort: hostPort || undefined });
+        ports.push({
+          name,
+          containerPort,
+          protocol: protocolAt(port.protocol, [...pPath, "protocol"]),
+          hostPort: hostPort || undefined,
+        });
       });
     });
   }
