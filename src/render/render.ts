@@ -238,6 +238,15 @@ function plan(
   return { tree, options, work, claimed: discovery.claimed, diagnostics, reports, root, temp };
 }
 
+/** Gives an object that names no namespace the one it is applied in (cluster-scoped kinds ignore it). */
+function withNamespace(data: Record<string, unknown>, namespace: string): void {
+  const meta = data.metadata;
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) {
+    const m = meta as Record<string, unknown>;
+    if (m.namespace === undefined || m.namespace === null || m.namespace === "") m.namespace = namespace;
+  }
+}
+
 function mapObjects(
   prepared: Prepared,
   w: Work,
@@ -281,6 +290,9 @@ function mapObjects(
       unmapped++;
       source = mapper.output(line);
     }
+    // Installed into the release's namespace (`helm install -n`), as objects that name none are.
+    const namespace = unit.helm?.namespace;
+    if (namespace) withNamespace(data, namespace);
     return { data, source };
   });
   return { objects, unmapped };

@@ -12,7 +12,7 @@ import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED } from "../../src/render
 import type { RenderOptions } from "../../src/render/options.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
 import { loadSide } from "../../src/snapshot.js";
-import { HELM, needsHelm } from "./tools.js";
+import { needsHelm } from "./tools.js";
 
 const HELM_FIXTURE = "fixtures/render/helm";
 const prodChart = {
@@ -111,7 +111,7 @@ process.stdout.write([
   });
 });
 
-describe.skipIf(!HELM)(`Helm charts with the real helm ${needsHelm}`, () => {
+describe(`Helm charts with the real helm ${needsHelm}`, () => {
   it("renders the chart with the configured values, objects pointing at their templates", () => {
     const c = loadSide(HELM_FIXTURE, { render: { cache: null, helm: prodChart } });
     expect(c.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);

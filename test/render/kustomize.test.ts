@@ -16,7 +16,7 @@ import { isRenderedSource } from "../../src/render/source-map.js";
 import { renderFetchedFiles } from "../../src/render/sides.js";
 import { loadFetchedSide, loadSide, loadSnapshot } from "../../src/snapshot.js";
 import { diffText } from "../../src/report/diff-text.js";
-import { KUSTOMIZE, needsKustomize } from "./tools.js";
+import { needsKustomize } from "./tools.js";
 
 const FIXTURE = "fixtures/render/overlays";
 const side = (name: string, cache = new RenderCache()) => loadSide(join(FIXTURE, name), { render: { cache } });
@@ -38,7 +38,7 @@ function fetched(folder: string) {
   return out;
 }
 
-describe.skipIf(!KUSTOMIZE)(`Kustomize overlays ${needsKustomize}`, () => {
+describe(`Kustomize overlays ${needsKustomize}`, () => {
   const base = side("base");
 
   it("renders each overlay once, with its namespace, name prefix and labels, and reads plain YAML as before", () => {

@@ -9,7 +9,7 @@ import { RENDER_FAILED, RENDERED } from "../../src/render/codes.js";
 import { RenderCache } from "../../src/render/options.js";
 import { renderFetchedFiles, renderFolderSync } from "../../src/render/sides.js";
 import { loadSide } from "../../src/snapshot.js";
-import { KUSTOMIZE, needsKustomize } from "./tools.js";
+import { needsKustomize } from "./tools.js";
 
 const REALWORLD = join(process.cwd(), "../shared/realworld");
 const present = existsSync(REALWORLD);
@@ -80,19 +80,16 @@ describe.skipIf(!present)(`real-world manifests${present ? "" : " (SKIPPED: ../s
   const cache = new RenderCache();
   for (const [folder, counts] of Object.entries(PINNED)) {
     const needs = withKustomize.has(folder);
-    it.skipIf(needs && !KUSTOMIZE)(
-      `${folder}: ${counts.join(" / ")} workloads / services / policies${needs ? ` ${needsKustomize}` : ""}`,
-      () => {
-        const cluster = loadSide(join(REALWORLD, folder), { render: { cache } });
-        expect([
-          cluster.workloads.length,
-          cluster.services.length,
-          cluster.networkPolicies.length + cluster.adminPolicies.length,
-        ]).toEqual(counts);
-        expect(cluster.diagnostics.filter((d) => d.code === RENDER_FAILED)).toEqual([]);
-        if (needs) expect(cluster.diagnostics.filter((d) => d.code === RENDERED)).toHaveLength(5);
-      },
-    );
+    it(`${folder}: ${counts.join(" / ")} workloads / services / policies${needs ? ` ${needsKustomize}` : ""}`, () => {
+      const cluster = loadSide(join(REALWORLD, folder), { render: { cache } });
+      expect([
+        cluster.workloads.length,
+        cluster.services.length,
+        cluster.networkPolicies.length + cluster.adminPolicies.length,
+      ]).toEqual(counts);
+      expect(cluster.diagnostics.filter((d) => d.code === RENDER_FAILED)).toEqual([]);
+      if (needs) expect(cluster.diagnostics.filter((d) => d.code === RENDERED)).toHaveLength(5);
+    });
   }
 });
 
@@ -114,37 +111,34 @@ function filesUnder(folder: string, prefix: string) {
   return out;
 }
 
-describe.skipIf(!present || !KUSTOMIZE)(
-  `microservices-demo renders as upstream's kubectl kustomize did ${needsKustomize}`,
-  () => {
-    const demo = join(REALWORLD, "microservices-demo");
+describe.skipIf(!present)(`microservices-demo renders as upstream's kubectl kustomize did ${needsKustomize}`, () => {
+  const demo = join(REALWORLD, "microservices-demo");
 
-    it("kustomize/base equals rendered/base", () => {
-      const side = renderFolderSync(join(demo, "raw/kustomize/base"), demo, { cache: null });
-      const expected = objectsOf("all.yaml", readFileSync(join(demo, "rendered/base/all.yaml"), "utf8"));
-      expect(sorted(side.objects.map((o) => o.data))).toEqual(sorted(expected));
-      expect(side.objects.every((o) => o.source.file.startsWith("raw/kustomize/base/"))).toBe(true);
-    });
+  it("kustomize/base equals rendered/base", () => {
+    const side = renderFolderSync(join(demo, "raw/kustomize/base"), demo, { cache: null });
+    const expected = objectsOf("all.yaml", readFileSync(join(demo, "rendered/base/all.yaml"), "utf8"));
+    expect(sorted(side.objects.map((o) => o.data))).toEqual(sorted(expected));
+    expect(side.objects.every((o) => o.source.file.startsWith("raw/kustomize/base/"))).toBe(true);
+  });
 
-    it("base with the network-policies and service-mesh-istio components equals rendered/head (as fetched files)", async () => {
-      const files = [
-        ...filesUnder(join(demo, "raw/kustomize/base"), "kustomize/base"),
-        ...filesUnder(join(demo, "raw/kustomize/components/network-policies"), "kustomize/components/network-policies"),
-        ...filesUnder(
-          join(demo, "raw/kustomize/components/service-mesh-istio"),
-          "kustomize/components/service-mesh-istio",
-        ),
-        {
-          name: "kustomize/head/kustomization.yaml",
-          text: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\ncomponents:\n- ../components/network-policies\n- ../components/service-mesh-istio\n",
-        },
-      ];
-      const side = await renderFetchedFiles(files, ["kustomize/head/**"], { cache: null });
-      expect(side.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
-      const expected = objectsOf("all.yaml", readFileSync(join(demo, "rendered/head/all.yaml"), "utf8"));
-      expect(sorted(side.objects.map((o) => o.data))).toEqual(sorted(expected));
-      const policy = side.objects.find((o) => key(o.data) === "NetworkPolicy/deny-all")!;
-      expect(policy.source.file).toMatch(/^kustomize\/components\/network-policies\/.+\.yaml$/);
-    });
-  },
-);
+  it("base with the network-policies and service-mesh-istio components equals rendered/head (as fetched files)", async () => {
+    const files = [
+      ...filesUnder(join(demo, "raw/kustomize/base"), "kustomize/base"),
+      ...filesUnder(join(demo, "raw/kustomize/components/network-policies"), "kustomize/components/network-policies"),
+      ...filesUnder(
+        join(demo, "raw/kustomize/components/service-mesh-istio"),
+        "kustomize/components/service-mesh-istio",
+      ),
+      {
+        name: "kustomize/head/kustomization.yaml",
+        text: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\ncomponents:\n- ../components/network-policies\n- ../components/service-mesh-istio\n",
+      },
+    ];
+    const side = await renderFetchedFiles(files, ["kustomize/head/**"], { cache: null });
+    expect(side.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    const expected = objectsOf("all.yaml", readFileSync(join(demo, "rendered/head/all.yaml"), "utf8"));
+    expect(sorted(side.objects.map((o) => o.data))).toEqual(sorted(expected));
+    const policy = side.objects.find((o) => key(o.data) === "NetworkPolicy/deny-all")!;
+    expect(policy.source.file).toMatch(/^kustomize\/components\/network-policies\/.+\.yaml$/);
+  });
+});

