@@ -78,14 +78,70 @@ const binaryAsString = {
     return new TextDecoder("utf-8").decode(Buffer.from(b64, "base64"));
   },
 };
+
+// Numbers as go-yaml v2 resolves a plain scalar (sigs.k8s.io/yaml, which Kubernetes and kubectl use to
+// turn YAML into JSON; kustomize's go-yaml v3 agrees on these): only a scalar that starts with a digit,
+// a sign or a dot can be a number. With a digit or sign, the underscores are dropped, then Go's
+// strconv.ParseInt with base 0 is tried (0x hex, 0o and leading-0 octal, 0b binary), then a float
+// that has digits where YAML needs them. With a dot, only a decimal float (.5, .5e3). So e7973912,
+// E5, e2 and .e3 are strings (a git SHA as a label value stays a string), where the yaml package's
+// YAML 1.1 schema reads them as NaN.
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/;
+const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const GO_DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
+
+/** What go-yaml v2 makes of a plain scalar as a number: "int", "float", or null (not a number). */
+function goNumber(src: string): "int" | "float" | null {
+  const first = src.charCodeAt(0);
+  if (first === 46 /* . */) return GO_DOT_FLOAT.test(src) ? "float" : null;
+  if (!(first === 43 || first === 45 || (first >= 48 && first <= 57))) return null;
+  const plain = src.replaceAll("_", "");
+  return GO_INT.test(plain) ? "int" : GO_FLOAT.test(plain) ? "float" : null;
+}
+
+function goInt(src: string): number {
+  const plain = src.replaceAll("_", "");
+  const negative = plain.startsWith("-");
+  const digits = /^[-+]/.test(plain) ? plain.slice(1) : plain;
+  const [base, body] = /^0[xX]/.test(digits)
+    ? [16, digits.slice(2)]
+    : /^0[bB]/.test(digits)
+      ? [2, digits.slice(2)]
+      : /^0[oO]/.test(digits)
+        ? [8, digits.slice(2)]
+        : /^0[0-7]/.test(digits)
+          ? [8, digits.slice(1)]
+          : [10, digits];
+  const n = Number.parseInt(body, base);
+  return negative ? -n : n;
+}
+
+// The test of these tags is go-yaml's decision itself (the yaml package asks a tag's test for test()).
+const goIntTag = {
+  identify: (v: unknown) => typeof v === "number" && Number.isInteger(v),
+  default: true,
+  tag: "tag:yaml.org,2002:int",
+  test: { test: (src: string) => goNumber(src) === "int" },
+  resolve: goInt,
+};
+const goFloatTag = {
+  identify: (v: unknown) => typeof v === "number",
+  default: true,
+  tag: "tag:yaml.org,2002:float",
+  test: { test: (src: string) => goNumber(src) === "float" },
+  resolve: (src: string) => Number.parseFloat(src.replaceAll("_", "")),
+};
+const NUMBER_TAGS = new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float"]);
+
 function kubernetesYaml11Tags(tags: unknown[]): unknown[] {
-  return [
-    ...tags.filter((t) => {
-      const tag = t as { tag?: string; format?: string };
-      return !(tag.tag && dropTags.has(tag.tag)) && tag.format !== "TIME";
-    }),
-    binaryAsString,
-  ];
+  const kept = tags.filter((t) => {
+    const tag = t as { tag?: string; format?: string; test?: RegExp };
+    if (tag.tag && NUMBER_TAGS.has(tag.tag))
+      // .inf and .nan stay the yaml package's; every other number is go-yaml's decision.
+      return tag.test?.test(".nan") === true;
+    return !(tag.tag && dropTags.has(tag.tag)) && tag.format !== "TIME";
+  });
+  return [...kept, goIntTag, goFloatTag, binaryAsString];
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

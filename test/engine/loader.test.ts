@@ -50,6 +50,65 @@ describe("YAML as Kubernetes reads it", () => {
     expect(c.workloads[0].ports[0].containerPort).toBe(8080);
   });
 
+  // Each plain scalar as go-yaml v2 reads it (sigs.k8s.io/yaml's fork, which Kubernetes and kubectl use to turn
+  // YAML into JSON): the resolve table first (null, booleans including y/n and on/off, .inf/.nan), then a
+  // number only for a scalar starting with a digit, sign or dot: underscores dropped, Go's ParseInt with
+  // base 0 (0x, 0o, 0b, leading-0 octal), then a float with digits before or after the dot. go-yaml v3
+  // (kustomize's kyaml) reads these numbers alike and prints such strings unquoted.
+  const GO_YAML_V2: [string, unknown, string][] = [
+    ["e7973912", "e7973912", "no digit, sign or dot first: a string (a git SHA), never NaN"],
+    ["E5", "E5", "likewise a string"],
+    ["e2", "e2", "likewise a string"],
+    [".e3", ".e3", "a dot first, but not a decimal float (Go's ParseFloat fails): a string"],
+    ["1e3", 1000, "digits, then an exponent: a float"],
+    ["1e+3", 1000, "an exponent may be signed"],
+    ["12e", "12e", "an exponent needs digits: a string"],
+    ["0x1F", 31, "hex int (ParseInt base 0)"],
+    ["+0x1F", 31, "a sign before a prefix"],
+    ["0o17", 15, "YAML 1.2 octal: Go's ParseInt base 0 reads 0o"],
+    ["017", 15, "YAML 1.1 octal: a leading 0"],
+    ["08", 8, "not octal, so a float 8 (the same JSON number)"],
+    ["0b101", 5, "binary int"],
+    ["-0b101", -5, "signed binary int"],
+    [".5", 0.5, "a float without a leading digit"],
+    ["1.", 1, "a float without digits after the dot"],
+    ["._5", "._5", "after a dot, underscores are not dropped: a string"],
+    [".", ".", "a lone dot: a string"],
+    ["+1", 1, "a signed int"],
+    ["1_000", 1000, "underscores are dropped"],
+    ["1234abc", "1234abc", "a digit first but no number: a string"],
+    ["1:20", "1:20", "no sexagesimal numbers: a string"],
+    ["~", null, "null"],
+    ["y", true, "YAML 1.1 boolean (go-yaml v2's table has y and n)"],
+    ["n", false, "YAML 1.1 boolean"],
+    ["on", true, "YAML 1.1 boolean"],
+    ["off", false, "YAML 1.1 boolean"],
+  ];
+  it.each(GO_YAML_V2)("reads the plain scalar %s as go-yaml v2 does: %j (%s)", (text, value) => {
+    const r = parse("scalar.yaml", `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  v: ${text}\n`);
+    expect(r.diagnostics).toEqual([]);
+    expect((r.objects[0].data as any).data.v).toEqual(value);
+  });
+
+  it("keeps a Deployment whose pod label is a float-looking git SHA (e7973912)", () => {
+    const text = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: web, namespace: shop}",
+      "spec:",
+      "  selector: {matchLabels: {app: web, version: e7973912}}",
+      "  template:",
+      "    metadata: {labels: {app: web, version: e7973912}}",
+      "    spec: {containers: [{name: web, image: nginx}]}",
+      "",
+    ].join("\n");
+    const dir = tempDir();
+    writeFileSync(join(dir, "deploy.yaml"), text);
+    const c = loadSnapshot([dir]);
+    expect(c.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(c.workloads.map((w) => [w.id, w.labels.version])).toEqual([["shop/Deployment/web", "e7973912"]]);
+  });
+
   it("reports duplicate keys with file and line, and keeps the other documents", () => {
     const c = fixture("loader/duplicate-keys.yaml");
     expect(diags(c)).toEqual([
