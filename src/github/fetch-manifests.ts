@@ -8,7 +8,7 @@ import { createGunzip } from "node:zlib";
 import picomatch from "picomatch";
 import tar from "tar-stream";
 import type { Diagnostic } from "../manifests/diagnostics.js";
-import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, type ManifestFile } from "../manifests/load.js";
+import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, isManifestName, type ManifestFile } from "../manifests/load.js";
 import type { GitHub, Repo } from "./types.js";
 
 export interface Snapshot {
@@ -125,7 +125,10 @@ export async function fetchManifests(
         next();
       });
     };
-    if (isFile && isMatch(path)) {
+    // Only .yaml, .yml and .json are manifests, whatever the globs match; the other files they match
+    // (a chart's README, templates' helpers, a committed .tgz) are kept as render inputs.
+    const matched = isFile && isMatch(path);
+    if (matched && isManifestName(path)) {
       if (size <= maxFile)
         return keep((bytes) => {
           const text = decodeUtf8(bytes);
@@ -145,7 +148,7 @@ export async function fetchManifests(
         message: `file is ${header.size} bytes, over the limit of ${maxFile}; it is not read`,
       });
     } else if (isFile && maxInputs > 0 && size <= maxFile) {
-      if (inputBytes + size <= maxInputs) {
+      if (matched || inputBytes + size <= maxInputs) {
         inputBytes += size;
         return keep((bytes) => inputs.push({ name: path, text: bytes }));
       }

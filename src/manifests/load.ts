@@ -60,7 +60,8 @@ export function firstNonUtf8Line(bytes: Uint8Array): number {
   return 0;
 }
 
-function isManifestName(name: string): boolean {
+/** Whether a file is read as manifests (.yaml, .yml, .json); others are at most a render's input. */
+export function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 

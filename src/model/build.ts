@@ -87,8 +87,33 @@ function apiVersionError(apiVersion: string, group: string, read: boolean): stri
   return null;
 }
 
-const NOT_MANIFESTS =
-  /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.ya?ml|values[^/]*\.ya?ml|\.?[^/]*-values\.ya?ml)$/;
+/** A custom resource that names no object: metadata or its name (and generateName) left out. */
+function isToolInput(data: Record<string, unknown>): boolean {
+  const meta = data.metadata;
+  if (meta === undefined || meta === null) return true;
+  if (typeof meta !== "object" || Array.isArray(meta)) return false;
+  const m = meta as Record<string, unknown>;
+  return m.name === undefined && m.generateName === undefined;
+}
+
+/** Documents that are not Kubernetes objects: counted, and said once (a note), not one warning each. */
+class NotObjects {
+  private readonly files = new Map<string, number>();
+  note(file: string): void {
+    this.files.set(file, (this.files.get(file) ?? 0) + 1);
+  }
+  report(diagnostics: Diagnostics): void {
+    if (!this.files.size) return;
+    const count = [...this.files.values()].reduce((a, b) => a + b, 0);
+    const names = [...this.files.keys()];
+    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? `, and ${names.length - 5} more file(s)` : "");
+    diagnostics.info(
+      names[0],
+      0,
+      `${count} document(s) are not Kubernetes objects (no apiVersion and kind, or a tool's input that names no object) and were skipped: ${shown}`,
+    );
+  }
+}
 
 export function buildCluster(
   objects: readonly RawObject[],
@@ -105,6 +130,7 @@ export function buildCluster(
   const referenced = new Set<string>();
   /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
   const fromPods = new Set<string>();
+  const notObjects = new NotObjects();
 
   const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
     const previous = map.get(value.id);
@@ -123,10 +149,9 @@ export function buildCluster(
     const apiVersion = data.apiVersion;
     const kind = data.kind;
     if (typeof kind !== "string" || typeof apiVersion !== "string") {
-      if (apiVersion === undefined && kind === undefined) {
-        if (!NOT_MANIFESTS.test(source.file))
-          diagnostics.warning(source.file, source.line, "not a Kubernetes object (no apiVersion and kind); skipped");
-      } else {
+      // Values files, Chart.yaml, a tool's settings: not Kubernetes objects, skipped without a word each.
+      if (apiVersion === undefined && kind === undefined) notObjects.note(source.file);
+      else {
         const field = typeof kind !== "string" ? "kind" : "apiVersion";
         diagnostics.error(
           source.file,
@@ -150,6 +175,12 @@ export function buildCluster(
     const versionError = apiVersionError(apiVersion, group, read);
     if (versionError) {
       diagnostics.error(source.file, source.lineOf(["apiVersion"]), `${kind}: ${versionError}; this object is skipped`);
+      continue;
+    }
+    // A tool's input written as a custom resource (an IstioOperator for istioctl, a kind's Cluster): with
+    // no name it is no object the API server would take, so it is an input, not a broken manifest.
+    if (!read && isToolInput(data)) {
+      notObjects.note(source.file);
       continue;
     }
     let meta: Meta | undefined;
@@ -297,6 +328,7 @@ export function buildCluster(
   }
 
   warnMissingPortNames([...workloads.values()], networkPolicies.values(), diagnostics);
+  notObjects.report(diagnostics);
 
   const namespaces = new Map<string, Namespace>(declared);
   for (const name of referenced)

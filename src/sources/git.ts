@@ -2,7 +2,7 @@
 // without checking anything out: one `git ls-tree` and one `git cat-file --batch`.
 import { execFileSync, spawnSync } from "node:child_process";
 import picomatch from "picomatch";
-import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, type ManifestFile } from "../manifests/load.js";
+import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, isManifestName, type ManifestFile } from "../manifests/load.js";
 import type { Diagnostics } from "../manifests/diagnostics.js";
 
 export const DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -34,7 +34,8 @@ export function readGitTree(
     const path = entry.slice(tab + 1);
     if (type !== "blob" || mode === "120000") continue; // symbolic links are not followed from a commit
     const rel = prefix && path.startsWith(prefix) ? path.slice(prefix.length) : path;
-    if (!isMatch(rel) && !isMatch(path)) continue;
+    // Only .yaml, .yml and .json are manifests, whatever the globs match (chart/** holds READMEs and .tgz).
+    if ((!isMatch(rel) && !isMatch(path)) || !isManifestName(path)) continue;
     if (Number(size) > maxBytes) {
       diagnostics.error(path, 0, `file is ${size} bytes, over the limit of ${maxBytes}; it is not read`);
       continue;

@@ -143,7 +143,6 @@ describe("--strict", () => {
     expect(warnings.code).toBe(0);
     expect(warnings.stderr.trim().split("\n")).toEqual([
       `${F}/warnings-only.yaml:7: warning: cli/Pod/twice is defined again (first at ${F}/warnings-only.yaml:2); the later definition is used (cli/Pod/twice)`,
-      `${F}/warnings-only.yaml:12: warning: not a Kubernetes object (no apiVersion and kind); skipped`,
     ]);
     // hostNetwork gives an info diagnostic only: not printed, not an error.
     const info = run("reach", "fixtures/engine/workloads/host-network.yaml", "--strict");

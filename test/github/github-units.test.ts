@@ -168,6 +168,25 @@ describe("fetching a side for rendering", () => {
     expect((await fetchManifests(gh(), repo(), sha, ["k8s/**/*.yaml"])).inputs).toEqual([]);
   });
 
+  it("reads only .yaml, .yml and .json as manifests whatever the glob; the other files it matches are render inputs", async () => {
+    const sha = fake.commit(
+      {
+        "chart/README.md": "# a chart\n",
+        "chart/OWNERS": "approvers: [a]\n",
+        "chart/logo.svg": "<svg/>\n",
+        "chart/web-0.1.0.tgz": "not yaml at all: [\n",
+        "chart/values.json": "{}\n",
+      },
+      t.main,
+    );
+    const side = await fetchManifests(gh(), repo(), sha, ["chart/**"], { maxInputBytes: 1 << 20 });
+    expect(side.files.map((f) => f.name).filter((n) => n.startsWith("chart/"))).toEqual(["chart/values.json"]);
+    expect(side.inputs.map((f) => f.name)).toEqual(
+      expect.arrayContaining(["chart/README.md", "chart/OWNERS", "chart/logo.svg", "chart/web-0.1.0.tgz"]),
+    );
+    expect(side.diagnostics).toEqual([]);
+  });
+
   it("a change counts when it touches a watched file or what a render reads, not a ConfigMap generator's input or docs", () => {
     const globs = ["k8s/**/*.yaml"];
     const render = { commandGlobs: ["jsonnet/*"] };
