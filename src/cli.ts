@@ -2,7 +2,7 @@
 // The `reachdiff` command: a thin front door over the shared core.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { computeConnectivity } from "./analysis/reach.js";
-import { computeExposure } from "./analysis/exposure.js";
+import { computeExposure } from "./analysis/exposure/index.js";
 import { exposureJson, exposureText } from "./report/exposure-report.js";
 import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js";
 import { isProtocol } from "./core/port-set.js";

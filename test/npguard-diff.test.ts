@@ -36,7 +36,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeDiff, type ExposureFn } from "../src/analysis/analyze.js";
-import { computeExposure } from "../src/analysis/exposure.js";
+import { computeExposure } from "../src/analysis/exposure/index.js";
 import { exposureOptions } from "../src/analysis/exposure-of.js";
 import { defaultConfig } from "../src/config/load-config.js";
 import type { Config } from "../src/config/schema.js";

@@ -10,7 +10,7 @@ import { overallRisk, runRules } from "../rules/index.js";
 import type { Finding, RuleContext, Side } from "../rules/rule.js";
 import type { ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
-import type { BrokenRoute, Exposure } from "./exposure.js";
+import type { BrokenRoute, Exposure } from "./exposure/index.js";
 import { causeFinder, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
 import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";

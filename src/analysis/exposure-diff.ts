@@ -1,6 +1,6 @@
 // Base vs head external exposure: entries that appear, disappear, or change in a way a reviewer
 // cares about (TLS dropped, sources widened, newly blocked or unblocked by policy).
-import type { Exposure } from "./exposure.js";
+import type { Exposure } from "./exposure/index.js";
 import type { ChangeKind } from "./diff.js";
 
 export interface ExposureChange {

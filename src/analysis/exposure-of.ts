@@ -2,7 +2,7 @@
 // engine's options.
 import type { Config } from "../config/schema.js";
 import type { Cluster } from "../model/types.js";
-import { computeExposure, type ExposureResult } from "./exposure.js";
+import { computeExposure, type ExposureResult } from "./exposure/index.js";
 
 export function exposureOptions(config: Config) {
   const controller = config["ingress-controller"];

@@ -1,7 +1,7 @@
 // Renders the external exposure of one snapshot: the fixed JSON shape and a text form for people,
 // one line per exposure (entry -> Service port -> workload and pod port), then what policy blocks and
 // what is broken.
-import type { Exposure, ExposureResult } from "../analysis/exposure.js";
+import type { Exposure, ExposureResult } from "../analysis/exposure/index.js";
 import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
 
 export function exposureJson(result: ExposureResult, diagnostics: readonly Diagnostic[]): object {

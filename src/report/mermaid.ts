@@ -10,7 +10,7 @@
 import type { DiffResult } from "../analysis/analyze.js";
 import type { ChangeKind } from "../analysis/diff.js";
 import { exposureKey } from "../analysis/exposure-diff.js";
-import type { Exposure } from "../analysis/exposure.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import { mermaidText } from "./escape.js";
 import { entryAddress, entryKey, entryLabel, isEverywhere, peer, portsChange, splitId } from "./names.js";
 

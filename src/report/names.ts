@@ -1,7 +1,7 @@
 // How the review names things (raw, unescaped): workloads as ns/Kind/name, Services also by their DNS
 // name, entry points by the address a client uses, outside peers by their address blocks.
 import type { ConnectionChange } from "../analysis/diff.js";
-import type { Exposure } from "../analysis/exposure.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import { describeAddresses } from "./addresses.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";

@@ -1,5 +1,5 @@
 // Which exposures a pull request newly opens to the internet.
-import type { Exposure } from "../analysis/exposure.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import { isExposed } from "../analysis/exposure-diff.js";
 import { parseCidr } from "../core/ip.js";
 import type { RuleContext } from "./rule.js";

@@ -1,5 +1,5 @@
 // Small shared reads for rules: how an exposure or a connection is named in a finding.
-import type { Exposure } from "../analysis/exposure.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
 import { describeAddresses } from "../report/addresses.js";

@@ -5,7 +5,7 @@ import type { ConnSet } from "../core/port-set.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
-import type { BrokenRoute, Exposure } from "../analysis/exposure.js";
+import type { BrokenRoute, Exposure } from "../analysis/exposure/index.js";
 import type { Cluster } from "../model/types.js";
 
 export interface Side {

@@ -3,7 +3,7 @@
 // what the upstream conformance test asserts for a conformant implementation (CONFORMANCE_INDEX.md).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { computeExposure, gatewayRouteStatuses, type RouteStatus } from "../../src/analysis/exposure.js";
+import { computeExposure, gatewayRouteStatuses, type RouteStatus } from "../../src/analysis/exposure/index.js";
 import type { RawObject } from "../../src/manifests/parse.js";
 import { loadSnapshot } from "../../src/snapshot.js";
 import { clusterOf, haveShared, lines, rawObjects, REALWORLD } from "./helpers.js";

@@ -1,7 +1,7 @@
 // Gateway API entries: listeners, allowedRoutes, hostname intersection, weights and mirrors,
 // cross-namespace backends behind ReferenceGrants, and the data-plane pods as the traffic's source.
 import { describe, expect, it } from "vitest";
-import { gatewayRouteStatuses } from "../../src/analysis/exposure.js";
+import { gatewayRouteStatuses } from "../../src/analysis/exposure/index.js";
 import { gatewayHostMatches, intersectHostnames } from "../../src/model/kinds/gateway.js";
 import { broken, exposure, fixture, lines } from "./helpers.js";
 

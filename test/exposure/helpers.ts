@@ -7,7 +7,7 @@ import {
   type Exposure,
   type ExposureOptions,
   type ExposureResult,
-} from "../../src/analysis/exposure.js";
+} from "../../src/analysis/exposure/index.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText, type RawObject } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { computeExposure, type Exposure } from "../../src/analysis/exposure.js";
+import { computeExposure, type Exposure } from "../../src/analysis/exposure/index.js";
 import { loadSnapshot } from "../../src/snapshot.js";
 import { haveShared, REALWORLD } from "./helpers.js";
 

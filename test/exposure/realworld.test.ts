@@ -3,7 +3,7 @@
 // HTTPRoute, and locks every pod down with NetworkPolicies.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { computeExposure } from "../../src/analysis/exposure.js";
+import { computeExposure } from "../../src/analysis/exposure/index.js";
 import { loadSnapshot } from "../../src/snapshot.js";
 import { haveShared, lines, REALWORLD } from "./helpers.js";
 

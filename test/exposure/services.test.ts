@@ -1,7 +1,7 @@
 // Service entries: LoadBalancer (and the node ports it opens), NodePort, externalIPs; ClusterIP,
 // headless and ExternalName expose nothing. targetPort resolves per selected pod; policy decides.
 import { describe, expect, it } from "vitest";
-import { internalLoadBalancer } from "../../src/analysis/exposure.js";
+import { internalLoadBalancer } from "../../src/analysis/exposure/index.js";
 import { broken, exposure, fixture, lines } from "./helpers.js";
 
 describe("Service types", () => {

@@ -4,7 +4,7 @@
 import { join, resolve } from "node:path";
 import { analyzeDiff, type DiffResult, type ExposureFn } from "../../src/analysis/analyze.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
-import type { BrokenRoute, Exposure } from "../../src/analysis/exposure.js";
+import type { BrokenRoute, Exposure } from "../../src/analysis/exposure/index.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
