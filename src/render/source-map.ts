@@ -102,6 +102,7 @@ export function bestMatch(
 
 export class SourceMapper {
   private readonly parsed = new Map<string, RawObject[]>();
+  private readonly templates = new Map<string, TemplateDocument[]>();
   constructor(
     private readonly tree: FileTree,
     private readonly unit: { readonly kind: UnitKind; readonly anchor: string; readonly sources: readonly string[] },
@@ -142,14 +143,36 @@ export class SourceMapper {
     return undefined;
   }
 
-  /** A Helm template: the line of its `kind:` when the template has one, else its first line. */
+  /**
+   * A Helm template: the place in it of the document that made this object (its `kind:` line, else the
+   * document's first line). A template may hold several objects of one kind: the document is chosen by
+   * the kind and by the name template matching the rendered name (`{{ .Values.name }}-external` before
+   * the bare `{{ .Values.name }}`), each document given to one object, in order when nothing else tells.
+   */
   template(path: string, data: Record<string, unknown>, outputLine: number): RenderedSource | undefined {
-    const bytes = this.tree.read(path);
-    if (!bytes) return undefined;
-    const kind = metaOf(data).kind;
-    const lines = bytes.toString("utf8").split("\n");
-    const at = lines.findIndex((l) => new RegExp(`^\\s*kind:\\s*["']?${kind.replace(/[^\w]/g, "")}["']?\\s*$`).test(l));
-    const line = at >= 0 ? at + 1 : 1;
+    let docs = this.templates.get(path);
+    if (!docs) {
+      const bytes = this.tree.read(path);
+      if (!bytes) return undefined;
+      docs = templateDocuments(bytes.toString("utf8"));
+      this.templates.set(path, docs);
+    }
+    const want = metaOf(data);
+    let best: TemplateDocument | undefined;
+    let bestScore = -1;
+    for (const d of docs) {
+      if (d.kind !== undefined && d.kind !== want.kind) continue;
+      const named = d.name ? d.name.pattern.test(want.name) : true;
+      if (!named) continue;
+      // A literal kind beats a templated one, a more literal name beats a looser one, an unused document a used one.
+      const score = (d.kind ? 4 : 0) + (d.name ? 2 + d.name.literal / 1000 : 0) + (d.used ? 0 : 100);
+      if (score > bestScore) {
+        best = d;
+        bestScore = score;
+      }
+    }
+    const line = best ? best.line : 1;
+    if (best) best.used = true;
     return this.make(this.tree.display(path), line, () => line, "template", outputLine);
   }
 
@@ -193,4 +216,66 @@ export function helmSources(output: string, chartDir: string): { line: number; p
     out.push({ line: i + 1, path: chartDir ? posix.join(chartDir, inChart) : inChart });
   });
   return out;
+}
+
+interface TemplateDocument {
+  /** Line of the document's `kind:` (or its first line), 1-based. */
+  readonly line: number;
+  /** Its literal kind; undefined when templated or absent. */
+  readonly kind?: string;
+  /** Its metadata.name as a pattern: template actions match anything; `literal` counts the fixed characters. */
+  readonly name?: { readonly pattern: RegExp; readonly literal: number };
+  used: boolean;
+}
+
+/** The documents of a Helm template (split at `---` lines), with their literal kind and name pattern. */
+export function templateDocuments(text: string): TemplateDocument[] {
+  const lines = text.split("\n");
+  const docs: TemplateDocument[] = [];
+  let start = 0;
+  const close = (end: number) => {
+    let kindLine = -1;
+    let kind: string | undefined;
+    let name: TemplateDocument["name"];
+    let inMetadata = false;
+    for (let i = start; i < end; i++) {
+      const l = lines[i];
+      const k = /^kind:\s*["']?([A-Za-z0-9]+)["']?\s*(?:#.*)?$/.exec(l);
+      if (k && kindLine < 0) {
+        kindLine = i;
+        kind = k[1];
+      } else if (/^kind:/.test(l) && kindLine < 0) kindLine = i;
+      if (/^metadata:\s*$/.test(l)) inMetadata = true;
+      else if (/^\S/.test(l) && !/^\{\{/.test(l)) inMetadata = false;
+      else if (inMetadata && !name) {
+        const n = /^ {1,4}name:\s*(.+?)\s*$/.exec(l);
+        if (n) name = namePattern(n[1]);
+      }
+    }
+    const hasContent = lines.slice(start, end).some((l) => /^[A-Za-z]/.test(l));
+    if (hasContent)
+      docs.push({
+        line: (kindLine >= 0 ? kindLine : lines.slice(start, end).findIndex((l) => /^[A-Za-z]/.test(l)) + start) + 1,
+        kind,
+        name,
+        used: false,
+      });
+  };
+  lines.forEach((l, i) => {
+    if (/^---(\s|$)/.test(l)) {
+      close(i);
+      start = i + 1;
+    }
+  });
+  close(lines.length);
+  return docs;
+}
+
+/** A name template as a pattern: quotes dropped, each `{{ ... }}` matching any text. */
+function namePattern(raw: string): TemplateDocument["name"] {
+  const text = raw.replace(/\s+#.*$/, "").replace(/^(["'])(.*)\1$/, "$2");
+  const parts = text.split(/\{\{.*?\}\}/);
+  const literal = parts.join("").length;
+  const pattern = new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return { pattern, literal };
 }

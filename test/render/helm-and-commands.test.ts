@@ -122,6 +122,33 @@ describe(`Helm charts with the real helm ${needsHelm}`, () => {
   });
 });
 
+describe(`one template with two Services of one kind and templated names ${needsHelm}`, () => {
+  // {{ .Values.name }}-external is first in the file, {{ .Values.name }} after it: each rendered Service
+  // points at its own document, never at the other's line.
+  it("maps each rendered object to its own document of the template", () => {
+    const c = loadSide("fixtures/render/helm-two-services", { render: { cache: null } });
+    expect(c.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    const place = (id: string) => {
+      const s = byId(c, id)!.source;
+      return [s.file, s.line, isRenderedSource(s) && s.rendered.located];
+    };
+    const file = "charts/edge/templates/services.yaml";
+    expect(place("default/Service/web-external")).toEqual([file, 3, "template"]);
+    expect(place("default/Service/web")).toEqual([file, 17, "template"]);
+    expect(place("default/Deployment/web")).toEqual(["charts/edge/templates/deployment.yaml", 2, "template"]);
+    // The finding that a public Service appeared points at the public one.
+    const result = analyzeDiff(
+      loadSide("fixtures/render/helm-two-services", { render: false }),
+      c,
+      defaultConfig(),
+      exposureOf,
+    );
+    const lb = result.findings.filter((f) => f.objects.includes("default/Service/web-external"));
+    expect(lb.length).toBeGreaterThan(0);
+    for (const f of lb) expect([f.file, f.line]).toEqual([file, 3]);
+  });
+});
+
 describe("a configured render command, run for real", () => {
   const FIXTURE = "fixtures/render/command";
   const commands = [{ glob: "generated/*", command: [process.execPath, "{dir}/render.mjs", "{dir}"] }];
