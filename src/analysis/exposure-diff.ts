@@ -1,5 +1,6 @@
 // Base vs head external exposure: entries that appear, disappear, or change in a way a reviewer
-// cares about (TLS dropped, sources widened, newly blocked or unblocked by policy).
+// cares about (TLS dropped, sources widened, newly blocked or unblocked by policy), as typed facts
+// that report/ words.
 import type { Exposure } from "./exposure/index.js";
 import type { ChangeKind } from "./diff.js";
 
@@ -7,9 +8,19 @@ export interface ExposureChange {
   readonly change: ChangeKind;
   readonly base: Exposure | null;
   readonly head: Exposure | null;
-  /** For `changed`: what changed, in plain words. */
-  readonly what: readonly string[];
+  /** For `changed`: what changed. */
+  readonly deltas: readonly ExposureDelta[];
 }
+
+/** One way an entry point changed between base and head (worded by report/names.ts). */
+export type ExposureDelta =
+  | { readonly kind: "tls-dropped" }
+  | { readonly kind: "tls-added" }
+  | { readonly kind: "sources-changed"; readonly from: readonly string[]; readonly to: readonly string[] }
+  | { readonly kind: "now-blocked"; readonly by: string }
+  | { readonly kind: "no-longer-blocked"; readonly was: string }
+  | { readonly kind: "now-internal" }
+  | { readonly kind: "now-internet-facing" };
 
 /** Identity of an exposure: the same entry reaching the same pod port. */
 export function exposureKey(e: Exposure): string {
@@ -41,23 +52,24 @@ export function diffExposures(base: readonly Exposure[], head: readonly Exposure
     const b = baseMap.get(key) ?? null;
     const h = headMap.get(key) ?? null;
     if (!b) {
-      out.push({ change: "added", base: null, head: h, what: [] });
+      out.push({ change: "added", base: null, head: h, deltas: [] });
       continue;
     }
     if (!h) {
-      out.push({ change: "removed", base: b, head: null, what: [] });
+      out.push({ change: "removed", base: b, head: null, deltas: [] });
       continue;
     }
-    const what: string[] = [];
-    if (b.via.tls && !h.via.tls) what.push("TLS dropped");
-    if (!b.via.tls && h.via.tls) what.push("TLS added");
-    const bs = [...b.sources].sort().join(", ");
-    const hs = [...h.sources].sort().join(", ");
-    if (bs !== hs) what.push(`sources ${bs || "none"} -> ${hs || "none"}`);
-    if (b.blockedBy === null && h.blockedBy !== null) what.push(`now blocked by ${h.blockedBy}`);
-    if (b.blockedBy !== null && h.blockedBy === null) what.push(`no longer blocked (was blocked by ${b.blockedBy})`);
-    if (!!b.via.internal !== !!h.via.internal) what.push(h.via.internal ? "now internal only" : "now internet-facing");
-    if (what.length) out.push({ change: "changed", base: b, head: h, what });
+    const deltas: ExposureDelta[] = [];
+    if (b.via.tls && !h.via.tls) deltas.push({ kind: "tls-dropped" });
+    if (!b.via.tls && h.via.tls) deltas.push({ kind: "tls-added" });
+    const bs = [...b.sources].sort();
+    const hs = [...h.sources].sort();
+    if (bs.join() !== hs.join()) deltas.push({ kind: "sources-changed", from: bs, to: hs });
+    if (b.blockedBy === null && h.blockedBy !== null) deltas.push({ kind: "now-blocked", by: h.blockedBy });
+    if (b.blockedBy !== null && h.blockedBy === null) deltas.push({ kind: "no-longer-blocked", was: b.blockedBy });
+    if (!!b.via.internal !== !!h.via.internal)
+      deltas.push({ kind: h.via.internal ? "now-internal" : "now-internet-facing" });
+    if (deltas.length) out.push({ change: "changed", base: b, head: h, deltas });
   }
   const order: Record<ChangeKind, number> = { added: 0, changed: 1, removed: 2 };
   const ref = (c: ExposureChange) => (c.head ?? c.base)!;

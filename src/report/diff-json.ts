@@ -1,4 +1,5 @@
 // The machine-readable diff: risk, findings, exposure and reachability changes with their causes.
+import { describeDelta } from "./names.js";
 import type { DiffResult } from "../analysis/analyze.js";
 import { intervalToCidrs } from "../core/ip.js";
 
@@ -7,7 +8,13 @@ export function diffJson(r: DiffResult): object {
     risk: r.risk,
     findings: r.findings,
     exposure: {
-      changes: r.exposures.map((c) => ({ change: c.change, what: c.what, base: c.base, head: c.head })),
+      changes: r.exposures.map((c) => ({
+        change: c.change,
+        what: c.deltas.map(describeDelta),
+        deltas: c.deltas,
+        base: c.base,
+        head: c.head,
+      })),
     },
     reachability: {
       changes: r.connections.map((c) => ({

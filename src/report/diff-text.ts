@@ -1,4 +1,5 @@
 // The diff as a terminal report: the verdict first, then findings, exposure and reachability changes.
+import { describeDelta } from "./names.js";
 import type { DiffResult } from "../analysis/analyze.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
@@ -36,7 +37,7 @@ export function diffText(r: DiffResult): string {
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const state = e.blockedBy ? ` [blocked by ${e.blockedBy}]` : "";
       out.push(
-        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.what.length ? ` (${c.what.join("; ")})` : ""}`,
+        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.deltas.length ? ` (${c.deltas.map(describeDelta).join("; ")})` : ""}`,
       );
     }
     out.push("");

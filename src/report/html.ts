@@ -23,7 +23,7 @@ import { headline } from "./diff-text.js";
 import { encodePath, safeUrl, sanitize, truncate, wellFormed } from "./escape.js";
 import { connectivityDelta } from "./markdown.js";
 import { buildDiagram } from "./mermaid.js";
-import { entryLabel, exposureService, peer, portsChange, serviceDns } from "./names.js";
+import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
 import { packageVersion } from "./sarif.js";
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -217,11 +217,7 @@ function exposureRow(x: ExposureChange, link: Link): string {
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
   const entry = `${html(entryLabel(e), 300)}${dns ? `<br><code>${html(dns, 200)}</code>` : ""}`;
-  const state = [
-    ...x.what,
-    ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []),
-    ...e.notes,
-  ];
+  const state = exposureState(x);
   const from = e.via.internal
     ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
     : e.sources.join(", ") || "nowhere";

@@ -15,7 +15,7 @@ import type { Finding } from "../rules/rule.js";
 import { headline } from "./diff-text.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
-import { entryLabel, exposureService, peer, portsChange, serviceDns } from "./names.js";
+import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
 export const MARKER_PREFIX = "<!-- reachdiff:v1";
@@ -89,11 +89,7 @@ function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
   const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""}`;
-  const state = [
-    ...x.what,
-    ...(e.blockedBy && !x.what.some((w) => w.includes("blocked")) ? [`blocked by ${e.blockedBy}`] : []),
-    ...e.notes,
-  ];
+  const state = exposureState(x);
   const from = e.via.internal
     ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
     : e.sources.join(", ") || "nowhere";

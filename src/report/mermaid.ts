@@ -9,10 +9,19 @@
 // nodes) the diagram is collapsed by namespace, and says so.
 import type { DiffResult } from "../analysis/analyze.js";
 import type { ChangeKind } from "../analysis/diff.js";
-import { exposureKey } from "../analysis/exposure-diff.js";
+import { type ExposureDelta, exposureKey } from "../analysis/exposure-diff.js";
 import type { Exposure } from "../analysis/exposure/index.js";
 import { mermaidText } from "./escape.js";
-import { entryAddress, entryKey, entryLabel, isEverywhere, peer, portsChange, splitId } from "./names.js";
+import {
+  describeDelta,
+  entryAddress,
+  entryKey,
+  entryLabel,
+  isEverywhere,
+  peer,
+  portsChange,
+  splitId,
+} from "./names.js";
 
 /** GitHub's (Mermaid's default) limits. */
 export const MERMAID_MAX_CHARS = 50_000;
@@ -77,16 +86,17 @@ class Graph {
 const INTERNET = "o:internet";
 const VPC = "o:vpc";
 
-function exposureLabel(e: Exposure, what: readonly string[] = []): string {
-  const parts = [`${e.protocol} ${e.port}`, ...what];
-  if (e.blockedBy && !what.some((w) => w.includes("blocked"))) parts.push(`blocked by ${e.blockedBy}`);
+function exposureLabel(e: Exposure, deltas: readonly ExposureDelta[] = []): string {
+  const parts = [`${e.protocol} ${e.port}`, ...deltas.map(describeDelta)];
+  if (e.blockedBy && !deltas.some((d) => d.kind === "now-blocked" || d.kind === "no-longer-blocked"))
+    parts.push(`blocked by ${e.blockedBy}`);
   return parts.join(": ");
 }
 
 interface EntryInfo {
   readonly exposures: Exposure[];
   readonly kinds: Set<EdgeKind>;
-  readonly what: Set<string>;
+  readonly deltas: Set<ExposureDelta["kind"]>;
   readonly sources: { readonly base: Set<string>; readonly head: Set<string> };
   /** Entry -> workload, one per exposure. */
   readonly edges: { to: string; kind: EdgeKind; label: string; blocked: boolean }[];
@@ -113,14 +123,14 @@ function mergeServiceEntries(entries: ReadonlyMap<string, EntryInfo>): Map<strin
       out.set(node, {
         exposures: [...info.exposures],
         kinds: new Set(info.kinds),
-        what: new Set(info.what),
+        deltas: new Set(info.deltas),
         sources: { base: new Set(info.sources.base), head: new Set(info.sources.head) },
         edges: [...info.edges],
       });
       continue;
     }
     into.exposures.push(...info.exposures);
-    info.what.forEach((w) => into.what.add(w));
+    info.deltas.forEach((d) => into.deltas.add(d));
     info.sources.base.forEach((s) => into.sources.base.add(s));
     info.sources.head.forEach((s) => into.sources.head.add(s));
     into.edges.push(...info.edges);
@@ -190,7 +200,7 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
   const addExposure = (
     e: Exposure,
     kind: EdgeKind,
-    what: readonly string[],
+    deltas: readonly ExposureDelta[],
     base: Exposure | null,
     head: Exposure | null,
   ) => {
@@ -198,13 +208,13 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     const info = entries.get(key) ?? {
       exposures: [],
       kinds: new Set<EdgeKind>(),
-      what: new Set<string>(),
+      deltas: new Set<ExposureDelta["kind"]>(),
       sources: { base: new Set<string>(), head: new Set<string>() },
       edges: [],
     };
     info.exposures.push(e);
     info.kinds.add(kind);
-    what.forEach((w) => info.what.add(w));
+    deltas.forEach((d) => info.deltas.add(d.kind));
     base?.sources.forEach((s) => info.sources.base.add(s));
     head?.sources.forEach((s) => info.sources.head.add(s));
     entries.set(key, info);
@@ -213,11 +223,11 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     info.edges.push({
       to: workload(e.workload, kind === "context" ? "context" : "touched"),
       kind,
-      label: exposureLabel(e, what),
+      label: exposureLabel(e, deltas),
       blocked,
     });
   };
-  for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.what, x.base, x.head);
+  for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.deltas, x.base, x.head);
 
   if (context) {
     const touched = (id: string) => {
@@ -261,8 +271,8 @@ function detailedGraph(r: DiffResult, context: boolean): Graph {
     g.nodes.get(key)!.source = source;
     const before = [...info.kinds].some((k) => k !== "added");
     const after = [...info.kinds].some((k) => k !== "removed");
-    const sourcesChanged = [...info.what].some(
-      (w) => w.startsWith("sources") || w.includes("internal") || w.includes("internet"),
+    const sourcesChanged = ["sources-changed", "now-internal", "now-internet-facing"].some((k) =>
+      info.deltas.has(k as ExposureDelta["kind"]),
     );
     const kind: EdgeKind = before && after ? (sourcesChanged ? "changed" : "context") : after ? "added" : "removed";
     const list = (s: Set<string>) => [...s].sort().join(", ") || "nowhere";

@@ -2,6 +2,7 @@
 // name, entry points by the address a client uses, outside peers by their address blocks.
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { Exposure } from "../analysis/exposure/index.js";
+import type { ExposureChange, ExposureDelta } from "../analysis/exposure-diff.js";
 import { describeAddresses } from "./addresses.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -79,4 +80,35 @@ export function isEverywhere(c: ConnectionChange): boolean {
 /** What a connection change does to ports: `TCP 5432`, or `TCP 80 → TCP 80,443`. */
 export function portsChange(c: ConnectionChange): string {
   return c.change === "added" ? `${c.head}` : c.change === "removed" ? `${c.base}` : `${c.base} → ${c.head}`;
+}
+
+/** One typed exposure change in words: `TLS dropped`, `sources 0.0.0.0/0 -> 203.0.113.0/24`, `now blocked by ...`. */
+export function describeDelta(d: ExposureDelta): string {
+  switch (d.kind) {
+    case "tls-dropped":
+      return "TLS dropped";
+    case "tls-added":
+      return "TLS added";
+    case "sources-changed":
+      return `sources ${d.from.join(", ") || "none"} -> ${d.to.join(", ") || "none"}`;
+    case "now-blocked":
+      return `now blocked by ${d.by}`;
+    case "no-longer-blocked":
+      return `no longer blocked (was blocked by ${d.was})`;
+    case "now-internal":
+      return "now internal only";
+    case "now-internet-facing":
+      return "now internet-facing";
+  }
+}
+
+/** What a reviewer is told about an exposure change beside its entry: its deltas, what blocks it, its caveats. */
+export function exposureState(x: ExposureChange): string[] {
+  const e = (x.head ?? x.base)!;
+  const blockedSaid = x.deltas.some((d) => d.kind === "now-blocked" || d.kind === "no-longer-blocked");
+  return [
+    ...x.deltas.map(describeDelta),
+    ...(e.blockedBy && !blockedSaid ? [`blocked by ${e.blockedBy}`] : []),
+    ...e.notes,
+  ];
 }

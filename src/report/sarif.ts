@@ -8,6 +8,7 @@ import type { DiffResult } from "../analysis/analyze.js";
 import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { RULES } from "../rules/index.js";
+import type { Finding } from "../rules/rule.js";
 import { encodePath } from "./escape.js";
 
 export type SarifLevel = "error" | "warning" | "note";
@@ -60,6 +61,15 @@ function notification(d: Diagnostic): Notification {
   };
 }
 
+/**
+ * A finding's identity for code scanning: its rule, message id, objects and distinguishing key, never its
+ * wording (rewording a message must not open new alerts) nor its line (moving an object must not either).
+ */
+export function fingerprint(f: Finding): string {
+  const identity = [f.rule, f.messageId, [...f.objects].sort(), f.key ?? []];
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
+}
+
 export function renderSarif(r: DiffResult, options: { toolVersion?: string } = {}): Log {
   const index = new Map(RULES.map((rule, i) => [rule.id, i]));
   return {
@@ -102,10 +112,8 @@ export function renderSarif(r: DiffResult, options: { toolVersion?: string } = {
             level: sarifLevel(f.severity),
             message: { text: `${f.message}. Fix: ${f.fix}` },
             ...(f.file ? { locations: [location(f.file, f.line)] } : {}),
-            partialFingerprints: {
-              "reachdiff/v1": createHash("sha256").update(`${f.rule}\u0000${f.message}`).digest("hex"),
-            },
-            properties: { severity: f.severity, objects: f.objects },
+            partialFingerprints: { "reachdiff/v2": fingerprint(f) },
+            properties: { severity: f.severity, objects: f.objects, messageId: f.messageId },
           }),
         ),
       },

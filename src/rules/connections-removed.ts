@@ -8,6 +8,10 @@ export const rule: Rule = {
   explanation:
     "Traffic that was allowed is no longer allowed. Usually the point of a tightening change; check nothing still depends on it.",
   fix: "Nothing to do if the removal is intended.",
+  messages: {
+    lost: "{{from}} can no longer reach {{lost}}",
+    lostMore: "{{from}} can no longer reach {{lost}} and {{more}} more",
+  },
   check(ctx) {
     // One finding per source, so that locking a namespace down reads as a handful of lines.
     const bySource = new Map<string, { lost: string[]; objects: Set<string>; at: ReturnType<typeof causeAt> }>();
@@ -21,7 +25,8 @@ export const rule: Rule = {
       bySource.set(from, entry);
     }
     return [...bySource].map(([from, e]) => ({
-      message: `${from} can no longer reach ${e.lost.length > 3 ? `${e.lost.slice(0, 3).join(", ")} and ${e.lost.length - 3} more` : e.lost.join(", ")}`,
+      messageId: e.lost.length > 3 ? "lostMore" : "lost",
+      data: { from, lost: e.lost.slice(0, 3), ...(e.lost.length > 3 ? { more: e.lost.length - 3 } : {}) },
       objects: [...e.objects],
       ...e.at,
     }));

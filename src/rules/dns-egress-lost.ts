@@ -8,6 +8,7 @@ export const rule: Rule = {
   explanation:
     "The workload could resolve names through cluster DNS (UDP 53 to kube-dns in kube-system) and no longer can: nearly every service call will fail. This is the most common mistake when adding an egress default-deny.",
   fix: "Add an egress rule to namespace kube-system, pods k8s-app: kube-dns, on UDP and TCP 53.",
+  messages: { lost: "{{workload}} can no longer reach cluster DNS (UDP 53)" },
   check(ctx) {
     return [...ctx.base.dnsReachable]
       .filter((id) => !ctx.head.dnsReachable.has(id) && ctx.head.isolation.has(id))
@@ -29,7 +30,8 @@ export const rule: Rule = {
               (o) => o.kind === "NetworkPolicy" && o.change !== "removed" && o.id.startsWith(`${id.split("/")[0]}/`),
             );
         return {
-          message: `${id} can no longer reach cluster DNS (UDP 53)`,
+          messageId: "lost",
+          data: { workload: id },
           objects: [id, ...(cause ? [cause.id] : [])],
           file: cause?.file,
           line: cause?.line,

@@ -8,6 +8,7 @@ export const rule: Rule = {
   explanation:
     "A workload can now open connections to internet addresses: a path for data exfiltration or for pulling a second-stage payload.",
   fix: "Allow only the external ranges (or an egress proxy) the workload needs.",
+  messages: { gained: "{{from}} can now reach {{to}} on {{ports}}" },
   check(ctx) {
     return ctx.connections
       .filter(
@@ -19,7 +20,8 @@ export const rule: Rule = {
           ctx.head.isolation.get(c.from)?.egress === true,
       )
       .map((c) => ({
-        message: `${c.from} can now reach ${peerName(c, "to")} on ${gained(c)}`,
+        messageId: "gained",
+        data: { from: c.from, to: peerName(c, "to"), ports: `${gained(c)}` },
         objects: [c.from],
         ...causeAt(c),
       }));

@@ -7,6 +7,9 @@ export const rule: Rule = {
   explanation:
     "A connection disappears because only the source's egress (or only the destination's ingress) stopped allowing it, while the other side's policy still expects it. Policies that disagree like this are usually an accident that breaks a working call path.",
   fix: "If the flow is still needed, restore the egress (or ingress) rule; if not, remove it from the other side's policy too.",
+  messages: {
+    cut: "{{from}} can no longer reach {{to}} ({{ports}}): {{cut}}'s {{direction}} policy stopped allowing it, while {{other}}'s policy still allows it",
+  },
   check(ctx) {
     return ctx.connections
       .filter((c) => c.change === "removed" && c.from !== "ip:" && c.to !== "ip:")
@@ -27,7 +30,8 @@ export const rule: Rule = {
           c.causes.find((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${cut.split("/")[0]}/`)) ?? c.causes[0];
         return [
           {
-            message: `${c.from} can no longer reach ${c.to} (${c.base}): ${cut}'s ${lostAt} policy stopped allowing it, while ${other}'s policy still allows it`,
+            messageId: "cut",
+            data: { from: c.from, to: c.to, ports: `${c.base}`, cut, direction: lostAt, other },
             objects: [c.from, c.to, ...(cause ? [cause.id] : [])],
             file: cause?.file,
             line: cause?.line,

@@ -17,6 +17,10 @@ export const rule: Rule = {
   explanation:
     "allowedRoutes.namespaces.from: All lets any namespace attach routes to this listener, so any team (or compromised workload's owner) can publish a service on the Gateway's address and hostnames.",
   fix: "Use from: Same, or from: Selector with a label only trusted namespaces carry.",
+  messages: {
+    one: "{{gateway}} listener {{listeners}} accepts routes from every namespace",
+    many: "{{gateway}} listeners {{listeners}} accept routes from every namespace",
+  },
   check(ctx) {
     const before = new Map(
       ctx.base.cluster.others.filter((o) => o.kind === "Gateway").map((g) => [g.id, new Set(allListeners(g))]),
@@ -28,7 +32,9 @@ export const rule: Rule = {
         return fresh.length
           ? [
               {
-                message: `${g.id} listener${fresh.length > 1 ? "s" : ""} ${fresh.join(", ")} accept${fresh.length > 1 ? "" : "s"} routes from every namespace`,
+                messageId: fresh.length > 1 ? "many" : "one",
+                data: { gateway: g.id, listeners: fresh },
+                key: fresh,
                 objects: [g.id],
                 file: g.source.file,
                 line: g.source.lineOf(["spec", "listeners"]),

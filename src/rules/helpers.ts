@@ -1,26 +1,19 @@
-// Small shared reads for rules: how an exposure or a connection is named in a finding.
-import type { Exposure } from "../analysis/exposure/index.js";
+// Small shared reads for rules: the words for entry points and peers come from report/names.ts, the one
+// vocabulary of every output.
 import type { ConnectionChange } from "../analysis/diff.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
-import { describeAddresses } from "../report/addresses.js";
+import { entryKey, entryLabel, peer } from "../report/names.js";
 
-export function entryName(e: Exposure): string {
-  const v = e.via;
-  switch (v.kind) {
-    case "LoadBalancer":
-      return `LoadBalancer :${v.entryPort ?? e.port} of ${v.ref}`;
-    case "NodePort":
-      return `NodePort ${v.entryPort ? `:${v.entryPort}` : "(allocated port)"} of ${v.ref}`;
-    case "ExternalIP":
-      return `external IP :${v.entryPort ?? e.port} of ${v.ref}`;
-    default:
-      return `${v.kind} ${v.host ?? "*"}${v.path ?? ""} (${v.ref})`;
-  }
-}
+/** An entry point as a finding names it: `LoadBalancer :443 of shop/Service/web`. */
+export const entryName = (e: Exposure): string => entryLabel(e);
 
-export function peerName(c: ConnectionChange, side: "from" | "to"): string {
-  const id = c[side];
-  return id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id;
+/** A side of a connection change: the workload id, or `outside <blocks>`. */
+export const peerName = (c: ConnectionChange, side: "from" | "to"): string => peer(c, side);
+
+/** What tells exposures of one workload and object apart in a finding's identity. */
+export function exposureIdentity(e: Exposure): string[] {
+  return [entryKey(e), `${e.protocol}/${e.port}`];
 }
 
 export function gained(c: ConnectionChange) {

@@ -1,7 +1,7 @@
 // The rule catalogue, and running it over a diff. docs/rules.md is generated from RULES.
 import type { Config, Severity } from "../config/schema.js";
 import { SEVERITIES } from "../config/schema.js";
-import type { Finding, Rule, RuleContext } from "./rule.js";
+import { type Finding, formatMessage, type Rule, type RuleContext } from "./rule.js";
 import { rule as internetExposureSensitivePort } from "./internet-exposure-sensitive-port.js";
 import { rule as newInternetExposure } from "./new-internet-exposure.js";
 import { rule as loadbalancerWithoutSourceRanges } from "./loadbalancer-without-source-ranges.js";
@@ -60,14 +60,19 @@ export function runRules(ctx: RuleContext, config: Config): Finding[] {
     const severity = config["severity-overrides"][rule.id] ?? rule.severity;
     for (const hit of rule.check(ctx)) {
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
+      const template = rule.messages[hit.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.id} has no message ${hit.messageId}`);
       findings.push({
         rule: rule.id,
         severity,
         title: rule.title,
-        message: hit.message,
+        messageId: hit.messageId,
+        data: hit.data,
+        message: formatMessage(template, hit.data),
         file: at?.file,
         line: at?.line,
         objects: hit.objects,
+        ...(hit.key ? { key: hit.key } : {}),
         fix: rule.fix,
       });
     }

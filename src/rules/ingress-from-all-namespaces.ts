@@ -21,6 +21,7 @@ export const rule: Rule = {
   explanation:
     "A rule with namespaceSelector: {} admits pods of every namespace, including ones created later by anyone allowed to create namespaces.",
   fix: "Select the client namespaces by label (kubernetes.io/metadata.name is always set) and the client pods by podSelector.",
+  messages: { open: "{{policy}} ingress rule #{{rule}} admits pods from every namespace" },
   check(ctx) {
     const before = new Map(ctx.base.cluster.networkPolicies.map((p) => [p.id, openRules(p).length]));
     return ctx.head.cluster.networkPolicies
@@ -28,7 +29,8 @@ export const rule: Rule = {
       .map((p) => {
         const rule = p.ingress[openRules(p)[0]];
         return {
-          message: `${p.id} ingress rule #${rule.index + 1} admits pods from every namespace`,
+          messageId: "open",
+          data: { policy: p.id, rule: rule.index + 1 },
           objects: [p.id],
           file: p.source.file,
           line: rule.line,

@@ -8,6 +8,7 @@ export const rule: Rule = {
   explanation:
     "A NetworkPolicy change lets internet addresses (an ipBlock such as 0.0.0.0/0, or a rule without `from`) reach an isolated workload's pods directly. (A workload that loses isolation altogether is reported by isolation-lost.)",
   fix: "Limit the ipBlock to the client ranges that need access, or remove the rule.",
+  messages: { gained: "{{from}} can now reach {{to}} on {{ports}}" },
   check(ctx) {
     return ctx.connections
       .filter(
@@ -19,7 +20,8 @@ export const rule: Rule = {
           ctx.head.isolation.get(c.to)?.ingress === true,
       )
       .map((c) => ({
-        message: `${peerName(c, "from")} can now reach ${c.to} on ${gained(c)}`,
+        messageId: "gained",
+        data: { from: peerName(c, "from"), to: c.to, ports: `${gained(c)}` },
         objects: [c.to],
         ...causeAt(c),
       }));

@@ -7,6 +7,10 @@ export const rule: Rule = {
   explanation:
     "A workload that was isolated (some NetworkPolicy selected it, so only allowed traffic got through) is no longer selected by any policy in that direction: everything can reach it (or it can reach everything) again. This is what removing or narrowing a default-deny does.",
   fix: "Keep a default-deny policy (podSelector: {}) in the namespace, or make sure the workload's labels still match a policy.",
+  messages: {
+    lost: "{{workload}} is no longer isolated for {{directions}}",
+    lostAfter: "{{workload}} is no longer isolated for {{directions}} (after changes to {{policies}})",
+  },
   check(ctx) {
     const hits = [];
     for (const [id, before] of ctx.base.isolation) {
@@ -17,7 +21,8 @@ export const rule: Rule = {
       const causes = ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${id.split("/")[0]}/`));
       const where = causes[0] ?? ctx.locate(id);
       hits.push({
-        message: `${id} is no longer isolated for ${lost.join(" and ")}${causes.length ? ` (after changes to ${causes.map((c) => c.id).join(", ")})` : ""}`,
+        messageId: causes.length ? "lostAfter" : "lost",
+        data: { workload: id, directions: lost.join(" and "), policies: causes.map((c) => c.id) },
         objects: [id, ...causes.map((c) => c.id)],
         file: where?.file,
         line: where?.line,

@@ -8,6 +8,7 @@ export const rule: Rule = {
   explanation:
     "A LoadBalancer Service without loadBalancerSourceRanges accepts connections from every internet address. Most load balancers should be limited to known client ranges or be internal.",
   fix: "Set spec.loadBalancerSourceRanges to the client CIDRs, or mark the load balancer internal (for example service.beta.kubernetes.io/aws-load-balancer-internal, networking.gke.io/load-balancer-type: Internal).",
+  messages: { open: "{{service}} is a new internet-facing load balancer open to 0.0.0.0/0" },
   check(ctx) {
     const services = new Map<string, { file: string; line: number }>();
     for (const c of ctx.exposures) {
@@ -18,7 +19,8 @@ export const rule: Rule = {
       services.set(e.via.ref, { file: e.file, line: e.line });
     }
     return [...services].map(([ref, at]) => ({
-      message: `${ref} is a new internet-facing load balancer open to 0.0.0.0/0`,
+      messageId: "open",
+      data: { service: ref },
       objects: [ref],
       ...at,
     }));

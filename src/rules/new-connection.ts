@@ -9,6 +9,10 @@ export const rule: Rule = {
   title: "New connection inside a namespace",
   explanation: "Two workloads of the same namespace can talk on ports they could not use before.",
   fix: "Confirm the new flow is intended and limited to the ports it needs.",
+  messages: {
+    self: "pods of {{from}} can now reach each other on {{ports}}",
+    gained: "{{from}} can now reach {{to}} on {{ports}}",
+  },
   check(ctx) {
     return ctx.connections
       .filter(
@@ -20,10 +24,8 @@ export const rule: Rule = {
           !gained(c).isEmpty(),
       )
       .map((c) => ({
-        message:
-          c.from === c.to
-            ? `pods of ${c.from} can now reach each other on ${gained(c)}`
-            : `${c.from} can now reach ${c.to} on ${gained(c)}`,
+        messageId: c.from === c.to ? "self" : "gained",
+        data: { from: c.from, to: c.to, ports: `${gained(c)}` },
         objects: [c.from, c.to],
         ...causeAt(c),
       }));

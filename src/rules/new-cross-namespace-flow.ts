@@ -10,6 +10,7 @@ export const rule: Rule = {
   explanation:
     "Namespaces are usually trust boundaries between teams or environments; a new flow across them deserves a look.",
   fix: "If it is intended, narrow it to the exact pods and ports; otherwise tighten the namespaceSelector.",
+  messages: { gained: "{{from}} can now reach {{to}} on {{ports}}" },
   check(ctx) {
     return ctx.connections
       .filter(
@@ -21,7 +22,8 @@ export const rule: Rule = {
           !gained(c).isEmpty(),
       )
       .map((c) => ({
-        message: `${c.from} can now reach ${c.to} on ${gained(c)}`,
+        messageId: "gained",
+        data: { from: c.from, to: c.to, ports: `${gained(c)}` },
         objects: [c.from, c.to],
         ...causeAt(c),
       }));

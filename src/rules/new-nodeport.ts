@@ -7,6 +7,10 @@ export const rule: Rule = {
   explanation:
     "A NodePort listens on every node's address. Anyone who can reach a node can reach the Service, and loadBalancerSourceRanges do not filter it.",
   fix: "Prefer a ClusterIP Service behind an Ingress or Gateway; for a LoadBalancer that needs no node ports set allocateLoadBalancerNodePorts: false.",
+  messages: {
+    opens: "{{service}} opens a node port ({{ports}}) on every node",
+    allocated: "{{service}} opens a node port on every node",
+  },
   check(ctx) {
     const seen = new Map<string, { file: string; line: number; ports: Set<number> }>();
     for (const c of ctx.exposures) {
@@ -16,14 +20,11 @@ export const rule: Rule = {
       seen.set(c.head.via.ref, entry);
     }
     return [...seen].map(([ref, e]) => ({
-      message: `${ref} opens a node port${
-        e.ports.size
-          ? ` (${[...e.ports]
-              .sort((a, b) => a - b)
-              .map((p) => `:${p}`)
-              .join(", ")})`
-          : ""
-      } on every node`,
+      messageId: e.ports.size ? "opens" : "allocated",
+      data: {
+        service: ref,
+        ports: [...e.ports].sort((a, b) => a - b).map((p) => `:${p}`),
+      },
       objects: [ref],
       file: e.file,
       line: e.line,

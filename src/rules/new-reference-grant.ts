@@ -7,6 +7,10 @@ export const rule: Rule = {
   explanation:
     "A ReferenceGrant lets routes in another namespace send traffic to Services of this one. Without to.name it grants every Service of the namespace.",
   fix: "Grant only the routes' namespace and name the exact Service in to.name.",
+  messages: {
+    added: "{{grant}} lets {{from}} reach {{to}} in {{namespace}}",
+    changed: "{{grant}} now lets {{from}} reach {{to}} in {{namespace}}",
+  },
   check(ctx) {
     return ctx.objects
       .filter((o) => o.kind === "ReferenceGrant" && o.change !== "removed")
@@ -20,7 +24,8 @@ export const rule: Rule = {
           .map((t) => (t?.name ? `${t.kind}/${t.name}` : `every ${t?.kind ?? "object"}`))
           .join(", ");
         return {
-          message: `${o.id} ${o.change === "added" ? "lets" : "now lets"} ${from || "routes"} reach ${to || "objects"} in ${o.id.split("/")[0]}`,
+          messageId: o.change === "added" ? "added" : "changed",
+          data: { grant: o.id, from: from || "routes", to: to || "objects", namespace: o.id.split("/")[0] },
           objects: [o.id],
           file: o.file,
           line: o.line,

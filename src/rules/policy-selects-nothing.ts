@@ -8,6 +8,7 @@ export const rule: Rule = {
   explanation:
     "A new or changed NetworkPolicy matches no workload of its namespace, usually because of a label typo: it protects nothing.",
   fix: "Make spec.podSelector match the labels of the pod template it is meant for.",
+  messages: { none: "{{policy}} selects no workload of namespace {{namespace}} (podSelector {{selector}})" },
   check(ctx) {
     const changed = new Set(
       ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.change !== "removed").map((o) => o.id),
@@ -20,7 +21,8 @@ export const rule: Rule = {
         return local.length > 0 && !local.some((w) => matches(p.podSelector, w.labels));
       })
       .map((p) => ({
-        message: `${p.id} selects no workload of namespace ${p.namespace} (podSelector ${p.podSelector.key})`,
+        messageId: "none",
+        data: { policy: p.id, namespace: p.namespace, selector: p.podSelector.key },
         objects: [p.id],
         file: p.source.file,
         line: p.source.lineOf(["spec", "podSelector"]),

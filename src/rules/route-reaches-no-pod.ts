@@ -1,5 +1,5 @@
 import type { Rule } from "./rule.js";
-import { entryName } from "./helpers.js";
+import { entryName, exposureIdentity } from "./helpers.js";
 import type { Service, Workload } from "../model/types.js";
 
 export const rule: Rule = {
@@ -9,17 +9,36 @@ export const rule: Rule = {
   explanation:
     "A Service selects no pod, its named targetPort matches no container port, a route is not accepted or points at a missing backend, or a new entry point is blocked by NetworkPolicy from the start: requests to it fail.",
   fix: "Make the Service selector match the pod template labels and the targetPort name match a container port name; check the route's parentRefs and backendRefs.",
+  messages: {
+    broken: "{{ref}}: {{reason}}",
+    blocked: "{{entry}} cannot reach {{workload}} on {{port}}: blocked by {{policy}}",
+    orphaned: "{{service}} no longer selects any pod (selector {{selector}})",
+  },
   check(ctx) {
     const before = new Set(ctx.base.broken.map((b) => `${b.ref}\u0000${b.reason}`));
     const broken = ctx.head.broken
       .filter((b) => !before.has(`${b.ref}\u0000${b.reason}`))
-      .map((b) => ({ message: `${b.ref}: ${b.reason}`, objects: [b.ref], file: b.file, line: b.line }));
+      .map((b) => ({
+        messageId: "broken",
+        data: { ref: b.ref, reason: b.reason },
+        objects: [b.ref],
+        key: [b.reason],
+        file: b.file,
+        line: b.line,
+      }));
     // A new entry point that NetworkPolicy blocks from the start reaches no pod either.
     const blocked = ctx.exposures
       .filter((c) => c.change === "added" && c.head && c.head.blockedBy !== null)
       .map((c) => ({
-        message: `${entryName(c.head!)} cannot reach ${c.head!.workload} on ${c.head!.protocol} ${c.head!.port}: blocked by ${c.head!.blockedBy}`,
+        messageId: "blocked",
+        data: {
+          entry: entryName(c.head!),
+          workload: c.head!.workload,
+          port: `${c.head!.protocol} ${c.head!.port}`,
+          policy: c.head!.blockedBy!,
+        },
         objects: [c.head!.via.ref, c.head!.workload, c.head!.blockedBy!],
+        key: exposureIdentity(c.head!),
         file: c.head!.file,
         line: c.head!.line,
       }));
@@ -50,9 +69,13 @@ export const rule: Rule = {
         return !!before && selects(ctx.base, before);
       })
       .map((svc) => ({
-        message: `${svc.id} no longer selects any pod (selector ${Object.entries(svc.selector!)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(",")})`,
+        messageId: "orphaned",
+        data: {
+          service: svc.id,
+          selector: Object.entries(svc.selector!)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(","),
+        },
         objects: [svc.id],
         file: svc.source.file,
         line: svc.source.lineOf(["spec", "selector"]),

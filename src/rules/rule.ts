@@ -40,9 +40,17 @@ export interface RuleContext {
   locate(id: string): { file: string; line: number } | undefined;
 }
 
+/** A value a message template names: plain text, a number, or a list (joined with ", "). */
+export type MessageValue = string | number | readonly string[];
+
 export interface Hit {
-  readonly message: string;
+  /** Key of the rule's `messages`: the finding's stable identity, whatever the wording. */
+  readonly messageId: string;
+  /** The template's `{{name}}` values. */
+  readonly data: Readonly<Record<string, MessageValue>>;
   readonly objects: readonly string[];
+  /** What tells two hits on the same objects apart (an entry point, a port), for stable fingerprints. */
+  readonly key?: readonly string[];
   /** Defaults to the location of the first object. */
   readonly file?: string;
   readonly line?: number;
@@ -55,6 +63,8 @@ export interface Rule {
   /** Why it matters, for the rule catalogue. */
   readonly explanation: string;
   readonly fix: string;
+  /** Message templates by message id, with `{{name}}` placeholders filled from a hit's data. */
+  readonly messages: Readonly<Record<string, string>>;
   check(ctx: RuleContext): Hit[];
 }
 
@@ -62,9 +72,21 @@ export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
   readonly title: string;
+  readonly messageId: string;
+  readonly data: Readonly<Record<string, MessageValue>>;
+  /** The message template filled with the data. */
   readonly message: string;
   readonly file?: string;
   readonly line?: number;
   readonly objects: readonly string[];
+  readonly key?: readonly string[];
   readonly fix: string;
+}
+
+/** A template filled from data: `{{name}}` -> the value (lists joined with ", "). */
+export function formatMessage(template: string, data: Readonly<Record<string, MessageValue>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const v = data[name];
+    return v === undefined ? whole : Array.isArray(v) ? v.join(", ") : String(v);
+  });
 }

@@ -8,6 +8,10 @@ export const rule: Rule = {
   explanation:
     "An Ingress rule, route or default backend without a host (or with a wildcard host) answers for every name that resolves to the load balancer, which widens what is exposed and eases host-header attacks.",
   fix: "Name the exact hosts the application serves.",
+  messages: {
+    catchAll: "{{ref}} routes every host to {{workload}}",
+    wildcard: "{{ref}} routes the wildcard {{host}} to {{workload}}",
+  },
   check(ctx) {
     const hits = new Map<string, { file: string; line: number; host: string; workload: string }>();
     for (const c of ctx.exposures) {
@@ -24,8 +28,10 @@ export const rule: Rule = {
       });
     }
     return [...hits].map(([key, h]) => ({
-      message: `${key.split(" ")[0]} routes ${h.host === "*" || h.host === "any host" ? "every host" : `the wildcard ${h.host}`} to ${h.workload}`,
+      messageId: h.host === "*" || h.host === "any host" ? "catchAll" : "wildcard",
+      data: { ref: key.split(" ")[0], host: h.host, workload: h.workload },
       objects: [key.split(" ")[0]],
+      key: [h.host],
       file: h.file,
       line: h.line,
     }));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../../src/rules/index.js";
-import { packageVersion, renderSarif, sarifLevel } from "../../src/report/sarif.js";
+import { fingerprint, packageVersion, renderSarif, sarifLevel } from "../../src/report/sarif.js";
 import { cluster, demoResult, diff, ROOT } from "./helpers.js";
 
 describe("SARIF 2.1.0", () => {
@@ -55,9 +55,18 @@ describe("SARIF 2.1.0", () => {
       region: { startLine: 72 },
     });
     // Stable fingerprints, distinct per finding.
-    const prints = run.results!.map((x) => x.partialFingerprints!["reachdiff/v1"]);
+    const prints = run.results!.map((x) => x.partialFingerprints!["reachdiff/v2"]);
     expect(new Set(prints).size).toBe(prints.length);
-    expect(renderSarif(r).runs[0].results!.map((x) => x.partialFingerprints!["reachdiff/v1"])).toEqual(prints);
+    expect(renderSarif(r).runs[0].results!.map((x) => x.partialFingerprints!["reachdiff/v2"])).toEqual(prints);
+  });
+
+  it("fingerprints a finding by rule, message id and objects, not by its wording or line", () => {
+    for (const f of r.findings) {
+      expect(fingerprint({ ...f, message: `${f.message} (reworded)`, line: (f.line ?? 0) + 40 })).toBe(fingerprint(f));
+      expect(fingerprint({ ...f, messageId: `${f.messageId}-other` })).not.toBe(fingerprint(f));
+      expect(fingerprint({ ...f, objects: [...f.objects, "shop/Deployment/other"] })).not.toBe(fingerprint(f));
+      expect(fingerprint({ ...f, objects: [...f.objects].reverse() })).toBe(fingerprint(f));
+    }
   });
 
   it("survives JSON and names the package version by default", () => {
