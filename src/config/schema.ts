@@ -134,6 +134,12 @@ export const CONFIG_SCHEMA = {
       type: "boolean",
       default: false,
     },
+    "allow-remote-dependencies": {
+      description:
+        "Let helm fetch chart dependencies that are neither vendored in charts/ nor file:// paths (OCI, HTTP repositories; read from the base branch's config only).",
+      type: "boolean",
+      default: false,
+    },
     "allow-render-commands": {
       description: "Run the render commands (read from the base branch's config only).",
       type: "boolean",
@@ -157,5 +163,6 @@ export interface Config {
   render: { glob: string; command: string | string[] }[];
   helm: { charts: { path: string; values: string[]; release?: string; namespace?: string }[] };
   "allow-remote-bases": boolean;
+  "allow-remote-dependencies": boolean;
   "allow-render-commands": boolean;
 }

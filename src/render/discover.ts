@@ -5,6 +5,7 @@ import picomatch from "picomatch";
 import { posix } from "node:path";
 import { MANIFEST_EXTENSIONS } from "../manifests/load.js";
 import type { DiagnosticSeverity } from "../manifests/diagnostics.js";
+import { type ChartFile, readChart, type ResolvedDependencies, resolveDependencies } from "./chart.js";
 import { RENDER_FAILED, RENDER_SKIPPED } from "./codes.js";
 import {
   folderOf,
@@ -40,6 +41,10 @@ export interface Unit {
     readonly namespace?: string;
     readonly values: readonly string[];
     readonly variant: string;
+    /** Chart folders of the repository placed at charts/<name> (file:// dependencies) in a private copy. */
+    readonly dependencies: ResolvedDependencies["local"];
+    /** Remote dependencies helm fetches itself (allow-remote-dependencies). */
+    readonly fetch: boolean;
   };
   readonly command?: readonly string[];
 }
@@ -147,10 +152,58 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
     if (!chartDirs.includes(dir) && !inCommand(dir)) chartDirs.push(dir);
     settings.set(dir, [...(settings.get(dir) ?? []), s]);
   }
+  const charts = new Map<string, ChartFile>();
+  const chartOf = (chartYaml: string) => {
+    let c = charts.get(chartYaml);
+    if (!c) {
+      c = readChart(tree.read(chartYaml)?.toString("utf8") ?? "");
+      charts.set(chartYaml, c);
+    }
+    return c;
+  };
+  const chartYamlOf = (dir: string) => (dir ? `${dir}/Chart.yaml` : "Chart.yaml");
+  const dependencies = new Map(
+    chartDirs.map((d) => [d, resolveDependencies(tree, d, chartOf(chartYamlOf(d)), chartOf)] as const),
+  );
+  // A chart that another chart among the paths takes in as a file:// dependency is rendered as part of
+  // it, not alone (as a Kustomize base is).
+  const includedBy = new Map<string, string>();
+  for (const [d, deps] of dependencies)
+    for (const l of deps.local) if (l.dir !== d && !includedBy.has(l.dir)) includedBy.set(l.dir, d);
   for (const dir of chartDirs.sort()) {
     claimFolder(dir);
     const chartFiles = tree.files(dir, true);
-    const anchor = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const anchor = chartYamlOf(dir);
+    const parent = includedBy.get(dir);
+    if (parent !== undefined && !settings.has(dir)) {
+      notes.push({
+        severity: "info",
+        path: anchor,
+        message: `chart ${tree.display(dir) || "."} is a dependency of chart ${tree.display(parent) || "."} (file://): it is rendered as part of it, not alone`,
+        code: RENDER_SKIPPED,
+      });
+      continue;
+    }
+    const chart = chartOf(anchor);
+    if (chart.type === "library") {
+      notes.push({
+        severity: "info",
+        path: anchor,
+        message: `chart ${tree.display(dir) || "."} is a library chart: it renders nothing alone, only in the charts that depend on it`,
+        code: RENDER_SKIPPED,
+      });
+      continue;
+    }
+    const deps = dependencies.get(dir)!;
+    const depFiles = deps.local.flatMap((l) => tree.files(l.dir, true));
+    const depProblems = [
+      ...(deps.missing.length ? [`chart dependencies not found: ${deps.missing.join(", ")}`] : []),
+      ...(deps.remote.length && !options.allowRemoteDependencies
+        ? [
+            `chart dependencies ${deps.remote.join(", ")} are not in the repository (neither vendored in charts/ nor file://) and are not fetched; vendor them (helm dependency build, then commit charts/) or set allow-remote-dependencies in the base branch's configuration`,
+          ]
+        : []),
+    ];
     const name = posix.basename(dir) || "release";
     const list = settings.get(dir) ?? [{ path: dir }];
     for (const s of list) {
@@ -171,17 +224,21 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
         kind: "helm",
         dir,
         anchor,
-        inputs: [...new Set([...chartFiles, ...values])],
+        inputs: [...new Set([...chartFiles, ...values, ...depFiles])],
         sources: [],
         helm: {
           release,
           namespace: s.namespace,
           values,
           variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "",
+          dependencies: deps.local,
+          fetch: deps.remote.length > 0 && options.allowRemoteDependencies,
         },
-        refused: missing.length
-          ? `values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`
-          : undefined,
+        refused:
+          [
+            ...(missing.length ? [`values file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`] : []),
+            ...depProblems,
+          ].join("; ") || undefined,
         skipped: options.helm ? undefined : { severity: "info", message: "not rendered: Helm rendering is off" },
       });
     }

@@ -39,6 +39,8 @@ export interface RenderOptions {
   readonly allowCommands?: boolean;
   /** Whether kustomizations may name remote bases or URLs (default false). */
   readonly allowRemoteBases?: boolean;
+  /** Whether helm may fetch chart dependencies that are not in the repository (OCI, HTTP; default false). */
+  readonly allowRemoteDependencies?: boolean;
   /** Time limit of one render, in milliseconds (default 60 s). */
   readonly timeoutMs?: number;
   /** Size limit of one render's output, in bytes (default 64 MiB). */
@@ -62,6 +64,7 @@ export interface ResolvedRenderOptions {
   readonly commands: readonly RenderCommandSetting[];
   readonly allowCommands: boolean;
   readonly allowRemoteBases: boolean;
+  readonly allowRemoteDependencies: boolean;
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
   readonly maxInputBytes: number;
@@ -126,6 +129,7 @@ export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRende
     commands: options.commands ?? [],
     allowCommands: options.allowCommands ?? false,
     allowRemoteBases: options.allowRemoteBases ?? false,
+    allowRemoteDependencies: options.allowRemoteDependencies ?? false,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     maxInputBytes: options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
@@ -146,6 +150,7 @@ export function renderOptionsFromConfig(trusted: Config, extra: RenderOptions = 
     commands: trusted.render,
     allowCommands: trusted["allow-render-commands"],
     allowRemoteBases: trusted["allow-remote-bases"],
+    allowRemoteDependencies: trusted["allow-remote-dependencies"],
     ...extra,
   };
 }

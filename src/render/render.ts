@@ -3,7 +3,7 @@
 // that fails becomes a diagnostic; the others are still used.
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { join, posix, relative, resolve, sep } from "node:path";
 import type { Diagnostic, DiagnosticSeverity } from "../manifests/diagnostics.js";
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { ManifestFile } from "../manifests/load.js";
@@ -166,6 +166,7 @@ function plan(
       helm: unit.helm && { ...unit.helm, values: unit.helm.values.map((v) => tree.display(v)) },
       command: unit.command,
       remote: options.allowRemoteBases,
+      remoteDependencies: options.allowRemoteDependencies,
     });
     const cached = unit.kind === "command" ? undefined : options.cache?.get<CachedUnit>(key);
     if (cached) work.push({ unit, key, tool, cached });
@@ -205,14 +206,41 @@ function plan(
       const [file, ...args] = kustomizeArgv(tools.kustomize!, wrapper);
       work.push({ unit, key, tool, originBase: wrapper, job: { file, args, cwd: wrapper, ...limits } });
     } else if (unit.kind === "helm") {
+      const helm = unit.helm!;
+      // A chart whose dependencies are placed beside it (file://) or fetched (--dependency-update writes
+      // charts/) is rendered from a private copy: the repository's folder is never written to.
+      let at = abs;
+      if (helm.dependencies.length || helm.fetch) {
+        const copy = join(temp, `chart-${i}`);
+        try {
+          writeTree(tree, unit.inputs, copy, options.maxInputBytes);
+          for (const dep of helm.dependencies)
+            writeTree(tree, tree.files(dep.dir, true), copy, options.maxInputBytes, (p) =>
+              posix.join(unit.dir, dep.at, posix.relative(dep.dir, p)),
+            );
+        } catch (e) {
+          if (!(e instanceof InputTooLarge)) throw e;
+          note("error", unit.anchor, `${unitLabel(tree, unit)} is not rendered: ${e.message}`, RENDER_FAILED);
+          reports.push({
+            unit: tree.display(unit.anchor),
+            kind: unit.kind,
+            status: "failed",
+            objects: 0,
+            message: e.message,
+          });
+          return;
+        }
+        at = (p: string) => (p ? join(copy, ...p.split("/")) : copy);
+      }
       const [file, ...args] = helmArgv(
         tools.helm!,
-        unit.helm!.release,
-        abs(unit.dir),
-        unit.helm!.values.map(abs),
-        unit.helm!.namespace,
+        helm.release,
+        at(unit.dir),
+        helm.values.map(at),
+        helm.namespace,
+        helm.fetch,
       );
-      work.push({ unit, key, tool, job: { file, args, cwd: abs(unit.dir), ...limits } });
+      work.push({ unit, key, tool, job: { file, args, cwd: at(unit.dir), ...limits } });
     } else {
       const argv = commandArgv(unit.command ?? [], abs(unit.dir));
       if (!argv.length) {
@@ -268,7 +296,16 @@ function mapObjects(
   const outputName = `${tree.display(unit.anchor)} (rendered)`;
   const raw = parseManifestText(outputName, output, diagnostics);
   const mapper = new SourceMapper(tree, unit);
-  const templates = unit.kind === "helm" ? helmSources(output, unit.dir) : [];
+  // Templates of a file:// dependency are named under charts/<name> of the chart: they are in its own folder.
+  const placed = [...(unit.helm?.dependencies ?? [])]
+    .map((d) => ({ prefix: `${unit.dir ? `${unit.dir}/` : ""}${d.at}/`, dir: d.dir }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const inTree = (p: string) => {
+    const d = placed.find((x) => p.startsWith(x.prefix));
+    return d ? posix.join(d.dir, p.slice(d.prefix.length)) : p;
+  };
+  const templates =
+    unit.kind === "helm" ? helmSources(output, unit.dir).map((t) => ({ ...t, path: inTree(t.path) })) : [];
   let unmapped = 0;
   const objects = raw.map((o) => {
     const data = o.data;

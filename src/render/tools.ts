@@ -52,6 +52,8 @@ export function helmArgv(
   chartDir: string,
   values: readonly string[],
   namespace?: string,
+  /** Let helm fetch the chart's remote dependencies first (allow-remote-dependencies). */
+  fetchDependencies = false,
 ): string[] {
   return [
     helm,
@@ -59,6 +61,7 @@ export function helmArgv(
     release,
     chartDir,
     "--skip-tests",
+    ...(fetchDependencies ? ["--dependency-update"] : []),
     ...(namespace ? ["--namespace", namespace] : []),
     ...values.flatMap((v) => ["--values", v]),
   ];

@@ -318,7 +318,14 @@ export class InputTooLarge extends Error {}
  * Writes files of a tree under `dest` (a private folder the caller made): regular files only,
  * owner-only permissions, executable bits kept. Throws InputTooLarge past `maxBytes` in all.
  */
-export function writeTree(tree: FileTree, paths: readonly string[], dest: string, maxBytes: number): void {
+export function writeTree(
+  tree: FileTree,
+  paths: readonly string[],
+  dest: string,
+  maxBytes: number,
+  /** Where each file goes under `dest` (default: its own path). */
+  placeAt: (path: string) => string = (p) => p,
+): void {
   tree.prefetch?.(paths);
   let total = 0;
   for (const p of paths) {
@@ -328,7 +335,9 @@ export function writeTree(tree: FileTree, paths: readonly string[], dest: string
     if (!bytes) continue;
     total += bytes.length;
     if (total > maxBytes) throw new InputTooLarge(`the files to render are over ${maxBytes} bytes`);
-    const target = join(dest, ...safe.split("/"));
+    const place = treePath(placeAt(safe));
+    if (place === null || place === "") continue;
+    const target = join(dest, ...place.split("/"));
     try {
       mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       writeFileSync(target, bytes, { mode: 0o600, flag: "wx" });
