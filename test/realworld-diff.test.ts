@@ -23,12 +23,17 @@ describe.skipIf(!existsSync(REALWORLD))("real pull requests", () => {
       "default/Deployment/checkoutservice -> default/Deployment/paymentservice TCP 50051",
     ]);
     expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ["declared-dependency-blocked", "high"],
       ["flow-blocked-one-sided", "high"],
       ["new-connection", "low"],
       ["connections-removed", "info"],
     ]);
     expect(r.risk).toBe("high");
-    const cut = r.findings[0];
+    // The headline says what breaks: checkout calls payment by the address in its env.
+    expect(r.findings[0].message).toBe(
+      "checkoutservice can no longer reach paymentservice:50051 (env PAYMENT_SERVICE_ADDR, line 109)",
+    );
+    const cut = r.findings[1];
     expect(cut.message).toContain("checkoutservice's egress policy stopped allowing it");
     expect(cut.file).toBe("release/netpols.yaml");
     expect(r.connections.find((c) => c.change === "removed")!.causes.map((o) => o.id)).toContain(
@@ -70,7 +75,14 @@ describe.skipIf(!existsSync(REALWORLD))("real pull requests", () => {
     expect(pairs(r, "added")).toEqual([]);
     expect(r.connections.filter((c) => c.change === "changed" && !c.head.subtract(c.base).isEmpty())).toEqual([]);
     expect(r.exposures).toEqual([]);
-    expect(new Set(r.findings.map((f) => f.rule))).toEqual(new Set(["connections-removed"]));
+    expect(new Set(r.findings.map((f) => f.rule))).toEqual(
+      new Set(["declared-dependency-blocked", "connections-removed"]),
+    );
+    // The two flows the configuration declares and the PR cut (both fixed upstream later).
+    expect(r.findings.filter((f) => f.rule === "declared-dependency-blocked").map((f) => f.message)).toEqual([
+      "grafana can no longer reach its data source prometheus-k8s.monitoring.svc:9090 (grafana-datasources, line 22)",
+      "prometheus-adapter can no longer reach prometheus-k8s.monitoring.svc:9090 (args[4], line 37)",
+    ]);
     // The new prometheus-k8s policy admits only Prometheus itself, so Grafana loses its data source:
     // the regression upstream fixed later in PR #1721 (grafana -> prometheus-k8s TCP 9090).
     const grafana = r.connections.find(

@@ -1,7 +1,7 @@
 // The whole analysis of a pull request: base and head snapshots -> connectivity, exposure, their
 // differences, the objects that caused them, and risk findings. Pure: no I/O.
 import type { Config, Severity } from "../config/schema.js";
-import { overlaps, parseCidr, subtractIntervals, type IpInterval } from "../core/ip.js";
+import { overlaps, parseCidr, subtractIntervals, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Cluster } from "../model/types.js";
@@ -11,6 +11,7 @@ import type { Finding, RuleContext, Side } from "../rules/rule.js";
 import type { ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { BrokenRoute, Exposure } from "./exposure/index.js";
+import { flowChecker } from "./declared-flows.js";
 import { causeFinder, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
 import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";
@@ -77,7 +78,7 @@ const KUBE_DNS: PodClass = {
 };
 const DNS = ConnSet.ports("UDP", PortSet.range(53));
 
-function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
+function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: readonly Family[]): Side {
   const evaluator = new PolicyEvaluator(cluster);
   const classes = podClasses(cluster);
   const classOf = new Map<string, PodClass>();
@@ -101,6 +102,7 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>): Side {
     broken: exposure.broken,
     isolation,
     dnsReachable,
+    allows: flowChecker(cluster, evaluator, classOf, families),
     sides(from, to) {
       const a = classOf.get(from);
       const b = classOf.get(to);
@@ -143,8 +145,8 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     for (const list of [c.workloads, c.services, c.networkPolicies, c.adminPolicies, c.others])
       for (const o of list) locations.set(o.id, { file: o.source.file, line: o.source.line });
   const ctx: RuleContext = {
-    base: side(base, baseExp),
-    head: side(head, headExp),
+    base: side(base, baseExp, families),
+    head: side(head, headExp, families),
     config,
     connections,
     exposures,

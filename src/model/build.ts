@@ -10,6 +10,11 @@ import { readNetworkPolicy } from "./kinds/network-policy.js";
 import { isOperatorWorkload, readOperatorWorkload } from "./kinds/operator-workload.js";
 import { readService } from "./kinds/service.js";
 import { readPodTemplate, readReplicas, WORKLOAD_GROUPS } from "./kinds/workload.js";
+import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-callers.js";
+import { readConfigData } from "./kinds/config-data.js";
+import { MONITORING_GROUP, readMonitor, readPrometheusCalls } from "./kinds/monitoring.js";
+import { readPodConfig } from "./kinds/pod-config.js";
+import { declaredDependencies, dependencyInputs } from "./dependencies.js";
 import type { AdminPolicy, Cluster, Namespace, NetworkPolicy, OtherObject, Service, Workload } from "./types.js";
 
 export interface BuildOptions {
@@ -59,6 +64,9 @@ const CLUSTER_SCOPED = new Set([
   "ClusterNetworkPolicy",
   "GatewayClass",
   "IngressClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
 ]);
 
 /**
@@ -131,6 +139,8 @@ export function buildCluster(
   /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
   const fromPods = new Set<string>();
   const notObjects = new NotObjects();
+  /** What declares dependencies (model/dependencies.ts), read alongside. */
+  const inputs = dependencyInputs();
 
   const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
     const previous = map.get(value.id);
@@ -264,6 +274,7 @@ export function buildCluster(
           continue;
         }
         if (kind === "Pod" && meta.controller) fromPods.add(wid);
+        inputs.pods.set(wid, { config: readPodConfig(data, kind), source });
         put(workloads, {
           id: wid,
           kind: wKind,
@@ -278,8 +289,11 @@ export function buildCluster(
         });
       } else if (isOperatorWorkload(group, kind)) {
         put(workloads, readOperatorWorkload(group, kind, data, meta, namespace!, source));
+        if (group === MONITORING_GROUP && kind === "Prometheus")
+          inputs.prometheus.push(readPrometheusCalls(data, meta.name, namespace!, source));
       } else if (kind === "Service" && group === "") {
         put(services, readService(data, meta, namespace!, source));
+        inputs.serviceLabels.set(id, meta.labels);
       } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {
         const policy = readNetworkPolicy(data, meta, namespace!, source);
         const spec = data.spec as Record<string, unknown> | null | undefined;
@@ -313,6 +327,13 @@ export function buildCluster(
           `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`,
           id,
         );
+      } else if (group === "" && (kind === "ConfigMap" || kind === "Secret")) {
+        inputs.configs.set(id, readConfigData(kind, data, meta.name, namespace!, source));
+      } else if (group === MONITORING_GROUP && (kind === "ServiceMonitor" || kind === "PodMonitor")) {
+        const monitor = readMonitor(kind, data, meta.name, namespace!, meta.labels, source);
+        if (monitor) inputs.monitors.push(monitor);
+      } else if (own(API_SERVER_CALLERS, group)?.some((k) => k === kind)) {
+        inputs.apiServerCalls.push(...readApiServerCalls(kind as never, data, meta.name, source));
       } else if (own(KEPT, group)?.includes(kind)) {
         others.push({ id, kind, name: meta.name, namespace, apiVersion, source, raw });
       }
@@ -342,13 +363,13 @@ export function buildCluster(
         w.id,
       );
 
+  const model = { namespaces, workloads: [...workloads.values()], services: [...services.values()] };
   return {
-    namespaces,
-    workloads: [...workloads.values()],
-    services: [...services.values()],
+    ...model,
     networkPolicies: [...networkPolicies.values()],
     adminPolicies: [...adminPolicies.values()],
     others,
+    dependencies: declaredDependencies(inputs, model),
     diagnostics: diagnostics.items,
   };
 }

@@ -140,6 +140,62 @@ export interface OtherObject extends Located {
   readonly raw: RawObject;
 }
 
+/** Where a dependency comes from: the field of a pod, a mounted or referenced ConfigMap/Secret, or an API object. */
+export type DependencySource =
+  | "env"
+  | "args"
+  | "command"
+  | "ConfigMap"
+  | "Secret"
+  | "ServiceMonitor"
+  | "PodMonitor"
+  | "Prometheus"
+  | "ValidatingWebhookConfiguration"
+  | "MutatingWebhookConfiguration"
+  | "APIService";
+
+/** What the called Service is to the caller, for the words of a finding. */
+export type DependencyRole =
+  | "service"
+  | "data source"
+  | "scrape target"
+  | "Alertmanager"
+  | "remote write endpoint"
+  | "admission webhook"
+  | "API service";
+
+/** A pod a dependency reaches, on the container port the Service's targetPort picks there. */
+export interface DependencyTarget {
+  readonly workload: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+}
+
+/**
+ * A flow the configuration declares: a workload (or the API server) calls a Service by its DNS name,
+ * or a Prometheus must scrape a target. Only names that resolve to a Service (or pods) of the cluster.
+ */
+export interface Dependency {
+  /** The calling workload's id, or API_SERVER for webhooks and aggregated APIs. */
+  readonly from: string;
+  /** The Service called (absent for a PodMonitor, which names pods). */
+  readonly service?: string;
+  /** The Service port called. */
+  readonly servicePort?: number;
+  /** The address as written (`prometheus-k8s.monitoring.svc:9090`), or what names the target. */
+  readonly address: string;
+  readonly role: DependencyRole;
+  readonly via: DependencySource;
+  /** The object and field that declare it, and where. */
+  readonly declared: {
+    readonly object: string;
+    readonly field: string;
+    readonly file: string;
+    readonly line: number;
+  };
+  readonly targets: readonly DependencyTarget[];
+}
+
 export interface Cluster {
   readonly namespaces: ReadonlyMap<string, Namespace>;
   readonly workloads: readonly Workload[];
@@ -147,5 +203,7 @@ export interface Cluster {
   readonly networkPolicies: readonly NetworkPolicy[];
   readonly adminPolicies: readonly AdminPolicy[];
   readonly others: readonly OtherObject[];
+  /** Flows the configuration declares (model/dependencies.ts). */
+  readonly dependencies: readonly Dependency[];
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -3,6 +3,7 @@
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { Exposure } from "../analysis/exposure/index.js";
 import type { ExposureChange, ExposureDelta } from "../analysis/exposure-diff.js";
+import type { Dependency } from "../model/types.js";
 import { describeAddresses } from "./addresses.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -111,4 +112,22 @@ export function exposureState(x: ExposureChange): string[] {
     ...(e.blockedBy && !blockedSaid ? [`blocked by ${e.blockedBy}`] : []),
     ...e.notes,
   ];
+}
+
+/** A caller of a declared dependency: the workload's name (`grafana`), or the API server. */
+export function callerName(id: string): string {
+  return id === "kube-apiserver" ? "the API server" : splitId(id).name;
+}
+
+/** Where a dependency is declared, briefly: `grafana-datasources, line 22`, `env PAYMENT_SERVICE_ADDR, line 369`. */
+export function declarationName(d: Dependency): string {
+  const at = `line ${d.declared.line}`;
+  if (d.via === "ConfigMap" || d.via === "Secret") return `${splitId(d.declared.object).name}, ${at}`;
+  if (d.via === "env" || d.via === "args" || d.via === "command") return `${d.declared.field}, ${at}`;
+  return `${d.via} ${splitId(d.declared.object).name}, ${at}`;
+}
+
+/** What a declared dependency is to its caller: `its data source prometheus-k8s.monitoring.svc:9090`. */
+export function dependencyName(d: Dependency): string {
+  return d.role === "service" ? d.address : `its ${d.role} ${d.address}`;
 }

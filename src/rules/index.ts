@@ -18,6 +18,8 @@ import { rule as egressToInternet } from "./egress-to-internet.js";
 import { rule as newCrossNamespaceFlow } from "./new-cross-namespace-flow.js";
 import { rule as newConnection } from "./new-connection.js";
 import { rule as dnsEgressLost } from "./dns-egress-lost.js";
+import { rule as declaredDependencyBlocked } from "./declared-dependency-blocked.js";
+import { rule as declaredDependencyDenied } from "./declared-dependency-denied.js";
 import { rule as exposureNewlyBlocked } from "./exposure-newly-blocked.js";
 import { rule as flowBlockedOneSided } from "./flow-blocked-one-sided.js";
 import { rule as routeReachesNoPod } from "./route-reaches-no-pod.js";
@@ -41,6 +43,8 @@ export const RULES: readonly Rule[] = [
   egressToInternet,
   newCrossNamespaceFlow,
   newConnection,
+  declaredDependencyBlocked,
+  declaredDependencyDenied,
   dnsEgressLost,
   exposureNewlyBlocked,
   flowBlockedOneSided,
@@ -55,10 +59,12 @@ export const severityRank = (s: Severity | "none"): number =>
 
 export function runRules(ctx: RuleContext, config: Config): Finding[] {
   const findings: Finding[] = [];
+  const rank = new Map(RULES.map((r) => [r.id, r.rank ?? 0]));
   for (const rule of RULES) {
     if (config["ignore-rules"].includes(rule.id)) continue;
-    const severity = config["severity-overrides"][rule.id] ?? rule.severity;
+    const override = config["severity-overrides"][rule.id];
     for (const hit of rule.check(ctx)) {
+      const severity = override ?? hit.severity ?? rule.severity;
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
       const template = rule.messages[hit.messageId];
       if (template === undefined) throw new Error(`rule ${rule.id} has no message ${hit.messageId}`);
@@ -78,7 +84,10 @@ export function runRules(ctx: RuleContext, config: Config): Finding[] {
     }
   }
   return findings.sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.message.localeCompare(b.message),
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      (rank.get(b.rule) ?? 0) - (rank.get(a.rule) ?? 0) ||
+      a.message.localeCompare(b.message),
   );
 }
 

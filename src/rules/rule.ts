@@ -6,6 +6,7 @@ import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
 import type { BrokenRoute, Exposure } from "../analysis/exposure/index.js";
+import type { FlowCheck } from "../analysis/declared-flows.js";
 import type { Cluster } from "../model/types.js";
 
 export interface Side {
@@ -16,6 +17,8 @@ export interface Side {
   readonly isolation: ReadonlyMap<string, { ingress: boolean; egress: boolean }>;
   /** Workload ids that can reach cluster DNS (UDP 53). */
   readonly dnsReachable: ReadonlySet<string>;
+  /** What this side allows of a flow from a workload (or the API server) to a workload. */
+  readonly allows: FlowCheck;
   /**
    * What each side allows on its own: the source's egress and the destination's ingress, and the part
    * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
@@ -48,6 +51,8 @@ export interface Hit {
   readonly messageId: string;
   /** The template's `{{name}}` values. */
   readonly data: Readonly<Record<string, MessageValue>>;
+  /** This hit's severity, when the rule grades its hits (an override in the config still wins). */
+  readonly severity?: Severity;
   readonly objects: readonly string[];
   /** What tells two hits on the same objects apart (an entry point, a port), for stable fingerprints. */
   readonly key?: readonly string[];
@@ -65,6 +70,8 @@ export interface Rule {
   readonly fix: string;
   /** Message templates by message id, with `{{name}}` placeholders filled from a hit's data. */
   readonly messages: Readonly<Record<string, string>>;
+  /** Within one severity, findings of a higher rank come first (default 0): what breaks before what changed. */
+  readonly rank?: number;
   check(ctx: RuleContext): Hit[];
 }
 

@@ -1,0 +1,55 @@
+// Whether the flows the configuration declares (model/dependencies.ts) are allowed on one side: the
+// caller's egress and the target's ingress, on the target's container port. The API server is not a
+// pod: its calls come from the control plane's addresses, outside every pod network, so a webhook is
+// reachable when the target's ingress admits the port from some outside address (which one the
+// manifests cannot say; a rule that admits no outside address at all surely blocks it).
+import type { Family } from "../core/ip.js";
+import { ConnSet, PortSet } from "../core/port-set.js";
+import { API_SERVER } from "../model/dependencies.js";
+import type { Cluster, Dependency, DependencyTarget } from "../model/types.js";
+import type { PodClass, PolicyEvaluator } from "./policy-eval.js";
+import { classConns, ipRuns, NamespaceAtoms } from "./reach.js";
+
+/** What one side allows of a flow from a workload (or API_SERVER) to a workload; undefined when either is unknown. */
+export type FlowCheck = (from: string, to: string, conns: ConnSet) => ConnSet | undefined;
+
+/** The traffic a declared flow needs: the target's container port. */
+export function flowConns(t: DependencyTarget): ConnSet {
+  return ConnSet.ports(t.protocol, PortSet.range(t.port));
+}
+
+export function flowChecker(
+  cluster: Cluster,
+  evaluator: PolicyEvaluator,
+  classOf: ReadonlyMap<string, PodClass>,
+  families: readonly Family[],
+): FlowCheck {
+  let atoms: NamespaceAtoms | undefined;
+  return (from, to, conns) => {
+    const dst = classOf.get(to);
+    if (!dst) return undefined;
+    if (from === API_SERVER) {
+      atoms ??= new NamespaceAtoms(cluster, families);
+      const runs = ipRuns(evaluator, dst, "ingress", atoms.of(dst.namespace));
+      return runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE).intersect(conns);
+    }
+    const src = classOf.get(from);
+    return src ? classConns(evaluator, src, dst).intersect(conns) : undefined;
+  };
+}
+
+/** The targets of a dependency that base allows and head denies. */
+export function blockedTargets(d: Dependency, base: FlowCheck, head: FlowCheck): DependencyTarget[] {
+  return d.targets.filter((t) => {
+    const conns = flowConns(t);
+    const b = base(d.from, t.workload, conns);
+    const h = head(d.from, t.workload, conns);
+    return b !== undefined && !b.isEmpty() && h?.isEmpty() === true;
+  });
+}
+
+/** Whether a side denies the dependency to every target it knows. */
+export function deniedEverywhere(d: Dependency, side: FlowCheck): boolean {
+  const verdicts = d.targets.map((t) => side(d.from, t.workload, flowConns(t))).filter((c) => c !== undefined);
+  return verdicts.length > 0 && verdicts.every((c) => c.isEmpty());
+}

@@ -1,0 +1,68 @@
+// Where configuration text names a Kubernetes Service by its DNS name: `http://name`, `name:port`,
+// `name.namespace`, `name.namespace.svc`, `name.namespace.svc.cluster.local` (and a pod of a headless
+// Service, `pod.name.namespace.svc`), with an optional port. Only the text is read here; whether a
+// name is a Service of the cluster is decided by the resolver (model/dependencies.ts).
+
+export interface AddressMention {
+  /** The Service name and, when the text names one, its namespace. */
+  readonly name: string;
+  readonly namespace?: string;
+  readonly port?: number;
+  readonly scheme?: string;
+  /** The host and port as written, without scheme or user info (which may hold a password). */
+  readonly text: string;
+  /** 0-based line of the text it is on. */
+  readonly lineOffset: number;
+  /** The address is the whole (trimmed) text: `redis` as the value of REDIS_HOST. */
+  readonly whole: boolean;
+}
+
+// A lowercase DNS name (Service names are lowercase; an uppercase word is an environment variable or
+// prose), not inside a path or another word, with an optional scheme, user info and port.
+const ADDRESS =
+  /(?<![A-Za-z0-9_.\-@$%/])(?:([a-z][a-z0-9+.-]*):\/\/)?(?:[^\s@/:]+(?::[^\s@/]*)?@)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)\.?(?::(\d{1,5}))?(?![A-Za-z0-9_-])/g;
+
+/** A line that is a comment in shell, YAML, INI, properties, TOML or C-like configuration. */
+const COMMENT = /^\s*(#|;|\/\/|!\s)/;
+
+/** The parts of a host that name a Service: [name, namespace?], or null when it cannot be one. */
+export function serviceOfHost(host: string): { name: string; namespace?: string } | null {
+  const labels = host.split(".");
+  const svc = labels.indexOf("svc");
+  if (svc >= 0) {
+    // name.namespace.svc[.domain], or pod.name.namespace.svc[.domain] (a pod of a headless Service).
+    if (svc === 2) return { name: labels[0], namespace: labels[1] };
+    if (svc === 3) return { name: labels[1], namespace: labels[2] };
+    return null;
+  }
+  if (labels.length === 1) return { name: labels[0] };
+  if (labels.length === 2) return { name: labels[0], namespace: labels[1] };
+  return null;
+}
+
+export function findAddresses(text: string): AddressMention[] {
+  const out: AddressMention[] = [];
+  const trimmed = text.trim();
+  const lines = text.split("\n");
+  lines.forEach((line, lineOffset) => {
+    if (COMMENT.test(line)) return;
+    for (const m of line.matchAll(ADDRESS)) {
+      const [written, scheme, host, portText] = m;
+      const address = portText === undefined ? host : `${host}:${portText}`;
+      const service = serviceOfHost(host);
+      if (!service) continue;
+      const port = portText === undefined ? undefined : Number(portText);
+      if (port !== undefined && (port < 1 || port > 65535)) continue;
+      // A bare word is a name only with a scheme or a port (or as a whole value: the caller decides).
+      out.push({
+        ...service,
+        port,
+        scheme,
+        text: address,
+        lineOffset,
+        whole: written === trimmed,
+      });
+    }
+  });
+  return out;
+}
