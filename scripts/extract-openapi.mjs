@@ -33,6 +33,8 @@ export const OPERATIONS = [
   "checks/list-for-ref",
   "reactions/create-for-issue-comment",
   "reactions/delete-for-issue-comment",
+  "apps/list-webhook-deliveries",
+  "apps/redeliver-webhook-delivery",
 ];
 
 const OUT = new URL("../fixtures/github/openapi-extract.json", import.meta.url);

@@ -14,6 +14,7 @@ import { describeError } from "./github/review-pull-request.js";
 import { createSession } from "./github/session.js";
 import { serialize } from "./github/serialize.js";
 import type { GitHub, Log } from "./github/types.js";
+import { jobSettings, reportOutcome } from "./queue/context.js";
 
 type Ctx = Context<"pull_request" | "issue_comment" | "check_run">;
 
@@ -77,7 +78,11 @@ export default function reachdiffApp(app: Probot): void {
       botLogin: await login(),
       log,
       pacer: pacerFor(`installation:${installation}`),
-      settings: { reviewThread: true },
+      settings: {
+        reviewThread: true,
+        reviewMemoryMb: Number(process.env.REACHDIFF_REVIEW_MEMORY_MB) || undefined,
+        ...jobSettings(),
+      },
     });
     const p = context.payload as {
       pull_request?: { number: number };
@@ -85,9 +90,10 @@ export default function reachdiffApp(app: Probot): void {
       check_run?: { external_id?: string | null };
     };
     const number = p.pull_request?.number ?? p.issue?.number ?? prOfExternalId(p.check_run?.external_id);
-    await serialize(`${repo.owner}/${repo.repo}#${number || context.id}`, () =>
+    const result = await serialize(`${repo.owner}/${repo.repo}#${number || context.id}`, () =>
       handleEvent(session, context.name, context.payload),
     );
+    reportOutcome(result.kind === "review" ? result.outcome.status : result.kind);
   };
 
   const handle = async (context: Ctx) => {

@@ -1,7 +1,7 @@
 // The `reachdiff` check run on the head commit: in progress while working, then a conclusion with the
 // headline as title, the risk table as summary, and annotations at file:line (50 per request, as
 // the API allows). external_id maps the run back to its pull request for re-runs.
-import { CHECK_NAME, type CheckOutput } from "../review.js";
+import { CHECK_NAME, type CheckOutput, failedCheck } from "../review.js";
 import { httpStatus, type GitHub, type Repo } from "./types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -83,4 +83,48 @@ export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, 
     completed_at: new Date().toISOString(),
     output: { title, summary, ...(batches.length ? { annotations: [...batches.at(-1)!] } : {}) },
   });
+}
+
+/** Our check runs of this pull request still in progress on this head commit. */
+export async function runsInProgress(gh: GitHub, repo: Repo, headSha: string, pr: number): Promise<number[]> {
+  const { data } = await gh.rest.checks.listForRef({
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    status: "in_progress",
+    filter: "all",
+    per_page: 100,
+  });
+  return data.check_runs.filter((r) => r.external_id === externalId(pr)).map((r) => r.id);
+}
+
+/**
+ * A retried review (its previous attempt's worker died or handed it back) takes over the check run that
+ * attempt left in progress instead of creating a second one; without one, it creates one.
+ */
+export async function adoptOrStartCheck(
+  gh: GitHub,
+  repo: Repo,
+  headSha: string,
+  pr: number,
+  detailsUrl?: string,
+): Promise<number> {
+  const [existing] = await runsInProgress(gh, repo, headSha, pr).catch(() => []);
+  return existing ?? startCheck(gh, repo, headSha, pr, detailsUrl);
+}
+
+/** Concludes the check runs a review left in progress and will never finish, saying how to run it again. */
+export async function concludeAbandoned(
+  gh: GitHub,
+  repo: Repo,
+  headSha: string,
+  pr: number,
+  why: string,
+): Promise<number> {
+  const ids = await runsInProgress(gh, repo, headSha, pr);
+  const check = failedCheck(
+    `${why} Re-run the check or comment \`/reachdiff\` on the pull request to review it again.`,
+  );
+  for (const id of ids) await completeCheck(gh, repo, id, { ...check, title: "Reachdiff stopped before finishing" });
+  return ids.length;
 }

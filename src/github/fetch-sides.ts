@@ -72,13 +72,16 @@ const WORKER = new URL("./review-worker.js", import.meta.url);
  */
 export async function reviewFetched(
   input: FetchedReview,
-  options: { thread?: boolean; signal?: AbortSignal } = {},
+  options: { thread?: boolean; signal?: AbortSignal; memoryMb?: number } = {},
 ): Promise<ReviewSummary> {
   const workerFile = WORKER.protocol === "file:" ? fileURLToPath(WORKER) : null;
   if (!options.thread || !workerFile || !existsSync(workerFile)) return reviewFetchedHere(input);
   options.signal?.throwIfAborted();
   return new Promise<ReviewSummary>((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: input });
+    const worker = new Worker(workerFile, {
+      workerData: input,
+      ...(options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } } : {}),
+    });
     const stop = () => {
       void worker.terminate();
       reject(options.signal!.reason);

@@ -28,14 +28,25 @@ export class Pacer {
   }
 }
 
-const pacers = new Map<string, Pacer>();
+/** What the guard needs of a pacer: one slot per write (in this process, or shared through Redis). */
+export type WriteSlots = Pick<Pacer, "slot">;
+
+const pacers = new Map<string, WriteSlots>();
+let makePacer = (_key: string, perMinute: number): WriteSlots => new Pacer(perMinute);
+
+/** Pacers shared beyond this process (the App's service with Redis): `make` builds each key's pacer. */
+export function sharePacers(make: (key: string, perMinute: number) => WriteSlots): void {
+  makePacer = make;
+  pacers.clear();
+}
+
 /** One pacer per token holder (installation, or the Action's token), shared by all its events. */
 export function pacerFor(
   key: string,
   perMinute = Number(process.env.REACHDIFF_WRITES_PER_MINUTE) || DEFAULT_WRITES_PER_MINUTE,
-): Pacer {
+): WriteSlots {
   let p = pacers.get(key);
-  if (!p) pacers.set(key, (p = new Pacer(perMinute)));
+  if (!p) pacers.set(key, (p = makePacer(key, perMinute)));
   return p;
 }
 
@@ -69,7 +80,7 @@ export class RateLimited extends Error {
 }
 
 export interface Guard {
-  readonly pacer: Pacer;
+  readonly pacer: WriteSlots;
   /** Requests made while this is set are cancelled when it aborts. */
   signal?: AbortSignal;
   /** How often a rate-limited request is retried (default 2), and the longest wait for one (default 60 s). */

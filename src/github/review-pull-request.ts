@@ -5,7 +5,7 @@
 // run with a message saying so; nothing is left in progress.
 import { ConfigError } from "../config/load-config.js";
 import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "../review.js";
-import { completeCheck, startCheck } from "./check-run.js";
+import { adoptOrStartCheck, completeCheck, startCheck } from "./check-run.js";
 import { changedFiles } from "./fetch-manifests.js";
 import { fetchSides, reviewFetched, touchesReview } from "./fetch-sides.js";
 import { RateLimited, rateLimitWait, RequestTimeout } from "./pacing.js";
@@ -64,7 +64,13 @@ export async function reviewPullRequest(session: Session, pr: PullRequestRef): P
   let checkRunId: number | undefined;
   if (settings.checks) {
     try {
-      checkRunId = await startCheck(gh, repo, pr.headSha, pr.number, settings.detailsUrl);
+      checkRunId = await (settings.adoptCheck ? adoptOrStartCheck : startCheck)(
+        gh,
+        repo,
+        pr.headSha,
+        pr.number,
+        settings.detailsUrl,
+      );
     } catch (error) {
       // E.g. the head commit is gone (422), or GitHub keeps failing: review all the same, say so in the log.
       log.warn(
@@ -211,7 +217,7 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
       repoUrl: repoUrl(repo, settings.serverUrl),
       reportUrl: settings.detailsUrl,
     },
-    { thread: settings.reviewThread, signal },
+    { thread: settings.reviewThread, signal, memoryMb: settings.reviewMemoryMb },
   );
   signal.throwIfAborted();
   const now = await moved(session, pr);

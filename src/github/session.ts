@@ -1,7 +1,7 @@
 // What one delivery (the App's webhook, the Action's run) hands to the shared review path: a guarded
 // client, the repository, the bot's own login, a logger and the settings that override the config.
 import type { Config } from "../config/schema.js";
-import { DEFAULT_REQUEST_TIMEOUT_MS, guard, type Guard, type Pacer } from "./pacing.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, guard, type Guard, type WriteSlots } from "./pacing.js";
 import type { CommentMode } from "./sticky-comment.js";
 import type { GitHub, Log, Repo } from "./types.js";
 
@@ -20,6 +20,10 @@ export interface Settings {
   readonly serverUrl?: string;
   /** Render and analyse on a worker thread, so that the process keeps answering meanwhile (the App). */
   readonly reviewThread?: boolean;
+  /** Heap limit (MiB) of that worker thread: a review past it fails alone instead of the process. */
+  readonly reviewMemoryMb?: number;
+  /** A retried review: take over our check run left in progress on the head instead of creating one. */
+  readonly adoptCheck?: boolean;
 }
 
 export interface Session {
@@ -39,7 +43,7 @@ export function createSession(options: {
   repo: Repo;
   botLogin: string;
   log: Log;
-  pacer: Pacer;
+  pacer: WriteSlots;
   settings: Partial<Settings>;
 }): Session {
   const g: Guard = {

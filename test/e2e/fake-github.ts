@@ -11,7 +11,7 @@
 // rate limits with their headers, a 404 for a deleted branch); `delay` answers them late (past the
 // client's timeout: the operation still takes effect, as on a slow GitHub); `after` changes the state
 // once an operation succeeded (a push, a close, a comment deleted by a user mid-run).
-import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import { createHmac, createPublicKey, createVerify, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,6 +57,8 @@ export interface Recorded {
 
 export interface Comment {
   id: number;
+  /** The pull request (issue) it is on; 1 when not said. */
+  issue?: number;
   body: string;
   user: { login: string; id: number; type: "User" | "Bot" };
   created_at: string;
@@ -73,6 +75,19 @@ export interface CheckRun {
   output: { title: string | null; summary: string | null; text?: string | null };
   annotations: unknown[];
   history: string[];
+}
+
+/** One webhook delivery as GitHub's delivery log keeps it (GET /app/hook/deliveries), with what was sent. */
+export interface HookDelivery {
+  readonly id: number;
+  readonly guid: string;
+  readonly delivered_at: string;
+  readonly redelivery: boolean;
+  readonly status_code: number;
+  readonly event: string;
+  readonly action: string | null;
+  readonly url: string;
+  readonly request: { readonly body: string; readonly headers: Record<string, string> };
 }
 
 export interface Fault {
@@ -144,6 +159,12 @@ export class FakeGitHub {
   /** Called after an operation succeeded (e.g. to push a newer commit while a review runs). */
   readonly after = new Map<string, (f: FakeGitHub) => void>();
   readonly appSlug = "reachdiff-test";
+  /** The App's webhook deliveries, oldest first (its delivery log). */
+  readonly deliveries: HookDelivery[] = [];
+  /** Where webhooks go (the App's webhook URL; with several, in turn) and the secret that signs them. */
+  hookUrls: string[] = [];
+  hookSecret = "";
+  #nextHook = 0;
   readonly appId = 4242;
   /** token -> login of whoever it authenticates. */
   readonly tokens = new Map<string, string>();
@@ -210,9 +231,10 @@ export class FakeGitHub {
     this.delays.push({ operation, ms, times });
   }
 
-  addComment(_number: number, login: string, body: string): Comment {
+  addComment(number: number, login: string, body: string): Comment {
     const c: Comment = {
       id: newId(),
+      issue: number,
       body,
       user: user(login, 7) as Comment["user"],
       created_at: now(),
@@ -250,8 +272,52 @@ export class FakeGitHub {
     return this.comments.filter((c) => c.user.login === login && c.body.startsWith("<!-- reachdiff:v1"));
   }
 
+  /**
+   * Sends a webhook as GitHub does (signed with `secret`) to `url`, or to the next of `hookUrls`, and
+   * keeps it in the delivery log with the status it got (0 when nothing answered).
+   */
+  async sendHook(
+    event: string,
+    payload: Record<string, unknown>,
+    options: { url?: string; guid?: string; redelivery?: boolean; signature?: string } = {},
+  ): Promise<HookDelivery> {
+    const body = JSON.stringify(payload);
+    const guid = options.guid ?? randomUUID();
+    const url = options.url ?? this.hookUrls[this.#nextHook++ % this.hookUrls.length];
+    const headers = {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": guid,
+      "x-hub-signature-256":
+        options.signature ?? `sha256=${createHmac("sha256", this.hookSecret).update(body).digest("hex")}`,
+      "user-agent": "GitHub-Hookshot/test",
+    };
+    let status = 0;
+    try {
+      const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+      status = res.status;
+      await res.text();
+    } catch {
+      status = 0;
+    }
+    const d: HookDelivery = {
+      id: newId(),
+      guid,
+      delivered_at: new Date().toISOString(),
+      redelivery: options.redelivery ?? false,
+      status_code: status,
+      event,
+      action: typeof payload.action === "string" ? payload.action : null,
+      url,
+      request: { body, headers },
+    };
+    this.deliveries.push(d);
+    return d;
+  }
+
   reset(): void {
     this.requests.length = 0;
+    this.deliveries.length = 0;
     this.comments.length = 0;
     this.checkRuns.length = 0;
     this.reactions.length = 0;
@@ -470,12 +536,12 @@ export class FakeGitHub {
       private: false,
       owner: user(this.owner, 1),
     });
-    const commentJson = (c: Comment) => ({
+    const commentJson = ({ issue = 1, ...c }: Comment) => ({
       ...c,
       node_id: `IC_${c.id}`,
       url: `https://api.github.com/repos/${this.fullName}/issues/comments/${c.id}`,
-      html_url: `https://github.com/${this.fullName}/pull/1#issuecomment-${c.id}`,
-      issue_url: `https://api.github.com/repos/${this.fullName}/issues/1`,
+      html_url: `https://github.com/${this.fullName}/pull/${issue}#issuecomment-${c.id}`,
+      issue_url: `https://api.github.com/repos/${this.fullName}/issues/${issue}`,
       author_association: "NONE",
     });
     const checkJson = (r: CheckRun) => ({
@@ -714,8 +780,10 @@ export class FakeGitHub {
         const q = c.request.query as Record<string, string>;
         const perPage = Math.min(100, Number(q.per_page ?? 30));
         const page = Number(q.page ?? 1);
-        const items = this.comments.slice((page - 1) * perPage, page * perPage).map(commentJson);
-        const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+        const issue = Number((c.request.params as Record<string, string>).issue_number);
+        const all = this.comments.filter((x) => (x.issue ?? 1) === issue);
+        const items = all.slice((page - 1) * perPage, page * perPage).map(commentJson);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
         const base = `${this.url}/repos/${this.fullName}/issues/${(c.request.params as Record<string, string>).issue_number}/comments?per_page=${perPage}`;
         const links = [
           page < last ? `<${base}&page=${page + 1}>; rel="next"` : "",
@@ -744,6 +812,7 @@ export class FakeGitHub {
           };
         const comment: Comment = {
           id: newId(),
+          issue: Number((c.request.params as Record<string, string>).issue_number),
           body,
           user: user(login, 8) as Comment["user"],
           created_at: now(),
@@ -836,6 +905,47 @@ export class FakeGitHub {
         run.history.push(run.status);
         return { status: 200, body: checkJson(run) };
       }),
+      "apps/list-webhook-deliveries": op(
+        (c) => {
+          const q = c.request.query as Record<string, string>;
+          const perPage = Math.min(100, Number(q.per_page ?? 30));
+          const before = q.cursor ? Number(q.cursor) : Number.POSITIVE_INFINITY;
+          const ok = (d: HookDelivery) => d.status_code >= 200 && d.status_code < 400;
+          const all = [...this.deliveries]
+            .reverse()
+            .filter((d) => d.id < before && (!q.status || (q.status === "success") === ok(d)));
+          const page = all.slice(0, perPage);
+          const next = all.length > perPage ? page.at(-1)!.id : undefined;
+          return {
+            status: 200,
+            body: page.map(({ url: _url, request: _request, ...d }) => ({
+              ...d,
+              status: d.status_code === 0 ? "timed out" : ok(d) ? "OK" : `Invalid HTTP Response: ${d.status_code}`,
+              duration: 0.1,
+              installation_id: null,
+              repository_id: 1,
+            })),
+            headers: next
+              ? { link: `<${this.url}/app/hook/deliveries?per_page=${perPage}&cursor=${next}>; rel="next"` }
+              : {},
+          };
+        },
+        { jwt: true },
+      ),
+      "apps/redeliver-webhook-delivery": op(
+        (c) => {
+          const d = this.deliveries.find(
+            (x) => x.id === Number((c.request.params as Record<string, string>).delivery_id),
+          );
+          if (!d) return notFound;
+          // GitHub sends it again, later, with the same delivery id (guid).
+          setTimeout(() => {
+            void this.sendHook(d.event, JSON.parse(d.request.body), { guid: d.guid, redelivery: true });
+          }, 10);
+          return { status: 202, body: {} };
+        },
+        { jwt: true },
+      ),
       "reactions/create-for-issue-comment": op((c, login) => {
         const id = Number((c.request.params as Record<string, string>).comment_id);
         if (!this.comments.some((x) => x.id === id)) return notFound;

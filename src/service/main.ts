@@ -1,0 +1,127 @@
+// The App as a service: one entry point for every process (`node build/src/service/main.js`), its job
+// chosen by REACHDIFF_ROLE: `web` takes webhooks into the queue, `worker` runs reviews, `all` (the
+// default) both. With REDIS_URL the queue is Redis (any number of web and worker replicas); without,
+// an in-process bounded queue. SIGTERM drains: /readyz turns 503, intake stops, running reviews get
+// REACHDIFF_DRAIN_MS to finish, then are handed back to the queue.
+import type { Octokit } from "@octokit/core";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import reachdiffApp, { REDACT_PATHS } from "../app.js";
+import { sharePacers } from "../github/pacing.js";
+import type { JobQueue } from "../queue/job.js";
+import { MemoryQueue } from "../queue/memory.js";
+import { RedisPacer } from "../queue/pacer.js";
+import { RedisQueue } from "../queue/redis.js";
+import { startHttp } from "./http.js";
+import { abandoned, processor } from "./jobs.js";
+import { Metrics } from "./metrics.js";
+import { readSettings } from "./settings.js";
+import { startSweep } from "./sweep.js";
+
+const settings = readSettings();
+const log = pino({
+  level: settings.logLevel,
+  base: { role: settings.role },
+  redact: { paths: REDACT_PATHS, censor: "[Redacted]" },
+});
+
+let metrics: Metrics | undefined;
+// Every GitHub client of this process counts its requests, rate-limit answers and archive bytes.
+const counted = (octokit: Octokit) => {
+  octokit.hook.after("request", (response, options) => {
+    metrics?.requests.inc({ method: String(options.method), status: String(response.status) });
+    // Archives are streamed (never parsed whole): count their bytes as they pass.
+    if (response.data instanceof ReadableStream)
+      response.data = response.data.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, out) {
+            metrics?.archiveBytes.inc(chunk.byteLength);
+            out.enqueue(chunk);
+          },
+        }),
+      ) as never;
+  });
+  octokit.hook.error("request", (error, options) => {
+    const status = (error as { status?: number }).status;
+    metrics?.requests.inc({ method: String(options.method), status: String(status ?? "error") });
+    if (status === 403 || status === 429) metrics?.waits.inc({ kind: "rate_limit" });
+    throw error;
+  });
+};
+
+const probot = new Probot({
+  appId: settings.appId,
+  privateKey: settings.privateKey,
+  secret: settings.webhookSecret,
+  baseUrl: settings.baseUrl,
+  log: log as never,
+  Octokit: ProbotOctokit.plugin(counted as never),
+});
+const worker = settings.role !== "web";
+const queue: JobQueue = settings.redisUrl
+  ? new RedisQueue({
+      url: settings.redisUrl,
+      maxWaiting: settings.maxWaiting,
+      lockMs: settings.lockMs,
+      onAbandoned: (job, reason) => abandoned(probot, log)(job, reason),
+    })
+  : new MemoryQueue(settings.maxWaiting);
+metrics = new Metrics(queue);
+const m = metrics;
+if (queue instanceof RedisQueue)
+  sharePacers(
+    (key, perMinute) =>
+      new RedisPacer(queue.client, queue.key(`pace:${key}`), perMinute, (ms) => {
+        m.waits.inc({ kind: "pacing" });
+        m.waitSeconds.inc(ms / 1000);
+      }),
+  );
+
+await probot.load(reachdiffApp);
+let draining = false;
+const server = await startHttp(
+  {
+    probot,
+    queue,
+    metrics,
+    log,
+    webhookPath: settings.webhookPath,
+    intake: settings.role !== "worker",
+    draining: () => draining,
+  },
+  settings.host,
+  settings.port,
+);
+if (worker) queue.process(processor(probot, log, metrics), settings.concurrency);
+const sweep =
+  worker && settings.sweepMs > 0
+    ? startSweep({
+        probot,
+        queue,
+        log,
+        everyMs: settings.sweepMs,
+        lookbackMs: settings.sweepLookbackMs,
+        staleMs: (Number(process.env.REACHDIFF_TIMEOUT_MS) || 5 * 60_000) + 4 * settings.lockMs,
+        abandon: abandoned(probot, log),
+      })
+    : undefined;
+log.info(
+  { queue: queue.kind, concurrency: worker ? settings.concurrency : 0 },
+  `Listening on http://${settings.host}:${settings.port} (${settings.role}, ${queue.kind} queue${worker ? `, ${settings.concurrency} reviews at once` : ""})`,
+);
+
+const stop = async (signal: string) => {
+  if (draining) return;
+  draining = true;
+  log.info({ signal }, `${signal}: draining (up to ${settings.drainMs} ms)`);
+  sweep?.stop();
+  const left = await queue.drain(settings.drainMs);
+  if (left.length && queue.kind === "memory")
+    await Promise.all(left.map((job) => abandoned(probot, log)(job, "the process stopped").catch(() => undefined)));
+  log.info({ left: left.length }, left.length ? `handed back ${left.length} job(s)` : "drained");
+  server.close();
+  await queue.close();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void stop("SIGTERM"));
+process.once("SIGINT", () => void stop("SIGINT"));
