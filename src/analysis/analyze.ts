@@ -140,6 +140,19 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
   const exposures = diffExposures(baseExp.exposures, headExp.exposures);
 
   const trusted = config["trusted-cidrs"].map(parseCidr);
+  const excluded = [...NON_PUBLIC, ...trusted];
+  const publicAddresses = (addresses: readonly IpInterval[]) =>
+    addresses.flatMap((a) =>
+      subtractIntervals(
+        a,
+        excluded.filter((n) => overlaps(n, a)),
+      ),
+    );
+  // Public sources are "the internet" when they hold at least as many addresses as a /internet-min-prefix.
+  const INTERNET_SIZE = {
+    4: 2n ** BigInt(32 - config.exposure["internet-min-prefix"]),
+    6: 2n ** BigInt(128 - config.exposure["internet-min-prefix-v6"]),
+  };
   const locations = new Map<string, { file: string; line: number }>();
   for (const c of [base, head])
     for (const list of [c.workloads, c.services, c.networkPolicies, c.adminPolicies, c.others])
@@ -151,16 +164,8 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     connections,
     exposures,
     objects,
-    isInternet(addresses: readonly IpInterval[]) {
-      const excluded = [...NON_PUBLIC, ...trusted];
-      return addresses.some(
-        (a) =>
-          subtractIntervals(
-            a,
-            excluded.filter((n) => overlaps(n, a)),
-          ).length > 0,
-      );
-    },
+    publicAddresses,
+    isInternet: (addresses) => publicAddresses(addresses).some((iv) => iv.hi - iv.lo + 1n >= INTERNET_SIZE[iv.family]),
     locate: (id) => locations.get(id),
   };
   const findings = runRules(ctx, config);

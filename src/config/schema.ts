@@ -63,6 +63,35 @@ export const CONFIG_SCHEMA = {
       },
       default: {},
     },
+    exposure: {
+      description: "How exposure is judged: what counts as the internet, and whether nodes have public addresses.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        "internet-min-prefix": {
+          description:
+            "Public IPv4 sources count as 'the internet' when they include a block this wide or wider (/N or shorter); narrower public ranges (an office /24) are reported as restricted ranges, at most high.",
+          type: "integer",
+          minimum: 0,
+          maximum: 32,
+          default: 16,
+        },
+        "internet-min-prefix-v6": {
+          description: "The same for IPv6 sources.",
+          type: "integer",
+          minimum: 0,
+          maximum: 128,
+          default: 48,
+        },
+        nodes: {
+          description:
+            "Whether the nodes have public addresses, which decides how NodePort and hostPort exposure is judged: public (from the internet), private (not from the internet), unknown (said as a condition, at most high).",
+          enum: ["public", "private", "unknown"],
+          default: "unknown",
+        },
+      },
+      default: {},
+    },
     "enforces-network-policy": {
       description: "Whether the cluster's network plugin enforces NetworkPolicy. When false, policies change nothing.",
       type: "boolean",
@@ -156,6 +185,11 @@ export interface Config {
   "trusted-cidrs": string[];
   "ingress-controller": { namespace: string; "pod-labels": Record<string, string> };
   gateway: { "internal-classes": string[] };
+  exposure: {
+    "internet-min-prefix": number;
+    "internet-min-prefix-v6": number;
+    nodes: "public" | "private" | "unknown";
+  };
   "enforces-network-policy": boolean;
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;

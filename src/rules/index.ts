@@ -70,7 +70,8 @@ export function runRules(ctx: RuleContext, config: Config): Finding[] {
       if (template === undefined) throw new Error(`rule ${rule.id} has no message ${hit.messageId}`);
       findings.push({
         rule: rule.id,
-        severity,
+        severity:
+          hit.severityCap && severityRank(hit.severityCap) > severityRank(severity) ? hit.severityCap : severity,
         title: rule.title,
         messageId: hit.messageId,
         data: hit.data,

@@ -37,8 +37,13 @@ export interface RuleContext {
   readonly connections: readonly (ConnectionChange & { readonly causes: readonly ObjectChange[] })[];
   readonly exposures: readonly ExposureChange[];
   readonly objects: readonly ObjectChange[];
-  /** True when the addresses include public ones outside the trusted CIDRs. */
+  /**
+   * True when the addresses include the internet: public addresses outside the trusted CIDRs, at least as
+   * many as a /exposure.internet-min-prefix (so an office /24 is not the internet).
+   */
   isInternet(addresses: readonly IpInterval[]): boolean;
+  /** The public part of the addresses (outside private, shared and trusted ranges). */
+  publicAddresses(addresses: readonly IpInterval[]): IpInterval[];
   /** File and line of an object: head's definition, or base's when it was removed. */
   locate(id: string): { file: string; line: number } | undefined;
 }
@@ -54,6 +59,8 @@ export interface Hit {
   /** This hit's severity, when the rule grades its hits (an override in the config still wins). */
   readonly severity?: Severity;
   readonly objects: readonly string[];
+  /** The most this hit may weigh, whatever the rule's severity (a calibrated finding: restricted ranges, a condition). */
+  readonly severityCap?: Severity;
   /** What tells two hits on the same objects apart (an entry point, a port), for stable fingerprints. */
   readonly key?: readonly string[];
   /** Defaults to the location of the first object. */

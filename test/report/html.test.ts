@@ -79,7 +79,7 @@ describe("the demo pull request's HTML report", () => {
     expect(doc.title).toBe(`reachdiff: ${headline(r)}`);
     expect(doc.querySelector(".sides")!.textContent).toBe("base fixtures/demo/base → head fixtures/demo/head");
     expect(doc.querySelector(".summary")!.textContent).toBe(
-      "9 findings 2 critical 4 high 3 medium · 4 exposure changes · 2 reachability changes · 4 objects changed",
+      "9 findings 1 critical 5 high 3 medium · 4 exposure changes · 2 reachability changes · 4 objects changed",
     );
   });
 
