@@ -1,5 +1,7 @@
-# The Reachdiff GitHub App (probot). Build: docker build -t reachdiff-app .
+# The Reachdiff GitHub App. Build: docker build -t reachdiff-app .
 # Run:   docker run -p 3000:3000 -e APP_ID=... -e PRIVATE_KEY="$(cat key.pem)" -e WEBHOOK_SECRET=... reachdiff-app
+# One image for every role: REACHDIFF_ROLE=web|worker|all (default all), REDIS_URL for a shared queue
+# (see deploy/compose.yaml and deploy/helm/reachdiff).
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -39,4 +41,6 @@ COPY --from=build /app/build/src ./build/src
 COPY package.json app.yml ./
 USER node
 EXPOSE 3000
-CMD ["node", "node_modules/probot/bin/probot.js", "run", "./build/src/app.js"]
+# Renders write to /tmp only (mount it writable when the root filesystem is read-only).
+ENV HOME=/tmp
+CMD ["node", "build/src/service/main.js"]

@@ -1,0 +1,205 @@
+// Reachdiff reviews its own Helm chart: deploy/helm/reachdiff rendered by the real helm (put on PATH by
+// the global setup), beside the cluster it lands in (cluster DNS, an ingress controller, a neighbour
+// workload; objects that name no namespace are the release's, as `helm install -n` puts them). `reachdiff exposure` must show only the webhook Service exposed (through the Ingress, on
+// the webhook path only), and `reachdiff reach` must show the App's pods reaching only DNS, Redis and
+// GitHub, and nothing reaching Redis but the App.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const CHART = join(ROOT, "deploy/helm/reachdiff");
+const CLI = join(ROOT, "build/src/cli.js");
+
+const CLUSTER = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: coredns, namespace: kube-system }
+spec:
+  selector: { matchLabels: { k8s-app: kube-dns } }
+  template:
+    metadata: { labels: { k8s-app: kube-dns } }
+    spec: { containers: [{ name: coredns, image: coredns, ports: [{ containerPort: 53, protocol: UDP }, { containerPort: 53 }] }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ingress-nginx-controller, namespace: ingress-nginx }
+spec:
+  selector: { matchLabels: { app: ingress-nginx } }
+  template:
+    metadata: { labels: { app: ingress-nginx } }
+    spec: { containers: [{ name: controller, image: nginx, ports: [{ containerPort: 443 }] }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: billing, namespace: reachdiff }
+spec:
+  selector: { matchLabels: { app: billing } }
+  template:
+    metadata: { labels: { app: billing } }
+    spec: { containers: [{ name: billing, image: billing, ports: [{ containerPort: 8080 }] }] }
+`;
+
+const GITHUB = ["ip:140.82.112.0/20", "ip:143.55.64.0/20", "ip:185.199.108.0/22", "ip:192.30.252.0/22"];
+const WEB = "reachdiff/Deployment/rd-reachdiff-web";
+const WORKER = "reachdiff/Deployment/rd-reachdiff-worker";
+const REDIS = "reachdiff/StatefulSet/rd-redis";
+const DNS = "kube-system/Deployment/coredns";
+
+let dir: string;
+let rendered: string;
+
+function run(command: string, args: string[]): string {
+  const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  return r.stdout;
+}
+
+const helm = (...extra: string[]) =>
+  run("helm", [
+    "template",
+    "rd",
+    CHART,
+    "--namespace",
+    "reachdiff",
+    "--set",
+    "github.appId=12345",
+    "--set",
+    "github.privateKey=not-a-key",
+    "--set",
+    "github.webhookSecret=not-a-secret",
+    ...extra,
+  ]);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "reachdiff-chart-"));
+  rendered = helm();
+  writeFileSync(join(dir, "reachdiff.yaml"), rendered);
+  writeFileSync(join(dir, "cluster.yaml"), CLUSTER);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the Helm chart, reviewed by Reachdiff", () => {
+  it("lints, and renders web and worker Deployments, Redis, probes, a PodDisruptionBudget each and non-root read-only pods", () => {
+    run("helm", [
+      "lint",
+      CHART,
+      "--set",
+      "github.appId=1",
+      "--set",
+      "github.privateKey=k",
+      "--set",
+      "github.webhookSecret=s",
+    ]);
+    const docs = parseAllDocuments(rendered)
+      .map((d) => d.toJS())
+      .filter(Boolean);
+    const kinds = docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
+    expect(kinds).toEqual([
+      "Deployment/rd-reachdiff-web",
+      "Deployment/rd-reachdiff-worker",
+      "Ingress/rd-reachdiff",
+      "NetworkPolicy/rd-reachdiff-web",
+      "NetworkPolicy/rd-reachdiff-worker",
+      "NetworkPolicy/rd-redis",
+      "PodDisruptionBudget/rd-reachdiff-web",
+      "PodDisruptionBudget/rd-reachdiff-worker",
+      "Secret/rd-reachdiff",
+      "Service/rd-reachdiff",
+      "Service/rd-redis",
+      "StatefulSet/rd-redis",
+    ]);
+    for (const d of docs.filter((x) => x.kind === "Deployment" || x.kind === "StatefulSet")) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext.runAsNonRoot, d.metadata.name).toBe(true);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+        expect(c.resources.limits.memory).toBeTruthy();
+        expect(c.livenessProbe && c.readinessProbe).toBeTruthy();
+      }
+    }
+    const env = (name: string) =>
+      Object.fromEntries(
+        docs
+          .find((d) => d.kind === "Deployment" && d.metadata.name === name)
+          .spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [
+            e.name,
+            e.value ?? "secret",
+          ]),
+      );
+    expect(env("rd-reachdiff-web")).toMatchObject({
+      REACHDIFF_ROLE: "web",
+      REDIS_URL: "redis://rd-redis:6379",
+      PRIVATE_KEY: "secret",
+    });
+    expect(env("rd-reachdiff-worker")).toMatchObject({ REACHDIFF_ROLE: "worker", REACHDIFF_DRAIN_MS: "45000" });
+    // The App's key and secret are in the Secret only, never in a Deployment.
+    expect(rendered.match(/not-a-key/g)).toHaveLength(1);
+  });
+
+  it("exposure: only the webhook Service, through the Ingress on the webhook path, over TLS", () => {
+    const { exposures, broken } = JSON.parse(
+      run(process.execPath, [CLI, "exposure", dir, "--namespace", "reachdiff", "--format", "json"]),
+    );
+    expect(broken).toEqual([]);
+    expect(
+      exposures.map((e: { workload: string; via: { service: string; path: string; tls: boolean } }) => [
+        e.workload,
+        e.via.service,
+        e.via.path,
+        e.via.tls,
+      ]),
+    ).toEqual([[WEB, "reachdiff/Service/rd-reachdiff", "/api/github/webhooks", true]]);
+  });
+
+  it("reach: the App's pods reach only DNS, Redis and GitHub; only the App reaches Redis; only the ingress controller reaches the web pods", () => {
+    const { edges } = JSON.parse(
+      run(process.execPath, [CLI, "reach", dir, "--namespace", "reachdiff", "--format", "json"]),
+    );
+    const from = (w: string) =>
+      edges
+        .filter((e: { from: string }) => e.from === w)
+        .map((e: { to: string }) => e.to)
+        .sort();
+    const to = (w: string) =>
+      edges
+        .filter((e: { to: string }) => e.to === w)
+        .map((e: { from: string }) => e.from)
+        .sort();
+    expect(from(WEB)).toEqual([DNS, REDIS]);
+    expect(from(WORKER)).toEqual([DNS, ...GITHUB, REDIS].sort());
+    expect(from(REDIS)).toEqual([]);
+    expect(to(REDIS)).toEqual([WEB, WORKER]);
+    expect(to(WEB)).toEqual(["ingress-nginx/Deployment/ingress-nginx-controller"]);
+    expect(to(WORKER)).toEqual([]);
+    const ports = (a: string, b: string) =>
+      edges.find((e: { from: string; to: string }) => e.from === a && e.to === b).ports;
+    expect(ports(WORKER, REDIS)).toEqual({ TCP: [[6379, 6379]], UDP: [], SCTP: [] });
+    expect(ports(WORKER, GITHUB[0])).toEqual({ TCP: [[443, 443]], UDP: [], SCTP: [] });
+    expect(ports(WEB, DNS)).toEqual({ TCP: [[53, 53]], UDP: [[53, 53]], SCTP: [] });
+  });
+
+  it("with an external Redis: no Redis pod, egress to its address only", () => {
+    const docs = parseAllDocuments(
+      helm(
+        "--set",
+        "redis.enabled=false",
+        "--set",
+        "redis.externalUrl=redis://10.1.2.3:6379",
+        "--set",
+        "redis.externalCIDRs={10.1.2.3/32}",
+      ),
+    )
+      .map((d) => d.toJS())
+      .filter(Boolean);
+    expect(docs.filter((d) => d.metadata.name.includes("redis"))).toEqual([]);
+    const policy = docs.find((d) => d.metadata.name === "rd-reachdiff-worker" && d.kind === "NetworkPolicy");
+    expect(policy.spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: "10.1.2.3/32" } }],
+      ports: [{ port: 6379, protocol: "TCP" }],
+    });
+  });
+});
