@@ -7,8 +7,8 @@ import type { Family } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import { API_SERVER } from "../model/dependencies.js";
 import type { Cluster, Dependency, DependencyTarget } from "../model/types.js";
-import type { PodClass, PolicyEvaluator } from "./policy-eval.js";
-import { classConns, ipRuns, NamespaceAtoms } from "./reach.js";
+import { type PodClass, PolicyEvaluator } from "./policy-eval.js";
+import { classConns, defaultFamilies, ipRuns, NamespaceAtoms, podClasses } from "./reach.js";
 
 /** What one side allows of a flow from a workload (or API_SERVER) to a workload; undefined when either is unknown. */
 export type FlowCheck = (from: string, to: string, conns: ConnSet) => ConnSet | undefined;
@@ -52,4 +52,29 @@ export function blockedTargets(d: Dependency, base: FlowCheck, head: FlowCheck):
 export function deniedEverywhere(d: Dependency, side: FlowCheck): boolean {
   const verdicts = d.targets.map((t) => side(d.from, t.workload, flowConns(t))).filter((c) => c !== undefined);
   return verdicts.length > 0 && verdicts.every((c) => c.isEmpty());
+}
+
+/** One declared flow of a snapshot and whether its policies allow it. */
+export interface DeclaredFlowState {
+  readonly dependency: Dependency;
+  readonly target: DependencyTarget;
+  /** What the policies allow of the flow's port (empty: denied). */
+  readonly allowed: ConnSet;
+}
+
+/** Every declared flow of a snapshot (one per dependency and target), with what its policies allow. */
+export function declaredFlowStates(
+  cluster: Cluster,
+  families: readonly Family[] = defaultFamilies(cluster),
+): DeclaredFlowState[] {
+  const classOf = new Map<string, PodClass>();
+  for (const c of podClasses(cluster)) for (const w of c.members) classOf.set(w.id, c);
+  const allows = flowChecker(cluster, new PolicyEvaluator(cluster), classOf, families);
+  return cluster.dependencies.flatMap((dependency) =>
+    dependency.targets.map((target) => ({
+      dependency,
+      target,
+      allowed: allows(dependency.from, target.workload, flowConns(target)) ?? ConnSet.NONE,
+    })),
+  );
 }

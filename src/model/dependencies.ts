@@ -57,8 +57,8 @@ export function resolvedByName(d: Dependency): boolean {
   return BY_NAME.has(d.via) || d.role === "remote write endpoint";
 }
 
-/** An environment variable or key whose name says its value is a host: REDIS_HOST, DB_ADDR, api_url. */
-const HOST_HINT = /host|addr|url|uri|endpoint|server|service|upstream|backend/i;
+/** A variable or key whose name says its value is a host: REDIS_HOST, DB_ADDR, api_url (not SERVICE_NAME: often the pod's own name). */
+const HOST_HINT = /host|addr|url|uri|endpoint|server|upstream/i;
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 interface Model {
