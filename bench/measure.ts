@@ -91,7 +91,16 @@ function shape(c: Cluster) {
     types[t] = (types[t] ?? 0) + 1;
   }
   const others: Record<string, number> = {};
-  for (const o of c.others) others[o.kind] = (others[o.kind] ?? 0) + 1;
+  const entries = [
+    ...c.ingresses,
+    ...c.ingressClasses,
+    ...c.gatewayClasses,
+    ...c.gateways,
+    ...c.xroutes,
+    ...c.referenceGrants,
+    ...c.openshiftRoutes,
+  ];
+  for (const o of [...entries, ...c.others]) others[o.kind] = (others[o.kind] ?? 0) + 1;
   return {
     namespaces: c.namespaces.size,
     workloads: c.workloads.length,

@@ -4,6 +4,7 @@ import type { Config, Severity } from "../config/schema.js";
 import { overlaps, parseCidr, subtractIntervals, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import { locatedObjects } from "../model/objects.js";
 import type { Cluster } from "../model/types.js";
 import { NAMESPACE_NAME_LABEL } from "../model/build.js";
 import { overallRisk, runRules } from "../rules/index.js";
@@ -155,8 +156,7 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
   };
   const locations = new Map<string, { file: string; line: number }>();
   for (const c of [base, head])
-    for (const list of [c.workloads, c.services, c.networkPolicies, c.adminPolicies, c.others])
-      for (const o of list) locations.set(o.id, { file: o.source.file, line: o.source.line });
+    for (const o of locatedObjects(c)) locations.set(o.id, { file: o.source.file, line: o.source.line });
   const ctx: RuleContext = {
     base: side(base, baseExp, families),
     head: side(head, headExp, families),

@@ -1,6 +1,7 @@
 // Which manifest objects a pull request added, removed or changed (by their modelled content, so a
 // reformatted file is not a change), and which of them explain a given connection change.
 import { matches } from "../core/label-selector.js";
+import { locatedObjects } from "../model/objects.js";
 import type { Cluster, Located, NetworkPolicy, Workload } from "../model/types.js";
 import type { ChangeKind } from "./diff.js";
 
@@ -15,14 +16,7 @@ export interface ObjectChange {
 /** The snapshot's objects that matter for exposure and reachability, by id. */
 export function objectsById(cluster: Cluster): Map<string, Located & { namespace?: string }> {
   const m = new Map<string, Located & { namespace?: string }>();
-  for (const list of [
-    cluster.workloads,
-    cluster.services,
-    cluster.networkPolicies,
-    cluster.adminPolicies,
-    cluster.others,
-  ])
-    for (const o of list) m.set(o.id, o);
+  for (const o of locatedObjects(cluster)) m.set(o.id, o);
   for (const ns of cluster.namespaces.values())
     if (ns.source)
       m.set(`Namespace/${ns.name}`, {

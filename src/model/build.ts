@@ -4,47 +4,19 @@ import { matches } from "../core/label-selector.js";
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { RawObject } from "../manifests/parse.js";
 import { InvalidObject, own } from "./fields.js";
-import { readAdminPolicy, type AdminKind } from "./kinds/admin-network-policy.js";
+import { declaredDependencies } from "./dependencies.js";
+import { Collections, kindEntry } from "./kind-table.js";
+import { GATEWAY_GROUP, knownGatewayVersion } from "./kinds/gateway-api.js";
 import { apiGroup, dnsLabelError, objectNameError, readMeta, type Meta } from "./kinds/metadata.js";
-import { readNetworkPolicy } from "./kinds/network-policy.js";
-import { isOperatorWorkload, readOperatorWorkload } from "./kinds/operator-workload.js";
-import { readService } from "./kinds/service.js";
-import { readPodTemplate, readReplicas, WORKLOAD_GROUPS } from "./kinds/workload.js";
-import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-callers.js";
-import { readConfigData } from "./kinds/config-data.js";
-import { MONITORING_GROUP, readMonitor, readPrometheusCalls } from "./kinds/monitoring.js";
-import { readPodConfig } from "./kinds/pod-config.js";
-import { declaredDependencies, dependencyInputs } from "./dependencies.js";
-import type { AdminPolicy, Cluster, Namespace, NetworkPolicy, OtherObject, Service, Workload } from "./types.js";
+import { NAMESPACE_NAME_LABEL } from "./kinds/namespace.js";
+import type { Cluster, Namespace, NetworkPolicy, Workload } from "./types.js";
 
 export interface BuildOptions {
   /** The namespace of objects that do not name one (kubectl's apply-time namespace). */
   readonly defaultNamespace?: string;
 }
 
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-
-/** Kinds kept for the exposure analysis: group -> kinds. */
-const KEPT: Readonly<Record<string, readonly string[]>> = {
-  "networking.k8s.io": ["Ingress", "IngressClass"],
-  extensions: ["Ingress"],
-  "gateway.networking.k8s.io": [
-    "GatewayClass",
-    "Gateway",
-    "HTTPRoute",
-    "GRPCRoute",
-    "TLSRoute",
-    "TCPRoute",
-    "UDPRoute",
-    "ReferenceGrant",
-    "ListenerSet",
-    "BackendTLSPolicy",
-  ],
-  "gateway.networking.x-k8s.io": ["XListenerSet", "ListenerSet"],
-  "route.openshift.io": ["Route"],
-  "discovery.k8s.io": ["EndpointSlice"],
-  "": ["Endpoints"],
-};
+export { NAMESPACE_NAME_LABEL };
 
 /** Policy kinds of other projects: reported as not modelled rather than silently ignored. */
 const UNSUPPORTED_POLICY_GROUPS = [
@@ -56,18 +28,6 @@ const UNSUPPORTED_POLICY_GROUPS = [
   "k8s.cni.cncf.io",
   "security.istio.io",
 ];
-
-const CLUSTER_SCOPED = new Set([
-  "Namespace",
-  "AdminNetworkPolicy",
-  "BaselineAdminNetworkPolicy",
-  "ClusterNetworkPolicy",
-  "GatewayClass",
-  "IngressClass",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "APIService",
-]);
 
 /**
  * The versions the API server serves, or served, for the groups whose kinds are read here (old ones
@@ -129,30 +89,9 @@ export function buildCluster(
   diagnostics = new Diagnostics(),
 ): Cluster {
   const defaultNamespace = options.defaultNamespace ?? "default";
-  const declared = new Map<string, Namespace>();
-  const workloads = new Map<string, Workload>();
-  const services = new Map<string, Service>();
-  const networkPolicies = new Map<string, NetworkPolicy>();
-  const adminPolicies = new Map<string, AdminPolicy>();
-  const others: OtherObject[] = [];
+  const into = new Collections(diagnostics);
   const referenced = new Set<string>();
-  /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
-  const fromPods = new Set<string>();
   const notObjects = new NotObjects();
-  /** What declares dependencies (model/dependencies.ts), read alongside. */
-  const inputs = dependencyInputs();
-
-  const put = <T extends { id: string; source: RawObject["source"] }>(map: Map<string, T>, value: T) => {
-    const previous = map.get(value.id);
-    if (previous)
-      diagnostics.warning(
-        value.source.file,
-        value.source.line,
-        `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
-        value.id,
-      );
-    map.set(value.id, value);
-  };
 
   for (const raw of objects) {
     const { data, source } = raw;
@@ -173,15 +112,8 @@ export function buildCluster(
     }
     const group = apiGroup(apiVersion);
     if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") continue;
-    // The kinds read here (the others are kept only when exposure reads them, or ignored).
-    const read =
-      (kind === "Namespace" && group === "") ||
-      own(WORKLOAD_GROUPS, kind)?.includes(group) ||
-      isOperatorWorkload(group, kind) ||
-      (kind === "Service" && group === "") ||
-      (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) ||
-      group === "policy.networking.k8s.io" ||
-      own(KEPT, group)?.includes(kind) === true;
+    const entry = kindEntry(group, kind);
+    const read = entry !== undefined;
     const versionError = apiVersionError(apiVersion, group, read);
     if (versionError) {
       diagnostics.error(source.file, source.lineOf(["apiVersion"]), `${kind}: ${versionError}; this object is skipped`);
@@ -197,7 +129,7 @@ export function buildCluster(
     let id = kind;
     try {
       meta = readMeta(data);
-      const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (meta.namespace ?? defaultNamespace);
+      const namespace = entry?.clusterScoped ? undefined : (meta.namespace ?? defaultNamespace);
       id = namespace ? `${namespace}/${kind}/${meta.name}` : `${kind}/${meta.name}`;
       if (namespace) referenced.add(namespace);
       if (read) {
@@ -222,104 +154,15 @@ export function buildCluster(
           );
       }
 
-      if (kind === "Namespace" && group === "") {
-        const previous = declared.get(meta.name);
-        if (previous?.source)
+      if (entry) {
+        if (group === GATEWAY_GROUP && !knownGatewayVersion(apiVersion))
           diagnostics.warning(
             source.file,
-            source.line,
-            `Namespace ${meta.name} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
+            source.lineOf(["apiVersion"]),
+            `${apiVersion} is not a Gateway API version this tool knows; ${kind} ${meta.name} is read as v1`,
             id,
           );
-        declared.set(meta.name, {
-          name: meta.name,
-          labels: { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name },
-          source,
-        });
-      } else if (own(WORKLOAD_GROUPS, kind)?.includes(group)) {
-        const template = readPodTemplate(data, kind);
-        let wKind = kind;
-        let wName = meta.name;
-        if (kind === "Pod" && meta.controller) {
-          // A pod from a live dump reads as its controller, like the manifests that made it.
-          wKind = meta.controller.kind;
-          wName = meta.controller.name;
-          if (!wKind) {
-            // ownerReferences[].kind is required by the API, but hand-written dumps leave it out. The pods
-            // still say they share one controller: they are grouped under its name, shown as a Pod.
-            wKind = "Pod";
-            diagnostics.warning(
-              source.file,
-              source.lineOf(["metadata", "ownerReferences"]),
-              `the controller reference ${JSON.stringify(meta.controller.name)} names no kind; the pod is grouped with the other pods of that controller as ${namespace}/Pod/${wName}`,
-              `${namespace}/Pod/${meta.name}`,
-            );
-          }
-        }
-        const wid = `${namespace}/${wKind}/${wName}`;
-        const existing = workloads.get(wid);
-        if (existing && kind !== "Pod" && fromPods.has(wid)) {
-          // The controller itself, after pods it owns (a live dump): its own template is the better source.
-          fromPods.delete(wid);
-          workloads.delete(wid);
-        }
-        if (existing && kind === "Pod" && meta.controller) {
-          if (JSON.stringify(existing.labels) !== JSON.stringify(template.labels))
-            diagnostics.warning(
-              source.file,
-              source.line,
-              `pods of ${wid} carry different labels; the first pod's labels are used`,
-              wid,
-            );
-          continue;
-        }
-        if (kind === "Pod" && meta.controller) fromPods.add(wid);
-        inputs.pods.set(wid, { config: readPodConfig(data, kind), source });
-        put(workloads, {
-          id: wid,
-          kind: wKind,
-          name: wName,
-          namespace: namespace!,
-          source,
-          labels: template.labels,
-          ports: template.ports,
-          hostNetwork: template.hostNetwork,
-          replicas: readReplicas(data, kind),
-          serviceAccountName: template.serviceAccountName,
-        });
-      } else if (isOperatorWorkload(group, kind)) {
-        put(workloads, readOperatorWorkload(group, kind, data, meta, namespace!, source));
-        if (group === MONITORING_GROUP && kind === "Prometheus")
-          inputs.prometheus.push(readPrometheusCalls(data, meta.name, namespace!, source));
-      } else if (kind === "Service" && group === "") {
-        put(services, readService(data, meta, namespace!, source));
-        inputs.serviceLabels.set(id, meta.labels);
-      } else if (kind === "NetworkPolicy" && (group === "networking.k8s.io" || group === "extensions")) {
-        const policy = readNetworkPolicy(data, meta, namespace!, source);
-        const spec = data.spec as Record<string, unknown> | null | undefined;
-        if (spec === null || spec === undefined || spec.podSelector === undefined || spec.podSelector === null)
-          diagnostics.warning(
-            source.file,
-            source.lineOf(["spec"]),
-            `${policy.id} has no spec.podSelector: Kubernetes reads it as {}, so the policy selects every pod of namespace ${namespace}`,
-            policy.id,
-          );
-        put(networkPolicies, policy);
-      } else if (
-        group === "policy.networking.k8s.io" &&
-        (kind === "AdminNetworkPolicy" || kind === "BaselineAdminNetworkPolicy" || kind === "ClusterNetworkPolicy")
-      ) {
-        const policy = readAdminPolicy(kind as AdminKind, data, meta, source);
-        for (const rule of [...policy.ingress, ...policy.egress])
-          for (const peer of rule.peers)
-            if (peer.type === "unsupported")
-              diagnostics.warning(
-                source.file,
-                rule.line,
-                `${policy.id} rule ${rule.name}: peer type ${peer.what} is not modelled; the rule ${rule.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
-                policy.id,
-              );
-        put(adminPolicies, policy);
+        entry.read({ id, kind, group, apiVersion, namespace, meta, data, source }, into);
       } else if (UNSUPPORTED_POLICY_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))) {
         diagnostics.warning(
           source.file,
@@ -327,15 +170,6 @@ export function buildCluster(
           `${kind} (${apiVersion}) is not modelled: the connectivity shown ignores it`,
           id,
         );
-      } else if (group === "" && (kind === "ConfigMap" || kind === "Secret")) {
-        inputs.configs.set(id, readConfigData(kind, data, meta.name, namespace!, source));
-      } else if (group === MONITORING_GROUP && (kind === "ServiceMonitor" || kind === "PodMonitor")) {
-        const monitor = readMonitor(kind, data, meta.name, namespace!, meta.labels, source);
-        if (monitor) inputs.monitors.push(monitor);
-      } else if (own(API_SERVER_CALLERS, group)?.some((k) => k === kind)) {
-        inputs.apiServerCalls.push(...readApiServerCalls(kind as never, data, meta.name, source));
-      } else if (own(KEPT, group)?.includes(kind)) {
-        others.push({ id, kind, name: meta.name, namespace, apiVersion, source, raw });
       }
     } catch (e) {
       if (!(e instanceof InvalidObject)) throw e;
@@ -348,13 +182,14 @@ export function buildCluster(
     }
   }
 
-  warnMissingPortNames([...workloads.values()], networkPolicies.values(), diagnostics);
+  const workloads = [...into.workloads.values()];
+  warnMissingPortNames(workloads, into.networkPolicies.values(), diagnostics);
   notObjects.report(diagnostics);
 
-  const namespaces = new Map<string, Namespace>(declared);
+  const namespaces = new Map<string, Namespace>(into.namespaces);
   for (const name of referenced)
     if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
-  for (const w of workloads.values())
+  for (const w of workloads)
     if (w.hostNetwork)
       diagnostics.info(
         w.source.file,
@@ -363,13 +198,20 @@ export function buildCluster(
         w.id,
       );
 
-  const model = { namespaces, workloads: [...workloads.values()], services: [...services.values()] };
+  const model = { namespaces, workloads, services: [...into.services.values()] };
   return {
     ...model,
-    networkPolicies: [...networkPolicies.values()],
-    adminPolicies: [...adminPolicies.values()],
-    others,
-    dependencies: declaredDependencies(inputs, model),
+    networkPolicies: [...into.networkPolicies.values()],
+    adminPolicies: [...into.adminPolicies.values()],
+    ingresses: [...into.ingresses.values()],
+    ingressClasses: [...into.ingressClasses.values()],
+    gatewayClasses: [...into.gatewayClasses.values()],
+    gateways: [...into.gateways.values()],
+    xroutes: [...into.xroutes.values()],
+    referenceGrants: [...into.referenceGrants.values()],
+    openshiftRoutes: [...into.openshiftRoutes.values()],
+    others: into.others,
+    dependencies: declaredDependencies(into.inputs, model),
     diagnostics: diagnostics.items,
   };
 }

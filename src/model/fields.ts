@@ -100,3 +100,10 @@ export function optPortOrName(value: unknown, path: Path): number | string | und
   }
   return fail(path, `must be a port number or name, found ${describe(value)}`);
 }
+
+/** A string field that must be given and not empty. */
+export function reqString(value: unknown, path: Path): string {
+  const text = optString(value, path);
+  if (!text) fail(path, "is missing");
+  return text;
+}

@@ -4,6 +4,14 @@ import type { LabelSelector, Labels } from "../core/label-selector.js";
 import type { PortSet, Protocol } from "../core/port-set.js";
 import type { Source, RawObject } from "../manifests/parse.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import type { Gateway } from "./kinds/gateway.js";
+import type { GatewayClass } from "./kinds/gateway-class.js";
+import type { Ingress } from "./kinds/ingress.js";
+import type { IngressClass } from "./kinds/ingress-class.js";
+import type { Meta } from "./kinds/metadata.js";
+import type { OpenShiftRoute } from "./kinds/openshift-route.js";
+import type { ReferenceGrant } from "./kinds/reference-grant.js";
+import type { XRoute } from "./kinds/xroute.js";
 
 export interface Located {
   /** `namespace/Kind/name`, or `Kind/name` for cluster-scoped objects. */
@@ -133,7 +141,24 @@ export interface Service extends Located {
   readonly annotations: Labels;
 }
 
-/** Any other object of the snapshot, kept for the analyses that read more kinds (Ingress, Gateway API, ...). */
+/** What a kind's reader is given: the object's data, its checked metadata, and where it came from. */
+export interface ObjectInput {
+  /** `namespace/Kind/name`, or `Kind/name` for cluster-scoped kinds. */
+  readonly id: string;
+  readonly kind: string;
+  readonly group: string;
+  readonly apiVersion: string;
+  /** The object's namespace, defaulted; undefined for cluster-scoped kinds. */
+  readonly namespace?: string;
+  readonly meta: Meta;
+  readonly data: Record<string, unknown>;
+  readonly source: Source;
+}
+
+/**
+ * An object of a kind that is listed among the changed objects but not modelled (ListenerSet,
+ * BackendTLSPolicy, EndpointSlice, Endpoints): no analysis reads its content.
+ */
 export interface OtherObject extends Located {
   readonly namespace?: string;
   readonly apiVersion: string;
@@ -202,6 +227,15 @@ export interface Cluster {
   readonly services: readonly Service[];
   readonly networkPolicies: readonly NetworkPolicy[];
   readonly adminPolicies: readonly AdminPolicy[];
+  // The entry kinds: how traffic from outside reaches Services.
+  readonly ingresses: readonly Ingress[];
+  readonly ingressClasses: readonly IngressClass[];
+  readonly gatewayClasses: readonly GatewayClass[];
+  readonly gateways: readonly Gateway[];
+  /** Gateway API routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute). */
+  readonly xroutes: readonly XRoute[];
+  readonly referenceGrants: readonly ReferenceGrant[];
+  readonly openshiftRoutes: readonly OpenShiftRoute[];
   readonly others: readonly OtherObject[];
   /** Flows the configuration declares (model/dependencies.ts). */
   readonly dependencies: readonly Dependency[];

@@ -1,13 +1,8 @@
 import type { Rule } from "./rule.js";
-import type { OtherObject } from "../model/types.js";
+import type { Gateway } from "../model/kinds/gateway.js";
 
-function allListeners(g: OtherObject): string[] {
-  const spec = g.raw.data.spec as
-    | { listeners?: { name?: string; allowedRoutes?: { namespaces?: { from?: string } } }[] }
-    | undefined;
-  return (Array.isArray(spec?.listeners) ? spec!.listeners : [])
-    .filter((l) => l?.allowedRoutes?.namespaces?.from === "All")
-    .map((l) => String(l.name));
+function allListeners(g: Gateway): string[] {
+  return g.listeners.filter((l) => l.allowedNamespaces.from === "All").map((l) => l.name);
 }
 
 export const rule: Rule = {
@@ -22,25 +17,21 @@ export const rule: Rule = {
     many: "{{gateway}} listeners {{listeners}} accept routes from every namespace",
   },
   check(ctx) {
-    const before = new Map(
-      ctx.base.cluster.others.filter((o) => o.kind === "Gateway").map((g) => [g.id, new Set(allListeners(g))]),
-    );
-    return ctx.head.cluster.others
-      .filter((o) => o.kind === "Gateway")
-      .flatMap((g) => {
-        const fresh = allListeners(g).filter((l) => !before.get(g.id)?.has(l));
-        return fresh.length
-          ? [
-              {
-                messageId: fresh.length > 1 ? "many" : "one",
-                data: { gateway: g.id, listeners: fresh },
-                key: fresh,
-                objects: [g.id],
-                file: g.source.file,
-                line: g.source.lineOf(["spec", "listeners"]),
-              },
-            ]
-          : [];
-      });
+    const before = new Map(ctx.base.cluster.gateways.map((g) => [g.id, new Set(allListeners(g))]));
+    return ctx.head.cluster.gateways.flatMap((g) => {
+      const fresh = allListeners(g).filter((l) => !before.get(g.id)?.has(l));
+      return fresh.length
+        ? [
+            {
+              messageId: fresh.length > 1 ? "many" : "one",
+              data: { gateway: g.id, listeners: fresh },
+              key: fresh,
+              objects: [g.id],
+              file: g.source.file,
+              line: g.source.lineOf(["spec", "listeners"]),
+            },
+          ]
+        : [];
+    });
   },
 };

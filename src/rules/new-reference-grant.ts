@@ -15,14 +15,9 @@ export const rule: Rule = {
     return ctx.objects
       .filter((o) => o.kind === "ReferenceGrant" && o.change !== "removed")
       .map((o) => {
-        const grant = ctx.head.cluster.others.find((x) => x.id === o.id);
-        const spec = grant?.raw.data.spec as
-          | { from?: { namespace?: string; kind?: string }[]; to?: { kind?: string; name?: string }[] }
-          | undefined;
-        const from = (spec?.from ?? []).map((f) => `${f?.kind ?? "?"} in ${f?.namespace ?? "?"}`).join(", ");
-        const to = (spec?.to ?? [])
-          .map((t) => (t?.name ? `${t.kind}/${t.name}` : `every ${t?.kind ?? "object"}`))
-          .join(", ");
+        const grant = ctx.head.cluster.referenceGrants.find((x) => x.id === o.id);
+        const from = (grant?.from ?? []).map((f) => `${f.kind} in ${f.namespace}`).join(", ");
+        const to = (grant?.to ?? []).map((t) => (t.name ? `${t.kind}/${t.name}` : `every ${t.kind}`)).join(", ");
         return {
           messageId: o.change === "added" ? "added" : "changed",
           data: { grant: o.id, from: from || "routes", to: to || "objects", namespace: o.id.split("/")[0] },

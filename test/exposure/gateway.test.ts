@@ -2,7 +2,7 @@
 // cross-namespace backends behind ReferenceGrants, and the data-plane pods as the traffic's source.
 import { describe, expect, it } from "vitest";
 import { gatewayRouteStatuses } from "../../src/analysis/exposure/index.js";
-import { gatewayHostMatches, intersectHostnames } from "../../src/model/kinds/gateway.js";
+import { gatewayHostMatches, intersectHostnames } from "../../src/model/kinds/xroute.js";
 import { broken, exposure, fixture, lines } from "./helpers.js";
 
 describe("a shared Gateway and application routes", () => {

@@ -52,27 +52,14 @@ export function testExposures(cluster: Cluster, _config?: Config): { exposures: 
         });
       }
   }
-  for (const o of cluster.others) {
-    if (o.kind !== "Ingress") continue;
-    const spec = (o.raw.data.spec ?? {}) as {
-      tls?: { hosts?: string[] }[];
-      rules?: {
-        host?: string;
-        http?: {
-          paths?: {
-            path?: string;
-            backend?: { service?: { name?: string; port?: { name?: string; number?: number } } };
-          }[];
-        };
-      }[];
-    };
-    const tlsHosts = new Set((spec.tls ?? []).flatMap((t) => t.hosts ?? []));
-    for (const rule of spec.rules ?? [])
-      for (const path of rule.http?.paths ?? []) {
-        const backend = path.backend?.service;
+  for (const o of cluster.ingresses) {
+    const tlsHosts = new Set(o.tls.flatMap((t) => t.hosts));
+    for (const rule of o.rules)
+      for (const path of rule.paths) {
+        const backend = path.backend.type === "service" ? path.backend : undefined;
         const s = cluster.services.find((x) => x.namespace === o.namespace && x.name === backend?.name);
         const p = s?.ports.find((x) =>
-          backend?.port?.name !== undefined ? x.name === backend.port.name : x.port === backend?.port?.number,
+          typeof backend?.port === "string" ? x.name === backend.port : x.port === backend?.port,
         );
         if (!s || !p) continue;
         for (const w of cluster.workloads.filter((w) => selects(s, w))) {

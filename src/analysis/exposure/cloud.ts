@@ -2,7 +2,8 @@
 // LoadBalancer Service, an Ingress or a Gateway internal rather than internet-facing.
 import { CidrError, containsInterval, parseCidr } from "../../core/ip.js";
 import type { Labels } from "../../core/label-selector.js";
-import type { Ingress, IngressClass } from "../../model/kinds/ingress.js";
+import type { Ingress } from "../../model/kinds/ingress.js";
+import type { IngressClass } from "../../model/kinds/ingress-class.js";
 
 const AWS = "service.beta.kubernetes.io/aws-load-balancer-";
 

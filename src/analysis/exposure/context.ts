@@ -6,7 +6,6 @@ import { Diagnostics } from "../../manifests/diagnostics.js";
 import type { Cluster } from "../../model/types.js";
 import { Admission } from "./admission.js";
 import { Collector } from "./collect.js";
-import { type EntryObjects, readEntryObjects } from "./entry-objects.js";
 import { Pods } from "./pods.js";
 import { Proxies } from "./proxies.js";
 import { Targets } from "./targets.js";
@@ -15,7 +14,6 @@ import type { ExposureOptions } from "./types.js";
 export interface ExposureContext {
   readonly cluster: Cluster;
   readonly options: ExposureOptions;
-  readonly objects: EntryObjects;
   readonly pods: Pods;
   readonly targets: Targets;
   readonly proxies: Proxies;
@@ -33,11 +31,9 @@ export function createContext(cluster: Cluster, options: ExposureOptions): Expos
   const admission = new Admission(cluster);
   const pods = new Pods(cluster);
   const out = new Collector(diagnostics, admission, options.sensitivePorts ?? []);
-  const objects = readEntryObjects(cluster, diagnostics);
   return {
     cluster,
     options,
-    objects,
     pods,
     targets: new Targets(cluster, pods, out),
     proxies: new Proxies(cluster, pods),

@@ -3,18 +3,11 @@
 // backendRefs resolve to a Service port.
 import { type Labels, matches } from "../../core/label-selector.js";
 import { NAMESPACE_NAME_LABEL } from "../../model/build.js";
-import {
-  GATEWAY_GROUP,
-  intersectHostnames,
-  kindsForProtocol,
-  type BackendRef,
-  type Gateway,
-  type Listener,
-  type ReferenceGrant,
-  type Route,
-} from "../../model/kinds/gateway.js";
+import { type Gateway, kindsForProtocol, type Listener } from "../../model/kinds/gateway.js";
+import { GATEWAY_GROUP } from "../../model/kinds/gateway-api.js";
+import type { ReferenceGrant } from "../../model/kinds/reference-grant.js";
+import { type BackendRef, intersectHostnames, type XRoute } from "../../model/kinds/xroute.js";
 import type { Cluster, Service, ServicePort } from "../../model/types.js";
-import { readEntryObjects, type EntryObjects } from "./entry-objects.js";
 
 export type AttachReason = "Accepted" | "NotAllowedByListeners" | "NoMatchingListenerHostname" | "NoMatchingParent";
 export type BackendReason = "ResolvedRefs" | "InvalidKind" | "RefNotPermitted" | "BackendNotFound";
@@ -42,7 +35,7 @@ export interface BackendStatus {
 }
 
 export interface RouteStatus {
-  readonly route: Route;
+  readonly route: XRoute;
   readonly parents: readonly ParentStatus[];
   readonly backends: readonly BackendStatus[];
 }
@@ -88,7 +81,7 @@ export function findGrant(
   );
 }
 
-function attach(cluster: Cluster, gateways: ReadonlyMap<string, Gateway>, route: Route): ParentStatus[] {
+function attach(cluster: Cluster, gateways: ReadonlyMap<string, Gateway>, route: XRoute): ParentStatus[] {
   const out: ParentStatus[] = [];
   for (const ref of route.parentRefs) {
     if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue; // mesh (Service) and ListenerSet parents: not an entry
@@ -169,7 +162,7 @@ function attach(cluster: Cluster, gateways: ReadonlyMap<string, Gateway>, route:
 function resolveBackends(
   services: ReadonlyMap<string, Service>,
   grants: readonly ReferenceGrant[],
-  route: Route,
+  route: XRoute,
 ): BackendStatus[] {
   const out: BackendStatus[] = [];
   for (const rule of route.rules)
@@ -211,15 +204,12 @@ function resolveBackends(
 }
 
 /** How a conformant implementation would attach every route of the snapshot, and resolve its backends. */
-export function gatewayRouteStatuses(
-  cluster: Cluster,
-  objects: EntryObjects = readEntryObjects(cluster),
-): RouteStatus[] {
-  const gateways = new Map(objects.gateways.map((g) => [g.id, g]));
+export function gatewayRouteStatuses(cluster: Cluster): RouteStatus[] {
+  const gateways = new Map(cluster.gateways.map((g) => [g.id, g]));
   const services = new Map(cluster.services.map((s) => [s.id, s]));
-  return objects.routes.map((route) => ({
+  return cluster.xroutes.map((route) => ({
     route,
     parents: attach(cluster, gateways, route),
-    backends: resolveBackends(services, objects.grants, route),
+    backends: resolveBackends(services, cluster.referenceGrants, route),
   }));
 }

@@ -11,7 +11,6 @@ import { ENTRY_KINDS } from "./entries/index.js";
 import { DEFAULT_EXPOSURE_OPTIONS, type ExposureOptions, type ExposureResult } from "./types.js";
 
 export { internalLoadBalancer } from "./cloud.js";
-export { type EntryObjects, readEntryObjects } from "./entry-objects.js";
 export {
   type AttachReason,
   type BackendReason,

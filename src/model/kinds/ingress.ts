@@ -1,11 +1,10 @@
-// networking.k8s.io Ingress (v1, and the older v1beta1 / extensions shape) and IngressClass: which
-// hosts and paths send traffic to which Service port, and which hosts are served over TLS. The model
-// builder keeps these objects unparsed (OtherObject); the exposure analysis reads them here.
+// networking.k8s.io Ingress (v1, and the older v1beta1 / extensions shape): which hosts and paths send
+// traffic to which Service port, and which hosts are served over TLS.
 import type { Labels } from "../../core/label-selector.js";
 import type { Path, Source } from "../../manifests/parse.js";
 import { fail, optInt, optList, optObj, optString } from "../fields.js";
-import type { Located, OtherObject } from "../types.js";
-import { readMeta } from "./metadata.js";
+import type { Located, ObjectInput } from "../types.js";
+import { hostnameAt } from "./hostname.js";
 
 export type IngressBackend =
   | {
@@ -51,24 +50,8 @@ export interface Ingress extends Located {
   readonly annotations: Labels;
 }
 
-export interface IngressClass extends Located {
-  readonly controller?: string;
-  readonly isDefault: boolean;
-}
-
 export const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
-const DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
 const PATH_TYPES: readonly PathType[] = ["Exact", "Prefix", "ImplementationSpecific"];
-// RFC 1123 names, with an optional leading `*.` label.
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function hostAt(value: unknown, path: Path): string | undefined {
-  const host = optString(value, path);
-  if (host === undefined || host === "") return undefined;
-  if (!HOST.test(host)) fail(path, `must be a DNS name, optionally starting with "*.", found ${JSON.stringify(host)}`);
-  return host;
-}
-
 /** v1: {service: {name, port: {number | name}}} or {resource}; v1beta1: {serviceName, servicePort}. */
 function readBackend(value: unknown, path: Path, source: Source): IngressBackend {
   const b = optObj(value, path);
@@ -107,10 +90,10 @@ function readBackend(value: unknown, path: Path, source: Source): IngressBackend
   return fail(path, "must name a service or a resource");
 }
 
-export function readIngress(o: OtherObject): Ingress {
-  const data = o.raw.data;
+export function readIngress(o: ObjectInput): Ingress {
+  const data = o.data;
   const source = o.source;
-  const meta = readMeta(data);
+  const meta = o.meta;
   const v1 = o.apiVersion === "networking.k8s.io/v1";
   const spec = optObj(data.spec, ["spec"]) ?? {};
   const specClass = optString(spec.ingressClassName, ["spec", "ingressClassName"]) || undefined;
@@ -147,14 +130,14 @@ export function readIngress(o: OtherObject): Ingress {
         line: source.lineOf(pPath),
       };
     });
-    return { host: hostAt(rule.host, [...path, "host"]), paths, line: source.lineOf(path) };
+    return { host: hostnameAt(rule.host, [...path, "host"]), paths, line: source.lineOf(path) };
   });
   if (v1 && !defaultBackend && rules.length === 0) fail(["spec"], "must have a defaultBackend or rules");
   const tls: IngressTls[] = (optList(spec.tls, ["spec", "tls"]) ?? []).map((value, i) => {
     const path = ["spec", "tls", i];
     const t = optObj(value, path) ?? {};
     const hosts = (optList(t.hosts, [...path, "hosts"]) ?? [])
-      .map((h, j) => hostAt(h, [...path, "hosts", j]))
+      .map((h, j) => hostnameAt(h, [...path, "hosts", j]))
       .filter((h): h is string => !!h);
     return { hosts, secretName: optString(t.secretName, [...path, "secretName"]), line: source.lineOf(path) };
   });
@@ -162,7 +145,7 @@ export function readIngress(o: OtherObject): Ingress {
     id: o.id,
     kind: "Ingress",
     name: meta.name,
-    namespace: o.namespace ?? "default",
+    namespace: o.namespace!,
     source,
     apiVersion: o.apiVersion,
     className: specClass ?? annotationClass,
@@ -171,19 +154,6 @@ export function readIngress(o: OtherObject): Ingress {
     rules,
     tls,
     annotations: meta.annotations,
-  };
-}
-
-export function readIngressClass(o: OtherObject): IngressClass {
-  const meta = readMeta(o.raw.data);
-  const spec = optObj(o.raw.data.spec, ["spec"]) ?? {};
-  return {
-    id: o.id,
-    kind: "IngressClass",
-    name: meta.name,
-    source: o.source,
-    controller: optString(spec.controller, ["spec", "controller"]),
-    isDefault: meta.annotations[DEFAULT_CLASS_ANNOTATION] === "true",
   };
 }
 

@@ -1,7 +1,7 @@
 // Gateway API: each route attached to a Gateway listener (as gateway-status.ts decides) sends its
 // hostnames and matches to its resolved backends, through the Gateway's data-plane pods.
 import type { Gateway } from "../../../model/kinds/gateway.js";
-import { GATEWAY_GROUP } from "../../../model/kinds/gateway.js";
+import { GATEWAY_GROUP } from "../../../model/kinds/gateway-api.js";
 import { BUILTIN_INTERNAL_GATEWAY_CLASSES, internalLoadBalancer, isPrivateAddress } from "../cloud.js";
 import type { EntryKindModule, ExposureContext } from "../context.js";
 import { findGrant, gatewayRouteStatuses } from "../gateway-status.js";
@@ -45,9 +45,8 @@ function gatewayProxy(ctx: ExposureContext, gw: Gateway): RouteProxy {
 }
 
 function collect(ctx: ExposureContext): void {
-  const objects = ctx.objects;
-  const gateways = new Map(objects.gateways.map((g) => [g.id, g]));
-  const statuses = gatewayRouteStatuses(ctx.cluster, objects);
+  const gateways = new Map(ctx.cluster.gateways.map((g) => [g.id, g]));
+  const statuses = gatewayRouteStatuses(ctx.cluster);
   for (const { route, parents, backends } of statuses) {
     const file = route.source.file;
     if (!route.parentRefs.length)
@@ -81,7 +80,7 @@ function collect(ctx: ExposureContext): void {
             c.namespace &&
             c.namespace !== gw.namespace &&
             !findGrant(
-              objects.grants,
+              ctx.cluster.referenceGrants,
               { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw.namespace },
               { group: c.group, kind: c.kind, namespace: c.namespace, name: c.name },
             )

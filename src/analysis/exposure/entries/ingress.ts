@@ -9,10 +9,9 @@ import { EVERYWHERE } from "../types.js";
 import { allowList } from "./allow-list.js";
 
 function collect(ctx: ExposureContext): void {
-  const objects = ctx.objects;
   const opts = ctx.options.ingressController;
-  const defaultClass = objects.ingressClasses.find((c) => c.isDefault);
-  for (const ing of objects.ingresses) {
+  const defaultClass = ctx.cluster.ingressClasses.find((c) => c.isDefault);
+  for (const ing of ctx.cluster.ingresses) {
     const classNotes: string[] = [];
     if (ing.classFrom === "none") {
       if (defaultClass) classNotes.push(`no ingress class: the default IngressClass ${defaultClass.name} applies`);
@@ -21,7 +20,7 @@ function collect(ctx: ExposureContext): void {
           "no ingress class: served only by a controller that takes class-less Ingresses or when the cluster has a default IngressClass",
         );
     }
-    const cloud = cloudIngressClass(ing, objects.ingressClasses);
+    const cloud = cloudIngressClass(ing, ctx.cluster.ingressClasses);
     let proxy: RouteProxy;
     if (cloud) {
       proxy = {

@@ -12,8 +12,7 @@ const ROUTER_NAMESPACE_LABELS = {
 const ROUTER_POD_LABELS = { "ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default" };
 
 function collect(ctx: ExposureContext): void {
-  const objects = ctx.objects;
-  if (!objects.openshiftRoutes.length) return;
+  if (!ctx.cluster.openshiftRoutes.length) return;
   const opts = ctx.options.openshiftRouter ?? {};
   const ns = opts.namespace ?? "openshift-ingress";
   const what = `the OpenShift router pods (${ns})`;
@@ -30,7 +29,7 @@ function collect(ctx: ExposureContext): void {
       ),
     "router exposure unknown: the router's Service is not in the manifests (router sharding decides which router serves the route); assumed internet-facing",
   );
-  for (const r of objects.openshiftRoutes) {
+  for (const r of ctx.cluster.openshiftRoutes) {
     const file = r.source.file;
     const notes: string[] = [...proxy.notes];
     let host = r.host;

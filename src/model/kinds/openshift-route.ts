@@ -3,8 +3,7 @@
 // termination and the wildcard policy.
 import type { Labels } from "../../core/label-selector.js";
 import { fail, optInt, optList, optObj, optPortOrName, optString } from "../fields.js";
-import type { Located, OtherObject } from "../types.js";
-import { readMeta } from "./metadata.js";
+import type { Located, ObjectInput } from "../types.js";
 
 export interface RouteBackend {
   readonly kind: string;
@@ -32,7 +31,7 @@ export interface OpenShiftRoute extends Located {
   readonly annotations: Labels;
 }
 
-function readBackend(value: unknown, path: (string | number)[], o: OtherObject): RouteBackend {
+function readBackend(value: unknown, path: (string | number)[], o: ObjectInput): RouteBackend {
   const b = optObj(value, path);
   if (!b) fail(path, "is missing");
   const name = optString(b.name, [...path, "name"]);
@@ -45,9 +44,9 @@ function readBackend(value: unknown, path: (string | number)[], o: OtherObject):
   };
 }
 
-export function readOpenShiftRoute(o: OtherObject): OpenShiftRoute {
-  const data = o.raw.data;
-  const meta = readMeta(data);
+export function readOpenShiftRoute(o: ObjectInput): OpenShiftRoute {
+  const data = o.data;
+  const meta = o.meta;
   const spec = optObj(data.spec, ["spec"]);
   if (!spec) fail(["spec"], "is missing");
   const backends = [readBackend(spec.to, ["spec", "to"], o)];
@@ -88,7 +87,7 @@ export function readOpenShiftRoute(o: OtherObject): OpenShiftRoute {
     id: o.id,
     kind: "Route",
     name: meta.name,
-    namespace: o.namespace ?? "default",
+    namespace: o.namespace!,
     source: o.source,
     host: optString(spec.host, ["spec", "host"]) || undefined,
     subdomain: optString(spec.subdomain, ["spec", "subdomain"]) || undefined,

@@ -1,0 +1,20 @@
+// Every object of a cluster that carries its own place in the manifests, whatever its kind: for the
+// lists of changed objects and the file:line of an id.
+import type { Cluster, Located } from "./types.js";
+
+export function locatedObjects(cluster: Cluster): (Located & { readonly namespace?: string })[] {
+  return [
+    ...cluster.workloads,
+    ...cluster.services,
+    ...cluster.networkPolicies,
+    ...cluster.adminPolicies,
+    ...cluster.ingresses,
+    ...cluster.ingressClasses,
+    ...cluster.gatewayClasses,
+    ...cluster.gateways,
+    ...cluster.xroutes,
+    ...cluster.referenceGrants,
+    ...cluster.openshiftRoutes,
+    ...cluster.others,
+  ];
+}
