@@ -8,9 +8,10 @@ import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js
 import { isProtocol } from "./core/port-set.js";
 import { formatDiagnostic } from "./manifests/diagnostics.js";
 import { reachJson, reachText } from "./report/reach-report.js";
-import { loadSides, loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
+import { loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
 import type { Cluster } from "./model/types.js";
-import { analyzeDiff } from "./analysis/analyze.js";
+import { analyzeEnvironments } from "./analysis/environments.js";
+import { environmentPairs, loadEnvironmentSides } from "./environments.js";
 import { exposureOf } from "./analysis/exposure-of.js";
 import { diffJson } from "./report/diff-json.js";
 import { diffText } from "./report/diff-text.js";
@@ -171,8 +172,13 @@ ${COMMON_HELP}`,
         globs: (values.paths as string[] | undefined) ?? config.paths,
         render: renderOptionsFromConfig(config),
       };
-      const [base, head] = loadSides(values.base as string, values.head as string, options);
-      const result = analyzeDiff(base, head, config, exposureOf);
+      const [baseEnvs, headEnvs] = loadEnvironmentSides(values.base as string, values.head as string, {
+        ...options,
+        environments: config.environments,
+      });
+      const result = analyzeEnvironments(environmentPairs(baseEnvs, headEnvs), config, exposureOf);
+      const base = { diagnostics: baseEnvs.flatMap((e) => e.cluster.diagnostics) };
+      const head = { diagnostics: headEnvs.flatMap((e) => e.cluster.diagnostics) };
       const writers: Record<string, () => string> = {
         text: () => diffText(result),
         json: () => `${JSON.stringify(diffJson(result), null, 2)}\n`,

@@ -140,7 +140,7 @@ export function annotations(result: DiffResult): Annotation[] {
       start_line: line,
       end_line: line,
       annotation_level: LEVEL[f.severity],
-      title: `${f.severity}: ${f.title}`.slice(0, 255),
+      title: `${f.severity}: ${f.title}${f.environment === undefined ? "" : ` [${f.environment}]`}`.slice(0, 255),
       message: `${f.message}\n\nFix: ${f.fix}`.slice(0, 60_000),
     });
   }

@@ -10,6 +10,7 @@ import { NAMESPACE_NAME_LABEL } from "../model/build.js";
 import { overallRisk, runRules } from "../rules/index.js";
 import type { Finding, RuleContext, Side } from "../rules/rule.js";
 import type { ConnectionChange } from "./diff.js";
+import type { EnvironmentSummary } from "./environments.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { BrokenRoute, Exposure } from "./exposure/index.js";
 import { flowChecker } from "./declared-flows.js";
@@ -36,6 +37,8 @@ export interface DiffResult {
   /** The snapshots' own connectivity, for renderers that draw context. */
   readonly connectivity: { readonly base: Connectivity; readonly head: Connectivity };
   readonly exposure: { readonly base: readonly Exposure[]; readonly head: readonly Exposure[] };
+  /** When the repository deploys several environments: each one's summary (analysis/environments.ts). */
+  readonly environments?: readonly EnvironmentSummary[];
 }
 
 export interface SideStats {

@@ -7,6 +7,8 @@ import type { Connectivity, IpEdge } from "./reach.js";
 export type ChangeKind = "added" | "removed" | "changed";
 
 export interface ConnectionChange {
+  /** The environment (one deployed cluster) it belongs to, when the repository deploys several; not part of ids. */
+  readonly environment?: string;
   readonly change: ChangeKind;
   /** Workload id, or `ip:` for outside addresses (then `addresses` says which). */
   readonly from: string;

@@ -5,6 +5,8 @@ import type { Exposure } from "./exposure/index.js";
 import type { ChangeKind } from "./diff.js";
 
 export interface ExposureChange {
+  /** The environment (one deployed cluster) it belongs to, when the repository deploys several; not part of ids. */
+  readonly environment?: string;
   readonly change: ChangeKind;
   readonly base: Exposure | null;
   readonly head: Exposure | null;

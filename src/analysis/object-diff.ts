@@ -6,6 +6,8 @@ import type { Cluster, Located, NetworkPolicy, Workload } from "../model/types.j
 import type { ChangeKind } from "./diff.js";
 
 export interface ObjectChange {
+  /** The environment (one deployed cluster) it belongs to, when the repository deploys several; not part of ids. */
+  readonly environment?: string;
   readonly change: ChangeKind;
   readonly id: string;
   readonly kind: string;

@@ -158,6 +158,31 @@ export const CONFIG_SCHEMA = {
       },
       default: {},
     },
+    environments: {
+      description:
+        "The environments the repository deploys, each analysed as its own cluster (default: found from Argo CD, Flux, or each top-level Kustomize root and chart).",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "paths"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          paths: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+          namespace: { type: "string", minLength: 1 },
+          cluster: { type: "string", minLength: 1 },
+          helm: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              release: { type: "string", minLength: 1 },
+              values: { type: "array", items: { type: "string", minLength: 1 } },
+            },
+          },
+        },
+      },
+      default: [],
+    },
     "allow-remote-bases": {
       description: "Let kustomizations name remote bases and URLs (read from the base branch's config only).",
       type: "boolean",
@@ -196,6 +221,13 @@ export interface Config {
   comment: { mode: "update" | "recreate" | "off" };
   render: { glob: string; command: string | string[] }[];
   helm: { charts: { path: string; values: string[]; release?: string; namespace?: string }[] };
+  environments: {
+    name: string;
+    paths: string[];
+    namespace?: string;
+    cluster?: string;
+    helm?: { release?: string; values?: string[] };
+  }[];
   "allow-remote-bases": boolean;
   "allow-remote-dependencies": boolean;
   "allow-render-commands": boolean;

@@ -9,6 +9,7 @@ export function diffJson(r: DiffResult): object {
     findings: r.findings,
     exposure: {
       changes: r.exposures.map((c) => ({
+        ...(c.environment === undefined ? {} : { environment: c.environment }),
         change: c.change,
         what: c.deltas.map(describeDelta),
         deltas: c.deltas,
@@ -18,6 +19,7 @@ export function diffJson(r: DiffResult): object {
     },
     reachability: {
       changes: r.connections.map((c) => ({
+        ...(c.environment === undefined ? {} : { environment: c.environment }),
         change: c.change,
         from: c.from === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.from,
         to: c.to === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.to,
@@ -31,5 +33,6 @@ export function diffJson(r: DiffResult): object {
     notes: r.notes,
     stats: r.stats,
     diagnostics: r.diagnostics,
+    ...(r.environments ? { environments: r.environments } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { ConnectionChange } from "../analysis/diff.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 import { describeAddresses } from "./addresses.js";
 import { entryName } from "../rules/helpers.js";
+import { environmentsText, inEnvironment } from "./environments.js";
 
 const peer = (c: ConnectionChange, id: string) =>
   id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id;
@@ -20,12 +21,12 @@ export function headline(r: DiffResult): string {
 }
 
 export function diffText(r: DiffResult): string {
-  const out: string[] = [headline(r), ""];
+  const out: string[] = [headline(r), "", ...environmentsText(r)];
   if (r.findings.length) {
     out.push(`Findings (${r.findings.length}):`);
     for (const f of r.findings)
       out.push(
-        `  [${f.severity.toUpperCase()}] ${f.rule}: ${f.message}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`,
+        `  [${f.severity.toUpperCase()}] ${f.rule}: ${f.message}${inEnvironment(f)}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`,
         `      fix: ${f.fix}`,
       );
     out.push("");
@@ -37,7 +38,7 @@ export function diffText(r: DiffResult): string {
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const state = e.blockedBy ? ` [blocked by ${e.blockedBy}]` : "";
       out.push(
-        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.deltas.length ? ` (${c.deltas.map(describeDelta).join("; ")})` : ""}`,
+        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.deltas.length ? ` (${c.deltas.map(describeDelta).join("; ")})` : ""}${inEnvironment(c)}`,
       );
     }
     out.push("");
@@ -49,7 +50,7 @@ export function diffText(r: DiffResult): string {
       const ports =
         c.change === "changed" ? `${c.base} -> ${c.head}` : c.change === "added" ? `${c.head}` : `${c.base}`;
       const why = c.causes.length ? `  (because of ${c.causes.map((o) => `${o.id} ${o.change}`).join(", ")})` : "";
-      out.push(`  ${sign} ${peer(c, c.from)} -> ${peer(c, c.to)}  ${ports}${why}`);
+      out.push(`  ${sign} ${peer(c, c.from)} -> ${peer(c, c.to)}  ${ports}${why}${inEnvironment(c)}`);
     }
     out.push("");
   }

@@ -16,6 +16,7 @@ import { headline } from "./diff-text.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
 import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
+import { environmentLine, sharedChanges } from "./environments.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
 export const MARKER_PREFIX = "<!-- reachdiff:v1";
@@ -80,8 +81,12 @@ function table(head: readonly string[], rows: readonly string[], limit: number, 
 
 const CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" } as const;
 
+/** The environment of a change, after its place ("" with one environment). */
+const envCell = (x: { readonly environment?: string }) =>
+  x.environment === undefined ? "" : ` · ${md(x.environment, 120)}`;
+
 function findingRow(f: Finding, link: ReturnType<typeof linker>): string {
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | \`${md(f.rule, 80).replace(/`/g, "")}\` | ${md(f.message, 300)} | ${link(f.file, f.line)} | ${md(f.fix, 300)} |`;
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | \`${md(f.rule, 80).replace(/`/g, "")}\` | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} | ${md(f.fix, 300)} |`;
 }
 
 function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string {
@@ -93,7 +98,7 @@ function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string
   const from = e.via.internal
     ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
     : e.sources.join(", ") || "nowhere";
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "—"} | ${link(e.file, e.line)} |`;
+  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "—"} | ${link(e.file, e.line)}${envCell(x)} |`;
 }
 
 function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
@@ -106,7 +111,24 @@ function connectionRow(
 ): string {
   const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
   if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
-  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} | ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"} |`;
+  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} | ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"}${envCell(c)} |`;
+}
+
+/** One line per environment, and the findings a shared file causes in several, once. Empty with one environment. */
+function environmentsMarkdown(r: DiffResult): string[] {
+  if (!r.environments) return [];
+  return [
+    `**Environments** (${r.environments.length}, each analysed as its own cluster):`,
+    "",
+    ...r.environments.map((e) => `- ${md(environmentLine(e), 400)}`),
+    ...sharedChanges(r)
+      .slice(0, 20)
+      .map(
+        (c) =>
+          `- shared: ${md(c.place, 200)} (\`${md(c.rule, 80).replace(/`/g, "")}\`) reaches ${c.environments.length} environments: ${md(c.environments.join(", "), 400)}`,
+      ),
+    "",
+  ];
 }
 
 /** `+ shop/Deployment/web -> shop/StatefulSet/db TCP 5432` lines: a diff of the sorted connection lists. */
@@ -165,6 +187,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     ...diagnosticLines("head", r.diagnostics.head, 20),
   ];
   const notes = r.notes.map((n) => `> **Note:** ${md(n, 400)}`);
+  const environments = environmentsMarkdown(r);
   const s = r.stats;
   const footer = `<sub>reachdiff · base: ${plural(s.base.workloads, "workload")}, ${plural(s.base.services, "Service")}, ${plural(s.base.networkPolicies, "NetworkPolicy")} · head: ${plural(s.head.workloads, "workload")}, ${plural(s.head.services, "Service")}, ${plural(s.head.networkPolicies, "NetworkPolicy")}</sub>`;
 
@@ -177,6 +200,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.`
         : "No manifest object that matters for exposure or reachability changed.",
       "",
+      ...environments,
       ...(diagnostics.length ? ["#### Could not read everything", "", ...diagnostics] : []),
       ...(notes.length ? [...notes, ""] : []),
       footer,
@@ -196,7 +220,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     plural(r.connections.length, "reachability change"),
     `${plural(r.objects.length, "object")} changed`,
   ].join(" · ");
-  const head = [...top, `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`, "", summary, ""];
+  const head = [...top, `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`, "", summary, "", ...environments];
 
   const riskRows = r.findings.map((f) => findingRow(f, link));
   const exposureRows = r.exposures.map((x) => exposureRow(x, link));

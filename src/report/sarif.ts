@@ -10,6 +10,7 @@ import type { Diagnostic } from "../manifests/diagnostics.js";
 import { RULES } from "../rules/index.js";
 import type { Finding } from "../rules/rule.js";
 import { encodePath } from "./escape.js";
+import { inEnvironment } from "./environments.js";
 
 export type SarifLevel = "error" | "warning" | "note";
 
@@ -110,10 +111,15 @@ export function renderSarif(r: DiffResult, options: { toolVersion?: string } = {
             ruleId: f.rule,
             ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
             level: sarifLevel(f.severity),
-            message: { text: `${f.message}. Fix: ${f.fix}` },
+            message: { text: `${f.message}${inEnvironment(f)}. Fix: ${f.fix}` },
             ...(f.file ? { locations: [location(f.file, f.line)] } : {}),
             partialFingerprints: { "reachdiff/v2": fingerprint(f) },
-            properties: { severity: f.severity, objects: f.objects, messageId: f.messageId },
+            properties: {
+              severity: f.severity,
+              objects: f.objects,
+              messageId: f.messageId,
+              ...(f.environment === undefined ? {} : { environment: f.environment }),
+            },
           }),
         ),
       },

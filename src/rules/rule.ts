@@ -83,6 +83,8 @@ export interface Rule {
 }
 
 export interface Finding {
+  /** The environment (one deployed cluster) it belongs to, when the repository deploys several; not part of ids. */
+  readonly environment?: string;
   readonly rule: string;
   readonly severity: Severity;
   readonly title: string;

@@ -1,0 +1,121 @@
+// A pull request over a repository that deploys several environments: each environment (one cluster)
+// is analysed on its own, and the results put side by side, every change and finding saying which
+// environment it belongs to. Never one union of alternatives. Pure: no I/O.
+import type { Config, Severity } from "../config/schema.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
+import { buildCluster } from "../model/build.js";
+import type { Cluster } from "../model/types.js";
+import { overallRisk } from "../rules/index.js";
+import { analyzeDiff, type DiffResult, type ExposureFn, type SideStats } from "./analyze.js";
+
+export interface EnvironmentPair {
+  readonly name: string;
+  /** The cluster it is deployed to, when its deployer names one. */
+  readonly cluster?: string;
+  /** Absent: the environment does not exist on that side (added or removed by the pull request). */
+  readonly base?: Cluster;
+  readonly head?: Cluster;
+}
+
+export type EnvironmentStatus = "added" | "removed" | "changed" | "unchanged";
+
+export interface EnvironmentSummary {
+  readonly name: string;
+  readonly cluster?: string;
+  readonly status: EnvironmentStatus;
+  readonly risk: Severity | "none";
+  readonly findings: number;
+  readonly exposures: number;
+  readonly connections: number;
+  readonly objects: number;
+  readonly stats: { readonly base?: SideStats; readonly head?: SideStats };
+}
+
+const EMPTY_STATS: SideStats = { workloads: 0, services: 0, networkPolicies: 0, adminPolicies: 0, classes: 0 };
+const sum = (a: SideStats, b: SideStats): SideStats => ({
+  workloads: a.workloads + b.workloads,
+  services: a.services + b.services,
+  networkPolicies: a.networkPolicies + b.networkPolicies,
+  adminPolicies: a.adminPolicies + b.adminPolicies,
+  classes: a.classes + b.classes,
+});
+
+function unique(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.severity}\0${d.file}\0${d.line}\0${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Each environment analysed alone, then the results side by side. One pair without a name is the
+ * whole repository as one cluster: its result is analyzeDiff's, unchanged.
+ */
+export function analyzeEnvironments(
+  pairs: readonly EnvironmentPair[],
+  config: Config,
+  exposureFn: ExposureFn,
+): DiffResult {
+  const empty = () => buildCluster([]);
+  if (pairs.length === 1 && !pairs[0].name)
+    return analyzeDiff(pairs[0].base ?? empty(), pairs[0].head ?? empty(), config, exposureFn);
+  const results = pairs.map((p) => ({
+    pair: p,
+    r: analyzeDiff(p.base ?? empty(), p.head ?? empty(), config, exposureFn),
+  }));
+  const tag = <T extends object>(list: readonly T[], environment: string) => list.map((x) => ({ ...x, environment }));
+  const findings = results.flatMap(({ pair, r }) => tag(r.findings, pair.name));
+  const environments: EnvironmentSummary[] = results.map(({ pair, r }) => {
+    const changes = r.findings.length + r.exposures.length + r.connections.length + r.objects.length;
+    return {
+      name: pair.name,
+      cluster: pair.cluster,
+      status: !pair.base ? "added" : !pair.head ? "removed" : changes ? "changed" : "unchanged",
+      risk: r.risk,
+      findings: r.findings.length,
+      exposures: r.exposures.length,
+      connections: r.connections.length,
+      objects: r.objects.length,
+      stats: { base: pair.base ? r.stats.base : undefined, head: pair.head ? r.stats.head : undefined },
+    };
+  });
+  const notes = [...new Set(results.flatMap(({ r }) => r.notes))];
+  for (const e of environments)
+    if (e.status === "added" || e.status === "removed")
+      notes.push(`Environment ${e.name} is ${e.status === "added" ? "added" : "removed"} by this pull request.`);
+  // Diagrams draw one cluster: the environment with the most to show.
+  const shown = [...results].sort(
+    (a, b) =>
+      b.r.findings.length +
+      b.r.connections.length +
+      b.r.exposures.length -
+      (a.r.findings.length + a.r.connections.length + a.r.exposures.length),
+  )[0].r;
+  const ids = (pick: (r: DiffResult) => readonly string[]) => [...new Set(results.flatMap(({ r }) => pick(r)))].sort();
+  return {
+    risk: overallRisk(findings),
+    findings,
+    connections: results.flatMap(({ pair, r }) => tag(r.connections, pair.name)),
+    exposures: results.flatMap(({ pair, r }) => tag(r.exposures, pair.name)),
+    objects: results.flatMap(({ pair, r }) => tag(r.objects, pair.name)),
+    workloads: { added: ids((r) => r.workloads.added), removed: ids((r) => r.workloads.removed) },
+    diagnostics: {
+      base: unique(results.flatMap(({ r }) => r.diagnostics.base)),
+      head: unique(results.flatMap(({ r }) => r.diagnostics.head)),
+    },
+    notes,
+    stats: {
+      base: results.reduce((acc, { pair, r }) => (pair.base ? sum(acc, r.stats.base) : acc), EMPTY_STATS),
+      head: results.reduce((acc, { pair, r }) => (pair.head ? sum(acc, r.stats.head) : acc), EMPTY_STATS),
+    },
+    connectivity: shown.connectivity,
+    exposure: {
+      base: results.flatMap(({ r }) => r.exposure.base),
+      head: results.flatMap(({ r }) => r.exposure.head),
+    },
+    environments,
+  };
+}

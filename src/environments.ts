@@ -1,0 +1,212 @@
+// A side of a repository as the environments it deploys, each loaded and modelled as its own cluster
+// (src/render/environments.ts says which they are). A repository that deploys one unit or none is
+// one environment, loaded exactly as loadSide loads it.
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { posix } from "node:path";
+import { Diagnostics } from "./manifests/diagnostics.js";
+import { parseManifestFiles, type ManifestFile } from "./manifests/load.js";
+import { ParseCache } from "./manifests/parse-cache.js";
+import type { RawObject } from "./manifests/parse.js";
+import type { EnvironmentPair } from "./analysis/environments.js";
+import { buildCluster } from "./model/build.js";
+import type { Cluster } from "./model/types.js";
+import type { Scope } from "./render/discover.js";
+import {
+  chartSettings,
+  type DeclaredEnvironment,
+  discoverEnvironments,
+  type Environment,
+  type EnvironmentPart,
+} from "./render/environments.js";
+import { RenderCache, resolveRenderOptions, type RenderOptions } from "./render/options.js";
+import { renderTreeSync, type RenderedSide } from "./render/render.js";
+import { globScope, renderSafely } from "./render/sides.js";
+import { DirTree, type FileTree, GitTree } from "./render/tree.js";
+import { isGitRef, readGitTree } from "./sources/git.js";
+import { DEFAULT_MAX_FILE_BYTES, readManifestFiles } from "./manifests/load.js";
+import { loadSide, loadSides, SideError, type SnapshotOptions } from "./snapshot.js";
+
+export type { Environment } from "./render/environments.js";
+
+export interface EnvironmentSnapshot {
+  /** null: the side is one environment (everything under the paths). */
+  readonly environment: Environment | null;
+  readonly cluster: Cluster;
+}
+
+export type EnvironmentOptions = SnapshotOptions & {
+  readonly globs?: readonly string[];
+  /** The configuration's `environments:` (the base branch's). */
+  readonly environments?: readonly DeclaredEnvironment[];
+};
+
+const within = (path: string, folder: string) => folder === "" || path === folder || path.startsWith(`${folder}/`);
+
+/** Gives objects the namespace their part is applied in (a copy: parsed objects are shared). */
+function applyNamespace(objects: readonly RawObject[], part: EnvironmentPart): RawObject[] {
+  if (!part.namespace && !part.targetNamespace) return [...objects];
+  return objects.map((o) => {
+    const meta = o.data.metadata;
+    if (!meta || typeof meta !== "object" || Array.isArray(meta)) return o;
+    const m = meta as Record<string, unknown>;
+    const has = typeof m.namespace === "string" && m.namespace !== "";
+    if (has && !part.targetNamespace) return o;
+    const data = { ...o.data, metadata: { ...m, namespace: part.targetNamespace ?? part.namespace } };
+    return { data, source: o.source };
+  });
+}
+
+interface SideTree {
+  readonly tree: FileTree;
+  readonly scope: Scope;
+  /** The side's manifest files, named as loadSide names them. */
+  readonly files: readonly ManifestFile[];
+  readonly diagnostics: Diagnostics;
+}
+
+function openSide(spec: string, options: EnvironmentOptions): SideTree {
+  const diagnostics = new Diagnostics();
+  const max = options.maxFileBytes;
+  if (existsSync(spec)) {
+    if (!statSync(spec).isDirectory()) throw new SideError("environments are found in folders and git refs");
+    const { tree, scope } = DirTree.around(spec, spec, max ?? DEFAULT_MAX_FILE_BYTES);
+    const files = readManifestFiles([spec], diagnostics, { ...options, displayRoot: spec });
+    return { tree, scope: { folders: [scope], includes: () => true, base: scope }, files, diagnostics };
+  }
+  if (!isGitRef(spec)) throw new SideError(`${spec} is neither a file or folder nor a git ref of the repository here`);
+  const prefix = execFileSync("git", ["rev-parse", "--show-prefix"], { encoding: "utf8" }).trim();
+  const tree = GitTree.open(spec, process.cwd(), max ?? DEFAULT_MAX_FILE_BYTES);
+  const files = readGitTree(spec, options.globs ?? [], diagnostics, process.cwd(), max);
+  return { tree, scope: globScope(options.globs ?? [], prefix), files, diagnostics };
+}
+
+/** One environment of a side: its parts rendered or read, namespaces applied, modelled as one cluster. */
+function loadEnvironment(
+  side: SideTree,
+  env: Environment,
+  options: EnvironmentOptions,
+  render: RenderOptions | false,
+): Cluster {
+  const { tree } = side;
+  const diagnostics = new Diagnostics();
+  const objects: RawObject[] = [];
+  const shown = (p: string) => {
+    const d = tree.display(p);
+    return d === "." ? "" : d;
+  };
+  for (const part of env.parts) {
+    const dir = part.dir;
+    const recurse = part.recurse ?? true;
+    const scope: Scope = {
+      folders: [dir],
+      includes: (p) => within(p, dir) && (recurse || posix.dirname(p) === (dir || ".")) && side.scope.includes(p),
+      base: "",
+    };
+    let rendered: RenderedSide | undefined;
+    if (render !== false && !part.plain) {
+      const charts = [...(typeof render.helm === "object" ? (render.helm.charts ?? []) : []), ...chartSettings(part)];
+      rendered = renderSafely(shown(dir) || ".", () =>
+        renderTreeSync(tree, scope, { ...render, helm: render.helm === false ? false : { charts } }),
+      );
+    }
+    for (const d of rendered?.diagnostics ?? []) diagnostics.add(d);
+    const claimed = rendered?.claimed ?? new Set([...(part.plain?.exclude ?? [])].map(shown));
+    const folder = shown(dir);
+    const raw = side.files.filter(
+      (f) => within(f.name, folder) && (recurse || posix.dirname(f.name) === (folder || ".")) && !claimed.has(f.name),
+    );
+    objects.push(...applyNamespace(parseManifestFiles(raw, diagnostics, options.parseCache), part));
+    objects.push(...applyNamespace(rendered?.objects ?? [], part));
+  }
+  for (const message of env.unreadable)
+    diagnostics.add({ severity: "warning", file: env.declaredIn ?? ".", line: 0, message, code: "not-deployed-here" });
+  for (const d of side.diagnostics.items) if (env.parts.some((p) => within(d.file, shown(p.dir)))) diagnostics.add(d);
+  // Dedupe the raw files' problems a part met twice (two parts over one folder).
+  const seen = new Set<string>();
+  const unique = new Diagnostics();
+  for (const d of diagnostics.items) {
+    const k = `${d.severity}\0${d.file}\0${d.line}\0${d.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      unique.add(d);
+    }
+  }
+  return buildCluster(objects, options, unique);
+}
+
+interface DiscoveredSide {
+  readonly spec: string;
+  readonly side: SideTree;
+  readonly environments: Environment[] | null;
+}
+
+function discoverSide(spec: string, options: EnvironmentOptions): DiscoveredSide {
+  const render = options.render;
+  const side = openSide(spec, options);
+  const discovery = discoverEnvironments(
+    side.tree,
+    side.scope,
+    resolveRenderOptions(render === false ? { kustomize: false, helm: false } : render),
+    options.environments,
+  );
+  return { spec, side, environments: discovery.environments };
+}
+
+function loadDiscovered(d: DiscoveredSide, options: EnvironmentOptions): EnvironmentSnapshot[] {
+  if (!d.environments) return [{ environment: null, cluster: loadSide(d.spec, options) }];
+  return d.environments.map((environment) => ({
+    environment,
+    cluster: loadEnvironment(d.side, environment, options, options.render ?? {}),
+  }));
+}
+
+/**
+ * A side as its environments: those the configuration declares, else those Argo CD or Flux deploy,
+ * else each deployed unit (and the manifests no unit renders). With none of these, one environment
+ * (environment: null) loaded by loadSide.
+ */
+export function loadSideEnvironments(spec: string, options: EnvironmentOptions = {}): EnvironmentSnapshot[] {
+  const shared = { ...options, parseCache: options.parseCache ?? new ParseCache() };
+  return loadDiscovered(discoverSide(spec, shared), shared);
+}
+
+/**
+ * Both sides as environments, one render cache and one parse cache for the two. When the two sides
+ * together name one environment or none, each side is one cluster, loaded by loadSides as before.
+ */
+export function loadEnvironmentSides(
+  base: string,
+  head: string,
+  options: EnvironmentOptions = {},
+): [EnvironmentSnapshot[], EnvironmentSnapshot[]] {
+  const render: RenderOptions | false =
+    options.render === false
+      ? false
+      : { ...options.render, cache: options.render?.cache === undefined ? new RenderCache() : options.render.cache };
+  const shared = { ...options, render, parseCache: options.parseCache ?? new ParseCache() };
+  const sides = [discoverSide(base, shared), discoverSide(head, shared)];
+  const names = new Set(sides.flatMap((s) => (s.environments ?? []).map((e) => e.name)));
+  const declared = (options.environments ?? []).length > 0;
+  if (names.size <= 1 && !declared) {
+    const [b, h] = loadSides(base, head, shared);
+    return [[{ environment: null, cluster: b }], [{ environment: null, cluster: h }]];
+  }
+  return [loadDiscovered(sides[0], shared), loadDiscovered(sides[1], shared)];
+}
+
+/** The environments of both sides, paired by name (base order, then those only the head has). */
+export function environmentPairs(
+  base: readonly EnvironmentSnapshot[],
+  head: readonly EnvironmentSnapshot[],
+): EnvironmentPair[] {
+  if (base.length === 1 && head.length === 1 && !base[0].environment && !head[0].environment)
+    return [{ name: "", base: base[0].cluster, head: head[0].cluster }];
+  const name = (s: EnvironmentSnapshot) => s.environment?.name ?? "(repository)";
+  const names = [...new Set([...base.map(name), ...head.map(name)])];
+  return names.map((n) => {
+    const b = base.find((s) => name(s) === n);
+    const h = head.find((s) => name(s) === n);
+    return { name: n, cluster: (h ?? b)?.environment?.cluster, base: b?.cluster, head: h?.cluster };
+  });
+}
