@@ -8,6 +8,8 @@ import { explain, explanationText, UnknownEndpoint } from "./analysis/explain.js
 import { isProtocol } from "./core/port-set.js";
 import { formatDiagnostic } from "./manifests/diagnostics.js";
 import { reachJson, reachText } from "./report/reach-report.js";
+import { declaredFlowStates } from "./analysis/declared-flows.js";
+import { depsJson, depsText } from "./report/deps-report.js";
 import { loadSnapshot, SideError, type SnapshotOptions } from "./snapshot.js";
 import type { Cluster } from "./model/types.js";
 import { analyzeEnvironments } from "./analysis/environments.js";
@@ -122,6 +124,31 @@ ${COMMON_HELP}`,
         format === "json"
           ? `${JSON.stringify(reachJson(connectivity, cluster), null, 2)}\n`
           : reachText(connectivity, cluster),
+      );
+      return reportDiagnostics(cluster, values.strict as boolean);
+    },
+  },
+  deps: {
+    summary: "list the flows the configuration declares (Service addresses it calls) and whether policies allow them",
+    usage: "reachdiff deps <paths...> [--format text|json]",
+    options: { ...COMMON, format: { type: "string", short: "f", default: "text" } },
+    help: `Lists the declared dependencies of the manifests under the paths: Services a workload names by DNS
+name in its env, args or command or in a ConfigMap/Secret it reads, the targets of the ServiceMonitors
+and PodMonitors a Prometheus selects and its Alertmanagers, and the webhooks and aggregated APIs the
+API server calls; each with where it is declared, the pods and port it reaches, and whether the
+policies allow it. Names that resolve to no Service of the manifests are not listed.
+
+  -f, --format FORMAT    text (for people, default) or json
+${COMMON_HELP}`,
+    run(values, positionals) {
+      needPaths(positionals);
+      const format = values.format as string;
+      if (format !== "text" && format !== "json")
+        throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
+      const cluster = loadSnapshot(positionals, snapshotOptions(values));
+      const states = declaredFlowStates(cluster);
+      process.stdout.write(
+        format === "json" ? `${JSON.stringify(depsJson(states, cluster), null, 2)}\n` : depsText(states, cluster),
       );
       return reportDiagnostics(cluster, values.strict as boolean);
     },

@@ -1,7 +1,7 @@
 // Why a connection is allowed or denied: the policies and rules that decided each direction.
 import { parseCidr, CidrError } from "../core/ip.js";
 import { ConnSet, PortSet, type Protocol } from "../core/port-set.js";
-import type { Cluster } from "../model/types.js";
+import type { Cluster, Dependency } from "../model/types.js";
 import { PolicyEvaluator, type Endpoint, type Step } from "./policy-eval.js";
 import { podClasses } from "./reach.js";
 
@@ -13,6 +13,8 @@ export interface Explanation {
   readonly allowed: ConnSet;
   readonly egress: { readonly conns: ConnSet; readonly steps: readonly ExplainStep[] } | null;
   readonly ingress: { readonly conns: ConnSet; readonly steps: readonly ExplainStep[] } | null;
+  /** Where the configuration declares this flow (model/dependencies.ts): the reason it should work. */
+  readonly declared: readonly Dependency[];
 }
 
 /** A step of the decision, limited to the traffic asked about; `ruleConns` is all the step's rule allowed. */
@@ -73,7 +75,14 @@ export function explain(
   let allowed = asked;
   if (egress) allowed = allowed.intersect(egress.conns);
   if (ingress) allowed = allowed.intersect(ingress.conns);
-  return { from, to, asked, allowed, egress, ingress };
+  const declared = cluster.dependencies.filter(
+    (d) =>
+      d.from === from &&
+      d.targets.some(
+        (t) => t.workload === to && !asked.intersect(ConnSet.ports(t.protocol, PortSet.range(t.port))).isEmpty(),
+      ),
+  );
+  return { from, to, asked, allowed, egress, ingress, declared };
 }
 
 const TIER_NAMES: Record<Step["tier"], string> = {
@@ -107,6 +116,12 @@ export function explanationText(e: Explanation): string {
     `${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`,
   ];
   if (!e.allowed.isEmpty()) lines.push(`  allowed: ${e.allowed}`);
+  for (const d of e.declared) {
+    const port = d.targets.find((t) => t.workload === e.to)!;
+    lines.push(
+      `  declared: ${d.address} (${d.role}, ${port.protocol} ${port.port} on the pods) in ${d.via === "env" || d.via === "args" || d.via === "command" ? d.declared.field : `${d.declared.object} ${d.declared.field}`} at ${d.declared.file}:${d.declared.line}`,
+    );
+  }
   for (const [name, side] of [
     ["egress of the source", e.egress],
     ["ingress of the destination", e.ingress],

@@ -2,13 +2,29 @@
 import { describeAddresses } from "./addresses.js";
 import { connectivityEdges, type Connectivity } from "../analysis/reach.js";
 import type { Cluster } from "../model/types.js";
+import { declaredFlowStates } from "../analysis/declared-flows.js";
+import { declaredFlowJson } from "./deps-report.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 
 export function reachJson(c: Connectivity, cluster: Cluster): object {
+  const dependencies = declaredFlowStates(cluster, c.families).map(declaredFlowJson);
+  // An edge that carries a declared flow says where the configuration declares it.
+  const declared = new Map<string, { address: string; role: string; file: string; line: number }[]>();
+  for (const d of dependencies) {
+    if (!d.allowed) continue;
+    const key = `${d.from} ${d.to}`;
+    const list = declared.get(key) ?? [];
+    list.push({ address: d.address, role: d.role, file: d.declared.file, line: d.declared.line });
+    declared.set(key, list);
+  }
   return {
-    edges: connectivityEdges(c).map((e) => ({ from: e.from, to: e.to, ports: e.conns.toJSON() })),
+    edges: connectivityEdges(c).map((e) => {
+      const marks = declared.get(`${e.from} ${e.to}`);
+      return { from: e.from, to: e.to, ports: e.conns.toJSON(), ...(marks ? { declared: marks } : {}) };
+    }),
     workloads: cluster.workloads.map((w) => w.id).sort(),
     classes: c.classes,
+    dependencies,
     diagnostics: cluster.diagnostics,
   };
 }

@@ -18,7 +18,7 @@ describe("reachdiff reach --format json", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["edges", "workloads", "classes", "diagnostics"]);
+    expect(Object.keys(out)).toEqual(["edges", "workloads", "classes", "dependencies", "diagnostics"]);
     expect(out.workloads).toEqual(["cli/Pod/client", "cli/Pod/web"]);
     expect(out.classes).toBe(2);
     expect(out.diagnostics).toEqual([]);
@@ -85,7 +85,7 @@ describe("reachdiff explain", () => {
     );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["from", "to", "asked", "allowed", "egress", "ingress"]);
+    expect(Object.keys(out)).toEqual(["from", "to", "asked", "allowed", "egress", "ingress", "declared"]);
     expect(out.asked).toEqual({ TCP: [[443, 443]], UDP: [], SCTP: [] });
     expect(out.allowed).toEqual({ TCP: [[443, 443]], UDP: [], SCTP: [] });
     expect(out.egress).toBeNull();
