@@ -12,6 +12,7 @@ import type { EnvironmentPair } from "./analysis/environments.js";
 import { buildCluster } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
 import type { Scope } from "./render/discover.js";
+import { KUSTOMIZATION_NAMES } from "./render/kustomization.js";
 import {
   chartSettings,
   type DeclaredEnvironment,
@@ -81,6 +82,32 @@ function openSide(spec: string, options: EnvironmentOptions): SideTree {
   return { tree, scope: globScope(options.globs ?? [], prefix), files, diagnostics };
 }
 
+/**
+ * Flux HelmReleases among an environment's objects whose chart is not in the repository: what they
+ * install is not analysed, and that is said (an environment of only these reads nothing).
+ */
+function undeployable(objects: readonly RawObject[]): Diagnostics["items"] {
+  const out: Diagnostics["items"] = [];
+  for (const o of objects) {
+    const d = o.data as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: any };
+    if (d.kind !== "HelmRelease" || !String(d.apiVersion).startsWith("helm.toolkit.fluxcd.io/")) continue;
+    const chart = d.spec?.chart?.spec ?? {};
+    const source = chart.sourceRef ?? d.spec?.chartRef ?? {};
+    out.push({
+      severity: "warning",
+      file: o.source.file,
+      line: o.source.line,
+      code: "not-deployed-here",
+      message:
+        `Flux HelmRelease ${String(d.metadata?.name ?? "?")}: chart ${String(chart.chart ?? source.name ?? "?")} comes from ${String(source.kind ?? "a source")} ${String(source.name ?? "")}; it is not rendered here, so what it installs is not analysed`.replace(
+          /\s+;/,
+          ";",
+        ),
+    });
+  }
+  return out;
+}
+
 /** One environment of a side: its parts rendered or read, namespaces applied, modelled as one cluster. */
 function loadEnvironment(
   side: SideTree,
@@ -91,16 +118,26 @@ function loadEnvironment(
   const { tree } = side;
   const diagnostics = new Diagnostics();
   const objects: RawObject[] = [];
+  // The side's own folder is shown as "" (the tree may say "." or its absolute path).
+  const top = tree.display(side.scope.base ?? "");
   const shown = (p: string) => {
     const d = tree.display(p);
-    return d === "." ? "" : d;
+    return d === "." || d === top ? "" : d;
   };
   for (const part of env.parts) {
     const dir = part.dir;
     const recurse = part.recurse ?? true;
+    // A folder that is a Kustomize root or a chart is that one unit (as kustomize build or helm template
+    // of the folder would render it), not the other roots below it; another folder is read as it is,
+    // with the units inside it.
+    const anchor = [...KUSTOMIZATION_NAMES, "Chart.yaml"]
+      .map((n) => (dir ? `${dir}/${n}` : n))
+      .find((f) => tree.isFile(f));
     const scope: Scope = {
       folders: [dir],
-      includes: (p) => within(p, dir) && (recurse || posix.dirname(p) === (dir || ".")) && side.scope.includes(p),
+      includes: anchor
+        ? (p) => p === anchor
+        : (p) => within(p, dir) && (recurse || posix.dirname(p) === (dir || ".")) && side.scope.includes(p),
       base: "",
     };
     let rendered: RenderedSide | undefined;
@@ -114,11 +151,16 @@ function loadEnvironment(
     const claimed = rendered?.claimed ?? new Set([...(part.plain?.exclude ?? [])].map(shown));
     const folder = shown(dir);
     const raw = side.files.filter(
-      (f) => within(f.name, folder) && (recurse || posix.dirname(f.name) === (folder || ".")) && !claimed.has(f.name),
+      (f) =>
+        !anchor &&
+        within(f.name, folder) &&
+        (recurse || posix.dirname(f.name) === (folder || ".")) &&
+        !claimed.has(f.name),
     );
     objects.push(...applyNamespace(parseManifestFiles(raw, diagnostics, options.parseCache), part));
     objects.push(...applyNamespace(rendered?.objects ?? [], part));
   }
+  for (const d of undeployable(objects)) diagnostics.add(d);
   for (const message of env.unreadable)
     diagnostics.add({ severity: "warning", file: env.declaredIn ?? ".", line: 0, message, code: "not-deployed-here" });
   for (const d of side.diagnostics.items) if (env.parts.some((p) => within(d.file, shown(p.dir)))) diagnostics.add(d);

@@ -226,13 +226,7 @@ function fluxClusters(
             namespace: str(spec.targetNamespace) ?? str(rec(data.metadata).namespace),
             helm: { values: [], release: str(spec.releaseName) ?? objName },
           });
-        else
-          unreadable.push(
-            `Flux HelmRelease ${objName}: chart ${chartName ?? "?"} comes from ${sourceKind ?? "a source"} ${str(rec(chart.sourceRef).name) ?? ""}, not from this repository; not rendered`.replace(
-              /\s+/g,
-              " ",
-            ),
-          );
+        // Otherwise the HelmRelease object itself is read, and said not rendered (src/environments.ts).
       }
     }
     envs.push({ name, origin: "flux", declaredIn: clusterDir, parts: dedupe(parts), unreadable });

@@ -159,8 +159,9 @@ describe(`Flux clusters/<name>/ are environments ${needsKustomize}`, () => {
       "shop-production/Deployment/shop",
     ]);
     expect(s.production.counts).toEqual([2, 1, 1]);
+    // A HelmRelease whose chart comes from a Helm repository is said: what it installs is not analysed.
     expect(s.staging.problems).toEqual([
-      "Flux HelmRelease podinfo: chart podinfo comes from HelmRepository podinfo, not from this repository; not rendered",
+      "Flux HelmRelease podinfo: chart podinfo comes from HelmRepository podinfo; it is not rendered here, so what it installs is not analysed",
     ]);
   });
 });
