@@ -8,6 +8,7 @@ import { rule as loadbalancerWithoutSourceRanges } from "./loadbalancer-without-
 import { rule as newNodeport } from "./new-nodeport.js";
 import { rule as newExternalIps } from "./new-external-ips.js";
 import { rule as exposureLosesTls } from "./exposure-loses-tls.js";
+import { rule as newEntryWithoutTls } from "./new-entry-without-tls.js";
 import { rule as wildcardHost } from "./wildcard-host.js";
 import { rule as gatewayAllowsAllNamespaces } from "./gateway-allows-all-namespaces.js";
 import { rule as newReferenceGrant } from "./new-reference-grant.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   newNodeport,
   newExternalIps,
   exposureLosesTls,
+  newEntryWithoutTls,
   wildcardHost,
   gatewayAllowsAllNamespaces,
   newReferenceGrant,
