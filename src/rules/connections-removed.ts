@@ -1,3 +1,4 @@
+import { usedFlowsLost } from "./lost-flows.js";
 import type { Rule } from "./rule.js";
 import { causeAt, peerName } from "./helpers.js";
 
@@ -15,9 +16,11 @@ export const rule: Rule = {
   check(ctx) {
     // One finding per source, so that locking a namespace down reads as a handful of lines.
     const bySource = new Map<string, { lost: string[]; objects: Set<string>; at: ReturnType<typeof causeAt> }>();
+    // Flows that were in use are used-flow-lost's.
+    const used = new Set(usedFlowsLost(ctx).map((u) => u.change));
     for (const c of ctx.connections) {
       const lost = c.base.subtract(c.head);
-      if (c.change === "added" || lost.isEmpty()) continue;
+      if (c.change === "added" || lost.isEmpty() || used.has(c)) continue;
       const from = peerName(c, "from");
       const entry = bySource.get(from) ?? { lost: [], objects: new Set<string>(), at: causeAt(c) };
       entry.lost.push(`${peerName(c, "to")} (${lost})`);

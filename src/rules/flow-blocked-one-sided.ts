@@ -1,4 +1,16 @@
-import type { Rule } from "./rule.js";
+import type { ConnectionChange } from "../analysis/diff.js";
+import type { Rule, RuleContext } from "./rule.js";
+
+/** The side whose policy alone cut a removed connection while the other side still names it, if one did. */
+export function oneSidedCut(ctx: RuleContext, c: ConnectionChange): "egress" | "ingress" | null {
+  if (c.change !== "removed" || c.from === "ip:" || c.to === "ip:") return null;
+  const sides = ctx.head.sides?.(c.from, c.to);
+  if (!sides) return null;
+  // The other side must still name this flow in a rule: an allow-everything rule expects nothing.
+  if (c.base.intersect(sides.egress).isEmpty() && !c.base.intersect(sides.ingressNamed).isEmpty()) return "egress";
+  if (c.base.intersect(sides.ingress).isEmpty() && !c.base.intersect(sides.egressNamed).isEmpty()) return "ingress";
+  return null;
+}
 
 export const rule: Rule = {
   id: "flow-blocked-one-sided",
@@ -14,15 +26,7 @@ export const rule: Rule = {
     return ctx.connections
       .filter((c) => c.change === "removed" && c.from !== "ip:" && c.to !== "ip:")
       .flatMap((c) => {
-        const sides = ctx.head.sides?.(c.from, c.to);
-        if (!sides) return [];
-        // The other side must still name this flow in a rule: an allow-everything rule expects nothing.
-        const lostAt =
-          c.base.intersect(sides.egress).isEmpty() && !c.base.intersect(sides.ingressNamed).isEmpty()
-            ? "egress"
-            : c.base.intersect(sides.ingress).isEmpty() && !c.base.intersect(sides.egressNamed).isEmpty()
-              ? "ingress"
-              : null;
+        const lostAt = oneSidedCut(ctx, c);
         if (!lostAt) return [];
         const cut = lostAt === "egress" ? c.from : c.to;
         const other = lostAt === "egress" ? c.to : c.from;

@@ -26,6 +26,7 @@ import { rule as flowBlockedOneSided } from "./flow-blocked-one-sided.js";
 import { rule as routeReachesNoPod } from "./route-reaches-no-pod.js";
 import { rule as policySelectsNothing } from "./policy-selects-nothing.js";
 import { rule as connectionsRemoved } from "./connections-removed.js";
+import { rule as usedFlowLost } from "./used-flow-lost.js";
 import { rule as renderFailed } from "./render-failed.js";
 
 export const RULES: readonly Rule[] = [
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   flowBlockedOneSided,
   routeReachesNoPod,
   policySelectsNothing,
+  usedFlowLost,
   connectionsRemoved,
   renderFailed,
 ];
