@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import OpenAPIBackend from "openapi-backend";
+import { OpenAPIBackend } from "openapi-backend";
 import type { Context } from "openapi-backend";
 import tar from "tar-stream";
 
@@ -910,7 +910,7 @@ export class FakeGitHub {
           const q = c.request.query as Record<string, string>;
           const perPage = Math.min(100, Number(q.per_page ?? 30));
           const before = q.cursor ? Number(q.cursor) : Number.POSITIVE_INFINITY;
-          const ok = (d: HookDelivery) => d.status_code >= 200 && d.status_code < 400;
+          const ok = (d: Pick<HookDelivery, "status_code">) => d.status_code >= 200 && d.status_code < 400;
           const all = [...this.deliveries]
             .reverse()
             .filter((d) => d.id < before && (!q.status || (q.status === "success") === ok(d)));
@@ -927,7 +927,7 @@ export class FakeGitHub {
             })),
             headers: next
               ? { link: `<${this.url}/app/hook/deliveries?per_page=${perPage}&cursor=${next}>; rel="next"` }
-              : {},
+              : ({} as Record<string, string>),
           };
         },
         { jwt: true },
