@@ -60,6 +60,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServiceSetti
   if (!env.APP_ID || !privateKey) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) must be set");
   if (!env.WEBHOOK_SECRET) throw new Error("WEBHOOK_SECRET must be set");
   const redisUrl = env.REDIS_URL || undefined;
+  // Without Redis the queue is in this process: web and worker must be the same process.
+  if (!redisUrl && role !== "all")
+    throw new Error(`REACHDIFF_ROLE=${role} needs REDIS_URL (a queue shared with the other role)`);
   const reviewMemoryMb = num(env.REACHDIFF_REVIEW_MEMORY_MB, 1024);
   return {
     role,
