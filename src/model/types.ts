@@ -33,6 +33,8 @@ export interface ContainerPort {
   readonly containerPort: number;
   readonly protocol: Protocol;
   readonly hostPort?: number;
+  /** The node address the hostPort is bound to (default: every address of the node). */
+  readonly hostIP?: string;
 }
 
 /** One pod template: a Pod, or the template of a controller (Deployment, CronJob, ...). */

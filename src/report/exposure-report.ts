@@ -19,6 +19,9 @@ export function entryText(e: Exposure): string {
       return `NodePort ${port}`;
     case "ExternalIP":
       return `ExternalIP ${v.host ?? ""}${port}`;
+    case "HostPort":
+    case "HostNetwork":
+      return `${v.kind}${v.internal ? " (internal)" : ""} ${v.host ?? ""}${port} on the nodes (${v.ref})`;
     default: {
       const scheme = v.tls ? "https" : "http";
       const url = `${scheme}://${v.host ?? "*"}${v.entryPort !== undefined && v.entryPort !== (v.tls ? 443 : 80) ? `:${v.entryPort}` : ""}${v.path ?? ""}`;

@@ -45,6 +45,9 @@ export function entryAddress(e: Exposure): string {
       return `${v.kind} ${port}`;
     case "ExternalIP":
       return `${v.host ?? "external IP"} ${port}`;
+    case "HostPort":
+    case "HostNetwork":
+      return `${v.kind} ${v.host ? `${v.host}` : ""}${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:
@@ -55,7 +58,11 @@ export function entryAddress(e: Exposure): string {
 /** The entry point with the object that makes it: `LoadBalancer :443 of shop/Service/web`. */
 export function entryLabel(e: Exposure): string {
   const v = e.via;
-  return v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP"
+  return v.kind === "LoadBalancer" ||
+    v.kind === "NodePort" ||
+    v.kind === "ExternalIP" ||
+    v.kind === "HostPort" ||
+    v.kind === "HostNetwork"
     ? `${entryAddress(e)} of ${v.ref}`
     : `${v.kind} ${entryAddress(e)} (${v.ref})`;
 }

@@ -18,7 +18,7 @@ const RANK = { ranges: 1, nodes: 2, internet: 3 } as const;
 const rank = (r: PublicReach | null) => (r ? RANK[r.kind] : 0);
 
 /** Entry points that listen on the nodes' own addresses. */
-const ON_NODES: ReadonlySet<string> = new Set(["NodePort", "HostPort"]);
+const ON_NODES: ReadonlySet<string> = new Set(["NodePort", "HostPort", "HostNetwork"]);
 
 export function publicReach(ctx: RuleContext, e: Exposure): PublicReach | null {
   if (e.via.internal) return null;

@@ -6,6 +6,7 @@ import { rule as internetExposureSensitivePort } from "./internet-exposure-sensi
 import { rule as newInternetExposure } from "./new-internet-exposure.js";
 import { rule as loadbalancerWithoutSourceRanges } from "./loadbalancer-without-source-ranges.js";
 import { rule as newNodeport } from "./new-nodeport.js";
+import { rule as newHostPort } from "./new-host-port.js";
 import { rule as newExternalIps } from "./new-external-ips.js";
 import { rule as exposureLosesTls } from "./exposure-loses-tls.js";
 import { rule as newEntryWithoutTls } from "./new-entry-without-tls.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   newInternetExposure,
   loadbalancerWithoutSourceRanges,
   newNodeport,
+  newHostPort,
   newExternalIps,
   exposureLosesTls,
   newEntryWithoutTls,

@@ -73,3 +73,28 @@ describe(`${RULE}: calibrated by sources and nodes`, () => {
     expect(findingsOf(RULE, before, nodePort, nodes("private"))).toEqual([]);
   });
 });
+
+describe(`${RULE}: ports published on the nodes`, () => {
+  const redis = (port: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: redis, namespace: cache}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers: [{name: redis, image: redis:7, ports: [${port}]}]`;
+
+  it("fires for a Redis published with hostPort 6379, at most high while exposure.nodes is unknown", () => {
+    const hits = findingsOf(RULE, redis("{containerPort: 6379}"), redis("{containerPort: 6379, hostPort: 6379}"));
+    expect(hits.map((h) => [h.severity, h.messageId, h.objects])).toEqual([
+      ["high", "exposedIfPublicNodes", ["cache/Deployment/redis", "cache/Deployment/redis"]],
+    ]);
+    expect(hits[0].message).toContain("HostPort :6379");
+  });
+
+  it("does not fire for the same Redis without hostPort", () => {
+    expect(findingsOf(RULE, "", redis("{containerPort: 6379}"))).toEqual([]);
+  });
+});

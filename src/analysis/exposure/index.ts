@@ -1,6 +1,6 @@
 // External exposure: every way traffic from outside the cluster enters it, followed along the real
-// path: entry point (LoadBalancer, NodePort, externalIPs, Ingress rule, Gateway listener + route,
-// OpenShift Route) -> Service port -> targetPort -> container port of the pods the Service selects ->
+// path: entry point (LoadBalancer, NodePort, externalIPs, hostPort, hostNetwork, Ingress rule, Gateway
+// listener + route, OpenShift Route) -> Service port -> targetPort -> container port of the pods the Service selects ->
 // whether those pods' NetworkPolicies (and admin policies) let that traffic in. Traffic through a
 // proxy (ingress controller, Gateway data plane, router) reaches the pods from the proxy's pods; traffic
 // through a LoadBalancer or NodePort comes from the client (externalTrafficPolicy Local) or from a node

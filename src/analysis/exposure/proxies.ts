@@ -64,6 +64,15 @@ export class Proxies {
         sources: [...EVERYWHERE],
         notes: [`${what} use hostNetwork: reached on the nodes' addresses`],
       };
+    const hostPorts = [...new Set(workloads.flatMap((w) => w.ports.flatMap((p) => (p.hostPort ? [p.hostPort] : []))))];
+    if (hostPorts.length)
+      return {
+        internal: false,
+        sources: [...EVERYWHERE],
+        notes: [
+          `${what} publish hostPort ${hostPorts.sort((a, b) => a - b).join(", ")}: reached on the nodes' addresses`,
+        ],
+      };
     const services = this.cluster.services.filter(
       (s) => s.selector && workloads.some((w) => w.namespace === s.namespace && selects(s.selector!, w.labels)),
     );

@@ -4,13 +4,23 @@ import { DEFAULT_SENSITIVE_PORTS } from "../../config/schema.js";
 import type { Protocol } from "../../core/port-set.js";
 import type { Diagnostic } from "../../manifests/diagnostics.js";
 
-export type EntryKind = "LoadBalancer" | "NodePort" | "ExternalIP" | "Ingress" | "Gateway" | "Route";
+export type EntryKind =
+  | "LoadBalancer"
+  | "NodePort"
+  | "ExternalIP"
+  | "HostPort"
+  | "HostNetwork"
+  | "Ingress"
+  | "Gateway"
+  | "Route";
 
 /** The order exposures are listed in: the entry kinds, from the Service's own doors to the proxies. */
 export const ENTRY_KIND_ORDER: readonly EntryKind[] = [
   "LoadBalancer",
   "NodePort",
   "ExternalIP",
+  "HostPort",
+  "HostNetwork",
   "Ingress",
   "Gateway",
   "Route",
@@ -24,12 +34,12 @@ export interface Exposure {
   port: number;
   via: {
     kind: EntryKind;
-    /** ns/Kind/name of the Service, Ingress, HTTPRoute (or other route kind) or Route. */
+    /** ns/Kind/name of the Service, Ingress, HTTPRoute (or other route kind), Route, or the workload (HostPort, HostNetwork). */
     ref: string;
     service?: string;
     /** The Service port the entry sends to (before targetPort). */
     servicePort?: number;
-    /** LoadBalancer port, nodePort, listener port, or 80/443 for Ingress and Route. */
+    /** LoadBalancer port, nodePort, listener port, 80/443 for Ingress and Route, the hostPort, or the port a hostNetwork pod listens on. */
     entryPort?: number;
     host?: string;
     path?: string;

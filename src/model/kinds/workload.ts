@@ -73,11 +73,13 @@ export function readPodTemplate(data: Record<string, unknown>, kind: string): Po
         if (containerPort === undefined) fail([...pPath, "containerPort"], "is missing");
         const name = optString(port.name, [...pPath, "name"]);
         const hostPort = optInt(port.hostPort, [...pPath, "hostPort"], 0, 65535);
+        const hostIP = optString(port.hostIP, [...pPath, "hostIP"]) || undefined;
         ports.push({
           name,
           containerPort,
           protocol: protocolAt(port.protocol, [...pPath, "protocol"]),
           hostPort: hostPort || undefined,
+          ...(hostPort && hostIP ? { hostIP } : {}),
         });
       });
     });
