@@ -23,6 +23,11 @@ export class RedisPacer implements WriteSlots {
     this.#local = new Pacer(perMinute);
   }
 
+  /** Milliseconds between two writes. */
+  get interval(): number {
+    return this.#local.interval;
+  }
+
   async slot(): Promise<void> {
     let wait: number;
     try {

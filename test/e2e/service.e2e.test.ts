@@ -222,6 +222,31 @@ describe("the App service on Redis", () => {
     expect(line).toMatchObject({ retry: true, pullRequest: 1 });
   }, 120_000);
 
+  it("a job whose workers keep dying: after its last attempt the sweep concludes its check run, saying how to re-run", async () => {
+    reset();
+    const web = await service("web");
+    fake.hookUrls = [web.webhookUrl];
+    fake.delay("codeload", 60_000, 2);
+    await fake.sendHook("pull_request", pushEvent(1, t.head, "opened"));
+    const archives = (n: number) => () => fake.requests.filter((r) => r.path.includes("/tarball/")).length >= n;
+    const first = await service("worker");
+    await until("the first attempt's archive request", archives(1), 30_000);
+    await first.stop("SIGKILL");
+    const second = await service("worker");
+    await until("the second attempt's archive request", archives(2), 30_000);
+    await second.stop("SIGKILL");
+    expect(runsOf(t.head).map((r) => r.status)).toEqual(["in_progress"]);
+    await service("worker", { REACHDIFF_SWEEP_MS: "1000" });
+    await until("the check run to conclude", () => runsOf(t.head).every((r) => r.status === "completed"), 60_000);
+    expect(runsOf(t.head)).toHaveLength(1);
+    expect(runsOf(t.head)[0]).toMatchObject({
+      conclusion: "failure",
+      output: { title: "Reachdiff stopped before finishing" },
+    });
+    expect(runsOf(t.head)[0].output.summary).toContain("Re-run the check or comment `/reachdiff`");
+    expect(fake.stickyComments()).toEqual([]);
+  }, 120_000);
+
   it("SIGTERM on a worker: it finishes its review within the grace period, or hands it back to another", async () => {
     reset();
     const web = await service("web");
