@@ -130,15 +130,21 @@ ${COMMON_HELP}`,
   },
   deps: {
     summary: "list the flows the configuration declares (Service addresses it calls) and whether policies allow them",
-    usage: "reachdiff deps <paths...> [--format text|json]",
-    options: { ...COMMON, format: { type: "string", short: "f", default: "text" } },
+    usage: "reachdiff deps <paths...> [--format text|json] [--config FILE]",
+    options: {
+      ...COMMON,
+      format: { type: "string", short: "f", default: "text" },
+      config: { type: "string", short: "c" },
+    },
     help: `Lists the declared dependencies of the manifests under the paths: Services a workload names by DNS
 name in its env, args or command or in a ConfigMap/Secret it reads, the targets of the ServiceMonitors
 and PodMonitors a Prometheus selects and its Alertmanagers, and the webhooks and aggregated APIs the
 API server calls; each with where it is declared, the pods and port it reaches, and whether the
-policies allow it. Names that resolve to no Service of the manifests are not listed.
+policies allow it. Names that resolve to no Service of the manifests are not listed. Then the backends
+of Ingress rules, Gateway routes and OpenShift Routes, which the controller or data plane must reach.
 
   -f, --format FORMAT    text (for people, default) or json
+  -c, --config FILE      settings (ingress controller, ...; default .github/reachdiff.yml)
 ${COMMON_HELP}`,
     run(values, positionals) {
       needPaths(positionals);
@@ -147,8 +153,11 @@ ${COMMON_HELP}`,
         throw new UsageError(`unknown format ${JSON.stringify(format)} (text or json)`);
       const cluster = loadSnapshot(positionals, snapshotOptions(values));
       const states = declaredFlowStates(cluster);
+      const { exposures } = exposureOf(cluster, readConfig(values.config as string | undefined));
       process.stdout.write(
-        format === "json" ? `${JSON.stringify(depsJson(states, cluster), null, 2)}\n` : depsText(states, cluster),
+        format === "json"
+          ? `${JSON.stringify(depsJson(states, cluster, exposures), null, 2)}\n`
+          : depsText(states, cluster, exposures),
       );
       return reportDiagnostics(cluster, values.strict as boolean);
     },

@@ -2,9 +2,32 @@
 // each: the JSON shape (also the `dependencies` of `reach --format json`) and a text form for people,
 // so that users can check what was inferred from their configuration.
 import type { DeclaredFlowState } from "../analysis/declared-flows.js";
+import type { Exposure } from "../analysis/exposure/index.js";
 import { resolvedByName } from "../model/dependencies.js";
 import type { Cluster } from "../model/types.js";
-import { callerName } from "./names.js";
+import { callerName, entryLabel } from "./names.js";
+
+/** Entry kinds whose backends a controller or data plane in the cluster must reach (not a cloud load balancer). */
+const PROXIED = new Set(["Ingress", "Gateway", "Route"]);
+
+/** The backends of Ingress rules, Gateway routes and OpenShift Routes: the proxy must reach each. */
+export function proxiedBackends(exposures: readonly Exposure[]): Exposure[] {
+  return exposures.filter((e) => PROXIED.has(e.via.kind));
+}
+
+function backendJson(e: Exposure) {
+  return {
+    entry: entryLabel(e),
+    ref: e.via.ref,
+    service: e.via.service,
+    to: e.workload,
+    protocol: e.protocol,
+    port: e.port,
+    declared: { file: e.file, line: e.line },
+    allowed: e.blockedBy === null,
+    blockedBy: e.blockedBy,
+  };
+}
 
 export interface DeclaredFlowJson {
   readonly from: string;
@@ -37,15 +60,24 @@ export function declaredFlowJson(s: DeclaredFlowState): DeclaredFlowJson {
   };
 }
 
-export function depsJson(states: readonly DeclaredFlowState[], cluster: Cluster): object {
+export function depsJson(
+  states: readonly DeclaredFlowState[],
+  cluster: Cluster,
+  exposures: readonly Exposure[] = [],
+): object {
   return {
     dependencies: states.map(declaredFlowJson),
+    backends: proxiedBackends(exposures).map(backendJson),
     needsDns: [...new Set(cluster.dependencies.filter(resolvedByName).map((d) => d.from))].sort(),
     diagnostics: cluster.diagnostics,
   };
 }
 
-export function depsText(states: readonly DeclaredFlowState[], cluster: Cluster): string {
+export function depsText(
+  states: readonly DeclaredFlowState[],
+  cluster: Cluster,
+  exposures: readonly Exposure[] = [],
+): string {
   const denied = states.filter((s) => s.allowed.isEmpty()).length;
   const lines = [
     `${cluster.dependencies.length} declared dependencies (${states.length} flows to pods), ${denied} denied by the policies`,
@@ -69,6 +101,18 @@ export function depsText(states: readonly DeclaredFlowState[], cluster: Cluster)
         `     declared in ${d.via === "env" || d.via === "args" || d.via === "command" ? d.declared.field : `${d.declared.object} ${d.declared.field}`} at ${d.declared.file}:${d.declared.line}`,
       );
     }
+  }
+  const backends = proxiedBackends(exposures);
+  if (backends.length) {
+    lines.push(
+      "",
+      "Backends of Ingress rules, Gateway routes and Routes (the controller or data plane must reach them):",
+    );
+    for (const e of backends)
+      lines.push(
+        `  ${entryLabel(e)} -> ${e.workload} ${e.protocol} ${e.port}  ${e.blockedBy ? `BLOCKED by ${e.blockedBy}` : "allowed"}`,
+        `     declared at ${e.file}:${e.line}`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

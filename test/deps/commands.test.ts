@@ -46,6 +46,25 @@ describe("declared dependencies in the commands", () => {
     ]);
   });
 
+  it("deps lists the backends an Ingress controller must reach, and whether a policy blocks them", () => {
+    const r = spawnSync(process.execPath, ["build/src/cli.js", "deps", "fixtures/demo/head", "--format", "json"], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(
+      out.backends.map((b: { entry: string; to: string; port: number; allowed: boolean }) => [
+        b.entry,
+        b.to,
+        b.port,
+        b.allowed,
+      ]),
+    ).toEqual([
+      ["Ingress shop.example.com/ (shop/Ingress/shop)", "shop/Deployment/web", 8080, true],
+      ["Ingress shop.example.com/api (shop/Ingress/shop)", "shop/Deployment/api", 9000, true],
+    ]);
+  });
+
   it("reach --format json marks the edges that carry a declared flow", () => {
     const cluster = loadSnapshot([SHOP]);
     const out = JSON.parse(JSON.stringify(reachJson(computeConnectivity(cluster), cluster)));
