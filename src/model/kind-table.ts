@@ -1,63 +1,26 @@
 // Every kind the model reads, in one table: its group, kind, scope, and the reader that puts it into
 // the typed collections of the cluster. The model builder looks each object up here; a kind that is
 // not in the table is not read.
-import type { Diagnostics } from "../manifests/diagnostics.js";
-import { dependencyInputs } from "./dependencies.js";
+import type { Collections } from "./collections.js";
 import { type AdminKind, readAdminPolicy } from "./kinds/admin-network-policy.js";
 import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-callers.js";
 import { readConfigData } from "./kinds/config-data.js";
-import type { Gateway } from "./kinds/gateway.js";
 import { readGateway } from "./kinds/gateway.js";
 import { GATEWAY_GROUP } from "./kinds/gateway-api.js";
-import { type GatewayClass, readGatewayClass } from "./kinds/gateway-class.js";
-import { type Ingress, readIngress } from "./kinds/ingress.js";
-import { type IngressClass, readIngressClass } from "./kinds/ingress-class.js";
+import { readGatewayClass } from "./kinds/gateway-class.js";
+import { readIngress } from "./kinds/ingress.js";
+import { readIngressClass } from "./kinds/ingress-class.js";
 import { MONITORING_GROUP, readMonitor, readPrometheusCalls } from "./kinds/monitoring.js";
 import { readNamespace } from "./kinds/namespace.js";
 import { readNetworkPolicy } from "./kinds/network-policy.js";
-import { type OpenShiftRoute, readOpenShiftRoute } from "./kinds/openshift-route.js";
+import { readOpenShiftRoute } from "./kinds/openshift-route.js";
 import { OPERATOR_KINDS, readOperatorWorkload } from "./kinds/operator-workload.js";
-import { type ReferenceGrant, readReferenceGrant } from "./kinds/reference-grant.js";
+import { readReferenceGrant } from "./kinds/reference-grant.js";
 import { readPodConfig } from "./kinds/pod-config.js";
 import { readService } from "./kinds/service.js";
 import { readPodTemplate, readReplicas, WORKLOAD_GROUPS } from "./kinds/workload.js";
-import { readXRoute, XROUTE_KINDS, type XRoute } from "./kinds/xroute.js";
-import type { AdminPolicy, Namespace, NetworkPolicy, ObjectInput, OtherObject, Service, Workload } from "./types.js";
-
-/** The typed collections a cluster is built into, keyed by id (a later definition replaces an earlier one). */
-export class Collections {
-  readonly namespaces = new Map<string, Namespace>();
-  readonly workloads = new Map<string, Workload>();
-  readonly services = new Map<string, Service>();
-  readonly networkPolicies = new Map<string, NetworkPolicy>();
-  readonly adminPolicies = new Map<string, AdminPolicy>();
-  readonly ingresses = new Map<string, Ingress>();
-  readonly ingressClasses = new Map<string, IngressClass>();
-  readonly gatewayClasses = new Map<string, GatewayClass>();
-  readonly gateways = new Map<string, Gateway>();
-  readonly xroutes = new Map<string, XRoute>();
-  readonly referenceGrants = new Map<string, ReferenceGrant>();
-  readonly openshiftRoutes = new Map<string, OpenShiftRoute>();
-  readonly others: OtherObject[] = [];
-  /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
-  readonly fromPods = new Set<string>();
-  /** What declares dependencies (model/dependencies.ts), read alongside. */
-  readonly inputs = dependencyInputs();
-
-  constructor(readonly diagnostics: Diagnostics) {}
-
-  put<T extends { id: string; source: ObjectInput["source"] }>(map: Map<string, T>, value: T): void {
-    const previous = map.get(value.id);
-    if (previous)
-      this.diagnostics.warning(
-        value.source.file,
-        value.source.line,
-        `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
-        value.id,
-      );
-    map.set(value.id, value);
-  }
-}
+import { readXRoute, XROUTE_KINDS } from "./kinds/xroute.js";
+import type { ObjectInput } from "./types.js";
 
 export interface KindEntry {
   readonly group: string;
