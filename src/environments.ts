@@ -21,12 +21,20 @@ import {
   type EnvironmentPart,
 } from "./render/environments.js";
 import { RenderCache, resolveRenderOptions, type RenderOptions } from "./render/options.js";
-import { renderTreeSync, type RenderedSide } from "./render/render.js";
-import { globScope, renderSafely } from "./render/sides.js";
-import { DirTree, type FileTree, GitTree } from "./render/tree.js";
+import { renderTree, renderTreeSync, type RenderedSide } from "./render/render.js";
+import { globScope, manifestFiles, renderSafely } from "./render/sides.js";
+import { DirTree, type FileTree, GitTree, MemoryTree } from "./render/tree.js";
 import { isGitRef, readGitTree } from "./sources/git.js";
 import { DEFAULT_MAX_FILE_BYTES, readManifestFiles } from "./manifests/load.js";
-import { loadSide, loadSides, SideError, type SnapshotOptions } from "./snapshot.js";
+import {
+  type FetchedSide,
+  loadFetchedSide,
+  loadFetchedSides,
+  loadSide,
+  loadSides,
+  SideError,
+  type SnapshotOptions,
+} from "./snapshot.js";
 
 export type { Environment } from "./render/environments.js";
 
@@ -89,10 +97,16 @@ function openSide(spec: string, options: EnvironmentOptions): SideTree {
 function undeployable(objects: readonly RawObject[]): Diagnostics["items"] {
   const out: Diagnostics["items"] = [];
   for (const o of objects) {
-    const d = o.data as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: any };
+    type Ref = { kind?: unknown; name?: unknown };
+    const d = o.data as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown };
+      spec?: { chart?: { spec?: { chart?: unknown; sourceRef?: Ref } }; chartRef?: Ref };
+    };
     if (d.kind !== "HelmRelease" || !String(d.apiVersion).startsWith("helm.toolkit.fluxcd.io/")) continue;
     const chart = d.spec?.chart?.spec ?? {};
-    const source = chart.sourceRef ?? d.spec?.chartRef ?? {};
+    const source: Ref = chart.sourceRef ?? d.spec?.chartRef ?? {};
     out.push({
       severity: "warning",
       file: o.source.file,
@@ -108,23 +122,19 @@ function undeployable(objects: readonly RawObject[]): Diagnostics["items"] {
   return out;
 }
 
-/** One environment of a side: its parts rendered or read, namespaces applied, modelled as one cluster. */
-function loadEnvironment(
-  side: SideTree,
-  env: Environment,
-  options: EnvironmentOptions,
-  render: RenderOptions | false,
-): Cluster {
+interface PartPlan {
+  readonly part: EnvironmentPart;
+  readonly scope: Scope;
+  /** The Kustomize root or chart the folder is, if it is one. */
+  readonly anchor?: string;
+  readonly options?: RenderOptions;
+  readonly label: string;
+}
+
+/** How each part of an environment is rendered: the scope and settings of its render (none for plain parts). */
+function planParts(side: SideTree, env: Environment, render: RenderOptions | false): PartPlan[] {
   const { tree } = side;
-  const diagnostics = new Diagnostics();
-  const objects: RawObject[] = [];
-  // The side's own folder is shown as "" (the tree may say "." or its absolute path).
-  const top = tree.display(side.scope.base ?? "");
-  const shown = (p: string) => {
-    const d = tree.display(p);
-    return d === "." || d === top ? "" : d;
-  };
-  for (const part of env.parts) {
+  return env.parts.map((part) => {
     const dir = part.dir;
     const recurse = part.recurse ?? true;
     // A folder that is a Kustomize root or a chart is that one unit (as kustomize build or helm template
@@ -140,16 +150,39 @@ function loadEnvironment(
         : (p) => within(p, dir) && (recurse || posix.dirname(p) === (dir || ".")) && side.scope.includes(p),
       base: "",
     };
-    let rendered: RenderedSide | undefined;
-    if (render !== false && !part.plain) {
-      const charts = [...(typeof render.helm === "object" ? (render.helm.charts ?? []) : []), ...chartSettings(part)];
-      rendered = renderSafely(shown(dir) || ".", () =>
-        renderTreeSync(tree, scope, { ...render, helm: render.helm === false ? false : { charts } }),
-      );
-    }
+    const charts =
+      render === false
+        ? []
+        : [...(typeof render.helm === "object" ? (render.helm.charts ?? []) : []), ...chartSettings(part)];
+    const options =
+      render === false || part.plain ? undefined : { ...render, helm: render.helm === false ? false : { charts } };
+    return { part, scope, anchor, options, label: tree.display(dir) || "." };
+  });
+}
+
+/** One environment of a side: its parts' renders and raw files, namespaces applied, modelled as one cluster. */
+function assembleEnvironment(
+  side: SideTree,
+  env: Environment,
+  options: EnvironmentOptions,
+  plans: readonly PartPlan[],
+  renders: readonly (RenderedSide | undefined)[],
+): Cluster {
+  const { tree } = side;
+  const diagnostics = new Diagnostics();
+  const objects: RawObject[] = [];
+  // The side's own folder is shown as "" (the tree may say "." or its absolute path).
+  const top = tree.display(side.scope.base ?? "");
+  const shown = (p: string) => {
+    const d = tree.display(p);
+    return d === "." || d === top ? "" : d;
+  };
+  plans.forEach(({ part, anchor }, i) => {
+    const rendered = renders[i];
+    const recurse = part.recurse ?? true;
     for (const d of rendered?.diagnostics ?? []) diagnostics.add(d);
     const claimed = rendered?.claimed ?? new Set([...(part.plain?.exclude ?? [])].map(shown));
-    const folder = shown(dir);
+    const folder = shown(part.dir);
     const raw = side.files.filter(
       (f) =>
         !anchor &&
@@ -159,7 +192,7 @@ function loadEnvironment(
     );
     objects.push(...applyNamespace(parseManifestFiles(raw, diagnostics, options.parseCache), part));
     objects.push(...applyNamespace(rendered?.objects ?? [], part));
-  }
+  });
   for (const d of undeployable(objects)) diagnostics.add(d);
   for (const message of env.unreadable)
     diagnostics.add({ severity: "warning", file: env.declaredIn ?? ".", line: 0, message, code: "not-deployed-here" });
@@ -175,6 +208,45 @@ function loadEnvironment(
     }
   }
   return buildCluster(objects, options, unique);
+}
+
+function loadEnvironment(
+  side: SideTree,
+  env: Environment,
+  options: EnvironmentOptions,
+  render: RenderOptions | false,
+): Cluster {
+  const plans = planParts(side, env, render);
+  const renders = plans.map((p) =>
+    p.options ? renderSafely(p.label, () => renderTreeSync(side.tree, p.scope, p.options)) : undefined,
+  );
+  return assembleEnvironment(side, env, options, plans, renders);
+}
+
+async function loadEnvironmentAsync(
+  side: SideTree,
+  env: Environment,
+  options: EnvironmentOptions,
+  render: RenderOptions | false,
+): Promise<Cluster> {
+  const plans = planParts(side, env, render);
+  const renders: (RenderedSide | undefined)[] = [];
+  for (const p of plans) {
+    if (!p.options) {
+      renders.push(undefined);
+      continue;
+    }
+    try {
+      renders.push(await renderTree(side.tree, p.scope, p.options));
+    } catch (e) {
+      renders.push(
+        renderSafely(p.label, () => {
+          throw e;
+        }),
+      );
+    }
+  }
+  return assembleEnvironment(side, env, options, plans, renders);
 }
 
 interface DiscoveredSide {
@@ -251,4 +323,56 @@ export function environmentPairs(
     const h = head.find((s) => name(s) === n);
     return { name: n, cluster: (h ?? b)?.environment?.cluster, base: b?.cluster, head: h?.cluster };
   });
+}
+
+/**
+ * Both fetched sides (the App and the Action) as environments, as loadEnvironmentSides does for folders
+ * and git refs: one render cache and one parse cache for the two; a pull request whose two sides name
+ * one environment or none is each side one cluster, loaded by loadFetchedSides as before.
+ */
+export async function loadFetchedEnvironmentSides(
+  base: FetchedSide,
+  head: FetchedSide,
+  options: EnvironmentOptions = {},
+): Promise<[EnvironmentSnapshot[], EnvironmentSnapshot[]]> {
+  const render: RenderOptions | false =
+    options.render === false
+      ? false
+      : { ...options.render, cache: options.render?.cache === undefined ? new RenderCache() : options.render.cache };
+  const shared = { ...options, render, parseCache: options.parseCache ?? new ParseCache() };
+  const open = (side: FetchedSide): SideTree => {
+    const diagnostics = new Diagnostics();
+    for (const p of side.problems ?? []) diagnostics.add(p);
+    return {
+      tree: new MemoryTree([...side.files, ...(side.inputs ?? [])]),
+      scope: globScope(options.globs ?? []),
+      files: manifestFiles(side.files, options.globs ?? []),
+      diagnostics,
+    };
+  };
+  const sides = [open(base), open(head)];
+  const found = sides.map(
+    (side) =>
+      discoverEnvironments(
+        side.tree,
+        side.scope,
+        resolveRenderOptions(render === false ? { kustomize: false, helm: false } : render),
+        options.environments,
+      ).environments,
+  );
+  const names = new Set(found.flatMap((f) => (f ?? []).map((e) => e.name)));
+  if (names.size <= 1 && !(options.environments ?? []).length) {
+    const [b, h] = await loadFetchedSides(base, head, shared);
+    return [[{ environment: null, cluster: b }], [{ environment: null, cluster: h }]];
+  }
+  const load = async (i: number): Promise<EnvironmentSnapshot[]> => {
+    const envs = found[i];
+    if (!envs) return [{ environment: null, cluster: await loadFetchedSide(i ? head : base, shared) }];
+    const out: EnvironmentSnapshot[] = [];
+    for (const environment of envs)
+      out.push({ environment, cluster: await loadEnvironmentAsync(sides[i], environment, shared, render) });
+    return out;
+  };
+  const b = await load(0);
+  return [b, await load(1)];
 }

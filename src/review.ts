@@ -2,6 +2,7 @@
 // branch's configuration -> the analysis, the pull-request comment and the check-run output.
 // Pure: no I/O and no GitHub types; the callers fetch and publish.
 import { analyzeDiff, type DiffResult } from "./analysis/analyze.js";
+import { analyzeEnvironments, type EnvironmentPair } from "./analysis/environments.js";
 import type { Config, Severity } from "./config/schema.js";
 import { Diagnostics, type Diagnostic } from "./manifests/diagnostics.js";
 import { parseManifestFiles, type ManifestFile } from "./manifests/load.js";
@@ -48,6 +49,11 @@ export interface ReviewInput {
   readonly headSha?: string;
   readonly repoUrl?: string;
   readonly reportUrl?: string;
+  /**
+   * The environments of a repository that deploys several (src/environments.ts, environmentPairs): each
+   * analysed as its own cluster. When given, `base` and `head` are not read.
+   */
+  readonly environments?: readonly EnvironmentPair[];
   /** Problems met while fetching the files (too big, not UTF-8), reported like any manifest problem (with files only: a built cluster holds its own). */
   readonly problems?: { readonly base?: readonly Diagnostic[]; readonly head?: readonly Diagnostic[] };
 }
@@ -163,12 +169,14 @@ export type ReviewSummary = Omit<ReviewOutput, "result">;
 
 export function review(input: ReviewInput): ReviewOutput {
   const { config } = input;
-  const result = analyzeDiff(
-    side(input.base, config, input.problems?.base),
-    side(input.head, config, input.problems?.head),
-    config,
-    exposureFn,
-  );
+  const result = input.environments
+    ? analyzeEnvironments(input.environments, config, exposureFn)
+    : analyzeDiff(
+        side(input.base, config, input.problems?.base),
+        side(input.head, config, input.problems?.head),
+        config,
+        exposureFn,
+      );
   const failOn = config["fail-on"];
   const broken = newErrors(result);
   const riskFails = reaches(result.risk, failOn);

@@ -8,7 +8,8 @@ import type { Config } from "../config/schema.js";
 import { review, type ReviewSummary } from "../review.js";
 import type { Cluster } from "../model/types.js";
 import { renderOptionsFromConfig } from "../render/options.js";
-import { loadFetchedSide, loadFetchedSides, type FetchedSide } from "../snapshot.js";
+import { environmentPairs, loadFetchedEnvironmentSides } from "../environments.js";
+import { loadFetchedSide, type FetchedSide } from "../snapshot.js";
 import { DEFAULT_MAX_RENDER_INPUT_BYTES, fetchManifests, touchesManifests } from "./fetch-manifests.js";
 import type { GitHub, Repo } from "./types.js";
 
@@ -49,10 +50,16 @@ export interface FetchedReview {
 
 /** Render, model, analyse and write the review, on this thread. */
 export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSummary> {
-  const [base, head] = await loadFetchedSides(input.base, input.head, sideOptions(input.config));
+  // Each environment the repository deploys is its own cluster (one pair, unnamed, when it deploys one).
+  const [base, head] = await loadFetchedEnvironmentSides(input.base, input.head, {
+    ...sideOptions(input.config),
+    environments: input.config.environments,
+  });
+  const pairs = environmentPairs(base, head);
   const { result: _result, ...summary } = review({
-    base,
-    head,
+    base: pairs[0]?.base ?? [],
+    head: pairs[0]?.head ?? [],
+    environments: pairs,
     config: input.config,
     headSha: input.headSha,
     repoUrl: input.repoUrl,

@@ -102,7 +102,10 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
     const comment = fake.stickyComments(BOT)[0].body;
     expect(comment).toContain("prod-db");
     expect(comment).not.toMatch(/could not be rendered|could not render/);
-    expect(comment).not.toContain("staging");
+    // prod and staging are alternatives, each its own cluster: staging, untouched, is one line.
+    expect(comment).toContain("apps/shop/overlays/staging: no change");
+    expect(comment).not.toContain("shop-staging/");
+    expect(run.annotations.every((a) => a.title.endsWith("[apps/shop/overlays/prod]"))).toBe(true);
     expect(run.annotations.map((a) => a.path)).toContain("apps/shop/base/db.yaml");
     // Still one compare and one archive request per side, whatever rendering needs.
     expect(archives()).toHaveLength(2);
