@@ -1,20 +1,22 @@
 // The diff as a terminal report: the verdict first, then findings, exposure and reachability changes.
-import { describeDelta } from "./names.js";
+import { describeDelta, entryLabel, peer } from "./names.js";
+import { onlyReduces, reductions } from "./reductions.js";
 import type { DiffResult } from "../analysis/analyze.js";
-import type { ConnectionChange } from "../analysis/diff.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
-import { describeAddresses } from "./addresses.js";
-import { entryName } from "../rules/helpers.js";
-import { environmentsText, inEnvironment } from "./environments.js";
 
-const peer = (c: ConnectionChange, id: string) =>
-  id === "ip:" ? `outside ${describeAddresses(c.addresses ?? [])}` : id;
+import { environmentsText, inEnvironment } from "./environments.js";
 
 export function headline(r: DiffResult): string {
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
     return "No change in exposure or reachability.";
   const top = r.findings[0];
   const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
+  // A hardening change is told what it reduces, unless a finding weighs more than low.
+  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
+    const reduced = reductions(r);
+    const what = r.exposures.length ? "exposure" : "reachability";
+    return `Reduces ${what} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
+  }
   return top
     ? `${word}: ${top.message}`
     : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
@@ -38,7 +40,7 @@ export function diffText(r: DiffResult): string {
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const state = e.blockedBy ? ` [blocked by ${e.blockedBy}]` : "";
       out.push(
-        `  ${sign} ${entryName(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.deltas.length ? ` (${c.deltas.map(describeDelta).join("; ")})` : ""}${inEnvironment(c)}`,
+        `  ${sign} ${entryLabel(e)} -> ${e.workload} ${e.protocol} ${e.port} from ${e.sources.join(", ") || "nowhere"}${state}${c.deltas.length ? ` (${c.deltas.map(describeDelta).join("; ")})` : ""}${inEnvironment(c)}`,
       );
     }
     out.push("");
@@ -50,7 +52,7 @@ export function diffText(r: DiffResult): string {
       const ports =
         c.change === "changed" ? `${c.base} -> ${c.head}` : c.change === "added" ? `${c.head}` : `${c.base}`;
       const why = c.causes.length ? `  (because of ${c.causes.map((o) => `${o.id} ${o.change}`).join(", ")})` : "";
-      out.push(`  ${sign} ${peer(c, c.from)} -> ${peer(c, c.to)}  ${ports}${why}${inEnvironment(c)}`);
+      out.push(`  ${sign} ${peer(c, "from")} -> ${peer(c, "to")}  ${ports}${why}${inEnvironment(c)}`);
     }
     out.push("");
   }

@@ -13,6 +13,7 @@ import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
 import { headline } from "./diff-text.js";
+import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
 import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
@@ -220,7 +221,23 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     plural(r.connections.length, "reachability change"),
     `${plural(r.objects.length, "object")} changed`,
   ].join(" · ");
-  const head = [...top, `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`, "", summary, "", ...environments];
+  // Good news beside the risks (a hardening change says it in its headline already).
+  const reduced = onlyReduces(r) ? [] : reductions(r);
+  const goodNews = reduced.length
+    ? [
+        `**Reduces:** ${md(`${reduced.slice(0, 3).join("; ")}${reduced.length > 3 ? `; and ${reduced.length - 3} more` : ""}`, 600)}`,
+        "",
+      ]
+    : [];
+  const head = [
+    ...top,
+    `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`,
+    "",
+    summary,
+    "",
+    ...goodNews,
+    ...environments,
+  ];
 
   const riskRows = r.findings.map((f) => findingRow(f, link));
   const exposureRows = r.exposures.map((x) => exposureRow(x, link));
