@@ -108,7 +108,8 @@ export function declaredDependencies(inputs: DependencyInputs, model: Model): De
   /** The Service and port an address names, from a caller in `namespace`. */
   const resolve = (m: AddressMention, namespace: string, hint?: string) => {
     // A bare word is a host only with a scheme, a port, or as the whole value of a host-like variable.
-    if (!m.namespace && !m.scheme && m.port === undefined && !(m.whole && hint && HOST_HINT.test(hint))) return null;
+    const hostLike = (m.whole && hint && HOST_HINT.test(hint)) || (m.key !== undefined && HOST_HINT.test(m.key));
+    if (!m.namespace && !m.scheme && m.port === undefined && !hostLike) return null;
     const svc = callable(m.namespace ?? namespace, m.name);
     if (!svc) return null;
     let port: ServicePort | undefined;

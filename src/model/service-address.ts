@@ -15,12 +15,17 @@ export interface AddressMention {
   readonly lineOffset: number;
   /** The address is the whole (trimmed) text: `redis` as the value of REDIS_HOST. */
   readonly whole: boolean;
+  /** The key of a `key: value` or `key = value` line whose whole value is the address (`host: redis`). */
+  readonly key?: string;
 }
 
 // A lowercase DNS name (Service names are lowercase; an uppercase word is an environment variable or
 // prose), not inside a path or another word, with an optional scheme, user info and port.
 const ADDRESS =
-  /(?<![A-Za-z0-9_.\-@$%/])(?:([a-z][a-z0-9+.-]*):\/\/)?(?:[^\s@/:]+(?::[^\s@/]*)?@)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)\.?(?::(\d{1,5}))?(?![A-Za-z0-9_-])/g;
+  /(?<![A-Za-z0-9_.\-@$%/:])(?:([a-z][a-z0-9+.-]*):\/\/)?(?:[^\s@/:]+(?::[^\s@/]*)?@)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)\.?(?::(\d{1,5}))?(?![A-Za-z0-9_-])/g;
+
+/** A `key: value` / `key = value` line (YAML, INI, properties, TOML; a JSON member), its value one word. */
+const KEY_VALUE = /^\s*(?:-\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([a-z0-9.-]+(?::\d{1,5})?)["']?\s*,?\s*$/;
 
 /** A line that is a comment in shell, YAML, INI, properties, TOML or C-like configuration. */
 const COMMENT = /^\s*(#|;|\/\/|!\s)/;
@@ -46,6 +51,7 @@ export function findAddresses(text: string): AddressMention[] {
   const lines = text.split("\n");
   lines.forEach((line, lineOffset) => {
     if (COMMENT.test(line)) return;
+    const kv = KEY_VALUE.exec(line);
     for (const m of line.matchAll(ADDRESS)) {
       const [written, scheme, host, portText] = m;
       const address = portText === undefined ? host : `${host}:${portText}`;
@@ -53,14 +59,18 @@ export function findAddresses(text: string): AddressMention[] {
       if (!service) continue;
       const port = portText === undefined ? undefined : Number(portText);
       if (port !== undefined && (port < 1 || port > 65535)) continue;
-      // A bare word is a name only with a scheme or a port (or as a whole value: the caller decides).
+      const whole = written === trimmed;
+      const key = kv && kv[2] === written ? kv[1] : undefined;
+      // A bare word is a name only with a scheme or a port, or as a whole value (the caller decides).
+      if (!service.namespace && !scheme && port === undefined && !whole && key === undefined) continue;
       out.push({
         ...service,
         port,
         scheme,
         text: address,
         lineOffset,
-        whole: written === trimmed,
+        whole,
+        key,
       });
     }
   });
