@@ -3,7 +3,10 @@
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { Exposure } from "../analysis/exposure/index.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
+import { matches } from "../core/label-selector.js";
+import type { NetworkPolicy } from "../model/types.js";
 import { entryKey, entryLabel, peer } from "../report/names.js";
+import type { RuleContext } from "./rule.js";
 
 /** An entry point as a finding names it: `LoadBalancer :443 of shop/Service/web`. */
 export const entryName = (e: Exposure): string => entryLabel(e);
@@ -24,4 +27,30 @@ export function gained(c: ConnectionChange) {
 export function causeAt(c: { readonly causes: readonly ObjectChange[] }): { file?: string; line?: number } {
   const cause = c.causes.find((o) => o.kind.endsWith("NetworkPolicy")) ?? c.causes[0];
   return cause ? { file: cause.file, line: cause.line } : {};
+}
+
+/**
+ * The changed policy behind a connection change that selects `workload` and has a rule in `direction`
+ * without peers (no `from` / `to`: every address), if there is one: its fix is naming peers, not
+ * narrowing an ipBlock it does not have.
+ */
+export function openRulePolicy(
+  ctx: RuleContext,
+  c: { readonly causes: readonly ObjectChange[] },
+  direction: "ingress" | "egress",
+  workload: string,
+): NetworkPolicy | undefined {
+  const w = ctx.head.cluster.workloads.find((x) => x.id === workload);
+  if (!w) return undefined;
+  const changed = new Set(
+    c.causes.filter((o) => o.kind === "NetworkPolicy" && o.change !== "removed").map((o) => o.id),
+  );
+  return ctx.head.cluster.networkPolicies.find(
+    (p) =>
+      changed.has(p.id) &&
+      p.namespace === w.namespace &&
+      p.policyTypes[direction] &&
+      matches(p.podSelector, w.labels) &&
+      p[direction].some((r) => r.peers === null),
+  );
 }

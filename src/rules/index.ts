@@ -86,7 +86,7 @@ export function runRules(ctx: RuleContext, config: Config): Finding[] {
         line: at?.line,
         objects: hit.objects,
         ...(hit.key ? { key: hit.key } : {}),
-        fix: rule.fix,
+        fix: rule.fixes?.[hit.messageId] ?? rule.fix,
       });
     }
   }

@@ -77,6 +77,8 @@ export interface Rule {
   readonly fix: string;
   /** Message templates by message id, with `{{name}}` placeholders filled from a hit's data. */
   readonly messages: Readonly<Record<string, string>>;
+  /** A fix for a message whose cause needs another one than `fix` (e.g. a rule without `from`, not an ipBlock). */
+  readonly fixes?: Readonly<Record<string, string>>;
   /** Within one severity, findings of a higher rank come first (default 0): what breaks before what changed. */
   readonly rank?: number;
   check(ctx: RuleContext): Hit[];

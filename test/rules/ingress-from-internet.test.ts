@@ -29,3 +29,23 @@ describe(RULE, () => {
     ).toEqual([]);
   });
 });
+
+describe(`${RULE}: the fix matches the cause`, () => {
+  it("tells to name the peers when the rule has no from (not to narrow an ipBlock it does not have)", () => {
+    const openRule = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-open, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: 8080}]}]`;
+    const [hit] = findingsOf(RULE, app, docs(app, openRule));
+    expect(hit.messageId).toBe("gainedOpenRule");
+    expect(hit.message).toContain("shop/NetworkPolicy/web-open has an ingress rule without `from`");
+    expect(hit.fix).toMatch(/add a `from:` list/);
+    expect(hit.fix).not.toMatch(/Limit the ipBlock/);
+    const [ipBlock] = findingsOf(RULE, app, docs(app, allowFrom("0.0.0.0/0")));
+    expect(ipBlock.messageId).toBe("gained");
+    expect(ipBlock.fix).toMatch(/Limit the ipBlock/);
+  });
+});
