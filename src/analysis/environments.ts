@@ -29,6 +29,27 @@ export interface EnvironmentSummary {
   readonly connections: number;
   readonly objects: number;
   readonly stats: { readonly base?: SideStats; readonly head?: SideStats };
+  /** Why a side of it could not be analysed (couldNotAnalyse), when it could not. */
+  readonly unanalysed?: { readonly base?: string; readonly head?: string };
+}
+
+/**
+ * Why a cluster cannot be analysed, or null: it holds no Kubernetes object at all (nothing read, or
+ * every unit failed to render). The failed renders' messages are named. "No change" would be a lie.
+ */
+export function couldNotAnalyse(cluster: Cluster): string | null {
+  const objects =
+    cluster.workloads.length +
+    cluster.services.length +
+    cluster.networkPolicies.length +
+    cluster.adminPolicies.length +
+    cluster.others.length +
+    [...cluster.namespaces.values()].filter((n) => n.source).length;
+  if (objects) return null;
+  const failed = cluster.diagnostics.filter((d) => d.code === "render-failed" || d.code === "not-deployed-here");
+  return failed.length
+    ? `nothing could be read: ${failed.map((d) => `${d.file}: ${d.message}`).join("; ")}`
+    : "no Kubernetes object was read";
 }
 
 const EMPTY_STATS: SideStats = { workloads: 0, services: 0, networkPolicies: 0, adminPolicies: 0, classes: 0 };
@@ -48,6 +69,12 @@ function unique(list: readonly Diagnostic[]): Diagnostic[] {
     seen.add(k);
     return true;
   });
+}
+
+function unanalysedOf(pair: EnvironmentPair): { unanalysed?: EnvironmentSummary["unanalysed"] } {
+  const base = pair.base ? couldNotAnalyse(pair.base) : null;
+  const head = pair.head ? couldNotAnalyse(pair.head) : null;
+  return base || head ? { unanalysed: { ...(base ? { base } : {}), ...(head ? { head } : {}) } } : {};
 }
 
 /**
@@ -80,6 +107,7 @@ export function analyzeEnvironments(
       connections: r.connections.length,
       objects: r.objects.length,
       stats: { base: pair.base ? r.stats.base : undefined, head: pair.head ? r.stats.head : undefined },
+      ...unanalysedOf(pair),
     };
   });
   const notes = [...new Set(results.flatMap(({ r }) => r.notes))];

@@ -3,7 +3,7 @@
 // that fails becomes a diagnostic; the others are still used.
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { join, posix, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import type { Diagnostic, DiagnosticSeverity } from "../manifests/diagnostics.js";
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { ManifestFile } from "../manifests/load.js";
@@ -77,8 +77,10 @@ const toolName = (unit: Unit, tools: Tools) =>
       : "render command";
 
 function unitLabel(tree: FileTree, unit: Unit): string {
-  if (unit.kind === "helm") return `chart ${tree.display(unit.dir) || "."}${unit.helm!.variant}`;
-  return tree.display(unit.dir) || ".";
+  // The folder read is "." (a tree shows its own top as its absolute path).
+  const shown = tree.display(unit.dir);
+  const dir = !shown || isAbsolute(shown) ? "." : shown;
+  return unit.kind === "helm" ? `chart ${dir}${unit.helm!.variant}` : dir;
 }
 
 function hashInputs(tree: FileTree, unit: Unit, header: unknown): string {

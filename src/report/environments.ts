@@ -19,6 +19,8 @@ function counts(e: EnvironmentSummary): string {
 export function environmentLine(e: EnvironmentSummary): string {
   const where = e.cluster ? ` (cluster ${e.cluster})` : "";
   const size = counts(e);
+  const unread = e.unanalysed?.head ?? e.unanalysed?.base;
+  if (unread) return `${e.name}${where}: could not analyse, ${unread}`;
   if (e.status === "unchanged") return `${e.name}${where}: no change (${size})`;
   const what = [
     e.findings ? plural(e.findings, "finding") : "",

@@ -1,9 +1,11 @@
 // Environments: a repository's deployed units analysed one cluster each, never unioned. Found from the
 // configuration, from Argo CD and Flux, or as each top-level Kustomize root and chart; every change and
 // finding says which environment it belongs to.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadSideEnvironments, type EnvironmentSnapshot } from "../../src/environments.js";
 import { needsHelm, needsKustomize } from "../render/tools.js";
 
@@ -185,5 +187,40 @@ describe("environments declared in the configuration", () => {
     expect(envs[0].cluster.diagnostics.map((d) => d.message)).toContain(
       "environment gone: nowhere is not a folder of the repository; not read",
     );
+  });
+});
+
+describe(`environments of git refs ${needsKustomize}`, () => {
+  const repo = mkdtempSync(join(tmpdir(), "reachdiff-envs-git-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("diff --base main --head a branch: the same environments as the folders", () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      });
+    git("init", "-q", "-b", "main");
+    cpSync(join(process.cwd(), R, "overlays/base"), repo, { recursive: true });
+    git("add", ".");
+    git("commit", "-qm", "base");
+    git("checkout", "-qb", "pr");
+    rmSync(join(repo, "base"), { recursive: true });
+    rmSync(join(repo, "overlays"), { recursive: true });
+    cpSync(join(process.cwd(), R, "overlays/head"), repo, { recursive: true });
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    const r = spawnSync(process.execPath, [CLI, "diff", "--base", "main", "--head", "pr", "--format", "json"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out.environments.map((e: { name: string; status: string }) => [e.name, e.status])).toEqual([
+      ["overlays/dev", "changed"],
+      ["overlays/prod-eu", "changed"],
+      ["tests/with-all-components", "changed"],
+      ["overlays/staging", "added"],
+    ]);
+    expect(out.findings.filter((f: { rule: string }) => f.rule === "new-nodeport")).toHaveLength(4);
   });
 });

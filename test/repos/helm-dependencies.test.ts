@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { couldNotAnalyse } from "../../src/analysis/environments.js";
 import type { Cluster } from "../../src/model/types.js";
 import { RENDER_FAILED, RENDER_SKIPPED } from "../../src/render/codes.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
@@ -59,6 +60,12 @@ describe(`chart dependencies with the real helm ${needsHelm}`, () => {
     const [base, head] = loadSides(FIXTURE, FIXTURE, { render: { cache: null } });
     expect(problems(base)).toEqual(problems(c));
     expect(problems(head)).toEqual(problems(c));
+    // A side whose only unit fails reads nothing: that is "could not analyse", never "no change".
+    const alone = loadSide(`${FIXTURE}/charts/remote`, { render: { cache: null } });
+    expect(couldNotAnalyse(alone)).toMatch(
+      /^nothing could be read: Chart\.yaml: chart .* is not rendered: chart dependencies redis \(oci:\/\/registry-1\.docker\.io\/bitnamicharts\) are not in the repository/,
+    );
+    expect(couldNotAnalyse(c)).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { couldNotAnalyse } from "../../src/analysis/environments.js";
 import { loadSideEnvironments } from "../../src/environments.js";
 import { needsKustomize } from "../render/tools.js";
 
@@ -52,6 +53,9 @@ describe.skipIf(!existsSync(REALWORLD))(`real-world sets as environments ${needs
         }),
       );
       expect(got).toEqual(expected);
+      // Every environment read some object (the Flux clusters: their Namespaces, Gateway and issuers, while
+      // the HelmReleases' workloads are said not analysed), so none is "could not analyse".
+      for (const e of envs) expect(couldNotAnalyse(e.cluster)).toBeNull();
       for (const e of envs) expect(e.cluster.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     });
 });
