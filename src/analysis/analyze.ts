@@ -9,6 +9,7 @@ import type { Cluster } from "../model/types.js";
 import { NAMESPACE_NAME_LABEL } from "../model/build.js";
 import { overallRisk, runRules } from "../rules/index.js";
 import type { Finding, RuleContext, Side } from "../rules/rule.js";
+import { type DiagramContext, diagramContext } from "./diagram-context.js";
 import type { ConnectionChange } from "./diff.js";
 import type { EnvironmentSummary } from "./environments.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
@@ -39,6 +40,8 @@ export interface DiffResult {
   readonly exposure: { readonly base: readonly Exposure[]; readonly head: readonly Exposure[] };
   /** When the repository deploys several environments: each one's summary (analysis/environments.ts). */
   readonly environments?: readonly EnvironmentSummary[];
+  /** The unchanged neighbours that explain the change, for the diagram (budgeted). */
+  readonly context: DiagramContext;
 }
 
 export interface SideStats {
@@ -204,5 +207,9 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     stats: { base: stats(base, reach.connectivity.base), head: stats(head, reach.connectivity.head) },
     connectivity: reach.connectivity,
     exposure: { base: baseExp.exposures, head: headExp.exposures },
+    context: diagramContext(
+      { connections, exposures },
+      { connectivity: reach.connectivity.head, exposures: headExp.exposures },
+    ),
   };
 }

@@ -140,6 +140,7 @@ export function analyzeEnvironments(
       head: results.reduce((acc, { pair, r }) => (pair.head ? sum(acc, r.stats.head) : acc), EMPTY_STATS),
     },
     connectivity: shown.connectivity,
+    context: shown.context,
     exposure: {
       base: results.flatMap(({ r }) => r.exposure.base),
       head: results.flatMap(({ r }) => r.exposure.head),

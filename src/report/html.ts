@@ -322,10 +322,7 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
     body.push(
       '<section id="what-changes">',
       "<h2>What changes</h2>",
-      ...figure(
-        d.text,
-        d.omitted.map((o) => `Diagram ${html(o, 1000)}.`),
-      ),
+      ...figure(d.text, [html(d.caption, 1000), ...d.omitted.map((o) => `Diagram ${html(o, 1000)}.`)].filter(Boolean)),
       "</section>",
     );
     scripts.push(mermaidBundle(), RENDER_SCRIPT);

@@ -267,7 +267,9 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
       if (!d.empty) {
         const fence = fenceFor(d.text);
         out.push("#### What changes", "", `${fence}mermaid`, d.text, fence, "");
-        if (d.omitted.length) out.push(`<sub>Diagram ${d.omitted.map((o) => md(o, 600)).join("; ")}.</sub>`, "");
+        // The legend, then what was left out, as one line under the diagram.
+        const under = [d.caption, ...(d.omitted.length ? [`Diagram ${d.omitted.join("; ")}.`] : [])].filter(Boolean);
+        if (under.length) out.push(`<sub>${under.map((u) => md(u, 600)).join(" ")}</sub>`, "");
       }
     } else if (!diagram("auto").empty) left.push("the diagram");
 

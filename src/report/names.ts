@@ -4,6 +4,7 @@ import type { ConnectionChange } from "../analysis/diff.js";
 import type { Exposure } from "../analysis/exposure/index.js";
 import type { ExposureChange, ExposureDelta } from "../analysis/exposure-diff.js";
 import type { Dependency } from "../model/types.js";
+import type { ConnSet } from "../core/port-set.js";
 import { describeAddresses } from "./addresses.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -137,4 +138,49 @@ export function declarationName(d: Dependency): string {
 /** What a declared dependency is to its caller: `its data source prometheus-k8s.monitoring.svc:9090`. */
 export function dependencyName(d: Dependency): string {
   return d.role === "service" ? d.address : `its ${d.role} ${d.address}`;
+}
+
+// IANA service names of ports a reviewer knows by name (the sensitive ones most of all).
+const PORT_NAMES: Readonly<Record<number, string>> = {
+  22: "ssh",
+  25: "smtp",
+  53: "dns",
+  80: "http",
+  443: "https",
+  1433: "mssql",
+  1521: "oracle",
+  2379: "etcd",
+  3306: "mysql",
+  3389: "rdp",
+  5432: "postgres",
+  5672: "amqp",
+  6379: "redis",
+  6443: "kube-api",
+  9092: "kafka",
+  9200: "elasticsearch",
+  11211: "memcached",
+  27017: "mongodb",
+};
+
+/** `postgres/5432`, `8080`, `dns/53 udp`: short enough for an edge label. */
+export function portLabel(protocol: string, port: number | string): string {
+  const name = typeof port === "number" ? PORT_NAMES[port] : undefined;
+  const p = name ? `${name}/${port}` : `${port}`;
+  return protocol === "TCP" ? p : `${p} ${protocol.toLowerCase()}`;
+}
+
+/** A connection set as short port labels: `postgres/5432, 8080`, `all ports`. */
+export function connsLabel(c: ConnSet): string {
+  if (c.isAll()) return "all ports";
+  const out: string[] = [];
+  for (const protocol of ["TCP", "UDP", "SCTP"] as const) {
+    const set = c.get(protocol);
+    if (set.isEmpty()) continue;
+    if (set.isAll()) {
+      out.push(`all ${protocol.toLowerCase()}`);
+      continue;
+    }
+    for (const [a, b] of set.toJSON()) out.push(portLabel(protocol, a === b ? a : `${a}-${b}`));
+  }
+  return out.length > 3 ? `${out.slice(0, 3).join(", ")} +${out.length - 3}` : out.join(", ") || "no ports";
 }

@@ -26,10 +26,9 @@ import {
 
 if (!HAVE_CHROMIUM) console.warn(`test:browser skipped: ${SKIP_REASON}`);
 
-const GREEN = "rgb(26, 127, 55)"; // #1a7f37, added
-const RED = "rgb(207, 34, 46)"; // #cf222e, removed
-const AMBER = "rgb(191, 135, 0)"; // #bf8700, changed
-const GREY = "rgb(175, 184, 193)"; // #afb8c1, unchanged
+const RED = "rgb(229, 83, 75)"; // #e5534b, critical or high
+const AMBER = "rgb(198, 144, 38)"; // #c69026, medium
+const GREY = "rgb(140, 149, 159)"; // #8c959f, low, info, none, and unchanged context
 
 /** A page drew its diagram cleanly: no error of any kind, nothing asked of the network. */
 function expectClean(o: Opened, d: Drawn): void {
@@ -75,7 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await o.page.context().close();
     });
 
-    it("draws the demo comment's diagram: the expected nodes, in their namespaces, with added paths thick green", async () => {
+    it("draws the demo comment's diagram: the expected nodes, in their namespaces, coloured by risk", async () => {
       const comment = renderComment(demoResult());
       const text = /```mermaid\n([\s\S]*?)\n```/.exec(comment)![1];
       expect(text).toBe(renderMermaid(demoResult()));
@@ -87,33 +86,36 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(labels).toEqual(
         expect.arrayContaining([
           "Internet",
-          "StatefulSet/db",
-          "Deployment/web",
-          "Deployment/api",
-          "Deployment/prometheus",
-          "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external",
+          "db",
+          "web",
+          "api",
+          "prometheus",
+          "db-external: LoadBalancer :5432 + NodePort",
         ]),
       );
       const cluster = (label: string) => d.clusters.find((c) => c.label === label)!;
       const node = (label: string) => d.nodes.find((n) => n.label === label)!;
-      // shop/StatefulSet/db: the node StatefulSet/db inside the box "namespace shop".
-      expect(inside(node("StatefulSet/db").box, cluster("namespace shop").box)).toBe(true);
-      expect(inside(node("Deployment/prometheus").box, cluster("namespace monitoring").box)).toBe(true);
-      expect(inside(node("StatefulSet/db").box, cluster("namespace monitoring").box)).toBe(false);
-      expect(cluster("Legend")).toBeDefined();
+      // shop/StatefulSet/db: the node db inside the band "namespace shop".
+      expect(inside(node("db").box, cluster("namespace shop").box)).toBe(true);
+      expect(inside(node("prometheus").box, cluster("namespace monitoring").box)).toBe(true);
+      expect(inside(node("db").box, cluster("namespace monitoring").box)).toBe(false);
+      expect(d.clusters.map((c) => c.label)).not.toContain("Legend");
 
-      const added = edgeBetween(d, "Internet", "StatefulSet/db")!;
-      expect(added).toMatchObject({ stroke: GREEN, width: "3px", label: "TCP 5432" });
+      // Critical (the internet reaches Postgres): red, thick; medium: amber; unchanged: grey, thin.
+      const added = edgeBetween(d, "Internet", "db")!;
+      expect(added).toMatchObject({ stroke: RED, width: "4px", label: "postgres/5432" });
       expect(["none", "0px"]).toContain(added.dash);
-      expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: GREEN, width: "3px" });
-      expect(edgeBetween(d, "Ingress shop.example.com/ (shop/Ingress/shop)", "Deployment/web")).toMatchObject({
-        stroke: AMBER,
-        label: "TCP 8080: TLS dropped",
+      expect(edgeBetween(d, "prometheus", "web")).toMatchObject({ stroke: AMBER, width: "4px" });
+      expect(edgeBetween(d, "Ingress shop.example.com/", "web")).toMatchObject({
+        stroke: RED,
+        width: "2.5px",
+        label: "8080: TLS dropped",
       });
-      expect(edgeBetween(d, "Deployment/web", "Deployment/api")).toMatchObject({ stroke: GREY, width: "1px" });
-      expect(
-        edgeBetween(d, "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db"),
-      ).toMatchObject({ stroke: GREEN, label: "TCP 5432" });
+      expect(edgeBetween(d, "web", "api")).toMatchObject({ stroke: GREY, width: "1px" });
+      expect(edgeBetween(d, "db-external: LoadBalancer :5432 + NodePort", "db")).toMatchObject({
+        stroke: RED,
+        label: "postgres/5432",
+      });
       // No arrow through a node it does not connect, or through the legend; no two nodes on top of each other.
       expect(await overlaps(o.page)).toEqual([]);
       const real = d.nodes.filter((n) => n.label);
@@ -131,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await o.page.context().close();
     });
 
-    it("draws removed paths dashed red, unlike added ones", async () => {
+    it("draws removed paths dashed, unlike added ones", async () => {
       const r = reversedDemo();
       const o = await open(
         browser,
@@ -139,26 +141,18 @@ describe.skipIf(!HAVE_CHROMIUM)(
       );
       const d = await drawn(o.page);
       expectClean(o, d);
-      const removed = edgeBetween(d, "Internet", "StatefulSet/db")!;
-      expect(removed).toMatchObject({ stroke: RED, width: "2px", label: "TCP 5432" });
-      expect(removed.dash).toMatch(/^6(px)?,? 4(px)?$/);
-      expect(edgeBetween(d, "Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: RED });
+      const removed = edgeBetween(d, "Internet", "db")!;
+      expect(removed).toMatchObject({ width: "2.5px", label: "postgres/5432" });
+      expect(removed.dash).toMatch(/^7(px)?,? 5(px)?$/);
+      expect(edgeBetween(d, "prometheus", "web")!.dash).toMatch(/^7(px)?,? 5(px)?$/);
       expect(await overlaps(o.page)).toEqual([]);
-      // The legend shows both kinds the diagram uses, with the same styles.
-      const legend = d.edges.filter((e) => e.from.startsWith("l"));
-      expect(legend.map((e) => [e.label, e.stroke])).toEqual(
-        expect.arrayContaining([
-          ["removed", RED],
-          ["changed", AMBER],
-        ]),
-      );
       await diagramScreenshot(o.page, join(OUT, "demo-diagram-removed.png"));
       await o.page.context().close();
 
       // Added and removed side by side (the demo forwards, and backwards): distinct colour and pattern.
       const both = await open(browser, save("demo-diagram-forward.html", mermaidPage(renderMermaid(demoResult()))));
-      const forward = edgeBetween(await drawn(both.page), "Internet", "StatefulSet/db")!;
-      expect(forward.stroke).not.toBe(removed.stroke);
+      const forward = edgeBetween(await drawn(both.page), "Internet", "db")!;
+      expect(forward.width).not.toBe(removed.width);
       expect(forward.dash).not.toBe(removed.dash);
       expect(forward.marker).not.toBe(removed.marker);
       await both.page.context().close();
@@ -169,6 +163,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const o = await open(
         browser,
         save("demo-report.html", renderHtml(r, { base: "fixtures/demo/base", head: "fixtures/demo/head" })),
+        // Narrower than the diagram, so it is fitted and can be shown at actual size.
+        { width: 900, height: 900 },
       );
       const d = await drawn(o.page);
       expectClean(o, d);
@@ -184,8 +180,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.locator("#delta pre").innerText()).toContain(
         "+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432",
       );
-      expect(d.nodes.map((n) => n.label)).toEqual(expect.arrayContaining(["StatefulSet/db", "Deployment/prometheus"]));
-      expect(edgeBetween(d, "Internet", "StatefulSet/db")).toMatchObject({ stroke: GREEN });
+      expect(d.nodes.map((n) => n.label)).toEqual(expect.arrayContaining(["db", "prometheus"]));
+      expect(edgeBetween(d, "Internet", "db")).toMatchObject({ stroke: RED });
       // The CSP is in force: an inline script of the page's own making would not run.
       expect(
         await page.evaluate(() =>

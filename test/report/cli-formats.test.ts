@@ -36,7 +36,7 @@ describe("reachdiff diff --format", () => {
 
   it("mermaid prints just the diagram", async () => {
     const out = diff("mermaid");
-    expect(out.startsWith("flowchart LR\n")).toBe(true);
+    expect(out.startsWith("flowchart TB\n")).toBe(true);
     await parseMermaid(out);
   });
 
@@ -91,7 +91,7 @@ describe("reachdiff diff --output", () => {
       const page = readFileSync(join(dir, "reachdiff-report.html"), "utf8");
       expect(page.startsWith("<!doctype html>")).toBe(true);
       expect(page).toContain('<p class="sides">base <code>');
-      expect(page).toContain('<pre id="diagram-source">flowchart LR');
+      expect(page).toContain('<pre id="diagram-source">flowchart TB');
     }),
   );
 

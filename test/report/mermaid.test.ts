@@ -19,6 +19,7 @@ import {
   mermaidModel,
   namespaceObj,
   parseMermaid,
+  policy,
   service,
   testExposures,
 } from "./helpers.js";
@@ -48,7 +49,7 @@ function expectInert(text: string): void {
 async function expectGeneratedIds(text: string): Promise<void> {
   const model = await mermaidModel(text);
   for (const [id, v] of model.vertices) {
-    expect(id).toMatch(/^[nl]\d+$/);
+    expect(id).toMatch(/^[ns]\d+$/);
     expect(v.link).toBeUndefined();
   }
   for (const s of model.subgraphs) expect(s.id).toMatch(/^s\d+$/);
@@ -78,51 +79,74 @@ describe("the demo pull request's diagram", () => {
     await expectGeneratedIds(text);
   });
 
-  it("draws the Internet, entry points by address, namespaces as subgraphs and workloads as nodes", async () => {
+  it("is top-down, banded by namespace, with short labels and well-known port names", async () => {
+    expect(text.split("\n")[0]).toBe("flowchart TB");
     const model = await mermaidModel(text);
     const label = (id: string) => decodeEntities(model.vertices.get(id)?.text ?? "");
     const byText = (t: string) => [...model.vertices.values()].find((v) => decodeEntities(v.text ?? "") === t)?.id;
-    expect(byText("Internet")).toBeDefined();
-    expect([...model.vertices.values()].map((v) => decodeEntities(v.text ?? ""))).toEqual(
-      expect.arrayContaining([
-        "LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external",
-        "StatefulSet/db",
-        "Deployment/prometheus",
-      ]),
-    );
-    expect(model.subgraphs.map((s) => s.title)).toEqual(
-      expect.arrayContaining(["namespace shop", "namespace monitoring", "Legend"]),
-    );
+    expect([...model.vertices.values()].map((v) => decodeEntities(v.text ?? "")).sort()).toEqual([
+      "Ingress shop.example.com/",
+      "Ingress shop.example.com/api",
+      "Internet",
+      "api",
+      "db",
+      "db-external: LoadBalancer :5432 + NodePort",
+      "prometheus",
+      "web",
+    ]);
+    expect(model.subgraphs.map((s) => s.title).sort()).toEqual(["namespace monitoring", "namespace shop"]);
     const shop = model.subgraphs.find((s) => s.title === "namespace shop")!;
-    expect(shop.nodes.map(label).sort()).toEqual(["Deployment/api", "Deployment/web", "StatefulSet/db"]);
-    // The new paths are thick; the Ingress whose TLS was dropped is a changed (normal) edge; grey context is normal too.
+    expect(shop.nodes.map(label).sort()).toEqual(["api", "db", "web"]);
     const edge = (from: string, to: string) =>
       model.edges.find((e) => e.start === byText(from) && e.end === byText(to));
-    expect(edge("Internet", "StatefulSet/db")).toMatchObject({ stroke: "thick", text: "TCP 5432" });
-    expect(edge("Deployment/prometheus", "Deployment/web")).toMatchObject({ stroke: "thick", text: "TCP 8080" });
-    // The load balancer and the node ports it brings are one entry node (one Service, changed alike).
-    expect(
-      edge("LoadBalancer :5432 + NodePort (allocated port) of shop/Service/db-external", "StatefulSet/db"),
-    ).toMatchObject({ stroke: "thick", text: "TCP 5432" });
-    expect(edge("Ingress shop.example.com/ (shop/Ingress/shop)", "Deployment/web")).toMatchObject({
-      stroke: "normal",
-      text: "TCP 8080: TLS dropped",
+    // Added: thick; changed (TLS dropped): plain; unchanged context: plain.
+    expect(edge("Internet", "db")).toMatchObject({ stroke: "thick", text: "postgres/5432" });
+    expect(edge("prometheus", "web")).toMatchObject({ stroke: "thick", text: "8080" });
+    expect(edge("db-external: LoadBalancer :5432 + NodePort", "db")).toMatchObject({
+      stroke: "thick",
+      text: "postgres/5432",
     });
-    expect(edge("Deployment/web", "Deployment/api")).toMatchObject({ stroke: "normal" }); // unchanged neighbour
-    expect(text).toMatch(/linkStyle [\d,]+ stroke:#1a7f37/);
-    expect(text).toMatch(/linkStyle [\d,]+ stroke:#bf8700/);
-    expect(text).toMatch(/linkStyle [\d,]+ stroke:#afb8c1/);
+    expect(edge("Ingress shop.example.com/", "web")).toMatchObject({ stroke: "normal", text: "8080: TLS dropped" });
+    expect(edge("web", "api")).toMatchObject({ stroke: "normal", text: "9000" });
   });
 
-  it("draws removed paths dashed red (the demo in reverse)", async () => {
+  it("colours each edge by the worst finding on it, and draws changes stronger than context", () => {
+    const d = buildDiagram(r);
+    const style = (from: string, to: string) => {
+      const model = d.text.split("\n");
+      const i = d.links.findIndex((l) => l.from === from && l.to === to);
+      return model.find((l) => l.startsWith("  linkStyle ") && l.split(" ")[3].split(",").includes(String(i)));
+    };
+    const id = (label: string) =>
+      /(n\d+)[[({]+"([^"]*)"/.exec(d.text.split("\n").find((l) => l.includes(`"${label}"`))!)![1];
+    // internet -> db on 5432: critical (sensitive port): red, thick.
+    expect(style(id("Internet"), id("db"))).toMatch(/stroke:#e5534b,stroke-width:4px$/);
+    // prometheus -> web: medium (new cross-namespace flow): amber, thick.
+    expect(style(id("prometheus"), id("web"))).toMatch(/stroke:#c69026,stroke-width:4px$/);
+    // the Ingress that dropped TLS: high, changed: red, plain.
+    expect(style(id("Ingress shop.example.com/"), id("web"))).toMatch(/stroke:#e5534b,stroke-width:2.5px$/);
+    // web -> api, unchanged: grey, thin, faded.
+    expect(style(id("web"), id("api"))).toMatch(/stroke:#8c959f,stroke-width:1px,stroke-opacity:0.5$/);
+    expect(d.links.filter((l) => l.kind === "context").every((l) => l.risk === "low")).toBe(true);
+  });
+
+  it("has its legend as one line of words naming only what it uses", () => {
+    expect(buildDiagram(r).caption).toBe(
+      "red: critical or high risk · amber: medium · thick: added · plain: changed · thin and faded: unchanged, for context.",
+    );
+    expect(renderMermaid(r)).not.toMatch(/Legend|~~~/);
+  });
+
+  it("draws removed paths dashed (the demo in reverse), coloured by their own findings", async () => {
     const back = diff(loadSide(join(DEMO, "head")), loadSide(join(DEMO, "base")));
     const d = buildDiagram(back);
     await parseMermaid(d.text);
     const model = await mermaidModel(d.text);
-    const removed = model.edges.filter((e) => e.stroke === "dotted" && !/^l/.test(e.start) && e.text);
-    expect(removed.map((e) => e.text).sort()).toEqual(["TCP 5432", "TCP 5432", "TCP 8080"]); // internet -> db by policy, and by the LoadBalancer with its NodePort; prometheus -> web
-    expect(d.text).toMatch(/linkStyle [\d,]+ stroke:#cf222e/);
-    expect(d.text).toMatch(/class (n\d+,?)+ removed/); // the load balancer (and its node port) that go away
+    const removed = model.edges.filter((e) => e.stroke === "dotted" && e.text);
+    expect(removed.map((e) => e.text).sort()).toEqual(["8080", "postgres/5432", "postgres/5432"]);
+    expect(d.text).toMatch(/linkStyle [\d,]+ stroke:#[0-9a-f]{6},stroke-width:2.5px,stroke-dasharray:7 5/);
+    expect(d.text).toMatch(/class (n\d+,?)+ removed/); // the load balancer that goes away
+    expect(d.caption).toContain("dashed: removed");
   });
 
   it("is a one-node placeholder when nothing changes", async () => {
@@ -140,10 +164,11 @@ describe("layout", () => {
     const model = await mermaidModel(buildDiagram(lb).text);
     const entries = [...model.vertices.values()]
       .map((v) => decodeEntities(v.text ?? ""))
-      .filter((t) => t.includes("shop/Service/web"));
-    expect(entries).toEqual(["LoadBalancer :80 + NodePort (allocated port) of shop/Service/web"]);
+      .filter((t) => t.startsWith("web:"));
+    expect(entries).toEqual(["web: LoadBalancer :80 + NodePort"]);
 
-    // NodePort -> LoadBalancer: the node port stays, the load balancer is new: two nodes, one of them added.
+    // NodePort -> LoadBalancer: the node port stays, the load balancer is new: the new one is drawn, added;
+    // the unchanged node port explains no new flow and is left out.
     const np = diff(
       clusterOf([...ns, service("shop", "web", "web", { type: "NodePort" })]),
       clusterOf([...ns, service("shop", "web", "web", { type: "LoadBalancer" })]),
@@ -153,28 +178,55 @@ describe("layout", () => {
     const m = await mermaidModel(d.text);
     const labels = [...m.vertices.values()]
       .map((v) => decodeEntities(v.text ?? ""))
-      .filter((t) => t.includes("shop/Service/web"))
+      .filter((t) => t.startsWith("web:"))
       .sort();
-    expect(labels).toEqual(["LoadBalancer :80 of shop/Service/web", "NodePort (allocated port) of shop/Service/web"]);
+    expect(labels).toEqual(["web: LoadBalancer :80"]);
     expect(d.text).toMatch(/class n\d+ added/);
   });
 
-  it("holds the legend left of where the arrows start, with invisible links from the legend only", () => {
-    const text = renderMermaid(demoResult());
-    const invisible = text.split("\n").filter((l) => l.includes("~~~"));
-    expect(invisible.length).toBeGreaterThan(0);
-    for (const l of invisible) expect(l).toMatch(/^ {2}l\d+ ~~~ n\d+$/);
-    // Their targets are the nodes no arrow points at: the Internet and Deployment/prometheus.
-    const pointedAt = new Set(
-      [...text.matchAll(/ (?:==>|-->|-\.->|==x|--x|-\.-x)(?:\|"[^"]*"\|)? (n\d+)/g)].map((m) => m[1]),
+  it("names a workload by its kind too when two in one namespace share a name", async () => {
+    const sts = { ...deployment("shop", "web", "web-sts"), kind: "StatefulSet" };
+    const ns = [namespaceObj("shop"), deployment("shop", "web", "web"), sts];
+    const r = diff(clusterOf([...ns, policy("shop", "deny", null, [])]), clusterOf(ns));
+    const labels = [...(await mermaidModel(buildDiagram(r).text)).vertices.values()].map((v) =>
+      decodeEntities(v.text ?? ""),
     );
-    for (const l of invisible) expect(pointedAt.has(l.split(" ~~~ ")[1])).toBe(false);
-    expect(renderMermaid(demoResult(), { legend: false })).not.toContain("~~~");
+    expect(labels).toEqual(expect.arrayContaining(["Deployment/web", "StatefulSet/web"]));
+  });
+
+  it("draws workloads that change alike as one node, and arrows many share with outside from their band", async () => {
+    // Five new workloads in a namespace without NetworkPolicy: each may reach the other four and the
+    // internet; with a policy admitting only `web`'s clients, the four others change alike.
+    const base = [namespaceObj("shop")];
+    const apps = ["a", "b", "c", "d"].map((x) => deployment("shop", x, x));
+    const r = diff(
+      clusterOf(base),
+      clusterOf([...base, deployment("shop", "web", "web"), ...apps, policy("shop", "only-web", null, ["web"])]),
+    );
+    const d = buildDiagram(r, { context: false });
+    await parseMermaid(d.text);
+    const model = await mermaidModel(d.text);
+    const labels = [...model.vertices.values()].map((v) => decodeEntities(v.text ?? ""));
+    expect(labels).toContain("a, b, c +1 more");
+    expect(d.omitted.join(" ")).toMatch(/does not draw the \d+ added connections of \d+ workloads to Internet/);
+  });
+
+  it("keeps at most maxWorkloads workload nodes, the riskiest, and folds the rest of each namespace", async () => {
+    const r = bigDiff(2, 3);
+    const d = buildDiagram(r, { maxWorkloads: 3 });
+    await parseMermaid(d.text);
+    const labels = [...(await mermaidModel(d.text)).vertices.values()].map((v) => decodeEntities(v.text ?? ""));
+    expect(
+      labels.filter((l) => /^app-\d$/.test(l)).length + labels.filter((l) => /more workloads?$/.test(l)).length,
+    ).toBe(3);
+    expect(d.omitted.join(" ")).toMatch(
+      /shows the workloads with the riskiest changes; \d+ other workloads are drawn as "more workloads"/,
+    );
   });
 });
 
 describe("blocked exposures", () => {
-  it("end in a cross, and the legend says so", async () => {
+  it("end in a cross, and the caption says so", async () => {
     const ns = [namespaceObj("shop"), deployment("shop", "db", "db", 5432)];
     const blocked = { type: "LoadBalancer", annotations: { "test/blocked-by": "shop/NetworkPolicy/deny-all" } };
     const r = diff(
@@ -186,11 +238,11 @@ describe("blocked exposures", () => {
     const d = buildDiagram(r);
     await parseMermaid(d.text);
     const model = await mermaidModel(d.text);
-    const into = model.edges.filter((e) => decodeEntities(model.vertices.get(e.end)?.text ?? "") === "Deployment/db");
+    const into = model.edges.filter((e) => decodeEntities(model.vertices.get(e.end)?.text ?? "") === "db");
     expect(into.map((e) => [e.type, e.stroke, decodeEntities(e.text ?? "")])).toEqual([
-      ["arrow_cross", "thick", "TCP 5432: blocked by shop/NetworkPolicy/deny-all"],
+      ["arrow_cross", "thick", "postgres/5432: blocked by deny-all"],
     ]);
-    expect(d.text).toContain('--x|"blocked by a policy"|');
+    expect(d.caption).toContain("×: blocked by a policy");
   });
 });
 
@@ -208,8 +260,8 @@ describe("large changes", () => {
     await expectGeneratedIds(d.text);
   });
 
-  it("keeps a medium change detailed but drops grey context first when it is too busy", async () => {
-    const r = bigDiff(3, 4);
+  it("keeps a medium change detailed, and collapses on request or when told to be small", async () => {
+    const r = bigDiff(2, 3);
     const d = buildDiagram(r);
     await parseMermaid(d.text);
     expect(d.collapsed).toBe(false);
