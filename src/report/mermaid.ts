@@ -27,7 +27,7 @@ export interface MermaidOptions {
    * node (a top-down layout is as wide as its widest row).
    */
   readonly maxWorkloads?: number;
-  /** Readability: more edges than this and the diagram is simplified (default 36; never above 500). */
+  /** Readability: more edges than this and the diagram is simplified (default 24; never above 500). */
   readonly maxEdges?: number;
   /** Never more characters than this (default and at most 50,000). */
   readonly maxChars?: number;
@@ -57,7 +57,7 @@ export interface Diagram {
 export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagram {
   const maxNodes = Math.max(8, options.maxNodes ?? 24);
   const maxWorkloads = Math.max(1, options.maxWorkloads ?? 9);
-  const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 36, MERMAID_MAX_EDGES));
+  const maxEdges = Math.max(8, Math.min(options.maxEdges ?? 24, MERMAID_MAX_EDGES));
   const maxChars = Math.min(options.maxChars ?? MERMAID_MAX_CHARS, MERMAID_MAX_CHARS);
   const fits = (d: Emitted) => d.nodes <= maxNodes && d.edges <= maxEdges && d.text.length <= maxChars;
   const done = (d: Emitted, collapsed: boolean, omitted: string[]): Diagram => ({

@@ -192,14 +192,14 @@ describe("size", () => {
   });
 
   it("steps down: full, collapsed diagram, tables only, fewer rows, verdict and risks", async () => {
-    const busy = bigDiff(2, 3);
+    const busy = bigDiff(2, 2);
     const full = renderComment(busy, { reportUrl: REPORT });
     expect(full).toContain("```mermaid");
     expect(full).not.toContain("Diagram collapsed");
     expect(full).not.toContain("[!WARNING]");
     const collapsed = renderComment(busy, { reportUrl: REPORT, maxBytes: utf8Bytes(full) - 1 });
     expect(collapsed).toContain("```mermaid");
-    expect(collapsed).toContain("Diagram collapsed by namespace: 6 workloads in 2 namespaces");
+    expect(collapsed).toContain("Diagram collapsed by namespace: 4 workloads in 2 namespaces");
     expect(collapsed).toContain("Connectivity delta");
 
     const r = demoResult();

@@ -261,7 +261,7 @@ describe("large changes", () => {
   });
 
   it("keeps a medium change detailed, and collapses on request or when told to be small", async () => {
-    const r = bigDiff(2, 3);
+    const r = bigDiff(2, 2);
     const d = buildDiagram(r);
     await parseMermaid(d.text);
     expect(d.collapsed).toBe(false);
