@@ -256,7 +256,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const o = await open(browser, save("big-report.html", renderHtml(r)));
       const d = await drawn(o.page);
       expectClean(o, d);
-      expect(d.nodes.some((n) => /^namespace team-\d+ · \d+ workloads?$/.test(n.label))).toBe(true);
+      expect(d.nodes.some((n) => /^namespace team-\d+ · \d+ workloads?( · inside: .+)?$/.test(n.label))).toBe(true);
       expect(await o.page.locator("#what-changes figcaption").innerText()).toMatch(/collapsed by namespace/);
       await o.page.context().close();
     });

@@ -147,14 +147,24 @@ export function collapsedGraph(detail: Graph, keep: ReadonlySet<string> | null):
       state,
     });
   };
+  // Changes inside one namespace are counted on its node: Mermaid draws one loop per node at most.
+  const inside = new Map<string, Map<string, number>>();
   for (const e of detail.changes()) {
     const to = detail.nodes.get(e.to)!;
     if (to.shape === "entry") continue; // outside -> entry: folded into outside -> namespace
-    g.edge(map(e.from), map(e.to), e.kind, e.labels.join(", "), e.unit, {
-      count: e.count,
-      blocked: e.blocked,
-      risk: e.risk,
-    });
+    const [from, into] = [map(e.from), map(e.to)];
+    if (from === into && g.nodes.get(from)?.shape === "group") {
+      const counts = inside.get(from) ?? new Map<string, number>();
+      counts.set(e.kind, (counts.get(e.kind) ?? 0) + e.count);
+      inside.set(from, counts);
+      continue;
+    }
+    g.edge(from, into, e.kind, e.labels.join(", "), e.unit, { count: e.count, blocked: e.blocked, risk: e.risk });
+  }
+  for (const [key, counts] of inside) {
+    const n = g.nodes.get(key)!;
+    const said = [...counts].map(([kind, count]) => `${count} ${kind}`).join(", ");
+    n.label = `${n.label} · inside: ${said}`;
   }
   return { graph: g, folded: others.length };
 }
