@@ -119,8 +119,9 @@ function reset() {
 describe("the App service on Redis", () => {
   it("answers a delivery at once and a worker reviews it; probes and metrics answer", async () => {
     reset();
+    fake.installationToken = "ghs_servicetesttoken0123456789";
     const web = await service("web");
-    const worker = await service("worker");
+    const worker = await service("worker", { LOG_LEVEL: "trace" });
     fake.hookUrls = [web.webhookUrl];
     const d = await fake.sendHook("pull_request", pushEvent(1, t.head, "opened"));
     expect(d.status_code, web.logs.join("\n")).toBe(202);
@@ -152,6 +153,13 @@ describe("the App service on Redis", () => {
       outcome: "reviewed",
     });
     expect(typeof line?.durationMs).toBe("number");
+    // Neither the key, the webhook secret nor the installation token reaches a log line.
+    for (const text of [...web.logs, ...worker.logs]) {
+      expect(text).not.toContain("ghs_servicetesttoken");
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toMatch(/PRIVATE KEY|MII[A-Za-z0-9+/]{20}/);
+    }
+    fake.installationToken = undefined;
   });
 
   it("a burst of 50 events over 20 pull requests through two web and two worker processes: one comment each, the last heads concluded, one review per pull request at a time, writes paced", async () => {
