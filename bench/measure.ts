@@ -1,6 +1,6 @@
 // One `reachdiff diff --base <dir> --head <dir> --format json`, timed phase by phase, in a process of
 // its own so that the peak RSS is this diff's alone. It makes the same calls as the CLI's diff
-// command (src/cli.ts) and renders the pull-request comment as a review does; then, in the same
+// command (src/cli/) and renders the pull-request comment as a review does; then, in the same
 // process, times the floor: a plain `yaml` parse (parseAllDocuments + toJS, default options) of one
 // side's files.
 //
@@ -11,8 +11,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { parseAllDocuments } from "yaml";
-import type * as AnalyzeModule from "../src/analysis/analyze.ts";
-import type * as ExposureModule from "../src/analysis/exposure-of.ts";
+import type * as ReviewModule from "../src/review/review.ts";
 import type * as ConfigModule from "../src/config/load-config.ts";
 import type * as DiagnosticsModule from "../src/manifests/diagnostics.ts";
 import type * as LoadModule from "../src/manifests/load.ts";
@@ -25,8 +24,7 @@ import type { Cluster } from "../src/model/types.ts";
 
 const ENGINE = new URL("../build/src/", import.meta.url);
 const engine = async <T>(path: string): Promise<T> => (await import(new URL(path, ENGINE).href)) as T;
-const { analyzeDiff } = await engine<typeof AnalyzeModule>("analysis/analyze.js");
-const { exposureOf } = await engine<typeof ExposureModule>("analysis/exposure-of.js");
+const { diffClusters } = await engine<typeof ReviewModule>("review/review.js");
 const { defaultConfig } = await engine<typeof ConfigModule>("config/load-config.js");
 const { Diagnostics } = await engine<typeof DiagnosticsModule>("manifests/diagnostics.js");
 const { readManifestFiles, parseManifestFiles } = await engine<typeof LoadModule>("manifests/load.js");
@@ -126,7 +124,7 @@ if (values["shape-only"]) {
   process.exit(0);
 }
 
-// --- the diff, as `reachdiff diff` runs it (src/cli.ts: loadSides, analyzeDiff, the JSON report) ----
+// --- the diff, as `reachdiff diff` runs it (src/cli/diff.ts: loadSides, the review path, the JSON report) ----
 const config = defaultConfig();
 const options = { defaultNamespace: config["default-namespace"], globs: config.paths };
 // Phase marks: loadSides calls onPhase("parsed") after a side's files are parsed and
@@ -144,7 +142,7 @@ mark("start");
 last = marks.start;
 const [base, head] = loadSides(values.base, values.head, { ...options, onPhase });
 mark("modelled");
-const result = analyzeDiff(base, head, config, exposureOf);
+const result = diffClusters(base, head, config);
 mark("analysed");
 // The report: the JSON report and the pull-request comment (risk table, Mermaid diagram, tables), as a review posts them.
 const json = `${JSON.stringify(diffJson(result), null, 2)}\n`;

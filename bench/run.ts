@@ -61,8 +61,9 @@ function waitForQuiet(): number {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
   return Math.round(loadavg()[0] * 100) / 100;
 }
-const CLI = join(ROOT, "build", "src", "cli.js");
-if (!existsSync(CLI)) throw new Error("build/src/cli.js is missing: run `npm run build` first (npm run bench does)");
+const CLI = join(ROOT, "build", "src", "cli", "main.js");
+if (!existsSync(CLI))
+  throw new Error("build/src/cli/main.js is missing: run `npm run build` first (npm run bench does)");
 mkdirSync(values.out, { recursive: true });
 
 interface Measured {

@@ -8,7 +8,7 @@ import { Diagnostics } from "./manifests/diagnostics.js";
 import { parseManifestFiles, type ManifestFile } from "./manifests/load.js";
 import { ParseCache } from "./manifests/parse-cache.js";
 import type { RawObject } from "./manifests/parse.js";
-import type { EnvironmentPair } from "./analysis/environments.js";
+import type { EnvironmentPair } from "./review/environments.js";
 import { buildCluster } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
 import type { Scope } from "./render/discover.js";

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-const cli = (...args: string[]) => execFileSync(process.execPath, ["build/src/cli.js", ...args], { encoding: "utf8" });
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, ["build/src/cli/main.js", ...args], { encoding: "utf8" });
 
 describe("reachdiff CLI", () => {
   it("lists every command in --help", () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const CLI = resolve("build/src/cli.js");
+const CLI = resolve("build/src/cli/main.js");
 const run = (args: string[], cwd = process.cwd()) =>
   spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" });
 const DEMO = resolve("fixtures/demo");

@@ -25,8 +25,8 @@
 // test/npguard-reach.test.ts and test/oracle/npguard-known.ts), so diffs of manifests with hostNetwork
 // pods differ from np-guard wherever those pods are an endpoint.
 //
-// Most cases run in-process, with the functions `reachdiff diff` calls (loadSide, analyzeDiff with
-// exposureOf's options, diffJson); CLI_CASES run `node build/src/cli.js diff --format json` with a
+// Most cases run in-process, with the functions `reachdiff diff` calls (loadSide, diffClusters with
+// exposureOf's options, diffJson); CLI_CASES run `node build/src/cli/main.js diff --format json` with a
 // config file giving the same ingress-controller namespace. The CLI's JSON holds only exposure changes,
 // so there the ingress pairs come from the changes (exact unless an unchanged entry reaches the same pod
 // port as a changed one), and the CLI cases have no Routes (the router identity is not a config key).
@@ -35,7 +35,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeDiff, type ExposureFn } from "../src/analysis/analyze.js";
+import type { ExposureFn } from "../src/analysis/analyze.js";
+import { diffClusters } from "../src/review/review.js";
 import { computeExposure } from "../src/analysis/exposure/index.js";
 import { exposureOptions } from "../src/analysis/exposure-of.js";
 import { defaultConfig } from "../src/config/load-config.js";
@@ -58,7 +59,7 @@ import {
 } from "./oracle/npguard-known.js";
 
 const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
-const CLI = path.resolve("build", "src", "cli.js");
+const CLI = path.resolve("build", "src", "cli", "main.js");
 
 /** np-guard's stand-in for the ingress controller (and the OpenShift router). */
 const CONTROLLER_NAMESPACE = "ingress-controller-ns";
@@ -152,7 +153,7 @@ const exposureFn: ExposureFn = (cluster, cfg) =>
 
 function inProcess(c: DiffCase): DiffCanonical {
   const options = { defaultNamespace: config["default-namespace"], globs: config.paths };
-  const result = analyzeDiff(
+  const result = diffClusters(
     loadSide(path.join(ORACLE, c.dir1), options),
     loadSide(path.join(ORACLE, c.dir2), options),
     config,

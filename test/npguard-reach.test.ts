@@ -4,7 +4,7 @@
 //
 // Most cases run the command's code in-process (loadSnapshot + computeConnectivity + reachJson, what
 // `reach` calls, with its default options); the cases in CLI_CASES run the built command as a process
-// (build/src/cli.js, made by `npm test`), so that the command itself stays covered.
+// (build/src/cli/main.js, made by `npm test`), so that the command itself stays covered.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -27,7 +27,7 @@ import {
 } from "./oracle/npguard-known.js";
 
 const ORACLE = path.resolve("..", "shared", "oracle", "np-guard");
-const CLI = path.resolve("build", "src", "cli.js");
+const CLI = path.resolve("build", "src", "cli", "main.js");
 
 interface OracleCase {
   kind: string;

@@ -2,14 +2,15 @@
 // reports was checked by hand against each PR's description and is pinned here.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { analyzeDiff, type DiffResult } from "../src/analysis/analyze.js";
+import type { DiffResult } from "../src/rules/judge.js";
+import { diffClusters } from "../src/review/review.js";
 import { exposureOf } from "../src/analysis/exposure-of.js";
 import { defaultConfig } from "../src/config/load-config.js";
 import { loadSide } from "../src/snapshot.js";
 
 const REALWORLD = "../shared/realworld";
 const run = (base: string, head: string): DiffResult =>
-  analyzeDiff(loadSide(`${REALWORLD}/${base}`), loadSide(`${REALWORLD}/${head}`), defaultConfig(), exposureOf);
+  diffClusters(loadSide(`${REALWORLD}/${base}`), loadSide(`${REALWORLD}/${head}`), defaultConfig(), exposureOf);
 const pairs = (r: DiffResult, change: string) =>
   r.connections
     .filter((c) => c.change === change)

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeDiff } from "../src/analysis/analyze.js";
+import { diffClusters } from "../src/review/review.js";
 import { exposureOf } from "../src/analysis/exposure-of.js";
 import { defaultConfig } from "../src/config/load-config.js";
 import { loadSide } from "../src/snapshot.js";
@@ -24,7 +24,12 @@ describe("scenarios", () => {
     if (!existsSync(join(dir, "expected.json"))) continue;
     it(name, () => {
       const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
-      const result = analyzeDiff(loadSide(join(dir, "base")), loadSide(join(dir, "head")), defaultConfig(), exposureOf);
+      const result = diffClusters(
+        loadSide(join(dir, "base")),
+        loadSide(join(dir, "head")),
+        defaultConfig(),
+        exposureOf,
+      );
       expect(result.findings.map((f) => f.rule)).toEqual(expected.findings);
       expect(result.risk).toBe(expected.risk);
       const messages = result.findings.map((f) => f.message).join("\n");

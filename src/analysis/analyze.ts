@@ -1,20 +1,19 @@
-// The whole analysis of a pull request: base and head snapshots -> connectivity, exposure, their
-// differences, the objects that caused them, and risk findings. Pure: no I/O.
-import type { Config, Severity } from "../config/schema.js";
+// The facts of a pull request: base and head snapshots -> connectivity, exposure, their differences,
+// the objects that caused them, and what each side allows (what the rules read). Judging them (risk
+// findings) is the rules' step (rules/judge.ts). Pure: no I/O.
+import type { Config } from "../config/schema.js";
 import { overlaps, parseCidr, subtractIntervals, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { locatedObjects } from "../model/objects.js";
 import type { Cluster } from "../model/types.js";
 import { NAMESPACE_NAME_LABEL } from "../model/build.js";
-import { overallRisk, runRules } from "../rules/index.js";
-import type { Finding, RuleContext, Side } from "../rules/rule.js";
 import { type DiagramContext, diagramContext } from "./diagram-context.js";
 import type { ConnectionChange } from "./diff.js";
-import type { EnvironmentSummary } from "./environments.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { BrokenRoute, Exposure } from "./exposure/index.js";
-import { flowChecker } from "./declared-flows.js";
+import { exposureOf } from "./exposure-of.js";
+import { flowChecker, type FlowCheck } from "./declared-flows.js";
 import { causeFinder, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
 import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";
@@ -25,9 +24,28 @@ export type ExposureFn = (
   config: Config,
 ) => { exposures: Exposure[]; broken: BrokenRoute[]; diagnostics?: readonly Diagnostic[] };
 
-export interface DiffResult {
-  readonly risk: Severity | "none";
-  readonly findings: readonly Finding[];
+/** One side as the rules read it. */
+export interface SideFacts {
+  readonly cluster: Cluster;
+  readonly exposures: readonly Exposure[];
+  readonly broken: readonly BrokenRoute[];
+  /** Per workload id: whether NetworkPolicy isolates it for ingress / egress. */
+  readonly isolation: ReadonlyMap<string, { ingress: boolean; egress: boolean }>;
+  /** Workload ids that can reach cluster DNS (UDP 53). */
+  readonly dnsReachable: ReadonlySet<string>;
+  /** What this side allows of a flow from a workload (or the API server) to a workload. */
+  readonly allows: FlowCheck;
+  /**
+   * What each side allows on its own: the source's egress and the destination's ingress, and the part
+   * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
+   */
+  sides?(
+    from: string,
+    to: string,
+  ): { egress: ConnSet; ingress: ConnSet; egressNamed: ConnSet; ingressNamed: ConnSet } | undefined;
+}
+
+export interface DiffFacts {
   readonly connections: readonly (ConnectionChange & { causes: readonly ObjectChange[] })[];
   readonly exposures: readonly ExposureChange[];
   readonly objects: readonly ObjectChange[];
@@ -38,10 +56,20 @@ export interface DiffResult {
   /** The snapshots' own connectivity, for renderers that draw context. */
   readonly connectivity: { readonly base: Connectivity; readonly head: Connectivity };
   readonly exposure: { readonly base: readonly Exposure[]; readonly head: readonly Exposure[] };
-  /** When the repository deploys several environments: each one's summary (analysis/environments.ts). */
-  readonly environments?: readonly EnvironmentSummary[];
   /** The unchanged neighbours that explain the change, for the diagram (budgeted). */
   readonly context: DiagramContext;
+}
+
+/** What the rules read besides the changes. */
+export interface RuleInputs {
+  /** Each side as the rules read it. */
+  readonly sides: { readonly base: SideFacts; readonly head: SideFacts };
+  /** True when the addresses include public ones outside the trusted CIDRs. */
+  isInternet(addresses: readonly IpInterval[]): boolean;
+  /** The public part of the addresses (outside private, shared and trusted ranges). */
+  publicAddresses(addresses: readonly IpInterval[]): IpInterval[];
+  /** File and line of an object: head's definition, or base's when it was removed. */
+  locate(id: string): { file: string; line: number } | undefined;
 }
 
 export interface SideStats {
@@ -85,7 +113,7 @@ const KUBE_DNS: PodClass = {
 };
 const DNS = ConnSet.ports("UDP", PortSet.range(53));
 
-function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: readonly Family[]): Side {
+function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: readonly Family[]): SideFacts {
   const evaluator = new PolicyEvaluator(cluster);
   const classes = podClasses(cluster);
   const classOf = new Map<string, PodClass>();
@@ -132,7 +160,12 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
   };
 }
 
-export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, exposureFn: ExposureFn): DiffResult {
+export function analyzeDiff(
+  baseIn: Cluster,
+  headIn: Cluster,
+  config: Config,
+  exposureFn: ExposureFn = exposureOf,
+): { readonly facts: DiffFacts; readonly inputs: RuleInputs } {
   const enforced = config["enforces-network-policy"];
   const base = enforced ? baseIn : withoutPolicies(baseIn);
   const head = enforced ? headIn : withoutPolicies(headIn);
@@ -163,18 +196,6 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
   const locations = new Map<string, { file: string; line: number }>();
   for (const c of [base, head])
     for (const o of locatedObjects(c)) locations.set(o.id, { file: o.source.file, line: o.source.line });
-  const ctx: RuleContext = {
-    base: side(base, baseExp, families),
-    head: side(head, headExp, families),
-    config,
-    connections,
-    exposures,
-    objects,
-    publicAddresses,
-    isInternet: (addresses) => publicAddresses(addresses).some((iv) => iv.hi - iv.lo + 1n >= INTERNET_SIZE[iv.family]),
-    locate: (id) => locations.get(id),
-  };
-  const findings = runRules(ctx, config);
   const baseIds = new Set(base.workloads.map((w) => w.id));
   const headIds = new Set(head.workloads.map((w) => w.id));
   const notes: string[] = [];
@@ -189,9 +210,7 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
     adminPolicies: c.adminPolicies.length,
     classes: conn.classes,
   });
-  return {
-    risk: overallRisk(findings),
-    findings,
+  const facts: DiffFacts = {
     connections,
     exposures,
     objects,
@@ -211,5 +230,15 @@ export function analyzeDiff(baseIn: Cluster, headIn: Cluster, config: Config, ex
       { connections, exposures },
       { connectivity: reach.connectivity.head, exposures: headExp.exposures },
     ),
+  };
+  return {
+    facts,
+    inputs: {
+      sides: { base: side(base, baseExp, families), head: side(head, headExp, families) },
+      publicAddresses,
+      isInternet: (addresses) =>
+        publicAddresses(addresses).some((iv) => iv.hi - iv.lo + 1n >= INTERNET_SIZE[iv.family]),
+      locate: (id) => locations.get(id),
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The `reachdiff` check run on the head commit: in progress while working, then a conclusion with the
 // headline as title, the risk table as summary, and annotations at file:line (50 per request, as
 // the API allows). external_id maps the run back to its pull request for re-runs.
-import { CHECK_NAME, type CheckOutput, failedCheck } from "../review.js";
+import { CHECK_NAME, type CheckOutput, failedCheck } from "./check-output.js";
 import { httpStatus, type GitHub, type Repo } from "./types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;

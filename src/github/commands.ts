@@ -3,9 +3,8 @@
 // confused when refused or failed. Reactions are a courtesy: one that fails (the comment was deleted,
 // GitHub hiccups) never stops or fails the command. Replies never echo the comment outside a code
 // block or code span, so they cannot mention anyone or inject Markdown.
-import { UnknownEndpoint } from "../analysis/explain.js";
+import { explain, explanationText, UnknownEndpoint } from "../analysis/explain.js";
 import { ConfigError } from "../config/load-config.js";
-import { explainConnection } from "../review.js";
 import { fetchCluster } from "./fetch-sides.js";
 import { canWrite } from "./permissions.js";
 import { readRepoConfig } from "./repo-config.js";
@@ -105,7 +104,7 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
             command.port !== undefined || command.protocol !== "TCP"
               ? { protocol: command.protocol, port: command.port }
               : undefined;
-          text = explainConnection(head, config, command.from, command.to, port);
+          text = explanationText(explain(head, command.from, command.to, port));
           ok = true;
         } catch (error) {
           if (!(error instanceof UnknownEndpoint || error instanceof ConfigError)) throw error;

@@ -1,6 +1,6 @@
 // Webhook events -> the shared review path. Both deliveries call this: the App with probot's
 // payloads, the Action with the payload of GITHUB_EVENT_PATH.
-import { CHECK_NAME } from "../review.js";
+import { CHECK_NAME } from "./check-output.js";
 import { prOfExternalId } from "./check-run.js";
 import { handleCommentCommand, type CommandResult } from "./commands.js";
 import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";

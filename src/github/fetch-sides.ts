@@ -5,7 +5,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
-import { review, type ReviewSummary } from "../review.js";
+import { review } from "../review/review.js";
+import { publishedReview, type ReviewSummary } from "./check-output.js";
 import type { Cluster } from "../model/types.js";
 import { renderOptionsFromConfig } from "../render/options.js";
 import { environmentPairs, loadFetchedEnvironmentSides } from "../environments.js";
@@ -55,18 +56,11 @@ export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSum
     ...sideOptions(input.config),
     environments: input.config.environments,
   });
-  const pairs = environmentPairs(base, head);
-  const { result: _result, ...summary } = review({
-    base: pairs[0]?.base ?? [],
-    head: pairs[0]?.head ?? [],
-    environments: pairs,
-    config: input.config,
+  return publishedReview(review({ environments: environmentPairs(base, head), config: input.config }), {
     headSha: input.headSha,
     repoUrl: input.repoUrl,
     reportUrl: input.reportUrl,
   });
-  void _result;
-  return summary;
 }
 
 const WORKER = new URL("./review-worker.js", import.meta.url);

@@ -4,7 +4,7 @@
 // conclusion. Any failure (bad config, API error after retries, a commit gone, timeout) ends the check
 // run with a message saying so; nothing is left in progress.
 import { ConfigError } from "../config/load-config.js";
-import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "../review.js";
+import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "./check-output.js";
 import { adoptOrStartCheck, completeCheck, startCheck } from "./check-run.js";
 import { changedFiles } from "./fetch-manifests.js";
 import { fetchSides, reviewFetched, touchesReview } from "./fetch-sides.js";

@@ -1,7 +1,7 @@
 // One sticky comment per pull request: found by its hidden first-line marker AND the bot's own login,
 // across every page of comments, then updated in place (or deleted and re-posted, or left alone).
 // Someone may delete it at any moment: an edit or a deletion that meets a 404 posts it anew.
-import { parseMarker } from "./adapters.js";
+import { parseMarker } from "../report/markdown.js";
 import { httpStatus, type GitHub, type Repo } from "./types.js";
 
 export type CommentMode = "update" | "recreate" | "off";

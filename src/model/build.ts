@@ -93,6 +93,7 @@ export function buildCluster(
   const into = new Collections(diagnostics);
   const referenced = new Set<string>();
   const notObjects = new NotObjects();
+  let objectsRead = 0;
 
   for (const raw of objects) {
     const { data, source } = raw;
@@ -113,6 +114,7 @@ export function buildCluster(
     }
     const group = apiGroup(apiVersion);
     if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") continue;
+    objectsRead++;
     const entry = kindEntry(group, kind);
     const read = entry !== undefined;
     const versionError = apiVersionError(apiVersion, group, read);
@@ -201,6 +203,7 @@ export function buildCluster(
 
   const model = { namespaces, workloads, services: [...into.services.values()] };
   return {
+    objects: objectsRead,
     ...model,
     networkPolicies: [...into.networkPolicies.values()],
     adminPolicies: [...into.adminPolicies.values()],

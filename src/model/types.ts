@@ -224,6 +224,8 @@ export interface Dependency {
 }
 
 export interface Cluster {
+  /** How many Kubernetes objects (with apiVersion and kind) were read: 0 means there is nothing to analyse. */
+  readonly objects: number;
   readonly namespaces: ReadonlyMap<string, Namespace>;
   readonly workloads: readonly Workload[];
   readonly services: readonly Service[];

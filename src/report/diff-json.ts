@@ -1,6 +1,6 @@
 // The machine-readable diff: risk, findings, exposure and reachability changes with their causes.
 import { describeDelta } from "./names.js";
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import { intervalToCidrs } from "../core/ip.js";
 
 export function diffJson(r: DiffResult): object {

@@ -1,7 +1,7 @@
 // The diff as a terminal report: the verdict first, then findings, exposure and reachability changes.
 import { describeDelta, entryLabel, peer } from "./names.js";
 import { onlyReduces, reductions } from "./reductions.js";
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 
 import { environmentsText, inEnvironment } from "./environments.js";

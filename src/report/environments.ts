@@ -1,8 +1,8 @@
 // How a review over several environments says which environment each change belongs to: one line per
 // environment (one line when nothing changed there, added or removed ones said as such), and a change
 // to a file shared by several environments (a base) summarised once with the environments it reaches.
-import type { DiffResult } from "../analysis/analyze.js";
-import type { EnvironmentSummary } from "../analysis/environments.js";
+import type { DiffResult } from "../rules/judge.js";
+import type { EnvironmentSummary } from "../rules/judge.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 

@@ -2,7 +2,7 @@
 // one line per exposure (entry -> Service port -> workload and pod port), then what policy blocks and
 // what is broken.
 import type { Exposure, ExposureResult } from "../analysis/exposure/index.js";
-import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
+import type { Diagnostic } from "../manifests/diagnostics.js";
 
 export function exposureJson(result: ExposureResult, diagnostics: readonly Diagnostic[]): object {
   return { exposures: result.exposures, broken: result.broken, diagnostics: [...diagnostics, ...result.diagnostics] };
@@ -38,7 +38,8 @@ export function exposureLine(e: Exposure): string {
   return `${entryText(e)} (${e.sources.join(", ")})${service} -> ${e.workload} ${e.protocol} ${e.port}`;
 }
 
-export function exposureText(result: ExposureResult, diagnostics: readonly Diagnostic[] = []): string {
+/** The exposure for people; problems in the input are said once, by the caller (on stderr). */
+export function exposureText(result: ExposureResult): string {
   const open = result.exposures.filter((e) => e.blockedBy === null);
   const blocked = result.exposures.filter((e) => e.blockedBy !== null);
   const lines: string[] = [];
@@ -58,7 +59,5 @@ export function exposureText(result: ExposureResult, diagnostics: readonly Diagn
     lines.push("", `Broken (${result.broken.length}):`);
     for (const b of result.broken) lines.push(`  ${b.ref}: ${b.reason} (${b.file}:${b.line})`);
   }
-  const problems = [...diagnostics, ...result.diagnostics].filter((d) => d.severity !== "info");
-  if (problems.length) lines.push("", "Problems in the input:", ...problems.map((d) => `  ${formatDiagnostic(d)}`));
   return `${lines.join("\n")}\n`;
 }

@@ -5,7 +5,7 @@
 // diagram, to tables only, to the verdict and risk table with a pointer to the full report, and says
 // what it left out.
 import { diffArrays } from "diff";
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";

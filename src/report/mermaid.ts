@@ -5,7 +5,7 @@
 //
 // Size: GitHub renders at most 50,000 characters and 500 edges; past a readable size the diagram
 // drops its context, then draws one node per namespace, and says so.
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import { budgetWorkloads, collapsedGraph, foldIntoBands, mergeSiblings, summariseEgress } from "./diagram/collapse.js";
 import { detailedGraph, type Graph } from "./diagram/graph.js";
 import { caption, type Emitted, emit } from "./diagram/syntax.js";

@@ -4,7 +4,6 @@ import { connectivityEdges, type Connectivity } from "../analysis/reach.js";
 import type { Cluster } from "../model/types.js";
 import { declaredFlowStates } from "../analysis/declared-flows.js";
 import { declaredFlowJson } from "./deps-report.js";
-import { formatDiagnostic } from "../manifests/diagnostics.js";
 
 export function reachJson(c: Connectivity, cluster: Cluster): object {
   const dependencies = declaredFlowStates(cluster, c.families).map(declaredFlowJson);
@@ -29,6 +28,7 @@ export function reachJson(c: Connectivity, cluster: Cluster): object {
   };
 }
 
+/** The connectivity for people; problems in the input are said once, by the caller (on stderr). */
 export function reachText(c: Connectivity, cluster: Cluster): string {
   const lines: string[] = [];
   const bySource = new Map<string, string[]>();
@@ -56,7 +56,5 @@ export function reachText(c: Connectivity, cluster: Cluster): string {
     if (list?.length) lines.push(...list);
     else lines.push("  (no connections)");
   }
-  if (cluster.diagnostics.length)
-    lines.push("", "Problems in the input:", ...cluster.diagnostics.map((d) => `  ${formatDiagnostic(d)}`));
   return `${lines.join("\n")}\n`;
 }

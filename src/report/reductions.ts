@@ -1,6 +1,6 @@
 // Good news: what a change takes away (exposure removed or narrowed, TLS added, connections removed),
 // so that a hardening pull request is told what it reduces instead of being read as a risk.
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import { isExposed } from "../analysis/exposure-diff.js";
 import { describeDelta, peer } from "./names.js";
 

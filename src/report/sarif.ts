@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { readFileSync } from "node:fs";
-import type { DiffResult } from "../analysis/analyze.js";
+import type { DiffResult } from "../rules/judge.js";
 import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { RULES } from "../rules/index.js";

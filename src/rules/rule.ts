@@ -1,33 +1,13 @@
 // What a risk rule is: a stable id, a severity, words for people, and a check over a diff.
 import type { Severity, Config } from "../config/schema.js";
 import type { IpInterval } from "../core/ip.js";
-import type { ConnSet } from "../core/port-set.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
-import type { BrokenRoute, Exposure } from "../analysis/exposure/index.js";
-import type { FlowCheck } from "../analysis/declared-flows.js";
-import type { Cluster } from "../model/types.js";
+import type { SideFacts } from "../analysis/analyze.js";
 
-export interface Side {
-  readonly cluster: Cluster;
-  readonly exposures: readonly Exposure[];
-  readonly broken: readonly BrokenRoute[];
-  /** Per workload id: whether NetworkPolicy isolates it for ingress / egress. */
-  readonly isolation: ReadonlyMap<string, { ingress: boolean; egress: boolean }>;
-  /** Workload ids that can reach cluster DNS (UDP 53). */
-  readonly dnsReachable: ReadonlySet<string>;
-  /** What this side allows of a flow from a workload (or the API server) to a workload. */
-  readonly allows: FlowCheck;
-  /**
-   * What each side allows on its own: the source's egress and the destination's ingress, and the part
-   * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
-   */
-  sides?(
-    from: string,
-    to: string,
-  ): { egress: ConnSet; ingress: ConnSet; egressNamed: ConnSet; ingressNamed: ConnSet } | undefined;
-}
+/** One side as the rules read it (computed by the analysis). */
+export type Side = SideFacts;
 
 export interface RuleContext {
   readonly base: Side;

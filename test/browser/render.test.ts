@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DiffResult } from "../../src/analysis/analyze.js";
+import type { DiffResult } from "../../src/rules/judge.js";
 import { mermaidPage, renderHtml } from "../../src/report/html.js";
 import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";

@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHART = join(ROOT, "deploy/helm/reachdiff");
-const CLI = join(ROOT, "build/src/cli.js");
+const CLI = join(ROOT, "build/src/cli/main.js");
 
 const CLUSTER = `apiVersion: apps/v1
 kind: Deployment

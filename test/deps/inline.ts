@@ -1,6 +1,6 @@
 // Inline manifests for the declared-dependency tests: a pull request's two sides as YAML text, run
 // through the real parser, model, analysis and rules.
-import { analyzeDiff } from "../../src/analysis/analyze.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
@@ -14,7 +14,7 @@ export function model(yaml: string, file = "app.yaml"): Cluster {
 }
 
 export function findings(base: string, head: string, rule?: string) {
-  const r = analyzeDiff(model(base, "base.yaml"), model(head, "head.yaml"), defaultConfig(), exposureOf);
+  const r = diffClusters(model(base, "base.yaml"), model(head, "head.yaml"), defaultConfig(), exposureOf);
   return rule ? r.findings.filter((f) => f.rule === rule) : r.findings;
 }
 

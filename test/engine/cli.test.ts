@@ -6,7 +6,7 @@ import { ROOT } from "./helpers.js";
 const F = "fixtures/engine/cli";
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, ["build/src/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["build/src/cli/main.js", ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -153,6 +153,8 @@ describe("--strict", () => {
     expect(
       run("explain", `${F}/with-error.yaml`, "--strict", "--from", "cli/Pod/fine", "--to", "cli/Pod/fine").code,
     ).toBe(2);
-    expect(run("reach", `${F}/missing-folder`, "--strict").code).toBe(2);
+    // Nothing read at all: nothing to analyse (3), whether --strict or not.
+    expect(run("reach", `${F}/missing-folder`, "--strict").code).toBe(3);
+    expect(run("reach", `${F}/missing-folder`).code).toBe(3);
   });
 });

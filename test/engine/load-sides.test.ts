@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeDiff } from "../../src/analysis/analyze.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
@@ -36,8 +36,8 @@ describe("loadSides", () => {
       expect(asData(base)).toEqual(asData(alone[0]));
       expect(asData(head)).toEqual(asData(alone[1]));
       const config = defaultConfig();
-      expect(diffJson(analyzeDiff(base, head, config, exposureOf))).toEqual(
-        diffJson(analyzeDiff(alone[0], alone[1], config, exposureOf)),
+      expect(diffJson(diffClusters(base, head, config, exposureOf))).toEqual(
+        diffJson(diffClusters(alone[0], alone[1], config, exposureOf)),
       );
     });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["build/src/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+  spawnSync(process.execPath, ["build/src/cli/main.js", ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("reachdiff exposure", () => {
   it("is listed in the main help and documents its flags", () => {

@@ -40,10 +40,14 @@ describe("invalid entry objects", () => {
 
   it("are reported by `reachdiff reach` like any invalid object, and fail --strict", () => {
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["build/src/cli.js", "reach", "fixtures/exposure/invalid/objects.yaml", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-      });
+      spawnSync(
+        process.execPath,
+        ["build/src/cli/main.js", "reach", "fixtures/exposure/invalid/objects.yaml", ...args],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+        },
+      );
     const out = run();
     expect(out.status).toBe(0);
     const problems = out.stdout.slice(out.stdout.indexOf("Problems in the input:")).split("\n");

@@ -11,7 +11,7 @@ import { Octokit } from "@octokit/rest";
 import { createSession } from "../../src/github/session.js";
 import { parseSlashCommand } from "../../src/github/slash-command.js";
 import { publishSticky } from "../../src/github/sticky-comment.js";
-import type { Annotation } from "../../src/review.js";
+import type { Annotation } from "../../src/github/check-output.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
 

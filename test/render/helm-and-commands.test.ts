@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeDiff } from "../../src/analysis/analyze.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Cluster } from "../../src/model/types.js";
@@ -137,7 +137,7 @@ describe(`one template with two Services of one kind and templated names ${needs
     expect(place("default/Service/web")).toEqual([file, 17, "template"]);
     expect(place("default/Deployment/web")).toEqual(["charts/edge/templates/deployment.yaml", 2, "template"]);
     // The finding that a public Service appeared points at the public one.
-    const result = analyzeDiff(
+    const result = diffClusters(
       loadSide("fixtures/render/helm-two-services", { render: false }),
       c,
       defaultConfig(),
@@ -179,7 +179,7 @@ describe("a configured render command, run for real", () => {
   });
 
   it("a change to the command's input shows in the diff", () => {
-    const result = analyzeDiff(
+    const result = diffClusters(
       loadSide(join(FIXTURE, "base"), { render: on }),
       loadSide(join(FIXTURE, "head"), { render: on }),
       defaultConfig(),

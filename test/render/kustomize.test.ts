@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeDiff } from "../../src/analysis/analyze.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Cluster } from "../../src/model/types.js";
@@ -118,7 +118,7 @@ describe(`Kustomize overlays ${needsKustomize}`, () => {
     const h = side("head-overlay", cache);
     const reused = h.diagnostics.filter((d) => d.code === RENDERED && /reused/.test(d.message)).map((d) => d.file);
     expect(reused).toEqual(["apps/shop/overlays/staging/kustomization.yaml"]);
-    const result = analyzeDiff(b, h, defaultConfig(), exposureOf);
+    const result = diffClusters(b, h, defaultConfig(), exposureOf);
     expect(result.risk).toBe("critical");
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.findings.every((f) => !JSON.stringify(f).includes("staging"))).toBe(true);
@@ -146,7 +146,7 @@ describe(`Kustomize overlays ${needsKustomize}`, () => {
     expect(ids(h)).toContain("monitoring/Deployment/prometheus");
     expect(ids(h).some((id) => id.startsWith("shop-prod/"))).toBe(false);
 
-    const result = analyzeDiff(side("base", cache), h, defaultConfig(), exposureOf);
+    const result = diffClusters(side("base", cache), h, defaultConfig(), exposureOf);
     const finding = result.findings.find((f) => f.rule === "render-failed")!;
     expect(finding).toMatchObject({ severity: "high", file: "apps/shop/overlays/prod/kustomization.yaml" });
     expect(finding.message).toMatch(/^rendered in the base but fails in the head: /);
@@ -155,7 +155,9 @@ describe(`Kustomize overlays ${needsKustomize}`, () => {
     );
     // The other direction (a fix) is no finding.
     expect(
-      analyzeDiff(h, side("base", cache), defaultConfig(), exposureOf).findings.some((f) => f.rule === "render-failed"),
+      diffClusters(h, side("base", cache), defaultConfig(), exposureOf).findings.some(
+        (f) => f.rule === "render-failed",
+      ),
     ).toBe(false);
   });
 
@@ -254,7 +256,7 @@ describe(`Kustomize overlays ${needsKustomize}`, () => {
       cpSync(join(FIXTURE, "head-overlay"), repo, { recursive: true });
       git("add", "-A");
       git("commit", "-qm", "head");
-      const cli = join(process.cwd(), "build/src/cli.js");
+      const cli = join(process.cwd(), "build/src/cli/main.js");
       let out = "";
       try {
         out = execFileSync(process.execPath, [cli, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"], {

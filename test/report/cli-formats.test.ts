@@ -11,7 +11,7 @@ const diff = (format: string) =>
   execFileSync(
     process.execPath,
     [
-      "build/src/cli.js",
+      "build/src/cli/main.js",
       "diff",
       "--base",
       "fixtures/demo/base",
@@ -48,14 +48,14 @@ describe("reachdiff diff --format", () => {
 
   it("lists the formats in --help and refuses unknown ones", () => {
     expect(
-      execFileSync(process.execPath, ["build/src/cli.js", "diff", "--help"], { cwd: ROOT, encoding: "utf8" }),
+      execFileSync(process.execPath, ["build/src/cli/main.js", "diff", "--help"], { cwd: ROOT, encoding: "utf8" }),
     ).toMatch(/markdown .*mermaid .*sarif.*html.*--output FILE/s);
     expect(() => diff("pdf")).toThrow(/unknown format "pdf" \(text, json, markdown, mermaid, sarif, html\)/);
   });
 });
 
 describe("reachdiff diff --output", () => {
-  const CLI = join(ROOT, "build/src/cli.js");
+  const CLI = join(ROOT, "build/src/cli/main.js");
   const run = (cwd: string, ...args: string[]) =>
     spawnSync(
       process.execPath,

@@ -2,7 +2,9 @@
 // small enough to trust (LoadBalancer/NodePort Services and Ingress rules), and the real Mermaid
 // parser running under jsdom.
 import { join, resolve } from "node:path";
-import { analyzeDiff, type DiffResult, type ExposureFn } from "../../src/analysis/analyze.js";
+import type { ExposureFn } from "../../src/analysis/analyze.js";
+import type { DiffResult } from "../../src/rules/judge.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import type { BrokenRoute, Exposure } from "../../src/analysis/exposure/index.js";
 import { defaultConfig } from "../../src/config/load-config.js";
@@ -102,7 +104,7 @@ export function diff(
   config: Config = defaultConfig(),
   exposure: ExposureFn = exposureOf,
 ): DiffResult {
-  return analyzeDiff(base, head, config, exposure);
+  return diffClusters(base, head, config, exposure);
 }
 
 /** The demo pull request (fixtures/demo), analysed for real. */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeDiff } from "../../src/analysis/analyze.js";
+import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { renderComment } from "../../src/report/markdown.js";
@@ -16,7 +16,12 @@ describe("scenario comments", () => {
     const dir = join(ROOT, name);
     if (!existsSync(join(dir, "base"))) continue;
     it(name, () => {
-      const result = analyzeDiff(loadSide(join(dir, "base")), loadSide(join(dir, "head")), defaultConfig(), exposureOf);
+      const result = diffClusters(
+        loadSide(join(dir, "base")),
+        loadSide(join(dir, "head")),
+        defaultConfig(),
+        exposureOf,
+      );
       const comment = renderComment(result, {
         repoUrl: "https://github.com/acme/platform",
         headSha: "0123456789abcdef0123456789abcdef01234567",

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadSideEnvironments, type EnvironmentSnapshot } from "../../src/environments.js";
 import { needsHelm, needsKustomize } from "../render/tools.js";
 
-const CLI = join(process.cwd(), "build/src/cli.js");
+const CLI = join(process.cwd(), "build/src/cli/main.js");
 const R = "fixtures/repos";
 
 /** name -> [workloads, Services, policies], and the ids of its workloads. */

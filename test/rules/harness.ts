@@ -1,6 +1,5 @@
 // The per-rule test harness: base and head as small inline manifests, run through the real parser,
 // model, exposure analysis and rules; a test asserts which findings one rule gives.
-import { analyzeDiff } from "../../src/analysis/analyze.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
@@ -9,6 +8,7 @@ import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
 import type { Finding } from "../../src/rules/rule.js";
 import type { Cluster } from "../../src/model/types.js";
+import { diffClusters } from "../../src/review/review.js";
 
 export interface Side {
   readonly yaml: string;
@@ -25,7 +25,7 @@ function cluster(side: string | Side, file: string): Cluster {
 
 /** Every finding of the real analysis of base -> head. */
 export function analyse(base: string | Side, head: string | Side, config: Partial<Config> = {}): Finding[] {
-  return analyzeDiff(
+  return diffClusters(
     cluster(base, "base.yaml"),
     cluster(head, "head.yaml"),
     { ...defaultConfig(), ...config },

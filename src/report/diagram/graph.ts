@@ -2,7 +2,7 @@
 // external IPs of one Service that change alike are one), and workloads grouped by namespace. Each
 // edge carries its change (added, removed, changed, or unchanged context from the analysis) and its
 // risk: the worst finding that names both its ends. Labels are short (the tables carry full ids).
-import type { DiffResult } from "../../analysis/analyze.js";
+import type { DiffResult } from "../../rules/judge.js";
 import type { ChangeKind } from "../../analysis/diff.js";
 import type { ExposureDelta } from "../../analysis/exposure-diff.js";
 import type { Exposure } from "../../analysis/exposure/index.js";

@@ -1,12 +1,14 @@
 // A pull request over a repository that deploys several environments: each environment (one cluster)
 // is analysed on its own, and the results put side by side, every change and finding saying which
 // environment it belongs to. Never one union of alternatives. Pure: no I/O.
-import type { Config, Severity } from "../config/schema.js";
+import type { ExposureFn, SideStats } from "../analysis/analyze.js";
+import type { Config } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { buildCluster } from "../model/build.js";
 import type { Cluster } from "../model/types.js";
 import { overallRisk } from "../rules/index.js";
-import { analyzeDiff, type DiffResult, type ExposureFn, type SideStats } from "./analyze.js";
+import { judge, type DiffResult, type EnvironmentSummary } from "../rules/judge.js";
+import { analyzeDiff } from "../analysis/analyze.js";
 
 export interface EnvironmentPair {
   readonly name: string;
@@ -17,35 +19,12 @@ export interface EnvironmentPair {
   readonly head?: Cluster;
 }
 
-export type EnvironmentStatus = "added" | "removed" | "changed" | "unchanged";
-
-export interface EnvironmentSummary {
-  readonly name: string;
-  readonly cluster?: string;
-  readonly status: EnvironmentStatus;
-  readonly risk: Severity | "none";
-  readonly findings: number;
-  readonly exposures: number;
-  readonly connections: number;
-  readonly objects: number;
-  readonly stats: { readonly base?: SideStats; readonly head?: SideStats };
-  /** Why a side of it could not be analysed (couldNotAnalyse), when it could not. */
-  readonly unanalysed?: { readonly base?: string; readonly head?: string };
-}
-
 /**
  * Why a cluster cannot be analysed, or null: it holds no Kubernetes object at all (nothing read, or
  * every unit failed to render). The failed renders' messages are named. "No change" would be a lie.
  */
 export function couldNotAnalyse(cluster: Cluster): string | null {
-  const objects =
-    cluster.workloads.length +
-    cluster.services.length +
-    cluster.networkPolicies.length +
-    cluster.adminPolicies.length +
-    cluster.others.length +
-    [...cluster.namespaces.values()].filter((n) => n.source).length;
-  if (objects) return null;
+  if (cluster.objects) return null;
   const failed = cluster.diagnostics.filter((d) => d.code === "render-failed" || d.code === "not-deployed-here");
   return failed.length
     ? `nothing could be read: ${failed.map((d) => `${d.file}: ${d.message}`).join("; ")}`
@@ -79,19 +58,19 @@ function unanalysedOf(pair: EnvironmentPair): { unanalysed?: EnvironmentSummary[
 
 /**
  * Each environment analysed alone, then the results side by side. One pair without a name is the
- * whole repository as one cluster: its result is analyzeDiff's, unchanged.
+ * whole repository as one cluster: its result is that cluster's, unchanged.
  */
-export function analyzeEnvironments(
+export function diffEnvironments(
   pairs: readonly EnvironmentPair[],
   config: Config,
-  exposureFn: ExposureFn,
+  exposureFn?: ExposureFn,
 ): DiffResult {
+  const analyse = (base: Cluster, head: Cluster) => judge(analyzeDiff(base, head, config, exposureFn), config);
   const empty = () => buildCluster([]);
-  if (pairs.length === 1 && !pairs[0].name)
-    return analyzeDiff(pairs[0].base ?? empty(), pairs[0].head ?? empty(), config, exposureFn);
+  if (pairs.length === 1 && !pairs[0].name) return analyse(pairs[0].base ?? empty(), pairs[0].head ?? empty());
   const results = pairs.map((p) => ({
     pair: p,
-    r: analyzeDiff(p.base ?? empty(), p.head ?? empty(), config, exposureFn),
+    r: analyse(p.base ?? empty(), p.head ?? empty()),
   }));
   const tag = <T extends object>(list: readonly T[], environment: string) => list.map((x) => ({ ...x, environment }));
   const findings = results.flatMap(({ pair, r }) => tag(r.findings, pair.name));

@@ -1,0 +1,52 @@
+// Judgement over the facts of a diff: the rules' findings and the overall risk. The analysis computes
+// what changed (analysis/analyze.ts); this step says how much it matters.
+import type { DiffFacts, RuleInputs, SideStats } from "../analysis/analyze.js";
+import type { Config, Severity } from "../config/schema.js";
+import { overallRisk, runRules } from "./index.js";
+import type { Finding } from "./rule.js";
+
+/** A diff's facts with their judgement. */
+export interface DiffResult extends DiffFacts {
+  readonly risk: Severity | "none";
+  readonly findings: readonly Finding[];
+  /** When the repository deploys several environments: each one's summary (review/environments.ts). */
+  readonly environments?: readonly EnvironmentSummary[];
+}
+
+export type EnvironmentStatus = "added" | "removed" | "changed" | "unchanged";
+
+/** One environment of a repository (one cluster), summarised. */
+export interface EnvironmentSummary {
+  readonly name: string;
+  readonly cluster?: string;
+  readonly status: EnvironmentStatus;
+  readonly risk: Severity | "none";
+  readonly findings: number;
+  readonly exposures: number;
+  readonly connections: number;
+  readonly objects: number;
+  readonly stats: { readonly base?: SideStats; readonly head?: SideStats };
+  /** Why a side of it could not be analysed (couldNotAnalyse), when it could not. */
+  readonly unanalysed?: { readonly base?: string; readonly head?: string };
+}
+
+export function judge(
+  { facts, inputs }: { readonly facts: DiffFacts; readonly inputs: RuleInputs },
+  config: Config,
+): DiffResult {
+  const findings = runRules(
+    {
+      base: inputs.sides.base,
+      head: inputs.sides.head,
+      config,
+      connections: facts.connections,
+      exposures: facts.exposures,
+      objects: facts.objects,
+      isInternet: inputs.isInternet,
+      publicAddresses: inputs.publicAddresses,
+      locate: inputs.locate,
+    },
+    config,
+  );
+  return { ...facts, risk: overallRisk(findings), findings };
+}
