@@ -29,7 +29,9 @@ describe("declared dependencies in the commands", () => {
   });
 
   it("deps --format json through the built CLI", () => {
-    const r = spawnSync(process.execPath, ["build/src/cli.js", "deps", SHOP, "--format", "json"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["build/src/cli/main.js", "deps", SHOP, "--format", "json"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.needsDns).toEqual(["shop/Deployment/checkout", "shop/Deployment/frontend"]);

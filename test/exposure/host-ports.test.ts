@@ -8,7 +8,7 @@ import { parseManifestText } from "../../src/manifests/parse.js";
 import { broken, clusterOf, exposure, fixture, lines, ROOT } from "./helpers.js";
 
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["build/src/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+  spawnSync(process.execPath, ["build/src/cli/main.js", ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("hostPort and hostNetwork entry points", () => {
   const result = exposure(fixture("host-ports/head"));
