@@ -49,7 +49,7 @@ describe("declared dependencies in the commands", () => {
   });
 
   it("deps lists the backends an Ingress controller must reach, and whether a policy blocks them", () => {
-    const r = spawnSync(process.execPath, ["build/src/cli.js", "deps", "fixtures/demo/head", "--format", "json"], {
+    const r = spawnSync(process.execPath, ["build/src/cli/main.js", "deps", "fixtures/demo/head", "--format", "json"], {
       encoding: "utf8",
     });
     expect(r.status).toBe(0);
