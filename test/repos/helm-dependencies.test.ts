@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { couldNotAnalyse } from "../../src/analysis/environments.js";
+import { couldNotAnalyse } from "../../src/review/environments.js";
 import type { Cluster } from "../../src/model/types.js";
 import { RENDER_FAILED, RENDER_SKIPPED } from "../../src/render/codes.js";
 import { isRenderedSource } from "../../src/render/source-map.js";

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { couldNotAnalyse } from "../../src/analysis/environments.js";
+import { couldNotAnalyse } from "../../src/review/environments.js";
 import { loadSideEnvironments } from "../../src/environments.js";
 import { needsKustomize } from "../render/tools.js";
 
