@@ -13,7 +13,8 @@ import { defaultConfig } from "../../src/config/load-config.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram } from "../../src/report/mermaid.js";
-import { review } from "../../src/review.js";
+import { publishedReview } from "../../src/github/check-output.js";
+import { review } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
 import { DEMO, diff, ROOT } from "../report/helpers.js";
 import { HAVE_CHROMIUM, launch, open, SKIP_REASON, save } from "./chromium.js";
@@ -111,7 +112,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     it("the check run's summary and the HTML report of the demo, for the README", async () => {
       const base = side(DEMO, "base");
       const head = side(DEMO, "head");
-      const check = review({ base, head, config: defaultConfig() }).check;
+      const check = publishedReview(review({ base, head, config: defaultConfig() })).check;
       const markdown = `## ${check.conclusion === "failure" ? "❌" : "✅"} reachdiff\n\n### ${check.title}\n\n${check.summary}`;
       const c = await open(browser, save("check-run-light.html", githubPage(markdown, "light", "check run")), {
         width: 800,
