@@ -100,8 +100,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
               expect(Math.min(...changed.map(strength))).toBeGreaterThan(Math.max(...context.map(strength)));
             }
           }
+          // The comment's layout (findings' part of issue 14), for a person reading the run.
+          if (theme === "light")
+            console.log(
+              `${name}: ${Math.round(m.height)} px tall, headline ${m.headlineLines} lines, ${m.wideTables.length} tables wider than the body${m.wideTables.map((t) => ` (${t.width} px: ${t.header.slice(0, 40)})`).join("")}`,
+            );
           if (name === "demo") {
-            console.log(`demo comment, ${theme}: ${Math.round(m.height)} px tall`);
             mkdirSync(IMAGES, { recursive: true });
             await o.page.locator(".frame").screenshot({ path: join(IMAGES, `comment-${theme}.png`) });
           }
