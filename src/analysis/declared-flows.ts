@@ -25,16 +25,25 @@ export function flowChecker(
   families: readonly Family[],
 ): FlowCheck {
   let atoms: NamespaceAtoms | undefined;
+  // Several rules ask about the same flows, and many workloads share a class: one answer per class pair.
+  const known = new Map<string, ConnSet>();
   return (from, to, conns) => {
     const dst = classOf.get(to);
     if (!dst) return undefined;
-    if (from === API_SERVER) {
-      atoms ??= new NamespaceAtoms(cluster, families);
-      const runs = ipRuns(evaluator, dst, "ingress", atoms.of(dst.namespace));
-      return runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE).intersect(conns);
+    const src = from === API_SERVER ? undefined : classOf.get(from);
+    if (from !== API_SERVER && !src) return undefined;
+    const key = `${src?.index ?? "api"} ${dst.index}`;
+    let all = known.get(key);
+    if (!all) {
+      if (src) all = classConns(evaluator, src, dst);
+      else {
+        atoms ??= new NamespaceAtoms(cluster, families);
+        const runs = ipRuns(evaluator, dst, "ingress", atoms.of(dst.namespace));
+        all = runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE);
+      }
+      known.set(key, all);
     }
-    const src = classOf.get(from);
-    return src ? classConns(evaluator, src, dst).intersect(conns) : undefined;
+    return all.intersect(conns);
   };
 }
 

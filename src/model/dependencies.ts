@@ -91,7 +91,15 @@ export function declaredDependencies(inputs: DependencyInputs, model: Model): De
     typeof target === "number"
       ? target
       : w.ports.find((p) => p.name === target && p.protocol === protocol)?.containerPort;
+  // Many callers name the same Service: its pods are looked up once per Service port.
+  const targetsOf = new Map<string, DependencyTarget[]>();
   const serviceTargets = (svc: Service, port: ServicePort, targetPort = port.targetPort): DependencyTarget[] => {
+    const key = JSON.stringify([svc.id, port.protocol, targetPort]);
+    let targets = targetsOf.get(key);
+    if (!targets) targetsOf.set(key, (targets = podsOf(svc, port, targetPort)));
+    return targets;
+  };
+  const podsOf = (svc: Service, port: ServicePort, targetPort: number | string): DependencyTarget[] => {
     const selector = svc.selector;
     if (!selector) return [];
     return (workloadsIn.get(svc.namespace) ?? []).flatMap((w) => {
