@@ -43,10 +43,12 @@ export const rule: Rule = {
           key: [d.address, d.via],
           severity: d.from === API_SERVER ? ("critical" as const) : undefined,
           objects: [
-            ...(d.from === API_SERVER ? [] : [d.from]),
-            ...lost.map((t) => t.workload),
-            ...(cause ? [cause.id] : []),
-            d.declared.object,
+            ...new Set([
+              ...(d.from === API_SERVER ? [] : [d.from]),
+              ...lost.map((t) => t.workload),
+              ...(cause ? [cause.id] : []),
+              d.declared.object,
+            ]),
           ],
           file: cause?.file ?? d.declared.file,
           line: cause?.line ?? d.declared.line,

@@ -1,4 +1,5 @@
 import { blockedTargets, deniedEverywhere } from "../analysis/declared-flows.js";
+import { API_SERVER } from "../model/dependencies.js";
 import type { Dependency } from "../model/types.js";
 import { callerName, declarationName, dependencyName } from "../report/names.js";
 import type { RuleContext, Rule } from "./rule.js";
@@ -42,9 +43,11 @@ export const rule: Rule = {
           data: { caller: callerName(d.from), dependency: dependencyName(d), declared: declarationName(d) },
           key: [d.address, d.via],
           objects: [
-            ...(d.from === "kube-apiserver" ? [] : [d.from]),
-            ...d.targets.map((t) => t.workload),
-            d.declared.object,
+            ...new Set([
+              ...(d.from === API_SERVER ? [] : [d.from]),
+              ...d.targets.map((t) => t.workload),
+              d.declared.object,
+            ]),
           ],
           file: d.declared.file,
           line: d.declared.line,

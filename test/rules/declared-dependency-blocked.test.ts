@@ -24,7 +24,6 @@ describe(RULE, () => {
       "shop/Deployment/checkout",
       "shop/Deployment/payment",
       "shop/NetworkPolicy/checkout-egress",
-      "shop/Deployment/checkout",
     ]);
     expect(hits[0].file).toBe("head.yaml");
     expect([hits[0].messageId, hits[0].data.declared]).toEqual(["blocked", "env PAYMENT_SERVICE_ADDR, line 13"]);
