@@ -125,7 +125,15 @@ export function publishedReview(
     risk: result.risk,
     findings: result.findings.length,
     failed: verdict.failed,
-    comment: renderComment(result, { ...options, maxBytes: COMMENT_MAX_BYTES }),
+    comment: renderComment(result, {
+      ...options,
+      maxBytes: COMMENT_MAX_BYTES,
+      verdict: {
+        failed: verdict.failed,
+        failOn: verdict.failOn,
+        ...(verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }),
+      },
+    }),
     check: {
       conclusion: conclusionOf(verdict),
       title: verdict.headline.slice(0, 250),

@@ -1,6 +1,8 @@
-// The pull-request comment (GitHub-flavoured Markdown) over one DiffResult: a hidden marker, the
-// verdict, the risk table, a diagram of the change, exposure and reachability tables, the raw
-// connectivity delta, and what could not be read. Everything from a manifest goes through escape.ts.
+// The pull-request comment (GitHub-flavoured Markdown) over one DiffResult: a hidden marker, whether
+// it blocks merging, the headline, what could not be read in one line, the one visible table (the
+// findings: severity, what changed, where), the diagram, and the rest in <details> (fixes once per
+// rule, exposure and reachability tables, what could not be read); a footer with the reviewed commit,
+// the version and the commands. Everything from a manifest goes through escape.ts.
 // The comment always fits `maxBytes` (UTF-8): it steps down from the full comment to a collapsed
 // diagram, to tables only, to the verdict and risk table with a pointer to the full report, and says
 // what it left out.
@@ -13,6 +15,7 @@ import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
 import { headline } from "./diff-text.js";
+import { packageVersion } from "./sarif.js";
 import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
@@ -54,6 +57,10 @@ export interface CommentOptions {
   readonly reportUrl?: string;
   /** Upper bound on the comment's size in UTF-8 bytes (GitHub's limit is 65,536). */
   readonly maxBytes?: number;
+  /** Whether the check blocks the pull request, and by which setting: the comment's first line. */
+  readonly verdict?: { readonly failed: boolean; readonly failOn: Severity | "none"; readonly reason?: string };
+  /** The Reachdiff version named in the footer (default: this package's). */
+  readonly version?: string;
 }
 
 const plural = (n: number, word: string) =>
@@ -86,20 +93,28 @@ const CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" } a
 const envCell = (x: { readonly environment?: string }) =>
   x.environment === undefined ? "" : ` · ${md(x.environment, 120)}`;
 
+// The one always-visible table: three short columns (the rule and its fix are said once, below).
 function findingRow(f: Finding, link: ReturnType<typeof linker>): string {
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | \`${md(f.rule, 80).replace(/`/g, "")}\` | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} | ${md(f.fix, 300)} |`;
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} |`;
+}
+
+/** Each rule's fix once (findings of one rule share it; a message may have its own). */
+function fixLines(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, string>();
+  for (const f of findings) if (!seen.has(f.fix)) seen.set(f.fix, f.rule);
+  return [...seen].map(([fix, rule]) => `- **${md(rule, 80)}**: ${md(fix, 400)}`);
 }
 
 function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string {
   const e = (x.head ?? x.base)!;
   const svc = exposureService(e);
   const dns = svc ? serviceDns(svc) : undefined;
-  const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""}`;
-  const state = exposureState(x);
+  const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""} (${link(e.file, e.line)})`;
   const from = e.via.internal
     ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
     : e.sources.join(", ") || "nowhere";
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} | ${e.protocol} ${e.port} | ${md(from, 160)} | ${md(state.join("; "), 400) || "—"} | ${link(e.file, e.line)}${envCell(x)} |`;
+  const state = [`from ${from}`, ...exposureState(x)];
+  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} ${e.protocol} ${e.port} | ${md(state.join("; "), 400)}${envCell(x)} |`;
 }
 
 function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
@@ -112,7 +127,7 @@ function connectionRow(
 ): string {
   const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
   if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
-  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} | ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"}${envCell(c)} |`;
+  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"}${envCell(c)} |`;
 }
 
 /** One line per environment, and the findings a shared file causes in several, once. Empty with one environment. */
@@ -166,7 +181,6 @@ function diagnosticLines(side: string, list: readonly Diagnostic[], limit: numbe
 
 interface Plan {
   readonly diagram: "auto" | "collapsed" | "none";
-  readonly delta: boolean;
   /** Rows of the exposure and reachability tables (and lines of lists); 0 leaves the sections out. */
   readonly rows: number;
   readonly details: boolean;
@@ -177,7 +191,13 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const maxBytes = options.maxBytes ?? 65_536;
   const link = linker(options);
   const verdict = headline(r);
-  const top = [marker(options.headSha), ""];
+  const v = options.verdict;
+  const verdictLine = v
+    ? v.failed
+      ? `**⛔ Blocks merging:** ${v.reason ? md(v.reason, 400) : `the risk (${r.risk}) reaches \`fail-on: ${v.failOn}\``}`
+      : `**✅ Does not block merging** (\`fail-on: ${v.failOn}\`)`
+    : undefined;
+  const top = [marker(options.headSha), "", ...(verdictLine ? [verdictLine, ""] : [])];
   const reportUrl = safeUrl(options.reportUrl);
   const pointer = reportUrl
     ? `See the [full report](${reportUrl}).`
@@ -187,22 +207,41 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     ...diagnosticLines("base", r.diagnostics.base, 20),
     ...diagnosticLines("head", r.diagnostics.head, 20),
   ];
+  // What could not be read: one line under the headline, the list in <details>.
+  const problems = [...r.diagnostics.base, ...r.diagnostics.head].filter((d) => d.severity !== "info");
+  const readLine = problems.length
+    ? [
+        `⚠️ Could not read everything: ${plural(problems.length, "problem")}, first ${md(problems[0].line > 0 ? `${problems[0].file}:${problems[0].line}` : problems[0].file, 160)}: ${md(problems[0].message, 200)}`,
+        "",
+      ]
+    : [];
+  const readDetails = diagnostics.length
+    ? [
+        `<details><summary>What could not be read (${plural(problems.length, "problem")})</summary>`,
+        "",
+        ...diagnostics,
+        "</details>",
+        "",
+      ]
+    : [];
   const notes = r.notes.map((n) => `> **Note:** ${md(n, 400)}`);
   const environments = environmentsMarkdown(r);
   const s = r.stats;
-  const footer = `<sub>reachdiff · base: ${plural(s.base.workloads, "workload")}, ${plural(s.base.services, "Service")}, ${plural(s.base.networkPolicies, "NetworkPolicy")} · head: ${plural(s.head.workloads, "workload")}, ${plural(s.head.services, "Service")}, ${plural(s.head.networkPolicies, "NetworkPolicy")}</sub>`;
+  const sha = options.headSha && /^[0-9A-Za-z]{7,64}$/.test(options.headSha) ? options.headSha.slice(0, 7) : undefined;
+  const footer = `<sub>${sha ? `Reviewed ${sha} with ` : ""}reachdiff ${md(options.version ?? packageVersion(), 40)} · comment \`/reachdiff run\` to run again, \`/reachdiff explain FROM TO [PORT]\` to see why · base: ${plural(s.base.workloads, "workload")}, ${plural(s.base.services, "Service")}, ${plural(s.base.networkPolicies, "NetworkPolicy")} · head: ${plural(s.head.workloads, "workload")}, ${plural(s.head.services, "Service")}, ${plural(s.head.networkPolicies, "NetworkPolicy")}</sub>`;
 
   if (r.risk === "none" && !r.connections.length && !r.exposures.length) {
     const body = [
       ...top,
       `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`,
       "",
+      ...readLine,
       r.objects.length
         ? `${plural(r.objects.length, "object")} changed; none of them changes who can reach what.`
         : "No manifest object that matters for exposure or reachability changed.",
       "",
       ...environments,
-      ...(diagnostics.length ? ["#### Could not read everything", "", ...diagnostics] : []),
+      ...readDetails,
       ...(notes.length ? [...notes, ""] : []),
       footer,
     ].join("\n");
@@ -233,6 +272,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     ...top,
     `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`,
     "",
+    ...readLine,
     summary,
     "",
     ...goodNews,
@@ -242,7 +282,6 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const riskRows = r.findings.map((f) => findingRow(f, link));
   const exposureRows = r.exposures.map((x) => exposureRow(x, link));
   const connectionRows = r.connections.map((c) => connectionRow(c, link));
-  const delta = connectivityDelta(r);
   const diagrams = new Map<string, Diagram>();
   const diagram = (mode: "auto" | "collapsed") => {
     if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
@@ -252,12 +291,21 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const assemble = (plan: Plan): { text: string; left: string[] } => {
     const left: string[] = [];
     const out: string[] = [];
+    const fixes = fixLines(r.findings);
     const risks = riskRows.length
       ? [
-          "#### Risks",
+          ...table(["Severity", "What changed", "Where"], riskRows, plan.risks, "findings"),
           "",
-          ...table(["Severity", "Rule", "What changed", "Where", "Fix"], riskRows, plan.risks, "findings"),
-          "",
+          ...(plan.details
+            ? [
+                `<details><summary>How to fix (${plural(fixes.length, "rule")})</summary>`,
+                "",
+                ...fixes,
+                "",
+                "</details>",
+                "",
+              ]
+            : []),
         ]
       : [];
     if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
@@ -277,23 +325,27 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
       const rows = plan.rows;
       if (exposureRows.length) {
         out.push(
-          "#### Exposure changes",
+          `<details><summary>Exposure changes (${exposureRows.length})</summary>`,
           "",
           ...table(
-            ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
+            ["Change", "Entry point", "Reaches", "From, what changed, notes"],
             exposureRows,
             rows,
             "exposure changes",
           ),
+          "",
+          "</details>",
           "",
         );
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
       }
       if (connectionRows.length) {
         out.push(
-          "#### Reachability changes",
+          `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
           "",
-          ...table(["Change", "From", "To", "Ports", "Because of"], connectionRows, rows, "reachability changes"),
+          ...table(["Change", "From", "To", "Because of"], connectionRows, rows, "reachability changes"),
+          "",
+          "</details>",
           "",
         );
         if (rows < connectionRows.length) left.push(`${plural(connectionRows.length - rows, "reachability change")}`);
@@ -314,23 +366,8 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
       if (connectionRows.length) left.push("the reachability table");
     }
 
-    if (plan.delta && delta.length) {
-      const body = delta.join("\n");
-      const fence = fenceFor(body);
-      out.push(
-        `<details><summary>Connectivity delta (${plural(delta.length, "line")})</summary>`,
-        "",
-        `${fence}diff`,
-        body,
-        fence,
-        "",
-        "</details>",
-        "",
-      );
-    } else if (delta.length) left.push("the connectivity delta");
-
     if (plan.details) {
-      if (diagnostics.length) out.push("#### Could not read everything", "", ...diagnostics);
+      out.push(...readDetails);
       if (notes.length) out.push(...notes, "");
     } else if (diagnostics.length || notes.length) left.push("the list of what could not be read");
 
@@ -347,10 +384,9 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   };
   const all = Number.MAX_SAFE_INTEGER;
   const ladder: Plan[] = [
-    { diagram: "auto", delta: true, rows: all, details: true, risks: all },
-    { diagram: "collapsed", delta: true, rows: all, details: true, risks: all },
-    { diagram: "collapsed", delta: false, rows: all, details: true, risks: all },
-    { diagram: "none", delta: false, rows: all, details: true, risks: all },
+    { diagram: "auto", rows: all, details: true, risks: all },
+    { diagram: "collapsed", rows: all, details: true, risks: all },
+    { diagram: "none", rows: all, details: true, risks: all },
   ];
   for (const plan of ladder) {
     const text = fits(plan);
@@ -367,10 +403,10 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     return lo;
   };
   const maxRows = Math.max(exposureRows.length, connectionRows.length);
-  const tablesPlan = (rows: number): Plan => ({ diagram: "none", delta: false, rows, details: true, risks: all });
+  const tablesPlan = (rows: number): Plan => ({ diagram: "none", rows, details: true, risks: all });
   if (fits(tablesPlan(1))) return fits(tablesPlan(most(1, maxRows, (n) => !!fits(tablesPlan(n)))))!;
   // The verdict and the risk table, as much of it as fits, and where the rest is.
-  const riskPlan = (risks: number): Plan => ({ diagram: "none", delta: false, rows: 0, details: false, risks });
+  const riskPlan = (risks: number): Plan => ({ diagram: "none", rows: 0, details: false, risks });
   if (fits(riskPlan(0))) return fits(riskPlan(most(0, riskRows.length, (n) => !!fits(riskPlan(n)))))!;
   return `${cutToBytes(assemble(riskPlan(0)).text, maxBytes - 1)}\n`;
 }

@@ -535,7 +535,8 @@ describe("the whole corpus through the CLI, in bounded time and memory", () => {
     // The corpus against itself: nothing changes, and both sides list their problems (the first 20).
     const r = cli(["diff", "--base", head, "--head", head, "--format", "markdown", "--fail-on", "none"], empty);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("#### Could not read everything");
+    expect(r.stdout).toMatch(/^⚠️ Could not read everything: /m);
+    expect(r.stdout).toContain("<summary>What could not be read");
     for (const side of ["base", "head"]) expect(r.stdout).toContain(`**${side}** (${problems.size} problems):`);
     expect(r.stdout.split(`- and ${problems.size - 20} more`)).toHaveLength(3);
     // A smaller head: each file is listed with its line and message.

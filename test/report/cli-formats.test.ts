@@ -29,7 +29,7 @@ describe("reachdiff diff --format", () => {
   it("markdown prints the pull-request comment", async () => {
     const out = diff("markdown");
     expect(parseMarker(out)).toEqual({ version: 1 });
-    expect(out).toContain("#### Risks");
+    expect(out).toContain("| Severity | What changed | Where |");
     const diagram = /```mermaid\n([\s\S]*?)\n```/.exec(out)![1];
     await parseMermaid(diagram);
   });

@@ -109,25 +109,36 @@ describe("the demo pull request's comment", () => {
     expect(title).toBe(`### 🟥 ${headline(r)}`);
   });
 
-  it("has a risk table with links to file and line, exposure and reachability tables, and the raw delta", () => {
-    expect(comment).toContain("| Severity | Rule | What changed | Where | Fix |");
+  it("has one visible table of three columns, fixes once per rule, the rest in details, nothing twice", () => {
+    expect(comment).toContain("| Severity | What changed | Where |");
     expect(comment).toContain(
-      `| 🟧 high | \`ingress-from-internet\` | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`,
+      `| 🟧 high | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`,
     );
+    // Every table has at most 4 columns.
+    for (const line of comment.split("\n").filter((l) => /^\|(---\|)+$/.test(l)))
+      expect(line.split("---").length - 1).toBeLessThanOrEqual(4);
+    // Two findings share a rule: its fix is said once.
+    expect(comment.match(/Keep the host in the Ingress tls section/g)).toHaveLength(1);
+    expect(comment).toContain("<details><summary>How to fix (7 rules)</summary>");
+    expect(comment).toContain("<details><summary>Exposure changes (4)</summary>");
     expect(comment).toContain("LoadBalancer :5432 of shop/Service/db-external · db-external.shop.svc.cluster.local");
     expect(comment).toMatch(
-      /\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \| shop\/Deployment\/web \| TCP 8080 \| 0\.0\.0\.0\/0 \| TLS dropped; /,
+      /\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \(\[services\.yaml:45\]\([^)]*\)\) \| shop\/Deployment\/web TCP 8080 \| from 0\.0\.0\.0\/0; TLS dropped; /,
     );
     expect(comment).toContain(
-      "| added | NodePort \\(allocated port\\) of shop/Service/db-external · db-external.shop.svc.cluster.local | shop/StatefulSet/db | TCP 5432 |",
+      "| added | monitoring/Deployment/prometheus | shop/Deployment/web TCP 8080 | shop/NetworkPolicy/web changed",
     );
-    expect(comment).toContain(
-      "| added | monitoring/Deployment/prometheus | shop/Deployment/web | TCP 8080 | shop/NetworkPolicy/web changed",
-    );
-    expect(comment).toContain("<details><summary>Connectivity delta (2 lines)</summary>");
-    expect(comment).toContain(
-      "+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432\n",
-    );
+    // The connectivity delta repeated the reachability table: gone.
+    expect(comment).not.toContain("Connectivity delta");
+    expect(comment).toContain("Reviewed 0123456 with reachdiff ");
+    expect(comment).toContain("`/reachdiff run`");
+  });
+
+  it("says first whether it blocks merging, and by which setting", () => {
+    const blocked = renderComment(r, { verdict: { failed: true, failOn: "high" } });
+    expect(blocked.split("\n")[2]).toBe("**⛔ Blocks merging:** the risk (critical) reaches `fail-on: high`");
+    const passes = renderComment(r, { verdict: { failed: false, failOn: "none" } });
+    expect(passes.split("\n")[2]).toBe("**✅ Does not block merging** (`fail-on: none`)");
   });
 
   it("names files without links when the repository is not known", () => {
@@ -142,8 +153,8 @@ describe("the demo pull request's comment", () => {
       repoUrl: REPO,
       headSha: SHA,
     });
-    expect(back).toContain("| removed | outside 0.0.0.0/0 | shop/StatefulSet/db | TCP 5432 |");
-    expect(back).toContain("- outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432");
+    expect(back).toContain("| removed | outside 0.0.0.0/0 | shop/StatefulSet/db TCP 5432 |");
+    expect(back).toMatch(/^### .* Reduces exposure/m);
     await expectSafe(back);
   });
 });
@@ -161,7 +172,8 @@ describe("quiet and broken inputs", () => {
     const good = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n";
     const broken = `${good}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: [not, a, map]\n---\nkind: [unterminated\n`;
     const c = renderComment(diff(cluster(good, "base.yaml"), cluster(broken, "apps/head.yaml")));
-    expect(c).toContain("#### Could not read everything");
+    expect(c).toMatch(/^⚠️ Could not read everything: 2 problems, first apps\/head\.yaml:\d+: /m);
+    expect(c).toContain("<details><summary>What could not be read (2 problems)</summary>");
     expect(c).toContain("**head** (");
     expect(c).not.toContain("**base** (");
     expect(c).toMatch(/- apps\/head\.yaml:\d+: (error|warning): /);
@@ -182,11 +194,11 @@ describe("size", () => {
     const c = renderComment(r, { repoUrl: REPO, headSha: SHA, reportUrl: REPORT });
     expect(utf8Bytes(c)).toBeLessThanOrEqual(65_536);
     expect(c).toContain(`### ${SEVERITY_EMOJI[r.risk]} ${headline(r)}`);
-    expect(c).toContain("| Severity | Rule | What changed | Where | Fix |");
-    expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \| \| \|\n/);
+    expect(c).toContain("| Severity | What changed | Where |");
+    expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \|\n/);
     expect(c).toContain("> [!WARNING]");
     expect(c).toMatch(
-      /Shortened to fit GitHub's comment size limit: left out [\d,]+ findings, the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(/,
+      /Shortened to fit GitHub's comment size limit: left out [\d,]+ findings, the diagram, the exposure table, the reachability table\. See the \[full report\]\(/,
     );
     await expectSafe(c);
   });
@@ -200,23 +212,20 @@ describe("size", () => {
     const collapsed = renderComment(busy, { reportUrl: REPORT, maxBytes: utf8Bytes(full) - 1 });
     expect(collapsed).toContain("```mermaid");
     expect(collapsed).toContain("Diagram collapsed by namespace: 4 workloads in 2 namespaces");
-    expect(collapsed).toContain("Connectivity delta");
 
     const r = demoResult();
-    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 6000 });
+    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 5500 });
     expect(tables).not.toContain("```mermaid");
-    expect(tables).toContain("#### Reachability changes");
-    expect(tables).toMatch(/left out the diagram, the connectivity delta\./);
-    const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4500 });
+    expect(tables).toContain("<summary>Reachability changes");
+    expect(tables).toMatch(/left out the diagram\./);
+    const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4200 });
     expect(fewer).toMatch(/\| … \| and \d+ more exposure changes \|/);
-    expect(fewer).toMatch(
-      /left out the diagram, \d+ exposure changes?, (\d+ reachability changes?, )?the connectivity delta\./,
-    );
-    const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3500 });
-    expect(risks).toContain("#### Risks");
-    expect(risks).not.toContain("#### Reachability changes");
+    expect(fewer).toMatch(/left out the diagram, \d+ exposure changes?(, \d+ reachability changes?)?\./);
+    const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3000 });
+    expect(risks).toContain("| Severity | What changed | Where |");
+    expect(risks).not.toContain("<summary>Reachability changes");
     expect(risks).toMatch(
-      /left out the diagram, the exposure table, the reachability table, the connectivity delta\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./,
+      /left out the diagram, the exposure table, the reachability table\. See the \[full report\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)\./,
     );
     for (const c of [collapsed, tables, fewer, risks]) await expectSafe(c);
   });
@@ -230,7 +239,7 @@ describe("size", () => {
         expect(parseMarker(c)).toEqual({ version: 1, head: SHA });
         if (maxBytes >= 2500) {
           expect(c).toContain("### 🟥 Critical risk");
-          expect(c).toContain("| Severity | Rule |");
+          expect(c).toContain("| Severity | What changed |");
         }
       }),
       { numRuns: 30 },
