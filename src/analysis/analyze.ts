@@ -2,6 +2,7 @@
 // the objects that caused them, and what each side allows (what the rules read). Judging them (risk
 // findings) is the rules' step (rules/judge.ts). Pure: no I/O.
 import type { Config } from "../config/schema.js";
+import { forDataplane } from "./dataplane.js";
 import { overlaps, parseCidr, subtractIntervals, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
@@ -96,7 +97,7 @@ const NON_PUBLIC = [
 
 /** Without enforcement every policy is a no-op: analyse the snapshot as if it had none. */
 function withoutPolicies(cluster: Cluster): Cluster {
-  return { ...cluster, networkPolicies: [], adminPolicies: [] };
+  return { ...cluster, networkPolicies: [], adminPolicies: [], ciliumPolicies: [] };
 }
 
 const KUBE_DNS: PodClass = {
@@ -144,7 +145,12 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
       if (!a || !b) return undefined;
       const named = (steps: Step[]) =>
         steps
-          .filter((s) => (s.tier === "networkpolicy" && s.namesPeers) || s.tier === "admin" || s.tier === "baseline")
+          .filter(
+            (s) =>
+              ((s.tier === "networkpolicy" || s.tier === "cilium") && s.namesPeers) ||
+              s.tier === "admin" ||
+              s.tier === "baseline",
+          )
           .reduce((acc, s) => (s.verdict === "allow" ? acc.union(s.conns) : acc), ConnSet.NONE);
       const egressSteps: Step[] = [];
       const ingressSteps: Step[] = [];
@@ -167,8 +173,8 @@ export function analyzeDiff(
   exposureFn: ExposureFn = exposureOf,
 ): { readonly facts: DiffFacts; readonly inputs: RuleInputs } {
   const enforced = config["enforces-network-policy"];
-  const base = enforced ? baseIn : withoutPolicies(baseIn);
-  const head = enforced ? headIn : withoutPolicies(headIn);
+  const base = enforced ? forDataplane(baseIn, config.network) : withoutPolicies(baseIn);
+  const head = enforced ? forDataplane(headIn, config.network) : withoutPolicies(headIn);
   const families = [...new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
   // Only what the change touches is evaluated; each side's full connectivity is computed when read.
   const reach = diffReach(base, head, families);

@@ -66,7 +66,10 @@ export function explain(
     const shown = steps
       .map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns }))
       .filter(
-        (s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" && !s.ruleConns.isEmpty()),
+        (s) =>
+          s.verdict === "isolate" ||
+          !s.conns.isEmpty() ||
+          ((s.tier === "networkpolicy" || s.tier === "cilium") && !s.ruleConns.isEmpty()),
       );
     return { conns, steps: shown };
   };
@@ -88,6 +91,7 @@ export function explain(
 const TIER_NAMES: Record<Step["tier"], string> = {
   admin: "admin tier",
   networkpolicy: "NetworkPolicy",
+  cilium: "Cilium",
   baseline: "baseline tier",
   default: "default",
   hostNetwork: "hostNetwork",
@@ -106,6 +110,16 @@ function describeStep(s: ExplainStep): string {
         : s.conns.isEmpty()
           ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where}`
           : `${s.policy} ${s.rule} allows ${s.conns}${where}`;
+    case "cilium": {
+      const l7 = s.l7?.length ? ` — allowed at L4, restricted at L7 (${s.l7.join(", ")}), which is not evaluated` : "";
+      if (s.verdict === "isolate")
+        return `${s.policy} selects the pod (default deny) but none of its rules matches this peer${where}`;
+      if (s.verdict === "deny")
+        return `${s.policy} ${s.rule} denies ${s.conns} (Cilium deny wins over every allow)${where}`;
+      return s.conns.isEmpty()
+        ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where}${l7}`
+        : `${s.policy} ${s.rule} allows ${s.conns}${where}${l7}`;
+    }
     default:
       return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;
   }
@@ -131,14 +145,18 @@ export function explanationText(e: Explanation): string {
       continue;
     }
     lines.push(`  ${name}: ${side.conns.isEmpty() ? "denies" : `allows ${side.conns}`}`);
-    const isolated = side.steps.some((s) => s.tier === "networkpolicy");
+    const isolated = side.steps.some(
+      (s) => s.tier === "networkpolicy" || (s.tier === "cilium" && s.verdict !== "deny"),
+    );
     for (const s of side.steps) lines.push(`    - ${describeStep(s)}`);
     if (
       isolated &&
-      !side.steps.some((s) => s.tier === "networkpolicy" && s.verdict === "allow") &&
+      !side.steps.some((s) => (s.tier === "networkpolicy" || s.tier === "cilium") && s.verdict === "allow") &&
       side.conns.isEmpty()
     )
-      lines.push("    (isolated by NetworkPolicy and no rule allows this traffic)");
+      lines.push(
+        `    (isolated by ${side.steps.some((s) => s.tier === "networkpolicy") ? "NetworkPolicy" : "a Cilium policy"} and no rule allows this traffic)`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

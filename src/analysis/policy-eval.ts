@@ -17,6 +17,14 @@ import type {
   NetworkPolicyRule,
   Workload,
 } from "../model/types.js";
+import {
+  CILIUM_NAMESPACE_LABEL,
+  CILIUM_NAMESPACE_LABELS_PREFIX,
+  type CiliumPolicy,
+  type CiliumRule,
+  type CiliumSpec,
+  ciliumRuleName,
+} from "../model/kinds/cilium-policy.js";
 
 export type Direction = "ingress" | "egress";
 
@@ -44,7 +52,7 @@ export interface PodClass {
 /** Why part of a connection was allowed or denied: one policy rule (or a default). */
 export interface Step {
   readonly direction: Direction;
-  readonly tier: "admin" | "networkpolicy" | "baseline" | "default" | "hostNetwork";
+  readonly tier: "admin" | "networkpolicy" | "cilium" | "baseline" | "default" | "hostNetwork";
   readonly verdict: "allow" | "deny" | "pass" | "isolate";
   readonly conns: ConnSet;
   readonly policy?: string;
@@ -53,6 +61,8 @@ export interface Step {
   readonly namesPeers?: boolean;
   readonly file?: string;
   readonly line?: number;
+  /** A Cilium rule with L7 rules or toFQDNs: allowed at L4, restricted at L7 (which we do not evaluate). */
+  readonly l7?: readonly string[];
 }
 
 interface RankedRule {
@@ -259,6 +269,104 @@ export class PolicyEvaluator {
     return out;
   }
 
+  // Cilium: the labels Cilium gives a pod (its own, its namespace's name, its namespace's labels under
+  // io.cilium.k8s.namespace.labels.), the specs that select a class, and how a rule matches a peer.
+  private readonly ciliumLabelCache = new Map<number, Labels>();
+  private readonly ciliumSelecting: Record<Direction, Map<number, { policy: CiliumPolicy; spec: CiliumSpec }[]>> = {
+    ingress: new Map(),
+    egress: new Map(),
+  };
+  private readonly ciliumSelectorCache = new Map<string, Map<number, boolean>>();
+
+  private ciliumLabels(pods: PodClass): Labels {
+    let labels = this.ciliumLabelCache.get(pods.index);
+    if (!labels) {
+      const out: Record<string, string> = { ...pods.labels, [CILIUM_NAMESPACE_LABEL]: pods.namespace };
+      for (const [k, v] of Object.entries(pods.namespaceLabels)) out[`${CILIUM_NAMESPACE_LABELS_PREFIX}${k}`] = v;
+      labels = out;
+      this.ciliumLabelCache.set(pods.index, labels);
+    }
+    return labels;
+  }
+
+  private ciliumMatches(selector: LabelSelector, pods: PodClass): boolean {
+    // Classes with index -1 (synthetic) are not cached.
+    if (pods.index < 0) return matches(selector, this.ciliumLabels(pods));
+    return this.cached(this.ciliumSelectorCache, selector, this.ciliumLabels(pods), pods.index);
+  }
+
+  /** Cilium specs that select these pods and carry rules (or default deny) in this direction. */
+  ciliumSpecs(pods: PodClass, direction: Direction): { policy: CiliumPolicy; spec: CiliumSpec }[] {
+    const cache = this.ciliumSelecting[direction];
+    let list = cache.get(pods.index);
+    if (!list) {
+      list = [];
+      if (!pods.hostNetwork)
+        for (const policy of this.cluster.ciliumPolicies ?? [])
+          for (const spec of policy.specs)
+            if (
+              spec.endpointSelector &&
+              (spec[direction].length > 0 || spec.defaultDeny[direction]) &&
+              this.ciliumMatches(spec.endpointSelector, pods)
+            )
+              list.push({ policy, spec });
+      if (pods.index >= 0) cache.set(pods.index, list);
+    }
+    return list;
+  }
+
+  // Entities: docs.cilium.io/en/latest/security/policy/language/#entities-based. world is outside the
+  // cluster; cluster is every endpoint in it (host-networked pods carry the host or remote-node identity);
+  // kube-apiserver, health, init, unmanaged and ingress name endpoints we do not model.
+  private ciliumPeerMatches(rule: CiliumRule, other: Endpoint): boolean {
+    if (!rule.namesPeers) return true;
+    if (other.type === "ip") {
+      const iv = other.interval;
+      for (const e of rule.entities)
+        if (
+          e === "all" ||
+          e === "world" ||
+          (e === "world-ipv4" && iv.family === 4) ||
+          (e === "world-ipv6" && iv.family === 6)
+        )
+          return true;
+      // CIDR rules name addresses outside the cluster: "CIDR rules do not apply to traffic where both sides
+      // of the connection are either managed by Cilium or use an IP belonging to a node in the cluster".
+      for (const c of rule.cidrs)
+        if (containsInterval(c.cidr, iv) && !c.except.some((hole) => overlaps(hole, iv))) return true;
+      // toFQDNs opens the addresses its names resolve to: any outside address, restricted by name (reported).
+      return rule.fqdns.length > 0;
+    }
+    const pods = other.pods;
+    if (pods.hostNetwork)
+      return rule.entities.some((e) => e === "all" || e === "cluster" || e === "host" || e === "remote-node");
+    if (rule.entities.some((e) => e === "all" || e === "cluster")) return true;
+    return rule.endpoints.some((s) => this.ciliumMatches(s, pods));
+  }
+
+  private readonly ciliumPortsCache = new WeakMap<CiliumRule, Map<PodClass | null, ConnSet>>();
+
+  /** The ports a Cilium rule covers towards `target` (the destination pod, whose named ports count). */
+  ciliumRulePorts(rule: CiliumRule, target: PodClass | null): ConnSet {
+    if (rule.ports === null) return ConnSet.ALL;
+    let byTarget = this.ciliumPortsCache.get(rule);
+    if (!byTarget) this.ciliumPortsCache.set(rule, (byTarget = new Map()));
+    const key = rule.ports.some((p) => p.type === "name") ? target : null;
+    let out = byTarget.get(key);
+    if (out) return out;
+    out = ConnSet.NONE;
+    for (const p of rule.ports)
+      for (const protocol of p.protocols) {
+        if (p.type === "numbers") out = out.union(ConnSet.ports(protocol, PortSet.range(p.from, p.to)));
+        else if (target)
+          for (const cp of target.ports)
+            if (cp.name === p.name && cp.protocol === protocol)
+              out = out.union(ConnSet.ports(protocol, PortSet.range(cp.containerPort)));
+      }
+    byTarget.set(key, out);
+    return out;
+  }
+
   /**
    * What `subject` allows in `direction` with `other` (for ingress: traffic from other into subject;
    * for egress: traffic from subject to other). Steps are appended to `trace` when given.
@@ -301,9 +409,71 @@ export class PolicyEvaluator {
     if (this.adminRules.admin[direction].length > 0) runTier("admin");
     if (remaining.isEmpty()) return allowed;
 
+    // Cilium: deny rules first, whatever allows them ("Deny policies take precedence over allow policies,
+    // regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium Network Policy or even a
+    // Kubernetes Network Policy", docs.cilium.io/en/latest/security/policy/deny/).
+    const cilium = this.ciliumSpecs(subject, direction);
+    let ciliumDefaultDeny = false;
+    for (const { policy, spec } of cilium) {
+      if (spec.defaultDeny[direction]) ciliumDefaultDeny = true;
+      for (const rule of spec[direction]) {
+        if (!rule.deny || remaining.isEmpty() || !this.ciliumPeerMatches(rule, other)) continue;
+        const conns = this.ciliumRulePorts(rule, target).intersect(remaining);
+        if (conns.isEmpty()) continue;
+        remaining = remaining.subtract(conns);
+        trace?.push({
+          direction,
+          tier: "cilium",
+          verdict: "deny",
+          conns,
+          policy: policy.id,
+          rule: ciliumRuleName(rule),
+          namesPeers: rule.namesPeers,
+          file: policy.source.file,
+          line: rule.line,
+        });
+      }
+    }
+    if (remaining.isEmpty()) return allowed;
+
     const policies = this.selectingPolicies(subject, direction);
-    if (policies.length > 0) {
+    // A pod is isolated when any policy selects it in this direction, a Kubernetes NetworkPolicy or a Cilium
+    // policy with default deny ("Pods will enter default-deny mode as soon a single policy selects it");
+    // then what is allowed is the union of the allow rules of both.
+    if (policies.length > 0 || ciliumDefaultDeny) {
       let opened = ConnSet.NONE;
+      for (const { policy, spec } of cilium) {
+        let any = false;
+        for (const rule of spec[direction]) {
+          if (rule.deny || !this.ciliumPeerMatches(rule, other)) continue;
+          const conns = this.ciliumRulePorts(rule, target);
+          if (conns.isEmpty()) continue;
+          any = true;
+          opened = opened.union(conns);
+          trace?.push({
+            direction,
+            tier: "cilium",
+            verdict: "allow",
+            conns: conns.intersect(remaining),
+            policy: policy.id,
+            rule: ciliumRuleName(rule),
+            namesPeers: rule.namesPeers,
+            file: policy.source.file,
+            line: rule.line,
+            ...(rule.l7.length ? { l7: rule.l7 } : {}),
+          });
+        }
+        if (!any && spec.defaultDeny[direction])
+          trace?.push({
+            direction,
+            tier: "cilium",
+            verdict: "isolate",
+            conns: ConnSet.NONE,
+            policy: policy.id,
+            file: policy.source.file,
+            line: spec.line,
+          });
+      }
       for (const np of policies) {
         const rules = np[direction];
         let any = false;

@@ -1,6 +1,7 @@
 // Pod-to-pod and pod-to/from-outside connectivity of one snapshot, computed over classes of identical
 // pods and over "atoms" of address space (cut at every CIDR boundary any policy names), never over all
 // pairs of objects.
+import { ciliumBlocks } from "../model/kinds/cilium-policy.js";
 import { atomize, compareIntervals, intervalToCidrs, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet } from "../core/port-set.js";
 import type { Cluster } from "../model/types.js";
@@ -88,6 +89,7 @@ export function policyBlocks(cluster: Cluster): IpInterval[] {
   for (const ap of cluster.adminPolicies)
     for (const rule of [...ap.ingress, ...ap.egress])
       for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
+  for (const cp of cluster.ciliumPolicies ?? []) blocks.push(...ciliumBlocks(cp));
   return blocks;
 }
 
@@ -120,6 +122,15 @@ export class NamespaceAtoms {
     for (const ap of cluster.adminPolicies)
       for (const rule of [...ap.ingress, ...ap.egress])
         for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
+    // A CiliumNetworkPolicy's blocks decide its namespace's pods; a clusterwide one's, every pod.
+    for (const cp of cluster.ciliumPolicies ?? []) {
+      if (cp.namespace === undefined) this.adminBlocks.push(...ciliumBlocks(cp));
+      else {
+        let list = this.npBlocks.get(cp.namespace);
+        if (!list) this.npBlocks.set(cp.namespace, (list = []));
+        list.push(...ciliumBlocks(cp));
+      }
+    }
   }
 
   of(namespace: string): IpInterval[] {

@@ -97,6 +97,17 @@ export const CONFIG_SCHEMA = {
       type: "boolean",
       default: true,
     },
+    network: {
+      description:
+        "The dataplane in use: the CNI whose own policies are evaluated (cilium) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium, else other.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        cni: { enum: ["cilium", "calico", "other"] },
+        mesh: { enum: ["istio", "none"], default: "none" },
+      },
+      default: {},
+    },
     "ignore-rules": {
       description: "Rule ids whose findings are not reported.",
       type: "array",
@@ -216,6 +227,7 @@ export interface Config {
     nodes: "public" | "private" | "unknown";
   };
   "enforces-network-policy": boolean;
+  network: { cni?: "cilium" | "calico" | "other"; mesh: "istio" | "none" };
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;
   comment: { mode: "update" | "recreate" | "off" };

@@ -42,6 +42,7 @@ const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   batch: ["v1", "v1beta1", "v2alpha1"],
   "networking.k8s.io": ["v1", "v1beta1"],
   "policy.networking.k8s.io": ["v1alpha1", "v1alpha2"],
+  "cilium.io": ["v2", "v2alpha1"],
 };
 
 /** Why the API server would not know this apiVersion, or null; `read`: the object is of a kind read here. */
@@ -207,6 +208,7 @@ export function buildCluster(
     ...model,
     networkPolicies: [...into.networkPolicies.values()],
     adminPolicies: [...into.adminPolicies.values()],
+    ciliumPolicies: [...into.ciliumPolicies.values()],
     ingresses: [...into.ingresses.values()],
     ingressClasses: [...into.ingressClasses.values()],
     gatewayClasses: [...into.gatewayClasses.values()],

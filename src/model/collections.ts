@@ -1,6 +1,7 @@
 // The typed collections a cluster is built into while the kind readers run (model/kind-table.ts).
 import type { Diagnostics } from "../manifests/diagnostics.js";
 import { dependencyInputs } from "./dependencies.js";
+import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
 import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
@@ -17,6 +18,7 @@ export class Collections {
   readonly services = new Map<string, Service>();
   readonly networkPolicies = new Map<string, NetworkPolicy>();
   readonly adminPolicies = new Map<string, AdminPolicy>();
+  readonly ciliumPolicies = new Map<string, CiliumPolicy>();
   readonly ingresses = new Map<string, Ingress>();
   readonly ingressClasses = new Map<string, IngressClass>();
   readonly gatewayClasses = new Map<string, GatewayClass>();

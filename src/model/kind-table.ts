@@ -5,6 +5,7 @@ import type { Collections } from "./collections.js";
 import { type AdminKind, readAdminPolicy } from "./kinds/admin-network-policy.js";
 import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-callers.js";
 import { readConfigData } from "./kinds/config-data.js";
+import { CILIUM_GROUP, type CiliumKind, readCiliumPolicy } from "./kinds/cilium-policy.js";
 import { readGateway } from "./kinds/gateway.js";
 import { GATEWAY_GROUP } from "./kinds/gateway-api.js";
 import { readGatewayClass } from "./kinds/gateway-class.js";
@@ -124,6 +125,28 @@ function putAdminPolicy(o: ObjectInput, into: Collections): void {
   into.put(into.adminPolicies, policy);
 }
 
+function putCiliumPolicy(o: ObjectInput, into: Collections): void {
+  const policy = readCiliumPolicy(o.kind as CiliumKind, o.data, o.meta, o.namespace, o.source);
+  for (const spec of policy.specs) {
+    if (spec.endpointSelector === null)
+      into.diagnostics.warning(
+        o.source.file,
+        spec.line,
+        `${policy.id}: a nodeSelector (host) policy is not modelled; the connectivity shown ignores it`,
+        policy.id,
+      );
+    for (const rule of [...spec.ingress, ...spec.egress])
+      if (rule.unsupported.length)
+        into.diagnostics.warning(
+          o.source.file,
+          rule.line,
+          `${policy.id} ${rule.direction}${rule.deny ? "Deny" : ""}[${rule.index}]: ${rule.unsupported.join(", ")} not modelled; the rule matches no peer through it`,
+          policy.id,
+        );
+  }
+  into.put(into.ciliumPolicies, policy);
+}
+
 /** Kinds listed among the changed objects without being modelled. */
 function keep(o: ObjectInput, into: Collections): void {
   into.others.push({
@@ -169,6 +192,14 @@ export const KINDS: readonly KindEntry[] = [
   { group: "extensions", kind: "NetworkPolicy", read: putNetworkPolicy },
   ...["AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"].map(
     (kind): KindEntry => ({ group: ADMIN_GROUP, kind, clusterScoped: true, read: putAdminPolicy }),
+  ),
+  ...(["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"] as const).map(
+    (kind): KindEntry => ({
+      group: CILIUM_GROUP,
+      kind,
+      clusterScoped: kind === "CiliumClusterwideNetworkPolicy",
+      read: putCiliumPolicy,
+    }),
   ),
   // The entry kinds.
   ...["networking.k8s.io", "extensions"].map(

@@ -4,6 +4,7 @@ import type { LabelSelector, Labels } from "../core/label-selector.js";
 import type { PortSet, Protocol } from "../core/port-set.js";
 import type { Source, RawObject } from "../manifests/parse.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
 import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
@@ -231,6 +232,8 @@ export interface Cluster {
   readonly services: readonly Service[];
   readonly networkPolicies: readonly NetworkPolicy[];
   readonly adminPolicies: readonly AdminPolicy[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy; evaluated only when the CNI is Cilium (analysis/dataplane.ts). */
+  readonly ciliumPolicies?: readonly CiliumPolicy[];
   // The entry kinds: how traffic from outside reaches Services.
   readonly ingresses: readonly Ingress[];
   readonly ingressClasses: readonly IngressClass[];

@@ -1,5 +1,6 @@
 // Whether the traffic of an entry survives the policies of the pod it reaches: asked of the policy
 // evaluator (admin tier, NetworkPolicy, baseline) for the pods or addresses the packets come from.
+import { ciliumBlocks } from "../../model/kinds/cilium-policy.js";
 import {
   atomize,
   CidrError,
@@ -75,6 +76,8 @@ export class Admission {
     for (const ap of cluster.adminPolicies)
       for (const rule of ap.ingress)
         for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
+    // Cilium CIDR rules: cut everywhere (more cuts than needed only split runs that stay equal).
+    for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
   }
 
   /** Whether traffic from `origin` reaches the target's pod port, and what that changes about the sources. */
