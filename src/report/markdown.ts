@@ -69,9 +69,10 @@ const plural = (n: number, word: string) =>
 function linker(options: CommentOptions) {
   const repo = safeUrl(options.repoUrl?.replace(/\/+$/, ""));
   const sha = options.headSha && /^[0-9A-Za-z]{1,64}$/.test(options.headSha) ? options.headSha : undefined;
-  return (file: string | undefined, line: number | undefined): string => {
-    if (!file) return "—";
-    const text = md(line ? `${file}:${line}` : file, 160);
+  // `as`: the words the link shows instead of file:line (the object it points at), to keep cells narrow.
+  return (file: string | undefined, line: number | undefined, as?: string): string => {
+    if (!file) return as ? md(as, 160) : "—";
+    const text = md(as ?? (line ? `${file}:${line}` : file), 160);
     return repo && sha ? `[${text}](${repo}/blob/${sha}/${encodePath(file)}${line ? `#L${line}` : ""})` : text;
   };
 }
@@ -118,7 +119,7 @@ function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string
 }
 
 function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
-  return `${md(o.id, 160)} ${o.change} (${link(o.file, o.line)})`;
+  return `${link(o.file, o.line, o.id)} ${o.change}`;
 }
 
 function connectionRow(

@@ -126,7 +126,7 @@ describe("the demo pull request's comment", () => {
       /\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \(\[services\.yaml:45\]\([^)]*\)\) \| shop\/Deployment\/web TCP 8080 \| from 0\.0\.0\.0\/0; TLS dropped; /,
     );
     expect(comment).toContain(
-      "| added | monitoring/Deployment/prometheus | shop/Deployment/web TCP 8080 | shop/NetworkPolicy/web changed",
+      `| added | monitoring/Deployment/prometheus | shop/Deployment/web TCP 8080 | [shop/NetworkPolicy/web](${REPO}/blob/${SHA}/network-policies.yaml#L29) changed |`,
     );
     // The connectivity delta repeated the reachability table: gone.
     expect(comment).not.toContain("Connectivity delta");
