@@ -113,7 +113,12 @@ export function causeFinder(
           return !!p && (selects(p, fromW) || selects(p, toW));
         });
       return (
-        c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy"
+        c.kind === "AdminNetworkPolicy" ||
+        c.kind === "BaselineAdminNetworkPolicy" ||
+        c.kind === "ClusterNetworkPolicy" ||
+        // A Cilium policy may select either side, in any namespace: named as a possible cause.
+        c.kind === "CiliumNetworkPolicy" ||
+        c.kind === "CiliumClusterwideNetworkPolicy"
       );
     });
   };

@@ -125,7 +125,11 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
 
   // Which groups the change can touch.
   const all = [...groups.values()];
-  if (changedById(base.adminPolicies, head.adminPolicies).length > 0) {
+  // Admin and Cilium policies (clusterwide ones, selectors across namespaces) can touch any group.
+  if (
+    changedById(base.adminPolicies, head.adminPolicies).length > 0 ||
+    changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0
+  ) {
     for (const g of all) g.dirty = true;
   } else {
     const signatures = new Map<PodClass, string>();

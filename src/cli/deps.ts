@@ -1,5 +1,6 @@
 // `reachdiff deps`: the flows the manifests declare (Service addresses they call) and whether the
 // policies allow them.
+import { forDataplane } from "../analysis/dataplane.js";
 import { declaredFlowStates } from "../analysis/declared-flows.js";
 import { exposureOf } from "../analysis/exposure-of.js";
 import { depsJson, depsText } from "../report/deps-report.js";
@@ -37,7 +38,8 @@ ${COMMON_HELP}`,
     needPaths(positionals);
     const format = choice(values, "format", ["text", "json"]);
     const config = readConfig(values.config as string | undefined);
-    const cluster = loadSnapshot(positionals, snapshotOptions(values, config));
+    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
+    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
     const states = declaredFlowStates(cluster);
     const { exposures } = exposureOf(cluster, config);
     process.stdout.write(

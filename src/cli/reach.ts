@@ -1,4 +1,5 @@
 // `reachdiff reach`: the connectivity of one snapshot.
+import { forDataplane } from "../analysis/dataplane.js";
 import { computeConnectivity } from "../analysis/reach.js";
 import { reachJson, reachText } from "../report/reach-report.js";
 import { loadSnapshot } from "../snapshot.js";
@@ -32,7 +33,8 @@ ${COMMON_HELP}`,
     needPaths(positionals);
     const format = choice(values, "format", ["text", "json"]);
     const config = readConfig(values.config as string | undefined);
-    const cluster = loadSnapshot(positionals, snapshotOptions(values, config));
+    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
+    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
     const connectivity = computeConnectivity(cluster);
     process.stdout.write(
       format === "json"

@@ -8,6 +8,7 @@ export function locatedObjects(cluster: Cluster): (Located & { readonly namespac
     ...cluster.services,
     ...cluster.networkPolicies,
     ...cluster.adminPolicies,
+    ...(cluster.ciliumPolicies ?? []),
     ...cluster.ingresses,
     ...cluster.ingressClasses,
     ...cluster.gatewayClasses,

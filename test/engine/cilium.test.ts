@@ -1,5 +1,6 @@
 // Cilium policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) on Cilium's documented examples:
 // the truth table per pair and port, explain naming the deciding rule, and the dataplane setting.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
 import { explain, explanationText } from "../../src/analysis/explain.js";
@@ -8,7 +9,7 @@ import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
 import type { Cluster } from "../../src/model/types.js";
-import { diags, fixture } from "./helpers.js";
+import { diags, fixture, ROOT } from "./helpers.js";
 
 const F = "fixtures/engine/cilium/docs.yaml";
 const c = fixture("cilium/docs.yaml");
@@ -184,5 +185,52 @@ describe("reading Cilium policies", () => {
       "p.yaml:5: warning: CiliumClusterwideNetworkPolicy/host: a nodeSelector (host) policy is not modelled; the connectivity shown ignores it",
       "p.yaml:14: warning: default/CiliumNetworkPolicy/svc egress[0]: toServices not modelled; the rule matches no peer through it",
     ]);
+  });
+});
+
+describe("Cilium through the CLI: a PR removing a Cilium deny policy, and network.cni", () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ["build/src/cli/main.js", ...args], { cwd: ROOT, encoding: "utf8" });
+  const PR = "fixtures/engine/cilium/pr-deny-removed";
+
+  it("diff: client -> server gains TCP 80, caused by the removed CiliumNetworkPolicy", () => {
+    const out = cli("diff", "--base", `${PR}/base`, "--head", `${PR}/head`, "--format", "json", "--fail-on", "none");
+    expect(out.status).toBe(0);
+    const json = JSON.parse(out.stdout);
+    const change = json.reachability.changes.find(
+      (c: { from: unknown; to: string }) =>
+        JSON.stringify(c.from).includes("default/Pod/client") && c.to === "default/Pod/server",
+    );
+    expect(change).toMatchObject({ change: "changed", head: { TCP: [[1, 65535]] } });
+    expect(change.base.TCP).toEqual([
+      [1, 79],
+      [81, 65535],
+    ]);
+    expect(change.causes).toEqual([
+      expect.objectContaining({ id: "default/CiliumNetworkPolicy/deny-80", change: "removed", line: 1 }),
+    ]);
+  });
+
+  it("explain names the Cilium deny rule; with network.cni: other the policy is ignored and the port allowed", () => {
+    const args = [
+      "explain",
+      `${PR}/base`,
+      "--from",
+      "default/Pod/client",
+      "--to",
+      "default/Pod/server",
+      "--port",
+      "80",
+    ];
+    const denied = cli(...args);
+    expect(denied.stdout).toContain("default/Pod/client -> default/Pod/server: DENIED");
+    expect(denied.stdout).toContain(`default/CiliumNetworkPolicy/deny-80 ingressDeny[0] denies TCP 80`);
+    const ignored = cli(...args, "--config", "fixtures/engine/cilium/cni-other.yml");
+    expect(ignored.stdout).toContain("default/Pod/client -> default/Pod/server: ALLOWED");
+    const reach = cli("reach", `${PR}/base`, "--format", "json", "--config", "fixtures/engine/cilium/cni-other.yml");
+    const json = JSON.parse(reach.stdout);
+    expect(JSON.stringify(json.diagnostics)).toContain(
+      "default/CiliumNetworkPolicy/deny-80 is ignored: network.cni is other",
+    );
   });
 });
