@@ -48,7 +48,7 @@ export function entryAddress(e: Exposure): string {
       return `${v.host ?? "external IP"} ${port}`;
     case "HostPort":
     case "HostNetwork":
-      return `${v.kind} ${v.host ? `${v.host}` : ""}${port}`;
+      return `${v.host ?? ""}${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:
@@ -59,13 +59,11 @@ export function entryAddress(e: Exposure): string {
 /** The entry point with the object that makes it: `LoadBalancer :443 of shop/Service/web`. */
 export function entryLabel(e: Exposure): string {
   const v = e.via;
-  return v.kind === "LoadBalancer" ||
-    v.kind === "NodePort" ||
-    v.kind === "ExternalIP" ||
-    v.kind === "HostPort" ||
-    v.kind === "HostNetwork"
-    ? `${entryAddress(e)} of ${v.ref}`
-    : `${v.kind} ${entryAddress(e)} (${v.ref})`;
+  if (v.kind === "LoadBalancer" || v.kind === "NodePort" || v.kind === "ExternalIP")
+    return `${entryAddress(e)} of ${v.ref}`;
+  // A port on the nodes belongs to the workload itself: `HostPort :6379 of cache/Deployment/redis`.
+  if (v.kind === "HostPort" || v.kind === "HostNetwork") return `${v.kind} ${entryAddress(e)} of ${v.ref}`;
+  return `${v.kind} ${entryAddress(e)} (${v.ref})`;
 }
 
 /** Identity of an entry point (several exposures may share one). */
