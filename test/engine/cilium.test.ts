@@ -162,7 +162,7 @@ describe("reading Cilium policies", () => {
     expect(cluster.ciliumPolicies!.map((p) => p.id)).toEqual(["default/CiliumNetworkPolicy/good"]);
   });
 
-  it("warns about a host policy (nodeSelector) and toServices, which are not modelled", () => {
+  it("warns about a host policy (nodeSelector), toServices and cidrGroupRef, which are not modelled", () => {
     const cluster = read(
       [
         "apiVersion: cilium.io/v2",
@@ -179,11 +179,13 @@ describe("reading Cilium policies", () => {
         "  endpointSelector: {}",
         "  egress:",
         "  - toServices: [{k8sService: {serviceName: db, namespace: default}}]",
+        "  - toCIDRSet: [{cidrGroupRef: office}]",
       ].join("\n"),
     );
     expect(diags(cluster)).toEqual([
       "p.yaml:5: warning: CiliumClusterwideNetworkPolicy/host: a nodeSelector (host) policy is not modelled; the connectivity shown ignores it",
       "p.yaml:14: warning: default/CiliumNetworkPolicy/svc egress[0]: toServices not modelled; the rule matches no peer through it",
+      "p.yaml:15: warning: default/CiliumNetworkPolicy/svc egress[1]: cidrGroupRef not modelled; the rule matches no peer through it",
     ]);
   });
 });

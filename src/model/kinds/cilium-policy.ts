@@ -135,7 +135,12 @@ function scopePeer(selector: LabelSelector, namespace: string | undefined): Labe
   return withRequirement(selector, { key: CILIUM_NAMESPACE_LABEL, operator: "In", values: [namespace] });
 }
 
-function readCidrs(rule: Record<string, unknown>, prefix: "from" | "to", path: Path): CiliumCidr[] {
+function readCidrs(
+  rule: Record<string, unknown>,
+  prefix: "from" | "to",
+  path: Path,
+  unsupported: string[],
+): CiliumCidr[] {
   const out: CiliumCidr[] = [];
   const plainKey = `${prefix}CIDR`;
   for (const [i, c] of (optList(rule[plainKey], [...path, plainKey]) ?? []).entries()) {
@@ -149,6 +154,8 @@ function readCidrs(rule: Record<string, unknown>, prefix: "from" | "to", path: P
     if (!entry) fail(cPath, "must be a mapping with cidr and optional except");
     if (entry.cidr === undefined) {
       // cidrGroupRef / cidrGroupSelector name CiliumCIDRGroup objects, which we do not read.
+      const what = entry.cidrGroupRef !== undefined ? "cidrGroupRef" : "cidrGroupSelector";
+      if (!unsupported.includes(what)) unsupported.push(what);
       continue;
     }
     const cidr = cidrAt(entry.cidr, [...cPath, "cidr"]);
@@ -244,14 +251,14 @@ function readRule(
       fail([...path, entitiesKey, i], `entity ${JSON.stringify(e)} is not one of ${CILIUM_ENTITIES.join(", ")}`);
     return text as CiliumEntity;
   });
-  const cidrs = readCidrs(rule, prefix, path);
+  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule[k] !== undefined && rule[k] !== null);
+  const cidrs = readCidrs(rule, prefix, path, unsupported);
   const fqdns =
     direction === "egress" && !deny
       ? (optList(rule.toFQDNs, [...path, "toFQDNs"]) ?? []).map((f) =>
           isObj(f) ? String(f.matchName ?? f.matchPattern ?? "") : String(f),
         )
       : [];
-  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule[k] !== undefined && rule[k] !== null);
   const l7: string[] = [];
   const ports = readPorts(rule.toPorts, [...path, "toPorts"], l7);
   if (fqdns.length) l7.push("toFQDNs");
