@@ -1,5 +1,6 @@
 // `reachdiff diff`: two snapshots through the shared review path (review/review.ts), the report in
 // the format asked for, and the verdict as the exit code.
+import { existsSync } from "node:fs";
 import { SEVERITIES, type Severity } from "../config/schema.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 import { diffJson } from "../report/diff-json.js";
@@ -36,6 +37,8 @@ function exitOf(verdict: Verdict, strict: boolean, anyError: boolean, failOnDefa
     process.stderr.write(`reachdiff: exit ${code}: ${why}\n`);
     return code;
   };
+  if (verdict.reason === "unanalysed")
+    return say(EXIT.unanalysed, `nothing to analyse: ${verdict.unanalysed.join("; ")}`);
   if (verdict.reason === "unreadable" || (strict && anyError))
     return say(
       EXIT.input,
@@ -104,7 +107,10 @@ ${COMMON_HELP}`,
       render: renderOptionsFromConfig(config),
       environments: config.environments,
     });
-    const { result, verdict } = review({ environments: environmentPairs(base, head), config });
+    const globs = `the files matching ${(paths ?? config.paths).join(", ")}`;
+    const what = (spec: string) => (existsSync(spec) ? spec : `${globs} at ${spec}`);
+    const read = { base: what(values.base as string), head: what(values.head as string) };
+    const { result, verdict } = review({ environments: environmentPairs(base, head), config, read });
     const writers: Record<string, () => string> = {
       text: () => diffText(result),
       json: () => `${JSON.stringify(diffJson(result), null, 2)}\n`,

@@ -108,6 +108,12 @@ export const CONFIG_SCHEMA = {
       },
       default: {},
     },
+    "fail-on-unanalysed": {
+      description:
+        "When a side read no Kubernetes object (a path or glob matching nothing, every render failed), the check fails; false makes it neutral (never a success). The CLI exits 3 either way.",
+      type: "boolean",
+      default: true,
+    },
     "ignore-rules": {
       description: "Rule ids whose findings are not reported.",
       type: "array",
@@ -228,6 +234,7 @@ export interface Config {
   };
   "enforces-network-policy": boolean;
   network: { cni?: "cilium" | "calico" | "other"; mesh: "istio" | "none" };
+  "fail-on-unanalysed": boolean;
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;
   comment: { mode: "update" | "recreate" | "off" };

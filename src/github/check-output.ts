@@ -62,6 +62,8 @@ function truncate(text: string, max: number): string {
 
 function riskTable(result: DiffResult, verdict: Verdict): string {
   const lines = [`**Risk: ${result.risk}** (fails on: ${verdict.failOn})`, ""];
+  if (verdict.unanalysed.length)
+    lines.push("**Could not analyse:**", ...verdict.unanalysed.map((u) => `- ${cell(u)}`), "");
   if (result.findings.length) {
     lines.push("| Severity | Rule | Finding | Where |", "| --- | --- | --- | --- |");
     for (const f of result.findings)
@@ -113,7 +115,7 @@ function annotations(result: DiffResult, verdict: Verdict): Annotation[] {
 
 /** The verdict as a check conclusion. */
 export function conclusionOf(verdict: Verdict): Conclusion {
-  return verdict.failed ? "failure" : "success";
+  return verdict.failed ? "failure" : verdict.reason === "unanalysed" ? "neutral" : "success";
 }
 
 /** A review as GitHub shows it: the comment, the check run, the report. */

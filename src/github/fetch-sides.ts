@@ -56,7 +56,9 @@ export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSum
     ...sideOptions(input.config),
     environments: input.config.environments,
   });
-  return publishedReview(review({ environments: environmentPairs(base, head), config: input.config }), {
+  const globs = `the files matching ${input.config.paths.join(", ")}`;
+  const read = { base: globs, head: globs };
+  return publishedReview(review({ environments: environmentPairs(base, head), config: input.config, read }), {
     headSha: input.headSha,
     repoUrl: input.repoUrl,
     reportUrl: input.reportUrl,

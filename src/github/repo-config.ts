@@ -1,6 +1,7 @@
 // Reads `.github/reachdiff.yml` from the base branch (never from the head: a pull request must not
 // choose its own policy). Absent -> defaults; invalid -> ConfigError naming the key.
-import { ConfigError, defaultConfig, parseConfig } from "../config/load-config.js";
+import { ConfigError, defaultConfig } from "../config/load-config.js";
+import { readConfig } from "../review/config.js";
 import type { Config } from "../config/schema.js";
 import { httpStatus, type GitHub, type Repo } from "./types.js";
 
@@ -22,5 +23,5 @@ export async function readRepoConfig(
   if (Array.isArray(data) || data.type !== "file" || !("content" in data))
     throw new ConfigError(`${path}: is not a file`);
   const text = Buffer.from(data.content, (data.encoding as BufferEncoding) || "base64").toString("utf8");
-  return { config: parseConfig(text, path), found: true };
+  return { config: readConfig(text, path), found: true };
 }

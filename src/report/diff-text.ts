@@ -7,6 +7,8 @@ import { formatDiagnostic } from "../manifests/diagnostics.js";
 import { environmentsText, inEnvironment } from "./environments.js";
 
 export function headline(r: DiffResult): string {
+  if (r.unanalysed?.length)
+    return `Could not analyse this change: ${r.unanalysed[0]}${r.unanalysed.length > 1 ? `; and ${r.unanalysed.length - 1} more` : ""}`;
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
     return "No change in exposure or reachability.";
   const top = r.findings[0];

@@ -192,6 +192,8 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const maxBytes = options.maxBytes ?? 65_536;
   const link = linker(options);
   const verdict = headline(r);
+  // Nothing analysed is never a green tick.
+  const mark = r.unanalysed?.length ? "⚠️" : SEVERITY_EMOJI[r.risk];
   const v = options.verdict;
   const verdictLine = v
     ? v.failed
@@ -234,7 +236,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   if (r.risk === "none" && !r.connections.length && !r.exposures.length) {
     const body = [
       ...top,
-      `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`,
+      `### ${mark} ${md(verdict, 300)}`,
       "",
       ...readLine,
       r.objects.length
@@ -248,7 +250,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     ].join("\n");
     return utf8Bytes(body) <= maxBytes
       ? `${body}\n`
-      : `${cutToBytes(`${[...top, `### ${SEVERITY_EMOJI.none} ${md(verdict, 300)}`].join("\n")}`, maxBytes - 1)}\n`;
+      : `${cutToBytes(`${[...top, `### ${mark} ${md(verdict, 300)}`].join("\n")}`, maxBytes - 1)}\n`;
   }
 
   const counts = new Map<Severity, number>();
@@ -269,16 +271,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         "",
       ]
     : [];
-  const head = [
-    ...top,
-    `### ${SEVERITY_EMOJI[r.risk]} ${md(verdict, 300)}`,
-    "",
-    ...readLine,
-    summary,
-    "",
-    ...goodNews,
-    ...environments,
-  ];
+  const head = [...top, `### ${mark} ${md(verdict, 300)}`, "", ...readLine, summary, "", ...goodNews, ...environments];
 
   const riskRows = r.findings.map((f) => findingRow(f, link));
   const exposureRows = r.exposures.map((x) => exposureRow(x, link));

@@ -9,7 +9,7 @@ import type { Cluster } from "../model/types.js";
 import { headline } from "../report/diff-text.js";
 import { reaches } from "../rules/index.js";
 import { judge, type DiffResult } from "../rules/judge.js";
-import { diffEnvironments, type EnvironmentPair } from "./environments.js";
+import { couldNotAnalyse, diffEnvironments, type EnvironmentPair } from "./environments.js";
 
 /**
  * What a review compares: the base and the head of one cluster, or of each environment a repository
@@ -18,6 +18,8 @@ import { diffEnvironments, type EnvironmentPair } from "./environments.js";
 export type ReviewInput = {
   /** From the base branch (or the command line), never from the head. */
   readonly config: Config;
+  /** What each side read (the globs, the folder), named when nothing could be analysed. */
+  readonly read?: { readonly base?: string; readonly head?: string };
 } & ({ readonly base: Cluster; readonly head: Cluster } | { readonly environments: readonly EnvironmentPair[] });
 
 /** Why a review passes or fails, in the terms every door maps to its own (exit code, check conclusion). */
@@ -26,6 +28,8 @@ export interface Verdict {
   readonly failOn: Severity | "none";
   /** The risk reaches fail-on. */
   readonly risky: boolean;
+  /** Why (a side of an environment) could not be analysed; empty when everything could. */
+  readonly unanalysed: readonly string[];
   /** Problems the head has that the base did not: manifests this change broke. */
   readonly unreadable: readonly Diagnostic[];
   /**
@@ -33,7 +37,7 @@ export interface Verdict {
    * manifests, the risk reaches fail-on, or none of these.
    */
   readonly reason: "unanalysed" | "unreadable" | "risk" | "ok";
-  /** The review fails: the risk reaches fail-on, or the head broke manifests. */
+  /** The review fails: the risk reaches fail-on, the head broke manifests, or (with fail-on-unanalysed) nothing could be analysed. */
   readonly failed: boolean;
   /** One line that says it, first the reason that decides. */
   readonly headline: string;
@@ -67,26 +71,42 @@ const where = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}`;
 export function verdictOf(result: DiffResult, config: Config): Verdict {
   const failOn = config["fail-on"];
   const unreadable = newErrors(result);
+  const unanalysed = result.unanalysed ?? [];
   const risky = reaches(result.risk, failOn);
-  const reason = unreadable.length ? "unreadable" : risky ? "risk" : "ok";
+  const reason = unanalysed.length ? "unanalysed" : unreadable.length ? "unreadable" : risky ? "risk" : "ok";
   return {
     risk: result.risk,
     failOn,
     risky,
+    unanalysed,
     unreadable,
     reason,
-    failed: risky || unreadable.length > 0,
+    failed: risky || unreadable.length > 0 || (unanalysed.length > 0 && config["fail-on-unanalysed"]),
     headline:
-      risky || !unreadable.length
+      reason !== "unreadable"
         ? headline(result)
         : `Could not read ${unreadable.length} manifest problem(s) in the head: ${where(unreadable[0])}: ${unreadable[0].message}`,
   };
 }
 
+/** Each side that could not be analysed, named (with its environment), and what was read. */
+function unanalysedSides(pairs: readonly EnvironmentPair[], read: ReviewInput["read"] = {}): string[] {
+  return pairs.flatMap((p) =>
+    (["base", "head"] as const).flatMap((side) => {
+      const cluster = p[side];
+      const why = cluster ? couldNotAnalyse(cluster) : null;
+      return why ? [`${p.name ? `${p.name}, ` : ""}${side}: ${why}${read[side] ? ` from ${read[side]}` : ""}`] : [];
+    }),
+  );
+}
+
 export function review(input: ReviewInput): ReviewOutput {
-  const result =
+  const pairs = "environments" in input ? input.environments : [{ name: "", base: input.base, head: input.head }];
+  const judged =
     "environments" in input
       ? diffEnvironments(input.environments, input.config)
       : diffClusters(input.base, input.head, input.config);
+  const unanalysed = unanalysedSides(pairs, input.read);
+  const result = unanalysed.length ? { ...judged, unanalysed } : judged;
   return { result, verdict: verdictOf(result, input.config) };
 }

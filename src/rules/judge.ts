@@ -9,6 +9,11 @@ import type { Finding } from "./rule.js";
 export interface DiffResult extends DiffFacts {
   readonly risk: Severity | "none";
   readonly findings: readonly Finding[];
+  /**
+   * Why a side (of an environment) could not be analysed: nothing read, every render failed. Set by
+   * the review path; "no change" would be a lie, so the headline says this first.
+   */
+  readonly unanalysed?: readonly string[];
   /** When the repository deploys several environments: each one's summary (review/environments.ts). */
   readonly environments?: readonly EnvironmentSummary[];
 }
