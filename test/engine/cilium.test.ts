@@ -1,9 +1,11 @@
 // Cilium policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) on Cilium's documented examples:
 // the truth table per pair and port, explain naming the deciding rule, and the dataplane setting.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
 import { explain, explanationText } from "../../src/analysis/explain.js";
+import { computeExposure } from "../../src/analysis/exposure/index.js";
 import type { Protocol } from "../../src/core/port-set.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
@@ -234,5 +236,29 @@ describe("Cilium through the CLI: a PR removing a Cilium deny policy, and networ
     expect(JSON.stringify(json.diagnostics)).toContain(
       "default/CiliumNetworkPolicy/deny-80 is ignored: network.cni is other",
     );
+  });
+});
+
+describe("Cilium policies in the exposure analysis", () => {
+  it("a LoadBalancer reaches a pod open to the world entity, and is blocked by a Cilium default deny", () => {
+    const d = new Diagnostics();
+    const text = `${readFileSync(F, "utf8")}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: public, namespace: default}
+spec: {type: LoadBalancer, selector: {role: public}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: restricted, namespace: default}
+spec: {type: LoadBalancer, selector: {role: restricted}, ports: [{port: 80}]}
+`;
+    const cluster = buildCluster(parseManifestText("x.yaml", text, d), {}, d);
+    const blocked = Object.fromEntries(computeExposure(cluster, {}).exposures.map((e) => [e.workload, e.blockedBy]));
+    expect(blocked).toEqual({
+      "default/Pod/public": null,
+      "default/Pod/restricted": "default/CiliumNetworkPolicy/deny-ingress",
+    });
   });
 });

@@ -153,13 +153,17 @@ export class Admission {
     const trace: Step[] = [];
     this.evaluator.evaluate(direction, subject, other, trace);
     const deny = trace.find(
-      (s) => (s.tier === "admin" || s.tier === "baseline") && s.verdict === "deny" && s.conns.get(protocol).has(port),
+      (s) =>
+        (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium") &&
+        s.verdict === "deny" &&
+        s.conns.get(protocol).has(port),
     );
     if (deny?.policy) return { id: deny.policy, notes: [] };
-    const isolating = this.evaluator
-      .selectingPolicies(subject, direction)
-      .map((p) => p.id)
-      .sort();
+    const isolating = [
+      ...this.evaluator.selectingPolicies(subject, direction).map((p) => p.id),
+      // Cilium policies that put the pod in default deny in this direction.
+      ...trace.filter((s) => s.tier === "cilium" && s.verdict === "isolate" && s.policy).map((s) => s.policy!),
+    ].sort();
     if (isolating.length) {
       const who = subject.members[0]?.id ?? `pods in ${subject.namespace}`;
       return {
