@@ -2,6 +2,10 @@
 # Run:   docker run -p 3000:3000 -e APP_ID=... -e PRIVATE_KEY="$(cat key.pem)" -e WEBHOOK_SECRET=... reachdiff-app
 # One image for every role: REACHDIFF_ROLE=web|worker|all (default all), REDIS_URL for a shared queue
 # (see deploy/compose.yaml and deploy/helm/reachdiff).
+# Stop:  docker stop -t 30 <container>  (SIGTERM: running reviews get REACHDIFF_DRAIN_MS, 20 s, to
+#        finish, then are handed back to the queue or concluded saying how to re-run; keep the stop
+#        timeout, or Kubernetes' terminationGracePeriodSeconds, default 30, ~10 s above it. `probot run
+#        build/src/app.js` alone does the same with REACHDIFF_SHUTDOWN_GRACE_MS.)
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -30,6 +34,9 @@ RUN set -eux; \
     ./kustomize version && ./helm version --short
 
 FROM node:24-slim
+# tini as PID 1: it forwards SIGTERM and SIGINT to node (node as PID 1 would not get the default
+# handlers) and reaps the helm and kustomize processes renders start.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     # probot listens on localhost by default: unreachable from outside a container.
     HOST=0.0.0.0 \
@@ -43,4 +50,5 @@ USER node
 EXPOSE 3000
 # Renders write to /tmp only (mount it writable when the root filesystem is read-only).
 ENV HOME=/tmp
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "build/src/service/main.js"]

@@ -129,7 +129,15 @@ export const CONFIG_SCHEMA = {
     comment: {
       type: "object",
       additionalProperties: false,
-      properties: { mode: { enum: ["update", "recreate", "off"], default: "update" } },
+      properties: {
+        mode: { enum: ["update", "recreate", "off"], default: "update" },
+        when: {
+          description:
+            "changes (default): comment only when the pull request changes exposure or reachability, has a finding or a manifest that cannot be read (an existing comment is still updated); always: comment on every review.",
+          enum: ["always", "changes"],
+          default: "changes",
+        },
+      },
       default: {},
     },
     render: {
@@ -237,7 +245,7 @@ export interface Config {
   "fail-on-unanalysed": boolean;
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;
-  comment: { mode: "update" | "recreate" | "off" };
+  comment: { mode: "update" | "recreate" | "off"; when: "always" | "changes" };
   render: { glob: string; command: string | string[] }[];
   helm: { charts: { path: string; values: string[]; release?: string; namespace?: string }[] };
   environments: {

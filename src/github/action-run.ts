@@ -3,7 +3,7 @@
 // request computed by an untrusted `pull_request` workflow (fork pull requests).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { handleEvent, pullRequestOf, type EventResult } from "./events.js";
+import { handleEvent, mergeGroupOf, pullRequestOf, type EventResult } from "./events.js";
 import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
 import type { Session } from "./session.js";
 import type { PullRequestRef } from "./types.js";
@@ -79,6 +79,10 @@ export async function runActionEvent(
     const pr = pullRequestOf(payload.pull_request);
     const result = await handleEvent(session, "pull_request", payload);
     return { result, pr };
+  }
+  if (name === "merge_group") {
+    const result = await handleEvent(session, name, payload);
+    return { result, pr: payload.merge_group ? mergeGroupOf(payload.merge_group) : undefined };
   }
   if (name === "issue_comment") {
     const result = await handleEvent(session, name, payload);

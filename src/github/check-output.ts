@@ -13,7 +13,7 @@ export const COMMENT_MAX_BYTES = 60_000;
 const SUMMARY_MAX_CHARS = 60_000;
 export const CHECK_NAME = "reachdiff";
 
-export type Conclusion = "success" | "failure" | "neutral" | "timed_out";
+export type Conclusion = "success" | "failure" | "neutral" | "timed_out" | "cancelled";
 
 export interface Annotation {
   readonly path: string;
@@ -28,6 +28,8 @@ export interface CheckOutput {
   readonly conclusion: Conclusion;
   readonly title: string;
   readonly summary: string;
+  /** The check run's page body (output.text, up to 65,535 characters): the full review's tables. */
+  readonly text?: string;
   readonly annotations: readonly Annotation[];
 }
 
@@ -41,6 +43,8 @@ export interface ReviewSummary {
   readonly check: CheckOutput;
   /** The machine-readable report (the CLI's `diff --format json`). */
   readonly report: object;
+  /** Nothing worth a comment: no exposure or reachability change, no finding, no manifest that cannot be read. */
+  readonly quiet: boolean;
 }
 
 const LEVEL: Record<Severity, Annotation["annotation_level"]> = {
@@ -123,26 +127,34 @@ export function publishedReview(
   { result, verdict }: ReviewOutput,
   options: { headSha?: string; repoUrl?: string; reportUrl?: string } = {},
 ): ReviewSummary {
+  const comment = renderComment(result, {
+    ...options,
+    maxBytes: COMMENT_MAX_BYTES,
+    verdict: {
+      failed: verdict.failed,
+      failOn: verdict.failOn,
+      ...(verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }),
+    },
+  });
   return {
     risk: result.risk,
     findings: result.findings.length,
     failed: verdict.failed,
-    comment: renderComment(result, {
-      ...options,
-      maxBytes: COMMENT_MAX_BYTES,
-      verdict: {
-        failed: verdict.failed,
-        failOn: verdict.failOn,
-        ...(verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }),
-      },
-    }),
+    comment,
     check: {
       conclusion: conclusionOf(verdict),
       title: verdict.headline.slice(0, 250),
       summary: riskTable(result, verdict),
+      // The check run's page: the review's tables (the comment without its hidden marker line).
+      text: comment.replace(/^<!--[^\n]*-->\n/, ""),
       annotations: annotations(result, verdict),
     },
     report: diffJson(result),
+    quiet:
+      !result.exposures.length &&
+      !result.connections.length &&
+      !result.findings.length &&
+      !result.diagnostics.head.some((d) => d.severity === "error"),
   };
 }
 

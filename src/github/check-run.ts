@@ -1,8 +1,9 @@
 // The `reachdiff` check run on the head commit: in progress while working, then a conclusion with the
 // headline as title, the risk table as summary, and annotations at file:line (50 per request, as
 // the API allows). external_id maps the run back to its pull request for re-runs.
-import { CHECK_NAME, type CheckOutput, failedCheck } from "./check-output.js";
-import { httpStatus, type GitHub, type Repo } from "./types.js";
+import { type CheckOutput, failedCheck } from "./check-output.js";
+import { adoptOrCreateCheckRun, createCheckRun, ourCheckRuns } from "./lifecycle.js";
+import type { GitHub, Repo } from "./types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
 
@@ -14,11 +15,7 @@ export function prOfExternalId(id: string | null | undefined): number | undefine
   return m ? Number(m[1]) : undefined;
 }
 
-/**
- * Creates the check run in progress. A POST that got no answer (a timeout) or a 5xx may still have
- * created it, so it is never retried blindly: the head's runs are read first, and our run for this pull
- * request that is still in progress is taken over (never two, never one left in progress for ever).
- */
+/** Creates the check run in progress (see createCheckRun: a POST that got no answer is looked for, not repeated). */
 export async function startCheck(
   gh: GitHub,
   repo: Repo,
@@ -26,48 +23,29 @@ export async function startCheck(
   pr: number,
   detailsUrl?: string,
 ): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const { data } = await gh.rest.checks.create({
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        started_at: new Date().toISOString(),
-        external_id: externalId(pr),
-        ...(detailsUrl ? { details_url: detailsUrl } : {}),
-        output: {
-          title: "Reviewing exposure and reachability…",
-          summary: "Reachdiff is reading the manifests of both sides.",
-        },
-        request: { retries: 0 },
-      });
-      return data.id;
-    } catch (error) {
-      const status = httpStatus(error);
-      if (status === undefined || status < 500 || attempt >= 2) throw error;
-      // Give a request that GitHub is still working on the time to land before looking for it.
-      await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
-      const { data } = await gh.rest.checks.listForRef({
-        ...repo,
-        ref: headSha,
-        check_name: CHECK_NAME,
-        status: "in_progress",
-        filter: "all",
-        per_page: 100,
-      });
-      const ours = data.check_runs.find((r) => r.external_id === externalId(pr));
-      if (ours) return ours.id;
-    }
-  }
+  return (await createCheckRun(gh, repo, { headSha, externalId: externalId(pr), detailsUrl })).id;
 }
+
+/** At most this many annotations per check run (3 requests): the worst first, the rest counted in the summary. */
+export const MAX_ANNOTATIONS = 150;
+
+/** GitHub's limit on output.text and output.summary (characters). */
+export const OUTPUT_MAX_CHARS = 65_535;
+
+const RANK = { failure: 0, warning: 1, notice: 2 } as const;
 
 export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, output: CheckOutput): Promise<void> {
   const title = output.title;
-  const summary = output.summary;
+  const sorted = [...output.annotations].sort((a, b) => RANK[a.annotation_level] - RANK[b.annotation_level]);
+  const kept = sorted.slice(0, MAX_ANNOTATIONS);
+  const left = sorted.length - kept.length;
+  const summary = left
+    ? `${output.summary.slice(0, OUTPUT_MAX_CHARS - 200)}\n\n${left.toLocaleString("en-US")} more annotation(s) left out (the ${MAX_ANNOTATIONS} most severe are shown); every finding is in the report.`
+    : output.summary;
+  const text = output.text ? output.text.slice(0, OUTPUT_MAX_CHARS) : undefined;
   const batches: (typeof output.annotations)[] = [];
-  for (let i = 0; i < output.annotations.length; i += ANNOTATIONS_PER_REQUEST)
-    batches.push(output.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  for (let i = 0; i < kept.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(kept.slice(i, i + ANNOTATIONS_PER_REQUEST));
   // Annotations first (each PATCH appends), the conclusion last, so a required check never turns green or red early.
   for (const batch of batches.slice(0, -1))
     await gh.rest.checks.update({
@@ -81,21 +59,20 @@ export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, 
     status: "completed",
     conclusion: output.conclusion,
     completed_at: new Date().toISOString(),
-    output: { title, summary, ...(batches.length ? { annotations: [...batches.at(-1)!] } : {}) },
+    output: {
+      title,
+      summary,
+      ...(text ? { text } : {}),
+      ...(batches.length ? { annotations: [...batches.at(-1)!] } : {}),
+    },
   });
 }
 
-/** Our check runs of this pull request still in progress on this head commit. */
+/** Our check runs of this pull request still in progress on this head commit (every page). */
 export async function runsInProgress(gh: GitHub, repo: Repo, headSha: string, pr: number): Promise<number[]> {
-  const { data } = await gh.rest.checks.listForRef({
-    ...repo,
-    ref: headSha,
-    check_name: CHECK_NAME,
-    status: "in_progress",
-    filter: "all",
-    per_page: 100,
-  });
-  return data.check_runs.filter((r) => r.external_id === externalId(pr)).map((r) => r.id);
+  return (await ourCheckRuns(gh, repo, headSha, externalId(pr)))
+    .filter((r) => r.status !== "completed")
+    .map((r) => r.id);
 }
 
 /**
@@ -109,8 +86,8 @@ export async function adoptOrStartCheck(
   pr: number,
   detailsUrl?: string,
 ): Promise<number> {
-  const [existing] = await runsInProgress(gh, repo, headSha, pr).catch(() => []);
-  return existing ?? startCheck(gh, repo, headSha, pr, detailsUrl);
+  const run = await adoptOrCreateCheckRun(gh, repo, { headSha, externalId: externalId(pr), detailsUrl });
+  return run.id!;
 }
 
 /** Concludes the check runs a review left in progress and will never finish, saying how to run it again. */

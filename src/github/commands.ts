@@ -11,7 +11,7 @@ import { readRepoConfig } from "./repo-config.js";
 import { describeError, getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
 import { effectiveConfig, type Session } from "./session.js";
 import { HELP, parseSlashCommand, type SlashCommand } from "./slash-command.js";
-import { createCommentOnce } from "./sticky-comment.js";
+import { createCommentOnce, ownComments } from "./sticky-comment.js";
 
 export interface CommentEvent {
   readonly action: string;
@@ -65,10 +65,18 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
     );
 
   if (!(await canWrite(gh, repo, ev.author))) {
-    await reply(
-      `Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.`,
-    ).catch((error) => session.log.warn(`could not reply to comment ${ev.commentId}: ${describeError(error)}`));
+    // A reaction always; a reply explaining why only once per person and pull request (no thread of refusals).
     await react("confused");
+    const tag = `<!-- reachdiff:refused user=${ev.author.replace(/[^\w\-[\]]/g, "").toLowerCase()} -->`;
+    try {
+      const told = (await ownComments(gh, repo, ev.issueNumber, session.botLogin)).some((c) => c.body.includes(tag));
+      if (!told)
+        await reply(
+          `Sorry, only people with write access to this repository can run \`/reachdiff\` commands. A maintainer can run it for you.\n${tag}`,
+        );
+    } catch (error) {
+      session.log.warn(`could not reply to comment ${ev.commentId}: ${describeError(error)}`);
+    }
     return { command: command.kind, refused: true };
   }
   const eyes = await react("eyes");

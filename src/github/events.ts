@@ -7,7 +7,25 @@ import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-r
 import type { Session } from "./session.js";
 import type { PullRequestRef } from "./types.js";
 
-export const PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review"] as const;
+/** pull_request actions that ask for a review (edited only when its base changed: a retarget). */
+export const PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "edited"] as const;
+
+/** Every event and action the App subscribes to; app.yml lists the events. */
+export const APP_EVENTS = [
+  ...PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
+  "pull_request.closed",
+  "issue_comment.created",
+  "check_run.rerequested",
+  "check_suite.requested",
+  "check_suite.rerequested",
+  "merge_group.checks_requested",
+  "merge_group.destroyed",
+  "installation.created",
+  "installation_repositories.added",
+] as const;
+
+/** The pull request actions that repeat a head's review only when it has no verdict yet. */
+const ONCE = new Set(["opened", "synchronize", "ready_for_review"]);
 
 interface PullRequestPayload {
   readonly number: number;
@@ -27,6 +45,7 @@ export function pullRequestOf(pr: PullRequestPayload): PullRequestRef {
 
 export type EventResult =
   | { readonly kind: "review"; readonly outcome: Outcome }
+  | { readonly kind: "reviews"; readonly outcomes: readonly Outcome[] }
   | { readonly kind: "command"; readonly result: CommandResult }
   | { readonly kind: "ignored"; readonly why: string };
 
@@ -36,10 +55,18 @@ type Payload = any;
 
 export async function handleEvent(session: Session, name: string, payload: Payload): Promise<EventResult> {
   const action = String(payload?.action ?? "");
+  const once = Boolean(session.settings.oncePerHead);
   if (name === "pull_request") {
     if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(action))
       return { kind: "ignored", why: `pull_request.${action}` };
-    return { kind: "review", outcome: await reviewPullRequest(session, pullRequestOf(payload.pull_request)) };
+    if (action === "edited" && !payload.changes?.base)
+      return { kind: "ignored", why: "pull_request.edited without a new base" };
+    const pr = pullRequestOf(payload.pull_request);
+    return { kind: "review", outcome: await reviewPullRequest(session, pr, { once: once && ONCE.has(action) }) };
+  }
+  if (name === "merge_group") {
+    if (action !== "checks_requested") return { kind: "ignored", why: `merge_group.${action}` };
+    return { kind: "review", outcome: await reviewPullRequest(session, mergeGroupOf(payload.merge_group), { once }) };
   }
   if (name === "issue_comment") {
     const result = await handleCommentCommand(session, {
@@ -61,5 +88,95 @@ export async function handleEvent(session: Session, name: string, payload: Paylo
     const pr = await getPullRequest(session.gh, session.repo, number);
     return { kind: "review", outcome: await reviewPullRequest(session, pr) };
   }
+  if (name === "check_suite") {
+    // "Re-run all checks" (rerequested) reviews the suite's pull requests again; a suite requested by a
+    // push is reviewed only where no run of ours exists yet (the pull_request event normally covers it).
+    if (action !== "rerequested" && action !== "requested") return { kind: "ignored", why: `check_suite.${action}` };
+    const suite = payload.check_suite;
+    const prs = await pullRequestsOfSuite(session, suite, action === "rerequested");
+    if (!prs.length)
+      return { kind: "ignored", why: `check suite of ${String(suite?.head_sha).slice(0, 7)}: no open pull request` };
+    if (action === "requested" && (await suiteHasOurRun(session, suite.id)))
+      return { kind: "ignored", why: "the check suite has a reachdiff run already" };
+    const outcomes: Outcome[] = [];
+    for (const pr of prs) outcomes.push(await reviewPullRequest(session, pr, { once: action === "requested" && once }));
+    return { kind: "reviews", outcomes };
+  }
   return { kind: "ignored", why: name };
+}
+
+export function mergeGroupOf(group: {
+  head_sha: string;
+  head_ref: string;
+  base_sha: string;
+  base_ref: string;
+}): PullRequestRef {
+  return {
+    number: 0,
+    headSha: group.head_sha,
+    baseSha: group.base_sha,
+    baseRef: group.base_ref.replace(/^refs\/heads\//, ""),
+    mergeGroup: group.head_ref,
+  };
+}
+
+/** The open pull requests whose head is the suite's commit (forks' suites list none: then asked of the API). */
+async function pullRequestsOfSuite(
+  session: Session,
+  suite: { head_sha: string; pull_requests?: { number: number }[] },
+  lookUpForks: boolean,
+): Promise<PullRequestRef[]> {
+  const numbers = (suite.pull_requests ?? []).map((p) => p.number);
+  if (!numbers.length && lookUpForks)
+    for (const pr of await openPullRequests(session)) if (pr.headSha === suite.head_sha) numbers.push(pr.number);
+  const prs: PullRequestRef[] = [];
+  for (const n of numbers) {
+    const pr = await getPullRequest(session.gh, session.repo, n);
+    if (pr.open !== false && pr.headSha === suite.head_sha) prs.push(pr);
+  }
+  return prs;
+}
+
+async function suiteHasOurRun(session: Session, suiteId: number): Promise<boolean> {
+  const { data } = await session.gh.rest.checks.listForSuite({
+    ...session.repo,
+    check_suite_id: suiteId,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 1,
+  });
+  return data.total_count > 0;
+}
+
+/** The repository's open pull requests, newest first (at most `max`). */
+export async function openPullRequests(session: Session, max = 1000): Promise<PullRequestRef[]> {
+  const prs: PullRequestRef[] = [];
+  for await (const { data } of session.gh.paginate.iterator(session.gh.rest.pulls.list, {
+    ...session.repo,
+    state: "open",
+    sort: "created",
+    direction: "desc",
+    per_page: 100,
+  })) {
+    for (const pr of data) prs.push({ ...pullRequestOf(pr as PullRequestPayload), open: true });
+    if (prs.length >= max) break;
+  }
+  return prs.slice(0, max);
+}
+
+/**
+ * The backfill when the App is installed on a repository: the open pull requests (newest first, at
+ * most `max`) handed to `review` one after the other, which reviews a head only if it has no verdict
+ * yet (writes are paced per installation).
+ */
+export async function backfill(
+  session: Session,
+  max: number,
+  review: (pr: PullRequestRef) => Promise<Outcome>,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const prs = await openPullRequests(session, max);
+  session.log.info(`backfill of ${session.repo.owner}/${session.repo.repo}: ${prs.length} open pull request(s)`);
+  for (const pr of prs) outcomes.push(await review(pr));
+  return outcomes;
 }

@@ -36,6 +36,35 @@ export interface FetchLimits {
   readonly maxInputBytes?: number;
 }
 
+/** fetch without the Authorization header the client adds: for a download from another host. */
+const withoutToken: typeof fetch = (input, init = {}) => {
+  const headers = new Headers(init.headers);
+  headers.delete("authorization");
+  return fetch(input, { ...init, headers });
+};
+
+/**
+ * The archive of a commit. The API answers with a redirect to the archive host (codeload, another
+ * origin, a signed URL): that download goes through the same client (timeouts, retries, cancellation)
+ * but without the token.
+ */
+async function openArchive(gh: GitHub, repo: Repo, sha: string): Promise<ReadableStream<Uint8Array> | null> {
+  const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+    ...repo,
+    ref: sha,
+    request: { parseSuccessResponseBody: false, redirect: "manual" },
+  });
+  const location = (response.headers as Record<string, string | undefined>).location;
+  if (response.status < 300 || response.status >= 400 || !location)
+    return response.data as unknown as ReadableStream<Uint8Array> | null;
+  const download = await gh.request({
+    method: "GET",
+    url: location,
+    request: { parseSuccessResponseBody: false, fetch: withoutToken },
+  } as never);
+  return download.data as unknown as ReadableStream<Uint8Array> | null;
+}
+
 /** What a review keeps of the files the globs do not match, for rendering. */
 export const DEFAULT_MAX_RENDER_INPUT_BYTES = 128 * 1024 * 1024;
 
@@ -91,12 +120,7 @@ export async function fetchManifests(
   const isMatch = watched(globs);
   const maxFile = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxArchive = limits.maxArchiveBytes ?? 2 * 1024 ** 3;
-  const response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
-    ...repo,
-    ref: sha,
-    request: { parseSuccessResponseBody: false },
-  });
-  const body = response.data as unknown as ReadableStream<Uint8Array> | null;
+  const body = await openArchive(gh, repo, sha);
   const files: ManifestFile[] = [];
   const inputs: RenderInput[] = [];
   const diagnostics: Diagnostic[] = [];

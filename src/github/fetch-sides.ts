@@ -15,7 +15,14 @@ import { DEFAULT_MAX_RENDER_INPUT_BYTES, fetchManifests, touchesManifests } from
 import type { GitHub, Repo } from "./types.js";
 
 /** One commit's files: the watched manifests, and what a render may read besides. */
-async function fetchSide(gh: GitHub, repo: Repo, sha: string, config: Config): Promise<FetchedSide> {
+async function fetchSide(
+  gh: GitHub,
+  repo: Repo,
+  sha: string,
+  config: Config,
+  signal?: AbortSignal,
+): Promise<FetchedSide> {
+  signal?.throwIfAborted();
   const snapshot = await fetchManifests(gh, repo, sha, config.paths, { maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES });
   return { files: snapshot.files, inputs: snapshot.inputs, problems: snapshot.diagnostics };
 }
@@ -33,9 +40,17 @@ export async function fetchSides(
   baseSha: string,
   headSha: string,
   trusted: Config,
+  signal?: AbortSignal,
 ): Promise<[FetchedSide, FetchedSide]> {
-  const base = await fetchSide(gh, repo, baseSha, trusted);
-  return [base, await fetchSide(gh, repo, headSha, trusted)];
+  // Both archives at once: the review waits for the slower one only (and, should one fail, for the
+  // other to end too, so that no request of this review outlives it).
+  const [base, head] = await Promise.allSettled([
+    fetchSide(gh, repo, baseSha, trusted, signal),
+    fetchSide(gh, repo, headSha, trusted, signal),
+  ]);
+  if (base.status === "rejected") throw base.reason;
+  if (head.status === "rejected") throw head.reason;
+  return [base.value, head.value];
 }
 
 /** Both fetched sides and what the review needs besides: plain data, so that it can cross to a worker thread. */

@@ -5,25 +5,55 @@
 // run with a message saying so; nothing is left in progress.
 import { ConfigError } from "../config/load-config.js";
 import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "./check-output.js";
-import { adoptOrStartCheck, completeCheck, startCheck } from "./check-run.js";
+import { completeCheck, externalId } from "./check-run.js";
 import { changedFiles } from "./fetch-manifests.js";
 import { fetchSides, reviewFetched, touchesReview } from "./fetch-sides.js";
 import { RateLimited, rateLimitWait, RequestTimeout } from "./pacing.js";
+import {
+  adoptOrCreateCheckRun,
+  createCheckRun,
+  isSuperseded,
+  ourCheckRuns,
+  SHUTDOWN_MESSAGE,
+  Stop,
+} from "./lifecycle.js";
 import { readRepoConfig } from "./repo-config.js";
 import { effectiveConfig, type Session } from "./session.js";
-import { publishSticky, type StickyAction } from "./sticky-comment.js";
+import { type PublishOptions, publishSticky, type StickyAction } from "./sticky-comment.js";
 import { httpStatus, repoUrl, type GitHub, type PullRequestRef, type Repo } from "./types.js";
 
 export interface Outcome {
-  readonly status: "reviewed" | "no-manifest-change" | "stale" | "closed" | "failed";
+  readonly status:
+    | "reviewed"
+    | "no-manifest-change"
+    | "stale"
+    | "closed"
+    | "failed"
+    /** Not reviewed: the head was replaced first (neutral, "superseded by <sha>"). */
+    | "superseded"
+    /** Not reviewed: this head already has a verdict (a trigger that reviews once per head). */
+    | "duplicate"
+    /** Stopped for a review of the same head queued next (a retarget), which takes over the check run. */
+    | "handed-over"
+    /** Stopped by a shutdown: the check run says how to re-run it. */
+    | "cancelled"
+    /** Not reviewed: the repository has no configuration file and the App reviews only those that do. */
+    | "not-configured";
   readonly check: CheckOutput;
   readonly output?: ReviewSummary;
   /** The comment body (also when it was not posted: the Action's job summary shows it). */
   readonly comment?: string;
   readonly commentAction?: StickyAction;
   readonly checkRunId?: number;
+  /** The sticky comment's id, when one was posted or updated. */
+  readonly commentId?: number;
+  /** The token could not write (403): the review was computed only (the Action says so). */
+  readonly readOnly?: boolean;
   readonly error?: string;
 }
+
+/** A 403 that is no rate limit: the token lacks the permission (read-only GITHUB_TOKEN, an org policy). */
+export const cannotWrite = (error: unknown) => httpStatus(error) === 403 && rateLimitWait(error) === undefined;
 
 export class ReviewTimeout extends Error {}
 
@@ -59,23 +89,89 @@ export function describeError(error: unknown): string {
   return `Reachdiff failed: ${e?.message ?? String(error)}`;
 }
 
-export async function reviewPullRequest(session: Session, pr: PullRequestRef): Promise<Outcome> {
+export interface ReviewOptions {
+  /**
+   * Aborted when the review is no longer wanted; its reason, a Stop, says what to do with the check run:
+   * a newer push concludes it neutral ("superseded by <sha>"), a close neutral, a retarget hands it to
+   * the review queued next (left in progress, adopted), a shutdown concludes it cancelled with how to
+   * re-run. Defaults to the session's signal.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Review this head only if it has no finished verdict (success or failure) for this pull request yet:
+   * for triggers that do not ask for a new verdict (ready_for_review, a suite requested, the backfill on
+   * install, a redelivered push).
+   */
+  readonly once?: boolean;
+}
+
+/** external_id of the check runs of merge-queue groups (their head commit is theirs alone). */
+export const MERGE_GROUP_EXTERNAL_ID = "merge_group";
+
+const externalIdOf = (pr: PullRequestRef) => (pr.mergeGroup ? MERGE_GROUP_EXTERNAL_ID : externalId(pr.number));
+const what = (pr: PullRequestRef) =>
+  `${pr.mergeGroup ? `merge group ${pr.mergeGroup}` : `#${pr.number}`} at ${pr.headSha.slice(0, 7)}`;
+
+/**
+ * The review of one pull request's head (or one merge-queue group): the entry point of every trigger,
+ * the App's webhooks, the Action's events and a queue's workers alike. Never throws for GitHub's or
+ * the content's faults: the check run (when `settings.checks`) always ends concluded, or is handed over.
+ */
+export async function reviewPullRequest(
+  session: Session,
+  pr: PullRequestRef,
+  options: ReviewOptions = {},
+): Promise<Outcome> {
   const { gh, repo, settings, log } = session;
+  const stop = options.signal ?? session.signal;
+  const start = { headSha: pr.headSha, externalId: externalIdOf(pr), detailsUrl: settings.detailsUrl };
+  if (stop?.aborted && stop.reason instanceof Stop && stop.reason.why === "shutdown") return shutDown(session, pr);
+  if (!pr.mergeGroup) {
+    // Before any work: a head that is no longer the pull request's head is not reviewed.
+    let now: { newer?: string; closed?: boolean } = {};
+    try {
+      now = await isSuperseded(gh, repo, pr);
+    } catch (error) {
+      log.warn(`could not read #${pr.number}: ${describeError(error)}; reviewing all the same`);
+    }
+    if (now.closed) {
+      log.info(`review of ${what(pr)}: the pull request is closed; nothing to do`);
+      return closedOutcome();
+    }
+    if (now.newer) return superseded(session, pr, now.newer);
+  }
+  if (settings.requireConfig) {
+    // An organisation-wide install that reviews only the repositories that opted in with a config file.
+    const { found } = await readRepoConfig(gh, repo, pr.baseSha, settings.configPath).catch(() => ({ found: true }));
+    if (!found) {
+      log.info(
+        `review of ${what(pr)}: no configuration file in the base branch; not reviewed (REACHDIFF_REQUIRE_CONFIG)`,
+      );
+      return { status: "not-configured", check: noCheck("Not configured") };
+    }
+  }
   let checkRunId: number | undefined;
+  let checkUrl: string | null | undefined;
+  let readOnly = false;
   if (settings.checks) {
     try {
-      checkRunId = await (settings.adoptCheck ? adoptOrStartCheck : startCheck)(
-        gh,
-        repo,
-        pr.headSha,
-        pr.number,
-        settings.detailsUrl,
-      );
+      const run = await adoptOrCreateCheckRun(gh, repo, start, { skipIfReviewed: options.once });
+      if (run.id === undefined && run.completed && isVerdict(run.completed.conclusion)) {
+        log.info(`review of ${what(pr)}: already reviewed (check run ${run.completed.id}); nothing to do`);
+        return { status: "duplicate", check: noCheck("Already reviewed"), checkRunId: run.completed.id };
+      }
+      if (run.id === undefined) {
+        // Finished without a verdict (cancelled, timed out, superseded, failed to start): review again.
+        const again = await createCheckRun(gh, repo, start);
+        [checkRunId, checkUrl] = [again.id, again.htmlUrl];
+      } else {
+        [checkRunId, checkUrl] = [run.id, run.htmlUrl];
+        if (run.adopted) log.info(`review of ${what(pr)}: took over check run ${run.id}, left in progress earlier`);
+      }
     } catch (error) {
       // E.g. the head commit is gone (422), or GitHub keeps failing: review all the same, say so in the log.
-      log.warn(
-        `could not create the check run for #${pr.number} at ${pr.headSha.slice(0, 7)}: ${describeError(error)}`,
-      );
+      readOnly = cannotWrite(error);
+      log.warn(`could not create the check run for ${what(pr)}: ${describeError(error)}`);
     }
   }
   const controller = new AbortController();
@@ -88,23 +184,106 @@ export async function reviewPullRequest(session: Session, pr: PullRequestRef): P
       ),
     settings.timeoutMs,
   );
-  session.guard.signal = controller.signal;
+  const signal = stop ? AbortSignal.any([controller.signal, stop]) : controller.signal;
+  session.guard.signal = signal;
   let outcome: Outcome;
   try {
-    outcome = await analyse(session, pr, controller.signal);
+    outcome = await analyse(session, pr, signal, checkUrl ?? undefined);
   } catch (error) {
-    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const reason = signal.aborted ? signal.reason : error;
     session.guard.signal = undefined;
-    outcome = (await whyGone(session, pr, reason)) ?? failed(reason);
-    if (outcome.status === "failed")
-      log.error(`review of #${pr.number} at ${pr.headSha.slice(0, 7)} failed: ${outcome.error}`);
+    if (reason instanceof Stop) {
+      outcome = stopped(pr, reason);
+      if (outcome.status === "handed-over") {
+        log.info(`review of ${what(pr)}: ${reason.message}; check run ${checkRunId} handed to the next review`);
+        return { ...outcome, checkRunId };
+      }
+    } else {
+      outcome = (await whyGone(session, pr, reason)) ?? failed(reason);
+      if (outcome.status === "failed") log.error(`review of ${what(pr)} failed: ${outcome.error}`);
+    }
   } finally {
     clearTimeout(timer);
     session.guard.signal = undefined;
   }
   if (checkRunId !== undefined) await finishCheck(session, checkRunId, outcome.check);
-  log.info(`review of #${pr.number} at ${pr.headSha.slice(0, 7)}: ${outcome.status}, ${outcome.check.conclusion}`);
-  return { ...outcome, checkRunId };
+  log.info(`review of ${what(pr)}: ${outcome.status}, ${outcome.check.conclusion}`);
+  return { ...outcome, checkRunId, readOnly: readOnly || outcome.readOnly };
+}
+
+/** Conclusions that are a verdict on the change (not a stop, a time-out or a superseded head). */
+const isVerdict = (conclusion: string | null | undefined) => conclusion === "success" || conclusion === "failure";
+
+const noCheck = (title: string): CheckOutput => ({ conclusion: "neutral", title, summary: "", annotations: [] });
+
+function stopped(pr: PullRequestRef, reason: Stop): Outcome {
+  switch (reason.why) {
+    case "push":
+      return supersededOutcome(pr, reason.newer ?? "a newer commit");
+    case "closed":
+      return closedOutcome();
+    case "retarget":
+      return { status: "handed-over", check: noCheck("Handed over") };
+    case "shutdown":
+      return { status: "cancelled", check: shutdownCheck(), error: SHUTDOWN_MESSAGE };
+  }
+}
+
+const shutdownCheck = (): CheckOutput => ({
+  conclusion: "cancelled",
+  title: "Reachdiff was stopped before it finished",
+  summary: SHUTDOWN_MESSAGE,
+  annotations: [],
+});
+
+function supersededOutcome(pr: PullRequestRef, newer: string): Outcome {
+  const text = `Commit ${pr.headSha.slice(0, 7)} is no longer the head of the pull request: superseded by ${newer.slice(0, 7)}, which is reviewed instead.`;
+  return {
+    status: "superseded",
+    check: { conclusion: "neutral", title: `Superseded by ${newer.slice(0, 7)}`, summary: text, annotations: [] },
+  };
+}
+
+/** A head that was replaced before its review began: concluded neutral on that commit, no work done. */
+async function superseded(session: Session, pr: PullRequestRef, newer: string): Promise<Outcome> {
+  const outcome = supersededOutcome(pr, newer);
+  session.log.info(`review of ${what(pr)}: superseded by ${newer.slice(0, 7)}; not reviewed`);
+  return { ...outcome, checkRunId: await concludeWithoutWork(session, pr, outcome.check) };
+}
+
+/** Stopping: a review that could not start gets a cancelled check run saying how to re-run it. */
+async function shutDown(session: Session, pr: PullRequestRef): Promise<Outcome> {
+  session.log.info(`review of ${what(pr)}: not started, Reachdiff is shutting down`);
+  const check = shutdownCheck();
+  return {
+    status: "cancelled",
+    check,
+    error: SHUTDOWN_MESSAGE,
+    checkRunId: await concludeWithoutWork(session, pr, check),
+  };
+}
+
+/** Concludes our run on the head (the one in progress, or a new one) without reviewing. */
+async function concludeWithoutWork(
+  session: Session,
+  pr: PullRequestRef,
+  check: CheckOutput,
+): Promise<number | undefined> {
+  if (!session.settings.checks) return undefined;
+  const { gh, repo, log } = session;
+  const start = { headSha: pr.headSha, externalId: externalIdOf(pr), detailsUrl: session.settings.detailsUrl };
+  try {
+    const running = (await ourCheckRuns(gh, repo, pr.headSha, start.externalId)).find((r) => r.status !== "completed");
+    if (running) {
+      await completeCheck(gh, repo, running.id, check);
+      return running.id;
+    }
+    const conclusion = check.conclusion === "cancelled" ? "cancelled" : "neutral";
+    return (await createCheckRun(gh, repo, start, { conclusion, title: check.title, summary: check.summary })).id;
+  } catch (error) {
+    log.warn(`could not conclude the check run of ${what(pr)}: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 function failed(reason: unknown): Outcome {
@@ -177,11 +356,9 @@ async function finishCheck(session: Session, checkRunId: number, check: CheckOut
   }
 }
 
-/** Whether to publish: not when a newer commit arrived or the pull request was closed meanwhile. */
+/** Whether to publish: not when a newer commit arrived or the pull request was closed meanwhile (merge groups have no pull request). */
 async function moved(session: Session, pr: PullRequestRef): Promise<{ newer?: string; closed?: boolean }> {
-  const now = await getPullRequest(session.gh, session.repo, pr.number);
-  if (now.open === false) return { closed: true };
-  return now.headSha !== pr.headSha ? { newer: now.headSha } : {};
+  return pr.mergeGroup ? {} : isSuperseded(session.gh, session.repo, pr);
 }
 
 function staleCheck(check: CheckOutput, newer: string): CheckOutput {
@@ -191,7 +368,28 @@ function staleCheck(check: CheckOutput, newer: string): CheckOutput {
   };
 }
 
-async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal): Promise<Outcome> {
+/** The sticky comment; a token that may not write gets the review computed only (no failure). */
+async function publish(
+  session: Session,
+  issue: number,
+  body: string,
+  options: PublishOptions,
+): Promise<{ action: StickyAction; id?: number; readOnly?: boolean }> {
+  try {
+    return await publishSticky(session.gh, session.repo, issue, body, options);
+  } catch (error) {
+    if (!cannotWrite(error)) throw error;
+    session.log.warn(`the token may not comment on #${issue} (${describeError(error)}): the review was computed only`);
+    return { action: "skipped", readOnly: true };
+  }
+}
+
+async function analyse(
+  session: Session,
+  pr: PullRequestRef,
+  signal: AbortSignal,
+  checkUrl: string | undefined,
+): Promise<Outcome> {
   const { gh, repo, settings, botLogin } = session;
   const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, settings.configPath);
   const config = effectiveConfig(fileConfig, settings);
@@ -203,10 +401,19 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
     const now = await moved(session, pr);
     if (now.closed) return closedOutcome(quick.check, quick.comment);
     if (now.newer) return { status: "stale", check: staleCheck(quick.check, now.newer), comment: quick.comment };
-    const posted = await publishSticky(gh, repo, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
-    return { status: "no-manifest-change", check: quick.check, comment: quick.comment, commentAction: posted.action };
+    const posted = pr.mergeGroup
+      ? { action: "skipped" as const }
+      : await publish(session, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
+    return {
+      status: "no-manifest-change",
+      check: quick.check,
+      comment: quick.comment,
+      commentAction: posted.action,
+      commentId: posted.id,
+      readOnly: posted.readOnly,
+    };
   }
-  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config);
+  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal);
   signal.throwIfAborted();
   const output = await reviewFetched(
     {
@@ -215,7 +422,8 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
       config,
       headSha: pr.headSha,
       repoUrl: repoUrl(repo, settings.serverUrl),
-      reportUrl: settings.detailsUrl,
+      // The full report lives on the check run (its page shows output.text); else where the caller says.
+      reportUrl: checkUrl || settings.detailsUrl,
     },
     { thread: settings.reviewThread, signal, memoryMb: settings.reviewMemoryMb },
   );
@@ -224,6 +432,19 @@ async function analyse(session: Session, pr: PullRequestRef, signal: AbortSignal
   if (now.closed) return closedOutcome(output.check, output.comment, output);
   if (now.newer)
     return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
-  const posted = await publishSticky(gh, repo, pr.number, output.comment, { mode, botLogin });
-  return { status: "reviewed", output, check: output.check, comment: output.comment, commentAction: posted.action };
+  // A merge-queue group has no pull request to comment on: its check run is the answer.
+  // comment.when: changes (the default): a review with nothing to say only corrects an existing comment.
+  const quiet = config.comment.when !== "always" && output.quiet;
+  const posted = pr.mergeGroup
+    ? { action: "skipped" as const }
+    : await publish(session, pr.number, output.comment, { mode, botLogin, onlyIfExists: quiet });
+  return {
+    status: "reviewed",
+    output,
+    check: output.check,
+    comment: output.comment,
+    commentAction: posted.action,
+    commentId: posted.id,
+    readOnly: posted.readOnly,
+  };
 }

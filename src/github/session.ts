@@ -24,6 +24,13 @@ export interface Settings {
   readonly reviewMemoryMb?: number;
   /** A retried review: take over our check run left in progress on the head instead of creating one. */
   readonly adoptCheck?: boolean;
+  /**
+   * Review a head once: triggers that repeat (a redelivered push, ready_for_review, a suite requested,
+   * the backfill on install) skip a head that has a verdict already (the App; an Action re-run wants a new one).
+   */
+  readonly oncePerHead?: boolean;
+  /** Review only repositories that have the configuration file in the base branch (REACHDIFF_REQUIRE_CONFIG). */
+  readonly requireConfig?: boolean;
 }
 
 export interface Session {
@@ -34,6 +41,8 @@ export interface Session {
   readonly log: Log;
   readonly guard: Guard;
   readonly settings: Settings;
+  /** Aborted (with a Stop) when this delivery's work is superseded or the process stops. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -45,6 +54,7 @@ export function createSession(options: {
   log: Log;
   pacer: WriteSlots;
   settings: Partial<Settings>;
+  signal?: AbortSignal;
 }): Session {
   const g: Guard = {
     pacer: options.pacer,
@@ -56,6 +66,7 @@ export function createSession(options: {
     botLogin: options.botLogin,
     log: options.log,
     guard: g,
+    signal: options.signal,
     settings: {
       checks: true,
       timeoutMs: Number(process.env.REACHDIFF_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
@@ -69,6 +80,6 @@ export function effectiveConfig(config: Config, settings: Settings): Config {
     ...config,
     ...(settings.paths?.length ? { paths: [...settings.paths] } : {}),
     ...(settings.failOn ? { "fail-on": settings.failOn } : {}),
-    ...(settings.commentMode ? { comment: { mode: settings.commentMode } } : {}),
+    ...(settings.commentMode ? { comment: { ...config.comment, mode: settings.commentMode } } : {}),
   };
 }

@@ -13,7 +13,8 @@ export interface StickyComment {
   readonly head?: string;
 }
 
-async function ownComments(
+/** The bot's own comments on an issue or pull request (every page). */
+export async function ownComments(
   gh: GitHub,
   repo: Repo,
   issue: number,

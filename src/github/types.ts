@@ -25,6 +25,8 @@ export interface PullRequestRef {
   readonly fromFork?: boolean;
   /** False once the pull request is closed or merged (as the API last said). */
   readonly open?: boolean;
+  /** Set for a merge-queue group (its head_ref): no pull request to comment on, `number` is 0. */
+  readonly mergeGroup?: string;
 }
 
 /** Anything the GitHub API answered with an HTTP status (RequestError and friends). */
@@ -35,4 +37,11 @@ export function httpStatus(error: unknown): number | undefined {
 
 export function repoUrl(repo: Repo, serverUrl = "https://github.com"): string {
   return `${serverUrl}/${repo.owner}/${repo.repo}`;
+}
+
+/** The instance's web address from a repository's html_url (https://ghe.example.com/o/r -> https://ghe.example.com). */
+export function serverUrlOf(htmlUrl: string | undefined, repo: Repo): string | undefined {
+  const suffix = `/${repo.owner}/${repo.repo}`;
+  if (!htmlUrl || !/^https?:\/\//.test(htmlUrl)) return undefined;
+  return htmlUrl.toLowerCase().endsWith(suffix.toLowerCase()) ? htmlUrl.slice(0, -suffix.length) : undefined;
 }

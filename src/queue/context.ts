@@ -23,6 +23,11 @@ export function jobSettings(): { adoptCheck?: boolean } {
   return job?.retry ? { adoptCheck: true } : {};
 }
 
+/** Whether the current handler runs as a queued job (the queue then dedupes deliveries and retries on purpose). */
+export function inJob(): boolean {
+  return store.getStore() !== undefined;
+}
+
 export function reportOutcome(outcome: string): void {
   const slot = store.getStore();
   if (slot) slot.outcome = outcome;

@@ -6,7 +6,7 @@
 import type { Octokit } from "@octokit/core";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import reachdiffApp, { REDACT_PATHS } from "../app.js";
+import reachdiffApp, { appOptions, REDACT_PATHS } from "../app.js";
 import { sharePacers } from "../github/pacing.js";
 import type { JobQueue } from "../queue/job.js";
 import { MemoryQueue } from "../queue/memory.js";
@@ -77,6 +77,7 @@ if (queue instanceof RedisQueue)
       }),
   );
 
+appOptions.handleSignals = false; // this process drains through its queue (below)
 await probot.load(reachdiffApp);
 let draining = false;
 const server = await startHttp(

@@ -1,15 +1,21 @@
 // The Action end to end: the committed, bundled dist/index.js run as a process with a runner's
 // environment (GITHUB_EVENT_PATH, GITHUB_API_URL, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
 // against the loopback GitHub API, which validates every request against GitHub's OpenAPI description.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub } from "./fake-github.js";
-import { INSTALLATION_ID, ROOT } from "./harness.js";
+import { INSTALLATION_ID, ROOT, until } from "./harness.js";
 import { seedRepo, type TestRepo } from "./repo-fixture.js";
-import { issueCommentEvent, pullRequestEvent, validateWebhook, workflowRunCompletedEvent } from "./webhooks.js";
+import {
+  issueCommentEvent,
+  mergeGroupEvent,
+  pullRequestEvent,
+  validateWebhook,
+  workflowRunCompletedEvent,
+} from "./webhooks.js";
 
 let fake: FakeGitHub;
 let t: TestRepo;
@@ -24,11 +30,15 @@ interface Run {
   readonly workspace: string;
 }
 
+/** The bundle by default; REACHDIFF_ACTION_ENTRY=build/src/action.js runs the compiled sources (before a rebuild of dist/). */
+const ENTRY = process.env.REACHDIFF_ACTION_ENTRY ?? "dist/index.js";
+
 async function runAction(
   event: string,
   payload: Record<string, unknown>,
   inputs: Record<string, string> = {},
   workspace = mkdtempSync(join(tmpdir(), "reachdiff-ws-")),
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<Run> {
   validateWebhook(event, payload);
   const runner = mkdtempSync(join(tmpdir(), "reachdiff-runner-"));
@@ -63,16 +73,16 @@ async function runAction(
       input("token", fake.actionToken()),
       input("config", ".github/reachdiff.yml"),
       input("check", "true"),
-      input("comment-author", BOT),
       input("report-dir", "reachdiff-report"),
       ...Object.entries(inputs).map(([k, v]) => input(k, v)),
     ]),
   };
-  const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], {
+  const child = spawn(process.execPath, [join(ROOT, ENTRY)], {
     cwd: workspace,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  onSpawn?.(child);
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stdout += d));
@@ -120,6 +130,9 @@ describe("the Action (dist/index.js)", () => {
     expect(run.outputs.risk).toMatch(/^(critical|high)$/);
     expect(Number(run.outputs.findings)).toBeGreaterThan(0);
     expect(run.outputs.report).toBe("reachdiff-report/report.json");
+    expect(run.outputs.conclusion).toBe("failure");
+    expect(run.outputs["comment-id"]).toBe(String(sticky[0].id));
+    expect(run.outputs["check-run-id"]).toBe(String(fake.checkRuns[0].id));
     const report = JSON.parse(readFileSync(join(run.workspace, run.outputs.report), "utf8"));
     expect(report).toMatchObject({ pr: 1, head: t.head, risk: run.outputs.risk });
     expect(fake.fetchesOf(t.main).map((r) => r.operationId)).toEqual(["repos/download-tarball-archive", "codeload"]);
@@ -200,7 +213,8 @@ describe("the Action (dist/index.js)", () => {
       ws,
     );
     expect(refusedRun.stdout).toMatch(/nothing to do \(pull request #2 is not at/);
-    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    // Nothing written: the one POST asks GraphQL who the token is.
+    expect(fake.requests.filter((r) => r.method !== "GET" && r.operationId !== "graphql")).toEqual([]);
   });
 
   it("issue_comment: /reachdiff by a writer re-runs; by a reader is refused", async () => {
@@ -212,8 +226,10 @@ describe("the Action (dist/index.js)", () => {
       issueCommentEvent(target(), { number: 1, commentId: c.id, body: c.body, login: "writer" }),
     );
     expect(refused()).toEqual([]);
-    expect(run.code).toBe(1); // the re-run's risk reaches fail-on
+    // The risk reaches fail-on, but the job runs on the default branch: the check run on the head carries it.
+    expect(run.code).toBe(0);
     expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ head_sha: t.head, conclusion: "failure" });
     expect(fake.reactions.filter((r) => !r.deleted).map((r) => r.content)).toEqual(["hooray"]);
     expect(fake.stickyComments(BOT)).toHaveLength(1);
 
@@ -255,8 +271,67 @@ describe("the Action (dist/index.js)", () => {
   it("an API 500 is retried", async () => {
     fake.fail({ operation: "pulls/get", status: 500 });
     const run = await runAction("pull_request", prPayload());
-    expect(fake.calls("pulls/get").map((r) => r.status)).toEqual([500, 200]);
+    // Read before the review (is the head still the pull request's?) and before publishing.
+    expect(fake.calls("pulls/get").map((r) => r.status)).toEqual([500, 200, 200]);
     expect(run.code).toBe(1);
     expect(fake.stickyComments(BOT)).toHaveLength(1);
+  });
+
+  it("a read-only token (Dependabot, an organisation policy) computes only: summary and notice, no failure of its own", async () => {
+    const token = fake.actionToken(BOT, { contents: "read", pull_requests: "read", checks: "read", metadata: "read" });
+    const run = await runAction("pull_request", prPayload(), { token });
+    expect(fake.requests.filter((r) => r.method !== "GET" && r.operationId !== "graphql").map((r) => r.status)).toEqual(
+      [403, 403],
+    );
+    expect(fake.checkRuns).toEqual([]);
+    expect(fake.comments).toEqual([]);
+    expect(run.stdout).toMatch(/::notice::Reachdiff: the token cannot write here/);
+    expect(run.summary).toContain("<!-- reachdiff:v1");
+    expect(run.code).toBe(1); // by risk, as on a fork
+    expect(run.stdout).toMatch(/::error::Reachdiff: (Critical|High) risk/);
+  });
+
+  it("finds its own login: with an App's token the second run edits the App's comment", async () => {
+    const token = fake.actionToken("my-app[bot]");
+    await runAction("pull_request", prPayload(), { token });
+    const head2 = fake.commit(
+      { "k8s/extra.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n" },
+      t.head,
+    );
+    fake.push(1, head2);
+    await runAction("pull_request", prPayload(), { token });
+    expect(fake.stickyComments("my-app[bot]")).toHaveLength(1);
+    expect(fake.stickyComments("my-app[bot]")[0].body).toContain(`head=${head2}`);
+    expect(fake.calls("graphql")).toHaveLength(2);
+  });
+
+  it("a cancelled run (SIGINT, then SIGTERM 7.5 s later as the runner does) concludes its check run", async () => {
+    fake.delay("codeload", 30_000);
+    let child: ChildProcess | undefined;
+    const running = runAction("pull_request", prPayload(), {}, undefined, (c) => (child = c));
+    await until("the review to fetch", () => fake.calls("repos/download-tarball-archive").length > 0, 30_000);
+    child!.kill("SIGINT");
+    const term = setTimeout(() => child!.kill("SIGTERM"), 7500);
+    const run = await running;
+    clearTimeout(term);
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "cancelled" });
+    expect(fake.checkRuns[0].output.summary).toMatch(/Re-run/);
+    expect(run.code).toBe(1);
+    expect(run.outputs.conclusion).toBe("cancelled");
+  });
+
+  it("merge_group: reviews the group's base...head, concludes a check run on the group's head, no comment; fails by risk", async () => {
+    const group = fake.commit(
+      { "k8s/queued.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: queued\n" },
+      t.head,
+    );
+    const run = await runAction("merge_group", mergeGroupEvent(target(), { head: group, base: t.main, pr: 1 }));
+    expect(refused()).toEqual([]);
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ head_sha: group, external_id: "merge_group", conclusion: "failure" });
+    expect(fake.comments).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.outputs.conclusion).toBe("failure");
   });
 });

@@ -19,6 +19,7 @@ import { gzipSync } from "node:zlib";
 import { OpenAPIBackend } from "openapi-backend";
 import type { Context } from "openapi-backend";
 import tar from "tar-stream";
+import { parse as parseYaml } from "yaml";
 
 const SPEC = nullables(
   JSON.parse(readFileSync(new URL("../../fixtures/github/openapi-extract.json", import.meta.url), "utf8")),
@@ -43,6 +44,56 @@ function nullables<T>(node: T): T {
   return node;
 }
 
+/** The App's permissions as app.yml asks for them: installation tokens get exactly these. */
+export const APP_PERMISSIONS: Record<string, string> = parseYaml(
+  readFileSync(new URL("../../app.yml", import.meta.url), "utf8"),
+).default_permissions;
+
+/**
+ * What each operation needs of an installation token, as GitHub's "Permissions required" tables say
+ * (alternatives: any one suffices; comments and reactions on a pull request take pull_requests or issues).
+ */
+const NEEDS: Record<string, [string, "read" | "write"][]> = {
+  "apps/list-repos-accessible-to-installation": [["metadata", "read"]],
+  "repos/get-content": [["contents", "read"]],
+  "repos/compare-commits-with-basehead": [["contents", "read"]],
+  "repos/download-tarball-archive": [["contents", "read"]],
+  "repos/get-collaborator-permission-level": [["metadata", "read"]],
+  "pulls/get": [["pull_requests", "read"]],
+  "pulls/list": [["pull_requests", "read"]],
+  "issues/list-comments": [
+    ["issues", "read"],
+    ["pull_requests", "read"],
+  ],
+  "issues/create-comment": [
+    ["issues", "write"],
+    ["pull_requests", "write"],
+  ],
+  "issues/update-comment": [
+    ["issues", "write"],
+    ["pull_requests", "write"],
+  ],
+  "issues/delete-comment": [
+    ["issues", "write"],
+    ["pull_requests", "write"],
+  ],
+  "checks/create": [["checks", "write"]],
+  "checks/update": [["checks", "write"]],
+  "checks/list-for-ref": [["checks", "read"]],
+  "checks/list-for-suite": [["checks", "read"]],
+  "reactions/create-for-issue-comment": [
+    ["issues", "write"],
+    ["pull_requests", "write"],
+  ],
+  "reactions/delete-for-issue-comment": [
+    ["issues", "write"],
+    ["pull_requests", "write"],
+  ],
+};
+
+const allows = (granted: Record<string, string>, perm: string, level: "read" | "write") =>
+  granted[perm] === "write" || (level === "read" && granted[perm] === "read");
+
 export interface Recorded {
   readonly method: string;
   readonly path: string;
@@ -53,6 +104,8 @@ export interface Recorded {
   readonly login?: string;
   /** When the request arrived (ms since the epoch). */
   readonly at: number;
+  /** Whether it carried an Authorization header (archive downloads must not: another host). */
+  readonly authorized?: boolean;
 }
 
 export interface Comment {
@@ -72,6 +125,9 @@ export interface CheckRun {
   status: string;
   conclusion: string | null;
   external_id: string | null;
+  details_url: string | null;
+  /** The check suite: one per head commit. */
+  suite: number;
   output: { title: string | null; summary: string | null; text?: string | null };
   annotations: unknown[];
   history: string[];
@@ -109,8 +165,10 @@ interface Commit {
 export interface PullState {
   number: number;
   head: { sha: string; ref: string; fork: boolean };
-  base: { ref: string };
+  /** The base branch; `sha` pins its commit (else the branch's). */
+  base: { ref: string; sha?: string };
   state: "open" | "closed";
+  draft?: boolean;
 }
 
 const now = () => new Date().toISOString();
@@ -168,6 +226,15 @@ export class FakeGitHub {
   readonly appId = 4242;
   /** token -> login of whoever it authenticates. */
   readonly tokens = new Map<string, string>();
+  /** token -> the permissions it carries (absent: every permission, like a classic token). */
+  readonly tokenPermissions = new Map<string, Record<string, string>>();
+  readonly installationTokens = new Set<string>();
+  /** The permissions installation tokens get (app.yml's by default; a change applies to tokens handed out already). */
+  installationPermissions: Record<string, string> = { ...APP_PERMISSIONS };
+  /** The web address of the instance (https://github.com, or a GitHub Enterprise Server's). */
+  htmlBase = "https://github.com";
+  /** Other repositories of the installation (installation backfill), by full name. */
+  readonly otherRepos: string[] = [];
   #publicKey?: KeyObject;
   #server?: Server;
   #api: OpenAPIBackend;
@@ -244,11 +311,17 @@ export class FakeGitHub {
     return c;
   }
 
-  /** A token the Action uses; comments made with it are by github-actions[bot]. */
-  actionToken(login = "github-actions[bot]"): string {
+  /** A token the Action uses; comments made with it are by github-actions[bot]. `permissions` limits it. */
+  actionToken(login = "github-actions[bot]", permissions?: Record<string, string>): string {
     const t = `ghs_action_${randomBytes(6).toString("hex")}`;
     this.tokens.set(t, login);
+    if (permissions) this.tokenPermissions.set(t, permissions);
     return t;
+  }
+
+  /** The check suite of a head commit (one per commit, as for one App). */
+  suiteOf(headSha: string): number {
+    return Number.parseInt(headSha.slice(0, 6), 16) + 1;
   }
 
   fail(fault: Fault): void {
@@ -323,6 +396,8 @@ export class FakeGitHub {
     this.reactions.length = 0;
     this.faults.length = 0;
     this.problems.length = 0;
+    this.secondaryLimits = undefined;
+    this.#writes.clear();
     this.slow.length = 0;
     this.delays.length = 0;
     this.after.clear();
@@ -330,9 +405,21 @@ export class FakeGitHub {
 
   // ---------------------------------------------------------------- server
 
+  /**
+   * GitHub's automatic secondary rate limits, when set: content-creating requests (POST, PATCH, PUT,
+   * DELETE) per minute per token, and requests in flight at once; past either, a 403 with retry-after.
+   */
+  secondaryLimits?: { writesPerMinute?: number; concurrent?: number; retryAfterSeconds?: number };
+  readonly #writes = new Map<string, number[]>();
+  #inFlight = 0;
+
+  /** Where archive downloads are redirected: another host (127.0.0.2), as codeload.github.com is. */
+  codeloadUrl = "";
+  #codeload?: Server;
+
   async start(): Promise<string> {
     await this.#api.init();
-    this.#server = createServer((req, res) =>
+    const handle = (req: IncomingMessage, res: ServerResponse) =>
       this.#serve(req, res).catch((error: Error) => {
         // A bug of the fake itself: answer 599 so that no test mistakes it for GitHub's behaviour.
         this.problems.push(error.message);
@@ -346,18 +433,36 @@ export class FakeGitHub {
         });
         if (!res.headersSent) res.writeHead(599, { "content-type": "application/json" });
         res.end(JSON.stringify({ message: error.message }));
-      }),
+      });
+    this.#codeload = createServer(handle);
+    const listen = (server: Server, host: string) =>
+      new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, host, () => resolve());
+      });
+    const codeloadHost = await listen(this.#codeload, "127.0.0.2").then(
+      () => "127.0.0.2",
+      async () => {
+        this.#codeload = createServer(handle);
+        await listen(this.#codeload, "127.0.0.1");
+        return "127.0.0.1";
+      },
     );
+    this.codeloadUrl = `http://${codeloadHost}:${(this.#codeload.address() as AddressInfo).port}`;
+    this.#server = createServer(handle);
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
     return this.url;
   }
 
   async stop(): Promise<void> {
+    await new Promise((resolve) => this.#codeload?.close(resolve));
     await new Promise((resolve) => this.#server?.close(resolve));
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#inFlight++;
+    res.once("close", () => this.#inFlight--);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
@@ -391,11 +496,27 @@ export class FakeGitHub {
         return send(fault.status, fault.body);
       }
       const commit = this.commits.get(codeload[3]);
-      record(commit ? 200 : 404, "codeload");
+      this.requests.push({
+        method,
+        path,
+        query,
+        operationId: "codeload",
+        status: commit ? 200 : 404,
+        at,
+        authorized: Boolean(req.headers.authorization),
+      });
       if (!commit) return send(404, { message: "Not Found" });
       const archive = await this.#tarball(commit);
       res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(archive.length) });
       return void res.end(archive);
+    }
+    // GraphQL: only `viewer` (who a token is), as the Action asks it; not part of the REST description.
+    if (path === "/graphql" && method === "POST") {
+      const who = this.#login(String(req.headers.authorization ?? ""));
+      record(who ? 200 : 401, "graphql", body, who);
+      if (!who) return send(401, { message: "Bad credentials" });
+      const bot = who.endsWith("[bot]");
+      return send(200, { data: { viewer: { login: who.replace(/\[bot\]$/, ""), __typename: bot ? "Bot" : "User" } } });
     }
     const delay = this.slow.find((d) => d.pattern.test(path));
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
@@ -445,6 +566,50 @@ export class FakeGitHub {
     const chunks: Buffer[] = [];
     for await (const c of pack) chunks.push(c as Buffer);
     return gzipSync(Buffer.concat(chunks));
+  }
+
+  /** The 403 GitHub answers past a secondary rate limit, or nothing. */
+  #secondaryLimit(method: string, auth: string) {
+    const limits = this.secondaryLimits;
+    if (!limits) return undefined;
+    const refuse = {
+      status: 403,
+      body: {
+        message:
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+        documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+      },
+      headers: { "retry-after": String(limits.retryAfterSeconds ?? 60) },
+    };
+    if (limits.concurrent && this.#inFlight > limits.concurrent) return refuse;
+    if (!limits.writesPerMinute || !/^(post|patch|put|delete)$/i.test(method)) return undefined;
+    const now = Date.now();
+    const recent = (this.#writes.get(auth) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= limits.writesPerMinute) return refuse;
+    recent.push(now);
+    this.#writes.set(auth, recent);
+    return undefined;
+  }
+
+  /** One page of a listing (per_page, page) with GitHub's Link header. */
+  #page<T>(c: Context, path: string, all: T[], shape: (items: T[]) => unknown) {
+    const q = c.request.query as Record<string, string>;
+    const perPage = Math.min(100, Number(q.per_page ?? 30));
+    const page = Number(q.page ?? 1);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const params = new URLSearchParams({ ...q, per_page: String(perPage) });
+    const at = (n: number) => {
+      params.set("page", String(n));
+      return `<${this.url}${path}?${params}>`;
+    };
+    const link = [page < last ? `${at(page + 1)}; rel="next"` : "", `${at(last)}; rel="last"`]
+      .filter(Boolean)
+      .join(", ");
+    return {
+      status: 200,
+      body: shape(all.slice((page - 1) * perPage, page * perPage)),
+      headers: { link },
+    };
   }
 
   // ---------------------------------------------------------------- auth
@@ -510,7 +675,25 @@ export class FakeGitHub {
         } else {
           login = this.#login(auth);
           if (!login) return { status: 401, body: { message: "Bad credentials" }, operationId };
+          const token = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1] ?? "";
+          const granted = this.installationTokens.has(token)
+            ? this.installationPermissions
+            : this.tokenPermissions.get(token);
+          const needs = NEEDS[operationId];
+          if (granted && needs && !needs.some(([perm, level]) => allows(granted, perm, level)))
+            return {
+              status: 403,
+              body: {
+                message: "Resource not accessible by integration",
+                documentation_url: "https://docs.github.com/rest",
+              },
+              headers: { "x-accepted-github-permissions": needs.map(([p, l]) => `${p}=${l}`).join("; ") },
+              operationId,
+              login,
+            };
         }
+        const limited = this.#secondaryLimit(c.request.method, String(c.request.headers.authorization ?? ""));
+        if (limited) return { ...limited, operationId, login };
         const fault = this.#takeFault(operationId);
         if (fault)
           return {
@@ -553,15 +736,42 @@ export class FakeGitHub {
       conclusion: r.conclusion,
       external_id: r.external_id,
       output: { ...r.output, annotations_count: r.annotations.length, annotations_url: "" },
-      url: "",
-      html_url: "",
-      details_url: null,
+      url: `${this.url}/repos/${this.fullName}/check-runs/${r.id}`,
+      html_url: `${this.htmlBase}/${this.fullName}/runs/${r.id}`,
+      details_url: r.details_url,
       started_at: now(),
       completed_at: null,
-      check_suite: { id: 1 },
+      check_suite: { id: r.suite },
       app: null,
       pull_requests: [],
     });
+    const pullJson = (pr: PullState) => {
+      const baseSha = pr.base.sha ?? this.branches.get(pr.base.ref)!;
+      const forkRepo = { ...repoJson(), id: 2, full_name: `fork-user/${this.repo}`, owner: user("fork-user", 3) };
+      return {
+        number: pr.number,
+        id: pr.number,
+        node_id: `PR_${pr.number}`,
+        state: pr.state,
+        draft: pr.draft ?? false,
+        title: "Change manifests",
+        user: user("dev", 5),
+        head: {
+          label: `dev:${pr.head.ref}`,
+          ref: pr.head.ref,
+          sha: pr.head.sha,
+          repo: pr.head.fork ? forkRepo : repoJson(),
+          user: user("dev", 5),
+        },
+        base: {
+          label: `${this.owner}:${pr.base.ref}`,
+          ref: pr.base.ref,
+          sha: baseSha,
+          repo: repoJson(),
+          user: user(this.owner, 1),
+        },
+      };
+    };
     const ownComment = (c: Context, login: string): Comment | R => {
       const comment = this.comments.find(
         (x) => x.id === Number((c.request.params as Record<string, string>).comment_id),
@@ -610,18 +820,13 @@ export class FakeGitHub {
         () => {
           const token = this.installationToken ?? `ghs_inst_${randomBytes(8).toString("hex")}`;
           this.tokens.set(token, `${this.appSlug}[bot]`);
+          this.installationTokens.add(token);
           return {
             status: 201,
             body: {
               token,
               expires_at: new Date(Date.now() + 3600_000).toISOString(),
-              permissions: {
-                checks: "write",
-                contents: "read",
-                pull_requests: "write",
-                issues: "write",
-                metadata: "read",
-              },
+              permissions: this.installationPermissions,
               repository_selection: "all",
             },
           };
@@ -718,7 +923,7 @@ export class FakeGitHub {
         if (!this.commits.has(target)) return notFound;
         return {
           status: 302,
-          headers: { location: `${this.url}/_codeload/${this.owner}/${this.repo}/tar.gz/${target}` },
+          headers: { location: `${this.codeloadUrl}/_codeload/${this.owner}/${this.repo}/tar.gz/${target}` },
         };
       }),
       "repos/get-collaborator-permission-level": op((c) => {
@@ -748,33 +953,7 @@ export class FakeGitHub {
       "pulls/get": op((c) => {
         const pr = this.pulls.get(Number((c.request.params as Record<string, string>).pull_number));
         if (!pr) return notFound;
-        const mainSha = this.branches.get(pr.base.ref)!;
-        const forkRepo = { ...repoJson(), id: 2, full_name: `fork-user/${this.repo}`, owner: user("fork-user", 3) };
-        return {
-          status: 200,
-          body: {
-            number: pr.number,
-            id: pr.number,
-            node_id: `PR_${pr.number}`,
-            state: pr.state,
-            title: "Change manifests",
-            user: user("dev", 5),
-            head: {
-              label: `dev:${pr.head.ref}`,
-              ref: pr.head.ref,
-              sha: pr.head.sha,
-              repo: pr.head.fork ? forkRepo : repoJson(),
-              user: user("dev", 5),
-            },
-            base: {
-              label: `${this.owner}:${pr.base.ref}`,
-              ref: pr.base.ref,
-              sha: mainSha,
-              repo: repoJson(),
-              user: user(this.owner, 1),
-            },
-          },
-        };
+        return { status: 200, body: pullJson(pr) };
       }),
       "issues/list-comments": op((c) => {
         const q = c.request.query as Record<string, string>;
@@ -861,6 +1040,8 @@ export class FakeGitHub {
           status: b.conclusion ? "completed" : (b.status ?? "queued"),
           conclusion: b.conclusion ?? null,
           external_id: b.external_id ?? null,
+          details_url: b.details_url ?? null,
+          suite: this.suiteOf(b.head_sha),
           output: { title: null, summary: null, ...(b.output ?? {}) },
           annotations: [...(b.output?.annotations ?? [])],
           history: [],
@@ -878,7 +1059,38 @@ export class FakeGitHub {
             (!q.check_name || r.name === q.check_name) &&
             (!q.status || r.status === q.status),
         );
-        return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkJson) } };
+        return this.#page(c, `/repos/${this.fullName}/commits/${ref}/check-runs`, runs, (items) => ({
+          total_count: runs.length,
+          check_runs: items.map(checkJson),
+        }));
+      }),
+      "checks/list-for-suite": op((c) => {
+        const suite = Number((c.request.params as Record<string, string>).check_suite_id);
+        const q = c.request.query as Record<string, string>;
+        const runs = this.checkRuns.filter(
+          (r) =>
+            r.suite === suite && (!q.check_name || r.name === q.check_name) && (!q.status || r.status === q.status),
+        );
+        return this.#page(c, `/repos/${this.fullName}/check-suites/${suite}/check-runs`, runs, (items) => ({
+          total_count: runs.length,
+          check_runs: items.map(checkJson),
+        }));
+      }),
+      "pulls/list": op((c) => {
+        const q = c.request.query as Record<string, string>;
+        const state = q.state ?? "open";
+        const prs = [...this.pulls.values()]
+          .filter((pr) => state === "all" || pr.state === state)
+          .sort((a, b) => (q.direction === "asc" ? a.number - b.number : b.number - a.number));
+        return this.#page(c, `/repos/${this.fullName}/pulls`, prs, (items) => items.map((pr) => pullJson(pr)));
+      }),
+      "apps/list-repos-accessible-to-installation": op((c) => {
+        const names = [this.fullName, ...this.otherRepos];
+        return this.#page(c, "/installation/repositories", names, (items) => ({
+          total_count: names.length,
+          repository_selection: "all",
+          repositories: items.map((n) => ({ ...repoJson(), full_name: n, name: n.split("/")[1] })),
+        }));
       }),
       "checks/update": op((c) => {
         const run = this.checkRuns.find(

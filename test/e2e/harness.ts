@@ -42,6 +42,10 @@ export interface AppProcess {
   readonly url: string;
   readonly webhookUrl: string;
   readonly logs: string[];
+  /** The process's exit code, once it exited. */
+  readonly exited: Promise<number | null>;
+  /** Sends a signal (SIGTERM as a deploy does) without waiting. */
+  kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -94,6 +98,8 @@ export async function startApp(options: {
     url,
     webhookUrl: `${url}/api/github/webhooks`,
     logs,
+    exited,
+    kill: (signal) => void child.kill(signal),
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -234,14 +234,15 @@ describe("the App service on Redis", () => {
     reset();
     const web = await service("web");
     fake.hookUrls = [web.webhookUrl];
-    fake.delay("codeload", 60_000, 2);
+    // Each attempt fetches both sides at once: two archive requests, both answering late.
+    fake.delay("codeload", 60_000, 4);
     await fake.sendHook("pull_request", pushEvent(1, t.head, "opened"));
     const archives = (n: number) => () => fake.requests.filter((r) => r.path.includes("/tarball/")).length >= n;
     const first = await service("worker");
-    await until("the first attempt's archive request", archives(1), 30_000);
+    await until("the first attempt's archive requests", archives(2), 30_000);
     await first.stop("SIGKILL");
     const second = await service("worker");
-    await until("the second attempt's archive request", archives(2), 30_000);
+    await until("the second attempt's archive requests", archives(4), 30_000);
     await second.stop("SIGKILL");
     expect(runsOf(t.head).map((r) => r.status)).toEqual(["in_progress"]);
     await service("worker", { REACHDIFF_SWEEP_MS: "1000" });

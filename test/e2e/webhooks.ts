@@ -17,7 +17,7 @@ const validators = new Map<string, ValidateFunction>();
 
 /** Validates a payload against the official schema of `<event>-<action>` (e.g. pull-request-opened). */
 export function validateWebhook(event: string, payload: Json): void {
-  const key = `${event.replace(/_/g, "-")}-${payload.action}`;
+  const key = `${event}-${payload.action}`.replace(/_/g, "-");
   if (!ajv) {
     const spec = read("@octokit/openapi-webhooks/generated/api.github.com.json");
     ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
@@ -67,10 +67,10 @@ const app = (a: Json) => ({
     checks: "write",
     contents: "read",
     pull_requests: "write",
-    issues: "write",
+    merge_queues: "read",
     metadata: "read",
   },
-  events: a.events ?? ["pull_request", "issue_comment", "check_run"],
+  events: a.events ?? ["pull_request", "issue_comment", "check_run", "check_suite", "merge_group"],
 });
 
 function repository(t: Target, base: Json): Json {
@@ -126,13 +126,21 @@ function pullRequestFields(
 
 export function pullRequestEvent(
   t: Target,
-  action: "opened" | "synchronize" | "reopened",
-  pr: { number: number; head: string; base: string; fork?: boolean },
+  action: "opened" | "synchronize" | "reopened" | "ready_for_review" | "closed" | "edited",
+  pr: { number: number; head: string; base: string; fork?: boolean; draft?: boolean; oldBase?: string },
 ): Json {
-  const p = example("pull_request", action === "reopened" ? "reopened" : action);
+  // GitHub's examples have no pull_request.edited: it is opened's shape with `changes`.
+  const p = example("pull_request", action === "edited" ? "opened" : action);
+  if (action === "edited") {
+    p.action = "edited";
+    p.changes = { base: { ref: { from: "develop" }, sha: { from: pr.oldBase ?? pr.base } } };
+  }
   p.repository = repository(t, p.repository);
   p.number = pr.number;
   p.pull_request = pullRequestFields(p.pull_request, t, pr.number, pr.head, pr.base, p.repository, pr.fork ?? false);
+  if (action === "closed") Object.assign(p.pull_request, { state: "closed" });
+  if (action === "ready_for_review") p.pull_request.draft = false;
+  else if (pr.draft !== undefined) p.pull_request.draft = pr.draft;
   p.installation = { id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
   if (action === "synchronize") Object.assign(p, { before: pr.base, after: pr.head });
   p.sender = person(p.sender, "dev");
@@ -213,6 +221,81 @@ export function checkRunRerequestedEvent(
   return p;
 }
 
+const INSTALLATION = (t: Target) => ({ id: t.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" });
+
+/** merge_group.checks_requested: the queue asks for the checks of its group's merge commit. */
+export function mergeGroupEvent(
+  t: Target,
+  group: { head: string; base: string; pr: number; action?: "checks_requested" | "destroyed" },
+): Json {
+  const p = example("merge_group", "checks_requested");
+  p.action = group.action ?? "checks_requested";
+  if (p.action === "destroyed") p.reason = "dequeued";
+  p.repository = repository(t, p.repository);
+  p.merge_group = {
+    ...p.merge_group,
+    head_sha: group.head,
+    head_ref: `refs/heads/gh-readonly-queue/main/pr-${group.pr}-${group.base}`,
+    base_sha: group.base,
+    base_ref: "refs/heads/main",
+    head_commit: { ...p.merge_group.head_commit, id: group.head },
+  };
+  p.installation = INSTALLATION(t);
+  return p;
+}
+
+/** check_suite.requested or rerequested of the App's suite on a head commit. */
+export function checkSuiteEvent(
+  t: Target,
+  suite: { id: number; head: string; base: string; prs: number[]; action: "requested" | "rerequested" },
+): Json {
+  const p = example("check_suite", suite.action);
+  p.repository = repository(t, p.repository);
+  const template = p.check_suite.pull_requests?.[0] ?? {};
+  p.check_suite = {
+    ...p.check_suite,
+    app: app(p.check_suite.app),
+    id: suite.id,
+    head_sha: suite.head,
+    after: suite.head,
+    head_commit: { ...p.check_suite.head_commit, id: suite.head },
+    pull_requests: suite.prs.map((n) => ({
+      ...template,
+      number: n,
+      id: n,
+      url: `https://api.github.com/repos/${t.owner}/${t.repo}/pulls/${n}`,
+      head: { ref: "feature", sha: suite.head, repo: { id: p.repository.id, name: t.repo, url: "" } },
+      base: { ref: "main", sha: suite.base, repo: { id: p.repository.id, name: t.repo, url: "" } },
+    })),
+  };
+  p.installation = INSTALLATION(t);
+  return p;
+}
+
+/** installation.created (repos: the selected repositories) or installation_repositories.added. */
+export function installationEvent(
+  t: Target,
+  event: "installation" | "installation_repositories",
+  repos: string[],
+): Json {
+  const p = example(event, event === "installation" ? "created" : "added");
+  const template = (event === "installation" ? p.repositories : p.repositories_added)[0];
+  const list = repos.map((full, i) => ({ ...template, id: 100 + i, name: full.split("/")[1], full_name: full }));
+  if (event === "installation") p.repositories = list;
+  else p.repositories_added = list;
+  p.installation = {
+    ...p.installation,
+    id: t.installationId,
+    app_slug: "reachdiff-test",
+    created_at: "2026-12-01T10:00:00Z",
+    updated_at: "2026-12-01T10:00:00Z",
+    suspended_by: null,
+    suspended_at: null,
+  };
+  if (event === "installation_repositories") p.requester ??= null;
+  return p;
+}
+
 export function sign(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
@@ -223,7 +306,7 @@ export async function deliver(
   secret: string,
   event: string,
   payload: Json,
-  options: { signature?: string } = {},
+  options: { signature?: string; deliveryId?: string } = {},
 ): Promise<Response> {
   const body = JSON.stringify(payload);
   return fetch(url, {
@@ -231,7 +314,7 @@ export async function deliver(
     headers: {
       "content-type": "application/json",
       "x-github-event": event,
-      "x-github-delivery": randomUUID(),
+      "x-github-delivery": options.deliveryId ?? randomUUID(),
       "x-hub-signature-256": options.signature ?? sign(secret, body),
       "user-agent": "GitHub-Hookshot/test",
     },

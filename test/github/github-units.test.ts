@@ -230,6 +230,36 @@ describe("check run", () => {
   });
 });
 
+describe("check run limits", () => {
+  it("caps annotations at 150, the most severe first, says how many were left out, and sends output.text", async () => {
+    const id = await startCheck(gh(), repo(), t.head, 1);
+    const levels = ["notice", "warning", "failure"] as const;
+    const annotations: Annotation[] = Array.from({ length: 400 }, (_, i) => ({
+      path: "k8s/services.yaml",
+      start_line: i + 1,
+      end_line: i + 1,
+      annotation_level: levels[i % 3],
+      title: "t",
+      message: `m${i}`,
+    }));
+    await completeCheck(gh(), repo(), id, {
+      conclusion: "failure",
+      title: "bad",
+      summary: "s",
+      text: "x".repeat(70_000),
+      annotations,
+    });
+    const run = fake.checkRuns[0];
+    expect(run.annotations).toHaveLength(150);
+    const sent = run.annotations as Annotation[];
+    expect(sent.slice(0, 133).every((a) => a.annotation_level === "failure")).toBe(true);
+    expect(sent.slice(134).every((a) => a.annotation_level === "warning")).toBe(true);
+    expect(fake.calls("checks/update")).toHaveLength(3);
+    expect(run.output.summary).toMatch(/250 more annotation\(s\) left out \(the 150 most severe are shown\)/);
+    expect(run.output.text).toHaveLength(65_535);
+  });
+});
+
 describe("sticky comment modes", () => {
   const BOT = "github-actions[bot]";
   it("recreate deletes and posts; off does nothing; duplicates are cleaned up", async () => {
