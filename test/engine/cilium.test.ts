@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
 import { explain, explanationText } from "../../src/analysis/explain.js";
 import { computeExposure } from "../../src/analysis/exposure/index.js";
+import { resolveConfig } from "../../src/config/load-config.js";
 import type { Protocol } from "../../src/core/port-set.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
@@ -210,6 +211,7 @@ describe("Cilium through the CLI: a PR removing a Cilium deny policy, and networ
       [1, 79],
       [81, 65535],
     ]);
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual(["new-connection"]);
     expect(change.causes).toEqual([
       expect.objectContaining({ id: "default/CiliumNetworkPolicy/deny-80", change: "removed", line: 1 }),
     ]);
@@ -260,5 +262,19 @@ spec: {type: LoadBalancer, selector: {role: restricted}, ports: [{port: 80}]}
       "default/Pod/public": null,
       "default/Pod/restricted": "default/CiliumNetworkPolicy/deny-ingress",
     });
+  });
+});
+
+describe("the network setting in .github/reachdiff.yml", () => {
+  it("takes cni and mesh, with mesh none and cni discovered by default, and refuses other values", () => {
+    expect(resolveConfig(undefined).network).toEqual({ mesh: "none" });
+    expect(resolveConfig({ network: { cni: "cilium", mesh: "istio" } }).network).toEqual({
+      cni: "cilium",
+      mesh: "istio",
+    });
+    expect(() => resolveConfig({ network: { cni: "flannel" } })).toThrow(
+      /"network.cni" must be one of cilium, calico, other/,
+    );
+    expect(() => resolveConfig({ network: { cilium: true } })).toThrow(/unknown key/);
   });
 });
