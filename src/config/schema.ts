@@ -1,5 +1,8 @@
 // The schema of `.github/reachdiff.yml`: one place for its keys, defaults and validation, the same
 // for the App, the Action and the CLI.
+/** The manifest files read when no `paths` are configured. */
+export const DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
+
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -16,7 +19,7 @@ export const CONFIG_SCHEMA = {
       description: "Globs of the manifest files to read, relative to the repository root.",
       type: "array",
       items: { type: "string", minLength: 1 },
-      default: ["**/*.yaml", "**/*.yml", "**/*.json"],
+      default: DEFAULT_PATHS,
     },
     "default-namespace": {
       description: "Namespace of objects that name none.",

@@ -3,7 +3,7 @@
 import picomatch from "picomatch";
 import { execFileSync } from "node:child_process";
 import { posix } from "node:path";
-import { DEFAULT_PATHS } from "../sources/git.js";
+import { DEFAULT_PATHS } from "../config/schema.js";
 import type { ManifestFile } from "../manifests/load.js";
 import type { Scope } from "./discover.js";
 import type { RenderOptions } from "./options.js";

@@ -5,7 +5,7 @@ import picomatch from "picomatch";
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, isManifestName, type ManifestFile } from "../manifests/load.js";
 import type { Diagnostics } from "../manifests/diagnostics.js";
 
-export const DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
+import { DEFAULT_PATHS } from "../config/schema.js";
 
 export function isGitRef(ref: string, cwd = process.cwd()): boolean {
   const r = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, encoding: "utf8" });
