@@ -81,10 +81,12 @@ describe("reachdiff diff", () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["risk", "findings", "exposure", "reachability"]));
     for (const f of json.findings)
       expect(Object.keys(f)).toEqual(expect.arrayContaining(["rule", "severity", "title", "file", "line", "objects"]));
-    const open = json.reachability.changes.find((c: { from: unknown }) => Array.isArray(c.from));
+    // One shape per field: from and to are strings, an outside peer one entry per CIDR.
+    for (const c of json.reachability.changes) expect([typeof c.from, typeof c.to]).toEqual(["string", "string"]);
+    const open = json.reachability.changes.find((c: { from: string }) => c.from.startsWith("ip:"));
     expect(open).toMatchObject({
       change: "added",
-      from: ["ip:0.0.0.0/0"],
+      from: "ip:0.0.0.0/0",
       to: "shop/StatefulSet/db",
       head: { TCP: [[5432, 5432]], UDP: [], SCTP: [] },
     });

@@ -18,15 +18,22 @@ export function diffJson(r: DiffResult): object {
       })),
     },
     reachability: {
-      changes: r.connections.map((c) => ({
-        ...(c.environment === undefined ? {} : { environment: c.environment }),
-        change: c.change,
-        from: c.from === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.from,
-        to: c.to === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : c.to,
-        base: c.base.toJSON(),
-        head: c.head.toJSON(),
-        causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line })),
-      })),
+      // from and to are always one id: a change with outside addresses is one entry per CIDR (ip:<CIDR>),
+      // as in `reach --format json`.
+      changes: r.connections.flatMap((c) => {
+        const ids = (id: string) => (id === "ip:" ? c.addresses!.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : [id]);
+        return ids(c.from).flatMap((from) =>
+          ids(c.to).map((to) => ({
+            ...(c.environment === undefined ? {} : { environment: c.environment }),
+            change: c.change,
+            from,
+            to,
+            base: c.base.toJSON(),
+            head: c.head.toJSON(),
+            causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line })),
+          })),
+        );
+      }),
       workloads: r.workloads,
     },
     objects: r.objects,

@@ -521,8 +521,9 @@ export function canonicalFromDiffJson(
   for (const c of json.reachability.changes) {
     const value = pairText(connOf(c.base), connOf(c.head));
     if (!value) throw new Error(`a listed change that changes nothing: ${JSON.stringify(c)}`);
-    const fromIp = Array.isArray(c.from);
-    const toIp = Array.isArray(c.to);
+    const isIp = (id: string | readonly string[]) => Array.isArray(id) || (id as string).startsWith("ip:");
+    const fromIp = isIp(c.from);
+    const toIp = isIp(c.to);
     if (fromIp && toIp) throw new Error(`change between two address lists: ${JSON.stringify(c)}`);
     if (!fromIp && !toIp) {
       b.pod(c.from as string, c.to as string, value);
@@ -532,7 +533,8 @@ export function canonicalFromDiffJson(
     const workload = (fromIp ? c.to : c.from) as string;
     const direction: Direction = fromIp ? "ingress" : "egress";
     let any = false;
-    for (const cidr of (fromIp ? c.from : c.to) as readonly string[]) {
+    const peer = fromIp ? c.from : c.to;
+    for (const cidr of typeof peer === "string" ? [peer] : peer) {
       if (!cidr.startsWith("ip:")) throw new Error(`not an address: ${cidr}`);
       const range = parseIpv4Cidr(cidr.slice(3));
       if (!range) continue; // IPv6: np-guard does not model it
