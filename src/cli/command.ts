@@ -4,13 +4,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parse } from "yaml";
+import { forDataplane } from "../analysis/dataplane.js";
 import { defaultConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
 import type { Cluster } from "../model/types.js";
 import { readConfig as parseReviewConfig } from "../review/config.js";
 import { isGitRef, readGitFile } from "../sources/git.js";
-import type { SnapshotOptions } from "../snapshot.js";
+import { loadSnapshot, type SnapshotOptions } from "../snapshot.js";
 
 /** The exit codes, documented in the README and in `reachdiff --help`. */
 export const EXIT = { ok: 0, risk: 1, input: 2, unanalysed: 3, usage: 64, internal: 70 } as const;
@@ -91,6 +92,11 @@ export function snapshotOptions(values: Record<string, unknown>, config: Config)
     defaultNamespace: (values.namespace as string | undefined) ?? config["default-namespace"],
     maxFileBytes: bytes,
   };
+}
+
+/** The snapshot a command reads: the manifests under the paths, with only the configured dataplane's policies (as diff). */
+export function readSnapshot(paths: readonly string[], values: Record<string, unknown>, config: Config): Cluster {
+  return forDataplane(loadSnapshot(paths, snapshotOptions(values, config)), config.network);
 }
 
 export function needPaths(positionals: string[]): void {

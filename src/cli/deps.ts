@@ -1,10 +1,8 @@
 // `reachdiff deps`: the flows the manifests declare (Service addresses they call) and whether the
 // policies allow them.
-import { forDataplane } from "../analysis/dataplane.js";
 import { declaredFlowStates } from "../analysis/declared-flows.js";
 import { exposureOf } from "../analysis/exposure-of.js";
 import { depsJson, depsText } from "../report/deps-report.js";
-import { loadSnapshot } from "../snapshot.js";
 import {
   choice,
   COMMON,
@@ -16,7 +14,7 @@ import {
   printDiagnostics,
   readConfig,
   snapshotExit,
-  snapshotOptions,
+  readSnapshot,
 } from "./command.js";
 
 export const deps: Command = {
@@ -38,8 +36,7 @@ ${COMMON_HELP}`,
     needPaths(positionals);
     const format = choice(values, "format", ["text", "json"]);
     const config = readConfig(values.config as string | undefined);
-    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
-    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
+    const cluster = readSnapshot(positionals, values, config);
     const states = declaredFlowStates(cluster);
     const { exposures } = exposureOf(cluster, config);
     process.stdout.write(

@@ -1,8 +1,6 @@
 // `reachdiff explain`: which policies and rules decide one connection.
-import { forDataplane } from "../analysis/dataplane.js";
 import { explain as explainConnection, explanationText } from "../analysis/explain.js";
 import { isProtocol } from "../core/port-set.js";
-import { loadSnapshot } from "../snapshot.js";
 import {
   choice,
   COMMON,
@@ -14,7 +12,7 @@ import {
   printDiagnostics,
   readConfig,
   snapshotExit,
-  snapshotOptions,
+  readSnapshot,
   UsageError,
 } from "./command.js";
 
@@ -55,8 +53,7 @@ ${COMMON_HELP}`,
     if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
       throw new UsageError(`--port must be 1..65535`);
     const config = readConfig(values.config as string | undefined);
-    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
-    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
+    const cluster = readSnapshot(positionals, values, config);
     const nothing = snapshotExit(cluster, positionals, false);
     if (nothing) return nothing;
     const asked = port !== undefined || values.protocol !== "TCP" ? { protocol, port } : undefined;

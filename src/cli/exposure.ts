@@ -1,8 +1,6 @@
 // `reachdiff exposure`: what outside traffic reaches which pods, under the same settings as `diff`.
-import { forDataplane } from "../analysis/dataplane.js";
 import { exposureOf } from "../analysis/exposure-of.js";
 import { exposureJson, exposureText } from "../report/exposure-report.js";
-import { loadSnapshot } from "../snapshot.js";
 import {
   choice,
   COMMON,
@@ -14,7 +12,7 @@ import {
   printDiagnostics,
   readConfig,
   snapshotExit,
-  snapshotOptions,
+  readSnapshot,
 } from "./command.js";
 
 export const exposure: Command = {
@@ -43,8 +41,7 @@ ${COMMON_HELP}`,
     const file = readConfig(values.config as string | undefined);
     const namespace = values["ingress-namespace"] as string | undefined;
     const config = namespace ? { ...file, "ingress-controller": { ...file["ingress-controller"], namespace } } : file;
-    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
-    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
+    const cluster = readSnapshot(positionals, values, config);
     const result = exposureOf(cluster, config);
     const diagnostics = [...cluster.diagnostics, ...result.diagnostics];
     process.stdout.write(

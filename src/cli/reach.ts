@@ -1,8 +1,6 @@
 // `reachdiff reach`: the connectivity of one snapshot.
-import { forDataplane } from "../analysis/dataplane.js";
 import { computeConnectivity } from "../analysis/reach.js";
 import { reachJson, reachText } from "../report/reach-report.js";
-import { loadSnapshot } from "../snapshot.js";
 import {
   choice,
   COMMON,
@@ -14,7 +12,7 @@ import {
   printDiagnostics,
   readConfig,
   snapshotExit,
-  snapshotOptions,
+  readSnapshot,
 } from "./command.js";
 
 export const reach: Command = {
@@ -33,8 +31,7 @@ ${COMMON_HELP}`,
     needPaths(positionals);
     const format = choice(values, "format", ["text", "json"]);
     const config = readConfig(values.config as string | undefined);
-    // The dataplane setting decides which CNI policies count (analysis/dataplane.ts), as in diff.
-    const cluster = forDataplane(loadSnapshot(positionals, snapshotOptions(values, config)), config.network);
+    const cluster = readSnapshot(positionals, values, config);
     const connectivity = computeConnectivity(cluster);
     process.stdout.write(
       format === "json"
