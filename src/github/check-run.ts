@@ -2,7 +2,7 @@
 // headline as title, the risk table as summary, and annotations at file:line (50 per request, as
 // the API allows). external_id maps the run back to its pull request for re-runs.
 import { type CheckOutput, failedCheck } from "./check-output.js";
-import { adoptOrCreateCheckRun, createCheckRun, ourCheckRuns } from "./lifecycle.js";
+import { createCheckRun, ourCheckRuns } from "./lifecycle.js";
 import type { GitHub, Repo } from "./types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -73,21 +73,6 @@ export async function runsInProgress(gh: GitHub, repo: Repo, headSha: string, pr
   return (await ourCheckRuns(gh, repo, headSha, externalId(pr)))
     .filter((r) => r.status !== "completed")
     .map((r) => r.id);
-}
-
-/**
- * A retried review (its previous attempt's worker died or handed it back) takes over the check run that
- * attempt left in progress instead of creating a second one; without one, it creates one.
- */
-export async function adoptOrStartCheck(
-  gh: GitHub,
-  repo: Repo,
-  headSha: string,
-  pr: number,
-  detailsUrl?: string,
-): Promise<number> {
-  const run = await adoptOrCreateCheckRun(gh, repo, { headSha, externalId: externalId(pr), detailsUrl });
-  return run.id!;
 }
 
 /** Concludes the check runs a review left in progress and will never finish, saying how to run it again. */
