@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { diagramContext } from "../../src/analysis/diagram-context.js";
 import type { Connectivity } from "../../src/analysis/reach.js";
 import { loadSide } from "../../src/snapshot.js";
-import { bigDiff, demoResult, diff, ROOT } from "../report/helpers.js";
+import { bigDiff, demoResult, diff, ROOT } from "../helpers/report.js";
 
 const pairs = (c: { connections: readonly { from: string; to: string; conns: { toString(): string } }[] }) =>
   c.connections.map((x) => `${x.from} -> ${x.to} ${x.conns}`);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ROOT } from "../report/helpers.js";
+import { ROOT } from "../helpers/report.js";
 
 export const CHROMIUM = process.env.REACHDIFF_CHROMIUM || "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);

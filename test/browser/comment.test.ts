@@ -16,7 +16,7 @@ import { buildDiagram } from "../../src/report/mermaid.js";
 import { publishedReview } from "../../src/github/check-output.js";
 import { review } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
-import { DEMO, diff, ROOT } from "../report/helpers.js";
+import { DEMO, diff, ROOT } from "../helpers/report.js";
 import { HAVE_CHROMIUM, launch, open, SKIP_REASON, save } from "./chromium.js";
 import { BACKGROUND, contrast, githubPage, type Measured, measure, type Theme } from "./github.js";
 import { largePullRequest } from "./large-pr.js";

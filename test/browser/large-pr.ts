@@ -3,7 +3,7 @@
 // the new workloads admitted by named peers and ports, the storefront behind a public load balancer
 // and an Ingress, and one database left open to the office range.
 import type { DiffResult } from "../../src/analysis/analyze.js";
-import { clusterOf, deployment, diff, namespaceObj } from "../report/helpers.js";
+import { clusterOf, deployment, diff, namespaceObj } from "../helpers/report.js";
 
 type Obj = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { mermaidPage, renderHtml } from "../../src/report/html.js";
 import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";
 import { loadSide } from "../../src/snapshot.js";
-import { bigDiff, DEMO, demoResult, diff, HOSTILE, hostileDiff } from "../report/helpers.js";
+import { bigDiff, DEMO, demoResult, diff, HOSTILE, hostileDiff } from "../helpers/report.js";
 import {
   diagramScreenshot,
   drawn,

@@ -12,7 +12,7 @@ import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED } from "../../src/render
 import type { RenderOptions } from "../../src/render/options.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
 import { loadSide } from "../../src/snapshot.js";
-import { needsHelm } from "./tools.js";
+import { needsHelm } from "../helpers/render-tools.js";
 
 const HELM_FIXTURE = "fixtures/render/helm";
 const prodChart = {

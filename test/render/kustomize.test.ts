@@ -16,7 +16,7 @@ import { isRenderedSource } from "../../src/render/source-map.js";
 import { renderFetchedFiles } from "../../src/render/sides.js";
 import { loadFetchedSide, loadSide, loadSnapshot } from "../../src/snapshot.js";
 import { diffText } from "../../src/report/diff-text.js";
-import { needsKustomize } from "./tools.js";
+import { needsKustomize } from "../helpers/render-tools.js";
 
 const FIXTURE = "fixtures/render/overlays";
 const side = (name: string, cache = new RenderCache()) => loadSide(join(FIXTURE, name), { render: { cache } });

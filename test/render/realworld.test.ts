@@ -9,7 +9,7 @@ import { RENDER_FAILED, RENDERED } from "../../src/render/codes.js";
 import { RenderCache } from "../../src/render/options.js";
 import { renderFetchedFiles, renderFolderSync } from "../../src/render/sides.js";
 import { loadSide } from "../../src/snapshot.js";
-import { needsKustomize } from "./tools.js";
+import { needsKustomize } from "../helpers/render-tools.js";
 
 const REALWORLD = join(process.cwd(), "../shared/realworld");
 const present = existsSync(REALWORLD);

@@ -12,7 +12,7 @@ import {
   utf8Bytes,
 } from "../../src/report/escape.js";
 import { MARKER_PREFIX, marker, parseMarker } from "../../src/report/markdown.js";
-import { HOSTILE } from "./helpers.js";
+import { HOSTILE } from "../helpers/report.js";
 
 describe("md: untrusted text in Markdown", () => {
   it("escapes markup, HTML and table pipes", () => {

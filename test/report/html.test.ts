@@ -12,7 +12,7 @@ import { html, inlineScript, mermaidBundle, mermaidPage, renderHtml } from "../.
 import { sanitize, truncate } from "../../src/report/escape.js";
 import { buildDiagram } from "../../src/report/mermaid.js";
 import { loadSide } from "../../src/snapshot.js";
-import { cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures } from "./helpers.js";
+import { cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures } from "../helpers/report.js";
 
 const REPO = "https://github.com/acme/shop";
 const SHA = "0123456789abcdef0123456789abcdef01234567";

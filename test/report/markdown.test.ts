@@ -20,7 +20,7 @@ import {
   hostileDiff,
   testExposures,
   parseMermaid,
-} from "./helpers.js";
+} from "../helpers/report.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 const REPO = "https://github.com/acme/shop";

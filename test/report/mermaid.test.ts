@@ -22,7 +22,7 @@ import {
   policy,
   service,
   testExposures,
-} from "./helpers.js";
+} from "../helpers/report.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { headline } from "../../src/report/diff-text.js";
 import { onlyReduces, reductions } from "../../src/report/reductions.js";
-import { cluster, diff } from "./helpers.js";
+import { cluster, diff } from "../helpers/report.js";
 
 const app = `
 apiVersion: apps/v1

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../../src/rules/index.js";
 import { fingerprint, packageVersion, renderSarif, sarifLevel } from "../../src/report/sarif.js";
-import { cluster, demoResult, diff, ROOT } from "./helpers.js";
+import { cluster, demoResult, diff, ROOT } from "../helpers/report.js";
 
 describe("SARIF 2.1.0", () => {
   const r = demoResult();

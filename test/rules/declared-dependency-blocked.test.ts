@@ -1,6 +1,6 @@
 // declared-dependency-blocked: the change denies a flow that the configuration names, and says where.
 import { describe, expect, it } from "vitest";
-import { denyIngress, deployment, docs, egressOnlyDns, findings, service } from "../deps/inline.js";
+import { denyIngress, deployment, docs, egressOnlyDns, findings, service } from "../helpers/inline.js";
 
 const RULE = "declared-dependency-blocked";
 const env = (name: string, value: string) => `        env: [{name: ${name}, value: "${value}"}]`;

@@ -1,6 +1,6 @@
 // declared-dependency-denied: a declared flow that the head denies, as the base did (or newly declared).
 import { describe, expect, it } from "vitest";
-import { deployment, docs, egressOnlyDns, findings, service } from "../deps/inline.js";
+import { deployment, docs, egressOnlyDns, findings, service } from "../helpers/inline.js";
 
 const RULE = "declared-dependency-denied";
 const env = (value: string) => `        env: [{name: PAYMENT_SERVICE_ADDR, value: "${value}"}]`;

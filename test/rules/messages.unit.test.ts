@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { formatMessage } from "../../src/rules/rule.js";
 import { RULES } from "../../src/rules/index.js";
-import { demoResult } from "../report/helpers.js";
+import { demoResult } from "../helpers/report.js";
 
 describe("rule messages", () => {
   it("fills {{name}} placeholders, joining lists", () => {
