@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Marked } from "marked";
 import type { Page } from "playwright-core";
-import { mermaidBundle } from "../../src/report/html.js";
+import { mermaidBundle } from "../../src/report/html-page.js";
 
 export type Theme = "light" | "dark";
 /** GitHub's page backgrounds. */
