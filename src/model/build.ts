@@ -216,6 +216,8 @@ export function buildCluster(
     xroutes: [...into.xroutes.values()],
     referenceGrants: [...into.referenceGrants.values()],
     openshiftRoutes: [...into.openshiftRoutes.values()],
+    serviceExports: [...into.serviceExports.values()],
+    serviceImports: [...into.serviceImports.values()],
     others: into.others,
     dependencies: declaredDependencies(into.inputs, model),
     diagnostics: diagnostics.items,

@@ -6,6 +6,7 @@ import type { Gateway } from "./kinds/gateway.js";
 import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
 import type { IngressClass } from "./kinds/ingress-class.js";
+import type { ServiceExport, ServiceImport } from "./kinds/multicluster.js";
 import type { OpenShiftRoute } from "./kinds/openshift-route.js";
 import type { ReferenceGrant } from "./kinds/reference-grant.js";
 import type { XRoute } from "./kinds/xroute.js";
@@ -26,6 +27,8 @@ export class Collections {
   readonly xroutes = new Map<string, XRoute>();
   readonly referenceGrants = new Map<string, ReferenceGrant>();
   readonly openshiftRoutes = new Map<string, OpenShiftRoute>();
+  readonly serviceExports = new Map<string, ServiceExport>();
+  readonly serviceImports = new Map<string, ServiceImport>();
   readonly others: OtherObject[] = [];
   /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
   readonly fromPods = new Set<string>();

@@ -12,6 +12,7 @@ import { readGatewayClass } from "./kinds/gateway-class.js";
 import { readIngress } from "./kinds/ingress.js";
 import { readIngressClass } from "./kinds/ingress-class.js";
 import { MONITORING_GROUP, readMonitor, readPrometheusCalls } from "./kinds/monitoring.js";
+import { MCS_GROUP, readServiceExport, readServiceImport } from "./kinds/multicluster.js";
 import { readNamespace } from "./kinds/namespace.js";
 import { readNetworkPolicy } from "./kinds/network-policy.js";
 import { readOpenShiftRoute } from "./kinds/openshift-route.js";
@@ -239,6 +240,9 @@ export const KINDS: readonly KindEntry[] = [
     kind: "Route",
     read: (o, into) => into.put(into.openshiftRoutes, readOpenShiftRoute(o)),
   },
+  // Multi-cluster Services (KEP-1645).
+  { group: MCS_GROUP, kind: "ServiceExport", read: (o, into) => into.put(into.serviceExports, readServiceExport(o)) },
+  { group: MCS_GROUP, kind: "ServiceImport", read: (o, into) => into.put(into.serviceImports, readServiceImport(o)) },
   // What declares dependencies between workloads (model/dependencies.ts).
   ...["ConfigMap", "Secret"].map(
     (kind): KindEntry => ({

@@ -16,6 +16,8 @@ export function locatedObjects(cluster: Cluster): (Located & { readonly namespac
     ...cluster.xroutes,
     ...cluster.referenceGrants,
     ...cluster.openshiftRoutes,
+    ...(cluster.serviceExports ?? []),
+    ...(cluster.serviceImports ?? []),
     ...cluster.others,
   ];
 }

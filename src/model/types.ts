@@ -10,6 +10,7 @@ import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
 import type { IngressClass } from "./kinds/ingress-class.js";
 import type { Meta } from "./kinds/metadata.js";
+import type { ServiceExport, ServiceImport } from "./kinds/multicluster.js";
 import type { OpenShiftRoute } from "./kinds/openshift-route.js";
 import type { ReferenceGrant } from "./kinds/reference-grant.js";
 import type { XRoute } from "./kinds/xroute.js";
@@ -243,6 +244,9 @@ export interface Cluster {
   readonly xroutes: readonly XRoute[];
   readonly referenceGrants: readonly ReferenceGrant[];
   readonly openshiftRoutes: readonly OpenShiftRoute[];
+  /** Multi-cluster Services (KEP-1645): Services exported to the clusterset, and Services imported from it. */
+  readonly serviceExports?: readonly ServiceExport[];
+  readonly serviceImports?: readonly ServiceImport[];
   readonly others: readonly OtherObject[];
   /** Flows the configuration declares (model/dependencies.ts). */
   readonly dependencies: readonly Dependency[];

@@ -22,6 +22,8 @@ export function entryText(e: Exposure): string {
     case "HostPort":
     case "HostNetwork":
       return `${v.kind}${v.internal ? " (internal)" : ""} ${v.host ?? ""}${port} on the nodes (${v.ref})`;
+    case "ServiceExport":
+      return `ServiceExport ${v.host ?? ""}${port} to the clusterset (${v.ref})`;
     default: {
       const scheme = v.tls ? "https" : "http";
       const url = `${scheme}://${v.host ?? "*"}${v.entryPort !== undefined && v.entryPort !== (v.tls ? 443 : 80) ? `:${v.entryPort}` : ""}${v.path ?? ""}`;

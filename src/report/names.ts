@@ -49,6 +49,8 @@ export function entryAddress(e: Exposure): string {
     case "HostPort":
     case "HostNetwork":
       return `${v.host ?? ""}${port}`;
+    case "ServiceExport":
+      return `${v.host ?? "clusterset"}${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:

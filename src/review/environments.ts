@@ -9,6 +9,7 @@ import type { Cluster } from "../model/types.js";
 import { overallRisk } from "../rules/index.js";
 import { judge, type DiffResult, type EnvironmentSummary } from "../rules/judge.js";
 import { analyzeDiff } from "../analysis/analyze.js";
+import { clustersetNotes } from "../analysis/clusterset.js";
 
 export interface EnvironmentPair {
   readonly name: string;
@@ -93,6 +94,10 @@ export function diffEnvironments(
   for (const e of environments)
     if (e.status === "added" || e.status === "removed")
       notes.push(`Environment ${e.name} is ${e.status === "added" ? "added" : "removed"} by this pull request.`);
+  // Environments on different clusters form a clusterset: what their ServiceExports and ServiceImports link.
+  const members = (side: "base" | "head") =>
+    pairs.map((p) => ({ environment: p.name, cluster: p.cluster, snapshot: p[side] }));
+  notes.push(...clustersetNotes(members("base"), members("head")));
   // Diagrams draw one cluster: the environment with the most to show.
   const shown = [...results].sort(
     (a, b) =>

@@ -21,7 +21,8 @@ const rank = (r: PublicReach | null) => (r ? RANK[r.kind] : 0);
 const ON_NODES: ReadonlySet<string> = new Set(["NodePort", "HostPort", "HostNetwork"]);
 
 export function publicReach(ctx: RuleContext, e: Exposure): PublicReach | null {
-  if (e.via.internal) return null;
+  // Internal entries, and exports to the clusterset (its other clusters, not the internet).
+  if (e.via.internal || e.via.kind === "ServiceExport") return null;
   const onNodes = ON_NODES.has(e.via.kind);
   const nodes = ctx.config.exposure.nodes;
   if (onNodes && nodes === "private") return null;

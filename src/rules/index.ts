@@ -7,6 +7,7 @@ import { rule as newInternetExposure } from "./new-internet-exposure.js";
 import { rule as loadbalancerWithoutSourceRanges } from "./loadbalancer-without-source-ranges.js";
 import { rule as newNodeport } from "./new-nodeport.js";
 import { rule as newHostPort } from "./new-host-port.js";
+import { rule as newServiceExport } from "./new-service-export.js";
 import { rule as newExternalIps } from "./new-external-ips.js";
 import { rule as exposureLosesTls } from "./exposure-loses-tls.js";
 import { rule as newEntryWithoutTls } from "./new-entry-without-tls.js";
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   loadbalancerWithoutSourceRanges,
   newNodeport,
   newHostPort,
+  newServiceExport,
   newExternalIps,
   exposureLosesTls,
   newEntryWithoutTls,

@@ -12,7 +12,8 @@ export type EntryKind =
   | "HostNetwork"
   | "Ingress"
   | "Gateway"
-  | "Route";
+  | "Route"
+  | "ServiceExport";
 
 /** The order exposures are listed in: the entry kinds, from the Service's own doors to the proxies. */
 export const ENTRY_KIND_ORDER: readonly EntryKind[] = [
@@ -24,6 +25,7 @@ export const ENTRY_KIND_ORDER: readonly EntryKind[] = [
   "Ingress",
   "Gateway",
   "Route",
+  "ServiceExport",
 ];
 
 export interface Exposure {
@@ -34,7 +36,7 @@ export interface Exposure {
   port: number;
   via: {
     kind: EntryKind;
-    /** ns/Kind/name of the Service, Ingress, HTTPRoute (or other route kind), Route, or the workload (HostPort, HostNetwork). */
+    /** ns/Kind/name of the Service, Ingress, HTTPRoute (or other route kind), Route, ServiceExport, or the workload (HostPort, HostNetwork). */
     ref: string;
     service?: string;
     /** The Service port the entry sends to (before targetPort). */
@@ -50,7 +52,7 @@ export interface Exposure {
     internal?: boolean;
     matches?: string[];
   };
-  /** CIDRs that may use the entry (0.0.0.0/0, loadBalancerSourceRanges, allow-list annotations, ...). */
+  /** CIDRs that may use the entry (0.0.0.0/0, loadBalancerSourceRanges, allow-list annotations, ...), or CLUSTERSET. */
   sources: string[];
   /** Id of a NetworkPolicy (or admin policy) that stops it: reported but not counted as exposed. */
   blockedBy: string | null;
@@ -90,6 +92,9 @@ export interface ExposureResult {
   /** Problems found while reading the entry objects (Ingress, Gateway API, Route), and what is not modelled. */
   diagnostics: Diagnostic[];
 }
+
+/** The source of a ServiceExport: the pods of the other clusters of the clusterset (no address block). */
+export const CLUSTERSET: readonly string[] = ["clusterset"];
 
 /** Every address: the sources of an entry that nothing filters. */
 export const EVERYWHERE: readonly string[] = ["0.0.0.0/0"];

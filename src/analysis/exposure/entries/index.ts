@@ -4,6 +4,14 @@ import { gateways } from "./gateway.js";
 import { hostPorts } from "./host-ports.js";
 import { ingresses } from "./ingress.js";
 import { openshiftRoutes } from "./openshift-route.js";
+import { serviceExports } from "./service-export.js";
 import { services } from "./services.js";
 
-export const ENTRY_KINDS: readonly EntryKindModule[] = [services, hostPorts, ingresses, gateways, openshiftRoutes];
+export const ENTRY_KINDS: readonly EntryKindModule[] = [
+  services,
+  hostPorts,
+  ingresses,
+  gateways,
+  openshiftRoutes,
+  serviceExports,
+];
