@@ -20,16 +20,39 @@ export interface EnvironmentPair {
   readonly head?: Cluster;
 }
 
+/** Whether the analysis has anything of the cluster to go on: an object that carries or decides traffic. */
+function carriesTraffic(c: Cluster): boolean {
+  return [
+    c.workloads,
+    c.services,
+    c.networkPolicies,
+    c.adminPolicies,
+    c.ciliumPolicies ?? [],
+    c.ingresses,
+    c.gateways,
+    c.xroutes,
+    c.openshiftRoutes,
+    c.serviceExports ?? [],
+    c.serviceImports ?? [],
+  ].some((list) => list.length > 0);
+}
+
 /**
- * Why a cluster cannot be analysed, or null: it holds no Kubernetes object at all (nothing read, or
- * every unit failed to render). The failed renders' messages are named. "No change" would be a lie.
+ * Why a cluster cannot be analysed, or null. "No change" would be a lie when:
+ * - it holds no Kubernetes object at all (nothing read, or every unit failed to render); or
+ * - it read only objects that carry no traffic (Namespaces, a Flux HelmRelease, RBAC) while what it
+ *   deploys could not be read (a render failed, a chart or path from elsewhere): the objects that
+ *   matter are the ones missing.
+ * An environment of only such objects with nothing missing (a namespaces-only folder) is analysed:
+ * everything it deploys was read, and none of it carries traffic. The failed renders' messages are named.
  */
 export function couldNotAnalyse(cluster: Cluster): string | null {
-  if (cluster.objects) return null;
   const failed = cluster.diagnostics.filter((d) => d.code === "render-failed" || d.code === "not-deployed-here");
-  return failed.length
-    ? `nothing could be read: ${failed.map((d) => `${d.file}: ${d.message}`).join("; ")}`
-    : "no Kubernetes object was read";
+  const what = failed.map((d) => `${d.file}: ${d.message}`).join("; ");
+  if (!cluster.objects) return failed.length ? `nothing could be read: ${what}` : "no Kubernetes object was read";
+  if (failed.length && !carriesTraffic(cluster))
+    return `only ${cluster.objects} object(s) that carry no traffic (no workload, Service, policy or entry point) were read, and what it deploys could not be: ${what}`;
+  return null;
 }
 
 const EMPTY_STATS: SideStats = { workloads: 0, services: 0, networkPolicies: 0, adminPolicies: 0, classes: 0 };
