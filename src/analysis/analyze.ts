@@ -97,6 +97,7 @@ const NON_PUBLIC = [
 
 /** Without enforcement every policy is a no-op: analyse the snapshot as if it had none. */
 function withoutPolicies(cluster: Cluster): Cluster {
+  // The mesh's policies are enforced by its proxies, whatever the CNI does: they stay.
   return { ...cluster, networkPolicies: [], adminPolicies: [], ciliumPolicies: [] };
 }
 
@@ -147,7 +148,7 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
         steps
           .filter(
             (s) =>
-              ((s.tier === "networkpolicy" || s.tier === "cilium") && s.namesPeers) ||
+              ((s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && s.namesPeers) ||
               s.tier === "admin" ||
               s.tier === "baseline",
           )
@@ -173,8 +174,8 @@ export function analyzeDiff(
   exposureFn: ExposureFn = exposureOf,
 ): { readonly facts: DiffFacts; readonly inputs: RuleInputs } {
   const enforced = config["enforces-network-policy"];
-  const base = enforced ? forDataplane(baseIn, config.network) : withoutPolicies(baseIn);
-  const head = enforced ? forDataplane(headIn, config.network) : withoutPolicies(headIn);
+  const base = forDataplane(enforced ? baseIn : withoutPolicies(baseIn), config.network);
+  const head = forDataplane(enforced ? headIn : withoutPolicies(headIn), config.network);
   const families = [...new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
   // Only what the change touches is evaluated; each side's full connectivity is computed when read.
   const reach = diffReach(base, head, families);

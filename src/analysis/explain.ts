@@ -69,7 +69,7 @@ export function explain(
         (s) =>
           s.verdict === "isolate" ||
           !s.conns.isEmpty() ||
-          ((s.tier === "networkpolicy" || s.tier === "cilium") && !s.ruleConns.isEmpty()),
+          ((s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && !s.ruleConns.isEmpty()),
       );
     return { conns, steps: shown };
   };
@@ -92,6 +92,7 @@ const TIER_NAMES: Record<Step["tier"], string> = {
   admin: "admin tier",
   networkpolicy: "NetworkPolicy",
   cilium: "Cilium",
+  istio: "Istio",
   baseline: "baseline tier",
   default: "default",
   hostNetwork: "hostNetwork",
@@ -120,6 +121,21 @@ function describeStep(s: ExplainStep): string {
         ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where}${l7}`
         : `${s.policy} ${s.rule} allows ${s.conns}${where}${l7}`;
     }
+    case "istio": {
+      const l7 = s.l7?.length ? ` — allowed at L4, restricted at L7 (${s.l7.join("; ")}), which is not evaluated` : "";
+      const note = s.note ? ` (${s.note})` : "";
+      const rule = s.rule ? `${s.policy} ${s.rule}` : `${s.policy}`;
+      if (s.verdict === "isolate")
+        return s.rule
+          ? `${rule} matches this peer but cannot apply${note}${where}`
+          : `${s.policy} (ALLOW) applies to the pod but none of its rules matches this peer${where}`;
+      if (s.verdict === "deny") return `${rule} denies ${s.conns}${note}${where}`;
+      if (s.verdict === "restrict")
+        return `${rule} matches ${s.conns} but decides per request: not denied at L4, restricted at L7 (${(s.l7 ?? []).join("; ")})${where}`;
+      return s.conns.isEmpty()
+        ? `${rule} matches this peer but allows only ${s.ruleConns}${where}${l7}`
+        : `${rule} allows ${s.conns}${where}${l7}`;
+    }
     default:
       return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;
   }
@@ -146,16 +162,21 @@ export function explanationText(e: Explanation): string {
     }
     lines.push(`  ${name}: ${side.conns.isEmpty() ? "denies" : `allows ${side.conns}`}`);
     const isolated = side.steps.some(
-      (s) => s.tier === "networkpolicy" || (s.tier === "cilium" && s.verdict !== "deny"),
+      (s) =>
+        s.tier === "networkpolicy" ||
+        (s.tier === "cilium" && s.verdict !== "deny") ||
+        (s.tier === "istio" && s.verdict === "isolate"),
     );
     for (const s of side.steps) lines.push(`    - ${describeStep(s)}`);
     if (
       isolated &&
-      !side.steps.some((s) => (s.tier === "networkpolicy" || s.tier === "cilium") && s.verdict === "allow") &&
+      !side.steps.some(
+        (s) => (s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && s.verdict === "allow",
+      ) &&
       side.conns.isEmpty()
     )
       lines.push(
-        `    (isolated by ${side.steps.some((s) => s.tier === "networkpolicy") ? "NetworkPolicy" : "a Cilium policy"} and no rule allows this traffic)`,
+        `    (isolated by ${side.steps.some((s) => s.tier === "networkpolicy") ? "NetworkPolicy" : side.steps.some((s) => s.tier === "cilium") ? "a Cilium policy" : "an Istio ALLOW policy"} and no rule allows this traffic)`,
       );
   }
   return `${lines.join("\n")}\n`;

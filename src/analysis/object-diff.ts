@@ -118,7 +118,10 @@ export function causeFinder(
         c.kind === "ClusterNetworkPolicy" ||
         // A Cilium policy may select either side, in any namespace: named as a possible cause.
         c.kind === "CiliumNetworkPolicy" ||
-        c.kind === "CiliumClusterwideNetworkPolicy"
+        c.kind === "CiliumClusterwideNetworkPolicy" ||
+        // An Istio policy decides connections into any pod it applies to, by the source's identity.
+        c.kind === "AuthorizationPolicy" ||
+        c.kind === "PeerAuthentication"
       );
     });
   };

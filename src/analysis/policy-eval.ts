@@ -4,13 +4,16 @@
 // the union of its matching rules) -> baseline tier (BaselineAdminNetworkPolicy / ClusterNetworkPolicy
 // Baseline) -> allowed.
 // Each tier is a module of tiers/ (admin.ts for admin and baseline, cilium.ts, network-policy.ts);
-// this one runs them in that order over what is still undecided.
+// this one runs them in that order over what is still undecided. For ingress into a pod in the Istio
+// mesh, Istio's PeerAuthentication and AuthorizationPolicy decide after that (tiers/istio.ts).
 import type { IpInterval } from "../core/ip.js";
 import type { Labels } from "../core/label-selector.js";
 import { ConnSet } from "../core/port-set.js";
 import type { Cluster, NetworkPolicy, Workload } from "../model/types.js";
 import { AdminTier } from "./tiers/admin.js";
+import type { MeshMode } from "../model/kinds/istio-policy.js";
 import { CiliumTier } from "./tiers/cilium.js";
+import { IstioTier } from "./tiers/istio.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
 import { SelectorCache } from "./tiers/selectors.js";
 
@@ -33,13 +36,18 @@ export interface PodClass {
   readonly ports: Workload["ports"];
   readonly hostNetwork: boolean;
   readonly members: Workload[];
+  /** The pods' service account (their Istio principal), when the cluster has Istio policies. */
+  readonly serviceAccount?: string;
+  /** How the pods are in the Istio mesh (model/kinds/istio-policy.ts meshModeOf); absent: not. */
+  readonly mesh?: MeshMode;
 }
 
 /** Why part of a connection was allowed or denied: one policy rule (or a default). */
 export interface Step {
   readonly direction: Direction;
-  readonly tier: "admin" | "networkpolicy" | "cilium" | "baseline" | "default" | "hostNetwork";
-  readonly verdict: "allow" | "deny" | "pass" | "isolate";
+  readonly tier: "admin" | "networkpolicy" | "cilium" | "baseline" | "default" | "hostNetwork" | "istio";
+  /** restrict: an Istio rule that matches but decides only per request (L7, a condition, a CUSTOM authorizer). */
+  readonly verdict: "allow" | "deny" | "pass" | "isolate" | "restrict";
   readonly conns: ConnSet;
   readonly policy?: string;
   readonly rule?: string;
@@ -49,18 +57,22 @@ export interface Step {
   readonly line?: number;
   /** A Cilium rule with L7 rules or toFQDNs: allowed at L4, restricted at L7 (which we do not evaluate). */
   readonly l7?: readonly string[];
+  /** Why the step decided as it did, when that is not plain from the rule (Istio: mTLS, ztunnel's fail-safe). */
+  readonly note?: string;
 }
 
 export class PolicyEvaluator {
   private readonly admin: AdminTier;
   private readonly cilium: CiliumTier;
   private readonly networkPolicies: NetworkPolicyTier;
+  private readonly istio: IstioTier;
 
   constructor(readonly cluster: Cluster) {
     const selectors = new SelectorCache();
     this.admin = new AdminTier(cluster, selectors);
     this.cilium = new CiliumTier(cluster);
     this.networkPolicies = new NetworkPolicyTier(cluster, selectors);
+    this.istio = new IstioTier(cluster);
   }
 
   /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
@@ -73,6 +85,13 @@ export class PolicyEvaluator {
    * for egress: traffic from subject to other). Steps are appended to `trace` when given.
    */
   evaluate(direction: Direction, subject: PodClass, other: Endpoint, trace?: Step[]): ConnSet {
+    const l4 = this.evaluateL4(direction, subject, other, trace);
+    // Istio decides at the destination's proxy, after the CNI let the connection through.
+    if (direction !== "ingress" || !this.istio.active || l4.isEmpty() || (subject.mesh ?? "none") === "none") return l4;
+    return l4.intersect(this.istio.authorize(subject, other, trace));
+  }
+
+  private evaluateL4(direction: Direction, subject: PodClass, other: Endpoint, trace?: Step[]): ConnSet {
     if (subject.hostNetwork) {
       trace?.push({ direction, tier: "hostNetwork", verdict: "allow", conns: ConnSet.ALL });
       return ConnSet.ALL;

@@ -64,6 +64,8 @@ function classSignature(c: PodClass): string {
     c.labels,
     c.ports.map((p) => [p.name, p.containerPort, p.protocol]),
     c.hostNetwork,
+    c.mesh,
+    c.serviceAccount,
   ]);
 }
 
@@ -128,7 +130,10 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
   // Admin and Cilium policies (clusterwide ones, selectors across namespaces) can touch any group.
   if (
     changedById(base.adminPolicies, head.adminPolicies).length > 0 ||
-    changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0
+    changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0 ||
+    // Istio policies in the root namespace apply mesh-wide; principals name pods of any namespace.
+    changedById(base.authorizationPolicies ?? [], head.authorizationPolicies ?? []).length > 0 ||
+    changedById(base.peerAuthentications ?? [], head.peerAuthentications ?? []).length > 0
   ) {
     for (const g of all) g.dirty = true;
   } else {

@@ -2,6 +2,7 @@
 // pods and over "atoms" of address space (cut at every CIDR boundary any policy names), never over all
 // pairs of objects.
 import { ciliumBlocks } from "../model/kinds/cilium-policy.js";
+import { ISTIO_ROOT_NAMESPACE, istioBlocks, meshModeOf } from "../model/kinds/istio-policy.js";
 import { atomize, compareIntervals, intervalToCidrs, type Family, type IpInterval } from "../core/ip.js";
 import { ConnSet } from "../core/port-set.js";
 import type { Cluster } from "../model/types.js";
@@ -50,8 +51,12 @@ export function podClasses(cluster: Cluster): PodClass[] {
 
 function buildClasses(cluster: Cluster): PodClass[] {
   const byKey = new Map<string, PodClass>();
+  // With Istio policies, the service account (the principal) and the mesh mode tell pods apart too.
+  const istio = (cluster.authorizationPolicies?.length ?? 0) + (cluster.peerAuthentications?.length ?? 0) > 0;
   for (const w of cluster.workloads) {
     const ns = cluster.namespaces.get(w.namespace);
+    const mesh = istio ? meshModeOf(w, ns?.labels ?? {}) : undefined;
+    const serviceAccount = istio ? w.serviceAccountName || "default" : undefined;
     const labels = Object.fromEntries(Object.entries(w.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
     const ports = [...w.ports].sort(
       (a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? ""),
@@ -61,6 +66,7 @@ function buildClasses(cluster: Cluster): PodClass[] {
       labels,
       ports.map((p) => [p.name, p.containerPort, p.protocol]),
       w.hostNetwork,
+      ...(istio ? [mesh, serviceAccount] : []),
     ]);
     let cls = byKey.get(key);
     if (!cls) {
@@ -72,6 +78,7 @@ function buildClasses(cluster: Cluster): PodClass[] {
         ports,
         hostNetwork: w.hostNetwork,
         members: [],
+        ...(istio ? { mesh, serviceAccount } : {}),
       };
       byKey.set(key, cls);
     }
@@ -90,6 +97,7 @@ export function policyBlocks(cluster: Cluster): IpInterval[] {
     for (const rule of [...ap.ingress, ...ap.egress])
       for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
   for (const cp of cluster.ciliumPolicies ?? []) blocks.push(...ciliumBlocks(cp));
+  for (const ap of cluster.authorizationPolicies ?? []) blocks.push(...istioBlocks(ap));
   return blocks;
 }
 
@@ -129,6 +137,15 @@ export class NamespaceAtoms {
         let list = this.npBlocks.get(cp.namespace);
         if (!list) this.npBlocks.set(cp.namespace, (list = []));
         list.push(...ciliumBlocks(cp));
+      }
+    }
+    // An AuthorizationPolicy's blocks decide its namespace's pods; one in the root namespace, every pod.
+    for (const ap of cluster.authorizationPolicies ?? []) {
+      if (ap.namespace === ISTIO_ROOT_NAMESPACE) this.adminBlocks.push(...istioBlocks(ap));
+      else {
+        let list = this.npBlocks.get(ap.namespace);
+        if (!list) this.npBlocks.set(ap.namespace, (list = []));
+        list.push(...istioBlocks(ap));
       }
     }
   }

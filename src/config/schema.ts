@@ -102,12 +102,12 @@ export const CONFIG_SCHEMA = {
     },
     network: {
       description:
-        "The dataplane in use: the CNI whose own policies are evaluated (cilium) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium, else other.",
+        "The dataplane in use: the CNI whose own policies are evaluated (cilium) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium, else other. Without mesh, likewise: Istio policies, a namespace labelled for Istio or an istiod install mean istio, else none.",
       type: "object",
       additionalProperties: false,
       properties: {
         cni: { enum: ["cilium", "calico", "other"] },
-        mesh: { enum: ["istio", "none"], default: "none" },
+        mesh: { enum: ["istio", "none"] },
       },
       default: {},
     },
@@ -244,7 +244,7 @@ export interface Config {
     nodes: "public" | "private" | "unknown";
   };
   "enforces-network-policy": boolean;
-  network: { cni?: "cilium" | "calico" | "other"; mesh: "istio" | "none" };
+  network: { cni?: "cilium" | "calico" | "other"; mesh?: "istio" | "none" };
   "fail-on-unanalysed": boolean;
   "ignore-rules": string[];
   "severity-overrides": Record<string, Severity>;

@@ -43,6 +43,7 @@ const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   "networking.k8s.io": ["v1", "v1beta1"],
   "policy.networking.k8s.io": ["v1alpha1", "v1alpha2"],
   "cilium.io": ["v2", "v2alpha1"],
+  "security.istio.io": ["v1", "v1beta1", "v1alpha1"],
 };
 
 /** Why the API server would not know this apiVersion, or null; `read`: the object is of a kind read here. */
@@ -209,6 +210,8 @@ export function buildCluster(
     networkPolicies: [...into.networkPolicies.values()],
     adminPolicies: [...into.adminPolicies.values()],
     ciliumPolicies: [...into.ciliumPolicies.values()],
+    authorizationPolicies: [...into.authorizationPolicies.values()],
+    peerAuthentications: [...into.peerAuthentications.values()],
     ingresses: [...into.ingresses.values()],
     ingressClasses: [...into.ingressClasses.values()],
     gatewayClasses: [...into.gatewayClasses.values()],

@@ -3,6 +3,7 @@ import type { Diagnostics } from "../manifests/diagnostics.js";
 import { dependencyInputs } from "./dependencies.js";
 import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
+import type { AuthorizationPolicy, PeerAuthentication } from "./kinds/istio-policy.js";
 import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
 import type { IngressClass } from "./kinds/ingress-class.js";
@@ -20,6 +21,8 @@ export class Collections {
   readonly networkPolicies = new Map<string, NetworkPolicy>();
   readonly adminPolicies = new Map<string, AdminPolicy>();
   readonly ciliumPolicies = new Map<string, CiliumPolicy>();
+  readonly authorizationPolicies = new Map<string, AuthorizationPolicy>();
+  readonly peerAuthentications = new Map<string, PeerAuthentication>();
   readonly ingresses = new Map<string, Ingress>();
   readonly ingressClasses = new Map<string, IngressClass>();
   readonly gatewayClasses = new Map<string, GatewayClass>();

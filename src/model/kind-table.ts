@@ -7,6 +7,7 @@ import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-call
 import { readConfigData } from "./kinds/config-data.js";
 import { CILIUM_GROUP, type CiliumKind, readCiliumPolicy } from "./kinds/cilium-policy.js";
 import { readGateway } from "./kinds/gateway.js";
+import { ISTIO_SECURITY_GROUP, readAuthorizationPolicy, readPeerAuthentication } from "./kinds/istio-policy.js";
 import { GATEWAY_GROUP } from "./kinds/gateway-api.js";
 import { readGatewayClass } from "./kinds/gateway-class.js";
 import { readIngress } from "./kinds/ingress.js";
@@ -96,6 +97,7 @@ function putWorkload(o: ObjectInput, into: Collections): void {
     hostNetwork: template.hostNetwork,
     replicas: readReplicas(data, kind),
     serviceAccountName: template.serviceAccountName,
+    ...(template.sidecarInject ? { sidecarInject: template.sidecarInject } : {}),
   });
 }
 
@@ -146,6 +148,19 @@ function putCiliumPolicy(o: ObjectInput, into: Collections): void {
         );
   }
   into.put(into.ciliumPolicies, policy);
+}
+
+function putAuthorizationPolicy(o: ObjectInput, into: Collections): void {
+  const policy = readAuthorizationPolicy(o.data, o.meta, o.namespace!, o.source);
+  for (const ref of policy.targetRefs)
+    if (ref.kind !== "Service" && ref.kind !== "Gateway")
+      into.diagnostics.warning(
+        o.source.file,
+        o.source.lineOf(["spec", "targetRefs"]),
+        `${policy.id}: a targetRef to a ${ref.kind} is not modelled; the policy applies to no pod through it`,
+        policy.id,
+      );
+  into.put(into.authorizationPolicies, policy);
 }
 
 /** Kinds listed among the changed objects without being modelled. */
@@ -202,6 +217,17 @@ export const KINDS: readonly KindEntry[] = [
       read: putCiliumPolicy,
     }),
   ),
+  {
+    group: ISTIO_SECURITY_GROUP,
+    kind: "AuthorizationPolicy",
+    read: putAuthorizationPolicy,
+  },
+  {
+    group: ISTIO_SECURITY_GROUP,
+    kind: "PeerAuthentication",
+    read: (o, into) =>
+      into.put(into.peerAuthentications, readPeerAuthentication(o.data, o.meta, o.namespace!, o.source)),
+  },
   // The entry kinds.
   ...["networking.k8s.io", "extensions"].map(
     (group): KindEntry => ({

@@ -9,6 +9,8 @@ export function locatedObjects(cluster: Cluster): (Located & { readonly namespac
     ...cluster.networkPolicies,
     ...cluster.adminPolicies,
     ...(cluster.ciliumPolicies ?? []),
+    ...(cluster.authorizationPolicies ?? []),
+    ...(cluster.peerAuthentications ?? []),
     ...cluster.ingresses,
     ...cluster.ingressClasses,
     ...cluster.gatewayClasses,

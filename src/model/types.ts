@@ -6,6 +6,7 @@ import type { Source, RawObject } from "../manifests/parse.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
+import type { AuthorizationPolicy, PeerAuthentication } from "./kinds/istio-policy.js";
 import type { GatewayClass } from "./kinds/gateway-class.js";
 import type { Ingress } from "./kinds/ingress.js";
 import type { IngressClass } from "./kinds/ingress-class.js";
@@ -47,6 +48,8 @@ export interface Workload extends Located {
   readonly hostNetwork: boolean;
   readonly replicas?: number;
   readonly serviceAccountName?: string;
+  /** The pod's `sidecar.istio.io/inject` annotation, when set. */
+  readonly sidecarInject?: string;
 }
 
 export type NetworkPolicyPeer =
@@ -235,6 +238,10 @@ export interface Cluster {
   readonly adminPolicies: readonly AdminPolicy[];
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy; evaluated only when the CNI is Cilium (analysis/dataplane.ts). */
   readonly ciliumPolicies?: readonly CiliumPolicy[];
+  /** Istio AuthorizationPolicy; evaluated only when the mesh is Istio (analysis/dataplane.ts). */
+  readonly authorizationPolicies?: readonly AuthorizationPolicy[];
+  /** Istio PeerAuthentication (mTLS modes); read with the AuthorizationPolicies. */
+  readonly peerAuthentications?: readonly PeerAuthentication[];
   // The entry kinds: how traffic from outside reaches Services.
   readonly ingresses: readonly Ingress[];
   readonly ingressClasses: readonly IngressClass[];

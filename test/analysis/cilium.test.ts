@@ -267,7 +267,7 @@ spec: {type: LoadBalancer, selector: {role: restricted}, ports: [{port: 80}]}
 
 describe("the network setting in .github/reachdiff.yml", () => {
   it("takes cni and mesh, with mesh none and cni discovered by default, and refuses other values", () => {
-    expect(resolveConfig(undefined).network).toEqual({ mesh: "none" });
+    expect(resolveConfig(undefined).network).toEqual({});
     expect(resolveConfig({ network: { cni: "cilium", mesh: "istio" } }).network).toEqual({
       cni: "cilium",
       mesh: "istio",

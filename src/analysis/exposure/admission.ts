@@ -1,6 +1,7 @@
 // Whether the traffic of an entry survives the policies of the pod it reaches: asked of the policy
 // evaluator (admin tier, NetworkPolicy, baseline) for the pods or addresses the packets come from.
 import { ciliumBlocks } from "../../model/kinds/cilium-policy.js";
+import { istioBlocks } from "../../model/kinds/istio-policy.js";
 import {
   atomize,
   CidrError,
@@ -78,6 +79,7 @@ export class Admission {
         for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
     // Cilium CIDR rules: cut everywhere (more cuts than needed only split runs that stay equal).
     for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
+    for (const ap of cluster.authorizationPolicies ?? []) this.adminBlocks.push(...istioBlocks(ap));
   }
 
   /** Whether traffic from `origin` reaches the target's pod port, and what that changes about the sources. */
@@ -154,7 +156,7 @@ export class Admission {
     this.evaluator.evaluate(direction, subject, other, trace);
     const deny = trace.find(
       (s) =>
-        (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium") &&
+        (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium" || s.tier === "istio") &&
         s.verdict === "deny" &&
         s.conns.get(protocol).has(port),
     );
@@ -163,6 +165,8 @@ export class Admission {
       ...this.evaluator.selectingPolicies(subject, direction).map((p) => p.id),
       // Cilium policies that put the pod in default deny in this direction.
       ...trace.filter((s) => s.tier === "cilium" && s.verdict === "isolate" && s.policy).map((s) => s.policy!),
+      // Istio ALLOW policies that apply to the pod and admit none of this traffic.
+      ...trace.filter((s) => s.tier === "istio" && s.verdict === "isolate" && s.policy).map((s) => s.policy!),
     ].sort();
     if (isolating.length) {
       const who = subject.members[0]?.id ?? `pods in ${subject.namespace}`;

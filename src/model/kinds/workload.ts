@@ -39,6 +39,8 @@ export interface PodTemplate {
   readonly ports: ContainerPort[];
   readonly hostNetwork: boolean;
   readonly serviceAccountName?: string;
+  /** The pod's `sidecar.istio.io/inject` annotation (whether Istio injects its proxy: model/kinds/istio-policy.ts). */
+  readonly sidecarInject?: string;
 }
 
 function dig(data: Record<string, unknown>, path: Path): Record<string, unknown> | undefined {
@@ -86,7 +88,9 @@ export function readPodTemplate(data: Record<string, unknown>, kind: string): Po
   }
   const hostNetwork = optBool(spec.hostNetwork, [...specPath, "hostNetwork"]) ?? false;
   const serviceAccountName = optString(spec.serviceAccountName, [...specPath, "serviceAccountName"]);
-  return { labels, ports, hostNetwork, serviceAccountName };
+  const annotations = optStringMap(metadata?.annotations, [...base, "metadata", "annotations"]);
+  const sidecarInject = annotations?.["sidecar.istio.io/inject"];
+  return { labels, ports, hostNetwork, serviceAccountName, ...(sidecarInject ? { sidecarInject } : {}) };
 }
 
 export function readReplicas(data: Record<string, unknown>, kind: string): number | undefined {
