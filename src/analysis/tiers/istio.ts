@@ -98,7 +98,8 @@ export class IstioTier {
         // A policy in the root namespace applies to every namespace; elsewhere, to its own.
         if (policy.namespace !== this.rootNamespace && policy.namespace !== subject.namespace) continue;
         if (policy.targetRefs.length) {
-          if (this.targets(policy, subject)) out.push({ policy, enforcer: mesh === "ambient" ? "waypoint" : "sidecar" });
+          if (this.targets(policy, subject))
+            out.push({ policy, enforcer: mesh === "ambient" ? "waypoint" : "sidecar" });
           continue;
         }
         if (policy.selector && !matches(policy.selector, subject.labels)) continue;
@@ -159,7 +160,8 @@ export class IstioTier {
     const ep = peer.endpoint;
     // Pod addresses are not known statically: only a block holding every IPv4 address surely holds a pod's
     // (as for the admin tier's networks); narrower blocks are taken to name outside addresses.
-    if (ep.type === "pods") return list.some((b) => b.cidr.family === 4 && b.cidr.lo === 0n && b.cidr.hi === IPV4_ALL.hi);
+    if (ep.type === "pods")
+      return list.some((b) => b.cidr.family === 4 && b.cidr.lo === 0n && b.cidr.hi === IPV4_ALL.hi);
     return list.some((b) => containsInterval(b.cidr, ep.interval));
   }
 

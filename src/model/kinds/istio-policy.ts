@@ -111,7 +111,8 @@ function blocks(value: unknown, path: Path): IstioBlock[] | undefined {
 function ports(value: unknown, path: Path): number[] | undefined {
   return strings(value, path)?.map((text, i) => {
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 65535) fail([...path, i], `${JSON.stringify(text)} is not a port (1-65535)`);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+      fail([...path, i], `${JSON.stringify(text)} is not a port (1-65535)`);
     return n;
   });
 }
@@ -215,7 +216,9 @@ export function readAuthorizationPolicy(
   const action = actionText as IstioAction;
   const refs = [
     ...(optList(spec.targetRefs, ["spec", "targetRefs"]) ?? []).map((r, i) => [r, ["spec", "targetRefs", i]] as const),
-    ...(spec.targetRef !== undefined && spec.targetRef !== null ? [[spec.targetRef, ["spec", "targetRef"]] as const] : []),
+    ...(spec.targetRef !== undefined && spec.targetRef !== null
+      ? [[spec.targetRef, ["spec", "targetRef"]] as const]
+      : []),
   ];
   const targetRefs = refs.map(([r, path]) => {
     const ref = optObj(r, path);
@@ -227,7 +230,10 @@ export function readAuthorizationPolicy(
   });
   const selector = readSelector(spec, ["spec", "selector"]);
   if (selector && targetRefs.length) fail(["spec"], "selector and targetRefs cannot both be set");
-  const provider = action === "CUSTOM" ? optString(optObj(spec.provider, ["spec", "provider"])?.name, ["spec", "provider", "name"]) : undefined;
+  const provider =
+    action === "CUSTOM"
+      ? optString(optObj(spec.provider, ["spec", "provider"])?.name, ["spec", "provider", "name"])
+      : undefined;
   return {
     id: `${namespace}/AuthorizationPolicy/${meta.name}`,
     kind: "AuthorizationPolicy",

@@ -1,0 +1,205 @@
+// Istio AuthorizationPolicy and PeerAuthentication on Istio's authorization and mTLS task examples: the truth
+// table per pair and port, explain naming the deciding policy and rule, and the mesh setting.
+import { describe, expect, it } from "vitest";
+import { forDataplane } from "../../src/analysis/dataplane.js";
+import { explain, explanationText } from "../../src/analysis/explain.js";
+import type { Protocol } from "../../src/core/port-set.js";
+import { Diagnostics } from "../../src/manifests/diagnostics.js";
+import { parseManifestText } from "../../src/manifests/parse.js";
+import { buildCluster } from "../../src/model/build.js";
+import type { Cluster } from "../../src/model/types.js";
+import { diags, fixture } from "../helpers/engine.js";
+
+const F = "fixtures/engine/istio/docs.yaml";
+const c = forDataplane(fixture("istio/docs.yaml"), { mesh: "istio" });
+const id = (name: string) => (name.startsWith("ip:") ? name : `${name.split("/")[0]}/Pod/${name.split("/")[1]}`);
+
+function allowed(cluster: Cluster, from: string, to: string, protocol: Protocol, port: number): boolean {
+  return !explain(cluster, id(from), id(to), { protocol, port }).allowed.isEmpty();
+}
+
+// [from, to, protocol, port, allowed]
+const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
+  // The HTTP task: allow-nothing in default, productpage open to GET (L7: allowed at L4), details and ratings by principal.
+  ["foo/sleep", "default/productpage", "TCP", 9080, true],
+  ["legacy/sleep", "default/productpage", "TCP", 9080, true],
+  ["default/productpage", "default/details", "TCP", 9080, true],
+  ["default/reviews", "default/details", "TCP", 9080, false],
+  ["default/reviews", "default/ratings", "TCP", 9080, true],
+  ["default/productpage", "default/ratings", "TCP", 9080, false],
+  ["foo/sleep", "default/reviews", "TCP", 9080, false],
+  // Only TCP goes through the proxy.
+  ["legacy/sleep", "default/reviews", "UDP", 9080, true],
+  // The TCP task: ports 9000 and 9001 only; STRICT refuses plaintext, except on the PERMISSIVE port 9001.
+  ["foo/sleep", "foo/tcp-echo", "TCP", 9000, true],
+  ["foo/sleep", "foo/tcp-echo", "TCP", 9002, false],
+  ["bar/sleep", "foo/tcp-echo", "TCP", 9001, true],
+  ["legacy/sleep", "foo/tcp-echo", "TCP", 9000, false],
+  ["legacy/sleep", "foo/tcp-echo", "TCP", 9001, true],
+  ["legacy/sleep", "foo/sleep", "TCP", 80, false],
+  // The deny task: namespace bar denied; DENY POST and CUSTOM /headers decide per request (not at L4).
+  ["bar/sleep", "foo/httpbin", "TCP", 8080, false],
+  ["foo/sleep", "foo/httpbin", "TCP", 8080, true],
+  ["legacy/sleep", "foo/httpbin", "TCP", 8080, false],
+  // A pod that opts out of injection is outside the mesh: no Istio policy applies to it.
+  ["legacy/sleep", "foo/opted-out", "TCP", 8080, true],
+  ["bar/sleep", "foo/opted-out", "TCP", 8080, true],
+  // Allow by principal (mTLS identity) or address range; plaintext has no principal.
+  ["foo/sleep", "bar/httpbin", "TCP", 8080, true],
+  ["bar/sleep", "bar/httpbin", "TCP", 8080, false],
+  ["legacy/sleep", "bar/httpbin", "TCP", 8080, false],
+  ["ip:203.0.113.7", "bar/httpbin", "TCP", 8080, true],
+  ["ip:198.51.100.1", "bar/httpbin", "TCP", 8080, false],
+  // The root namespace's DENY notPrincipals ["*"] applies in every namespace: plaintext may not reach web.
+  ["legacy/sleep", "qux/web", "TCP", 8080, false],
+  ["legacy/injected", "qux/web", "TCP", 8080, true],
+  ["foo/sleep", "qux/web", "TCP", 8080, true],
+  ["legacy/sleep", "amb/web", "TCP", 8080, false],
+  // Ambient: ztunnel enforces L4 rules; an ALLOW rule with methods matches nothing, a DENY rule with them
+  // denies the connection (fail safe).
+  ["amb/sleep", "amb/web", "TCP", 8080, true],
+  ["foo/sleep", "amb/web", "TCP", 8080, false],
+  ["amb/sleep", "amb/httpbin", "TCP", 8080, false],
+  ["foo/sleep", "amb/api", "TCP", 8080, false],
+  ["bar/sleep", "amb/api", "TCP", 8080, true],
+  ["ip:8.8.8.8", "amb/api", "TCP", 8080, true],
+  // Istio decides at the destination: egress from a mesh pod to a pod outside it is untouched.
+  ["foo/httpbin", "legacy/sleep", "TCP", 80, true],
+  ["amb/httpbin", "legacy/sleep", "TCP", 80, true],
+];
+
+describe("Istio's task examples: the truth table", () => {
+  it("reads every policy without a diagnostic beyond the mesh", () => {
+    expect(diags(c).filter((d) => !d.includes(": info: "))).toEqual([]);
+    expect(c.authorizationPolicies).toHaveLength(14);
+    expect(c.peerAuthentications).toHaveLength(2);
+  });
+
+  it.each(ISTIO_TABLE)("%s -> %s %s %i: %s", (from, to, protocol, port, expected) => {
+    expect(allowed(c, from, to, protocol, port)).toBe(expected);
+  });
+});
+
+describe("explain names the deciding Istio policy and rule", () => {
+  const text = (from: string, to: string, port: number) =>
+    explanationText(explain(c, id(from), id(to), { protocol: "TCP", port }));
+
+  it("a DENY rule by namespace", () => {
+    expect(text("bar/sleep", "foo/httpbin", 8080)).toContain(
+      `foo/AuthorizationPolicy/deny-bar rules[0] denies TCP 8080 (${F}:`,
+    );
+  });
+
+  it("an ALLOW policy with no rules (allow-nothing) and one whose rule does not match", () => {
+    const t = text("default/reviews", "default/details", 9080);
+    expect(t).toContain("default/AuthorizationPolicy/allow-nothing (ALLOW) applies to the pod but none of its rules");
+    expect(t).toContain("default/AuthorizationPolicy/details-viewer (ALLOW) applies to the pod but none of its rules");
+    expect(t).toContain("(isolated by an Istio ALLOW policy and no rule allows this traffic)");
+  });
+
+  it("an L7 ALLOW rule: allowed at L4, restricted at L7", () => {
+    expect(text("default/productpage", "default/details", 9080)).toMatch(
+      /default\/AuthorizationPolicy\/details-viewer rules\[0\] allows TCP 9080 \(.*docs\.yaml:\d+\) — allowed at L4, restricted at L7 \(methods: GET\)/,
+    );
+  });
+
+  it("DENY POST and a CUSTOM authorizer decide per request, and are said so", () => {
+    const t = text("foo/sleep", "foo/httpbin", 8080);
+    expect(t).toContain("foo/AuthorizationPolicy/deny-post rules[0] matches TCP 8080 but decides per request");
+    expect(t).toContain("(methods: POST)");
+    expect(t).toContain("CUSTOM authorizer sample-ext-authz-grpc");
+  });
+
+  it("STRICT mTLS names the PeerAuthentication", () => {
+    expect(text("legacy/sleep", "foo/tcp-echo", 9000)).toMatch(
+      /foo\/PeerAuthentication\/default mtls STRICT denies TCP 9000 \(STRICT mTLS refuses plaintext.*docs\.yaml:\d+\)/,
+    );
+  });
+
+  it("ztunnel's fail-safe on L7 attributes", () => {
+    expect(text("amb/sleep", "amb/httpbin", 8080)).toContain("the ALLOW rule matches nothing (fail safe");
+    expect(text("foo/sleep", "amb/api", 8080)).toContain("the DENY rule applies to the whole connection (fail safe)");
+  });
+});
+
+describe("the mesh setting (network.mesh)", () => {
+  const raw = fixture("istio/docs.yaml");
+
+  it("ignores Istio policies under mesh: none, with a note at each policy's file:line", () => {
+    const none = forDataplane(raw, { mesh: "none" });
+    expect(allowed(none, "bar/sleep", "foo/httpbin", "TCP", 8080)).toBe(true);
+    expect(allowed(none, "legacy/sleep", "foo/tcp-echo", "TCP", 9000)).toBe(true);
+    const notes = diags(none).filter((d) => d.includes("is ignored: network.mesh is none"));
+    expect(notes).toHaveLength(16);
+    expect(notes[0]).toMatch(
+      /^fixtures\/engine\/istio\/docs\.yaml:\d+: info: default\/AuthorizationPolicy\/allow-nothing/,
+    );
+  });
+
+  it("discovers istio from the policies or the namespace labels, and says so", () => {
+    const found = forDataplane(raw, {});
+    expect(allowed(found, "bar/sleep", "foo/httpbin", "TCP", 8080)).toBe(false);
+    expect(diags(found).some((d) => d.includes("network.mesh is not set"))).toBe(true);
+    expect(forDataplane(raw, { mesh: "istio" })).toBe(raw);
+  });
+});
+
+describe("reading Istio policies", () => {
+  const read = (text: string) => {
+    const d = new Diagnostics();
+    return buildCluster(parseManifestText("p.yaml", text, d), {}, d);
+  };
+
+  it("refuses an unknown action and a bad port with the file:line, and keeps reading the others", () => {
+    const cluster = read(
+      [
+        "apiVersion: security.istio.io/v1",
+        "kind: AuthorizationPolicy",
+        "metadata: {name: bad, namespace: foo}",
+        "spec:",
+        "  action: REJECT",
+        "---",
+        "apiVersion: security.istio.io/v1",
+        "kind: AuthorizationPolicy",
+        "metadata: {name: port, namespace: foo}",
+        "spec:",
+        "  rules:",
+        "  - to:",
+        "    - operation: {ports: [http]}",
+        "---",
+        "apiVersion: security.istio.io/v1beta1",
+        "kind: AuthorizationPolicy",
+        "metadata: {name: good, namespace: foo}",
+        "spec: {action: DENY, rules: [{from: [{source: {ipBlocks: [1.2.3.4]}}]}]}",
+      ].join("\n"),
+    );
+    expect(diags(cluster)).toEqual([
+      expect.stringMatching(/^p\.yaml:5: error: AuthorizationPolicy bad is invalid and skipped: .*"REJECT"/),
+      expect.stringMatching(
+        /^p\.yaml:13: error: AuthorizationPolicy port is invalid and skipped: .*"http" is not a port/,
+      ),
+    ]);
+    expect(cluster.authorizationPolicies!.map((p) => p.id)).toEqual(["foo/AuthorizationPolicy/good"]);
+  });
+
+  it("warns about a targetRef it does not model, and reads RequestAuthentication as not modelled", () => {
+    const cluster = read(
+      [
+        "apiVersion: security.istio.io/v1",
+        "kind: AuthorizationPolicy",
+        "metadata: {name: se, namespace: foo}",
+        "spec:",
+        "  targetRefs: [{kind: ServiceEntry, group: networking.istio.io, name: ext}]",
+        "---",
+        "apiVersion: security.istio.io/v1",
+        "kind: RequestAuthentication",
+        "metadata: {name: jwt, namespace: foo}",
+        "spec: {}",
+      ].join("\n"),
+    );
+    expect(diags(cluster)).toEqual([
+      "p.yaml:5: warning: foo/AuthorizationPolicy/se: a targetRef to a ServiceEntry is not modelled; the policy applies to no pod through it",
+      "p.yaml:7: warning: RequestAuthentication (security.istio.io/v1) is not modelled: the connectivity shown ignores it",
+    ]);
+  });
+});
