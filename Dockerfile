@@ -48,7 +48,9 @@ COPY --from=build /app/build/src ./build/src
 COPY package.json app.yml ./
 USER node
 EXPOSE 3000
-# Renders write to /tmp only (mount it writable when the root filesystem is read-only).
-ENV HOME=/tmp
+# Renders write to /tmp only (mount it writable when the root filesystem is read-only); archives are
+# kept there by commit (README: "Archives are cached on disk by commit").
+ENV HOME=/tmp \
+    REACHDIFF_ARCHIVE_CACHE_DIR=/tmp/reachdiff-archives
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "build/src/service/main.js"]

@@ -12,6 +12,7 @@
 // taking work, lets running reviews finish for REACHDIFF_SHUTDOWN_GRACE_MS (20 s) and concludes the
 // rest as cancelled, saying how to re-run them, before it exits.
 import type { Context, Probot } from "probot";
+import { archiveCacheFromEnv } from "./github/archive-cache.js";
 import { prOfExternalId } from "./github/check-run.js";
 import { APP_EVENTS, backfill, handleEvent } from "./github/events.js";
 import { Deliveries, InFlight, isSuperseded, Stop } from "./github/lifecycle.js";
@@ -142,6 +143,7 @@ export default function reachdiffApp(app: Probot): void {
         oncePerHead: true,
         requireConfig: /^(1|true|yes)$/i.test(process.env.REACHDIFF_REQUIRE_CONFIG ?? ""),
         serverUrl: serverUrlOf(htmlUrl, repo),
+        archiveCache: archiveCacheFromEnv(),
         ...jobSettings(),
       },
       signal,

@@ -107,7 +107,7 @@ export async function handleCommentCommand(session: Session, ev: CommentEvent): 
         try {
           const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, session.settings.configPath);
           const config = effectiveConfig(fileConfig, session.settings);
-          const head = await fetchCluster(gh, repo, pr.headSha, config);
+          const head = await fetchCluster(gh, repo, pr.headSha, config, session.settings.archiveCache);
           const port =
             command.port !== undefined || command.protocol !== "TCP"
               ? { protocol: command.protocol, port: command.port }

@@ -2,11 +2,12 @@
 // tarball, streamed and filtered by the config's `paths` (never one request per file), and finds
 // which files a pull request touches with one compare request.
 import { posix } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import picomatch from "picomatch";
 import tar from "tar-stream";
+import type { ArchiveCache } from "./archive-cache.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, isManifestName, type ManifestFile } from "../manifests/load.js";
 import type { GitHub, Repo } from "./types.js";
@@ -34,6 +35,8 @@ export interface FetchLimits {
    * none). Rendering needs them: templates, helpers, .env and other generator inputs.
    */
   readonly maxInputBytes?: number;
+  /** Archives by commit on disk: a commit read before is not downloaded again. */
+  readonly cache?: ArchiveCache;
 }
 
 /** fetch without the Authorization header the client adds: for a download from another host. */
@@ -117,20 +120,39 @@ export async function fetchManifests(
   globs: readonly string[],
   limits: FetchLimits = {},
 ): Promise<Snapshot> {
+  const { cache } = limits;
+  const cached = await cache?.read(repo, sha, (archive) => readArchive(archive, sha, globs, limits));
+  if (cached) return cached;
+  const body = await openArchive(gh, repo, sha);
+  if (!body) return { files: [], inputs: [], diagnostics: [] };
+  const download = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+  if (!cache) return readArchive(download, sha, globs, limits);
+  return cache.keep(repo, sha, (tap) => readArchive(download, sha, globs, limits, tap));
+}
+
+/** The manifests (and render inputs) of one commit's archive, a gzipped tarball. */
+async function readArchive(
+  archive: Readable,
+  sha: string,
+  globs: readonly string[],
+  limits: FetchLimits,
+  tap?: Transform,
+): Promise<Snapshot> {
   const isMatch = watched(globs);
   const maxFile = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxArchive = limits.maxArchiveBytes ?? 2 * 1024 ** 3;
-  const body = await openArchive(gh, repo, sha);
   const files: ManifestFile[] = [];
   const inputs: RenderInput[] = [];
   const diagnostics: Diagnostic[] = [];
-  if (!body) return { files, inputs, diagnostics };
   let total = 0;
   let inputBytes = 0;
   let inputsDropped = 0;
   const maxInputs = limits.maxInputBytes ?? 0;
   const extract = tar.extract();
   extract.on("entry", (header, stream, next) => {
+    // An archive cut inside this entry fails the entry's stream too; the pipeline below reports it
+    // (an entry stream's error with no listener would crash the process).
+    stream.on("error", () => undefined);
     total += header.size ?? 0;
     if (total > maxArchive) {
       stream.resume();
@@ -181,11 +203,7 @@ export async function fetchManifests(
     stream.on("end", next);
     stream.resume();
   });
-  await pipeline(
-    Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
-    createGunzip(),
-    extract,
-  );
+  await (tap ? pipeline(archive, tap, createGunzip(), extract) : pipeline(archive, createGunzip(), extract));
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (inputsDropped)
     diagnostics.push({

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
+import type { ArchiveCache } from "./archive-cache.js";
 import { review } from "../review/review.js";
 import { publishedReview, type ReviewSummary } from "./check-output.js";
 import type { Cluster } from "../model/types.js";
@@ -21,9 +22,13 @@ async function fetchSide(
   sha: string,
   config: Config,
   signal?: AbortSignal,
+  cache?: ArchiveCache,
 ): Promise<FetchedSide> {
   signal?.throwIfAborted();
-  const snapshot = await fetchManifests(gh, repo, sha, config.paths, { maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES });
+  const snapshot = await fetchManifests(gh, repo, sha, config.paths, {
+    maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES,
+    cache,
+  });
   return { files: snapshot.files, inputs: snapshot.inputs, problems: snapshot.diagnostics };
 }
 
@@ -41,12 +46,13 @@ export async function fetchSides(
   headSha: string,
   trusted: Config,
   signal?: AbortSignal,
+  cache?: ArchiveCache,
 ): Promise<[FetchedSide, FetchedSide]> {
   // Both archives at once: the review waits for the slower one only (and, should one fail, for the
   // other to end too, so that no request of this review outlives it).
   const [base, head] = await Promise.allSettled([
-    fetchSide(gh, repo, baseSha, trusted, signal),
-    fetchSide(gh, repo, headSha, trusted, signal),
+    fetchSide(gh, repo, baseSha, trusted, signal, cache),
+    fetchSide(gh, repo, headSha, trusted, signal, cache),
   ]);
   if (base.status === "rejected") throw base.reason;
   if (head.status === "rejected") throw head.reason;
@@ -123,8 +129,14 @@ export async function reviewFetched(
   });
 }
 
-export async function fetchCluster(gh: GitHub, repo: Repo, sha: string, trusted: Config): Promise<Cluster> {
-  return loadFetchedSide(await fetchSide(gh, repo, sha, trusted), sideOptions(trusted));
+export async function fetchCluster(
+  gh: GitHub,
+  repo: Repo,
+  sha: string,
+  trusted: Config,
+  cache?: ArchiveCache,
+): Promise<Cluster> {
+  return loadFetchedSide(await fetchSide(gh, repo, sha, trusted, undefined, cache), sideOptions(trusted));
 }
 
 /** Whether the changed paths touch what the review reads (a watched manifest, or an input of a render). */

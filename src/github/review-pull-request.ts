@@ -413,7 +413,7 @@ async function analyse(
       readOnly: posted.readOnly,
     };
   }
-  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal);
+  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal, settings.archiveCache);
   signal.throwIfAborted();
   const output = await reviewFetched(
     {

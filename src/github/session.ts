@@ -1,6 +1,7 @@
 // What one delivery (the App's webhook, the Action's run) hands to the shared review path: a guarded
 // client, the repository, the bot's own login, a logger and the settings that override the config.
 import type { Config } from "../config/schema.js";
+import type { ArchiveCache } from "./archive-cache.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS, guard, type Guard, type WriteSlots } from "./pacing.js";
 import type { CommentMode } from "./sticky-comment.js";
 import type { GitHub, Log, Repo } from "./types.js";
@@ -31,6 +32,8 @@ export interface Settings {
   readonly oncePerHead?: boolean;
   /** Review only repositories that have the configuration file in the base branch (REACHDIFF_REQUIRE_CONFIG). */
   readonly requireConfig?: boolean;
+  /** Archives by commit on disk, shared by the reviews of this process (the App; see archive-cache.ts). */
+  readonly archiveCache?: ArchiveCache;
 }
 
 export interface Session {

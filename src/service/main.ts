@@ -7,6 +7,7 @@ import type { Octokit } from "@octokit/core";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import reachdiffApp, { appOptions, REDACT_PATHS } from "../app.js";
+import { archiveCacheFromEnv } from "../github/archive-cache.js";
 import { sharePacers } from "../github/pacing.js";
 import type { JobQueue } from "../queue/job.js";
 import { MemoryQueue } from "../queue/memory.js";
@@ -66,7 +67,7 @@ const queue: JobQueue = settings.redisUrl
       onAbandoned: (job, reason) => abandoned(probot, log)(job, reason),
     })
   : new MemoryQueue(settings.maxWaiting);
-metrics = new Metrics(queue);
+metrics = new Metrics(queue, archiveCacheFromEnv());
 const m = metrics;
 if (queue instanceof RedisQueue)
   sharePacers(

@@ -1,6 +1,8 @@
 // /metrics in Prometheus' text format (prom-client): the queue, the reviews, GitHub requests and
-// waits, archive bytes and this process's memory. Queue figures are read from the queue when scraped.
+// waits, archive bytes (downloaded, and read from the on-disk cache instead) and this process's
+// memory. Queue and cache figures are read when scraped.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ArchiveCache } from "../github/archive-cache.js";
 import type { JobQueue } from "../queue/job.js";
 
 export class Metrics {
@@ -53,8 +55,40 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(queue?: JobQueue) {
+  constructor(queue?: JobQueue, archiveCache?: ArchiveCache) {
     collectDefaultMetrics({ register: this.registry });
+    // The archive cache keeps its own figures (the reviews of this process update them); read when scraped.
+    const cache = archiveCache?.stats;
+    new Counter({
+      name: "reachdiff_archive_cache_requests_total",
+      help: "Archives asked of the on-disk cache, by result (hit, miss; a miss is downloaded)",
+      labelNames: ["result"],
+      registers: [this.registry],
+      collect() {
+        if (!cache) return;
+        this.reset();
+        this.inc({ result: "hit" }, cache.hits);
+        this.inc({ result: "miss" }, cache.misses);
+      },
+    });
+    new Counter({
+      name: "reachdiff_archive_cache_saved_bytes_total",
+      help: "Bytes of archives read from the on-disk cache instead of downloaded",
+      registers: [this.registry],
+      collect() {
+        if (!cache) return;
+        this.reset();
+        this.inc(cache.savedBytes);
+      },
+    });
+    new Gauge({
+      name: "reachdiff_archive_cache_bytes",
+      help: "Size of the on-disk archive cache at its last eviction pass (shared by the processes that use its folder)",
+      registers: [this.registry],
+      collect() {
+        if (cache) this.set(cache.bytes);
+      },
+    });
     const age = new Gauge({
       name: "reachdiff_queue_oldest_age_seconds",
       help: "Age of the oldest job not yet started",

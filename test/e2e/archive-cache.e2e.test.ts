@@ -1,0 +1,115 @@
+// The archive cache in the App's service (the image's entry point, REACHDIFF_ARCHIVE_CACHE_DIR set as
+// the image sets it) against the loopback GitHub: three pull requests on one base, a push on an
+// unchanged base and a re-run fetch each commit once; /metrics says the hits, misses and bytes saved.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ArchiveCache } from "../../src/github/archive-cache.js";
+import { FakeGitHub } from "./fake-github.js";
+import { INSTALLATION_ID, keyPair, quiet, SECRET } from "./harness.js";
+import { seedRepo, type TestRepo } from "./repo-fixture.js";
+import { type ServiceProcess, startService } from "./service.js";
+import { checkRunRerequestedEvent, deliver, pullRequestEvent, validateWebhook } from "./webhooks.js";
+
+const keys = keyPair();
+let fake: FakeGitHub;
+let service: ServiceProcess;
+let t: TestRepo;
+let dir: string;
+const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
+
+async function send(event: string, payload: Record<string, unknown>) {
+  validateWebhook(event, payload);
+  const res = await deliver(service.webhookUrl, SECRET, event, payload);
+  expect([200, 202]).toContain(res.status);
+  await quiet(fake);
+}
+
+/** One sample of a metric from Prometheus' text format. */
+function sample(text: string, name: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`no ${name} in /metrics`);
+  return Number(line.slice(name.length + 1));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "reachdiff-cache-e2e-"));
+  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
+  await fake.start();
+  service = await startService({
+    role: "all",
+    apiUrl: fake.url,
+    appId: fake.appId,
+    privateKey: keys.privateKey,
+    env: { REACHDIFF_ARCHIVE_CACHE_DIR: dir, REACHDIFF_WRITES_PER_MINUTE: "600" },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await fake?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("archive cache through the App's service", () => {
+  it("fetches each commit once across pull requests on one base, a push and a re-run", async () => {
+    t = seedRepo(fake);
+    const ns = (name: string) => ({
+      [`k8s/${name}.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`,
+    });
+    const head2 = fake.commit(ns("team-two"), t.main);
+    const head3 = fake.commit(ns("team-three"), t.main);
+    fake.openPull(2, head2);
+    fake.openPull(3, head3);
+    const pr = (number: number, head: string, action: "opened" | "synchronize" = "opened") =>
+      pullRequestEvent(target(), action, { number, head, base: t.main });
+    await send("pull_request", pr(1, t.head));
+    await send("pull_request", pr(2, head2));
+    await send("pull_request", pr(3, head3));
+    // A push to #1: a new head on the same base.
+    const head1b = fake.commit(ns("team-one"), t.head);
+    fake.push(1, head1b);
+    await send("pull_request", pr(1, head1b, "synchronize"));
+    // "Re-run" of #1's check.
+    const run = fake.checkRuns.find((r) => r.head_sha === head1b)!;
+    await send(
+      "check_run",
+      checkRunRerequestedEvent(target(), {
+        id: run.id,
+        headSha: head1b,
+        externalId: run.external_id!,
+        number: 1,
+        base: t.main,
+      }),
+    );
+
+    // Five reviews, ten sides read; five commits: each downloaded once.
+    const reviewed = [t.head, head2, head3, head1b].map((h) => fake.checkRuns.filter((r) => r.head_sha === h));
+    expect(reviewed.map((runs) => runs.map((r) => r.conclusion))).toEqual([
+      ["failure"],
+      ["success"],
+      ["success"],
+      ["failure", "failure"],
+    ]);
+    const downloads = (sha: string) => fake.fetchesOf(sha).filter((r) => r.operationId === "codeload").length;
+    expect([t.main, t.head, head2, head3, head1b].map(downloads)).toEqual([1, 1, 1, 1, 1]);
+
+    const sizeOf = (sha: string) =>
+      statSync(new ArchiveCache(dir, 1).path({ owner: fake.owner, repo: fake.repo }, sha)).size;
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const hits = sample(metrics, 'reachdiff_archive_cache_requests_total{result="hit"}');
+    const misses = sample(metrics, 'reachdiff_archive_cache_requests_total{result="miss"}');
+    const saved = sample(metrics, "reachdiff_archive_cache_saved_bytes_total");
+    const downloaded = sample(metrics, "reachdiff_archive_bytes_total");
+    // Hits: the base for #2, #3 and #1's push; base and head for the re-run.
+    expect([hits, misses]).toEqual([5, 5]);
+    expect(saved).toBe(4 * sizeOf(t.main) + sizeOf(head1b));
+    const all = [t.main, t.head, head2, head3, head1b].reduce((sum, sha) => sum + sizeOf(sha), 0);
+    expect(downloaded).toBe(all);
+    expect(sample(metrics, "reachdiff_archive_cache_bytes")).toBe(all);
+    console.log(
+      `archive cache: ${hits} hits / ${hits + misses} reads (${Math.round((100 * hits) / (hits + misses))}%), ${downloaded} bytes downloaded, ${saved} bytes saved (without the cache: ${downloaded + saved})`,
+    );
+  }, 120_000);
+});
