@@ -286,6 +286,29 @@ export function loadSideEnvironments(spec: string, options: EnvironmentOptions =
 }
 
 /**
+ * One environment of a side, by name, for the commands that read one cluster (reach, explain, ...):
+ * `names` lists the environments the side deploys (null: it is one, unnamed), and `snapshot` is the
+ * named one, loaded alone (none when the name is not among them, or no name is given while there are several).
+ */
+export function loadSideEnvironment(
+  spec: string,
+  name: string | undefined,
+  options: EnvironmentOptions = {},
+): { names: string[] | null; snapshot?: EnvironmentSnapshot } {
+  const shared = { ...options, parseCache: options.parseCache ?? new ParseCache() };
+  const d = discoverSide(spec, shared);
+  if (!d.environments) return { names: null };
+  const names = d.environments.map((e) => e.name);
+  const chosen =
+    name === undefined && names.length === 1 ? d.environments[0] : d.environments.find((e) => e.name === name);
+  if (!chosen) return { names };
+  return {
+    names,
+    snapshot: { environment: chosen, cluster: loadEnvironment(d.side, chosen, shared, options.render ?? {}) },
+  };
+}
+
+/**
  * Both sides as environments, one render cache and one parse cache for the two. When the two sides
  * together name one environment or none, each side is one cluster, loaded by loadSides as before.
  */

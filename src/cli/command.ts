@@ -1,6 +1,6 @@
 // What every command of the CLI shares: its shape, the common options, reading the configuration,
 // writing a report, and the exit codes (the one mapping of a verdict to a number).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parse } from "yaml";
@@ -11,6 +11,8 @@ import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
 import type { Cluster } from "../model/types.js";
 import { readConfig as parseReviewConfig } from "../review/config.js";
 import { isGitRef, readGitFile } from "../sources/git.js";
+import { loadSideEnvironment } from "../environments.js";
+import { renderOptionsFromConfig } from "../render/options.js";
 import { loadSnapshot, type SnapshotOptions } from "../snapshot.js";
 
 /** The exit codes, documented in the README and in `reachdiff --help`. */
@@ -22,7 +24,8 @@ export const EXIT_HELP = `Exit codes:
   2   manifests could not be read: the head broke one (diff), or any problem with --strict
   3   nothing to analyse: no Kubernetes object read, a path or glob that matches nothing,
       every render of a side failed
-  64  usage: unknown command or option, bad value, invalid configuration, unknown ref or workload
+  64  usage: unknown command or option, bad value, invalid configuration, unknown ref, workload
+      or environment, or several environments and none chosen
   70  internal error (a bug in reachdiff: please report it)`;
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -94,9 +97,51 @@ export function snapshotOptions(values: Record<string, unknown>, config: Config)
   };
 }
 
-/** The snapshot a command reads: the manifests under the paths, with only the configured dataplane's policies (as diff). */
+export const ENVIRONMENT_OPTION: Options = { environment: { type: "string", short: "e" } };
+export const ENVIRONMENT_HELP = `  -e, --environment NAME the environment to read when the folder deploys several (each its own
+                         cluster: the configuration's environments, Argo CD or Flux, or each
+                         top-level Kustomize root and chart); required then`;
+
+/**
+ * The snapshot a command reads, with only the configured dataplane's policies (as diff). One folder or
+ * git ref that deploys several environments is never read as their union: --environment names the one
+ * (an unknown name, or none given, is an error listing them). Files, several paths, or a folder that is
+ * one environment are read together as one cluster.
+ */
 export function readSnapshot(paths: readonly string[], values: Record<string, unknown>, config: Config): Cluster {
-  return forDataplane(loadSnapshot(paths, snapshotOptions(values, config)), config.network);
+  const name = values.environment as string | undefined;
+  const options = snapshotOptions(values, config);
+  const single = paths.length === 1 && (existsSync(paths[0]) ? statSync(paths[0]).isDirectory() : isGitRef(paths[0]));
+  if (!single) {
+    if (name !== undefined) throw new UsageError("--environment needs one folder or git ref");
+    return forDataplane(loadSnapshot(paths, options), config.network);
+  }
+  const found = loadSideEnvironment(paths[0], name, {
+    ...options,
+    globs: config.paths,
+    render: renderOptionsFromConfig(config),
+    environments: config.environments,
+  });
+  if (found.snapshot) {
+    if (name === undefined)
+      process.stderr.write(
+        `reachdiff: reading environment ${found.snapshot.environment?.name}, the one ${paths[0]} deploys\n`,
+      );
+    return forDataplane(found.snapshot.cluster, config.network);
+  }
+  if (found.names === null) {
+    if (name !== undefined)
+      throw new InputError(
+        `unknown environment ${JSON.stringify(name)}: ${paths[0]} is one environment (it deploys one unit or none); leave out --environment`,
+      );
+    return forDataplane(loadSnapshot(paths, options), config.network);
+  }
+  const list = found.names.join(", ");
+  throw name === undefined
+    ? new InputError(
+        `${paths[0]} deploys ${found.names.length} environments, each its own cluster: ${list}; choose one with --environment NAME`,
+      )
+    : new InputError(`unknown environment ${JSON.stringify(name)}; the environments of ${paths[0]} are: ${list}`);
 }
 
 export function needPaths(positionals: string[]): void {

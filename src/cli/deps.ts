@@ -10,6 +10,8 @@ import {
   CONFIG_HELP,
   CONFIG_OPTION,
   type Command,
+  ENVIRONMENT_HELP,
+  ENVIRONMENT_OPTION,
   needPaths,
   printDiagnostics,
   readConfig,
@@ -20,7 +22,12 @@ import {
 export const deps: Command = {
   summary: "list the flows the configuration declares (Service addresses it calls) and whether policies allow them",
   usage: "reachdiff deps <paths...> [--format text|json]",
-  options: { ...COMMON, ...CONFIG_OPTION, format: { type: "string", short: "f", default: "text" } },
+  options: {
+    ...COMMON,
+    ...CONFIG_OPTION,
+    ...ENVIRONMENT_OPTION,
+    format: { type: "string", short: "f", default: "text" },
+  },
   help: `Lists the declared dependencies of the manifests under the paths: Services a workload names by DNS
 name in its env, args or command or in a ConfigMap/Secret it reads, the targets of the ServiceMonitors
 and PodMonitors a Prometheus selects and its Alertmanagers, and the webhooks and aggregated APIs the
@@ -30,6 +37,7 @@ of Ingress rules, Gateway routes and OpenShift Routes, which the controller or d
 
   -f, --format FORMAT    text (for people, default) or json
 ${CONFIG_HELP}
+${ENVIRONMENT_HELP}
 ${COMMON_HELP}`,
   examples: ["reachdiff deps manifests/", "reachdiff deps deploy/ --format json"],
   run(values, positionals) {

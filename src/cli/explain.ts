@@ -8,6 +8,8 @@ import {
   CONFIG_HELP,
   CONFIG_OPTION,
   type Command,
+  ENVIRONMENT_HELP,
+  ENVIRONMENT_OPTION,
   needPaths,
   printDiagnostics,
   readConfig,
@@ -22,6 +24,7 @@ export const explain: Command = {
   options: {
     ...COMMON,
     ...CONFIG_OPTION,
+    ...ENVIRONMENT_OPTION,
     from: { type: "string" },
     to: { type: "string" },
     port: { type: "string", short: "p" },
@@ -37,6 +40,7 @@ rules, NetworkPolicies and baseline rules that decide the traffic, with file:lin
       --protocol P       TCP (default), UDP or SCTP
   -f, --format FORMAT    text (default) or json
 ${CONFIG_HELP}
+${ENVIRONMENT_HELP}
 ${COMMON_HELP}`,
   examples: [
     "reachdiff explain manifests/ --from shop/Deployment/web --to shop/StatefulSet/db --port 5432",

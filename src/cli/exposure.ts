@@ -8,6 +8,8 @@ import {
   CONFIG_HELP,
   CONFIG_OPTION,
   type Command,
+  ENVIRONMENT_HELP,
+  ENVIRONMENT_OPTION,
   needPaths,
   printDiagnostics,
   readConfig,
@@ -21,6 +23,7 @@ export const exposure: Command = {
   options: {
     ...COMMON,
     ...CONFIG_OPTION,
+    ...ENVIRONMENT_OPTION,
     format: { type: "string", short: "f", default: "text" },
     "ingress-namespace": { type: "string" },
   },
@@ -33,6 +36,7 @@ reach no pod. The config's ingress-controller, gateway and sensitive-ports setti
       --ingress-namespace NS namespace of the ingress controller pods (default: the config's
                              ingress-controller.namespace, else ingress-nginx)
 ${CONFIG_HELP}
+${ENVIRONMENT_HELP}
 ${COMMON_HELP}`,
   examples: ["reachdiff exposure manifests/", "reachdiff exposure deploy/ --ingress-namespace traefik --format json"],
   run(values, positionals) {

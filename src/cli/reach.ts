@@ -8,6 +8,8 @@ import {
   CONFIG_HELP,
   CONFIG_OPTION,
   type Command,
+  ENVIRONMENT_HELP,
+  ENVIRONMENT_OPTION,
   needPaths,
   printDiagnostics,
   readConfig,
@@ -18,13 +20,19 @@ import {
 export const reach: Command = {
   summary: "show which workloads can reach which, and what can reach them from outside",
   usage: "reachdiff reach <paths...> [--format text|json]",
-  options: { ...COMMON, ...CONFIG_OPTION, format: { type: "string", short: "f", default: "text" } },
+  options: {
+    ...COMMON,
+    ...CONFIG_OPTION,
+    ...ENVIRONMENT_OPTION,
+    format: { type: "string", short: "f", default: "text" },
+  },
   help: `Reads every .yaml/.yml/.json manifest under the paths and prints the connectivity that their
 NetworkPolicies (and AdminNetworkPolicies) allow: workload to workload, and between workloads and
 outside addresses. Workloads are namespace/Kind/name; outside addresses are ip:<CIDR>.
 
   -f, --format FORMAT    text (for people, default) or json (edges with ports per protocol)
 ${CONFIG_HELP}
+${ENVIRONMENT_HELP}
 ${COMMON_HELP}`,
   examples: ["reachdiff reach manifests/", "reachdiff reach deploy/ policies.yaml --format json > reach.json"],
   run(values, positionals) {

@@ -158,3 +158,49 @@ describe("--strict", () => {
     expect(run("reach", `${F}/missing-folder`).code).toBe(3);
   });
 });
+
+describe("reach and explain on a folder that deploys several environments", () => {
+  const OVERLAYS = "fixtures/repos/overlays/head";
+  const LIST = "overlays/dev, overlays/prod-eu, overlays/staging, tests/with-all-components";
+
+  it("reads the environment --environment names, alone (not the union of the overlays)", () => {
+    const prod = run("reach", OVERLAYS, "--environment", "overlays/prod-eu", "--format", "json");
+    expect(prod.code).toBe(0);
+    const all = run("reach", OVERLAYS, "-e", "tests/with-all-components", "--format", "json");
+    expect(all.code).toBe(0);
+    // The test variant adds policies that the prod overlay does not have: the two clusters differ.
+    expect(JSON.parse(prod.stdout).edges).not.toEqual(JSON.parse(all.stdout).edges);
+    const r = run(
+      "explain",
+      OVERLAYS,
+      "-e",
+      "overlays/prod-eu",
+      "--from",
+      "shop/Deployment/web",
+      "--to",
+      "shop/Deployment/api",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("shop/Deployment/web");
+  });
+
+  it("an unknown name, or none, stops with exit 64 listing the environments", () => {
+    const unknown = run("reach", OVERLAYS, "--environment", "prod");
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toBe(
+      `reachdiff reach: unknown environment "prod"; the environments of ${OVERLAYS} are: ${LIST}\n`,
+    );
+    const none = run("explain", OVERLAYS, "--from", "shop/Deployment/web", "--to", "shop/Deployment/api");
+    expect(none.code).toBe(64);
+    expect(none.stderr).toContain(
+      `${OVERLAYS} deploys 4 environments, each its own cluster: ${LIST}; choose one with --environment NAME`,
+    );
+  });
+
+  it("a folder that is one environment refuses --environment; files are read as before", () => {
+    const one = run("reach", `${F}`, "--environment", "x");
+    expect(one.code).toBe(64);
+    expect(one.stderr).toContain('unknown environment "x": fixtures/engine/cli is one environment');
+    expect(run("reach", `${F}/clean.yaml`, "-e", "x").stderr).toContain("--environment needs one folder or git ref");
+  });
+});
