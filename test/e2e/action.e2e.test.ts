@@ -1,97 +1,22 @@
 // The Action end to end: the committed, bundled dist/index.js run as a process with a runner's
 // environment (GITHUB_EVENT_PATH, GITHUB_API_URL, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
 // against the loopback GitHub API, which validates every request against GitHub's OpenAPI description.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub } from "./fake-github.js";
-import { INSTALLATION_ID, ROOT, until } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
-import {
-  issueCommentEvent,
-  mergeGroupEvent,
-  pullRequestEvent,
-  validateWebhook,
-  workflowRunCompletedEvent,
-} from "./webhooks.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { until, useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
+import { issueCommentEvent, mergeGroupEvent, pullRequestEvent, workflowRunCompletedEvent } from "./webhooks.js";
 
-let fake: FakeGitHub;
+const gh = useGitHub();
+const { fake, refused, runAction, target } = gh;
 let t: TestRepo;
+beforeEach(() => {
+  t = gh.repo;
+});
 const BOT = "github-actions[bot]";
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly outputs: Record<string, string>;
-  readonly summary: string;
-  readonly workspace: string;
-}
-
-/** The bundle by default; REACHDIFF_ACTION_ENTRY=build/src/action.js runs the compiled sources (before a rebuild of dist/). */
-const ENTRY = process.env.REACHDIFF_ACTION_ENTRY ?? "dist/index.js";
-
-async function runAction(
-  event: string,
-  payload: Record<string, unknown>,
-  inputs: Record<string, string> = {},
-  workspace = mkdtempSync(join(tmpdir(), "reachdiff-ws-")),
-  onSpawn?: (child: ChildProcess) => void,
-): Promise<Run> {
-  validateWebhook(event, payload);
-  const runner = mkdtempSync(join(tmpdir(), "reachdiff-runner-"));
-  const files = {
-    event: join(runner, "event.json"),
-    output: join(runner, "output"),
-    summary: join(runner, "summary.md"),
-  };
-  writeFileSync(files.event, JSON.stringify(payload));
-  writeFileSync(files.output, "");
-  writeFileSync(files.summary, "");
-  const input = (name: string, value: string) => [`INPUT_${name.replace(/ /g, "_").toUpperCase()}`, value];
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CI: "true",
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_API_URL: fake.url,
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_REPOSITORY: fake.fullName,
-    GITHUB_SHA: t.main,
-    GITHUB_RUN_ID: "987654",
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: runner,
-    REACHDIFF_WRITES_PER_MINUTE: "600",
-    ...Object.fromEntries([
-      // action.yml defaults, as the runner passes them
-      input("token", fake.actionToken()),
-      input("config", ".github/reachdiff.yml"),
-      input("check", "true"),
-      input("report-dir", "reachdiff-report"),
-      ...Object.entries(inputs).map(([k, v]) => input(k, v)),
-    ]),
-  };
-  const child = spawn(process.execPath, [join(ROOT, ENTRY)], {
-    cwd: workspace,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  onSpawn?.(child);
-  let stdout = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stdout += d));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const outputs: Record<string, string> = {};
-  const text = readFileSync(files.output, "utf8");
-  for (const m of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
-  return { code, stdout, outputs, summary: readFileSync(files.summary, "utf8"), workspace };
-}
 
 const prPayload = (options: { fork?: boolean } = {}) =>
   pullRequestEvent(target(), "opened", {
@@ -100,21 +25,6 @@ const prPayload = (options: { fork?: boolean } = {}) =>
     base: t.main,
     fork: options.fork,
   });
-const refused = () =>
-  fake.requests.filter((r) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404));
-
-beforeAll(async () => {
-  fake = new FakeGitHub();
-  await fake.start();
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  fake.collaborators.clear();
-  t = seedRepo(fake);
-});
-afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
 
 describe("the Action (dist/index.js)", () => {
   it("pull_request: comment, check run, outputs, report and a job summary equal to the comment; fails on high risk", async () => {
@@ -247,9 +157,7 @@ describe("the Action (dist/index.js)", () => {
   });
 
   it("an invalid config fails the step and the check run with the key named; an absent one uses defaults", async () => {
-    fake.reset();
-    fake.commits.clear();
-    t = seedRepo(fake, "paths: [k8s/**/*.yaml]\nnot-a-key: 1\n");
+    t = gh.seed("paths: [k8s/**/*.yaml]\nnot-a-key: 1\n");
     const run = await runAction("pull_request", prPayload());
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/unknown key "not-a-key"/);

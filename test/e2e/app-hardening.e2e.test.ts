@@ -7,22 +7,35 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, type Comment } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, SECRET, startApp, until, type AppProcess } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Comment } from "./fake-github.js";
+import { type AppProcess, quiet, SECRET, until, useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
 import { deliver, issueCommentEvent, pullRequestEvent, validateWebhook } from "./webhooks.js";
 
-const keys = keyPair();
 const TOKEN = `ghs_known${"7".repeat(27)}`;
 const BOT = "reachdiff-test[bot]";
 const REQUEST_TIMEOUT_MS = 1500;
-let fake: FakeGitHub;
+const gh = useGitHub({
+  app: {
+    env: {
+      REACHDIFF_WRITES_PER_MINUTE: "6000",
+      REACHDIFF_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      LOG_LEVEL: "trace",
+    },
+  },
+  configure: (fake) => {
+    fake.installationToken = TOKEN;
+  },
+});
+const { fake, keys, target } = gh;
 let app: AppProcess;
 let t: TestRepo;
+beforeEach(() => {
+  ({ app, repo: t } = gh);
+});
 /** Everything probot answered to deliveries (GitHub shows it in the delivery log). */
 const answers: string[] = [];
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
 
 async function send(event: string, payload: Record<string, unknown>) {
   validateWebhook(event, payload);
@@ -54,52 +67,18 @@ async function comment(body: string, login: string, options: { action?: "created
  * Waits until the App has made no request for 1.5 s and has no check run in progress (work may go on
  * after probot answered, and a retry may be waiting out its back-off of up to 9 s).
  */
-async function settle(quietMs = 1500) {
-  let seen = -1;
-  let since = Date.now();
-  await until(
-    "the App to go quiet",
-    () => {
-      if (fake.requests.length !== seen) [seen, since] = [fake.requests.length, Date.now()];
-      return Date.now() - since > quietMs && fake.checkRuns.every((r) => r.status === "completed");
-    },
-    90_000,
-  );
-}
+const settle = (quietMs = 1500) =>
+  quiet(fake, { ms: quietMs, timeoutMs: 90_000, done: () => fake.checkRuns.every((r) => r.status === "completed") });
 const replies = (): Comment[] =>
   fake.comments.filter((c) => c.user.login === BOT && !c.body.startsWith("<!-- reachdiff:v1"));
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 /** Every check run ended, none left in progress. */
 const _allCompleted = () => fake.checkRuns.every((r) => r.status === "completed");
 
-beforeAll(async () => {
-  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-  fake.installationToken = TOKEN;
-  await fake.start();
-  app = await startApp({
-    apiUrl: fake.url,
-    appId: fake.appId,
-    privateKey: keys.privateKey,
-    env: {
-      REACHDIFF_WRITES_PER_MINUTE: "6000",
-      REACHDIFF_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      LOG_LEVEL: "trace",
-    },
-  });
-}, 120_000);
-afterAll(async () => {
-  if (process.env.REACHDIFF_DUMP_LOGS) writeFileSync(process.env.REACHDIFF_DUMP_LOGS, app.logs.join("\n"));
-  await app?.stop();
-  await fake?.stop();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  fake.collaborators.clear();
-  t = seedRepo(fake);
+afterAll(() => {
+  if (process.env.REACHDIFF_DUMP_LOGS) writeFileSync(process.env.REACHDIFF_DUMP_LOGS, gh.app.logs.join("\n"));
 });
 afterEach(() => {
-  expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
   expect(fake.stickyComments(BOT).length, "never more than one sticky comment").toBeLessThanOrEqual(1);
   expect(
     fake.checkRuns.filter((r) => r.status !== "completed"),

@@ -4,73 +4,36 @@
 // check runs and a shutdown in the middle of a review.
 import { createServer } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, type Recorded } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, quiet, SECRET, startApp, until, type AppProcess } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type AppProcess, SECRET, until, useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
 import {
   checkSuiteEvent,
-  issueCommentEvent,
   deliver,
   installationEvent,
+  issueCommentEvent,
   mergeGroupEvent,
   pullRequestEvent,
-  validateWebhook,
 } from "./webhooks.js";
 
-const keys = keyPair();
-let fake: FakeGitHub;
+const gh = useGitHub({ app: { env: { REACHDIFF_WRITES_PER_MINUTE: "600" } } });
+const { fake, refused, send, settle, target } = gh;
 let app: AppProcess;
 let t: TestRepo;
+beforeEach(() => {
+  ({ app, repo: t } = gh);
+});
 const BOT = "reachdiff-test[bot]";
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
-const settle = () => quiet(fake);
 
-async function send(event: string, payload: Record<string, unknown>, deliveryId?: string, to = app) {
-  validateWebhook(event, payload);
-  const res = await deliver(to.webhookUrl, SECRET, event, payload, { deliveryId });
-  expect([200, 202]).toContain(res.status);
-  if (res.status === 202) await settle();
-  return res.status;
-}
 const pr = (
   action: Parameters<typeof pullRequestEvent>[1],
   head = t.head,
   extra: Partial<Parameters<typeof pullRequestEvent>[2]> = {},
 ) => pullRequestEvent(target(), action, { number: 1, head, base: t.main, ...extra });
-/** Requests GitHub would have refused: any 4xx/5xx other than the expected 404 for an absent config. */
-const refused = () =>
-  fake.requests.filter(
-    (r: Recorded) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404),
-  );
 const runsOn = (sha: string) => fake.checkRuns.filter((r) => r.head_sha === sha);
 const manifest = (name: string) => ({
   [`k8s/${name}.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`,
 });
-
-beforeAll(async () => {
-  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-  await fake.start();
-  app = await startApp({
-    apiUrl: fake.url,
-    appId: fake.appId,
-    privateKey: keys.privateKey,
-    env: { REACHDIFF_WRITES_PER_MINUTE: "600" },
-  });
-}, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await fake?.stop();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  fake.pulls.clear();
-  fake.collaborators.clear();
-  fake.otherRepos.length = 0;
-  t = seedRepo(fake);
-});
-afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
 
 describe("events", () => {
   it("merge_group.checks_requested: reviews base...head of the group, concludes a reachdiff run on its head, no comment", async () => {
@@ -326,12 +289,7 @@ describe("permissions", () => {
 
 describe("no stranded checks: SIGTERM", () => {
   const start = (grace: number) =>
-    startApp({
-      apiUrl: fake.url,
-      appId: fake.appId,
-      privateKey: keys.privateKey,
-      env: { REACHDIFF_WRITES_PER_MINUTE: "600", REACHDIFF_SHUTDOWN_GRACE_MS: String(grace) },
-    });
+    gh.startApp({ REACHDIFF_WRITES_PER_MINUTE: "600", REACHDIFF_SHUTDOWN_GRACE_MS: String(grace) });
 
   it("a review that outlives the grace period is concluded cancelled with how to re-run; after a restart the redelivery reviews it", async () => {
     const other = await start(500);
@@ -408,8 +366,7 @@ describe("enterprise and networks", () => {
     });
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const start = (env: Record<string, string>) =>
-      startApp({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey, env });
+    const start = (env: Record<string, string>) => gh.startApp(env);
     try {
       const proxied = await start({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl });
       try {
@@ -471,9 +428,7 @@ describe("quiet by default", () => {
   });
 
   it("comment.when: always comments on every review", async () => {
-    fake.reset();
-    fake.commits.clear();
-    t = seedRepo(fake, "comment: {when: always}\n");
+    t = gh.seed("comment: {when: always}\n");
     const quietHead = configMapOnly();
     fake.push(1, quietHead);
     await send("pull_request", pr("opened", quietHead));
@@ -495,21 +450,14 @@ describe("quiet by default", () => {
   });
 
   it("REACHDIFF_REQUIRE_CONFIG: repositories without .github/reachdiff.yml are not reviewed at all", async () => {
-    const strict = await startApp({
-      apiUrl: fake.url,
-      appId: fake.appId,
-      privateKey: keys.privateKey,
-      env: { REACHDIFF_REQUIRE_CONFIG: "true" },
-    });
+    const strict = await gh.startApp({ REACHDIFF_REQUIRE_CONFIG: "true" });
     try {
       await send("pull_request", pr("opened"), undefined, strict);
       expect(fake.checkRuns).toEqual([]);
       expect(fake.comments).toEqual([]);
       expect(fake.calls("repos/compare-commits-with-basehead")).toEqual([]);
 
-      fake.reset();
-      fake.commits.clear();
-      t = seedRepo(fake, "fail-on: high\n");
+      t = gh.seed("fail-on: high\n");
       await send("pull_request", pr("opened"), undefined, strict);
       expect(fake.checkRuns).toHaveLength(1);
       expect(fake.stickyComments(BOT)).toHaveLength(1);
@@ -539,12 +487,7 @@ describe("secondary rate limits", () => {
 
   it("writes paced at GitHub's limit never meet it: three pull requests at once all complete without a 403", async () => {
     fake.secondaryLimits = { writesPerMinute: 60, concurrent: 30, retryAfterSeconds: 60 };
-    const paced = await startApp({
-      apiUrl: fake.url,
-      appId: fake.appId,
-      privateKey: keys.privateKey,
-      env: { REACHDIFF_WRITES_PER_MINUTE: "60" },
-    });
+    const paced = await gh.startApp({ REACHDIFF_WRITES_PER_MINUTE: "60" });
     try {
       const heads = [2, 3].map((n) => {
         const h = fake.commit(manifest(`pr${n}`), t.main, `pr ${n}`);

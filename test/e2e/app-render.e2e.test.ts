@@ -4,10 +4,10 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, quiet, SECRET, startApp, until, type AppProcess } from "./harness.js";
-import { deliver, issueCommentEvent, pullRequestEvent, validateWebhook } from "./webhooks.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FakeGitHub } from "./fake-github.js";
+import { type GitHubTest, until, useGitHub } from "./harness.js";
+import { issueCommentEvent, pullRequestEvent } from "./webhooks.js";
 
 const FIXTURE = join(import.meta.dirname, "../../fixtures/render/overlays");
 const BOT = "reachdiff-test[bot]";
@@ -50,18 +50,11 @@ function withGenerator(files: Record<string, string>, env = "LOG_LEVEL=info\n"):
   };
 }
 
-const keys = keyPair();
+let gh: GitHubTest;
 let fake: FakeGitHub;
-let app: AppProcess;
 let main: string;
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
-
-async function send(event: string, payload: Record<string, unknown>) {
-  validateWebhook(event, payload);
-  const res = await deliver(app.webhookUrl, SECRET, event, payload);
-  expect([200, 202]).toContain(res.status);
-  if (res.status === 202) await quiet(fake);
-}
+const target = () => gh.target();
+const send = (event: string, payload: Record<string, unknown>) => gh.send(event, payload);
 const open = (files: Record<string, string>) => {
   const head = fake.commit(files, main);
   fake.openPull(1, head);
@@ -70,28 +63,12 @@ const open = (files: Record<string, string>) => {
 const archives = () => fake.calls("repos/download-tarball-archive");
 
 describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", () => {
-  beforeAll(async () => {
-    fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-    await fake.start();
-    app = await startApp({
-      apiUrl: fake.url,
-      appId: fake.appId,
-      privateKey: keys.privateKey,
-      env: { REACHDIFF_WRITES_PER_MINUTE: "600" },
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  gh = useGitHub({ app: { env: { REACHDIFF_WRITES_PER_MINUTE: "600" } }, seed: false });
+  fake = gh.fake;
   beforeEach(() => {
-    fake.reset();
-    fake.commits.clear();
-    fake.collaborators.clear();
     main = fake.commit({ "README.md": "# shop\n", ...withGenerator(tree("base")) });
     fake.branches.set("main", main);
   });
-  afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
 
   it("a PR that changes only an overlay is reviewed on the rendered output, with findings pointing at the source files", async () => {
     const head = await open(withGenerator(tree("head-overlay")));

@@ -1,27 +1,20 @@
 // The GitHub App end to end: the real probot server as a process, signed webhook deliveries over
 // HTTP (payloads from GitHub's examples, validated against GitHub's schemas), and a loopback GitHub
 // API that validates every request the bot makes against GitHub's OpenAPI description.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, type Recorded } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, quiet, SECRET, startApp, until, type AppProcess } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
-import { checkRunRerequestedEvent, deliver, issueCommentEvent, pullRequestEvent, validateWebhook } from "./webhooks.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type AppProcess, SECRET, until, useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
+import { checkRunRerequestedEvent, deliver, issueCommentEvent, pullRequestEvent } from "./webhooks.js";
 
-const keys = keyPair();
-let fake: FakeGitHub;
+const gh = useGitHub({ app: { env: { REACHDIFF_WRITES_PER_MINUTE: "600" } } });
+const { fake, refused, send, target } = gh;
 let app: AppProcess;
 let t: TestRepo;
+beforeEach(() => {
+  ({ app, repo: t } = gh);
+});
 const BOT = "reachdiff-test[bot]";
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
 
-async function send(event: string, payload: Record<string, unknown>) {
-  validateWebhook(event, payload);
-  const res = await deliver(app.webhookUrl, SECRET, event, payload);
-  // probot answers when the handlers are done, or 202 after 9 s (GitHub's delivery timeout is 10 s).
-  expect([200, 202]).toContain(res.status);
-  if (res.status === 202) await settle();
-  return res.status;
-}
 const opened = (head = t.head, action: "opened" | "synchronize" = "opened", number = 1) =>
   send("pull_request", pullRequestEvent(target(), action, { number, head, base: t.main }));
 const comment = async (body: string, login: string, type: "User" | "Bot" = "User") => {
@@ -29,38 +22,10 @@ const comment = async (body: string, login: string, type: "User" | "Bot" = "User
   await send("issue_comment", issueCommentEvent(target(), { number: 1, commentId: c.id, body, login, type }));
   return c;
 };
-const settle = () => quiet(fake);
-/** Requests GitHub would have refused: any 4xx/5xx other than the expected 404 for an absent config. */
-const refused = () =>
-  fake.requests.filter(
-    (r: Recorded) => r.status >= 400 && !(r.operationId === "repos/get-content" && r.status === 404),
-  );
 const fetchRequests = () =>
   fake.requests.filter((r) =>
     ["repos/compare-commits-with-basehead", "repos/download-tarball-archive"].includes(r.operationId ?? ""),
   );
-
-beforeAll(async () => {
-  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-  await fake.start();
-  app = await startApp({
-    apiUrl: fake.url,
-    appId: fake.appId,
-    privateKey: keys.privateKey,
-    env: { REACHDIFF_WRITES_PER_MINUTE: "600" },
-  });
-}, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await fake?.stop();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  fake.collaborators.clear();
-  t = seedRepo(fake);
-});
-afterEach(() => expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]));
 
 describe("the probot App", () => {
   it("ignores a delivery with a bad signature", async () => {
@@ -292,9 +257,7 @@ describe("the probot App", () => {
   });
 
   it("an invalid config in the base branch fails the check naming the key; a config in the head is ignored", async () => {
-    fake.reset();
-    fake.commits.clear();
-    t = seedRepo(fake, "fail-on: sometimes\n");
+    t = gh.seed("fail-on: sometimes\n");
     await opened();
     expect(fake.checkRuns[0]).toMatchObject({
       conclusion: "failure",
@@ -303,9 +266,7 @@ describe("the probot App", () => {
     expect(fake.checkRuns[0].output.summary).toMatch(/fail-on.*must be one of/);
     expect(fake.comments).toEqual([]);
 
-    fake.reset();
-    fake.commits.clear();
-    t = seedRepo(fake, "fail-on: none\ncomment: {mode: off}\n");
+    t = gh.seed("fail-on: none\ncomment: {mode: off}\n");
     const head = fake.commit({ ".github/reachdiff.yml": "fail-on: info\n" }, t.head);
     fake.push(1, head);
     await opened(head);
