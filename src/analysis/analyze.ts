@@ -17,6 +17,7 @@ import { exposureOf } from "./exposure-of.js";
 import { flowChecker, type FlowCheck } from "./declared-flows.js";
 import { causeFinder, diffObjects, type ObjectChange } from "./object-diff.js";
 import { PolicyEvaluator, type PodClass, type Step } from "./policy-eval.js";
+import { type DenyRule, denyRules, type L7Restriction, l7Restrictions } from "./policy-facts.js";
 import { defaultFamilies, podClasses, type Connectivity } from "./reach.js";
 import { diffReach } from "./reach-diff.js";
 
@@ -36,6 +37,10 @@ export interface SideFacts {
   readonly dnsReachable: ReadonlySet<string>;
   /** What this side allows of a flow from a workload (or the API server) to a workload. */
   readonly allows: FlowCheck;
+  /** The CNI's and mesh's deny rules this side enforces (Cilium, Istio). */
+  readonly denyRules: readonly DenyRule[];
+  /** Allow rules this side restricts at L7 (not evaluated, kept). */
+  readonly l7Restrictions: readonly L7Restriction[];
   /**
    * What each side allows on its own: the source's egress and the destination's ingress, and the part
    * of each that a rule naming its peers allows (not a rule open to every peer, nor the default).
@@ -140,6 +145,8 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
     isolation,
     dnsReachable,
     allows: flowChecker(cluster, evaluator, classOf, families),
+    denyRules: denyRules(cluster),
+    l7Restrictions: l7Restrictions(cluster),
     sides(from, to) {
       const a = classOf.get(from);
       const b = classOf.get(to);

@@ -30,6 +30,8 @@ import { rule as policySelectsNothing } from "./policy-selects-nothing.js";
 import { rule as connectionsRemoved } from "./connections-removed.js";
 import { rule as usedFlowLost } from "./used-flow-lost.js";
 import { rule as renderFailed } from "./render-failed.js";
+import { rule as denyPolicyRemoved } from "./deny-policy-removed.js";
+import { rule as l7RestrictionDropped } from "./l7-restriction-dropped.js";
 
 export const RULES: readonly Rule[] = [
   internetExposureSensitivePort,
@@ -45,10 +47,12 @@ export const RULES: readonly Rule[] = [
   gatewayAllowsAllNamespaces,
   newReferenceGrant,
   isolationLost,
+  denyPolicyRemoved,
   ingressFromInternet,
   ingressFromAllNamespaces,
   egressToInternet,
   newCrossNamespaceFlow,
+  l7RestrictionDropped,
   newConnection,
   declaredDependencyBlocked,
   declaredDependencyDenied,

@@ -211,7 +211,11 @@ describe("Cilium through the CLI: a PR removing a Cilium deny policy, and networ
       [1, 79],
       [81, 65535],
     ]);
-    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual(["new-connection"]);
+    // The removed deny is a finding of its own (deny-policy-removed), besides the connection it opens.
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual(["deny-policy-removed", "new-connection"]);
+    expect(json.findings[0].message).toBe(
+      "default/CiliumNetworkPolicy/deny-80 is removed: its Cilium deny rules ingressDeny[0] no longer apply",
+    );
     expect(change.causes).toEqual([
       expect.objectContaining({ id: "default/CiliumNetworkPolicy/deny-80", change: "removed", line: 1 }),
     ]);
