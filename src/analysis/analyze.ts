@@ -103,7 +103,14 @@ const NON_PUBLIC = [
 /** Without enforcement every policy is a no-op: analyse the snapshot as if it had none. */
 function withoutPolicies(cluster: Cluster): Cluster {
   // The mesh's policies are enforced by its proxies, whatever the CNI does: they stay.
-  return { ...cluster, networkPolicies: [], adminPolicies: [], ciliumPolicies: [] };
+  return {
+    ...cluster,
+    networkPolicies: [],
+    adminPolicies: [],
+    ciliumPolicies: [],
+    calicoPolicies: [],
+    calicoTiers: [],
+  };
 }
 
 const KUBE_DNS: PodClass = {
@@ -155,7 +162,8 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
         steps
           .filter(
             (s) =>
-              ((s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && s.namesPeers) ||
+              ((s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "calico" || s.tier === "istio") &&
+                s.namesPeers) ||
               s.tier === "admin" ||
               s.tier === "baseline",
           )

@@ -4,7 +4,8 @@
 // Decision, when `network.cni` is not set: discover it. A repository that holds CiliumNetworkPolicy or
 // CiliumClusterwideNetworkPolicy objects, or installs Cilium (a workload named cilium or cilium-agent),
 // is taken to run Cilium: nobody writes policies for a CNI they do not run, and showing them ignored would
-// be the worse error (flows shown open that the CNI denies). Anything else is `other`.
+// be the worse error (flows shown open that the CNI denies). Likewise Calico: Calico NetworkPolicy,
+// GlobalNetworkPolicy or Tier objects, or a calico-node DaemonSet. Anything else is `other`.
 //
 // The mesh likewise: without `network.mesh`, a repository that holds Istio AuthorizationPolicy or
 // PeerAuthentication objects, labels a namespace for Istio (istio-injection=enabled, istio.io/rev,
@@ -13,20 +14,26 @@
 import type { Config } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { namespaceUsesIstio } from "../model/kinds/istio-policy.js";
-import type { Cluster } from "../model/types.js";
+import type { Cluster, Located } from "../model/types.js";
 
 export type Cni = NonNullable<Config["network"]["cni"]>;
 export type Mesh = NonNullable<Config["network"]["mesh"]>;
 
-const CILIUM_INSTALL = new Set(["cilium", "cilium-agent"]);
+const INSTALLS: Record<"cilium" | "calico", ReadonlySet<string>> = {
+  cilium: new Set(["cilium", "cilium-agent"]),
+  calico: new Set(["calico-node"]),
+};
 
-/** The CNI the cluster runs: configured, or discovered from the repository. */
+/** The CNI the cluster runs: configured, or discovered from the repository (Cilium looked for first). */
 export function cniOf(cluster: Cluster, network: Config["network"] | undefined): { cni: Cni; discovered: boolean } {
   if (network?.cni) return { cni: network.cni, discovered: false };
-  const cilium =
-    (cluster.ciliumPolicies?.length ?? 0) > 0 ||
-    cluster.workloads.some((w) => w.kind === "DaemonSet" && CILIUM_INSTALL.has(w.name));
-  return { cni: cilium ? "cilium" : "other", discovered: true };
+  for (const family of CNI_FAMILIES)
+    if (
+      family.policies(cluster).length > 0 ||
+      cluster.workloads.some((w) => w.kind === "DaemonSet" && INSTALLS[family.cni].has(w.name))
+    )
+      return { cni: family.cni, discovered: true };
+  return { cni: "other", discovered: true };
 }
 
 /**
@@ -82,27 +89,54 @@ function forMesh(cluster: Cluster, network: Config["network"] | undefined): Clus
   };
 }
 
+/** A CNI's own policy kinds in a cluster, and how to drop them. */
+const CNI_FAMILIES = [
+  {
+    cni: "cilium",
+    name: "Cilium",
+    policies: (c: Cluster): readonly Located[] => c.ciliumPolicies ?? [],
+    without: (c: Cluster): Cluster => ({ ...c, ciliumPolicies: [] }),
+  },
+  {
+    cni: "calico",
+    name: "Calico",
+    policies: (c: Cluster): readonly Located[] => [...(c.calicoPolicies ?? []), ...(c.calicoTiers ?? [])],
+    without: (c: Cluster): Cluster => ({ ...c, calicoPolicies: [], calicoTiers: [] }),
+  },
+] as const;
+
+/**
+ * The cluster as its CNI sees it: each CNI's own policies kept only when the cluster runs that CNI, each
+ * ignored one named in an info note at its file:line.
+ */
 function forCni(cluster: Cluster, network: Config["network"] | undefined): Cluster {
-  const policies = cluster.ciliumPolicies ?? [];
-  if (!policies.length) return cluster;
+  if (CNI_FAMILIES.every((f) => f.policies(cluster).length === 0)) return cluster;
   const { cni, discovered } = cniOf(cluster, network);
-  if (cni === "cilium") {
-    if (!discovered) return cluster;
-    const first = policies[0];
-    const note: Diagnostic = {
-      severity: "info",
-      file: first.source.file,
-      line: first.source.line,
-      message: `network.cni is not set: the repository holds Cilium policies (${first.id} and ${policies.length - 1} more), so the CNI is taken to be cilium and they are evaluated`,
-    };
-    return { ...cluster, diagnostics: [...cluster.diagnostics, note] };
+  let out = cluster;
+  const notes: Diagnostic[] = [];
+  for (const family of CNI_FAMILIES) {
+    const policies = family.policies(cluster);
+    if (!policies.length) continue;
+    if (family.cni === cni) {
+      if (!discovered) continue;
+      const first = policies[0];
+      notes.push({
+        severity: "info",
+        file: first.source.file,
+        line: first.source.line,
+        message: `network.cni is not set: the repository holds ${family.name} policies (${first.id} and ${policies.length - 1} more), so the CNI is taken to be ${cni} and they are evaluated`,
+      });
+      continue;
+    }
+    for (const p of policies)
+      notes.push({
+        severity: "info",
+        file: p.source.file,
+        line: p.source.line,
+        message: `${p.id} is ignored: network.cni is ${cni}, which does not enforce ${p.kind}${p.kind === "Tier" ? "s" : ""} (set network.cni: ${family.cni} in .github/reachdiff.yml if the cluster runs ${family.name})`,
+        object: p.id,
+      });
+    out = family.without(out);
   }
-  const notes: Diagnostic[] = policies.map((p) => ({
-    severity: "info",
-    file: p.source.file,
-    line: p.source.line,
-    message: `${p.id} is ignored: network.cni is ${cni}, which does not enforce ${p.kind} (set network.cni: cilium in .github/reachdiff.yml if the cluster runs Cilium)`,
-    object: p.id,
-  }));
-  return { ...cluster, ciliumPolicies: [], diagnostics: [...cluster.diagnostics, ...notes] };
+  return notes.length ? { ...out, diagnostics: [...out.diagnostics, ...notes] } : out;
 }

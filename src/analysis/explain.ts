@@ -2,6 +2,7 @@
 import { parseCidr, CidrError } from "../core/ip.js";
 import { ConnSet, PortSet, type Protocol } from "../core/port-set.js";
 import type { Cluster, Dependency } from "../model/types.js";
+import { END_OF_TIER } from "./tiers/calico.js";
 import { PolicyEvaluator, type Endpoint, type Step } from "./policy-eval.js";
 import { podClasses } from "./reach.js";
 
@@ -92,6 +93,7 @@ const TIER_NAMES: Record<Step["tier"], string> = {
   admin: "admin tier",
   networkpolicy: "NetworkPolicy",
   cilium: "Cilium",
+  calico: "Calico",
   istio: "Istio",
   baseline: "baseline tier",
   default: "default",
@@ -135,6 +137,23 @@ function describeStep(s: ExplainStep): string {
       return s.conns.isEmpty()
         ? `${rule} matches this peer but allows only ${s.ruleConns}${where}${l7}`
         : `${rule} allows ${s.conns}${where}${l7}`;
+    }
+    case "calico": {
+      const tier = `Calico tier ${s.calicoTier}`;
+      if (s.rule?.startsWith(END_OF_TIER))
+        return s.verdict === "pass"
+          ? `${tier}: no rule decides ${s.conns}; ${s.rule}: its defaultAction Pass hands it to the next tier${where}`
+          : `${tier}: no rule decides ${s.conns}; ${s.rule}: denied (the tier's default deny)${where}`;
+      const l7 = s.l7?.length ? ` — allowed at L4, restricted at L7 (${s.l7.join(", ")}), which is not evaluated` : "";
+      const verb =
+        s.verdict === "allow"
+          ? "allows"
+          : s.verdict === "deny"
+            ? "denies"
+            : s.verdict === "pass"
+              ? "passes"
+              : "logs (and goes on)";
+      return `${s.policy} ${s.rule} (${tier}) ${verb} ${s.conns}${s.verdict === "pass" ? " to the next tier" : ""}${where}${l7}`;
     }
     default:
       return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where}`;

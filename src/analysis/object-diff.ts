@@ -1,5 +1,6 @@
 // Which manifest objects a pull request added, removed or changed (by their modelled content, so a
 // reformatted file is not a change), and which of them explain a given connection change.
+import { CALICO_NETWORK_POLICY } from "../model/kinds/calico-policy.js";
 import { matches } from "../core/label-selector.js";
 import { locatedObjects } from "../model/objects.js";
 import type { Cluster, Located, NetworkPolicy, Workload } from "../model/types.js";
@@ -107,7 +108,7 @@ export function causeFinder(
     return changes.filter((c) => {
       if (c.id === from || c.id === to) return true;
       if (namespaces.has(c.id)) return true;
-      if (c.kind === "NetworkPolicy")
+      if (c.kind === "NetworkPolicy" && !c.id.includes(`/${CALICO_NETWORK_POLICY}/`))
         return np.some((m) => {
           const p = m.get(c.id);
           return !!p && (selects(p, fromW) || selects(p, toW));
@@ -121,7 +122,11 @@ export function causeFinder(
         c.kind === "CiliumClusterwideNetworkPolicy" ||
         // An Istio policy decides connections into any pod it applies to, by the source's identity.
         c.kind === "AuthorizationPolicy" ||
-        c.kind === "PeerAuthentication"
+        c.kind === "PeerAuthentication" ||
+        // So may a Calico policy or tier (a Calico NetworkPolicy's id names its group).
+        c.kind === "GlobalNetworkPolicy" ||
+        c.kind === "Tier" ||
+        c.id.includes(`/${CALICO_NETWORK_POLICY}/`)
       );
     });
   };

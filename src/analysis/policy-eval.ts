@@ -12,6 +12,7 @@ import { ConnSet } from "../core/port-set.js";
 import type { Cluster, NetworkPolicy, Workload } from "../model/types.js";
 import { AdminTier } from "./tiers/admin.js";
 import type { MeshMode } from "../model/kinds/istio-policy.js";
+import { CalicoTiers } from "./tiers/calico.js";
 import { CiliumTier } from "./tiers/cilium.js";
 import { IstioTier } from "./tiers/istio.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
@@ -36,7 +37,7 @@ export interface PodClass {
   readonly ports: Workload["ports"];
   readonly hostNetwork: boolean;
   readonly members: Workload[];
-  /** The pods' service account (their Istio principal), when the cluster has Istio policies. */
+  /** The pods' service account (their Istio principal; Calico selects by it), when the cluster has Istio or Calico policies. */
   readonly serviceAccount?: string;
   /** How the pods are in the Istio mesh (model/kinds/istio-policy.ts meshModeOf); absent: not. */
   readonly mesh?: MeshMode;
@@ -45,9 +46,14 @@ export interface PodClass {
 /** Why part of a connection was allowed or denied: one policy rule (or a default). */
 export interface Step {
   readonly direction: Direction;
-  readonly tier: "admin" | "networkpolicy" | "cilium" | "baseline" | "default" | "hostNetwork" | "istio";
-  /** restrict: an Istio rule that matches but decides only per request (L7, a condition, a CUSTOM authorizer). */
-  readonly verdict: "allow" | "deny" | "pass" | "isolate" | "restrict";
+  readonly tier: "admin" | "networkpolicy" | "cilium" | "calico" | "baseline" | "default" | "hostNetwork" | "istio";
+  /**
+   * restrict: an Istio rule that matches but decides only per request (L7, a condition, a CUSTOM authorizer);
+   * log: a Calico Log rule, which records and decides nothing.
+   */
+  readonly verdict: "allow" | "deny" | "pass" | "isolate" | "restrict" | "log";
+  /** For a Calico step: the Calico tier it is in. */
+  readonly calicoTier?: string;
   readonly conns: ConnSet;
   readonly policy?: string;
   readonly rule?: string;
@@ -55,7 +61,7 @@ export interface Step {
   readonly namesPeers?: boolean;
   readonly file?: string;
   readonly line?: number;
-  /** A Cilium rule with L7 rules or toFQDNs: allowed at L4, restricted at L7 (which we do not evaluate). */
+  /** A Cilium rule with L7 rules or toFQDNs, a Calico rule with http: allowed at L4, restricted at L7 (not evaluated). */
   readonly l7?: readonly string[];
   /** Why the step decided as it did, when that is not plain from the rule (Istio: mTLS, ztunnel's fail-safe). */
   readonly note?: string;
@@ -66,6 +72,8 @@ export class PolicyEvaluator {
   private readonly cilium: CiliumTier;
   private readonly networkPolicies: NetworkPolicyTier;
   private readonly istio: IstioTier;
+  /** Calico's tiers, when the cluster holds Calico policies (its CNI is Calico: analysis/dataplane.ts). */
+  private readonly calico: CalicoTiers | null;
 
   constructor(readonly cluster: Cluster) {
     const selectors = new SelectorCache();
@@ -73,6 +81,15 @@ export class PolicyEvaluator {
     this.cilium = new CiliumTier(cluster);
     this.networkPolicies = new NetworkPolicyTier(cluster, selectors);
     this.istio = new IstioTier(cluster);
+    const networkPolicies = this.networkPolicies;
+    this.calico =
+      (cluster.calicoPolicies?.length ?? 0) > 0
+        ? new CalicoTiers(cluster, {
+            selecting: (pods, direction) => networkPolicies.selectingPolicies(pods, direction),
+            ruleMatches: (np, rule, other) => networkPolicies.ruleMatches(np, rule, other),
+            rulePorts: (rule, target) => networkPolicies.cachedRulePorts(rule, target),
+          })
+        : null;
   }
 
   /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
@@ -97,6 +114,7 @@ export class PolicyEvaluator {
       return ConnSet.ALL;
     }
     const target = direction === "ingress" ? subject : other.type === "pods" ? other.pods : null;
+    if (this.calico) return this.evaluateCalico(this.calico, direction, subject, other, target, trace);
     let remaining = ConnSet.ALL;
     let allowed = ConnSet.NONE;
 
@@ -127,5 +145,35 @@ export class PolicyEvaluator {
     }
     if (!remaining.isEmpty()) trace?.push({ direction, tier: "default", verdict: "allow", conns: remaining });
     return allowed.union(remaining);
+  }
+
+  /**
+   * The Calico dataplane's order (tiers/calico.ts): Calico tiers ordered before the Kubernetes admin tier
+   * (order < 1000), the admin tier, the Calico tiers up to the baseline tier (among them the default tier with
+   * the Kubernetes NetworkPolicies), the baseline tier, the tiers after it, then the profile's allow.
+   */
+  private evaluateCalico(
+    calico: CalicoTiers,
+    direction: Direction,
+    subject: PodClass,
+    other: Endpoint,
+    target: PodClass | null,
+    trace?: Step[],
+  ): ConnSet {
+    const state = { remaining: ConnSet.ALL, allowed: ConnSet.NONE };
+    const runAdmin = (tier: "admin" | "baseline") => {
+      if (state.remaining.isEmpty() || !this.admin.has(tier, direction)) return;
+      const out = this.admin.run(tier, direction, subject, other, target, state.remaining, trace);
+      state.allowed = state.allowed.union(out.allowed);
+      state.remaining = out.remaining;
+    };
+    calico.run("before-admin", direction, subject, other, state, trace);
+    runAdmin("admin");
+    calico.run("before-baseline", direction, subject, other, state, trace);
+    runAdmin("baseline");
+    calico.run("after-baseline", direction, subject, other, state, trace);
+    if (!state.remaining.isEmpty())
+      trace?.push({ direction, tier: "default", verdict: "allow", conns: state.remaining });
+    return state.allowed.union(state.remaining);
   }
 }

@@ -133,7 +133,10 @@ export function diffReach(base: Cluster, head: Cluster, families: readonly Famil
     changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0 ||
     // Istio policies in the root namespace apply mesh-wide; principals name pods of any namespace.
     changedById(base.authorizationPolicies ?? [], head.authorizationPolicies ?? []).length > 0 ||
-    changedById(base.peerAuthentications ?? [], head.peerAuthentications ?? []).length > 0
+    changedById(base.peerAuthentications ?? [], head.peerAuthentications ?? []).length > 0 ||
+    // Calico policies and tiers: global ones, and selectors across namespaces.
+    changedById(base.calicoPolicies ?? [], head.calicoPolicies ?? []).length > 0 ||
+    changedById(base.calicoTiers ?? [], head.calicoTiers ?? []).length > 0
   ) {
     for (const g of all) g.dirty = true;
   } else {

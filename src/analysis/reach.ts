@@ -1,6 +1,7 @@
 // Pod-to-pod and pod-to/from-outside connectivity of one snapshot, computed over classes of identical
 // pods and over "atoms" of address space (cut at every CIDR boundary any policy names), never over all
 // pairs of objects.
+import { calicoBlocks } from "../model/kinds/calico-policy.js";
 import { ciliumBlocks } from "../model/kinds/cilium-policy.js";
 import { ISTIO_ROOT_NAMESPACE, istioBlocks, meshModeOf } from "../model/kinds/istio-policy.js";
 import { atomize, compareIntervals, intervalToCidrs, type Family, type IpInterval } from "../core/ip.js";
@@ -53,10 +54,12 @@ function buildClasses(cluster: Cluster): PodClass[] {
   const byKey = new Map<string, PodClass>();
   // With Istio policies, the service account (the principal) and the mesh mode tell pods apart too.
   const istio = (cluster.authorizationPolicies?.length ?? 0) + (cluster.peerAuthentications?.length ?? 0) > 0;
+  // Calico selects by service account too (serviceAccountSelector, serviceAccounts).
+  const calico = (cluster.calicoPolicies?.length ?? 0) > 0;
   for (const w of cluster.workloads) {
     const ns = cluster.namespaces.get(w.namespace);
     const mesh = istio ? meshModeOf(w, ns?.labels ?? {}) : undefined;
-    const serviceAccount = istio ? w.serviceAccountName || "default" : undefined;
+    const serviceAccount = istio || calico ? w.serviceAccountName || "default" : undefined;
     const labels = Object.fromEntries(Object.entries(w.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
     const ports = [...w.ports].sort(
       (a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? ""),
@@ -66,7 +69,8 @@ function buildClasses(cluster: Cluster): PodClass[] {
       labels,
       ports.map((p) => [p.name, p.containerPort, p.protocol]),
       w.hostNetwork,
-      ...(istio ? [mesh, serviceAccount] : []),
+      ...(istio ? [mesh] : []),
+      ...(istio || calico ? [serviceAccount] : []),
     ]);
     let cls = byKey.get(key);
     if (!cls) {
@@ -78,7 +82,8 @@ function buildClasses(cluster: Cluster): PodClass[] {
         ports,
         hostNetwork: w.hostNetwork,
         members: [],
-        ...(istio ? { mesh, serviceAccount } : {}),
+        ...(istio ? { mesh } : {}),
+        ...(istio || calico ? { serviceAccount } : {}),
       };
       byKey.set(key, cls);
     }
@@ -97,6 +102,7 @@ export function policyBlocks(cluster: Cluster): IpInterval[] {
     for (const rule of [...ap.ingress, ...ap.egress])
       for (const peer of rule.peers) if (peer.type === "networks") blocks.push(...peer.blocks);
   for (const cp of cluster.ciliumPolicies ?? []) blocks.push(...ciliumBlocks(cp));
+  for (const cp of cluster.calicoPolicies ?? []) blocks.push(...calicoBlocks(cp));
   for (const ap of cluster.authorizationPolicies ?? []) blocks.push(...istioBlocks(ap));
   return blocks;
 }
@@ -137,6 +143,15 @@ export class NamespaceAtoms {
         let list = this.npBlocks.get(cp.namespace);
         if (!list) this.npBlocks.set(cp.namespace, (list = []));
         list.push(...ciliumBlocks(cp));
+      }
+    }
+    // Likewise a Calico NetworkPolicy's nets, and a GlobalNetworkPolicy's for every pod.
+    for (const cp of cluster.calicoPolicies ?? []) {
+      if (cp.namespace === undefined) this.adminBlocks.push(...calicoBlocks(cp));
+      else {
+        let list = this.npBlocks.get(cp.namespace);
+        if (!list) this.npBlocks.set(cp.namespace, (list = []));
+        list.push(...calicoBlocks(cp));
       }
     }
     // An AuthorizationPolicy's blocks decide its namespace's pods; one in the root namespace, every pod.

@@ -43,6 +43,8 @@ const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   "networking.k8s.io": ["v1", "v1beta1"],
   "policy.networking.k8s.io": ["v1alpha1", "v1alpha2"],
   "cilium.io": ["v2", "v2alpha1"],
+  "projectcalico.org": ["v3"],
+  "crd.projectcalico.org": ["v1"],
   "security.istio.io": ["v1", "v1beta1", "v1alpha1"],
 };
 
@@ -210,6 +212,8 @@ export function buildCluster(
     networkPolicies: [...into.networkPolicies.values()],
     adminPolicies: [...into.adminPolicies.values()],
     ciliumPolicies: [...into.ciliumPolicies.values()],
+    calicoPolicies: [...into.calicoPolicies.values()],
+    calicoTiers: [...into.calicoTiers.values()],
     authorizationPolicies: [...into.authorizationPolicies.values()],
     peerAuthentications: [...into.peerAuthentications.values()],
     ingresses: [...into.ingresses.values()],

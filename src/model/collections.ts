@@ -1,6 +1,7 @@
 // The typed collections a cluster is built into while the kind readers run (model/kind-table.ts).
 import type { Diagnostics } from "../manifests/diagnostics.js";
 import { dependencyInputs } from "./dependencies.js";
+import type { CalicoPolicy, CalicoTier } from "./kinds/calico-policy.js";
 import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
 import type { AuthorizationPolicy, PeerAuthentication } from "./kinds/istio-policy.js";
@@ -21,6 +22,8 @@ export class Collections {
   readonly networkPolicies = new Map<string, NetworkPolicy>();
   readonly adminPolicies = new Map<string, AdminPolicy>();
   readonly ciliumPolicies = new Map<string, CiliumPolicy>();
+  readonly calicoPolicies = new Map<string, CalicoPolicy>();
+  readonly calicoTiers = new Map<string, CalicoTier>();
   readonly authorizationPolicies = new Map<string, AuthorizationPolicy>();
   readonly peerAuthentications = new Map<string, PeerAuthentication>();
   readonly ingresses = new Map<string, Ingress>();

@@ -5,6 +5,7 @@ import type { Collections } from "./collections.js";
 import { type AdminKind, readAdminPolicy } from "./kinds/admin-network-policy.js";
 import { API_SERVER_CALLERS, readApiServerCalls } from "./kinds/api-service-callers.js";
 import { readConfigData } from "./kinds/config-data.js";
+import { CALICO_GROUPS, type CalicoKind, readCalicoPolicy, readCalicoTier } from "./kinds/calico-policy.js";
 import { CILIUM_GROUP, type CiliumKind, readCiliumPolicy } from "./kinds/cilium-policy.js";
 import { readGateway } from "./kinds/gateway.js";
 import { ISTIO_SECURITY_GROUP, readAuthorizationPolicy, readPeerAuthentication } from "./kinds/istio-policy.js";
@@ -163,6 +164,26 @@ function putAuthorizationPolicy(o: ObjectInput, into: Collections): void {
   into.put(into.authorizationPolicies, policy);
 }
 
+function putCalicoPolicy(o: ObjectInput, into: Collections): void {
+  const policy = readCalicoPolicy(o.kind as CalicoKind, o.data, o.meta, o.namespace, o.source);
+  if (policy.hostOnly.length)
+    into.diagnostics.warning(
+      o.source.file,
+      o.source.line,
+      `${policy.id}: ${policy.hostOnly.join(", ")} ${policy.hostOnly.length > 1 ? "are" : "is"} for host endpoints, which are not modelled${policy.appliesToPods ? "" : "; the policy applies to no pod and is not evaluated"}`,
+      policy.id,
+    );
+  for (const rule of [...policy.ingress, ...policy.egress])
+    if (rule.unsupported.length)
+      into.diagnostics.warning(
+        o.source.file,
+        rule.line,
+        `${policy.id} ${rule.direction}[${rule.index}]: ${rule.unsupported.join(", ")} not modelled; the rule matches no traffic`,
+        policy.id,
+      );
+  into.put(into.calicoPolicies, policy);
+}
+
 /** Kinds listed among the changed objects without being modelled. */
 function keep(o: ObjectInput, into: Collections): void {
   into.others.push({
@@ -228,6 +249,17 @@ export const KINDS: readonly KindEntry[] = [
     read: (o, into) =>
       into.put(into.peerAuthentications, readPeerAuthentication(o.data, o.meta, o.namespace!, o.source)),
   },
+  ...CALICO_GROUPS.flatMap((group) => [
+    ...(["NetworkPolicy", "GlobalNetworkPolicy"] as const).map(
+      (kind): KindEntry => ({ group, kind, clusterScoped: kind === "GlobalNetworkPolicy", read: putCalicoPolicy }),
+    ),
+    {
+      group,
+      kind: "Tier",
+      clusterScoped: true,
+      read: (o: ObjectInput, into: Collections) => into.put(into.calicoTiers, readCalicoTier(o.data, o.meta, o.source)),
+    },
+  ]),
   // The entry kinds.
   ...["networking.k8s.io", "extensions"].map(
     (group): KindEntry => ({

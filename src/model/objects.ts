@@ -9,6 +9,8 @@ export function locatedObjects(cluster: Cluster): (Located & { readonly namespac
     ...cluster.networkPolicies,
     ...cluster.adminPolicies,
     ...(cluster.ciliumPolicies ?? []),
+    ...(cluster.calicoPolicies ?? []),
+    ...(cluster.calicoTiers ?? []),
     ...(cluster.authorizationPolicies ?? []),
     ...(cluster.peerAuthentications ?? []),
     ...cluster.ingresses,

@@ -4,6 +4,7 @@ import type { LabelSelector, Labels } from "../core/label-selector.js";
 import type { PortSet, Protocol } from "../core/port-set.js";
 import type { Source, RawObject } from "../manifests/parse.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import type { CalicoPolicy, CalicoTier } from "./kinds/calico-policy.js";
 import type { CiliumPolicy } from "./kinds/cilium-policy.js";
 import type { Gateway } from "./kinds/gateway.js";
 import type { AuthorizationPolicy, PeerAuthentication } from "./kinds/istio-policy.js";
@@ -238,6 +239,10 @@ export interface Cluster {
   readonly adminPolicies: readonly AdminPolicy[];
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy; evaluated only when the CNI is Cilium (analysis/dataplane.ts). */
   readonly ciliumPolicies?: readonly CiliumPolicy[];
+  /** Calico NetworkPolicy and GlobalNetworkPolicy; evaluated only when the CNI is Calico (analysis/dataplane.ts). */
+  readonly calicoPolicies?: readonly CalicoPolicy[];
+  /** Calico Tier objects (their order and default action); the default tier exists without one. */
+  readonly calicoTiers?: readonly CalicoTier[];
   /** Istio AuthorizationPolicy; evaluated only when the mesh is Istio (analysis/dataplane.ts). */
   readonly authorizationPolicies?: readonly AuthorizationPolicy[];
   /** Istio PeerAuthentication (mTLS modes); read with the AuthorizationPolicies. */

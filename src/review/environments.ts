@@ -28,6 +28,7 @@ function carriesTraffic(c: Cluster): boolean {
     c.networkPolicies,
     c.adminPolicies,
     c.ciliumPolicies ?? [],
+    c.calicoPolicies ?? [],
     c.ingresses,
     c.gateways,
     c.xroutes,

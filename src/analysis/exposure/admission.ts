@@ -1,5 +1,6 @@
 // Whether the traffic of an entry survives the policies of the pod it reaches: asked of the policy
 // evaluator (admin tier, NetworkPolicy, baseline) for the pods or addresses the packets come from.
+import { calicoBlocks } from "../../model/kinds/calico-policy.js";
 import { ciliumBlocks } from "../../model/kinds/cilium-policy.js";
 import { istioBlocks } from "../../model/kinds/istio-policy.js";
 import {
@@ -79,6 +80,8 @@ export class Admission {
         for (const peer of rule.peers) if (peer.type === "networks") this.adminBlocks.push(...peer.blocks);
     // Cilium CIDR rules: cut everywhere (more cuts than needed only split runs that stay equal).
     for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
+    for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
+    for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
     for (const ap of cluster.authorizationPolicies ?? []) this.adminBlocks.push(...istioBlocks(ap));
   }
 
@@ -156,7 +159,11 @@ export class Admission {
     this.evaluator.evaluate(direction, subject, other, trace);
     const deny = trace.find(
       (s) =>
-        (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium" || s.tier === "istio") &&
+        (s.tier === "admin" ||
+          s.tier === "baseline" ||
+          s.tier === "cilium" ||
+          s.tier === "calico" ||
+          s.tier === "istio") &&
         s.verdict === "deny" &&
         s.conns.get(protocol).has(port),
     );

@@ -130,7 +130,8 @@ export class NetworkPolicyTier {
     return nsOk && this.selectors.podMatches(peer.podSelector, other.pods);
   }
 
-  private ruleMatches(np: NetworkPolicy, rule: NetworkPolicyRule, other: Endpoint): boolean {
+  /** Whether a rule of `np` matches the peer `other` (Calico's default tier asks it too). */
+  ruleMatches(np: NetworkPolicy, rule: NetworkPolicyRule, other: Endpoint): boolean {
     if (rule.peers === null) return true;
     for (const p of rule.peers) if (this.peerMatches(np, p, other)) return true;
     return false;
@@ -141,7 +142,8 @@ export class NetworkPolicyTier {
   private readonly rulePortsCache = new WeakMap<NetworkPolicyRule, ConnSet>();
   private readonly namedRulePorts = new WeakMap<NetworkPolicyRule, Map<PodClass | null, ConnSet>>();
 
-  private cachedRulePorts(rule: NetworkPolicyRule, target: PodClass | null): ConnSet {
+  /** The ports a rule opens towards `target`, cached (Calico's default tier asks it too). */
+  cachedRulePorts(rule: NetworkPolicyRule, target: PodClass | null): ConnSet {
     if (rule.ports === null) return ConnSet.ALL;
     const named = rule.ports.some((p) => typeof p.port === "string");
     if (!named) {
