@@ -12,6 +12,7 @@ import type { EnvironmentPair } from "./review/environments.js";
 import { buildCluster } from "./model/build.js";
 import type { Cluster } from "./model/types.js";
 import type { Scope } from "./render/discover.js";
+import { helmReleaseParts, isFluxHelmRelease } from "./render/helm-release.js";
 import { KUSTOMIZATION_NAMES } from "./render/kustomization.js";
 import {
   chartSettings,
@@ -104,7 +105,7 @@ function undeployable(objects: readonly RawObject[]): Diagnostics["items"] {
       metadata?: { name?: unknown };
       spec?: { chart?: { spec?: { chart?: unknown; sourceRef?: Ref } }; chartRef?: Ref };
     };
-    if (d.kind !== "HelmRelease" || !String(d.apiVersion).startsWith("helm.toolkit.fluxcd.io/")) continue;
+    if (!isFluxHelmRelease(o)) continue;
     const chart = d.spec?.chart?.spec ?? {};
     const source: Ref = chart.sourceRef ?? d.spec?.chartRef ?? {};
     out.push({
@@ -160,17 +161,16 @@ function planParts(side: SideTree, env: Environment, render: RenderOptions | fal
   });
 }
 
-/** One environment of a side: its parts' renders and raw files, namespaces applied, modelled as one cluster. */
-function assembleEnvironment(
+/** The objects of rendered parts and their raw files, namespaces applied, put into `objects`. */
+function gatherParts(
   side: SideTree,
-  env: Environment,
   options: EnvironmentOptions,
   plans: readonly PartPlan[],
   renders: readonly (RenderedSide | undefined)[],
-): Cluster {
+  objects: RawObject[],
+  diagnostics: Diagnostics,
+): void {
   const { tree } = side;
-  const diagnostics = new Diagnostics();
-  const objects: RawObject[] = [];
   // The side's own folder is shown as "" (the tree may say "." or its absolute path).
   const top = tree.display(side.scope.base ?? "");
   const shown = (p: string) => {
@@ -193,7 +193,38 @@ function assembleEnvironment(
     objects.push(...applyNamespace(parseManifestFiles(raw, diagnostics, options.parseCache), part));
     objects.push(...applyNamespace(rendered?.objects ?? [], part));
   });
-  for (const d of undeployable(objects)) diagnostics.add(d);
+}
+
+/** The environment's Flux HelmReleases whose charts are in the repository, as parts to render with their values. */
+function releasePlans(
+  side: SideTree,
+  env: Environment,
+  objects: readonly RawObject[],
+  render: RenderOptions | false,
+  diagnostics: Diagnostics,
+): { plans: PartPlan[]; rendered: ReadonlySet<RawObject> } {
+  if (render === false) return { plans: [], rendered: new Set() };
+  const releases = helmReleaseParts(objects, side.tree, side.scope.base ?? "");
+  for (const d of releases.diagnostics) diagnostics.add(d);
+  return { plans: planParts(side, { ...env, parts: releases.parts }, render), rendered: releases.rendered };
+}
+
+/** One environment of a side, modelled as one cluster: what is deployed from elsewhere said, problems once. */
+function finishEnvironment(
+  side: SideTree,
+  env: Environment,
+  options: EnvironmentOptions,
+  objects: readonly RawObject[],
+  diagnostics: Diagnostics,
+  rendered: ReadonlySet<RawObject>,
+): Cluster {
+  const { tree } = side;
+  const top = tree.display(side.scope.base ?? "");
+  const shown = (p: string) => {
+    const d = tree.display(p);
+    return d === "." || d === top ? "" : d;
+  };
+  for (const d of undeployable(objects.filter((o) => !rendered.has(o)))) diagnostics.add(d);
   for (const message of env.unreadable)
     diagnostics.add({ severity: "warning", file: env.declaredIn ?? ".", line: 0, message, code: "not-deployed-here" });
   for (const d of side.diagnostics.items) if (env.parts.some((p) => within(d.file, shown(p.dir)))) diagnostics.add(d);
@@ -216,11 +247,17 @@ function loadEnvironment(
   options: EnvironmentOptions,
   render: RenderOptions | false,
 ): Cluster {
+  const renderAll = (plans: readonly PartPlan[]) =>
+    plans.map((p) =>
+      p.options ? renderSafely(p.label, () => renderTreeSync(side.tree, p.scope, p.options)) : undefined,
+    );
+  const objects: RawObject[] = [];
+  const diagnostics = new Diagnostics();
   const plans = planParts(side, env, render);
-  const renders = plans.map((p) =>
-    p.options ? renderSafely(p.label, () => renderTreeSync(side.tree, p.scope, p.options)) : undefined,
-  );
-  return assembleEnvironment(side, env, options, plans, renders);
+  gatherParts(side, options, plans, renderAll(plans), objects, diagnostics);
+  const releases = releasePlans(side, env, objects, render, diagnostics);
+  gatherParts(side, options, releases.plans, renderAll(releases.plans), objects, diagnostics);
+  return finishEnvironment(side, env, options, objects, diagnostics, releases.rendered);
 }
 
 async function loadEnvironmentAsync(
@@ -229,24 +266,32 @@ async function loadEnvironmentAsync(
   options: EnvironmentOptions,
   render: RenderOptions | false,
 ): Promise<Cluster> {
+  const renderAll = async (plans: readonly PartPlan[]) => {
+    const renders: (RenderedSide | undefined)[] = [];
+    for (const p of plans) {
+      if (!p.options) {
+        renders.push(undefined);
+        continue;
+      }
+      try {
+        renders.push(await renderTree(side.tree, p.scope, p.options));
+      } catch (e) {
+        renders.push(
+          renderSafely(p.label, () => {
+            throw e;
+          }),
+        );
+      }
+    }
+    return renders;
+  };
+  const objects: RawObject[] = [];
+  const diagnostics = new Diagnostics();
   const plans = planParts(side, env, render);
-  const renders: (RenderedSide | undefined)[] = [];
-  for (const p of plans) {
-    if (!p.options) {
-      renders.push(undefined);
-      continue;
-    }
-    try {
-      renders.push(await renderTree(side.tree, p.scope, p.options));
-    } catch (e) {
-      renders.push(
-        renderSafely(p.label, () => {
-          throw e;
-        }),
-      );
-    }
-  }
-  return assembleEnvironment(side, env, options, plans, renders);
+  gatherParts(side, options, plans, await renderAll(plans), objects, diagnostics);
+  const releases = releasePlans(side, env, objects, render, diagnostics);
+  gatherParts(side, options, releases.plans, await renderAll(releases.plans), objects, diagnostics);
+  return finishEnvironment(side, env, options, objects, diagnostics, releases.rendered);
 }
 
 interface DiscoveredSide {

@@ -10,3 +10,5 @@ export const RENDERED = "rendered";
 export const RENDER_SKIPPED = "render-skipped";
 /** Objects of a unit whose definition could not be found: they point to the unit, not to a line. */
 export const RENDER_UNMAPPED = "render-unmapped";
+/** A Flux HelmRelease's valuesFrom that could not be resolved among the environment's manifests (said at its line). */
+export const VALUES_NOT_FOUND = "values-not-found";

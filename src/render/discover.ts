@@ -40,6 +40,8 @@ export interface Unit {
     readonly release: string;
     readonly namespace?: string;
     readonly values: readonly string[];
+    /** Values as YAML text, applied after the files (HelmChartSetting.inline). */
+    readonly inline?: readonly string[];
     readonly variant: string;
     /** Chart folders of the repository placed at charts/<name> (file:// dependencies) in a private copy. */
     readonly dependencies: ResolvedDependencies["local"];
@@ -230,6 +232,7 @@ export function discover(tree: FileTree, scope: Scope, options: ResolvedRenderOp
           release,
           namespace: s.namespace,
           values,
+          inline: s.inline?.length ? s.inline : undefined,
           variant: list.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "",
           dependencies: deps.local,
           fetch: deps.remote.length > 0 && options.allowRemoteDependencies,

@@ -22,7 +22,12 @@ export interface EnvironmentPart {
   /** Namespace given to every namespaced object (Flux targetNamespace), overriding theirs. */
   readonly targetNamespace?: string;
   /** Values files (tree paths) and release name when the folder is a chart. */
-  readonly helm?: { readonly values: readonly string[]; readonly release?: string };
+  readonly helm?: {
+    readonly values: readonly string[];
+    readonly release?: string;
+    /** Values as YAML text after the files (a Flux HelmRelease's valuesFrom and values). */
+    readonly inline?: readonly string[];
+  };
   /** Plain manifests: also the subfolders' (default true). */
   readonly recurse?: boolean;
   /** Read as they are, nothing rendered, leaving out these files (tree paths): the files no unit renders. */
@@ -181,7 +186,10 @@ function argoApplications(
   return { envs, notes };
 }
 
-/** Flux: each clusters/<name>/ folder is an environment; its Kustomizations (path, targetNamespace) and HelmReleases its parts. */
+/**
+ * Flux: each clusters/<name>/ folder is an environment; its Kustomizations (path, targetNamespace) its
+ * parts. The HelmReleases among what they deploy are rendered with their values (render/helm-release.ts).
+ */
 function fluxClusters(
   tree: FileTree,
   docs: { data: Record<string, unknown>; file: string }[],
@@ -215,19 +223,8 @@ function fluxClusters(
           unreadable.push(`Flux Kustomization ${objName}: path ${path} is not a folder of this repository; not read`);
         // The cluster's own folder is a part already (flux-system, the Kustomization objects themselves).
         else if (!within(dir, clusterDir)) parts.push({ dir, targetNamespace: str(spec.targetNamespace) });
-      } else if (data.kind === "HelmRelease") {
-        const chart = rec(rec(spec.chart).spec);
-        const chartName = str(chart.chart);
-        const sourceKind = str(rec(chart.sourceRef).kind);
-        const dir = chartName && sourceKind === "GitRepository" ? folder(tree, chartName, root) : null;
-        if (dir !== null && isChart(tree, dir))
-          parts.push({
-            dir,
-            namespace: str(spec.targetNamespace) ?? str(rec(data.metadata).namespace),
-            helm: { values: [], release: str(spec.releaseName) ?? objName },
-          });
-        // Otherwise the HelmRelease object itself is read, and said not rendered (src/environments.ts).
       }
+      // HelmReleases are rendered from the environment's objects, after Kustomize (render/helm-release.ts).
     }
     envs.push({ name, origin: "flux", declaredIn: clusterDir, parts: dedupe(parts), unreadable });
   }
@@ -348,6 +345,7 @@ export function chartSettings(part: EnvironmentPart): HelmChartSetting[] {
           values: [...part.helm.values],
           release: part.helm.release,
           namespace: part.namespace ?? part.targetNamespace,
+          inline: part.helm.inline,
         },
       ]
     : [];

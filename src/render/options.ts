@@ -12,6 +12,8 @@ export interface HelmChartSetting {
   readonly release?: string;
   /** Namespace given to `helm template --namespace`. */
   readonly namespace?: string;
+  /** Values given as YAML text (a Flux HelmRelease's valuesFrom and values), applied after the files, in order. */
+  readonly inline?: readonly string[];
 }
 
 export interface RenderCommandSetting {

@@ -234,11 +234,17 @@ function plan(
         }
         at = (p: string) => (p ? join(copy, ...p.split("/")) : copy);
       }
+      // Inline values (a Flux HelmRelease's) go to files of their own in the private folder.
+      const inline = (helm.inline ?? []).map((text, j) => {
+        const path = join(temp, `values-${i}-${j}.yaml`);
+        writeFileSync(path, text, { mode: 0o600 });
+        return path;
+      });
       const [file, ...args] = helmArgv(
         tools.helm!,
         helm.release,
         at(unit.dir),
-        helm.values.map(at),
+        [...helm.values.map(at), ...inline],
         helm.namespace,
         helm.fetch,
       );
