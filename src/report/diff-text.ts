@@ -1,6 +1,7 @@
 // The diff as a terminal report: the verdict first, then findings, exposure and reachability changes.
 import { describeDelta, entryLabel, peer } from "./names.js";
 import { onlyReduces, reductions } from "./reductions.js";
+import { plainFinding } from "./plain.js";
 import type { DiffResult } from "../rules/judge.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 
@@ -20,7 +21,7 @@ export function headline(r: DiffResult): string {
     return `Reduces ${what} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
   }
   return top
-    ? `${word}: ${top.message}`
+    ? `${word}: ${plainFinding(r, top)}`
     : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
 }
 

@@ -9,8 +9,6 @@
 import { diffArrays } from "diff";
 import type { DiffResult } from "../rules/judge.js";
 import type { ConnectionChange } from "../analysis/diff.js";
-import type { ExposureChange } from "../analysis/exposure-diff.js";
-import type { ObjectChange } from "../analysis/object-diff.js";
 import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
@@ -19,7 +17,8 @@ import { packageVersion } from "./sarif.js";
 import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
-import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
+import { peer } from "./names.js";
+import { envCell, exposureTable, reachabilityLists } from "./changes-markdown.js";
 import { environmentLine, sharedChanges } from "./environments.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
@@ -88,12 +87,6 @@ function table(head: readonly string[], rows: readonly string[], limit: number, 
   return out;
 }
 
-const CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" } as const;
-
-/** The environment of a change, after its place ("" with one environment). */
-const envCell = (x: { readonly environment?: string }) =>
-  x.environment === undefined ? "" : ` · ${md(x.environment, 120)}`;
-
 // The one always-visible table: three short columns (the rule and its fix are said once, below).
 function findingRow(f: Finding, link: ReturnType<typeof linker>): string {
   return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} |`;
@@ -104,31 +97,6 @@ function fixLines(findings: readonly Finding[]): string[] {
   const seen = new Map<string, string>();
   for (const f of findings) if (!seen.has(f.fix)) seen.set(f.fix, f.rule);
   return [...seen].map(([fix, rule]) => `- **${md(rule, 80)}**: ${md(fix, 400)}`);
-}
-
-function exposureRow(x: ExposureChange, link: ReturnType<typeof linker>): string {
-  const e = (x.head ?? x.base)!;
-  const svc = exposureService(e);
-  const dns = svc ? serviceDns(svc) : undefined;
-  const entry = `${md(entryLabel(e), 200)}${dns ? ` · ${md(dns, 120)}` : ""} (${link(e.file, e.line)})`;
-  const from = e.via.internal
-    ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}`
-    : e.sources.join(", ") || "nowhere";
-  const state = [`from ${from}`, ...exposureState(x)];
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} ${e.protocol} ${e.port} | ${md(state.join("; "), 400)}${envCell(x)} |`;
-}
-
-function causeText(o: ObjectChange, link: ReturnType<typeof linker>): string {
-  return `${link(o.file, o.line, o.id)} ${o.change}`;
-}
-
-function connectionRow(
-  c: ConnectionChange & { causes: readonly ObjectChange[] },
-  link: ReturnType<typeof linker>,
-): string {
-  const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
-  if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
-  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} ${md(portsChange(c), 200)} | ${causes.join("; ") || "—"}${envCell(c)} |`;
 }
 
 /** One line per environment, and the findings a shared file causes in several, once. Empty with one environment. */
@@ -274,8 +242,8 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const head = [...top, `### ${mark} ${md(verdict, 300)}`, "", ...readLine, summary, "", ...goodNews, ...environments];
 
   const riskRows = r.findings.map((f) => findingRow(f, link));
-  const exposureRows = r.exposures.map((x) => exposureRow(x, link));
-  const connectionRows = r.connections.map((c) => connectionRow(c, link));
+  const exposureRows = r.exposures;
+  const connectionRows = r.connections;
   const diagrams = new Map<string, Diagram>();
   const diagram = (mode: "auto" | "collapsed") => {
     if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
@@ -321,12 +289,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         out.push(
           `<details><summary>Exposure changes (${exposureRows.length})</summary>`,
           "",
-          ...table(
-            ["Change", "Entry point", "Reaches", "From, what changed, notes"],
-            exposureRows,
-            rows,
-            "exposure changes",
-          ),
+          ...exposureTable(r.exposures, rows, link),
           "",
           "</details>",
           "",
@@ -337,8 +300,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         out.push(
           `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
           "",
-          ...table(["Change", "From", "To", "Because of"], connectionRows, rows, "reachability changes"),
-          "",
+          ...reachabilityLists(r.connections, rows, link),
           "</details>",
           "",
         );

@@ -2,7 +2,8 @@
 // Markdown CSS, a 746 px body, Mermaid fitted to it, light and dark) for the demo, every scenario in
 // fixtures/scenarios and a larger generated pull request: every diagram label at least 11 px on
 // screen, changed edges wider and of more contrast than context edges in both themes, and at least
-// 3:1 against the dark background. Screenshots of the demo (comment in both themes, check run, HTML
+// 3:1 against the dark background; no table wider than the body (every <details> opened) and a
+// headline of at most two lines. Screenshots of the demo (comment in both themes, check run, HTML
 // report) go to docs/images/ for the README.
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ import { review } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
 import { DEMO, diff, ROOT } from "../helpers/report.js";
 import { HAVE_CHROMIUM, launch, open, SKIP_REASON, save } from "./chromium.js";
-import { BACKGROUND, contrast, githubPage, type Measured, measure, type Theme } from "./github.js";
+import { BACKGROUND, BODY_WIDTH, contrast, githubPage, type Measured, measure, type Theme } from "./github.js";
 import { largePullRequest } from "./large-pr.js";
 
 const IMAGES = join(ROOT, "docs/images");
@@ -100,11 +101,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
               expect(Math.min(...changed.map(strength))).toBeGreaterThan(Math.max(...context.map(strength)));
             }
           }
-          // The comment's layout (findings' part of issue 14), for a person reading the run.
+          // Every table fits the body (none scrolls sideways, details opened) and the headline is read in
+          // at most two lines.
+          expect(m.wideTables, `tables wider than ${BODY_WIDTH} px (${theme})`).toEqual([]);
+          expect(m.headlineLines, `headline "${m.headline}" (${theme})`).toBeLessThanOrEqual(2);
           if (theme === "light")
-            console.log(
-              `${name}: ${Math.round(m.height)} px tall, headline ${m.headlineLines} lines, ${m.wideTables.length} tables wider than the body${m.wideTables.map((t) => ` (${t.width} px: ${t.header.slice(0, 40)})`).join("")}`,
-            );
+            console.log(`${name}: ${Math.round(m.height)} px tall, headline ${m.headlineLines} lines`);
           if (name === "demo") {
             mkdirSync(IMAGES, { recursive: true });
             await o.page.locator(".frame").screenshot({ path: join(IMAGES, `comment-${theme}.png`) });

@@ -70,10 +70,10 @@ export function githubPage(markdown: string, theme: Theme, title = "comment"): s
 
 export interface Measured {
   readonly state: string;
-  /** The rendered height of the comment body, px. */
+  /** The rendered height of the comment body (every <details> closed), px. */
   readonly height: number;
   readonly bodyWidth: number;
-  /** Tables whose content is wider than their box (GitHub scrolls them sideways). */
+  /** Tables (every <details> opened) whose content is wider than the body (GitHub scrolls them sideways). */
   readonly wideTables: readonly { readonly width: number; readonly header: string }[];
   /** Lines of the first block of the comment (the headline). */
   readonly headlineLines: number;
@@ -104,8 +104,16 @@ export async function measure(page: Page): Promise<Measured> {
     const range = document.createRange();
     range.selectNodeContents(first);
     const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+    const height = article.getBoundingClientRect().height;
+    // Tables as a reviewer sees them after opening every <details>.
+    for (const d of article.querySelectorAll("details")) d.open = true;
     const wideTables = [...article.querySelectorAll("table")]
-      .filter((t) => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().width > article.clientWidth + 1)
+      .filter(
+        (t) =>
+          t.scrollWidth > article.clientWidth ||
+          t.scrollWidth > t.clientWidth + 1 ||
+          t.getBoundingClientRect().width > article.clientWidth + 1,
+      )
       .map((t) => ({ width: t.scrollWidth, header: (t.querySelector("tr")?.textContent ?? "").trim().slice(0, 80) }));
     const diagrams = [...article.querySelectorAll(".mermaid-box svg")].map((svg) => {
       const s = svg as SVGSVGElement;
@@ -131,7 +139,7 @@ export async function measure(page: Page): Promise<Measured> {
     });
     return {
       state: document.body.dataset.state ?? "",
-      height: article.getBoundingClientRect().height,
+      height,
       bodyWidth: article.clientWidth,
       wideTables,
       headlineLines: tops.size,

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig as demoConfig } from "../../src/config/load-config.js";
 import { headline } from "../../src/report/diff-text.js";
-import { utf8Bytes } from "../../src/report/escape.js";
+import { md, utf8Bytes } from "../../src/report/escape.js";
 import { parseMarker, renderComment, SEVERITY_EMOJI } from "../../src/report/markdown.js";
 import { loadSide } from "../../src/snapshot.js";
 import {
@@ -106,7 +106,10 @@ describe("the demo pull request's comment", () => {
     const [first, , title] = comment.split("\n");
     expect(first).toBe(`<!-- reachdiff:v1 head=${SHA} -->`);
     expect(parseMarker(comment)).toEqual({ version: 1, head: SHA });
-    expect(title).toBe(`### 🟥 ${headline(r)}`);
+    expect(title).toBe(`### 🟥 ${md(headline(r))}`);
+    expect(title).toBe(
+      "### 🟥 Critical risk: this PR makes db in namespace shop reachable from the internet on port 5432 \\(postgres\\) through the load balancer db-external",
+    );
   });
 
   it("has one visible table of three columns, fixes once per rule, the rest in details, nothing twice", () => {
@@ -121,12 +124,18 @@ describe("the demo pull request's comment", () => {
     expect(comment.match(/Keep the host in the Ingress tls section/g)).toHaveLength(1);
     expect(comment).toContain("<details><summary>How to fix (7 rules)</summary>");
     expect(comment).toContain("<details><summary>Exposure changes (4)</summary>");
-    expect(comment).toContain("LoadBalancer :5432 of shop/Service/db-external · db-external.shop.svc.cluster.local");
-    expect(comment).toMatch(
-      /\| changed \| Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\) · web\.shop\.svc\.cluster\.local \(\[services\.yaml:45\]\([^)]*\)\) \| shop\/Deployment\/web TCP 8080 \| from 0\.0\.0\.0\/0; TLS dropped; /,
-    );
+    // Exposure: three columns, each note once under the table, numbered.
+    expect(comment).toContain("| Entry point | Reaches | What changed |");
     expect(comment).toContain(
-      `| added | monitoring/Deployment/prometheus | shop/Deployment/web TCP 8080 | [shop/NetworkPolicy/web](${REPO}/blob/${SHA}/network-policies.yaml#L29) changed |`,
+      `| added: [LoadBalancer :5432 of shop/Service/db-external](${REPO}/blob/${SHA}/services.yaml#L66) | shop/StatefulSet/db postgres/5432 | from 0.0.0.0/0 (notes 1, 2, 3) |`,
+    );
+    expect(comment).toMatch(
+      /\| changed: \[Ingress shop\.example\.com\/ \\\(shop\/Ingress\/shop\\\)\]\([^)]*\) \| shop\/Deployment\/web 8080 \| from 0\.0\.0\.0\/0; TLS dropped \(notes 6, 7, 8\) \|/,
+    );
+    expect(comment.match(/are reached through ingress-nginx\/Service\/ingress-nginx-controller/g)).toHaveLength(1);
+    // Reachability: grouped by the object that causes it.
+    expect(comment).toContain(
+      `**Because [shop/NetworkPolicy/web](${REPO}/blob/${SHA}/network-policies.yaml#L29) changed**: 1 connection\n\n- added: monitoring/Deployment/prometheus to shop/Deployment/web on TCP 8080\n`,
     );
     // The connectivity delta repeated the reachability table: gone.
     expect(comment).not.toContain("Connectivity delta");
@@ -153,7 +162,7 @@ describe("the demo pull request's comment", () => {
       repoUrl: REPO,
       headSha: SHA,
     });
-    expect(back).toContain("| removed | outside 0.0.0.0/0 | shop/StatefulSet/db TCP 5432 |");
+    expect(back).toContain("- removed: outside 0.0.0.0/0 to shop/StatefulSet/db on TCP 5432");
     expect(back).toMatch(/^### .* Reduces exposure/m);
     await expectSafe(back);
   });
@@ -214,11 +223,11 @@ describe("size", () => {
     expect(collapsed).toContain("Diagram collapsed by namespace: 4 workloads in 2 namespaces");
 
     const r = demoResult();
-    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 5500 });
+    const tables = renderComment(r, { reportUrl: REPORT, maxBytes: 5000 });
     expect(tables).not.toContain("```mermaid");
     expect(tables).toContain("<summary>Reachability changes");
     expect(tables).toMatch(/left out the diagram\./);
-    const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4200 });
+    const fewer = renderComment(r, { reportUrl: REPORT, maxBytes: 4300 });
     expect(fewer).toMatch(/\| … \| and \d+ more exposure changes \|/);
     expect(fewer).toMatch(/left out the diagram, \d+ exposure changes?(, \d+ reachability changes?)?\./);
     const risks = renderComment(r, { reportUrl: REPORT, maxBytes: 3000 });
