@@ -8,7 +8,7 @@ import { runActionEvent, writeReport } from "./github/action-run.js";
 import { Stop } from "./github/lifecycle.js";
 import { pacerFor } from "./github/pacing.js";
 import { proxyFromEnv } from "./github/proxy.js";
-import { describeError } from "./github/review-pull-request.js";
+import { describeError } from "./github/errors.js";
 import { createSession } from "./github/session.js";
 import type { GitHub } from "./github/types.js";
 import type { CommentMode } from "./github/sticky-comment.js";

@@ -4,7 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { handleEvent, mergeGroupOf, pullRequestOf, type EventResult } from "./events.js";
-import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
+import type { Outcome } from "./outcome.js";
+import { getPullRequest, reviewPullRequest } from "./review-pull-request.js";
 import type { Session } from "./session.js";
 import type { PullRequestRef } from "./types.js";
 

@@ -3,9 +3,10 @@
 import { CHECK_NAME } from "./check-output.js";
 import { prOfExternalId } from "./check-run.js";
 import { handleCommentCommand, type CommandResult } from "./commands.js";
-import { getPullRequest, reviewPullRequest, type Outcome } from "./review-pull-request.js";
+import type { Outcome } from "./outcome.js";
+import { getPullRequest, reviewPullRequest } from "./review-pull-request.js";
 import type { Session } from "./session.js";
-import type { PullRequestRef } from "./types.js";
+import type { GitHub, PullRequestRef, Repo } from "./types.js";
 
 /** pull_request actions that ask for a review (edited only when its base changed: a retarget). */
 export const PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "edited"] as const;
@@ -179,4 +180,71 @@ export async function backfill(
   session.log.info(`backfill of ${session.repo.owner}/${session.repo.repo}: ${prs.length} open pull request(s)`);
   for (const pr of prs) outcomes.push(await review(pr));
   return outcomes;
+}
+
+/**
+ * Where a delivery's work runs one at a time, and for which head ("*" when the payload names none):
+ * a merge group under owner/repo@<its ref>, anything else under its pull request owner/repo#<number>
+ * (the delivery's own id when it names no pull request).
+ */
+export function serialKeyOf(
+  name: string,
+  payload: Payload,
+  repo: Repo,
+  deliveryId: string,
+): { readonly key: string; readonly head: string } {
+  const p = payload;
+  const key = `${repo.owner}/${repo.repo}`;
+  if (name === "merge_group")
+    return { key: `${key}@${String(p.merge_group?.head_ref ?? "")}`, head: String(p.merge_group.head_sha) };
+  const number =
+    p.pull_request?.number ??
+    p.issue?.number ??
+    prOfExternalId(p.check_run?.external_id) ??
+    p.check_run?.pull_requests?.[0]?.number ??
+    p.check_suite?.pull_requests?.[0]?.number;
+  const head = p.pull_request?.head?.sha ?? p.check_run?.head_sha ?? p.check_suite?.head_sha ?? "*";
+  return { key: `${key}#${number ?? deliveryId}`, head: String(head) };
+}
+
+/** Open pull requests reviewed per installation event (newest first), unless REACHDIFF_BACKFILL_MAX says otherwise. */
+export const DEFAULT_BACKFILL_MAX = 100;
+
+/**
+ * installation.created, installation_repositories.added: the open pull requests of the repositories
+ * added (or, when the payload lists none, every repository the installation can see) get their first
+ * review, at most `max` in all, until the process stops.
+ */
+export async function backfillInstallation(
+  gh: GitHub,
+  payload: Payload,
+  options: {
+    readonly max: number;
+    readonly stopping: () => boolean;
+    readonly session: (repo: Repo, signal: AbortSignal) => Promise<Session>;
+    readonly perPullRequest: (
+      key: string,
+      head: string,
+      work: (signal: AbortSignal) => Promise<Outcome>,
+    ) => Promise<Outcome>;
+  },
+): Promise<void> {
+  const p = payload;
+  if (p.action !== "created" && p.action !== "added") return;
+  let repos: { full_name: string }[] = p.repositories_added ?? p.repositories ?? [];
+  if (!repos.length && p.action === "created")
+    repos = await gh.paginate(gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+  let budget = options.max;
+  for (const r of repos) {
+    if (budget <= 0 || options.stopping()) break;
+    const [owner, name] = r.full_name.split("/");
+    const repo = { owner, repo: name };
+    const session = await options.session(repo, new AbortController().signal);
+    const outcomes = await backfill(session, budget, (pr) =>
+      options.perPullRequest(`${r.full_name}#${pr.number}`, pr.headSha, async (signal) =>
+        reviewPullRequest(await options.session(repo, signal), pr, { once: true }),
+      ),
+    );
+    budget -= outcomes.length;
+  }
 }

@@ -2,13 +2,12 @@
 // base branch -> changed files (one request) -> both sides' manifests (one tarball each) -> the pure
 // review -> sticky comment (unless a newer commit arrived or the pull request was closed) -> check run
 // conclusion. Any failure (bad config, API error after retries, a commit gone, timeout) ends the check
-// run with a message saying so; nothing is left in progress.
-import { ConfigError } from "../config/load-config.js";
-import { failedCheck, noManifestChanges, type CheckOutput, type ReviewSummary } from "./check-output.js";
+// run with a message saying so; nothing is left in progress. This module opens and concludes the check
+// run; the work between is analyse-pull-request.ts, what it can end as is outcome.ts.
+import { type CheckOutput, failedCheck } from "./check-output.js";
 import { completeCheck, externalId } from "./check-run.js";
-import { changedFiles } from "./fetch-manifests.js";
-import { fetchSides, reviewFetched, touchesReview } from "./fetch-sides.js";
-import { RateLimited, rateLimitWait, RequestTimeout } from "./pacing.js";
+import { analyse } from "./analyse-pull-request.js";
+import { cannotWrite, describeError, ReviewTimeout } from "./errors.js";
 import {
   adoptOrCreateCheckRun,
   createCheckRun,
@@ -17,45 +16,19 @@ import {
   SHUTDOWN_MESSAGE,
   Stop,
 } from "./lifecycle.js";
+import {
+  closedOutcome,
+  failed,
+  isVerdict,
+  noCheck,
+  type Outcome,
+  shutdownCheck,
+  stopped,
+  supersededOutcome,
+} from "./outcome.js";
 import { readRepoConfig } from "./repo-config.js";
-import { effectiveConfig, type Session } from "./session.js";
-import { type PublishOptions, publishSticky, type StickyAction } from "./sticky-comment.js";
-import { httpStatus, repoUrl, type GitHub, type PullRequestRef, type Repo } from "./types.js";
-
-export interface Outcome {
-  readonly status:
-    | "reviewed"
-    | "no-manifest-change"
-    | "stale"
-    | "closed"
-    | "failed"
-    /** Not reviewed: the head was replaced first (neutral, "superseded by <sha>"). */
-    | "superseded"
-    /** Not reviewed: this head already has a verdict (a trigger that reviews once per head). */
-    | "duplicate"
-    /** Stopped for a review of the same head queued next (a retarget), which takes over the check run. */
-    | "handed-over"
-    /** Stopped by a shutdown: the check run says how to re-run it. */
-    | "cancelled"
-    /** Not reviewed: the repository has no configuration file and the App reviews only those that do. */
-    | "not-configured";
-  readonly check: CheckOutput;
-  readonly output?: ReviewSummary;
-  /** The comment body (also when it was not posted: the Action's job summary shows it). */
-  readonly comment?: string;
-  readonly commentAction?: StickyAction;
-  readonly checkRunId?: number;
-  /** The sticky comment's id, when one was posted or updated. */
-  readonly commentId?: number;
-  /** The token could not write (403): the review was computed only (the Action says so). */
-  readonly readOnly?: boolean;
-  readonly error?: string;
-}
-
-/** A 403 that is no rate limit: the token lacks the permission (read-only GITHUB_TOKEN, an org policy). */
-export const cannotWrite = (error: unknown) => httpStatus(error) === 403 && rateLimitWait(error) === undefined;
-
-export class ReviewTimeout extends Error {}
+import type { Session } from "./session.js";
+import { httpStatus, type GitHub, type PullRequestRef, type Repo } from "./types.js";
 
 export async function getPullRequest(gh: GitHub, repo: Repo, number: number): Promise<PullRequestRef> {
   const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
@@ -67,26 +40,6 @@ export async function getPullRequest(gh: GitHub, repo: Repo, number: number): Pr
     fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
     open: data.state === "open",
   };
-}
-
-/** What went wrong, in one sentence for a person: never headers, tokens or a stack. */
-export function describeError(error: unknown): string {
-  if (error instanceof ConfigError) return `The configuration is invalid: ${error.message}`;
-  if (error instanceof ReviewTimeout) return error.message;
-  const e = error as { message?: string; cause?: unknown; request?: { method?: string; url?: string } };
-  const where =
-    `${e?.request?.method ?? ""} ${(e?.request?.url ?? "").replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`.trim();
-  if (error instanceof RateLimited) {
-    const call = error.what;
-    return `${error.persistent ? `GitHub's rate limit still refused ${call} after retries` : `GitHub's rate limit asks to wait ${error.waitSeconds} s before ${call}, longer than Reachdiff waits`}. Try again later: re-run the check or comment \`/reachdiff\`.`;
-  }
-  if (error instanceof RequestTimeout || e?.cause instanceof RequestTimeout)
-    return `GitHub did not answer${where ? ` ${where}` : ""} in time (after retries). Re-run the check or comment \`/reachdiff\` to try again.`;
-  const status = httpStatus(error);
-  if (rateLimitWait(error) !== undefined) return describeError(new RateLimited(0, where, true));
-  if (status !== undefined)
-    return `The GitHub API answered ${status} to ${where}${status >= 500 ? " (after retries)" : ""}: ${e.message ?? ""}`;
-  return `Reachdiff failed: ${e?.message ?? String(error)}`;
 }
 
 export interface ReviewOptions {
@@ -211,39 +164,6 @@ export async function reviewPullRequest(
   return { ...outcome, checkRunId, readOnly: readOnly || outcome.readOnly };
 }
 
-/** Conclusions that are a verdict on the change (not a stop, a time-out or a superseded head). */
-const isVerdict = (conclusion: string | null | undefined) => conclusion === "success" || conclusion === "failure";
-
-const noCheck = (title: string): CheckOutput => ({ conclusion: "neutral", title, summary: "", annotations: [] });
-
-function stopped(pr: PullRequestRef, reason: Stop): Outcome {
-  switch (reason.why) {
-    case "push":
-      return supersededOutcome(pr, reason.newer ?? "a newer commit");
-    case "closed":
-      return closedOutcome();
-    case "retarget":
-      return { status: "handed-over", check: noCheck("Handed over") };
-    case "shutdown":
-      return { status: "cancelled", check: shutdownCheck(), error: SHUTDOWN_MESSAGE };
-  }
-}
-
-const shutdownCheck = (): CheckOutput => ({
-  conclusion: "cancelled",
-  title: "Reachdiff was stopped before it finished",
-  summary: SHUTDOWN_MESSAGE,
-  annotations: [],
-});
-
-function supersededOutcome(pr: PullRequestRef, newer: string): Outcome {
-  const text = `Commit ${pr.headSha.slice(0, 7)} is no longer the head of the pull request: superseded by ${newer.slice(0, 7)}, which is reviewed instead.`;
-  return {
-    status: "superseded",
-    check: { conclusion: "neutral", title: `Superseded by ${newer.slice(0, 7)}`, summary: text, annotations: [] },
-  };
-}
-
 /** A head that was replaced before its review began: concluded neutral on that commit, no work done. */
 async function superseded(session: Session, pr: PullRequestRef, newer: string): Promise<Outcome> {
   const outcome = supersededOutcome(pr, newer);
@@ -286,15 +206,6 @@ async function concludeWithoutWork(
   }
 }
 
-function failed(reason: unknown): Outcome {
-  const message = describeError(reason);
-  return {
-    status: "failed",
-    check: failedCheck(message, reason instanceof ReviewTimeout ? "timed_out" : "failure"),
-    error: message,
-  };
-}
-
 /**
  * A 404 or 422 while reviewing usually means the pull request moved on: closed (its branch deleted),
  * or force-pushed so that the reviewed commit is gone. Asks GitHub, and says which.
@@ -321,22 +232,6 @@ async function whyGone(session: Session, pr: PullRequestRef, reason: unknown): P
   return { status: "failed", check: failedCheck(message), error: message };
 }
 
-function closedOutcome(check?: CheckOutput, comment?: string, output?: ReviewSummary): Outcome {
-  const note = "The pull request was closed while this review ran, so no comment was posted.";
-  const base = check ?? {
-    conclusion: "neutral" as const,
-    title: "Pull request closed during the review",
-    summary: "",
-    annotations: [],
-  };
-  return {
-    status: "closed",
-    output,
-    comment,
-    check: { ...base, summary: base.summary ? `${note}\n\n${base.summary}` : note },
-  };
-}
-
 /** Concludes the check run; should GitHub refuse the full output, concludes it without annotations. */
 async function finishCheck(session: Session, checkRunId: number, check: CheckOutput): Promise<void> {
   const { gh, repo, log } = session;
@@ -354,97 +249,4 @@ async function finishCheck(session: Session, checkRunId: number, check: CheckOut
       log.error(`could not complete check run ${checkRunId}: ${describeError(again)}`);
     }
   }
-}
-
-/** Whether to publish: not when a newer commit arrived or the pull request was closed meanwhile (merge groups have no pull request). */
-async function moved(session: Session, pr: PullRequestRef): Promise<{ newer?: string; closed?: boolean }> {
-  return pr.mergeGroup ? {} : isSuperseded(session.gh, session.repo, pr);
-}
-
-function staleCheck(check: CheckOutput, newer: string): CheckOutput {
-  return {
-    ...check,
-    summary: `A newer commit (${newer.slice(0, 7)}) was pushed while this review ran; the pull request comment describes the newest commit, not this one.\n\n${check.summary}`,
-  };
-}
-
-/** The sticky comment; a token that may not write gets the review computed only (no failure). */
-async function publish(
-  session: Session,
-  issue: number,
-  body: string,
-  options: PublishOptions,
-): Promise<{ action: StickyAction; id?: number; readOnly?: boolean }> {
-  try {
-    return await publishSticky(session.gh, session.repo, issue, body, options);
-  } catch (error) {
-    if (!cannotWrite(error)) throw error;
-    session.log.warn(`the token may not comment on #${issue} (${describeError(error)}): the review was computed only`);
-    return { action: "skipped", readOnly: true };
-  }
-}
-
-async function analyse(
-  session: Session,
-  pr: PullRequestRef,
-  signal: AbortSignal,
-  checkUrl: string | undefined,
-): Promise<Outcome> {
-  const { gh, repo, settings, botLogin } = session;
-  const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, settings.configPath);
-  const config = effectiveConfig(fileConfig, settings);
-  const mode = config.comment.mode;
-  const changes = await changedFiles(gh, repo, pr.baseSha, pr.headSha);
-  if (changes.complete && !touchesReview(changes.paths, config)) {
-    // The quick, cheap answer: no archive is fetched. An existing comment is corrected; none is created.
-    const quick = noManifestChanges(pr.headSha);
-    const now = await moved(session, pr);
-    if (now.closed) return closedOutcome(quick.check, quick.comment);
-    if (now.newer) return { status: "stale", check: staleCheck(quick.check, now.newer), comment: quick.comment };
-    const posted = pr.mergeGroup
-      ? { action: "skipped" as const }
-      : await publish(session, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
-    return {
-      status: "no-manifest-change",
-      check: quick.check,
-      comment: quick.comment,
-      commentAction: posted.action,
-      commentId: posted.id,
-      readOnly: posted.readOnly,
-    };
-  }
-  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal, settings.archiveCache);
-  signal.throwIfAborted();
-  const output = await reviewFetched(
-    {
-      base,
-      head,
-      config,
-      headSha: pr.headSha,
-      repoUrl: repoUrl(repo, settings.serverUrl),
-      // The full report lives on the check run (its page shows output.text); else where the caller says.
-      reportUrl: checkUrl || settings.detailsUrl,
-    },
-    { thread: settings.reviewThread, signal, memoryMb: settings.reviewMemoryMb },
-  );
-  signal.throwIfAborted();
-  const now = await moved(session, pr);
-  if (now.closed) return closedOutcome(output.check, output.comment, output);
-  if (now.newer)
-    return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
-  // A merge-queue group has no pull request to comment on: its check run is the answer.
-  // comment.when: changes (the default): a review with nothing to say only corrects an existing comment.
-  const quiet = config.comment.when !== "always" && output.quiet;
-  const posted = pr.mergeGroup
-    ? { action: "skipped" as const }
-    : await publish(session, pr.number, output.comment, { mode, botLogin, onlyIfExists: quiet });
-  return {
-    status: "reviewed",
-    output,
-    check: output.check,
-    comment: output.comment,
-    commentAction: posted.action,
-    commentId: posted.id,
-    readOnly: posted.readOnly,
-  };
 }

@@ -6,7 +6,8 @@
 import type { Octokit } from "@octokit/core";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import reachdiffApp, { appOptions, REDACT_PATHS } from "../app.js";
+import reachdiffApp, { appOptions } from "../app.js";
+import { REDACT_PATHS } from "../github/errors.js";
 import { archiveCacheFromEnv } from "../github/archive-cache.js";
 import { sharePacers } from "../github/pacing.js";
 import type { JobQueue } from "../queue/job.js";
