@@ -1,5 +1,6 @@
 // Istio AuthorizationPolicy and PeerAuthentication on Istio's authorization and mTLS task examples: the truth
 // table per pair and port, explain naming the deciding policy and rule, and the mesh setting.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
 import { explain, explanationText } from "../../src/analysis/explain.js";
@@ -8,7 +9,7 @@ import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
 import type { Cluster } from "../../src/model/types.js";
-import { diags, fixture } from "../helpers/engine.js";
+import { diags, fixture, ROOT } from "../helpers/engine.js";
 
 const F = "fixtures/engine/istio/docs.yaml";
 const c = forDataplane(fixture("istio/docs.yaml"), { mesh: "istio" });
@@ -55,6 +56,8 @@ const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
   ["legacy/injected", "qux/web", "TCP", 8080, true],
   ["foo/sleep", "qux/web", "TCP", 8080, true],
   ["legacy/sleep", "amb/web", "TCP", 8080, false],
+  // mTLS DISABLE: even a pod in the mesh presents no principal.
+  ["foo/sleep", "qux/web-plain", "TCP", 8080, false],
   // Ambient: ztunnel enforces L4 rules; an ALLOW rule with methods matches nothing, a DENY rule with them
   // denies the connection (fail safe).
   ["amb/sleep", "amb/web", "TCP", 8080, true],
@@ -72,7 +75,7 @@ describe("Istio's task examples: the truth table", () => {
   it("reads every policy without a diagnostic beyond the mesh", () => {
     expect(diags(c).filter((d) => !d.includes(": info: "))).toEqual([]);
     expect(c.authorizationPolicies).toHaveLength(14);
-    expect(c.peerAuthentications).toHaveLength(2);
+    expect(c.peerAuthentications).toHaveLength(3);
   });
 
   it.each(ISTIO_TABLE)("%s -> %s %s %i: %s", (from, to, protocol, port, expected) => {
@@ -130,7 +133,7 @@ describe("the mesh setting (network.mesh)", () => {
     expect(allowed(none, "bar/sleep", "foo/httpbin", "TCP", 8080)).toBe(true);
     expect(allowed(none, "legacy/sleep", "foo/tcp-echo", "TCP", 9000)).toBe(true);
     const notes = diags(none).filter((d) => d.includes("is ignored: network.mesh is none"));
-    expect(notes).toHaveLength(16);
+    expect(notes).toHaveLength(17);
     expect(notes[0]).toMatch(
       /^fixtures\/engine\/istio\/docs\.yaml:\d+: info: default\/AuthorizationPolicy\/allow-nothing/,
     );
@@ -201,5 +204,98 @@ describe("reading Istio policies", () => {
       "p.yaml:5: warning: foo/AuthorizationPolicy/se: a targetRef to a ServiceEntry is not modelled; the policy applies to no pod through it",
       "p.yaml:7: warning: RequestAuthentication (security.istio.io/v1) is not modelled: the connectivity shown ignores it",
     ]);
+  });
+});
+
+describe("Istio through the CLI: pull requests that change who may call httpbin", () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ["build/src/cli/main.js", ...args], { cwd: ROOT, encoding: "utf8" });
+  const DROPPED = "fixtures/engine/istio/pr-namespace-dropped";
+  const STRICT = "fixtures/engine/istio/pr-strict-to-permissive";
+  const diff = (pr: string, ...extra: string[]) => {
+    const out = cli("diff", "--base", `${pr}/base`, "--head", `${pr}/head`, "--format", "json", ...extra);
+    return { status: out.status, json: JSON.parse(out.stdout) };
+  };
+  type Change = {
+    from: string;
+    to: string;
+    base: { TCP: number[][] };
+    head: { TCP: number[][] };
+    causes: { id: string }[];
+  };
+  const change = (json: { reachability: { changes: Change[] } }, from: string, to: string) =>
+    json.reachability.changes.find((c) => c.from === from && c.to === to);
+
+  it("an AuthorizationPolicy that stops allowing namespace baz: baz loses httpbin, bar keeps it", () => {
+    const { status, json } = diff(DROPPED, "--fail-on", "none");
+    expect(status).toBe(0);
+    const lost = change(json, "baz/Deployment/sleep", "foo/Deployment/httpbin")!;
+    expect(lost.base.TCP).toEqual([[8080, 8080]]);
+    expect(lost.head.TCP).toEqual([]);
+    expect(lost.causes.map((c) => c.id)).toEqual(["foo/AuthorizationPolicy/httpbin-callers"]);
+    expect(change(json, "bar/Deployment/sleep", "foo/Deployment/httpbin")).toBeUndefined();
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual(["used-flow-lost"]);
+  });
+
+  it("reach and explain on the head: only bar reaches httpbin, and explain names the policy", () => {
+    const reach = JSON.parse(cli("reach", `${DROPPED}/head`, "--format", "json").stdout);
+    const into = reach.edges
+      .filter(
+        (e: { to: string; ports: { TCP: number[][] } }) => e.to === "foo/Deployment/httpbin" && e.ports.TCP.length,
+      )
+      .map((e: { from: string }) => e.from);
+    expect(into).toEqual(["bar/Deployment/sleep"]);
+    const explained = cli(
+      "explain",
+      `${DROPPED}/head`,
+      "--from",
+      "baz/Deployment/sleep",
+      "--to",
+      "foo/Deployment/httpbin",
+      "--port",
+      "8080",
+    ).stdout;
+    expect(explained).toContain("baz/Deployment/sleep -> foo/Deployment/httpbin: DENIED");
+    expect(explained).toContain(
+      "foo/AuthorizationPolicy/httpbin-callers (ALLOW) applies to the pod but none of its rules matches this peer",
+    );
+  });
+
+  it("PeerAuthentication STRICT -> PERMISSIVE: plaintext from legacy now reaches httpbin, a removed deny (high)", () => {
+    const { status, json } = diff(STRICT);
+    expect(status).toBe(1);
+    const opened = change(json, "legacy/Deployment/sleep", "foo/Deployment/httpbin")!;
+    expect(opened.base.TCP).toEqual([]);
+    expect(opened.head.TCP).toEqual([[1, 65535]]);
+    expect(opened.causes.map((c) => c.id)).toEqual(["foo/PeerAuthentication/default"]);
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual([
+      "deny-policy-removed",
+      "new-cross-namespace-flow",
+    ]);
+    // bar is in the mesh: its mTLS connections were allowed before and after.
+    expect(change(json, "bar/Deployment/sleep", "foo/Deployment/httpbin")).toBeUndefined();
+    const explained = cli(
+      "explain",
+      `${STRICT}/base`,
+      "--from",
+      "legacy/Deployment/sleep",
+      "--to",
+      "foo/Deployment/httpbin",
+      "--port",
+      "8080",
+    ).stdout;
+    expect(explained).toContain("foo/PeerAuthentication/default mtls STRICT denies TCP 8080");
+  });
+
+  it("network.mesh: none ignores the Istio policies, with a note, and the PR changes nothing", () => {
+    const { json } = diff(STRICT, "--config", "fixtures/engine/istio/mesh-none.yml");
+    expect(json.reachability.changes).toEqual([]);
+    expect(json.findings).toEqual([]);
+    const reach = JSON.parse(
+      cli("reach", `${STRICT}/base`, "--format", "json", "--config", "fixtures/engine/istio/mesh-none.yml").stdout,
+    );
+    expect(JSON.stringify(reach.diagnostics)).toContain(
+      "foo/PeerAuthentication/default is ignored: network.mesh is none",
+    );
   });
 });

@@ -183,24 +183,41 @@ export class IstioTier {
     return ports;
   }
 
-  /** The TCP ports a rule matches for this peer, and what of it only a request-reading proxy could check. */
-  private ruleMatch(rule: IstioRule, peer: Peer): { conns: ConnSet; l7: string[]; conditions: string[] } {
+  /**
+   * The TCP ports a rule matches for this peer: all of them (`conns`), and those matched by a source and an
+   * operation that carry no request field (`plain`, what a DENY rule denies whole at a sidecar); what only a
+   * request-reading proxy could check (`l7`: in the rule at all, for ztunnel's fail-safe) and `when`
+   * conditions on connection attributes, which are named, not evaluated.
+   */
+  private ruleMatch(
+    rule: IstioRule,
+    peer: Peer,
+  ): { conns: ConnSet; plain: ConnSet; l7: string[]; anyL7: boolean; conditions: string[] } {
+    const none = { conns: ConnSet.NONE, plain: ConnSet.NONE, l7: [], anyL7: false, conditions: [] };
     const sources = rule.from === null ? null : rule.from.filter((s) => this.sourceMatches(s, peer));
-    if (sources !== null && !sources.length) return { conns: ConnSet.NONE, l7: [], conditions: [] };
-    let ports = PortSet.EMPTY;
+    if (sources !== null && !sources.length) return none;
     const l7 = new Set<string>();
     for (const s of sources ?? []) for (const x of s.l7) l7.add(x);
-    if (rule.to === null) ports = PortSet.ALL;
+    const sourcePlain = sources === null || sources.some((s) => !s.l7.length);
+    let ports = PortSet.EMPTY;
+    let plain = PortSet.EMPTY;
+    if (rule.to === null) ports = plain = PortSet.ALL;
     else
       for (const op of rule.to) {
         const p = this.operationPorts(op);
         if (p.isEmpty()) continue;
         ports = ports.union(p);
-        for (const x of op.l7) l7.add(x);
+        if (op.l7.length) for (const x of op.l7) l7.add(x);
+        else plain = plain.union(p);
       }
+    if (rule.whenL7) for (const w of rule.when) l7.add(`when ${w}`);
+    const anyL7 =
+      rule.whenL7 || (rule.from ?? []).some((s) => s.l7.length > 0) || (rule.to ?? []).some((o) => o.l7.length > 0);
     return {
       conns: ConnSet.ports("TCP", ports),
-      l7: [...l7, ...(rule.whenL7 ? rule.when.map((w) => `when ${w}`) : [])],
+      plain: sourcePlain && !rule.whenL7 ? ConnSet.ports("TCP", plain) : ConnSet.NONE,
+      l7: [...l7],
+      anyL7,
       conditions: rule.whenL7 ? [] : rule.when.map((w) => `when ${w}`),
     };
   }
@@ -262,17 +279,30 @@ export class IstioTier {
           const m = this.ruleMatch(rule, peer);
           const conns = m.conns.intersect(remaining);
           if (conns.isEmpty()) continue;
-          const restricted = [...m.l7, ...m.conditions];
-          if (enforcer === "ztunnel" && m.l7.length && !m.conditions.length) {
-            remaining = remaining.subtract(conns);
-            step(policy, rule, "deny", conns, {
-              note: `ztunnel cannot read ${m.l7.join("; ")}: the DENY rule applies to the whole connection (fail safe)`,
-            });
-          } else if (restricted.length) step(policy, rule, "restrict", conns, { l7: restricted });
-          else {
-            remaining = remaining.subtract(conns);
-            step(policy, rule, "deny", conns);
+          if (m.conditions.length) {
+            // A condition on the connection we do not evaluate: the rule may or may not deny.
+            step(policy, rule, "restrict", conns, { l7: [...m.l7, ...m.conditions] });
+            continue;
           }
+          // ztunnel ignores what it cannot read, so the rule denies the whole connection; a sidecar denies whole
+          // only what a source and an operation without request fields match, and the rest per request.
+          const denied = enforcer === "ztunnel" ? conns : m.plain.intersect(remaining);
+          if (!denied.isEmpty()) {
+            remaining = remaining.subtract(denied);
+            step(
+              policy,
+              rule,
+              "deny",
+              denied,
+              enforcer === "ztunnel" && m.anyL7
+                ? {
+                    note: `ztunnel cannot read ${m.l7.join("; ")}: the DENY rule applies to the whole connection (fail safe)`,
+                  }
+                : {},
+            );
+          }
+          const perRequest = conns.subtract(denied);
+          if (!perRequest.isEmpty()) step(policy, rule, "restrict", perRequest, { l7: m.l7 });
         }
       const allows = applied.filter((a) => a.policy.action === "ALLOW");
       if (!allows.length) {
@@ -285,9 +315,9 @@ export class IstioTier {
         for (const rule of policy.rules) {
           const m = this.ruleMatch(rule, peer);
           if (m.conns.isEmpty()) continue;
-          if (enforcer === "ztunnel" && m.l7.length) {
+          if (enforcer === "ztunnel" && m.anyL7) {
             step(policy, rule, "isolate", ConnSet.NONE, {
-              note: `ztunnel cannot read ${m.l7.join("; ")}: the ALLOW rule matches nothing (fail safe; a waypoint would enforce it)`,
+              note: "ztunnel cannot read its request fields: the ALLOW rule matches nothing (fail safe; a waypoint would enforce it)",
             });
             continue;
           }
