@@ -10,9 +10,8 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { FakeGitHub } from "../test/e2e/fake-github.ts";
-import { INSTALLATION_ID, keyPair, SECRET, until } from "../test/e2e/harness.ts";
+import { INSTALLATION_ID, keyPair, SECRET, type ServiceProcess, startService, until } from "../test/e2e/harness.ts";
 import { startRedis } from "../test/e2e/redis-server.ts";
-import { type ServiceProcess, startService } from "../test/e2e/service.ts";
 import { pullRequestEvent } from "../test/e2e/webhooks.ts";
 import { SIZES, writeRepository } from "./generate.ts";
 

@@ -4,27 +4,22 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ArchiveCache } from "../../src/github/archive-cache.js";
-import { FakeGitHub } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, quiet, SECRET } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
-import { type ServiceProcess, startService } from "./service.js";
-import { checkRunRerequestedEvent, deliver, pullRequestEvent, validateWebhook } from "./webhooks.js";
+import { useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
+import { checkRunRerequestedEvent, pullRequestEvent } from "./webhooks.js";
 
-const keys = keyPair();
-let fake: FakeGitHub;
-let service: ServiceProcess;
+const dir = mkdtempSync(join(tmpdir(), "reachdiff-cache-e2e-"));
+const gh = useGitHub({
+  app: { service: true, env: { REACHDIFF_ARCHIVE_CACHE_DIR: dir, REACHDIFF_WRITES_PER_MINUTE: "600" } },
+});
+const { fake, target } = gh;
 let t: TestRepo;
-let dir: string;
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
-
-async function send(event: string, payload: Record<string, unknown>) {
-  validateWebhook(event, payload);
-  const res = await deliver(service.webhookUrl, SECRET, event, payload);
-  expect([200, 202]).toContain(res.status);
-  await quiet(fake);
-}
+/** Waits for the service to go quiet after each delivery (`gh.send` waits itself only on a 202). */
+const send = async (event: string, payload: Record<string, unknown>) => {
+  if ((await gh.send(event, payload)) === 200) await gh.settle();
+};
 
 /** One sample of a metric from Prometheus' text format. */
 function sample(text: string, name: string): number {
@@ -33,28 +28,11 @@ function sample(text: string, name: string): number {
   return Number(line.slice(name.length + 1));
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "reachdiff-cache-e2e-"));
-  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-  await fake.start();
-  service = await startService({
-    role: "all",
-    apiUrl: fake.url,
-    appId: fake.appId,
-    privateKey: keys.privateKey,
-    env: { REACHDIFF_ARCHIVE_CACHE_DIR: dir, REACHDIFF_WRITES_PER_MINUTE: "600" },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await service?.stop();
-  await fake?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("archive cache through the App's service", () => {
   it("fetches each commit once across pull requests on one base, a push and a re-run", async () => {
-    t = seedRepo(fake);
+    t = gh.repo;
     const ns = (name: string) => ({
       [`k8s/${name}.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`,
     });
@@ -97,7 +75,7 @@ describe("archive cache through the App's service", () => {
 
     const sizeOf = (sha: string) =>
       statSync(new ArchiveCache(dir, 1).path({ owner: fake.owner, repo: fake.repo }, sha)).size;
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gh.app.url}/metrics`)).text();
     const hits = sample(metrics, 'reachdiff_archive_cache_requests_total{result="hit"}');
     const misses = sample(metrics, 'reachdiff_archive_cache_requests_total{result="miss"}');
     const saved = sample(metrics, "reachdiff_archive_cache_saved_bytes_total");

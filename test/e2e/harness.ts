@@ -1,8 +1,8 @@
 // The one harness of the end-to-end tests: `useGitHub()` starts the loopback GitHub for a test file,
 // seeds the test repository before each test, starts the App (the real probot server, `probot run
 // build/src/app.js`) as a process, checks after each test that the fake itself went right, and tears
-// it all down; `runAction` runs the Action as the runner does. The process helpers below it are shared
-// with the service's processes (service.ts), Redis (redis-server.ts) and the App benchmark.
+// it all down; `runAction` runs the Action as the runner does. The process helpers below it (the App,
+// the service's web and worker processes) are shared with Redis (redis-server.ts) and the App benchmark.
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -141,6 +141,54 @@ export async function startApp(options: {
   };
 }
 
+/** The App's service (`node build/src/service/main.js`, the image's entry point): web, worker or all. */
+export interface ServiceProcess {
+  readonly role: string;
+  readonly url: string;
+  readonly webhookUrl: string;
+  readonly logs: string[];
+  readonly child: ChildProcess;
+  /** Parsed JSON log lines. */
+  json(): Record<string, unknown>[];
+  /** SIGTERM, and the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  readonly exited: Promise<number | null>;
+}
+
+export async function startService(options: {
+  role: "web" | "worker" | "all";
+  apiUrl: string;
+  appId: number;
+  privateKey: string;
+  redisUrl?: string;
+  env?: Record<string, string>;
+}): Promise<ServiceProcess> {
+  const server = await startServer({
+    ...options,
+    name: `${options.role} process`,
+    argv: [`${ROOT}build/src/service/main.js`],
+    env: { REACHDIFF_ROLE: options.role, ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}), ...options.env },
+    timeoutMs: 60_000,
+  });
+  const { child, logs, exited } = server;
+  return {
+    ...server,
+    role: options.role,
+    json: () =>
+      logs.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
 /**
  * Waits until the App has made no request for `ms` (2 s; work may go on after probot answered) and
  * `done` holds.
@@ -169,7 +217,7 @@ export interface GitHubTest {
   readonly keys: { privateKey: string; publicKey: string };
   /** The test repository, seeded before each test (with `seed: false`, undefined). */
   readonly repo: TestRepo;
-  /** The App's process of the file (with `app`). */
+  /** The App's process of the file (with `app`: probot, or with `app.service` the service in role all). */
   readonly app: AppProcess;
   /** The repository and installation webhooks name. */
   target(): Target;
@@ -203,7 +251,11 @@ export interface GitHubTest {
  * the fake API itself went right.
  */
 export function useGitHub(
-  options: { app?: { env?: Record<string, string> }; seed?: boolean; configure?: (fake: FakeGitHub) => void } = {},
+  options: {
+    app?: { env?: Record<string, string>; service?: boolean };
+    seed?: boolean;
+    configure?: (fake: FakeGitHub) => void;
+  } = {},
 ): GitHubTest {
   const keys = keyPair();
   const fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
@@ -216,8 +268,8 @@ export function useGitHub(
     fake.collaborators.clear();
     fake.otherRepos.length = 0;
   };
-  const startAnother = (env?: Record<string, string>) =>
-    startApp({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey, env });
+  const credentials = () => ({ apiUrl: fake.url, appId: fake.appId, privateKey: keys.privateKey });
+  const startAnother = (env?: Record<string, string>) => startApp({ ...credentials(), env });
   const settle = () => quiet(fake);
   const test: GitHubTest = {
     fake,
@@ -252,7 +304,14 @@ export function useGitHub(
   beforeAll(async () => {
     options.configure?.(fake);
     await fake.start();
-    if (options.app) app = await startAnother(options.app.env);
+    if (options.app?.service) {
+      const service = await startService({ role: "all", ...credentials(), env: options.app.env });
+      app = {
+        ...service,
+        kill: (signal) => void service.child.kill(signal),
+        stop: async () => void (await service.stop()),
+      };
+    } else if (options.app) app = await startAnother(options.app.env);
   }, 120_000);
   afterAll(async () => {
     await app?.stop();

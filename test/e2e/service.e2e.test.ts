@@ -3,10 +3,9 @@
 // assertions from its request log. Bounded in time: small repositories, few processes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitHub, type Recorded } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, SECRET, until } from "./harness.js";
+import { INSTALLATION_ID, keyPair, SECRET, type ServiceProcess, startService, until } from "./harness.js";
 import { seedRepo, type TestRepo } from "./repo-fixture.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
-import { type ServiceProcess, startService } from "./service.js";
 import { pullRequestEvent, validateWebhook } from "./webhooks.js";
 
 const keys = keyPair();
