@@ -7,6 +7,7 @@ import { md } from "../report/escape.js";
 import { marker, renderComment } from "../report/markdown.js";
 import type { DiffResult } from "../rules/judge.js";
 import type { ReviewOutput, Verdict } from "../review/review.js";
+import { checkText } from "./check-text.js";
 
 /** GitHub's limits: a comment body of 65,536 (counted in bytes to be safe), a check summary of 65,535. */
 export const COMMENT_MAX_BYTES = 60_000;
@@ -22,6 +23,8 @@ export interface Annotation {
   readonly annotation_level: "notice" | "warning" | "failure";
   readonly title: string;
   readonly message: string;
+  /** Shown under "Raw output" of the annotation: the decision trace of a finding about a connection. */
+  readonly raw_details?: string;
 }
 
 export interface CheckOutput {
@@ -89,18 +92,26 @@ function riskTable(result: DiffResult, verdict: Verdict): string {
   return truncate(lines.join("\n"), SUMMARY_MAX_CHARS);
 }
 
-function annotations(result: DiffResult, verdict: Verdict): Annotation[] {
+function annotations(result: DiffResult, verdict: Verdict, traces: ReviewOutput["traces"] = []): Annotation[] {
   const out: Annotation[] = [];
-  for (const f of result.findings) {
+  const traceOf = new Map(traces.map((t) => [t.finding, t]));
+  for (const [i, f] of result.findings.entries()) {
     if (!f.file) continue;
     const line = Math.max(1, f.line ?? 1);
+    const trace = traceOf.get(i);
+    const details =
+      trace && [trace.base && `Base:\n${trace.base}`, trace.head && `Head:\n${trace.head}`].filter(Boolean);
     out.push({
       path: f.file,
       start_line: line,
       end_line: line,
       annotation_level: LEVEL[f.severity],
-      title: `${f.severity}: ${f.title}${f.environment === undefined ? "" : ` [${f.environment}]`}`.slice(0, 255),
+      title: `${f.severity}: ${f.title} (${f.rule})${f.environment === undefined ? "" : ` [${f.environment}]`}`.slice(
+        0,
+        255,
+      ),
       message: `${f.message}\n\nFix: ${f.fix}`.slice(0, 60_000),
+      ...(details?.length ? { raw_details: details.join("\n").slice(0, 60_000) } : {}),
     });
   }
   for (const d of verdict.unreadable) {
@@ -124,9 +135,10 @@ export function conclusionOf(verdict: Verdict): Conclusion {
 
 /** A review as GitHub shows it: the comment, the check run, the report. */
 export function publishedReview(
-  { result, verdict }: ReviewOutput,
+  output: ReviewOutput,
   options: { headSha?: string; repoUrl?: string; reportUrl?: string } = {},
 ): ReviewSummary {
+  const { result, verdict } = output;
   const comment = renderComment(result, {
     ...options,
     maxBytes: COMMENT_MAX_BYTES,
@@ -145,9 +157,9 @@ export function publishedReview(
       conclusion: conclusionOf(verdict),
       title: verdict.headline.slice(0, 250),
       summary: riskTable(result, verdict),
-      // The check run's page: the review's tables (the comment without its hidden marker line).
-      text: comment.replace(/^<!--[^\n]*-->\n/, ""),
-      annotations: annotations(result, verdict),
+      // The check run's page: every finding with its rule, place and decision trace, then the comment's tables.
+      text: checkText(output, comment, options),
+      annotations: annotations(result, verdict, output.traces),
     },
     report: diffJson(result),
     quiet:

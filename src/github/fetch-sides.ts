@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
 import type { ArchiveCache } from "./archive-cache.js";
 import { review } from "../review/review.js";
+import { MAX_TRACES } from "../review/traces.js";
 import { publishedReview, type ReviewSummary } from "./check-output.js";
 import type { Cluster } from "../model/types.js";
 import { renderOptionsFromConfig } from "../render/options.js";
@@ -79,11 +80,14 @@ export async function reviewFetchedHere(input: FetchedReview): Promise<ReviewSum
   });
   const globs = `the files matching ${input.config.paths.join(", ")}`;
   const read = { base: globs, head: globs };
-  return publishedReview(review({ environments: environmentPairs(base, head), config: input.config, read }), {
-    headSha: input.headSha,
-    repoUrl: input.repoUrl,
-    reportUrl: input.reportUrl,
-  });
+  return publishedReview(
+    review({ environments: environmentPairs(base, head), config: input.config, read, traces: MAX_TRACES }),
+    {
+      headSha: input.headSha,
+      repoUrl: input.repoUrl,
+      reportUrl: input.reportUrl,
+    },
+  );
 }
 
 const WORKER = new URL("./review-worker.js", import.meta.url);

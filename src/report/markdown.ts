@@ -65,7 +65,7 @@ export interface CommentOptions {
 const plural = (n: number, word: string) =>
   `${n.toLocaleString("en-US")} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
-function linker(options: CommentOptions) {
+export function linker(options: Pick<CommentOptions, "repoUrl" | "headSha">) {
   const repo = safeUrl(options.repoUrl?.replace(/\/+$/, ""));
   const sha = options.headSha && /^[0-9A-Za-z]{1,64}$/.test(options.headSha) ? options.headSha : undefined;
   // `as`: the words the link shows instead of file:line (the object it points at), to keep cells narrow.

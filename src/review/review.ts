@@ -10,6 +10,7 @@ import { headline } from "../report/diff-text.js";
 import { reaches } from "../rules/index.js";
 import { judge, type DiffResult } from "../rules/judge.js";
 import { couldNotAnalyse, diffEnvironments, type EnvironmentPair } from "./environments.js";
+import { type FindingTrace, findingTraces } from "./traces.js";
 
 /**
  * What a review compares: the base and the head of one cluster, or of each environment a repository
@@ -20,6 +21,8 @@ export type ReviewInput = {
   readonly config: Config;
   /** What each side read (the globs, the folder), named when nothing could be analysed. */
   readonly read?: { readonly base?: string; readonly head?: string };
+  /** Decision traces for up to this many findings about a connection (the check run shows them); none by default. */
+  readonly traces?: number;
 } & ({ readonly base: Cluster; readonly head: Cluster } | { readonly environments: readonly EnvironmentPair[] });
 
 /** Why a review passes or fails, in the terms every door maps to its own (exit code, check conclusion). */
@@ -46,6 +49,8 @@ export interface Verdict {
 export interface ReviewOutput {
   readonly result: DiffResult;
   readonly verdict: Verdict;
+  /** Why the traffic of the first findings about a connection is decided as it is (review/traces.ts). */
+  readonly traces?: readonly FindingTrace[];
 }
 
 /** The analysis of a diff and its judgement (the rules' findings and the risk). */
@@ -108,5 +113,9 @@ export function review(input: ReviewInput): ReviewOutput {
       : diffClusters(input.base, input.head, input.config);
   const unanalysed = unanalysedSides(pairs, input.read);
   const result = unanalysed.length ? { ...judged, unanalysed } : judged;
-  return { result, verdict: verdictOf(result, input.config) };
+  return {
+    result,
+    verdict: verdictOf(result, input.config),
+    traces: input.traces ? findingTraces(result, pairs, input.traces) : undefined,
+  };
 }

@@ -70,6 +70,13 @@ describe("archive cache through the App's service", () => {
       ["success"],
       ["failure", "failure"],
     ]);
+    // The check run's page (accepted by the OpenAPI-validating fake): findings with the decision trace.
+    const page = reviewed[0][0];
+    expect(page.output.text).toContain("### Findings");
+    expect(page.output.text).toMatch(
+      /`new-cross-namespace-flow`[\s\S]*Decision trace[\s\S]*Head:\n\n```text\n.*ALLOWED/,
+    );
+    expect(page.annotations.some((a) => (a as { raw_details?: string }).raw_details?.startsWith("Base:\n"))).toBe(true);
     const downloads = (sha: string) => fake.fetchesOf(sha).filter((r) => r.operationId === "codeload").length;
     expect([t.main, t.head, head2, head3, head1b].map(downloads)).toEqual([1, 1, 1, 1, 1]);
 
