@@ -2,10 +2,11 @@
 // rules a side enforces, and which allow rules are restricted at L7 (kept, not evaluated). One entry per rule,
 // whatever the family (Cilium, Istio; another family adds its rules here), named the way explain names them.
 import type { Cluster } from "../model/types.js";
+import { calicoRuleName } from "../model/kinds/calico-policy.js";
 import { ciliumRuleName } from "../model/kinds/cilium-policy.js";
 import { istioRuleName, type IstioRule } from "../model/kinds/istio-policy.js";
 
-export type PolicyFamily = "Cilium" | "Istio";
+export type PolicyFamily = "Cilium" | "Calico" | "Istio";
 
 /** A rule that denies traffic whatever allows it. */
 export interface DenyRule {
@@ -44,7 +45,7 @@ function istioL7(rule: IstioRule): string[] {
   ];
 }
 
-/** Every deny rule the side enforces: Cilium ingressDeny/egressDeny, Istio DENY rules and STRICT mTLS. */
+/** Every deny rule the side enforces: Cilium ingressDeny/egressDeny, Calico Deny rules, Istio DENY rules and STRICT mTLS. */
 export function denyRules(cluster: Cluster): DenyRule[] {
   const out: DenyRule[] = [];
   for (const p of cluster.ciliumPolicies ?? [])
@@ -56,6 +57,19 @@ export function denyRules(cluster: Cluster): DenyRule[] {
             policy: p.id,
             rule: ciliumRuleName(r),
             key: key([spec.endpointSelector, r]),
+            file: p.source.file,
+            line: r.line,
+          });
+  // Calico Deny rules (of policies that apply to pods), in whatever tier and order.
+  for (const p of cluster.calicoPolicies ?? [])
+    if (p.appliesToPods)
+      for (const r of [...p.ingress, ...p.egress])
+        if (r.action === "Deny")
+          out.push({
+            family: "Calico",
+            policy: p.id,
+            rule: calicoRuleName(r),
+            key: key([p.tier, p.selector.text, p.namespaceSelector?.text, p.serviceAccountSelector?.text, p.types, r]),
             file: p.source.file,
             line: r.line,
           });
@@ -104,6 +118,17 @@ export function l7Restrictions(cluster: Cluster): L7Restriction[] {
             file: p.source.file,
             line: r.line,
           });
+  for (const p of cluster.calicoPolicies ?? [])
+    for (const r of [...p.ingress, ...p.egress])
+      if (r.action === "Allow" && r.l7.length)
+        out.push({
+          family: "Calico",
+          policy: p.id,
+          rule: calicoRuleName(r),
+          l7: r.l7,
+          file: p.source.file,
+          line: r.line,
+        });
   for (const p of cluster.authorizationPolicies ?? [])
     if (p.action === "ALLOW")
       for (const r of p.rules) {

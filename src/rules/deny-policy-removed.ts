@@ -6,7 +6,7 @@ export const rule: Rule = {
   severity: "high",
   title: "A deny rule of the CNI or the mesh is removed",
   explanation:
-    "Deny rules win over every allow: a Cilium ingressDeny/egressDeny, an Istio AuthorizationPolicy with action DENY, an Istio PeerAuthentication in STRICT mode (which refuses plaintext from outside the mesh). Removing one (the rule, or its whole policy) lets through whatever another policy allows, which no allow-side review would notice. Reported per policy, naming the rules that no longer deny.",
+    "Deny rules win over every allow: a Cilium ingressDeny/egressDeny, a Calico rule with action Deny (it decides before every later policy and tier), an Istio AuthorizationPolicy with action DENY, an Istio PeerAuthentication in STRICT mode (which refuses plaintext from outside the mesh). Removing one (the rule, or its whole policy) lets through whatever another policy allows, which no allow-side review would notice. Reported per policy, naming the rules that no longer deny.",
   fix: "Keep the deny rule, or check that what it denied should now be allowed (explain names what allows it).",
   messages: {
     removed: "{{policy}} is removed: its {{family}} deny rules {{rules}} no longer apply",
@@ -16,9 +16,12 @@ export const rule: Rule = {
     const headKeys = new Set(ctx.head.denyRules.map((r) => `${r.policy}\u0000${r.key}`));
     const c = ctx.head.cluster;
     const headObjects = new Set(
-      [...(c.authorizationPolicies ?? []), ...(c.peerAuthentications ?? []), ...(c.ciliumPolicies ?? [])].map(
-        (p) => p.id,
-      ),
+      [
+        ...(c.authorizationPolicies ?? []),
+        ...(c.peerAuthentications ?? []),
+        ...(c.ciliumPolicies ?? []),
+        ...(c.calicoPolicies ?? []),
+      ].map((p) => p.id),
     );
     const lost = new Map<string, DenyRule[]>();
     for (const r of ctx.base.denyRules) {

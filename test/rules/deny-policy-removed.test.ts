@@ -30,6 +30,16 @@ spec:
   ingress: [{fromEntities: [cluster]}]
 ${deny ? "  ingressDeny: [{fromEntities: [cluster], toPorts: [{ports: [{port: '80'}]}]}]" : ""}`;
 
+const calico = (deny: boolean) => `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.no-bar}
+spec:
+  order: 10
+  selector: all()
+  ingress:
+${deny ? "  - {action: Deny, source: {namespaceSelector: projectcalico.org/name == 'bar'}}\n" : ""}  - {action: Pass}`;
+
 describe(RULE, () => {
   it("fires when an Istio DENY policy is removed, naming its rules", () => {
     const hits = findingsOf(RULE, docs(mesh, denyBar), mesh);
@@ -53,6 +63,17 @@ describe(RULE, () => {
     expect(hits.map((h) => h.message)).toEqual([
       "foo/CiliumNetworkPolicy/no-80 no longer has the Cilium deny rules ingressDeny[0]",
     ]);
+  });
+
+  it("fires when a Calico Deny rule is removed, or its policy; not when the CNI is another", () => {
+    expect(findingsOf(RULE, docs(mesh, calico(true)), docs(mesh, calico(false))).map((h) => h.message)).toEqual([
+      "GlobalNetworkPolicy/security.no-bar no longer has the Calico deny rules ingress[0] (Deny)",
+    ]);
+    expect(findingsOf(RULE, docs(mesh, calico(true)), mesh).map((h) => h.message)).toEqual([
+      "GlobalNetworkPolicy/security.no-bar is removed: its Calico deny rules ingress[0] (Deny) no longer apply",
+    ]);
+    expect(findingsOf(RULE, docs(mesh, calico(true)), docs(mesh, calico(true)))).toEqual([]);
+    expect(findingsOf(RULE, docs(mesh, calico(true)), mesh, { network: { cni: "other", mesh: "istio" } })).toEqual([]);
   });
 
   it("does not fire when the deny stays (moved or unchanged), an ALLOW policy goes, or the mesh is none", () => {
