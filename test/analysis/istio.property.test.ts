@@ -149,9 +149,9 @@ function naive(policies: readonly Policy[], peers: readonly Peer[], src: Pod, ds
   const namespace = mtls ? src.ns : undefined;
   const srcOk = (s: Source) =>
     (!s.principals || s.principals.some((p) => strMatch(p, principal))) &&
-    (!s.notPrincipals || !s.notPrincipals.some((p) => strMatch(p, principal))) &&
+    !s.notPrincipals?.some((p) => strMatch(p, principal)) &&
     (!s.namespaces || s.namespaces.some((p) => strMatch(p, namespace))) &&
-    (!s.notNamespaces || !s.notNamespaces.some((p) => strMatch(p, namespace)));
+    !s.notNamespaces?.some((p) => strMatch(p, namespace));
   const opOk = (o: Operation) => (!o.ports || o.ports.includes(port)) && !o.notPorts?.includes(port);
   const fromOk = (r: Rule) => !r.from || r.from.some(srcOk);
   const applicable = policies.filter(
