@@ -13,7 +13,8 @@
 // Istio policies are ignored, each with a note.
 import type { Config } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
-import { namespaceUsesIstio } from "../model/kinds/istio-policy.js";
+import { matches } from "../core/label-selector.js";
+import { ISTIO_ROOT_NAMESPACE, meshModeOf, namespaceUsesIstio } from "../model/kinds/istio-policy.js";
 import type { Cluster, Located } from "../model/types.js";
 
 export type Cni = NonNullable<Config["network"]["cni"]>;
@@ -64,15 +65,17 @@ function forMesh(cluster: Cluster, network: Config["network"] | undefined): Clus
   if (!policies.length) return cluster;
   const { mesh, discovered } = meshOf(cluster, network);
   if (mesh === "istio") {
-    if (!discovered) return cluster;
-    const first = policies[0];
-    const note: Diagnostic = {
-      severity: "info",
-      file: first.source.file,
-      line: first.source.line,
-      message: `network.mesh is not set: the repository holds Istio policies (${first.id} and ${policies.length - 1} more), so the mesh is taken to be istio and they are evaluated for the pods in it`,
-    };
-    return { ...cluster, diagnostics: [...cluster.diagnostics, note] };
+    const notes = outsideTheMesh(cluster);
+    if (discovered) {
+      const first = policies[0];
+      notes.unshift({
+        severity: "info",
+        file: first.source.file,
+        line: first.source.line,
+        message: `network.mesh is not set: the repository holds Istio policies (${first.id} and ${policies.length - 1} more), so the mesh is taken to be istio and they are evaluated for the pods in it`,
+      });
+    }
+    return notes.length ? { ...cluster, diagnostics: [...cluster.diagnostics, ...notes] } : cluster;
   }
   const notes: Diagnostic[] = policies.map((p) => ({
     severity: "info",
@@ -109,6 +112,33 @@ const CNI_FAMILIES = [
  * The cluster as its CNI sees it: each CNI's own policies kept only when the cluster runs that CNI, each
  * ignored one named in an info note at its file:line.
  */
+/**
+ * An AuthorizationPolicy whose pods (in these manifests) are all outside the mesh decides nothing for them,
+ * which reads like a silent no-op: said once per policy (the namespace may be labelled elsewhere).
+ */
+function outsideTheMesh(cluster: Cluster): Diagnostic[] {
+  const notes: Diagnostic[] = [];
+  for (const p of cluster.authorizationPolicies ?? []) {
+    if (p.targetRefs.length) continue;
+    const pods = cluster.workloads.filter(
+      (w) =>
+        (p.namespace === ISTIO_ROOT_NAMESPACE || w.namespace === p.namespace) &&
+        (!p.selector || matches(p.selector, w.labels)),
+    );
+    if (!pods.length) continue;
+    const labels = (ns: string) => cluster.namespaces.get(ns)?.labels ?? {};
+    if (pods.some((w) => meshModeOf(w, labels(w.namespace)) !== "none")) continue;
+    notes.push({
+      severity: "info",
+      file: p.source.file,
+      line: p.source.line,
+      message: `${p.id} applies to ${pods.length === 1 ? pods[0].id : `${pods.length} workloads such as ${pods[0].id}`}, which ${pods.length === 1 ? "is" : "are"} not in the mesh here (no istio-injection, istio.io/rev or ambient label on the namespace, nor sidecar.istio.io/inject on the pod): it decides nothing for ${pods.length === 1 ? "it" : "them"}`,
+      object: p.id,
+    });
+  }
+  return notes;
+}
+
 function forCni(cluster: Cluster, network: Config["network"] | undefined): Cluster {
   if (CNI_FAMILIES.every((f) => f.policies(cluster).length === 0)) return cluster;
   const { cni, discovered } = cniOf(cluster, network);

@@ -299,3 +299,29 @@ describe("Istio through the CLI: pull requests that change who may call httpbin"
     );
   });
 });
+
+describe("an AuthorizationPolicy for pods outside the mesh", () => {
+  it("is said to decide nothing for them (the namespace carries no injection label here)", () => {
+    const d = new Diagnostics();
+    const text = [
+      "apiVersion: v1",
+      "kind: Namespace",
+      "metadata: {name: kubeflow}",
+      "---",
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata: {name: ml-pipeline, namespace: kubeflow, labels: {app: ml-pipeline}}",
+      "spec: {containers: [{name: c, image: x}]}",
+      "---",
+      "apiVersion: security.istio.io/v1beta1",
+      "kind: AuthorizationPolicy",
+      "metadata: {name: ml-pipeline, namespace: kubeflow}",
+      "spec: {selector: {matchLabels: {app: ml-pipeline}}, rules: [{from: [{source: {namespaces: [kubeflow]}}]}]}",
+    ].join("\n");
+    const cluster = forDataplane(buildCluster(parseManifestText("k.yaml", text, d), {}, d), { mesh: "istio" });
+    expect(diags(cluster)).toEqual([
+      "k.yaml:10: info: kubeflow/AuthorizationPolicy/ml-pipeline applies to kubeflow/Pod/ml-pipeline, which is not in the mesh here (no istio-injection, istio.io/rev or ambient label on the namespace, nor sidecar.istio.io/inject on the pod): it decides nothing for it",
+    ]);
+    expect(allowed(cluster, "kubeflow/ml-pipeline", "kubeflow/ml-pipeline", "TCP", 8888)).toBe(true);
+  });
+});
