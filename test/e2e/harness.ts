@@ -171,6 +171,16 @@ export async function startService(options: {
     timeoutMs: 60_000,
   });
   const { child, logs, exited } = server;
+  // As a readiness probe gates a pod's traffic: with Redis, a process listens before its queue's
+  // connection is up, and a delivery in between is answered 503.
+  if (options.redisUrl) {
+    const end = Date.now() + 30_000;
+    while ((await fetch(`${server.url}/readyz`).catch(() => undefined))?.status !== 200) {
+      if (child.exitCode !== null) throw new Error(`service exited ${child.exitCode}:\n${logs.join("\n")}`);
+      if (Date.now() > end) throw new Error(`the ${options.role} process never became ready:\n${logs.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   return {
     ...server,
     role: options.role,

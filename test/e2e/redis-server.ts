@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { freePort, until } from "./harness.js";
 
 export interface RedisServer {
@@ -16,6 +17,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops it for good and removes its folder. */
   dispose(): Promise<void>;
+  /** Empties every database: a test starts with no jobs, locks or deduplication keys of the one before. */
+  flush(): Promise<void>;
 }
 
 export function redisServerPath(): string {
@@ -68,6 +71,14 @@ export async function startRedis(): Promise<RedisServer> {
     async dispose() {
       await stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async flush() {
+      const client = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
     },
   };
 }
