@@ -66,3 +66,30 @@ export function environmentsText(r: DiffResult): string[] {
 /** The environment a change belongs to, as a suffix for one line of a list ("" when there is one). */
 export const inEnvironment = (x: { readonly environment?: string }): string =>
   x.environment === undefined ? "" : ` [${x.environment}]`;
+
+/** One environment's part of a review over several, for a drawing of that cluster alone. */
+export function environmentView(r: DiffResult, name: string): DiffResult {
+  const mine = <T extends { readonly environment?: string }>(list: readonly T[]) =>
+    list.filter((x) => x.environment === name);
+  return {
+    ...r,
+    findings: mine(r.findings),
+    connections: mine(r.connections),
+    exposures: mine(r.exposures),
+    objects: mine(r.objects),
+    context: r.environmentContexts?.[name] ?? { connections: [], exposures: [] },
+    environments: undefined,
+    environmentContexts: undefined,
+  };
+}
+
+/**
+ * What the comment draws: the whole review when it is one cluster; else one view per environment
+ * that changes exposure or reachability (an environment's diagram never mixes in another's objects).
+ */
+export function diagramViews(r: DiffResult): { readonly environment?: string; readonly result: DiffResult }[] {
+  if (!r.environments) return [{ result: r }];
+  return r.environments
+    .filter((e) => e.exposures + e.connections > 0)
+    .map((e) => ({ environment: e.name, result: environmentView(r, e.name) }));
+}

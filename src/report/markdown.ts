@@ -19,7 +19,7 @@ import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } fr
 import { buildDiagram, type Diagram } from "./mermaid.js";
 import { peer } from "./names.js";
 import { envCell, exposureTable, reachabilityLists } from "./changes-markdown.js";
-import { environmentLine, sharedChanges } from "./environments.js";
+import { diagramViews, environmentLine, sharedChanges } from "./environments.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
 export const MARKER_PREFIX = "<!-- reachdiff:v1";
@@ -148,6 +148,36 @@ function diagnosticLines(side: string, list: readonly Diagnostic[], limit: numbe
   return out;
 }
 
+/** At most this many diagrams in one comment (one per environment that changes). */
+const MAX_DIAGRAMS = 3;
+
+interface Drawings {
+  /** Each diagram with the environments it shows (none: the repository is one cluster); alike drawings once. */
+  readonly drawn: readonly { readonly environments: readonly string[]; readonly d: Diagram }[];
+  /** What was not drawn, in words, or "". */
+  readonly more: string;
+}
+
+/** One diagram per environment that changes (never one drawing of several clusters), environments drawn alike together. */
+function drawings(r: DiffResult, mode: "auto" | "collapsed"): Drawings {
+  const groups = new Map<string, { environments: string[]; d: Diagram }>();
+  for (const v of diagramViews(r)) {
+    const d = buildDiagram(v.result, { mode });
+    if (d.empty) continue;
+    const g = groups.get(d.text) ?? { environments: [], d };
+    if (v.environment !== undefined) g.environments.push(v.environment);
+    groups.set(d.text, g);
+  }
+  const all = [...groups.values()];
+  const left = all.slice(MAX_DIAGRAMS).flatMap((g) => g.environments);
+  return {
+    drawn: all.slice(0, MAX_DIAGRAMS),
+    more: left.length
+      ? `No diagram for ${left.length === 1 ? "environment" : "environments"} ${left.join(", ")} (at most ${MAX_DIAGRAMS} diagrams); the tables list every change.`
+      : "",
+  };
+}
+
 interface Plan {
   readonly diagram: "auto" | "collapsed" | "none";
   /** Rows of the exposure and reachability tables (and lines of lists); 0 leaves the sections out. */
@@ -244,9 +274,9 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const riskRows = r.findings.map((f) => findingRow(f, link));
   const exposureRows = r.exposures;
   const connectionRows = r.connections;
-  const diagrams = new Map<string, Diagram>();
+  const diagrams = new Map<string, Drawings>();
   const diagram = (mode: "auto" | "collapsed") => {
-    if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
+    if (!diagrams.has(mode)) diagrams.set(mode, drawings(r, mode));
     return diagrams.get(mode)!;
   };
 
@@ -273,15 +303,17 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
 
     if (plan.diagram !== "none") {
-      const d = diagram(plan.diagram);
-      if (!d.empty) {
+      const { drawn, more } = diagram(plan.diagram);
+      for (const { environments, d } of drawn) {
         const fence = fenceFor(d.text);
-        out.push("#### What changes", "", `${fence}mermaid`, d.text, fence, "");
+        const where = environments.length ? ` in ${md(environments.join(", "), 300)}` : "";
+        out.push(`#### What changes${where}`, "", `${fence}mermaid`, d.text, fence, "");
         // The legend, then what was left out, as one line under the diagram.
         const under = [d.caption, ...(d.omitted.length ? [`Diagram ${d.omitted.join("; ")}.`] : [])].filter(Boolean);
         if (under.length) out.push(`<sub>${under.map((u) => md(u, 600)).join(" ")}</sub>`, "");
       }
-    } else if (!diagram("auto").empty) left.push("the diagram");
+      if (more) out.push(`<sub>${md(more, 300)}</sub>`, "");
+    } else if (diagram("auto").drawn.length) left.push("the diagram");
 
     if (plan.details) {
       const rows = plan.rows;

@@ -122,7 +122,7 @@ export function diffEnvironments(
   const members = (side: "base" | "head") =>
     pairs.map((p) => ({ environment: p.name, cluster: p.cluster, snapshot: p[side] }));
   notes.push(...clustersetNotes(members("base"), members("head")));
-  // Diagrams draw one cluster: the environment with the most to show.
+  // One diagram draws one cluster (report/environments.ts draws each environment's): by default the one with the most to show.
   const shown = [...results].sort(
     (a, b) =>
       b.r.findings.length +
@@ -154,5 +154,6 @@ export function diffEnvironments(
       head: results.flatMap(({ r }) => r.exposure.head),
     },
     environments,
+    environmentContexts: Object.fromEntries(results.map(({ pair, r }) => [pair.name, r.context])),
   };
 }

@@ -16,6 +16,8 @@ export interface DiffResult extends DiffFacts {
   readonly unanalysed?: readonly string[];
   /** When the repository deploys several environments: each one's summary (review/environments.ts). */
   readonly environments?: readonly EnvironmentSummary[];
+  /** Each environment's diagram context (DiffFacts.context of that cluster), by name: each is drawn on its own. */
+  readonly environmentContexts?: Readonly<Record<string, DiffFacts["context"]>>;
 }
 
 export type EnvironmentStatus = "added" | "removed" | "changed" | "unchanged";
