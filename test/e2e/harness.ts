@@ -243,7 +243,12 @@ export interface GitHubTest {
    * handlers are done, or 202 after 9 s (GitHub's delivery timeout is 10 s), and then this waits for
    * the App to go quiet.
    */
-  send(event: string, payload: Record<string, unknown>, deliveryId?: string, to?: AppProcess): Promise<number>;
+  send(
+    event: string,
+    payload: Record<string, unknown>,
+    deliveryId?: string,
+    to?: { readonly webhookUrl: string },
+  ): Promise<number>;
   /** Waits until the App has made no request for 2 s. */
   settle(): Promise<void>;
   /** Requests GitHub would have refused: any 4xx/5xx other than the expected 404 for an absent config. */
