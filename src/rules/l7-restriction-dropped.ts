@@ -1,3 +1,4 @@
+import { calicoRuleName } from "../model/kinds/calico-policy.js";
 import { ciliumRuleName } from "../model/kinds/cilium-policy.js";
 import { istioRuleName } from "../model/kinds/istio-policy.js";
 import type { Hit, Rule } from "./rule.js";
@@ -7,7 +8,7 @@ export const rule: Rule = {
   severity: "medium",
   title: "An L7 restriction is dropped",
   explanation:
-    'An allow rule that was narrowed per request (Cilium `rules.http`/`kafka`/`dns` or `toFQDNs`; Istio `methods`, `paths`, `hosts`, `requestPrincipals` or `when` conditions) keeps allowing the connection but no longer checks the requests on it: any method, path or name is now allowed on those ports. Reachdiff shows such rules as "allowed at L4, restricted at L7", so the connectivity does not change and only this rule sees it.',
+    'An allow rule that was narrowed per request (Cilium `rules.http`/`kafka`/`dns` or `toFQDNs`; Calico `http`; Istio `methods`, `paths`, `hosts`, `requestPrincipals` or `when` conditions) keeps allowing the connection but no longer checks the requests on it: any method, path or name is now allowed on those ports. Reachdiff shows such rules as "allowed at L4, restricted at L7", so the connectivity does not change and only this rule sees it.',
   fix: "Keep the L7 part of the rule (methods, paths, HTTP rules, FQDNs), or confirm every request on those ports should be allowed.",
   messages: {
     dropped:
@@ -22,6 +23,9 @@ export const rule: Rule = {
     for (const p of ctx.head.cluster.ciliumPolicies ?? [])
       for (const s of p.specs)
         for (const r of [...s.ingress, ...s.egress]) if (!r.deny) headRules.add(`${p.id}\u0000${ciliumRuleName(r)}`);
+    for (const p of ctx.head.cluster.calicoPolicies ?? [])
+      for (const r of [...p.ingress, ...p.egress])
+        if (r.action === "Allow") headRules.add(`${p.id}\u0000${calicoRuleName(r)}`);
     const hits: Hit[] = [];
     for (const before of ctx.base.l7Restrictions) {
       const k = `${before.policy}\u0000${before.rule}`;

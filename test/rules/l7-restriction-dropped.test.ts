@@ -28,6 +28,19 @@ spec:
         - ports: [{port: "8080", protocol: TCP}]
 ${l7 ? "          rules: {http: [{method: GET, path: /public}]}" : ""}`;
 
+const calico = (l7: boolean) => `
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: get-only, namespace: foo}
+spec:
+  selector: app == 'httpbin'
+  ingress:
+    - action: Allow
+      protocol: TCP
+      source: {selector: app == 'sleep'}
+      destination: {ports: [8080]}
+${l7 ? "      http: {methods: [GET]}" : ""}`;
+
 describe(RULE, () => {
   it("fires when an Istio ALLOW rule loses its methods and paths", () => {
     const hits = findingsOf(
@@ -46,6 +59,15 @@ describe(RULE, () => {
     const hits = findingsOf(RULE, docs(mesh, cilium(true)), docs(mesh, cilium(false)));
     expect(hits.map((h) => h.message)).toEqual([
       "foo/CiliumNetworkPolicy/get-only ingress[0] no longer restricts at L7 (http): the connections it allows are allowed whatever the request",
+    ]);
+  });
+
+  it("fires when a Calico Allow rule loses its http match", () => {
+    const hits = findingsOf(RULE, docs(mesh, calico(true)), docs(mesh, calico(false)), {
+      network: { cni: "calico", mesh: "none" },
+    });
+    expect(hits.map((h) => h.message)).toEqual([
+      "foo/NetworkPolicy.projectcalico.org/get-only ingress[0] (Allow) no longer restricts at L7 (http.methods): the connections it allows are allowed whatever the request",
     ]);
   });
 
