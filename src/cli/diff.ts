@@ -11,7 +11,7 @@ import { renderComment } from "../report/markdown.js";
 import { renderMermaid } from "../report/mermaid.js";
 import { renderSarif } from "../report/sarif.js";
 import { renderOptionsFromConfig } from "../render/options.js";
-import { review, type Verdict } from "../review/review.js";
+import { commentVerdict, review, type Verdict } from "../review/review.js";
 import { environmentPairs, loadEnvironmentSides } from "../environments.js";
 import {
   choice,
@@ -115,7 +115,7 @@ ${COMMON_HELP}`,
     const writers: Record<string, () => string> = {
       text: () => diffText(result),
       json: () => `${JSON.stringify(diffJson(result), null, 2)}\n`,
-      markdown: () => renderComment(result),
+      markdown: () => renderComment(result, { verdict: commentVerdict(verdict) }),
       mermaid: () => `${renderMermaid(result)}\n`,
       sarif: () => `${JSON.stringify(renderSarif(result), null, 2)}\n`,
       html: () => {

@@ -6,7 +6,7 @@ import { diffJson } from "../report/diff-json.js";
 import { md } from "../report/escape.js";
 import { marker, renderComment } from "../report/markdown.js";
 import type { DiffResult } from "../rules/judge.js";
-import type { ReviewOutput, Verdict } from "../review/review.js";
+import { commentVerdict, type ReviewOutput, type Verdict } from "../review/review.js";
 import { checkText } from "./check-text.js";
 
 /** GitHub's limits: a comment body of 65,536 (counted in bytes to be safe), a check summary of 65,535. */
@@ -142,11 +142,7 @@ export function publishedReview(
   const comment = renderComment(result, {
     ...options,
     maxBytes: COMMENT_MAX_BYTES,
-    verdict: {
-      failed: verdict.failed,
-      failOn: verdict.failOn,
-      ...(verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }),
-    },
+    verdict: commentVerdict(verdict),
   });
   return {
     risk: result.risk,

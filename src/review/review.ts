@@ -7,6 +7,7 @@ import type { Config, Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Cluster } from "../model/types.js";
 import { headline } from "../report/diff-text.js";
+import type { CommentOptions } from "../report/markdown.js";
 import { reaches } from "../rules/index.js";
 import { judge, type DiffResult } from "../rules/judge.js";
 import { couldNotAnalyse, diffEnvironments, type EnvironmentPair } from "./environments.js";
@@ -91,6 +92,15 @@ export function verdictOf(result: DiffResult, config: Config): Verdict {
       reason !== "unreadable"
         ? headline(result)
         : `Could not read ${unreadable.length} manifest problem(s) in the head: ${where(unreadable[0])}: ${unreadable[0].message}`,
+  };
+}
+
+/** The verdict as the comment's first line says it (the same for the App, the Action and the CLI). */
+export function commentVerdict(verdict: Verdict): NonNullable<CommentOptions["verdict"]> {
+  return {
+    failed: verdict.failed,
+    failOn: verdict.failOn,
+    ...(verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }),
   };
 }
 

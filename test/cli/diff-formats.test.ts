@@ -30,8 +30,29 @@ describe("reachdiff diff --format", () => {
     const out = diff("markdown");
     expect(parseMarker(out)).toEqual({ version: 1 });
     expect(out).toContain("| Severity | What changed | Where |");
+    // The verdict line the App and the Action put first, in the same words.
+    expect(out.split("\n")[2]).toBe("**✅ Does not block merging** (`fail-on: none`)");
     const diagram = /```mermaid\n([\s\S]*?)\n```/.exec(out)![1];
     await parseMermaid(diagram);
+  });
+
+  it("markdown says first that the comment blocks merging when the risk reaches fail-on, as the App does", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        "build/src/cli/main.js",
+        "diff",
+        "--base",
+        "fixtures/demo/base",
+        "--head",
+        "fixtures/demo/head",
+        "-f",
+        "markdown",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout.split("\n")[2]).toBe("**⛔ Blocks merging:** the risk (critical) reaches `fail-on: high`");
   });
 
   it("mermaid prints just the diagram", async () => {
