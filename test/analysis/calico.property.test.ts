@@ -21,8 +21,11 @@ type Sel =
   | { op: "and" | "or"; args: [Sel, Sel] };
 interface Entity {
   selector?: Sel;
+  notSelector?: Sel;
   namespaceSelector?: Sel;
   serviceAccounts?: string[];
+  nets?: string[];
+  notNets?: string[];
 }
 interface Rule {
   action: "Allow" | "Deny" | "Pass" | "Log";
@@ -54,6 +57,20 @@ interface Pod {
   ns: string;
   labels: Labels;
   sa: string;
+}
+/** An outside address, as a peer. */
+interface Ip {
+  ip: string;
+}
+type Peer = Pod | Ip;
+const IPS: Ip[] = [{ ip: "8.8.8.8" }, { ip: "10.1.2.3" }, { ip: "10.2.0.1" }];
+
+/** Whether a dotted IPv4 address is in a CIDR. */
+function inCidr(ip: string, cidr: string): boolean {
+  const n = (a: string) => a.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  const [base, bits] = cidr.split("/");
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
 }
 
 const NS = ["a", "b"];
@@ -129,9 +146,20 @@ function match(s: Sel, l: Labels): boolean {
   }
 }
 
-const entity: fc.Arbitrary<Entity> = fc.record(
-  { selector: sel, namespaceSelector: sel, serviceAccounts: fc.constant(["sa1"]) },
-  { requiredKeys: [] },
+// Entities that name pods, and entities that name addresses (or nothing: every peer).
+const entity: fc.Arbitrary<Entity> = fc.oneof(
+  fc.record(
+    { selector: sel, notSelector: sel, namespaceSelector: sel, serviceAccounts: fc.constant(["sa1"]) },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      nets: fc.subarray(["10.0.0.0/8", "0.0.0.0/0"], { minLength: 1 }),
+      notNets: fc.constant(["10.1.0.0/16"]),
+      notSelector: sel,
+    },
+    { requiredKeys: [] },
+  ),
 );
 const rule: fc.Arbitrary<Rule> = fc
   .record({
@@ -188,11 +216,23 @@ function types(p: Policy): ("Ingress" | "Egress")[] {
   ];
 }
 
-function entityMatches(p: Policy, e: Entity, pod: Pod): boolean {
+function entityMatches(p: Policy, e: Entity, peer: Peer): boolean {
+  const scoped = !!(e.selector || e.serviceAccounts || e.namespaceSelector || (e.notSelector && p.ns !== undefined));
+  if ("ip" in peer) {
+    if (scoped) return false;
+    if (e.nets && !e.nets.some((n) => inCidr(peer.ip, n))) return false;
+    if (e.notNets?.some((n) => inCidr(peer.ip, n))) return false;
+    return true;
+  }
+  const pod = peer;
+  // Pod addresses are unknown: only a net holding every address names them.
+  if (e.nets && !e.nets.includes("0.0.0.0/0")) return false;
+  if (e.notNets?.includes("0.0.0.0/0")) return false;
   if (e.namespaceSelector) {
     if (!match(e.namespaceSelector, { ...NS_LABELS[pod.ns], "projectcalico.org/name": pod.ns })) return false;
-  } else if ((e.selector || e.serviceAccounts) && p.ns !== undefined && pod.ns !== p.ns) return false;
+  } else if (scoped && p.ns !== undefined && pod.ns !== p.ns) return false;
   if (e.selector && !match(e.selector, pod.labels)) return false;
+  if (e.notSelector && match(e.notSelector, pod.labels)) return false;
   if (e.serviceAccounts && !e.serviceAccounts.includes(pod.sa)) return false;
   return true;
 }
@@ -209,12 +249,12 @@ function portMatches(r: Rule, protocol: Protocol, port: number): boolean {
   return true;
 }
 
-type Item = { order: number; name: string; decide: (subject: Pod, peer: Pod) => "applies" | "no" | Rule["action"] };
+type Item = { order: number; name: string; decide: () => "applies" | "no" | Rule["action"] };
 
 function naiveSide(
   w: { policies: Policy[]; npolicies: K8sPolicy[]; t1: { order: number; defaultAction: string } },
   subject: Pod,
-  peer: Pod,
+  peer: Peer,
   dir: "ingress" | "egress",
   protocol: Protocol,
   port: number,
@@ -243,7 +283,8 @@ function naiveSide(
       if (dir !== "ingress" || np.ns !== subject.ns) return "no";
       if (!Object.entries(np.podSelector).every(([k, v]) => subject.labels[k] === v)) return "no";
       const from = np.from ?? {};
-      const peerOk = peer.ns === np.ns && Object.entries(from).every(([k, v]) => peer.labels[k] === v);
+      const peerOk =
+        !("ip" in peer) && peer.ns === np.ns && Object.entries(from).every(([k, v]) => peer.labels[k] === v);
       const portOk = np.port === undefined || (protocol === "TCP" && np.port === port);
       return peerOk && portOk ? "Allow" : "applies";
     },
@@ -260,7 +301,7 @@ function naiveSide(
     let applies = false;
     let passed = false;
     for (const item of items) {
-      const d = item.decide(subject, peer);
+      const d = item.decide();
       if (d === "no") continue;
       applies = true;
       if (d === "Allow") return true;
@@ -279,6 +320,9 @@ function naiveSide(
 function entityYaml(e: Entity): Record<string, unknown> {
   return {
     ...(e.selector ? { selector: text(e.selector) } : {}),
+    ...(e.notSelector ? { notSelector: text(e.notSelector) } : {}),
+    ...(e.nets ? { nets: e.nets } : {}),
+    ...(e.notNets ? { notNets: e.notNets } : {}),
     ...(e.namespaceSelector ? { namespaceSelector: text(e.namespaceSelector) } : {}),
     ...(e.serviceAccounts ? { serviceAccounts: { names: e.serviceAccounts } } : {}),
   };
@@ -362,6 +406,20 @@ describe("the Calico tiers against a naive per-pair reading", () => {
                     `${src.ns}/${src.name} -> ${dst.ns}/${dst.name} ${protocol} ${port}: engine ${got}, reference ${expected}\n${manifests(w)}`,
                   );
               }
+        // Outside addresses: only the pod's side decides.
+        for (const pod of w.pods)
+          for (const ip of IPS)
+            for (const port of [80, 450]) {
+              const id = `${pod.ns}/Pod/${pod.name}`;
+              const inbound = !explain(cluster, `ip:${ip.ip}`, id, { protocol: "TCP", port }).allowed.isEmpty();
+              const outbound = !explain(cluster, id, `ip:${ip.ip}`, { protocol: "TCP", port }).allowed.isEmpty();
+              const expectIn = naiveSide(w, pod, ip, "ingress", "TCP", port);
+              const expectOut = naiveSide(w, pod, ip, "egress", "TCP", port);
+              if (inbound !== expectIn || outbound !== expectOut)
+                throw new Error(
+                  `${id} with ${ip.ip} TCP ${port}: engine in ${inbound} out ${outbound}, reference in ${expectIn} out ${expectOut}\n${manifests(w)}`,
+                );
+            }
       }),
       { numRuns: 200 },
     );

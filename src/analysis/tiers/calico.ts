@@ -182,7 +182,16 @@ export class CalicoTiers {
    * are not known statically, as for the admin tier's networks).
    */
   private entityMatches(policy: CalicoPolicy, entity: CalicoEntity, end: Endpoint): boolean {
-    const namesPods = !!(entity.selector || entity.namespaceSelector || entity.serviceAccounts);
+    // Whether the entity has a positive endpoint selector once Calico has scoped it: a selector, service
+    // accounts or a namespaceSelector, or in a namespaced policy a notSelector too, which Calico pairs with
+    // "the policy's namespace" (libcalico-go updateprocessors/rules.go: the rule's selector is namespaced when
+    // a selector, notSelector or namespaceSelector is given). Such an entity names endpoints, not addresses.
+    const namesPods = !!(
+      entity.selector ||
+      entity.namespaceSelector ||
+      entity.serviceAccounts ||
+      (entity.notSelector && policy.namespace !== undefined)
+    );
     if (end.type === "ip") {
       if (namesPods) return false;
       const iv = end.interval;
@@ -196,7 +205,7 @@ export class CalicoTiers {
     if (entity.notNets && everyPod(entity.notNets)) return false;
     if (pods.hostNetwork) return !namesPods && !entity.notSelector;
     // In a namespaced policy, a selector without namespaceSelector names pods of the policy's own namespace
-    // (calico-labels: "resources in the same namespace as the network policy").
+    // (calico-labels: "resources in the same namespace as the network policy"); notSelector is not scoped.
     if (entity.namespaceSelector) {
       if (!this.namespaceMatches(entity.namespaceSelector, pods)) return false;
     } else if (namesPods && policy.namespace !== undefined && pods.namespace !== policy.namespace) return false;
