@@ -8,7 +8,7 @@ import { ConnSet, PortSet } from "../core/port-set.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { locatedObjects } from "../model/objects.js";
 import type { Cluster } from "../model/types.js";
-import { NAMESPACE_NAME_LABEL } from "../model/build.js";
+import { NAMESPACE_NAME_LABEL } from "../core/labels.js";
 import { type DiagramContext, diagramContext } from "./diagram-context.js";
 import type { ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";

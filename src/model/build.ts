@@ -9,15 +9,13 @@ import { Collections } from "./collections.js";
 import { kindEntry } from "./kind-table.js";
 import { GATEWAY_GROUP, knownGatewayVersion } from "./kinds/gateway-api.js";
 import { apiGroup, dnsLabelError, objectNameError, readMeta, type Meta } from "./kinds/metadata.js";
-import { NAMESPACE_NAME_LABEL } from "./kinds/namespace.js";
+import { NAMESPACE_NAME_LABEL } from "../core/labels.js";
 import type { Cluster, Namespace, NetworkPolicy, Workload } from "./types.js";
 
 export interface BuildOptions {
   /** The namespace of objects that do not name one (kubectl's apply-time namespace). */
   readonly defaultNamespace?: string;
 }
-
-export { NAMESPACE_NAME_LABEL };
 
 /** Policy kinds of other projects: reported as not modelled rather than silently ignored. */
 const UNSUPPORTED_POLICY_GROUPS = [

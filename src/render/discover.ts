@@ -6,7 +6,7 @@ import { posix } from "node:path";
 import { MANIFEST_EXTENSIONS } from "../manifests/load.js";
 import type { DiagnosticSeverity } from "../manifests/diagnostics.js";
 import { type ChartFile, readChart, type ResolvedDependencies, resolveDependencies } from "./chart.js";
-import { RENDER_FAILED, RENDER_SKIPPED } from "./codes.js";
+import { RENDER_FAILED, RENDER_SKIPPED } from "../manifests/render-codes.js";
 import {
   folderOf,
   isRemoteReference,

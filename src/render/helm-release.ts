@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { RawObject } from "../manifests/parse.js";
 import type { EnvironmentPart } from "./environments.js";
-import { VALUES_NOT_FOUND } from "./codes.js";
+import { VALUES_NOT_FOUND } from "../manifests/render-codes.js";
 import { resolveIn, type FileTree } from "./tree.js";
 
 const rec = (v: unknown): Record<string, unknown> =>

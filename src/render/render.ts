@@ -8,7 +8,7 @@ import type { Diagnostic, DiagnosticSeverity } from "../manifests/diagnostics.js
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { ManifestFile } from "../manifests/load.js";
 import { parseManifestText, type RawObject } from "../manifests/parse.js";
-import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED, RENDERED } from "./codes.js";
+import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED, RENDERED } from "../manifests/render-codes.js";
 import { discover, type Scope, type Unit } from "./discover.js";
 import { failureMessage } from "./messages.js";
 import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";

@@ -10,7 +10,7 @@ import type { RenderOptions } from "./options.js";
 import { renderTree, renderTreeSync, type RenderedSide } from "./render.js";
 import { DirTree, GitTree, MemoryTree } from "./tree.js";
 import { DEFAULT_MAX_FILE_BYTES, MANIFEST_EXTENSIONS } from "../manifests/load.js";
-import { RENDER_FAILED } from "./codes.js";
+import { RENDER_FAILED } from "../manifests/render-codes.js";
 
 /** Files among the configured globs; a `Kustomization` file counts when its folder's YAML would. */
 export function globScope(globs: readonly string[], prefix = ""): Scope {

@@ -1,6 +1,6 @@
 import type { Rule } from "./rule.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
-import { RENDER_FAILED, RENDERED } from "../render/codes.js";
+import { RENDER_FAILED, RENDERED } from "../manifests/render-codes.js";
 
 const byFile = (diagnostics: readonly Diagnostic[], code: string) =>
   new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));

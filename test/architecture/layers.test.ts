@@ -27,7 +27,6 @@ const EDGES: Record<string, readonly string[]> = {
 const KNOWN: Record<string, string> = {
   "rules -> report":
     "rules word their messages with report/names.ts and addresses.ts until findings carry typed data only",
-  "rules -> render": "render-failed reads the render diagnostic codes (render/codes.ts), to move below the chain",
 };
 
 function allowed(from: string, to: string): boolean {

@@ -8,7 +8,7 @@ import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Cluster } from "../../src/model/types.js";
-import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED } from "../../src/render/codes.js";
+import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED } from "../../src/manifests/render-codes.js";
 import type { RenderOptions } from "../../src/render/options.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
 import { loadSide } from "../../src/snapshot.js";

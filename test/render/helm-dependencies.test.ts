@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { couldNotAnalyse } from "../../src/review/environments.js";
 import type { Cluster } from "../../src/model/types.js";
-import { RENDER_FAILED, RENDER_SKIPPED } from "../../src/render/codes.js";
+import { RENDER_FAILED, RENDER_SKIPPED } from "../../src/manifests/render-codes.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
 import { loadSide, loadSides } from "../../src/snapshot.js";
 import { needsHelm } from "../helpers/render-tools.js";

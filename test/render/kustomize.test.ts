@@ -10,7 +10,7 @@ import { diffClusters } from "../../src/review/review.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import type { Cluster } from "../../src/model/types.js";
-import { RENDER_FAILED, RENDERED } from "../../src/render/codes.js";
+import { RENDER_FAILED, RENDERED } from "../../src/manifests/render-codes.js";
 import { RenderCache } from "../../src/render/options.js";
 import { isRenderedSource } from "../../src/render/source-map.js";
 import { renderFetchedFiles } from "../../src/render/sides.js";

@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
-import { RENDER_FAILED, RENDERED } from "../../src/render/codes.js";
+import { RENDER_FAILED, RENDERED } from "../../src/manifests/render-codes.js";
 import { RenderCache } from "../../src/render/options.js";
 import { renderFetchedFiles, renderFolderSync } from "../../src/render/sides.js";
 import { loadSide } from "../../src/snapshot.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/manifests/diagnostics.js";
-import { RENDER_FAILED, RENDERED } from "../../src/render/codes.js";
+import { RENDER_FAILED, RENDERED } from "../../src/manifests/render-codes.js";
 import { deployment, findingsOf } from "./harness.js";
 
 const RULE = "render-failed";

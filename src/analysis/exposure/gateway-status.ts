@@ -2,7 +2,7 @@
 // reasons) and ResolvedRefs: which listeners a route attaches to, with which hostnames, and which
 // backendRefs resolve to a Service port.
 import { type Labels, matches } from "../../core/label-selector.js";
-import { NAMESPACE_NAME_LABEL } from "../../model/build.js";
+import { NAMESPACE_NAME_LABEL } from "../../core/labels.js";
 import { type Gateway, kindsForProtocol, type Listener } from "../../model/kinds/gateway.js";
 import { GATEWAY_GROUP } from "../../model/kinds/gateway-api.js";
 import type { ReferenceGrant } from "../../model/kinds/reference-grant.js";

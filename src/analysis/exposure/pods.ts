@@ -1,7 +1,7 @@
 // The pods an entry can reach or come from: the snapshot's workloads as policy classes, looked up by
 // namespace or label (indexed once), and stand-in pods for proxies installed outside the manifests.
 import type { Labels } from "../../core/label-selector.js";
-import { NAMESPACE_NAME_LABEL } from "../../model/build.js";
+import { NAMESPACE_NAME_LABEL } from "../../core/labels.js";
 import type { Cluster, Workload } from "../../model/types.js";
 import type { PodClass } from "../policy-eval.js";
 import { podClasses } from "../reach.js";

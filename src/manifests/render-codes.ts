@@ -1,5 +1,5 @@
 // The codes render diagnostics carry (Diagnostic.code), so that rules and reports can recognise them
-// without reading messages. A diagnostic's `file` is the unit's anchor: the kustomization file, the
+// without reading messages. Here, below the chain, because rules read them and render/ writes them. A diagnostic's `file` is the unit's anchor: the kustomization file, the
 // chart's Chart.yaml, or the folder of a render command.
 
 /** A unit could not be rendered (tool error, time or size limit, refused input, missing tool). */
