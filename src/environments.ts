@@ -1,3 +1,4 @@
+// One file: loading a side as its environments, because the sync, async and fetched loaders share one plan.
 // A side of a repository as the environments it deploys, each loaded and modelled as its own cluster
 // (src/render/environments.ts says which they are). A repository that deploys one unit or none is
 // one environment, loaded exactly as loadSide loads it.
@@ -24,7 +25,8 @@ import {
 import { RenderCache, resolveRenderOptions, type RenderOptions } from "./render/options.js";
 import { renderTree, renderTreeSync, type RenderedSide } from "./render/render.js";
 import { globScope, manifestFiles, renderSafely } from "./render/sides.js";
-import { DirTree, type FileTree, GitTree, MemoryTree } from "./render/tree.js";
+import { DirTree } from "./render/dir-tree.js";
+import { type FileTree, GitTree, MemoryTree } from "./render/tree.js";
 import { isGitRef, readGitTree } from "./sources/git.js";
 import { DEFAULT_MAX_FILE_BYTES, readManifestFiles } from "./manifests/load.js";
 import {

@@ -7,7 +7,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
-import { fromPortable, parseManifestText, type ParseOptions, type PortableObject, type RawObject } from "./parse.js";
+import { fromPortable, type PortableObject } from "./line-index.js";
+import { parseManifestText, type ParseOptions, type RawObject } from "./parse.js";
 
 export interface ParsedFile {
   readonly objects: readonly RawObject[];

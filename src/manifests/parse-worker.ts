@@ -3,7 +3,8 @@
 // counts the files done, so that the waiting thread can tell a slow worker from a dead one.
 import { workerData, type MessagePort } from "node:worker_threads";
 import { Diagnostics } from "./diagnostics.js";
-import { parseManifestText, toPortable, type ParseOptions } from "./parse.js";
+import { toPortable } from "./line-index.js";
+import { parseManifestText, type ParseOptions } from "./parse.js";
 
 interface Task {
   readonly files: readonly { readonly name: string; readonly text: string }[];

@@ -1,3 +1,4 @@
+// One file: the one table of every kind the model reads, because a kind listed in one place is the point of it.
 // Every kind the model reads, in one table: its group, kind, scope, and the reader that puts it into
 // the typed collections of the cluster. The model builder looks each object up here; a kind that is
 // not in the table is not read.

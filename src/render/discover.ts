@@ -1,3 +1,4 @@
+// One file: finding the units to render, because Kustomize roots, charts and commands claim files from one another.
 // Finds what must be rendered under the configured paths: folders matched by a render command, Helm
 // charts, and top-level Kustomize roots (those no other root includes), with the files each one reads
 // and the files that belong to it (which are then not read raw).

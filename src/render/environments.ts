@@ -1,3 +1,4 @@
+// One file: finding a repository's environments, because config, Argo CD, Flux and roots are tried in one order.
 // What a repository deploys, as separate environments (one cluster each), never one union: the
 // environments the configuration declares; else those the repository's own deployers say (Argo CD
 // Applications and ApplicationSets, Flux Kustomizations and HelmReleases, Flux's clusters/<name>/);

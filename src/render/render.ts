@@ -1,3 +1,4 @@
+// One file: rendering one side (discover, plan and cache the jobs, map objects back), because each step feeds the next.
 // Renders the units of one side: discovery, then one job per unit whose inputs were not rendered
 // before (all jobs of a side at once, bounded by cores), then the objects with their sources. A unit
 // that fails becomes a diagnostic; the others are still used.

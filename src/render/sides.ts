@@ -8,7 +8,8 @@ import type { ManifestFile } from "../manifests/load.js";
 import type { Scope } from "./discover.js";
 import type { RenderOptions } from "./options.js";
 import { renderTree, renderTreeSync, type RenderedSide } from "./render.js";
-import { DirTree, GitTree, MemoryTree } from "./tree.js";
+import { DirTree } from "./dir-tree.js";
+import { GitTree, MemoryTree } from "./tree.js";
 import { DEFAULT_MAX_FILE_BYTES, MANIFEST_EXTENSIONS } from "../manifests/load.js";
 import { RENDER_FAILED } from "../manifests/render-codes.js";
 

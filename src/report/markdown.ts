@@ -1,3 +1,4 @@
+// One file: the comment and how it steps down to fit GitHub's size limit, because each step assembles every section.
 // The pull-request comment (GitHub-flavoured Markdown) over one DiffResult: a hidden marker, whether
 // it blocks merging, the headline, what could not be read in one line, the one visible table (the
 // findings: severity, what changed, where), the diagram, and the rest in <details> (fixes once per

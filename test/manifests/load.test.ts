@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { loadManifests, readManifestFiles } from "../../src/manifests/load.js";
-import { parseManifestText, splitYamlStream } from "../../src/manifests/parse.js";
+import { parseManifestText } from "../../src/manifests/parse.js";
+import { splitYamlStream } from "../../src/manifests/yaml-stream.js";
 import { loadSnapshot } from "../../src/snapshot.js";
 import { diags, edges, fixture, FIXTURES, into, ROOT } from "../helpers/engine.js";
 

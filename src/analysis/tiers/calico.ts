@@ -1,3 +1,4 @@
+// One file: Calico's tiered evaluation, because a tier's order, its policies and the end of tier are one decision.
 // Calico's tiered evaluation of one direction of one connection, for a cluster whose CNI is Calico
 // (analysis/dataplane.ts). Semantics from docs.tigera.io/calico/latest/reference/resources/tier ("How policy
 // is evaluated") and network-policy/policy-tiers/tiered-policy:

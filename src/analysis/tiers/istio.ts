@@ -1,3 +1,4 @@
+// One file: Istio's decision into the mesh, because PeerAuthentication and AuthorizationPolicy decide in one order.
 // Istio's decision for a connection into a pod in the mesh, after the L3/L4 (CNI) decision: PeerAuthentication
 // first (STRICT refuses plaintext), then AuthorizationPolicy in Istio's order
 // (istio.io/latest/docs/reference/config/security/authorization-policy/): CUSTOM (an external authorizer, not

@@ -1,3 +1,4 @@
+// One file: Calico's policy kinds and Tier, because a kind is read in one module.
 // Calico's own policies: NetworkPolicy and GlobalNetworkPolicy of projectcalico.org/v3 (the API server)
 // and crd.projectcalico.org/v1 (the CRDs the datastore keeps), and Tier. Read into typed rules the policy
 // evaluator applies (analysis/policy-eval.ts). Semantics from docs.tigera.io/calico/latest/reference/

@@ -1,3 +1,4 @@
+// One file: Cilium's two policy kinds, because a kind is read in one module.
 // cilium.io/v2 CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, read into typed rules the policy
 // evaluator applies (analysis/policy-eval.ts). Semantics from docs.cilium.io/en/latest/security/policy/
 // (language, intro "Policy Enforcement Modes", deny) and the CRD reference (enableDefaultDeny).

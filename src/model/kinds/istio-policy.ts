@@ -1,3 +1,4 @@
+// One file: Istio's AuthorizationPolicy, PeerAuthentication and mesh membership, because a kind is read in one module.
 // security.istio.io AuthorizationPolicy and PeerAuthentication (v1 and v1beta1), read into typed rules the
 // policy evaluator applies to pods in the mesh (analysis/istio-eval.ts), and which pods are in the mesh.
 // Semantics: istio.io/latest/docs/reference/config/security/authorization-policy/ and
