@@ -238,6 +238,11 @@ export interface GitHubTest {
   seed(config?: string): TestRepo;
   /** Another App process on the same fake (the caller stops it). */
   startApp(env?: Record<string, string>): Promise<AppProcess>;
+  /** A service process (web, worker or all) on the same fake, on Redis at `redisUrl` or in-process (the caller stops it). */
+  startService(
+    role: "web" | "worker" | "all",
+    options?: { redisUrl?: string; env?: Record<string, string> },
+  ): Promise<ServiceProcess>;
   /**
    * Delivers a signed, schema-checked webhook to the App (or `to`); probot answers 200 when the
    * handlers are done, or 202 after 9 s (GitHub's delivery timeout is 10 s), and then this waits for
@@ -304,6 +309,7 @@ export function useGitHub(
       return repo;
     },
     startApp: startAnother,
+    startService: (role, more = {}) => startService({ role, ...credentials(), ...more }),
     async send(event, payload, deliveryId, to) {
       validateWebhook(event, payload);
       const res = await deliver((to ?? test.app).webhookUrl, SECRET, event, payload, { deliveryId });
@@ -320,7 +326,7 @@ export function useGitHub(
     options.configure?.(fake);
     await fake.start();
     if (options.app?.service) {
-      const service = await startService({ role: "all", ...credentials(), env: options.app.env });
+      const service = await test.startService("all", { env: options.app.env });
       app = {
         ...service,
         kill: (signal) => void service.child.kill(signal),

@@ -2,25 +2,25 @@
 // deliveries sent by the loopback GitHub (which keeps a delivery log and redelivers on request), and
 // assertions from its request log. Bounded in time: small repositories, few processes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FakeGitHub, type Recorded } from "./fake-github.js";
-import { INSTALLATION_ID, keyPair, SECRET, type ServiceProcess, startService, until } from "./harness.js";
-import { seedRepo, type TestRepo } from "./repo-fixture.js";
+import type { Recorded } from "./fake-github.js";
+import { INSTALLATION_ID, SECRET, type ServiceProcess, until, useGitHub } from "./harness.js";
+import type { TestRepo } from "./repo-fixture.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
 import { pullRequestEvent, validateWebhook } from "./webhooks.js";
 
-const keys = keyPair();
-let fake: FakeGitHub;
+const gh = useGitHub({
+  seed: false,
+  configure: (fake) => {
+    fake.hookSecret = SECRET;
+  },
+});
+const { fake, target } = gh;
 let redis: RedisServer;
 let t: TestRepo;
 const running: ServiceProcess[] = [];
-const target = () => ({ owner: fake.owner, repo: fake.repo, installationId: INSTALLATION_ID });
 
 async function service(role: "web" | "worker" | "all", env: Record<string, string> = {}, onRedis = true) {
-  const p = await startService({
-    role,
-    apiUrl: fake.url,
-    appId: fake.appId,
-    privateKey: keys.privateKey,
+  const p = await gh.startService(role, {
     redisUrl: onRedis ? redis.url : undefined,
     env: { REACHDIFF_SWEEP_MS: "0", REACHDIFF_LOCK_MS: "3000", ...env },
   });
@@ -97,16 +97,12 @@ const runsOf = (head: string) => fake.checkRuns.filter((r) => r.head_sha === hea
 
 beforeAll(async () => {
   redis = await startRedis();
-  fake = new FakeGitHub({ publicKeyPem: keys.publicKey });
-  await fake.start();
-  fake.hookSecret = SECRET;
 }, 60_000);
+// Before the harness checks the fake's own problems (vitest runs after-hooks last registered first).
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
-  expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
 });
 afterAll(async () => {
-  await fake?.stop();
   await redis?.dispose();
 });
 
@@ -117,10 +113,7 @@ afterAll(async () => {
  */
 async function reset() {
   await redis.flush();
-  fake.reset();
-  fake.commits.clear();
-  fake.pulls.clear();
-  t = seedRepo(fake);
+  t = gh.seed();
 }
 
 describe("the App service on Redis", () => {
