@@ -3,7 +3,7 @@
 // real redis-server, the copy landing on the other replica, after the first was done and while it still
 // ran; without Redis within one process only (a restart forgets, as the README says).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServiceProcess, startService, useGitHub } from "./harness.js";
+import { type ServiceProcess, useGitHub } from "./harness.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
 import { issueCommentEvent, pullRequestEvent } from "./webhooks.js";
 
@@ -11,15 +11,14 @@ const gh = useGitHub();
 const { fake, target } = gh;
 let redis: RedisServer;
 const started: ServiceProcess[] = [];
-const credentials = () => ({ apiUrl: fake.url, appId: fake.appId, privateKey: gh.keys.privateKey });
 const start = async (role: "web" | "worker" | "all", redisUrl?: string) => {
-  const p = await startService({ role, ...credentials(), redisUrl, env: { REACHDIFF_WRITES_PER_MINUTE: "600" } });
+  const p = await gh.startService(role, { redisUrl, env: { REACHDIFF_WRITES_PER_MINUTE: "600" } });
   started.push(p);
   return p;
 };
 /** Sends one delivery (always the same id) to a process and waits until the fake GitHub is quiet. */
 const deliver = async (to: ServiceProcess, event: string, payload: Record<string, unknown>, id: string) => {
-  await gh.send(event, payload, id, to as never);
+  await gh.send(event, payload, id, to);
   await gh.settle();
 };
 /** The job lines a worker logged for a delivery: one per time it was handled. */
@@ -67,9 +66,9 @@ describe("redelivery with Redis: two web replicas, one worker", () => {
     const id = "22222222-2222-4222-8222-222222222222";
     const before = replies().length;
     fake.delay("repos/get-collaborator-permission-level", 1500, 2); // the first handling is still running when the copy arrives
-    const first = gh.send("issue_comment", help(9001), id, webA as never);
+    const first = gh.send("issue_comment", help(9001), id, webA);
     await new Promise((r) => setTimeout(r, 300));
-    await gh.send("issue_comment", help(9001), id, webB as never);
+    await gh.send("issue_comment", help(9001), id, webB);
     await first;
     await gh.settle();
     expect(handled([worker], id)).toHaveLength(1);
