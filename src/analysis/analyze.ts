@@ -136,8 +136,8 @@ function side(cluster: Cluster, exposure: ReturnType<ExposureFn>, families: read
   const dnsReachable = new Set<string>();
   for (const c of classes) {
     const state = {
-      ingress: evaluator.selectingPolicies(c, "ingress").length > 0,
-      egress: evaluator.selectingPolicies(c, "egress").length > 0,
+      ingress: evaluator.isolated(c, "ingress"),
+      egress: evaluator.isolated(c, "egress"),
     };
     const dns = !evaluator.evaluate("egress", c, { type: "pods", pods: KUBE_DNS }).intersect(DNS).isEmpty();
     for (const w of c.members) {

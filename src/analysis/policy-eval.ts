@@ -98,6 +98,14 @@ export class PolicyEvaluator {
   }
 
   /**
+   * Whether the pods are isolated in this direction: a NetworkPolicy selects them, or (with Calico) a policy of
+   * a tier that ends in Deny applies to them.
+   */
+  isolated(pods: PodClass, direction: Direction): boolean {
+    return this.selectingPolicies(pods, direction).length > 0 || (this.calico?.isolates(pods, direction) ?? false);
+  }
+
+  /**
    * What `subject` allows in `direction` with `other` (for ingress: traffic from other into subject;
    * for egress: traffic from subject to other). Steps are appended to `trace` when given.
    */

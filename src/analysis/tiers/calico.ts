@@ -260,6 +260,25 @@ export class CalicoTiers {
     return this.entityMatches(policy, rule.source, src) && this.entityMatches(policy, rule.destination, dst);
   }
 
+  /**
+   * Whether a tier that ends in Deny applies to the pods in this direction: what none of its rules allows is
+   * dropped, as a NetworkPolicy isolates the pods it selects.
+   */
+  isolates(pods: PodClass, direction: Direction): boolean {
+    for (const group of Object.values(this.groups))
+      for (const tier of group)
+        if (
+          tier.defaultAction === "Deny" &&
+          tier.items.some((item) =>
+            item.type === "k8s"
+              ? this.k8s.selecting(pods, direction).includes(item.policy)
+              : this.applies(item.policy, pods, direction),
+          )
+        )
+          return true;
+    return false;
+  }
+
   /** Whether any Calico tier of this group could take part (a cheap test before running them). */
   has(group: TierGroup): boolean {
     return this.groups[group].length > 0;
