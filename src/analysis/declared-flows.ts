@@ -2,7 +2,9 @@
 // caller's egress and the target's ingress, on the target's container port. The API server is not a
 // pod: its calls come from the control plane's addresses, outside every pod network, so a webhook is
 // reachable when the target's ingress admits the port from some outside address (which one the
-// manifests cannot say; a rule that admits no outside address at all surely blocks it).
+// manifests cannot say; a rule that admits no outside address at all surely blocks it). Likewise a
+// ServiceImport (Multi-cluster Services): its pods are in other clusters, outside addresses here, so the
+// flow is allowed when the caller's egress admits the port to some outside address.
 import type { Family } from "../core/ip.js";
 import { ConnSet, PortSet } from "../core/port-set.js";
 import { API_SERVER } from "../model/dependencies.js";
@@ -27,7 +29,22 @@ export function flowChecker(
   let atoms: NamespaceAtoms | undefined;
   // Several rules ask about the same flows, and many workloads share a class: one answer per class pair.
   const known = new Map<string, ConnSet>();
+  // A ServiceImport's endpoints are pods of other clusters, outside addresses here: only the caller's egress decides.
+  const imports = new Set((cluster.serviceImports ?? []).map((i) => i.id));
   return (from, to, conns) => {
+    if (imports.has(to)) {
+      const src = classOf.get(from);
+      if (!src) return undefined;
+      const key = `${src.index} ${to}`;
+      let all = known.get(key);
+      if (!all) {
+        atoms ??= new NamespaceAtoms(cluster, families);
+        const runs = ipRuns(evaluator, src, "egress", atoms.of(src.namespace));
+        all = runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE);
+        known.set(key, all);
+      }
+      return all.intersect(conns);
+    }
     const dst = classOf.get(to);
     if (!dst) return undefined;
     const src = from === API_SERVER ? undefined : classOf.get(from);

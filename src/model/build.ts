@@ -203,7 +203,12 @@ export function buildCluster(
         w.id,
       );
 
-  const model = { namespaces, workloads, services: [...into.services.values()] };
+  const model = {
+    namespaces,
+    workloads,
+    services: [...into.services.values()],
+    serviceImports: [...into.serviceImports.values()],
+  };
   return {
     objects: objectsRead,
     ...model,
@@ -222,7 +227,6 @@ export function buildCluster(
     referenceGrants: [...into.referenceGrants.values()],
     openshiftRoutes: [...into.openshiftRoutes.values()],
     serviceExports: [...into.serviceExports.values()],
-    serviceImports: [...into.serviceImports.values()],
     others: into.others,
     dependencies: declaredDependencies(into.inputs, model),
     diagnostics: diagnostics.items,

@@ -12,6 +12,7 @@ import type { Source } from "../manifests/parse.js";
 import type { ApiServerCall } from "./kinds/api-service-callers.js";
 import type { ConfigData } from "./kinds/config-data.js";
 import type { Monitor, PrometheusCalls } from "./kinds/monitoring.js";
+import type { ServiceImport } from "./kinds/multicluster.js";
 import type { PodConfig } from "./kinds/pod-config.js";
 import { findAddresses, type AddressMention } from "./service-address.js";
 import type {
@@ -65,6 +66,8 @@ interface Model {
   readonly namespaces: ReadonlyMap<string, Namespace>;
   readonly workloads: readonly Workload[];
   readonly services: readonly Service[];
+  /** Multi-cluster Services this cluster imports: a clusterset address resolves to one (a remote destination). */
+  readonly serviceImports?: readonly ServiceImport[];
 }
 
 export function declaredDependencies(inputs: DependencyInputs, model: Model): Dependency[] {
@@ -133,6 +136,24 @@ export function declaredDependencies(inputs: DependencyInputs, model: Model): De
     return port ? { svc, port } : null;
   };
 
+  const imports = new Map((model.serviceImports ?? []).map((i) => [`${i.namespace}/${i.name}`, i]));
+  /**
+   * A clusterset address (`name.namespace.svc.clusterset.local`) of a ServiceImport: its endpoints are in
+   * other clusters, so the target is the import itself, on the import's port (the remote pods' own port
+   * is not known here), and only the caller's egress decides (to outside addresses).
+   */
+  const remote = (m: AddressMention, namespace: string) => {
+    if (!m.clusterset) return null;
+    const imp = imports.get(`${m.namespace ?? namespace}/${m.name}`);
+    const port =
+      m.port !== undefined
+        ? imp?.ports.find((p) => p.port === m.port)
+        : imp?.ports.length === 1
+          ? imp.ports[0]
+          : undefined;
+    return imp && port ? { imp, port } : null;
+  };
+
   const fromText = (
     from: Workload,
     text: string,
@@ -141,6 +162,25 @@ export function declaredDependencies(inputs: DependencyInputs, model: Model): De
     role: DependencyRole,
   ) => {
     for (const m of findAddresses(text)) {
+      const far = remote(m, from.namespace);
+      if (far) {
+        add({
+          from: from.id,
+          service: far.imp.id,
+          servicePort: far.port.port,
+          address: m.text,
+          role,
+          via: declared.via,
+          declared: {
+            object: declared.object,
+            field: declared.field,
+            file: declared.file,
+            line: declared.multiline ? declared.line + 1 + m.lineOffset : declared.line,
+          },
+          targets: [{ workload: far.imp.id, protocol: far.port.protocol, port: far.port.port }],
+        });
+        continue;
+      }
       const hit = resolve(m, from.namespace, hint);
       if (!hit) continue;
       add({

@@ -17,6 +17,8 @@ export interface AddressMention {
   readonly whole: boolean;
   /** The key of a `key: value` or `key = value` line whose whole value is the address (`host: redis`). */
   readonly key?: string;
+  /** The name is the clusterset's (`name.namespace.svc.clusterset.local`, Multi-cluster Services). */
+  readonly clusterset?: boolean;
 }
 
 // A lowercase DNS name (Service names are lowercase; an uppercase word is an environment variable or
@@ -31,13 +33,14 @@ const KEY_VALUE = /^\s*(?:-\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([a-z
 const COMMENT = /^\s*(#|;|\/\/|!\s)/;
 
 /** The parts of a host that name a Service: [name, namespace?], or null when it cannot be one. */
-export function serviceOfHost(host: string): { name: string; namespace?: string } | null {
+export function serviceOfHost(host: string): { name: string; namespace?: string; clusterset?: boolean } | null {
   const labels = host.split(".");
   const svc = labels.indexOf("svc");
   if (svc >= 0) {
     // name.namespace.svc[.domain], or pod.name.namespace.svc[.domain] (a pod of a headless Service).
-    if (svc === 2) return { name: labels[0], namespace: labels[1] };
-    if (svc === 3) return { name: labels[1], namespace: labels[2] };
+    const clusterset = labels.slice(svc + 1).join(".") === "clusterset.local" ? { clusterset: true } : {};
+    if (svc === 2) return { name: labels[0], namespace: labels[1], ...clusterset };
+    if (svc === 3) return { name: labels[1], namespace: labels[2], ...clusterset };
     return null;
   }
   if (labels.length === 1) return { name: labels[0] };

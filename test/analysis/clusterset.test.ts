@@ -96,4 +96,39 @@ describe("multi-cluster Services across environments", () => {
       [],
     );
   });
+
+  it("a clusterset address of a ServiceImport is a declared remote destination; an egress lockdown that cuts it is a finding", () => {
+    const west = cluster("west/app.yaml", FRONTEND);
+    expect(west.dependencies.map((d) => [d.from, d.service, d.address, d.targets])).toEqual([
+      [
+        "shop/Deployment/frontend",
+        "shop/ServiceImport/cart",
+        "cart.shop.svc.clusterset.local:7070",
+        [{ workload: "shop/ServiceImport/cart", protocol: "TCP", port: 7070 }],
+      ],
+    ]);
+    const denyEgress = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-egress, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Egress]}`;
+    const r = diffEnvironments(
+      [
+        {
+          name: "east",
+          cluster: "east",
+          base: cluster("east/app.yaml", CART + EXPORT),
+          head: cluster("east/app.yaml", CART + EXPORT),
+        },
+        { name: "west", cluster: "west", base: west, head: cluster("west/app.yaml", FRONTEND + denyEgress) },
+      ],
+      defaultConfig(),
+      exposureOf,
+    );
+    const blocked = r.findings.filter((f) => f.rule === "declared-dependency-blocked");
+    expect(blocked.map((f) => [f.environment, f.message])).toEqual([
+      ["west", "frontend can no longer reach cart.shop.svc.clusterset.local:7070 (env CART_ADDR, line 9)"],
+    ]);
+  });
 });
