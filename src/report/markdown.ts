@@ -77,20 +77,50 @@ export function linker(options: Pick<CommentOptions, "repoUrl" | "headSha">) {
   };
 }
 
-function table(head: readonly string[], rows: readonly string[], limit: number, what: string): string[] {
+/** A table of the first `limit` rows; `hidden(n)` counts what the rows left out stand for (default: rows). */
+function table(
+  head: readonly string[],
+  rows: readonly string[],
+  limit: number,
+  what: string,
+  hidden: (shown: number) => number = (n) => rows.length - n,
+): string[] {
   if (!rows.length) return [];
   const shown = rows.slice(0, limit);
   const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...shown];
   if (rows.length > shown.length)
     out.push(
-      `| … | and ${(rows.length - shown.length).toLocaleString("en-US")} more ${what} |${" |".repeat(Math.max(0, head.length - 2))}`,
+      `| … | and ${hidden(shown.length).toLocaleString("en-US")} more ${what} |${" |".repeat(Math.max(0, head.length - 2))}`,
     );
   return out;
 }
 
+/**
+ * Findings grouped by root cause: those at one object's file and line (a new load balancer's exposure, its
+ * node ports, its missing source ranges) are one row, led by the worst, the others inside it.
+ */
+function findingGroups(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  findings.forEach((f, i) => {
+    const key = f.file ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0]) : `#${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  });
+  return [...groups.values()];
+}
+
 // The one always-visible table: three short columns (the rule and its fix are said once, below).
-function findingRow(f: Finding, link: ReturnType<typeof linker>): string {
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} |`;
+function findingRow(group: readonly Finding[], r: DiffResult, link: ReturnType<typeof linker>): string {
+  const [f, ...also] = group;
+  const cause = also.length
+    ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment)
+    : undefined;
+  const lead = cause ? `**${md(cause.id, 160)}** ${cause.change}: ` : "";
+  // A cause with many findings (a new workload in a namespace without NetworkPolicy) names a few and counts the rest.
+  const more = [
+    ...also.slice(0, 4).map((g) => `<br>also ${SEVERITY_EMOJI[g.severity]} ${g.severity}: ${md(g.message, 300)}`),
+    ...(also.length > 4 ? [`<br>and ${plural(also.length - 4, "more finding")} from it`] : []),
+  ].join("");
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(f.message, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
 }
 
 /** Each rule's fix once (findings of one rule share it; a message may have its own). */
@@ -272,7 +302,10 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     : [];
   const head = [...top, `### ${mark} ${md(verdict, 300)}`, "", ...readLine, summary, "", ...goodNews, ...environments];
 
-  const riskRows = r.findings.map((f) => findingRow(f, link));
+  const groups = findingGroups(r.findings);
+  const riskRows = groups.map((g) => findingRow(g, r, link));
+  // Findings in the rows after the first n.
+  const findingsAfter = (n: number) => groups.slice(n).reduce((sum, g) => sum + g.length, 0);
   const exposureRows = r.exposures;
   const connectionRows = r.connections;
   const diagrams = new Map<string, Drawings>();
@@ -287,7 +320,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     const fixes = fixLines(r.findings);
     const risks = riskRows.length
       ? [
-          ...table(["Severity", "What changed", "Where"], riskRows, plan.risks, "findings"),
+          ...table(["Severity", "What changed", "Where"], riskRows, plan.risks, "findings", findingsAfter),
           "",
           ...(plan.details
             ? [
@@ -301,7 +334,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
             : []),
         ]
       : [];
-    if (plan.risks < riskRows.length) left.push(`${plural(riskRows.length - plan.risks, "finding")}`);
+    if (plan.risks < riskRows.length) left.push(`${plural(findingsAfter(plan.risks), "finding")}`);
 
     if (plan.diagram !== "none") {
       const { drawn, more } = diagram(plan.diagram);

@@ -65,7 +65,9 @@ async function expectSafe(comment: string, maxBytes = 65_536): Promise<void> {
   const text = prose.join("\n");
   // HTML: only the tags the renderer writes itself.
   for (const m of text.matchAll(/</g))
-    expect(text.slice(m.index, m.index + 20)).toMatch(/^(<!-- reachdiff:v1[ -]|<\/?details>|<\/?summary>|<\/?sub>)/);
+    expect(text.slice(m.index, m.index + 20)).toMatch(
+      /^(<!-- reachdiff:v1[ -]|<\/?details>|<\/?summary>|<\/?sub>|<br>)/,
+    );
   expect(text).not.toMatch(/<script/i);
   // Entities: only the renderer's own.
   for (const m of text.matchAll(/&/g)) expect(text.slice(m.index, m.index + 5)).toMatch(/^&(amp|lt|gt);/);
@@ -141,6 +143,22 @@ describe("the demo pull request's comment", () => {
     expect(comment).not.toContain("Connectivity delta");
     expect(comment).toContain("Reviewed 0123456 with reachdiff ");
     expect(comment).toContain("`/reachdiff run`");
+  });
+
+  it("groups findings by root cause: one row per changed object, the worst first, the others inside it", () => {
+    const rows = comment.split("\n").filter((l) => /^\| (🟥|🟧|🟨|🟦|⬜) /.test(l));
+    expect(rows).toHaveLength(5);
+    const lb = rows[0];
+    expect(lb).toMatch(
+      /^\| 🟥 critical \| \*\*shop\/Service\/db-external\*\* added: shop\/StatefulSet\/db becomes reachable from the internet/,
+    );
+    expect(lb.match(/<br>also /g)).toHaveLength(3);
+    expect(lb).toContain("<br>also 🟨 medium: shop/Service/db-external opens a node port on every node");
+    expect(rows[1]).toMatch(
+      /^\| 🟧 high \| \*\*shop\/Ingress\/shop\*\* changed: .*<br>also 🟧 high: Ingress shop\.example\.com\/api/,
+    );
+    // A finding alone at its place is a row of its own, without a lead.
+    expect(rows[2]).toMatch(/^\| 🟧 high \| outside 0\.0\.0\.0\/0 can now reach shop\/StatefulSet\/db on TCP 5432 \|/);
   });
 
   it("says first whether it blocks merging, and by which setting", () => {
