@@ -7,6 +7,7 @@ import { InvalidObject, own } from "./fields.js";
 import { declaredDependencies } from "./dependencies.js";
 import { Collections } from "./collections.js";
 import { kindEntry } from "./kind-table.js";
+import { DEFAULT_TIER } from "./kinds/calico-policy.js";
 import { GATEWAY_GROUP, knownGatewayVersion } from "./kinds/gateway-api.js";
 import { apiGroup, dnsLabelError, objectNameError, readMeta, type Meta } from "./kinds/metadata.js";
 import { NAMESPACE_NAME_LABEL } from "../core/labels.js";
@@ -84,6 +85,19 @@ class NotObjects {
       `${count} document(s) are not Kubernetes objects (no apiVersion and kind, or a tool's input that names no object) and were skipped: ${shown}`,
     );
   }
+}
+
+/** Calico policies in a tier no Tier object defines (Calico refuses them; here they run after every tier). */
+function warnUnknownTiers(into: Collections, diagnostics: Diagnostics): void {
+  const tiers = new Set([DEFAULT_TIER, ...[...into.calicoTiers.values()].map((t) => t.name)]);
+  for (const p of into.calicoPolicies.values())
+    if (!tiers.has(p.tier))
+      diagnostics.warning(
+        p.source.file,
+        p.source.lineOf(["spec", "tier"]),
+        `${p.id} is in tier ${p.tier}, which no Tier object here defines (Calico refuses a policy of a tier that does not exist); it is evaluated as a tier without order, after every other`,
+        p.id,
+      );
 }
 
 export function buildCluster(
@@ -189,6 +203,7 @@ export function buildCluster(
 
   const workloads = [...into.workloads.values()];
   warnMissingPortNames(workloads, into.networkPolicies.values(), diagnostics);
+  warnUnknownTiers(into, diagnostics);
   notObjects.report(diagnostics);
 
   const namespaces = new Map<string, Namespace>(into.namespaces);

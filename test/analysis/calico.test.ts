@@ -3,7 +3,12 @@
 // Truth tables per pair and port, explain naming the deciding rule, and the dataplane setting.
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
+import { readFileSync } from "node:fs";
 import { explain, explanationText } from "../../src/analysis/explain.js";
+import { computeExposure } from "../../src/analysis/exposure/index.js";
+import { Diagnostics } from "../../src/manifests/diagnostics.js";
+import { parseManifestText } from "../../src/manifests/parse.js";
+import { buildCluster } from "../../src/model/build.js";
 import type { Protocol } from "../../src/core/port-set.js";
 import type { Cluster } from "../../src/model/types.js";
 import { diags, fixture } from "../helpers/engine.js";
@@ -177,5 +182,35 @@ describe("Calico and the dataplane setting (network.cni)", () => {
     ]);
     const tiers = forDataplane(fixture("calico/tiers.yaml"), { cni: "cilium", mesh: "none" });
     expect(diags(tiers).filter((d) => d.includes("is ignored: network.cni is cilium"))).toHaveLength(5);
+  });
+});
+
+describe("Calico in the exposure analysis", () => {
+  it("a LoadBalancer to web: 8080 is dropped at the end of the security tier; 9000 and legacy's 80 pass from 10.0.0.0/8 only", () => {
+    const d = new Diagnostics();
+    const text = `${readFileSync("fixtures/engine/calico/tiers.yaml", "utf8")}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: prod}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: a, port: 80, targetPort: http}, {name: b, port: 9000}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: old, namespace: legacy}
+spec: {type: LoadBalancer, selector: {app: old}, ports: [{port: 80}]}
+`;
+    const cluster = buildCluster(parseManifestText("x.yaml", text, d), {}, d);
+    const seen = new Map(
+      computeExposure(cluster, {}).exposures.map((e) => [
+        `${e.workload}:${e.port}`,
+        { blockedBy: e.blockedBy, onlyFrom10: e.notes.some((n) => n.includes("only from 10.0.0.0/8")) },
+      ]),
+    );
+    expect(Object.fromEntries(seen)).toEqual({
+      "prod/Pod/web:8080": { blockedBy: "GlobalNetworkPolicy/security.guard", onlyFrom10: false },
+      "prod/Pod/web:9000": { blockedBy: null, onlyFrom10: true },
+      "legacy/Pod/old:80": { blockedBy: null, onlyFrom10: true },
+    });
   });
 });

@@ -87,6 +87,20 @@ spec: {order: 300, defaultAction: Pass}
     ]);
   });
 
+  it("warns about a policy in a tier that no Tier object defines", () => {
+    const { cluster, diags } = read(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: platform.p}
+spec:
+  tier: platform
+  selector: all()
+`);
+    expect(diags).toEqual([
+      "p.yaml:5: warning: GlobalNetworkPolicy/platform.p is in tier platform, which no Tier object here defines (Calico refuses a policy of a tier that does not exist); it is evaluated as a tier without order, after every other",
+    ]);
+    expect(cluster.calicoPolicies).toHaveLength(1);
+  });
+
   it("defaults types from the rules present (Ingress; Egress only when there are only egress rules)", () => {
     const policy = (rules: string) =>
       read(`apiVersion: projectcalico.org/v3
