@@ -58,6 +58,22 @@ describe("check run text", () => {
     expect(trace).toContain(`Base:\n\n\`\`\`text\n${explanationText(explain(base, from, to, port)).trimEnd()}\n\`\`\``);
     expect(trace).toContain(`Head:\n\n\`\`\`text\n${explanationText(explain(head, from, to, port)).trimEnd()}\n\`\`\``);
     expect(trace).toMatch(/shop\/NetworkPolicy\/web ingress rule #1 allows TCP 8080 \(k8s\/network-policies.yaml:38\)/);
+    // Ingress from the internet: the connection from outside addresses, named by its CIDR.
+    const db = { from: "ip:0.0.0.0/0", to: "shop/StatefulSet/db", port: { protocol: "TCP" as const, port: 5432 } };
+    const internet = text.slice(
+      text.indexOf("`ingress-from-internet`"),
+      text.indexOf("`loadbalancer-without-source-ranges`"),
+    );
+    expect(internet).toContain(
+      `Head:\n\n\`\`\`text\n${explanationText(explain(head, db.from, db.to, db.port)).trimEnd()}\n\`\`\``,
+    );
+    expect(internet).toMatch(
+      /shop\/NetworkPolicy\/db ingress rule #2 allows TCP 5432 \(k8s\/network-policies.yaml:86\)/,
+    );
+    // Exposure and object findings have no connection to trace.
+    expect(text.slice(text.indexOf("`exposure-loses-tls`"), text.indexOf("`ingress-from-internet`"))).not.toContain(
+      "Decision trace",
+    );
     // Then the comment's tables, without its hidden marker.
     expect(text).toContain(summary.comment.split("\n").slice(1).join("\n").trim());
     expect(text).not.toContain("<!-- reachdiff");
@@ -69,7 +85,10 @@ describe("check run text", () => {
     const flow = check.annotations.find((a) => a.title.includes("(new-cross-namespace-flow)"))!;
     expect(flow).toMatchObject({ path: "k8s/network-policies.yaml", start_line: 29, annotation_level: "warning" });
     expect(flow.raw_details).toMatch(/^Base:\n.*DENIED.*\n[\s\S]*Head:\n.*ALLOWED/);
-    expect(check.annotations.filter((a) => a.raw_details)).toHaveLength(1);
+    expect(check.annotations.filter((a) => a.raw_details).map((a) => a.title)).toEqual([
+      "high: Ingress newly allowed from internet addresses (ingress-from-internet)",
+      "medium: New connection across namespaces (new-cross-namespace-flow)",
+    ]);
     expect(check.annotations.every((a) => /\([a-z-]+\)/.test(a.title) || a.title === "manifest cannot be read")).toBe(
       true,
     );
