@@ -25,7 +25,7 @@ export interface ClustersetLink {
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** Each multi-cluster Service of the members: who exports it and who imports it. */
-export function clustersetLinks(members: readonly ClustersetMember[]): ClustersetLink[] {
+function clustersetLinks(members: readonly ClustersetMember[]): ClustersetLink[] {
   const links = new Map<
     string,
     { address: string; exporters: Set<string>; importers: ClustersetLink["importers"][number][] }

@@ -26,7 +26,7 @@ const INSTALLS: Record<"cilium" | "calico", ReadonlySet<string>> = {
 };
 
 /** The CNI the cluster runs: configured, or discovered from the repository (Cilium looked for first). */
-export function cniOf(cluster: Cluster, network: Config["network"] | undefined): { cni: Cni; discovered: boolean } {
+function cniOf(cluster: Cluster, network: Config["network"] | undefined): { cni: Cni; discovered: boolean } {
   if (network?.cni) return { cni: network.cni, discovered: false };
   for (const family of CNI_FAMILIES)
     if (
@@ -46,7 +46,7 @@ export function forDataplane(cluster: Cluster, network: Config["network"] | unde
 }
 
 /** The mesh the cluster runs: configured, or discovered from the repository. */
-export function meshOf(cluster: Cluster, network: Config["network"] | undefined): { mesh: Mesh; discovered: boolean } {
+function meshOf(cluster: Cluster, network: Config["network"] | undefined): { mesh: Mesh; discovered: boolean } {
   if (network?.mesh) return { mesh: network.mesh, discovered: false };
   const istio =
     (cluster.authorizationPolicies?.length ?? 0) > 0 ||

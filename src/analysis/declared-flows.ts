@@ -16,7 +16,7 @@ import { classConns, defaultFamilies, ipRuns, NamespaceAtoms, podClasses } from 
 export type FlowCheck = (from: string, to: string, conns: ConnSet) => ConnSet | undefined;
 
 /** The traffic a declared flow needs: the target's container port. */
-export function flowConns(t: DependencyTarget): ConnSet {
+function flowConns(t: DependencyTarget): ConnSet {
   return ConnSet.ports(t.protocol, PortSet.range(t.port));
 }
 

@@ -31,7 +31,7 @@ export interface ContextBudget {
   readonly exposures: number;
 }
 
-export const CONTEXT_BUDGET: ContextBudget = { edges: 12, pairs: 2_500, exposures: 6 };
+const CONTEXT_BUDGET: ContextBudget = { edges: 12, pairs: 2_500, exposures: 6 };
 
 export function diagramContext(
   changes: { readonly connections: readonly ConnectionChange[]; readonly exposures: readonly ExposureChange[] },

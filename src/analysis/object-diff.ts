@@ -17,7 +17,7 @@ export interface ObjectChange {
 }
 
 /** The snapshot's objects that matter for exposure and reachability, by id. */
-export function objectsById(cluster: Cluster): Map<string, Located & { namespace?: string }> {
+function objectsById(cluster: Cluster): Map<string, Located & { namespace?: string }> {
   const m = new Map<string, Located & { namespace?: string }>();
   for (const o of locatedObjects(cluster)) m.set(o.id, o);
   for (const ns of cluster.namespaces.values())

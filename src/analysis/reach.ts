@@ -93,7 +93,7 @@ function buildClasses(cluster: Cluster): PodClass[] {
 }
 
 /** Every address block named by a policy (ipBlock cidr/except, admin `networks`). */
-export function policyBlocks(cluster: Cluster): IpInterval[] {
+function policyBlocks(cluster: Cluster): IpInterval[] {
   const blocks: IpInterval[] = [];
   for (const np of cluster.networkPolicies)
     for (const rule of [...np.ingress, ...np.egress])

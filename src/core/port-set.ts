@@ -2,8 +2,8 @@
 // (one port set per protocol). Every other module uses these instead of re-deriving ranges.
 
 export type PortRange = readonly [number, number];
-export const MIN_PORT = 1;
-export const MAX_PORT = 65535;
+const MIN_PORT = 1;
+const MAX_PORT = 65535;
 
 export class PortSet {
   private constructor(readonly ranges: readonly PortRange[]) {}

@@ -13,7 +13,7 @@ import type { PullRequestRef } from "./types.js";
 type Payload = any;
 
 /** The one thing the poster takes from the untrusted artifact: a pull-request number, re-checked against the API. */
-export function readPrPointer(dir: string): number {
+function readPrPointer(dir: string): number {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(join(dir, "pr.json"), "utf8").slice(0, 10_000));

@@ -10,7 +10,7 @@ import { commentVerdict, type ReviewOutput, type Verdict } from "../review/revie
 import { checkText } from "./check-text.js";
 
 /** GitHub's limits: a comment body of 65,536 (counted in bytes to be safe), a check summary of 65,535. */
-export const COMMENT_MAX_BYTES = 60_000;
+const COMMENT_MAX_BYTES = 60_000;
 const SUMMARY_MAX_CHARS = 60_000;
 export const CHECK_NAME = "reachdiff";
 
@@ -129,7 +129,7 @@ function annotations(result: DiffResult, verdict: Verdict, traces: ReviewOutput[
 }
 
 /** The verdict as a check conclusion. */
-export function conclusionOf(verdict: Verdict): Conclusion {
+function conclusionOf(verdict: Verdict): Conclusion {
   return verdict.failed ? "failure" : verdict.reason === "unanalysed" ? "neutral" : "success";
 }
 

@@ -5,7 +5,7 @@ import { type CheckOutput, failedCheck } from "./check-output.js";
 import { createCheckRun, ourCheckRuns } from "./lifecycle.js";
 import type { GitHub, Repo } from "./types.js";
 
-export const ANNOTATIONS_PER_REQUEST = 50;
+const ANNOTATIONS_PER_REQUEST = 50;
 
 export const externalId = (pr: number) => `pr:${pr}`;
 
@@ -27,10 +27,10 @@ export async function startCheck(
 }
 
 /** At most this many annotations per check run (3 requests): the worst first, the rest counted in the summary. */
-export const MAX_ANNOTATIONS = 150;
+const MAX_ANNOTATIONS = 150;
 
 /** GitHub's limit on output.text and output.summary (characters). */
-export const OUTPUT_MAX_CHARS = 65_535;
+const OUTPUT_MAX_CHARS = 65_535;
 
 const RANK = { failure: 0, warning: 1, notice: 2 } as const;
 
@@ -69,7 +69,7 @@ export async function completeCheck(gh: GitHub, repo: Repo, checkRunId: number, 
 }
 
 /** Our check runs of this pull request still in progress on this head commit (every page). */
-export async function runsInProgress(gh: GitHub, repo: Repo, headSha: string, pr: number): Promise<number[]> {
+async function runsInProgress(gh: GitHub, repo: Repo, headSha: string, pr: number): Promise<number[]> {
   return (await ourCheckRuns(gh, repo, headSha, externalId(pr)))
     .filter((r) => r.status !== "completed")
     .map((r) => r.id);

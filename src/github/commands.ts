@@ -36,7 +36,7 @@ export interface CommandResult {
 type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
 /** Text in a fenced code block; no line of it can close the fence. Cut to stay far below GitHub's comment size. */
-export const fence = (text: string, max = 15_000) => {
+const fence = (text: string, max = 15_000) => {
   const cut = text.length > max ? `${text.slice(0, max)}\n…(cut)\n` : text;
   return `\`\`\`text\n${cut.replace(/```/g, "`\u200b``")}${cut.endsWith("\n") ? "" : "\n"}\`\`\``;
 };

@@ -150,7 +150,7 @@ async function suiteHasOurRun(session: Session, suiteId: number): Promise<boolea
 }
 
 /** The repository's open pull requests, newest first (at most `max`). */
-export async function openPullRequests(session: Session, max = 1000): Promise<PullRequestRef[]> {
+async function openPullRequests(session: Session, max = 1000): Promise<PullRequestRef[]> {
   const prs: PullRequestRef[] = [];
   for await (const { data } of session.gh.paginate.iterator(session.gh.rest.pulls.list, {
     ...session.repo,
@@ -170,7 +170,7 @@ export async function openPullRequests(session: Session, max = 1000): Promise<Pu
  * most `max`) handed to `review` one after the other, which reviews a head only if it has no verdict
  * yet (writes are paced per installation).
  */
-export async function backfill(
+async function backfill(
   session: Session,
   max: number,
   review: (pr: PullRequestRef) => Promise<Outcome>,

@@ -111,7 +111,7 @@ function repoPath(entryName: string): string {
   return slash < 0 ? "" : entryName.slice(slash + 1);
 }
 
-export class ArchiveTooLarge extends Error {}
+class ArchiveTooLarge extends Error {}
 
 export async function fetchManifests(
   gh: GitHub,
@@ -225,7 +225,7 @@ export interface ChangedFiles {
 }
 
 /** GitHub lists at most this many files in a comparison. */
-export const COMPARE_FILE_LIMIT = 300;
+const COMPARE_FILE_LIMIT = 300;
 
 export async function changedFiles(gh: GitHub, repo: Repo, baseSha: string, headSha: string): Promise<ChangedFiles> {
   const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${baseSha}...${headSha}` });

@@ -3,7 +3,7 @@
 // every request of a review can be cancelled by its deadline.
 import type { GitHub } from "./types.js";
 
-export const DEFAULT_WRITES_PER_MINUTE = 80;
+const DEFAULT_WRITES_PER_MINUTE = 80;
 
 type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

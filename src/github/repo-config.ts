@@ -5,7 +5,7 @@ import { readConfig } from "../review/config.js";
 import type { Config } from "../config/schema.js";
 import { httpStatus, type GitHub, type Repo } from "./types.js";
 
-export const CONFIG_PATH = ".github/reachdiff.yml";
+const CONFIG_PATH = ".github/reachdiff.yml";
 
 export async function readRepoConfig(
   gh: GitHub,

@@ -59,7 +59,7 @@ export interface ReviewOptions {
 }
 
 /** external_id of the check runs of merge-queue groups (their head commit is theirs alone). */
-export const MERGE_GROUP_EXTERNAL_ID = "merge_group";
+const MERGE_GROUP_EXTERNAL_ID = "merge_group";
 
 const externalIdOf = (pr: PullRequestRef) => (pr.mergeGroup ? MERGE_GROUP_EXTERNAL_ID : externalId(pr.number));
 const what = (pr: PullRequestRef) =>

@@ -48,7 +48,7 @@ export interface Session {
   readonly signal?: AbortSignal;
 }
 
-export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 export function createSession(options: {
   gh: GitHub;

@@ -12,10 +12,10 @@ export type SlashCommand =
     }
   | { readonly kind: "invalid"; readonly reason: string };
 
-export const COMMAND = "/reachdiff";
+const COMMAND = "/reachdiff";
 
 /** Longer than any Kubernetes id (namespace 63 + kind + name 253) or address: refused, never echoed. */
-export const MAX_ID_LENGTH = 400;
+const MAX_ID_LENGTH = 400;
 
 export const HELP = `**Reachdiff commands** (first line of a new comment; people with write access):
 

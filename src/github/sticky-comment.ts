@@ -24,7 +24,7 @@ export async function ownComments(
   return comments.filter((c) => c.user?.login === botLogin && c.body).map((c) => ({ id: c.id, body: c.body! }));
 }
 
-export async function findSticky(gh: GitHub, repo: Repo, issue: number, botLogin: string): Promise<StickyComment[]> {
+async function findSticky(gh: GitHub, repo: Repo, issue: number, botLogin: string): Promise<StickyComment[]> {
   const ours: StickyComment[] = [];
   for (const c of await ownComments(gh, repo, issue, botLogin)) {
     const marker = parseMarker(c.body);

@@ -40,7 +40,7 @@ export interface ParseOptions {
   readonly maxDocuments?: number;
 }
 
-export const DEFAULT_MAX_ALIAS_COUNT = 10_000;
+const DEFAULT_MAX_ALIAS_COUNT = 10_000;
 export const DEFAULT_MAX_DEPTH = 256;
 export const DEFAULT_MAX_DOCUMENTS = 10_000;
 

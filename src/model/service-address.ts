@@ -33,7 +33,7 @@ const KEY_VALUE = /^\s*(?:-\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([a-z
 const COMMENT = /^\s*(#|;|\/\/|!\s)/;
 
 /** The parts of a host that name a Service: [name, namespace?], or null when it cannot be one. */
-export function serviceOfHost(host: string): { name: string; namespace?: string; clusterset?: boolean } | null {
+function serviceOfHost(host: string): { name: string; namespace?: string; clusterset?: boolean } | null {
   const labels = host.split(".");
   const svc = labels.indexOf("svc");
   if (svc >= 0) {

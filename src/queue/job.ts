@@ -69,14 +69,6 @@ export class Refused extends Error {
   }
 }
 
-/** A job is handed back to the queue (the worker is stopping): not a failure, not an attempt. */
-export class HandedBack extends Error {
-  constructor() {
-    super("handed back to the queue: this worker is stopping");
-    this.name = "HandedBack";
-  }
-}
-
 /** What running one job needs to know and may use. */
 export interface JobContext {
   /** A previous attempt may have left the check run in progress: adopt it rather than create one. */

@@ -2,7 +2,7 @@
 // kustomize's or helm's "Error:" prefix removed, private folder names replaced, length bounded.
 import type { JobResult } from "./run.js";
 
-export const MAX_MESSAGE = 600;
+const MAX_MESSAGE = 600;
 
 function unwrapKlog(text: string): string {
   // kubectl: E1124 10:51:45.441515 19967 run.go:72] "command failed" err="..."   or   err=<\n\t...\n >

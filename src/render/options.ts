@@ -116,11 +116,11 @@ export class RenderCache {
 }
 
 /** Shared by the two sides of a diff, so that head reuses base's output for unchanged units. */
-export const processCache = new RenderCache();
+const processCache = new RenderCache();
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
 export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRenderOptions {
   const helm = options.helm ?? true;

@@ -9,7 +9,7 @@ import { parseManifestText, type Path, type RawObject, type Source } from "../ma
 import type { UnitKind } from "./discover.js";
 import type { FileTree } from "./tree.js";
 
-export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 
 /** What a rendered object's source adds to an ordinary one. */
 export interface RenderedSource extends Source {
@@ -229,7 +229,7 @@ interface TemplateDocument {
 }
 
 /** The documents of a Helm template (split at `---` lines), with their literal kind and name pattern. */
-export function templateDocuments(text: string): TemplateDocument[] {
+function templateDocuments(text: string): TemplateDocument[] {
   const lines = text.split("\n");
   const docs: TemplateDocument[] = [];
   let start = 0;

@@ -5,7 +5,7 @@ import { delimiter, join } from "node:path";
 import type { RenderTools } from "./options.js";
 
 /** The first executable called `name` on PATH, or null. */
-export function findOnPath(name: string, path = process.env.PATH ?? ""): string | null {
+function findOnPath(name: string, path = process.env.PATH ?? ""): string | null {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);

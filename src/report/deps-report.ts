@@ -11,7 +11,7 @@ import { callerName, entryLabel } from "./names.js";
 const PROXIED = new Set(["Ingress", "Gateway", "Route"]);
 
 /** The backends of Ingress rules, Gateway routes and OpenShift Routes: the proxy must reach each. */
-export function proxiedBackends(exposures: readonly Exposure[]): Exposure[] {
+function proxiedBackends(exposures: readonly Exposure[]): Exposure[] {
   return exposures.filter((e) => PROXIED.has(e.via.kind));
 }
 

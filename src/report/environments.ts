@@ -68,7 +68,7 @@ export const inEnvironment = (x: { readonly environment?: string }): string =>
   x.environment === undefined ? "" : ` [${x.environment}]`;
 
 /** One environment's part of a review over several, for a drawing of that cluster alone. */
-export function environmentView(r: DiffResult, name: string): DiffResult {
+function environmentView(r: DiffResult, name: string): DiffResult {
   const mine = <T extends { readonly environment?: string }>(list: readonly T[]) =>
     list.filter((x) => x.environment === name);
   return {

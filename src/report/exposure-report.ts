@@ -9,7 +9,7 @@ export function exposureJson(result: ExposureResult, diagnostics: readonly Diagn
 }
 
 /** The entry part of a line: `LoadBalancer :443`, `Ingress shop/Ingress/web https://shop.example.com/api`, ... */
-export function entryText(e: Exposure): string {
+function entryText(e: Exposure): string {
   const v = e.via;
   const port = v.entryPort !== undefined ? `:${v.entryPort}` : ":<allocated>";
   switch (v.kind) {

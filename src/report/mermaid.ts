@@ -10,8 +10,6 @@ import { budgetWorkloads, collapsedGraph, foldIntoBands, mergeSiblings, summaris
 import { detailedGraph, type Graph } from "./diagram/graph.js";
 import { caption, type Emitted, emit } from "./diagram/syntax.js";
 
-export type { EdgeKind, Risk } from "./diagram/graph.js";
-
 /** More arrows than this out to outside addresses are said in words. */
 const MAX_EGRESS = 3;
 

@@ -7,7 +7,7 @@ import type { Dependency } from "../model/types.js";
 import type { ConnSet } from "../core/port-set.js";
 import { describeAddresses } from "./addresses.js";
 
-export const CLUSTER_DOMAIN = "cluster.local";
+const CLUSTER_DOMAIN = "cluster.local";
 
 /** `ns/Kind/name` -> its parts; a bare name is taken as the name. */
 export function splitId(id: string): { namespace?: string; kind?: string; name: string } {

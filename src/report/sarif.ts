@@ -27,7 +27,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: "1.0",
 };
 
-export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /** The version in this package's package.json (found upwards from this module: src/, build/src/ or a bundle). */
 export function packageVersion(): string {

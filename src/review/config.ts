@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { RULES } from "../rules/index.js";
 
-export function checkRuleIds(config: Config, origin: string): Config {
+function checkRuleIds(config: Config, origin: string): Config {
   const known = new Set(RULES.map((r) => r.id));
   const unknown = [
     ...config["ignore-rules"].flatMap((id, i) => (known.has(id) ? [] : [`"ignore-rules.${i}"`, id])),

@@ -5,7 +5,7 @@ import { callerName, declarationName, dependencyName } from "../report/names.js"
 import type { RuleContext, Rule } from "./rule.js";
 
 /** The changed policy behind a lost declared flow: the connection change's cause, else a changed policy of the target's namespace. */
-export function dependencyCause(ctx: RuleContext, d: Dependency, target: string) {
+function dependencyCause(ctx: RuleContext, d: Dependency, target: string) {
   const c = ctx.connections.find((x) => x.from === d.from && x.to === target);
   const policies = (c?.causes ?? ctx.objects).filter((o) => o.kind.endsWith("NetworkPolicy") && o.change !== "removed");
   const ns = target.split("/")[0];

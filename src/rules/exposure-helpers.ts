@@ -20,7 +20,7 @@ const rank = (r: PublicReach | null) => (r ? RANK[r.kind] : 0);
 /** Entry points that listen on the nodes' own addresses. */
 const ON_NODES: ReadonlySet<string> = new Set(["NodePort", "HostPort", "HostNetwork"]);
 
-export function publicReach(ctx: RuleContext, e: Exposure): PublicReach | null {
+function publicReach(ctx: RuleContext, e: Exposure): PublicReach | null {
   // Internal entries, and exports to the clusterset (its other clusters, not the internet).
   if (e.via.internal || e.via.kind === "ServiceExport") return null;
   const onNodes = ON_NODES.has(e.via.kind);

@@ -66,8 +66,7 @@ export const RULES: readonly Rule[] = [
   renderFailed,
 ];
 
-export const severityRank = (s: Severity | "none"): number =>
-  s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s);
+const severityRank = (s: Severity | "none"): number => (s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s));
 
 export function runRules(ctx: RuleContext, config: Config): Finding[] {
   const findings: Finding[] = [];

@@ -9,7 +9,7 @@ import { type JobQueue, Refused } from "../queue/job.js";
 import type { Metrics } from "./metrics.js";
 
 /** Events the App acts on; any other is answered and dropped. */
-export const QUEUED_EVENTS = new Set(["pull_request", "issue_comment", "check_run"]);
+const QUEUED_EVENTS = new Set(["pull_request", "issue_comment", "check_run"]);
 /** GitHub caps webhook payloads at 25 MB. */
 const MAX_BODY = 25 * 2 ** 20;
 

@@ -31,7 +31,7 @@ const num = (v: string | undefined, fallback: number) =>
   v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : fallback;
 
 /** The memory this process may use: the container's cgroup limit when there is one, else the machine's. */
-export function memoryLimitBytes(): number {
+function memoryLimitBytes(): number {
   for (const file of ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]) {
     try {
       const v = Number(readFileSync(file, "utf8").trim());

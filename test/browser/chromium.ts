@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../helpers/report.js";
 
-export const CHROMIUM = process.env.REACHDIFF_CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM = process.env.REACHDIFF_CHROMIUM || "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const SKIP_REASON = `${CHROMIUM} not found: the browser tests need Chromium (Debian/Ubuntu: apt-get install chromium; or set REACHDIFF_CHROMIUM to a Chromium binary)`;
 

@@ -150,7 +150,7 @@ export async function measure(page: Page): Promise<Measured> {
 }
 
 /** `rgb(r, g, b)` or `#rrggbb` -> [r, g, b]. */
-export function rgb(colour: string): [number, number, number] {
+function rgb(colour: string): [number, number, number] {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
   if (hex) return [1, 2, 3].map((i) => Number.parseInt(hex[i], 16)) as [number, number, number];
   const m = /rgba?\(\s*(\d+)[, ]\s*(\d+)[, ]\s*(\d+)/.exec(colour);

@@ -72,7 +72,7 @@ export interface ServerProcess {
  * Spawns `argv` (a script run by this Node) in the repository with the App's credentials against the
  * fake API (GHE_HOST), its output kept line by line, and waits until it says it listens.
  */
-export async function startServer(options: {
+async function startServer(options: {
   name: string;
   argv: string[];
   apiUrl: string;
@@ -118,7 +118,7 @@ export async function startServer(options: {
 }
 
 /** `probot run ./build/src/app.js` with the App's credentials, talking to the fake API (GHE_HOST). */
-export async function startApp(options: {
+async function startApp(options: {
   apiUrl: string;
   appId: number;
   privateKey: string;

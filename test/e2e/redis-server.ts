@@ -21,7 +21,7 @@ export interface RedisServer {
   flush(): Promise<void>;
 }
 
-export function redisServerPath(): string {
+function redisServerPath(): string {
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
   if (!found) throw new Error("redis-server is not installed (Debian: apt-get install redis-server)");
   return found;

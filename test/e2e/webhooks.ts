@@ -296,7 +296,7 @@ export function installationEvent(
   return p;
 }
 
-export function sign(secret: string, body: string): string {
+function sign(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 

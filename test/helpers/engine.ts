@@ -25,18 +25,6 @@ export function reach(cluster: Cluster, from: string, to: string): string {
   return hit.length ? hit[0].conns.toString() : "none";
 }
 
-/** A matrix of `reach` over the given ids, as `from -> to: conns` for every pair (including self). */
-export function matrix(cluster: Cluster, ids: readonly string[]): Record<string, string> {
-  const all = connectivityEdges(computeConnectivity(cluster));
-  const out: Record<string, string> = {};
-  for (const from of ids)
-    for (const to of ids) {
-      const e = all.find((x) => x.from === from && x.to === to);
-      out[`${from} -> ${to}`] = e ? e.conns.toString() : "none";
-    }
-  return out;
-}
-
 /** Diagnostics as `file:line: severity: message` lines. */
 export function diags(cluster: Cluster): string[] {
   return cluster.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message}`);

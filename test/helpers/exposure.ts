@@ -16,8 +16,8 @@ import { exposureLine } from "../../src/report/exposure-report.js";
 import { loadSnapshot } from "../../src/snapshot.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const FIXTURES = join(ROOT, "fixtures/exposure");
-export const SHARED = resolve(ROOT, "../shared");
+const FIXTURES = join(ROOT, "fixtures/exposure");
+const SHARED = resolve(ROOT, "../shared");
 export const REALWORLD = join(SHARED, "realworld");
 
 /** Loads files or folders under fixtures/exposure; file names in output are relative to the repo root. */

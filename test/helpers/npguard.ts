@@ -58,11 +58,11 @@ function normaliseRanges(ranges: readonly Range[]): Range[] {
   return out;
 }
 
-export function emptyConn(): Conn {
+function emptyConn(): Conn {
   return { SCTP: [], TCP: [], UDP: [] };
 }
 
-export function unionConn(a: Conn, b: Conn): Conn {
+function unionConn(a: Conn, b: Conn): Conn {
   return {
     SCTP: normaliseRanges([...a.SCTP, ...b.SCTP]),
     TCP: normaliseRanges([...a.TCP, ...b.TCP]),
@@ -96,19 +96,19 @@ export function parseNpGuardConn(text: string): Conn {
   return { SCTP: normaliseRanges(conn.SCTP), TCP: normaliseRanges(conn.TCP), UDP: normaliseRanges(conn.UDP) };
 }
 
-export function parseIpv4(text: string): number {
+function parseIpv4(text: string): number {
   const parts = text.split(".");
   if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
     throw new Error(`not an IPv4 address: ${text}`);
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
-export function formatIpv4(n: number): string {
+function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
 }
 
 /** `10.0.0.0/8` -> [lo, hi]; null for IPv6. */
-export function parseIpv4Cidr(text: string): [number, number] | null {
+function parseIpv4Cidr(text: string): [number, number] | null {
   if (text.includes(":")) return null;
   const [addr, prefixText] = text.split("/");
   const prefix = Number(prefixText);
@@ -119,7 +119,7 @@ export function parseIpv4Cidr(text: string): [number, number] | null {
 }
 
 /** `ns/name[Kind]` -> `ns/Kind/name`. */
-export function npGuardWorkloadId(text: string): string {
+function npGuardWorkloadId(text: string): string {
   const m = /^([^/]+)\/(.+)\[([A-Za-z]+)\]$/.exec(text);
   if (!m) throw new Error(`cannot read np-guard peer ${JSON.stringify(text)}`);
   return `${m[1]}/${m[3]}/${m[2]}`;
@@ -151,7 +151,7 @@ function addIp(b: Builder, workload: string, direction: Direction, ip: IpSide, c
 }
 
 /** Cuts pieces (possibly overlapping) at every boundary, unions conns per cut, drops empties, merges equal neighbours. */
-export function canonicalPieces(pieces: readonly { lo: number; hi: number; conn: Conn }[]): IpPiece[] {
+function canonicalPieces(pieces: readonly { lo: number; hi: number; conn: Conn }[]): IpPiece[] {
   const cuts = [...new Set(pieces.flatMap((p) => [p.lo, p.hi + 1]))].sort((a, b) => a - b);
   const out: IpPiece[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
@@ -343,11 +343,11 @@ export interface DiffCanonical {
   readonly workloads: Map<string, WorkloadDiff>;
 }
 
-export const INGRESS_CONTROLLER = "{ingress-controller}";
+const INGRESS_CONTROLLER = "{ingress-controller}";
 const NONE = "No Connections";
 
 /** `TCP 80 -> TCP 80,443`, with `No Connections` for the empty set; "" when the two are equal. */
-export function pairText(base: Conn, head: Conn): string {
+function pairText(base: Conn, head: Conn): string {
   const b = formatConn(base) || NONE;
   const h = formatConn(head) || NONE;
   return b === h ? "" : `${b} -> ${h}`;
@@ -496,7 +496,7 @@ function connOf(ports: ReachJsonEdge["ports"]): Conn {
 }
 
 /** Per workload, the ports that unblocked Ingress/Route exposures reach (the `{ingress-controller}` path). */
-export function ingressPorts(exposures: readonly (ExposureJson | null)[]): Map<string, Conn> {
+function ingressPorts(exposures: readonly (ExposureJson | null)[]): Map<string, Conn> {
   const out = new Map<string, Conn>();
   for (const e of exposures) {
     if (!e || e.blockedBy !== null || (e.via.kind !== "Ingress" && e.via.kind !== "Route")) continue;

@@ -10,8 +10,7 @@ if (!tools.kustomize || !tools.helm)
   );
 
 /** `kustomize build` or `kubectl kustomize`. */
-export const KUSTOMIZE: readonly string[] = tools.kustomize;
-export const HELM: string = tools.helm;
+const KUSTOMIZE: readonly string[] = tools.kustomize;
 
 /** Suffix for the name of a suite that runs kustomize. */
 export const needsKustomize = `(with ${KUSTOMIZE.join(" ")})`;

@@ -216,14 +216,7 @@ export function service(
   };
 }
 
-export function ingress(
-  namespace: string,
-  name: string,
-  host: string,
-  path: string,
-  serviceName: string,
-  tls = false,
-): Obj {
+function ingress(namespace: string, name: string, host: string, path: string, serviceName: string, tls = false): Obj {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",

@@ -11,22 +11,12 @@ import { ENTRY_KINDS } from "./entries/index.js";
 import { DEFAULT_EXPOSURE_OPTIONS, type ExposureOptions, type ExposureResult } from "./types.js";
 
 export { internalLoadBalancer } from "./cloud.js";
-export {
-  type AttachReason,
-  type BackendReason,
-  type BackendStatus,
-  findGrant,
-  gatewayRouteStatuses,
-  type ParentStatus,
-  type RouteStatus,
-} from "./gateway-status.js";
-export {
-  type BrokenRoute,
-  DEFAULT_EXPOSURE_OPTIONS,
-  type EntryKind,
-  type Exposure,
-  type ExposureOptions,
-  type ExposureResult,
+export { gatewayRouteStatuses, type RouteStatus } from "./gateway-status.js";
+export type {
+  BrokenRoute,
+  Exposure,
+  ExposureOptions,
+  ExposureResult,
 } from "./types.js";
 
 /** Every external entry of the snapshot and the pod ports it reaches; routes that reach nothing are `broken`. */

@@ -36,8 +36,8 @@ import type { Cluster, NetworkPolicy } from "../../model/types.js";
 import type { Direction, Endpoint, PodClass, Step } from "../policy-eval.js";
 
 /** Where the Kubernetes admin and baseline tiers sit among Calico's tiers (tiered-policy: kube-admin, kube-baseline). */
-export const ADMIN_TIER_ORDER = 1000;
-export const BASELINE_TIER_ORDER = 10_000_000;
+const ADMIN_TIER_ORDER = 1000;
+const BASELINE_TIER_ORDER = 10_000_000;
 
 const IPV4_ALL = universe(4);
 

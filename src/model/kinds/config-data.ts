@@ -22,8 +22,6 @@ export interface ConfigData {
   readonly entries: readonly ConfigEntry[];
 }
 
-export const CONFIG_KINDS = ["ConfigMap", "Secret"] as const;
-
 /** base64 text that decodes to UTF-8 text, or undefined. */
 function decode(value: string): string | undefined {
   const compact = value.replace(/\s+/g, "");

@@ -1,7 +1,7 @@
 // What the Gateway API kinds (gateway.networking.k8s.io) share: the group, the versions read (v1,
 // v1beta1, v1alpha2, v1alpha3, all into one shape), and group/kind references.
 export const GATEWAY_GROUP = "gateway.networking.k8s.io";
-export const GATEWAY_VERSIONS = ["v1", "v1beta1", "v1alpha2", "v1alpha3"] as const;
+const GATEWAY_VERSIONS = ["v1", "v1beta1", "v1alpha2", "v1alpha3"] as const;
 
 export interface GroupKind {
   readonly group: string;

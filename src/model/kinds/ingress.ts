@@ -50,7 +50,7 @@ export interface Ingress extends Located {
   readonly annotations: Labels;
 }
 
-export const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 const PATH_TYPES: readonly PathType[] = ["Exact", "Prefix", "ImplementationSpecific"];
 /** v1: {service: {name, port: {number | name}}} or {resource}; v1beta1: {serviceName, servicePort}. */
 function readBackend(value: unknown, path: Path, source: Source): IngressBackend {

@@ -16,7 +16,7 @@ export const ISTIO_SECURITY_GROUP = "security.istio.io";
 /** meshConfig.rootNamespace's default: a policy here applies to every namespace of the mesh. */
 export const ISTIO_ROOT_NAMESPACE = "istio-system";
 /** The default trust domain: principals are `cluster.local/ns/<namespace>/sa/<service account>`. */
-export const TRUST_DOMAIN = "cluster.local";
+const TRUST_DOMAIN = "cluster.local";
 
 export type IstioAction = "ALLOW" | "DENY" | "AUDIT" | "CUSTOM";
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";

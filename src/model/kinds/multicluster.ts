@@ -8,7 +8,7 @@ import type { Located, ObjectInput } from "../types.js";
 import { protocolAt } from "./workload.js";
 
 export const MCS_GROUP = "multicluster.x-k8s.io";
-export const CLUSTERSET_DOMAIN = "clusterset.local";
+const CLUSTERSET_DOMAIN = "clusterset.local";
 
 export interface ServiceExport extends Located {
   readonly namespace: string;

@@ -3,7 +3,7 @@
 // Read as workloads named after the resource (monitoring/Prometheus/k8s), so that a NetworkPolicy
 // change for them shows up like any other.
 import type { Source } from "../../manifests/parse.js";
-import { optObj, optStringMap, own } from "../fields.js";
+import { optObj, optStringMap } from "../fields.js";
 import type { ContainerPort, Workload } from "../types.js";
 import type { Meta } from "./metadata.js";
 import { validateLabels } from "./metadata.js";
@@ -59,11 +59,6 @@ export const OPERATOR_KINDS: Readonly<Record<string, Readonly<Record<string, Ope
     },
   },
 };
-
-export function isOperatorWorkload(group: string, kind: string): boolean {
-  const kinds = own(OPERATOR_KINDS, group);
-  return kinds !== undefined && own(kinds, kind) !== undefined;
-}
 
 export function readOperatorWorkload(
   group: string,

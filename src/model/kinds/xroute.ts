@@ -11,7 +11,7 @@ import { hostnameAt } from "./hostname.js";
 export const XROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"] as const;
 export type XRouteKind = (typeof XROUTE_KINDS)[number];
 
-export function isXRouteKind(kind: string): kind is XRouteKind {
+function isXRouteKind(kind: string): kind is XRouteKind {
   return (XROUTE_KINDS as readonly string[]).includes(kind);
 }
 

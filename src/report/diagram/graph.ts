@@ -93,7 +93,7 @@ export class Graph {
   }
 }
 
-export const INTERNET = "o:internet";
+const INTERNET = "o:internet";
 /** Keys of outside nodes that workloads reach out to. */
 export const EGRESS_PREFIX = "o:egress:";
 const EGRESS_INTERNET = `${EGRESS_PREFIX}internet`;

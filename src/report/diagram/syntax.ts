@@ -28,8 +28,8 @@ const KIND_ORDER: Record<EdgeKind, number> = { added: 0, changed: 1, removed: 2,
 const ARROW: Record<EdgeKind, string> = { added: "==>", removed: "-.->", changed: "-->", context: "-->" };
 const BLOCKED_ARROW: Record<EdgeKind, string> = { added: "==x", removed: "-.-x", changed: "--x", context: "--x" };
 
-export const RISK_COLOUR: Record<Risk, string> = { high: "#e5534b", medium: "#c69026", low: "#8c959f" };
-export const LINE: Record<EdgeKind, string> = {
+const RISK_COLOUR: Record<Risk, string> = { high: "#e5534b", medium: "#c69026", low: "#8c959f" };
+const LINE: Record<EdgeKind, string> = {
   added: "stroke-width:4px",
   changed: "stroke-width:2.5px",
   removed: "stroke-width:2.5px,stroke-dasharray:7 5",
