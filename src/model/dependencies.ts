@@ -1,3 +1,4 @@
+// One file: declared dependencies found and resolved to pods and ports, because every source resolves the same way.
 // Declared dependencies: the flows a cluster's own configuration says must work. A workload names a
 // Service by DNS name in its env, args or command, or in a ConfigMap/Secret it reads; a Prometheus
 // selects ServiceMonitors and PodMonitors and sends to Alertmanagers and remote write URLs; the API
