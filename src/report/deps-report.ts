@@ -97,7 +97,10 @@ export function depsText(
       const d = s.dependency;
       const state = s.allowed.isEmpty() ? "DENIED" : "allowed";
       lines.push(
-        `  -> ${d.address} (${d.role})  ${d.service ? `${d.service} -> ` : ""}${s.target.workload} ${s.target.protocol} ${s.target.port}  ${state}`,
+        // A ServiceImport is its own target: its pods are in other clusters.
+        s.target.workload === d.service
+          ? `  -> ${d.address} (${d.role})  ${d.service} (pods in other clusters) ${s.target.protocol} ${s.target.port}  ${state}`
+          : `  -> ${d.address} (${d.role})  ${d.service ? `${d.service} -> ` : ""}${s.target.workload} ${s.target.protocol} ${s.target.port}  ${state}`,
         `     declared in ${d.via === "env" || d.via === "args" || d.via === "command" ? d.declared.field : `${d.declared.object} ${d.declared.field}`} at ${d.declared.file}:${d.declared.line}`,
       );
     }

@@ -2,11 +2,13 @@
 // ServiceImport in another's; the review says which environments newly reach an exported Service, and
 // the exporting environment's exposure and finding say the Service is open to the clusterset.
 import { describe, expect, it } from "vitest";
+import { declaredFlowStates } from "../../src/analysis/declared-flows.js";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
+import { depsText } from "../../src/report/deps-report.js";
 import { diffEnvironments, type EnvironmentPair } from "../../src/review/environments.js";
 
 const cluster = (file: string, yaml: string) =>
@@ -130,5 +132,12 @@ spec: {podSelector: {}, policyTypes: [Egress]}`;
     expect(blocked.map((f) => [f.environment, f.message])).toEqual([
       ["west", "frontend can no longer reach cart.shop.svc.clusterset.local:7070 (env CART_ADDR, line 9)"],
     ]);
+  });
+
+  it("deps lists the remote destination as the import, its pods in other clusters, allowed while egress is open", () => {
+    const west = cluster("west/app.yaml", FRONTEND);
+    expect(depsText(declaredFlowStates(west), west)).toContain(
+      "-> cart.shop.svc.clusterset.local:7070 (service)  shop/ServiceImport/cart (pods in other clusters) TCP 7070  allowed",
+    );
   });
 });
