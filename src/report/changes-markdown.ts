@@ -6,7 +6,7 @@ import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
 import { md } from "./escape.js";
-import { describeDelta, entryLabel, peer, portLabel, portsChange } from "./names.js";
+import { describeDelta, entryLabel, peer, portLabel, portsChange, splitId } from "./names.js";
 
 /** Words a file:line link as `as` (or file:line) and points it at the reviewed commit when it can. */
 type Link = (file: string | undefined, line: number | undefined, as?: string) => string;
@@ -71,11 +71,51 @@ function causeGroups(list: readonly Caused[]): { causes: readonly ObjectChange[]
   return [...groups.values()].sort((a, b) => b.changes.length - a.changes.length);
 }
 
+/**
+ * A new workload nothing restricts (no policy isolates it, as in a namespace without NetworkPolicy): every
+ * connection of its group is added, on all ports, to or from it. Said once per namespace instead of N×M lines.
+ */
+function openWorkload(g: { causes: readonly ObjectChange[]; changes: readonly Caused[] }): string | undefined {
+  const [cause] = g.causes;
+  if (g.causes.length !== 1 || cause.change !== "added" || splitId(cause.id).kind === undefined) return undefined;
+  const open = g.changes.every(
+    (c) => c.change === "added" && c.head.isAll() && (c.from === cause.id || c.to === cause.id),
+  );
+  return open && g.changes.length > 1 ? cause.id : undefined;
+}
+
 /** The reachability section: per root cause, a line naming it (linked) and its connections, at most `limit` lines in all. */
 export function reachabilityLists(list: readonly Caused[], limit: number, link: Link): string[] {
   const out: string[] = [];
   let left = limit;
-  for (const g of causeGroups(list)) {
+  const groups = causeGroups(list);
+  // New workloads open to every peer, by namespace: one paragraph each.
+  const open = new Map<string, { causes: ObjectChange[]; changes: Caused[] }>();
+  for (const g of groups) {
+    const id = openWorkload(g);
+    if (!id) continue;
+    const ns = `${g.changes[0].environment ?? ""}\0${splitId(id).namespace ?? ""}`;
+    const entry = open.get(ns) ?? { causes: [], changes: [] };
+    entry.causes.push(g.causes[0]);
+    entry.changes.push(...g.changes);
+    open.set(ns, entry);
+  }
+  for (const [key, o] of open) {
+    const ns = key.split("\0")[1];
+    const ids = new Set(o.causes.map((c) => c.id));
+    const peers = new Set(o.changes.flatMap((c) => [c.from, c.to]).filter((p) => !ids.has(p) && p !== "ip:"));
+    const outside = o.changes.some((c) => c.from === "ip:" || c.to === "ip:");
+    const n = o.changes.length;
+    const names = o.causes.map((c) => link(c.file, c.line, c.id)).join(", ");
+    out.push(
+      `**${ns ? `Namespace ${md(ns, 120)}` : "Cluster-scoped"}: ${o.causes.length === 1 ? "a new workload" : `${o.causes.length} new workloads`} open to every pod${outside ? " and outside address" : ""}**: ${names}${envCell(o.changes[0])}`,
+      "",
+      `- nothing restricts ${o.causes.length === 1 ? "it" : "them"}: ${n.toLocaleString("en-US")} connections on all ports, to and from ${peers.size.toLocaleString("en-US")} other workload${peers.size === 1 ? "" : "s"}${outside ? " and outside addresses" : ""}`,
+      "",
+    );
+  }
+  for (const g of groups) {
+    if (openWorkload(g)) continue;
     const causes = g.causes
       .slice(0, 3)
       .map((o) => `${link(o.file, o.line, o.id)} ${o.change === "changed" ? "changed" : `was ${o.change}`}`);

@@ -1,0 +1,47 @@
+// The comment's reachability section: connection changes grouped by the changed object that causes them,
+// and new workloads that nothing restricts (a namespace without NetworkPolicy) said once per namespace
+// instead of one line per peer.
+import { describe, expect, it } from "vitest";
+import { reachabilityLists } from "../../src/report/changes-markdown.js";
+import { cluster, diff } from "../helpers/report.js";
+
+const deployment = (name: string, ns: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+`;
+const link = (_file: string | undefined, _line: number | undefined, as?: string) => as ?? "";
+const BASE = ["a", "b", "c", "d"].map((n) => deployment(n, "shop")).join("") + deployment("t1", "tools");
+
+describe("reachabilityLists", () => {
+  it("says new workloads open to every pod once per namespace, not N×M lines", () => {
+    const r = diff(cluster(BASE), cluster(BASE + deployment("e", "shop") + deployment("f", "shop")));
+    const text = reachabilityLists(r.connections, 1000, link).join("\n");
+    expect(text).toContain(
+      "**Namespace shop: 2 new workloads open to every pod and outside address**: shop/Deployment/e, shop/Deployment/f\n\n- nothing restricts them: 26 connections on all ports, to and from 5 other workloads and outside addresses",
+    );
+    expect(text).not.toContain("- added: shop/Deployment/a to shop/Deployment/e");
+    // What is between the new workloads themselves has both as its cause: listed.
+    expect(text).toContain("- added: shop/Deployment/e to shop/Deployment/f on all ports");
+  });
+
+  it("lists the connections of a cause that opens only some peers, under that cause", () => {
+    const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: a}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: b}}}]}]
+---
+`;
+    const r = diff(cluster(BASE + policy), cluster(BASE));
+    const text = reachabilityLists(r.connections, 1000, link).join("\n");
+    expect(text).toMatch(/^\*\*Because shop\/NetworkPolicy\/db was removed\*\*: \d+ connections\n\n- added: /);
+    expect(text).not.toContain("open to every pod");
+  });
+});
