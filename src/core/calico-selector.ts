@@ -248,7 +248,8 @@ export function calicoMatches(selector: CalicoSelector, labels: Labels, namespac
   }
 }
 
-const quote = (s: string) => `'${s}'`;
+// Single quotes, unless the value holds one (Calico's strings cannot escape a quote).
+const quote = (s: string) => (s.includes("'") ? `"${s}"` : `'${s}'`);
 
 /** Canonical text of a selector (a cache key and the display form). */
 export function calicoSelectorText(selector: CalicoSelector): string {

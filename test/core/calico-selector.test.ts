@@ -82,6 +82,7 @@ describe("Calico selectors: the parser", () => {
     expect(t("a=='x'&&(b=='y'||c in {\"1\",\"2\"})")).toBe(t("a == 'x' && (b == 'y' || c in {'1', '2'})"));
     expect(t("a=='x'&&(b=='y'||c in {\"1\",\"2\"})")).toBe("a == 'x' && (b == 'y' || c in {'1', '2'})");
     expect(t("!(a == 'x')")).toBe("!a == 'x'");
+    expect(t(`a == "it's"`)).toBe(`a == "it's"`);
     // The text parses back to the same tree.
     for (const s of ["(a == '1' || b == '1') && !has(c)", "x not in {'a'} || all()", "r starts with 'f'"])
       expect(parseCalicoSelector(t(s))).toEqual(parseCalicoSelector(s));

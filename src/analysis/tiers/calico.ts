@@ -97,7 +97,12 @@ export class CalicoTiers {
     "after-baseline": [],
   };
   private readonly labelCache = new Map<number, Labels>();
-  private readonly matchCache = new Map<string, Map<number, boolean>>();
+  // Per kind of labels, selector text -> class index -> whether it matches (equal selectors share answers).
+  private readonly matchCache: Record<"pod" | "ns" | "sa", Map<string, Map<number, boolean>>> = {
+    pod: new Map(),
+    ns: new Map(),
+    sa: new Map(),
+  };
   private readonly portsCache = new WeakMap<CalicoRule, Map<PodClass | null, ConnSet>>();
 
   constructor(
@@ -147,9 +152,9 @@ export class CalicoTiers {
 
   private cached(field: CalicoSelectorField, kind: "pod" | "ns" | "sa", pods: PodClass, labels: () => Labels) {
     if (pods.index < 0) return calicoMatches(field.selector, labels());
-    const key = `${kind}\u0000${field.text}`;
-    let byClass = this.matchCache.get(key);
-    if (!byClass) this.matchCache.set(key, (byClass = new Map()));
+    const cache = this.matchCache[kind];
+    let byClass = cache.get(field.text);
+    if (!byClass) cache.set(field.text, (byClass = new Map()));
     let hit = byClass.get(pods.index);
     if (hit === undefined) byClass.set(pods.index, (hit = calicoMatches(field.selector, labels())));
     return hit;
