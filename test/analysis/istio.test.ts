@@ -66,6 +66,9 @@ const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
   ["foo/sleep", "amb/api", "TCP", 8080, false],
   ["bar/sleep", "amb/api", "TCP", 8080, true],
   ["ip:8.8.8.8", "amb/api", "TCP", 8080, true],
+  // A policy on a Service by targetRefs is the waypoint's: it reads requests, so GET is restricted at L7 only.
+  ["amb/sleep", "amb/reviews", "TCP", 9080, true],
+  ["bar/sleep", "amb/reviews", "TCP", 9080, false],
   // Istio decides at the destination: egress from a mesh pod to a pod outside it is untouched.
   ["foo/httpbin", "legacy/sleep", "TCP", 80, true],
   ["amb/httpbin", "legacy/sleep", "TCP", 80, true],
@@ -74,7 +77,7 @@ const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
 describe("Istio's task examples: the truth table", () => {
   it("reads every policy without a diagnostic beyond the mesh", () => {
     expect(diags(c).filter((d) => !d.includes(": info: "))).toEqual([]);
-    expect(c.authorizationPolicies).toHaveLength(14);
+    expect(c.authorizationPolicies).toHaveLength(15);
     expect(c.peerAuthentications).toHaveLength(3);
   });
 
@@ -122,6 +125,10 @@ describe("explain names the deciding Istio policy and rule", () => {
   it("ztunnel's fail-safe on L7 attributes", () => {
     expect(text("amb/sleep", "amb/httpbin", 8080)).toContain("the ALLOW rule matches nothing (fail safe");
     expect(text("foo/sleep", "amb/api", 8080)).toContain("the DENY rule applies to the whole connection (fail safe)");
+    expect(text("amb/sleep", "amb/reviews", 9080)).toContain(
+      "amb/AuthorizationPolicy/reviews-viewer rules[0] allows TCP 9080",
+    );
+    expect(text("amb/sleep", "amb/reviews", 9080)).toContain("restricted at L7 (methods: GET)");
   });
 });
 
@@ -133,7 +140,7 @@ describe("the mesh setting (network.mesh)", () => {
     expect(allowed(none, "bar/sleep", "foo/httpbin", "TCP", 8080)).toBe(true);
     expect(allowed(none, "legacy/sleep", "foo/tcp-echo", "TCP", 9000)).toBe(true);
     const notes = diags(none).filter((d) => d.includes("is ignored: network.mesh is none"));
-    expect(notes).toHaveLength(17);
+    expect(notes).toHaveLength(18);
     expect(notes[0]).toMatch(
       /^fixtures\/engine\/istio\/docs\.yaml:\d+: info: default\/AuthorizationPolicy\/allow-nothing/,
     );
