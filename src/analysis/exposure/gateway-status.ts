@@ -5,12 +5,14 @@ import { type Labels, matches } from "../../core/label-selector.js";
 import { NAMESPACE_NAME_LABEL } from "../../core/labels.js";
 import { type Gateway, kindsForProtocol, type Listener } from "../../model/kinds/gateway.js";
 import { GATEWAY_GROUP } from "../../model/kinds/gateway-api.js";
+import { MCS_GROUP } from "../../model/kinds/multicluster.js";
 import type { ReferenceGrant } from "../../model/kinds/reference-grant.js";
 import { type BackendRef, intersectHostnames, type XRoute } from "../../model/kinds/xroute.js";
 import type { Cluster, Service, ServicePort } from "../../model/types.js";
 
 export type AttachReason = "Accepted" | "NotAllowedByListeners" | "NoMatchingListenerHostname" | "NoMatchingParent";
-export type BackendReason = "ResolvedRefs" | "InvalidKind" | "RefNotPermitted" | "BackendNotFound";
+/** Remote: a ServiceImport (Multi-cluster Services), whose pods are in other clusters of the clusterset. */
+export type BackendReason = "ResolvedRefs" | "Remote" | "InvalidKind" | "RefNotPermitted" | "BackendNotFound";
 
 export interface ParentStatus {
   /** ns/Gateway/name */
@@ -163,6 +165,7 @@ function resolveBackends(
   services: ReadonlyMap<string, Service>,
   grants: readonly ReferenceGrant[],
   route: XRoute,
+  imports: ReadonlySet<string> = new Set(),
 ): BackendStatus[] {
   const out: BackendStatus[] = [];
   for (const rule of route.rules)
@@ -170,6 +173,16 @@ function resolveBackends(
       const target = `${ref.namespace}/${ref.kind}/${ref.name}`;
       const status = (reason: BackendReason, message: string, service?: Service, servicePort?: ServicePort) =>
         out.push({ rule: rule.index, ref, reason, message, service, servicePort });
+      // Multi-cluster Gateways route to a ServiceImport (GEP-1748): the endpoints are other clusters' pods.
+      if (ref.group === MCS_GROUP && ref.kind === "ServiceImport") {
+        if (imports.has(target))
+          status(
+            "Remote",
+            `backendRef ${target} is a multi-cluster Service: its pods are in other clusters of the clusterset, and what this route lets reach them is not analysed here`,
+          );
+        else status("BackendNotFound", `ServiceImport ${target} is not in the manifests`);
+        continue;
+      }
       if (ref.group !== "" || ref.kind !== "Service") {
         status("InvalidKind", `backendRef kind ${ref.group ? `${ref.group}/` : ""}${ref.kind} is not a Service`);
         continue;
@@ -207,9 +220,10 @@ function resolveBackends(
 export function gatewayRouteStatuses(cluster: Cluster): RouteStatus[] {
   const gateways = new Map(cluster.gateways.map((g) => [g.id, g]));
   const services = new Map(cluster.services.map((s) => [s.id, s]));
+  const imports = new Set((cluster.serviceImports ?? []).map((i) => i.id));
   return cluster.xroutes.map((route) => ({
     route,
     parents: attach(cluster, gateways, route),
-    backends: resolveBackends(services, cluster.referenceGrants, route),
+    backends: resolveBackends(services, cluster.referenceGrants, route, imports),
   }));
 }

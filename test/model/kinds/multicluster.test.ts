@@ -61,4 +61,35 @@ metadata: {name: gone}`);
       expect.stringContaining("apps/ServiceExport/gone names no Service of these manifests"),
     ]);
   });
+
+  it("an HTTPRoute to a ServiceImport (a multi-cluster Gateway) is no broken route; a missing import is", () => {
+    const gateway = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: external, namespace: infra}
+spec:
+  gatewayClassName: gke-l7-global-external-managed-mc
+  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: store, namespace: apps}
+spec:
+  parentRefs: [{name: external, namespace: infra}]
+  rules: [{backendRefs: [{group: multicluster.x-k8s.io, kind: ServiceImport, name: store, port: 8080}]}]`;
+    const imported = read(`${gateway}
+---
+apiVersion: multicluster.x-k8s.io/v1alpha1
+kind: ServiceImport
+metadata: {name: store}
+spec: {ports: [{port: 8080}]}`);
+    const r = exposureOf(imported, defaultConfig());
+    expect(r.broken).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message)).toContain(
+      "apps/HTTPRoute/store rule 1: backendRef apps/ServiceImport/store is a multi-cluster Service: its pods are in other clusters of the clusterset, and what this route lets reach them is not analysed here",
+    );
+    expect(exposureOf(read(gateway), defaultConfig()).broken.map((b) => b.reason)).toEqual([
+      "BackendNotFound: rule 1: ServiceImport apps/ServiceImport/store is not in the manifests",
+    ]);
+  });
 });

@@ -62,7 +62,9 @@ function collect(ctx: ExposureContext): void {
     const accepted = parents.filter((p) => p.accepted);
     if (!accepted.length) continue;
     for (const b of backends)
-      if (b.reason !== "ResolvedRefs")
+      if (b.reason === "Remote")
+        ctx.out.info(file, b.ref.line, `${route.id} rule ${b.rule + 1}: ${b.message}`, route.id);
+      else if (b.reason !== "ResolvedRefs")
         ctx.out.addBroken({
           ref: route.id,
           reason: `${b.reason}: rule ${b.rule + 1}: ${b.message}`,
