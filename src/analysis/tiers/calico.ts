@@ -272,16 +272,26 @@ export class CalicoTiers {
   isolates(pods: PodClass, direction: Direction): boolean {
     for (const group of Object.values(this.groups))
       for (const tier of group)
-        if (
-          tier.defaultAction === "Deny" &&
-          tier.items.some((item) =>
-            item.type === "k8s"
-              ? this.k8s.selecting(pods, direction).includes(item.policy)
-              : this.applies(item.policy, pods, direction),
-          )
-        )
-          return true;
+        if (tier.defaultAction === "Deny" && this.applying(tier, pods, direction).length > 0) return true;
     return false;
+  }
+
+  // The items of a tier that apply to a class in a direction, in the tier's order, kept per class: the
+  // engine asks for every pair of classes, and most policies (other namespaces, other selectors) never apply.
+  private readonly applyingCache = new Map<Tier, Record<Direction, Map<number, TierItem[]>>>();
+
+  private applying(tier: Tier, pods: PodClass, direction: Direction): TierItem[] {
+    let byDirection = this.applyingCache.get(tier);
+    if (!byDirection) this.applyingCache.set(tier, (byDirection = { ingress: new Map(), egress: new Map() }));
+    let list = pods.index >= 0 ? byDirection[direction].get(pods.index) : undefined;
+    if (!list) {
+      const selected = new Set(this.k8s.selecting(pods, direction));
+      list = tier.items.filter((item) =>
+        item.type === "k8s" ? selected.has(item.policy) : this.applies(item.policy, pods, direction),
+      );
+      if (pods.index >= 0) byDirection[direction].set(pods.index, list);
+    }
+    return list;
   }
 
   /** Whether any Calico tier of this group could take part (a cheap test before running them). */
@@ -303,10 +313,9 @@ export class CalicoTiers {
       if (state.remaining.isEmpty()) return;
       const selecting: string[] = [];
       let passed = ConnSet.NONE;
-      for (const item of tier.items) {
+      for (const item of this.applying(tier, subject, direction)) {
         if (item.type === "k8s") {
           const np = item.policy;
-          if (!this.k8s.selecting(subject, direction).includes(np)) continue;
           selecting.push(np.id);
           let any = false;
           for (const rule of np[direction]) {
@@ -342,7 +351,6 @@ export class CalicoTiers {
           continue;
         }
         const policy = item.policy;
-        if (!this.applies(policy, subject, direction)) continue;
         selecting.push(policy.id);
         for (const rule of policy[direction]) {
           if (state.remaining.isEmpty()) break;
