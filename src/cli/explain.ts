@@ -1,5 +1,6 @@
 // `reachdiff explain`: which policies and rules decide one connection.
-import { explain as explainConnection, explanationText } from "../analysis/explain.js";
+import { explain as explainConnection } from "../analysis/explain.js";
+import { explanationText } from "../report/explain-text.js";
 import { isProtocol } from "../core/port-set.js";
 import {
   choice,

@@ -3,7 +3,8 @@
 // confused when refused or failed. Reactions are a courtesy: one that fails (the comment was deleted,
 // GitHub hiccups) never stops or fails the command. Replies never echo the comment outside a code
 // block or code span, so they cannot mention anyone or inject Markdown.
-import { explain, explanationText, UnknownEndpoint } from "../analysis/explain.js";
+import { explain, UnknownEndpoint } from "../analysis/explain.js";
+import { explanationText } from "../report/explain-text.js";
 import { ConfigError } from "../config/load-config.js";
 import { fetchCluster } from "./fetch-sides.js";
 import { canWrite } from "./permissions.js";

@@ -3,7 +3,8 @@
 // check run sees why the traffic opened or closed without running the CLI. Only findings about a
 // changed connection get one (exposure and object findings have their own cause), and only the first
 // few: each trace evaluates the policies for that pair again.
-import { explain, explanationText } from "../analysis/explain.js";
+import { explain } from "../analysis/explain.js";
+import { explanationText } from "../report/explain-text.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import { intervalToCidrs } from "../core/ip.js";
 import type { ConnSet, Protocol } from "../core/port-set.js";

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
 import { readFileSync } from "node:fs";
-import { explain, explanationText } from "../../src/analysis/explain.js";
+import { explain } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import { computeExposure } from "../../src/analysis/exposure/index.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";

@@ -1,6 +1,7 @@
 // explain: which policy, rule and file:line allowed or denied one connection.
 import { describe, expect, it } from "vitest";
-import { explain, explanationText, UnknownEndpoint } from "../../src/analysis/explain.js";
+import { explain, UnknownEndpoint } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import { fixture } from "../helpers/engine.js";
 
 const F = "fixtures/engine/explain/shop.yaml";

@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { forDataplane } from "../../src/analysis/dataplane.js";
-import { explain, explanationText } from "../../src/analysis/explain.js";
+import { explain } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import type { Protocol } from "../../src/core/port-set.js";
 import { Diagnostics } from "../../src/manifests/diagnostics.js";
 import { parseManifestText } from "../../src/manifests/parse.js";

@@ -1,6 +1,7 @@
 // Behaviour the engine tests once found wrong in src/analysis and src/model, now fixed and kept as tests.
 import { describe, expect, it } from "vitest";
-import { explain, explanationText } from "../../src/analysis/explain.js";
+import { explain } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import { fixture, reach } from "../helpers/engine.js";
 
 describe("formerly pending", () => {

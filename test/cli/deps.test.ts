@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { declaredFlowStates } from "../../src/analysis/declared-flows.js";
-import { explain, explanationText } from "../../src/analysis/explain.js";
+import { explain } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import { computeConnectivity } from "../../src/analysis/reach.js";
 import { depsText } from "../../src/report/deps-report.js";
 import { reachJson } from "../../src/report/reach-report.js";

@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { explain, explanationText } from "../../src/analysis/explain.js";
+import { explain } from "../../src/analysis/explain.js";
+import { explanationText } from "../../src/report/explain-text.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { CHECK_TEXT_MAX_CHARS, checkText } from "../../src/github/check-text.js";
 import { reviewFetchedHere } from "../../src/github/fetch-sides.js";
