@@ -102,7 +102,7 @@ export const CONFIG_SCHEMA = {
     },
     network: {
       description:
-        "The dataplane in use: the CNI whose own policies are evaluated (cilium) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium, else other. Without mesh, likewise: Istio policies, a namespace labelled for Istio or an istiod install mean istio, else none.",
+        "The dataplane in use: the CNI whose own policies are evaluated (cilium, calico) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium; else Calico policies or tiers, or a calico-node install, mean calico; else other. Without mesh, likewise: Istio policies, a namespace labelled for Istio or an istiod install mean istio, else none.",
       type: "object",
       additionalProperties: false,
       properties: {
