@@ -70,6 +70,10 @@ const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
   // A policy on a Service by targetRefs is the waypoint's: it reads requests, so GET is restricted at L7 only.
   ["amb/sleep", "amb/reviews", "TCP", 9080, true],
   ["bar/sleep", "amb/reviews", "TCP", 9080, false],
+  // A gateway pod is a proxy of the mesh: its namespace is known over mTLS, a plain pod's is not.
+  ["istio-system/istio-ingressgateway", "qux/gateway-only", "TCP", 3000, true],
+  ["legacy/sleep", "qux/gateway-only", "TCP", 3000, false],
+  ["foo/sleep", "qux/gateway-only", "TCP", 3000, false],
   // Istio decides at the destination: egress from a mesh pod to a pod outside it is untouched.
   ["foo/httpbin", "legacy/sleep", "TCP", 80, true],
   ["amb/httpbin", "legacy/sleep", "TCP", 80, true],
@@ -78,7 +82,7 @@ const ISTIO_TABLE: [string, string, Protocol, number, boolean][] = [
 describe("Istio's task examples: the truth table", () => {
   it("reads every policy without a diagnostic beyond the mesh", () => {
     expect(diags(c).filter((d) => !d.includes(": info: "))).toEqual([]);
-    expect(c.authorizationPolicies).toHaveLength(15);
+    expect(c.authorizationPolicies).toHaveLength(16);
     expect(c.peerAuthentications).toHaveLength(3);
   });
 
@@ -141,7 +145,7 @@ describe("the mesh setting (network.mesh)", () => {
     expect(allowed(none, "bar/sleep", "foo/httpbin", "TCP", 8080)).toBe(true);
     expect(allowed(none, "legacy/sleep", "foo/tcp-echo", "TCP", 9000)).toBe(true);
     const notes = diags(none).filter((d) => d.includes("is ignored: network.mesh is none"));
-    expect(notes).toHaveLength(18);
+    expect(notes).toHaveLength(19);
     expect(notes[0]).toMatch(
       /^fixtures\/engine\/istio\/docs\.yaml:\d+: info: default\/AuthorizationPolicy\/allow-nothing/,
     );

@@ -312,13 +312,22 @@ const INJECT = "sidecar.istio.io/inject";
  * `sidecar.istio.io/inject: "true"`, inject. The annotation is read only where the webhook runs (a
  * labelled namespace). Otherwise a namespace (or pod) labelled `istio.io/dataplane-mode=ambient` puts the
  * pod in ambient mode, unless the pod says `istio.io/dataplane-mode: none`. hostNetwork pods are never
- * in the mesh.
+ * in the mesh. Gateway pods (labelled as Istio labels them) are proxies of the mesh themselves.
  */
 export function meshModeOf(
   pod: { readonly labels: Labels; readonly sidecarInject?: string; readonly hostNetwork: boolean },
   namespaceLabels: Labels,
 ): MeshMode {
   if (pod.hostNetwork) return "none";
+  // A gateway is itself an Envoy proxy of the mesh with its own identity, whatever injection says: istioctl's
+  // and the gateway chart's pods carry `istio: ingressgateway` (or egress-, eastwest-), and gateways Istio
+  // deploys for a Gateway API Gateway carry its name.
+  if (
+    /gateway$/.test(pod.labels.istio ?? "") ||
+    pod.labels["gateway.networking.k8s.io/gateway-name"] !== undefined ||
+    pod.labels["istio.io/gateway-name"] !== undefined
+  )
+    return "sidecar";
   const ns = namespaceLabels["istio-injection"];
   const podLabel = pod.labels[INJECT];
   const webhook = ns === "enabled" || (ns === undefined && namespaceLabels["istio.io/rev"] !== undefined);
