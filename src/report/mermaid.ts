@@ -9,6 +9,7 @@ import type { DiffResult } from "../rules/judge.js";
 import { budgetWorkloads, collapsedGraph, foldIntoBands, mergeSiblings, summariseEgress } from "./diagram/collapse.js";
 import { detailedGraph, type Graph } from "./diagram/graph.js";
 import { caption, type Emitted, emit } from "./diagram/syntax.js";
+import { diagramViews } from "./environments.js";
 
 /** More arrows than this out to outside addresses are said in words. */
 const MAX_EGRESS = 3;
@@ -123,7 +124,17 @@ export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagr
   return done(out, true, said);
 }
 
-/** Just the diagram text, for `reachdiff diff --format mermaid`. */
+/**
+ * Just the diagram text, for `reachdiff diff --format mermaid`. A review over several environments is
+ * never drawn as one cluster: the first environment that changes is drawn, and a Mermaid comment names
+ * it and the others (the comment and the text report have each).
+ */
 export function renderMermaid(r: DiffResult, options: MermaidOptions = {}): string {
-  return buildDiagram(r, options).text;
+  if (!r.environments) return buildDiagram(r, options).text;
+  const views = diagramViews(r);
+  if (!views.length) return buildDiagram(r, options).text;
+  const [first, ...rest] = views;
+  const others = rest.length ? `; also changed, not drawn: ${rest.map((v) => v.environment).join(", ")}` : "";
+  const [kind, ...body] = buildDiagram(first.result, options).text.split("\n");
+  return [kind, `  %% environment ${first.environment}${others}`, ...body].join("\n");
 }

@@ -9,6 +9,8 @@ import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
 import { diagramViews } from "../../src/report/environments.js";
 import { renderComment } from "../../src/report/markdown.js";
+import { renderMermaid } from "../../src/report/mermaid.js";
+import { parseMermaid } from "../helpers/report.js";
 import { diffEnvironments, type EnvironmentPair } from "../../src/review/environments.js";
 
 const cluster = (yaml: string) =>
@@ -78,5 +80,19 @@ describe("diagrams over several environments", () => {
   it("does not change a repository that is one cluster: one diagram, no environment in its heading", () => {
     const { text } = comment([["", app("web"), app("web", "LoadBalancer")]]);
     expect(headings(text)).toEqual(["#### What changes"]);
+  });
+
+  it("diff --format mermaid draws one environment, never the union, and names the others in a comment Mermaid reads", async () => {
+    const { r } = comment([
+      ["dev", app("web"), app("web", "LoadBalancer")],
+      ["prod", app("api"), app("api", "NodePort")],
+    ]);
+    const text = renderMermaid(r);
+    expect(text.split("\n").slice(0, 2)).toEqual([
+      "flowchart TB",
+      "  %% environment dev; also changed, not drawn: prod",
+    ]);
+    expect(text).not.toContain("api");
+    await parseMermaid(text);
   });
 });
