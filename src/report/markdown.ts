@@ -366,7 +366,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         out.push(
           `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
           "",
-          ...reachabilityLists(r.connections, rows, link),
+          ...reachabilityLists(r.connections, rows, link, r.workloads),
           "</details>",
           "",
         );

@@ -45,3 +45,40 @@ spec:
     expect(text).not.toContain("open to every pod");
   });
 });
+
+describe("renamed workloads", () => {
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: isolate, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {role: client}}}]}]
+---
+`;
+  const labelled = (name: string, role: string) =>
+    deployment(name, "shop").replace(`labels: {app: ${name}}`, `labels: {app: ${name}, role: ${role}}`);
+
+  it("says a rename once when the new name has exactly the old one's connections", () => {
+    const r = diff(
+      cluster(policy + labelled("web", "client") + labelled("api", "server")),
+      cluster(policy + labelled("frontend", "client") + labelled("api", "server")),
+    );
+    const text = reachabilityLists(r.connections, 1000, link, r.workloads).join("\n");
+    expect(text).toMatch(
+      /^\*\*Renamed: shop\/Deployment\/web → shop\/Deployment\/frontend\*\*: the same \d+ connections? under the new name \(none gained, none lost\)/,
+    );
+    expect(text).not.toContain("- removed: shop/Deployment/web");
+    expect(text).not.toContain("- added: shop/Deployment/frontend");
+  });
+
+  it("is no rename when the new workload reaches differently", () => {
+    const r = diff(
+      cluster(policy + labelled("web", "client") + labelled("api", "server")),
+      cluster(policy + labelled("frontend", "server") + labelled("api", "server")),
+    );
+    const text = reachabilityLists(r.connections, 1000, link, r.workloads).join("\n");
+    expect(text).not.toContain("Renamed");
+    expect(text).toContain("- removed: shop/Deployment/web to shop/Deployment/api");
+  });
+});
