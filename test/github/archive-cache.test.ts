@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { ArchiveCache, archiveCacheFromEnv } from "../../src/github/archive-cache.js";
 import { fetchManifests } from "../../src/github/fetch-manifests.js";
@@ -86,8 +86,8 @@ describe("archive cache", () => {
     const source = new PassThrough();
     const writing = cache.keep(repo(), t.head, (tap) => drain(source.pipe(tap)));
     source.write(Buffer.alloc(1000, 1));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(temps()).toHaveLength(1);
+    // The temporary file appears once its open completes (later on a loaded machine): wait for it.
+    await vi.waitFor(() => expect(temps()).toHaveLength(1), { timeout: 10_000 });
     expect(entries()).toEqual([]);
     expect(await cache.read(repo(), t.head, async () => "hit")).toBeUndefined();
     source.end(Buffer.alloc(500, 2));
