@@ -1,22 +1,22 @@
-// One file: rendering one side (discover, plan and cache the jobs, map objects back), because each step feeds the next.
+// One file: rendering one side (discover, plan and cache the jobs, run them, collect), because each step feeds the next.
 // Renders the units of one side: discovery, then one job per unit whose inputs were not rendered
-// before (all jobs of a side at once, bounded by cores), then the objects with their sources. A unit
-// that fails becomes a diagnostic; the others are still used.
+// before (all jobs of a side at once, bounded by cores), then the objects with their sources
+// (map-objects.ts). A unit that fails becomes a diagnostic; the others are still used.
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, posix, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, posix, relative, sep } from "node:path";
 import type { Diagnostic, DiagnosticSeverity } from "../manifests/diagnostics.js";
 import { Diagnostics } from "../manifests/diagnostics.js";
 import type { ManifestFile } from "../manifests/load.js";
-import { parseManifestText, type RawObject } from "../manifests/parse.js";
+import type { RawObject } from "../manifests/parse.js";
 import { RENDER_FAILED, RENDER_SKIPPED, RENDER_UNMAPPED, RENDERED } from "../manifests/render-codes.js";
 import { discover, type Scope, type Unit } from "./discover.js";
+import { mapObjects } from "./map-objects.js";
 import { failureMessage } from "./messages.js";
 import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
 import { ok, runJobs, runJobsSync, type Job, type JobResult } from "./run.js";
-import { helmSources, SourceMapper, takeOrigin, type RenderedSource } from "./source-map.js";
 import { commandArgv, detectTools, helmArgv, kustomizeArgv, renderEnv, type Tools } from "./tools.js";
-import { InputTooLarge, treePath, writeTree, type FileTree } from "./tree.js";
+import { InputTooLarge, writeTree, type FileTree } from "./tree.js";
 
 export type UnitStatus = "rendered" | "reused" | "failed" | "skipped";
 
@@ -275,75 +275,6 @@ function plan(
   return { tree, options, work, claimed: discovery.claimed, diagnostics, reports, root, temp };
 }
 
-/** Gives an object that names no namespace the one it is applied in (cluster-scoped kinds ignore it). */
-function withNamespace(data: Record<string, unknown>, namespace: string): void {
-  const meta = data.metadata;
-  if (meta && typeof meta === "object" && !Array.isArray(meta)) {
-    const m = meta as Record<string, unknown>;
-    if (m.namespace === undefined || m.namespace === null || m.namespace === "") m.namespace = namespace;
-  }
-}
-
-function mapObjects(
-  prepared: Prepared,
-  w: Work,
-  output: string,
-  diagnostics: Diagnostics,
-): { objects: RawObject[]; unmapped: number } {
-  const { tree, root } = prepared;
-  const realRoot = realpathSync(root);
-  // Kustomize may name files by their real path: try the root as given, then as it really is.
-  const toTree = (base: string, path: string) => {
-    const abs = resolve(base, path);
-    for (const r of [root, realRoot]) {
-      const p = treePath(relative(r, abs).split(sep).join("/"));
-      if (p !== null) return p;
-    }
-    return null;
-  };
-  const unit = w.unit;
-  const outputName = `${tree.display(unit.anchor)} (rendered)`;
-  const raw = parseManifestText(outputName, output, diagnostics);
-  const mapper = new SourceMapper(tree, unit);
-  // Templates of a file:// dependency are named under charts/<name> of the chart: they are in its own folder.
-  const placed = [...(unit.helm?.dependencies ?? [])]
-    .map((d) => ({ prefix: `${unit.dir ? `${unit.dir}/` : ""}${d.at}/`, dir: d.dir }))
-    .sort((a, b) => b.prefix.length - a.prefix.length);
-  const inTree = (p: string) => {
-    const d = placed.find((x) => p.startsWith(x.prefix));
-    return d ? posix.join(d.dir, p.slice(d.prefix.length)) : p;
-  };
-  const templates =
-    unit.kind === "helm" ? helmSources(output, unit.dir).map((t) => ({ ...t, path: inTree(t.path) })) : [];
-  let unmapped = 0;
-  const objects = raw.map((o) => {
-    const data = o.data;
-    const line = o.source.line;
-    let source: RenderedSource | undefined;
-    const origin = unit.kind === "kustomize" ? takeOrigin(data) : undefined;
-    if (origin?.path && !origin.repo && w.originBase) {
-      const path = toTree(w.originBase, origin.path);
-      if (path !== null) source = mapper.inFile(path, data, line) ?? mapper.template(path, data, line);
-    } else if (origin?.configuredIn && w.originBase) {
-      const path = toTree(w.originBase, origin.configuredIn);
-      if (path !== null) source = mapper.template(path, data, line);
-    } else if (unit.kind === "helm") {
-      const template = templates.filter((t) => t.line < line).at(-1);
-      if (template) source = mapper.template(template.path, data, line);
-    }
-    source ??= mapper.search(data, line);
-    if (!source) {
-      unmapped++;
-      source = mapper.output(line);
-    }
-    // Installed into the release's namespace (`helm install -n`), as objects that name none are.
-    const namespace = unit.helm?.namespace;
-    if (namespace) withNamespace(data, namespace);
-    return { data, source };
-  });
-  return { objects, unmapped };
-}
-
 function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide {
   const { tree, options, diagnostics, reports, root, temp } = prepared;
   const objects: RawObject[] = [];
@@ -361,7 +292,14 @@ function finish(prepared: Prepared, results: readonly JobResult[]): RenderedSide
         const result = results[r++];
         const parseDiagnostics = new Diagnostics();
         if (ok(result)) {
-          const mapped = mapObjects(prepared, w, result.stdout, parseDiagnostics);
+          const mapped = mapObjects(
+            prepared.tree,
+            prepared.root,
+            w.unit,
+            w.originBase,
+            result.stdout,
+            parseDiagnostics,
+          );
           unitResult = {
             ok: true,
             objects: mapped.objects,
