@@ -89,7 +89,7 @@ function openWorkload(g: { causes: readonly ObjectChange[]; changes: readonly Ca
  * same once the old name is read as the new (same peers, same ports). Their connections are one rename,
  * not a list of removed and added ones.
  */
-export function renamedWorkloads(
+function renamedWorkloads(
   list: readonly Caused[],
   workloads: { readonly added: readonly string[]; readonly removed: readonly string[] },
 ): { from: string; to: string; connections: Caused[] }[] {
