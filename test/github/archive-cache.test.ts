@@ -183,7 +183,9 @@ describe("archive cache", () => {
         child.stderr.on("data", (d) => (err += d));
         child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
       });
-    fake.delay("codeload", 300, 4); // all four downloads in flight together
+    // Downloads answered late, so that processes starting together download at once (a process that
+    // starts after another has finished reads its entry instead, which is right, and counted below).
+    fake.delay("codeload", 3000, 4);
     const outputs = await Promise.all([run(), run(), run(), run()]);
     expect(new Set(outputs).size).toBe(1);
     expect(JSON.parse(outputs[0]).length).toBeGreaterThan(0);
@@ -194,6 +196,8 @@ describe("archive cache", () => {
     const fromDisk = await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache });
     expect(JSON.stringify(fromDisk.files.map((f) => [f.name, f.text.length]))).toBe(outputs[0]);
     expect(cache.stats.hits).toBe(1);
-    expect(downloads(t.head)).toBe(4);
+    // At least two downloads raced to one entry (all four unless the machine started one process late).
+    expect(downloads(t.head)).toBeGreaterThanOrEqual(2);
+    expect(downloads(t.head)).toBeLessThanOrEqual(4);
   });
 });
