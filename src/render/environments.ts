@@ -227,7 +227,8 @@ function fluxClusters(
       }
       // HelmReleases are rendered from the environment's objects, after Kustomize (render/helm-release.ts).
     }
-    envs.push({ name, origin: "flux", declaredIn: clusterDir, parts: dedupe(parts), unreadable });
+    // Flux's clusters/<name>/ is a cluster of its own: environments of different clusters form a clusterset.
+    envs.push({ name, origin: "flux", declaredIn: clusterDir, cluster: name, parts: dedupe(parts), unreadable });
   }
   return envs;
 }
