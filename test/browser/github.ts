@@ -105,8 +105,9 @@ export async function measure(page: Page): Promise<Measured> {
     range.selectNodeContents(first);
     const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
     const height = article.getBoundingClientRect().height;
-    // Tables as a reviewer sees them after opening every <details>.
-    for (const d of article.querySelectorAll("details")) d.open = true;
+    // Tables as a reviewer sees them after opening every <details> (closed again afterwards, for screenshots).
+    const closed = [...article.querySelectorAll("details")].filter((d) => !d.open);
+    for (const d of closed) d.open = true;
     const wideTables = [...article.querySelectorAll("table")]
       .filter(
         (t) =>
@@ -115,6 +116,7 @@ export async function measure(page: Page): Promise<Measured> {
           t.getBoundingClientRect().width > article.clientWidth + 1,
       )
       .map((t) => ({ width: t.scrollWidth, header: (t.querySelector("tr")?.textContent ?? "").trim().slice(0, 80) }));
+    for (const d of closed) d.open = false;
     const diagrams = [...article.querySelectorAll(".mermaid-box svg")].map((svg) => {
       const s = svg as SVGSVGElement;
       const box = s.getBoundingClientRect();

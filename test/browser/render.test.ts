@@ -172,7 +172,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(o.requests).toHaveLength(1); // the page itself
       const page = o.page;
       expect(await page.locator("h1").innerText()).toMatch(
-        /Critical risk: shop\/StatefulSet\/db becomes reachable from the internet on TCP 5432/,
+        /Critical risk: this PR makes db in namespace shop reachable from the internet on port 5432 \(postgres\)/,
       );
       expect(await page.locator("#risk-table tbody tr").count()).toBe(r.findings.length);
       expect(await page.locator("#exposure-table tbody tr").count()).toBe(r.exposures.length);
