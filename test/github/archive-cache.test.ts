@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { ArchiveCache, archiveCacheFromEnv } from "../../src/github/archive-cache.js";
 import { fetchManifests } from "../../src/github/fetch-manifests.js";
 import type { GitHub } from "../../src/github/types.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
-import { ROOT } from "../e2e/harness.js";
+import { ROOT, until } from "../e2e/harness.js";
 import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -86,8 +86,7 @@ describe("archive cache", () => {
     const source = new PassThrough();
     const writing = cache.keep(repo(), t.head, (tap) => drain(source.pipe(tap)));
     source.write(Buffer.alloc(1000, 1));
-    // The temporary file appears once its open completes (later on a loaded machine): wait for it.
-    await vi.waitFor(() => expect(temps()).toHaveLength(1), { timeout: 10_000 });
+    await until("the temporary file", () => temps().length === 1);
     expect(entries()).toEqual([]);
     expect(await cache.read(repo(), t.head, async () => "hit")).toBeUndefined();
     source.end(Buffer.alloc(500, 2));
@@ -102,7 +101,7 @@ describe("archive cache", () => {
     const broken = new Readable({ read() {} });
     const writing = cache.keep(repo(), t.head, (tap) => pipeline(broken, tap, new PassThrough().resume()));
     broken.push(Buffer.alloc(4000, 3));
-    await new Promise((r) => setTimeout(r, 50));
+    await until("the temporary file", () => temps().length === 1);
     broken.destroy(new Error("connection reset"));
     await expect(writing).rejects.toThrow("connection reset");
     expect(readdirSync(dir)).toEqual([]);
@@ -118,7 +117,8 @@ describe("archive cache", () => {
     expect(again).toEqual(good);
     expect(downloads(t.head)).toBe(2);
     expect(cache.stats.corrupt).toBe(1);
-    expect(statSync(file).size).toBe(size); // written anew from the download
+    // Written anew from the second download (the loopback GitHub gzips each download afresh).
+    expect(statSync(file).size).toBe(cache.stats.storedBytes - size);
     expect(await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(downloads(t.head)).toBe(2);
   });
@@ -170,34 +170,48 @@ describe("archive cache", () => {
       const gh = actionClient(${JSON.stringify(token)}, ${JSON.stringify(fake.url)}, log);
       const cache = new ArchiveCache(${JSON.stringify(dir)}, 64 * 2 ** 20);
       const repo = { owner: ${JSON.stringify(fake.owner)}, repo: ${JSON.stringify(fake.repo)} };
+      process.stdout.write("ready\\n");
+      await new Promise((go) => process.stdin.once("data", go));
       const s = await fetchManifests(gh, repo, ${JSON.stringify(t.head)}, ["k8s/**"], { cache });
-      process.stdout.write(JSON.stringify(s.files.map((f) => [f.name, f.text.length])));`;
+      process.stdout.write(JSON.stringify({ files: s.files.map((f) => [f.name, f.text.length]), hit: cache.stats.hits }));`;
+    // Each process loads its modules, says it is ready, and fetches when told: all four at once.
+    const ready: (() => void)[] = [];
     const run = () =>
-      new Promise<string>((resolve, reject) => {
+      new Promise<{ files: [string, number][]; hit: number }>((resolve, reject) => {
         const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-          stdio: ["ignore", "pipe", "pipe"],
+          stdio: ["pipe", "pipe", "pipe"],
         });
         let out = "";
         let err = "";
-        child.stdout.on("data", (d) => (out += d));
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.startsWith("ready\n") && !ready.includes(go)) ready.push(go);
+        });
+        const go = () => child.stdin.end("go\n");
         child.stderr.on("data", (d) => (err += d));
-        child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
+        child.once("exit", (code) =>
+          code === 0 ? resolve(JSON.parse(out.slice("ready\n".length))) : reject(new Error(`exit ${code}: ${err}`)),
+        );
       });
-    // Downloads answered late, so that processes starting together download at once (a process that
-    // starts after another has finished reads its entry instead, which is right, and counted below).
-    fake.delay("codeload", 3000, 4);
-    const outputs = await Promise.all([run(), run(), run(), run()]);
-    expect(new Set(outputs).size).toBe(1);
-    expect(JSON.parse(outputs[0]).length).toBeGreaterThan(0);
+    // Downloads slow enough that the four overlap.
+    fake.delay("codeload", 1000, 4);
+    const running = [run(), run(), run(), run()];
+    await until("the four processes to be ready", () => ready.length === 4, 60_000);
+    for (const go of ready) go();
+    const outputs = await Promise.all(running);
+    const files = JSON.stringify(outputs[0].files);
+    expect(outputs.every((o) => JSON.stringify(o.files) === files)).toBe(true);
+    expect(outputs[0].files.length).toBeGreaterThan(0);
     expect(entries()).toHaveLength(1);
     expect(temps()).toEqual([]);
+    // All four downloaded and wrote the entry at once: the last rename won.
+    expect(outputs.map((o) => o.hit)).toEqual([0, 0, 0, 0]);
+    expect(downloads(t.head)).toBe(4);
     // The entry the last rename left is whole: read from disk, it gives what the downloads gave.
     const cache = new ArchiveCache(dir, 64 * 2 ** 20);
     const fromDisk = await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache });
-    expect(JSON.stringify(fromDisk.files.map((f) => [f.name, f.text.length]))).toBe(outputs[0]);
+    expect(JSON.stringify(fromDisk.files.map((f) => [f.name, f.text.length]))).toBe(files);
     expect(cache.stats.hits).toBe(1);
-    // At least two downloads raced to one entry (all four unless the machine started one process late).
-    expect(downloads(t.head)).toBeGreaterThanOrEqual(2);
-    expect(downloads(t.head)).toBeLessThanOrEqual(4);
-  });
+    expect(downloads(t.head)).toBe(4);
+  }, 60_000);
 });
