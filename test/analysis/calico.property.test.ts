@@ -149,13 +149,13 @@ function match(s: Sel, l: Labels): boolean {
 // Entities that name pods, and entities that name addresses (or nothing: every peer).
 const entity: fc.Arbitrary<Entity> = fc.oneof(
   fc.record(
-    { selector: sel, notSelector: sel, namespaceSelector: sel, serviceAccounts: fc.constant(["sa1"]) },
+    { selector: sel, notSelector: sel, namespaceSelector: sel, serviceAccounts: fc.constant<string[]>(["sa1"]) },
     { requiredKeys: [] },
   ),
   fc.record(
     {
       nets: fc.subarray(["10.0.0.0/8", "0.0.0.0/0"], { minLength: 1 }),
-      notNets: fc.constant(["10.1.0.0/16"]),
+      notNets: fc.constant<string[]>(["10.1.0.0/16"]),
       notSelector: sel,
     },
     { requiredKeys: [] },

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DiffResult } from "../../src/analysis/analyze.js";
+import type { DiffResult } from "../../src/rules/judge.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderComment } from "../../src/report/markdown.js";

@@ -2,7 +2,7 @@
 // namespaces (storefront, payments, data), each namespace denying ingress by default before and after,
 // the new workloads admitted by named peers and ports, the storefront behind a public load balancer
 // and an Ingress, and one database left open to the office range.
-import type { DiffResult } from "../../src/analysis/analyze.js";
+import type { DiffResult } from "../../src/rules/judge.js";
 import { clusterOf, deployment, diff, namespaceObj } from "../helpers/report.js";
 
 type Obj = Record<string, unknown>;

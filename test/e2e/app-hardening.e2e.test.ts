@@ -72,8 +72,6 @@ const settle = (quietMs = 1500) =>
 const replies = (): Comment[] =>
   fake.comments.filter((c) => c.user.login === BOT && !c.body.startsWith("<!-- reachdiff:v1"));
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
-/** Every check run ended, none left in progress. */
-const _allCompleted = () => fake.checkRuns.every((r) => r.status === "completed");
 
 afterAll(() => {
   if (process.env.REACHDIFF_DUMP_LOGS) writeFileSync(process.env.REACHDIFF_DUMP_LOGS, gh.app.logs.join("\n"));

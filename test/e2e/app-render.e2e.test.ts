@@ -82,8 +82,9 @@ describe.skipIf(!hasKustomize)("the App renders Kustomize roots of each side", (
     // prod and staging are alternatives, each its own cluster: staging, untouched, is one line.
     expect(comment).toContain("apps/shop/overlays/staging: no change");
     expect(comment).not.toContain("shop-staging/");
-    expect(run.annotations.every((a) => a.title.endsWith("[apps/shop/overlays/prod]"))).toBe(true);
-    expect(run.annotations.map((a) => a.path)).toContain("apps/shop/base/db.yaml");
+    const annotations = run.annotations as { title: string; path: string }[];
+    expect(annotations.every((a) => a.title.endsWith("[apps/shop/overlays/prod]"))).toBe(true);
+    expect(annotations.map((a) => a.path)).toContain("apps/shop/base/db.yaml");
     // Still one compare and one archive request per side, whatever rendering needs.
     expect(archives()).toHaveLength(2);
     expect(fake.calls("repos/compare-commits-with-basehead")).toHaveLength(1);

@@ -18,7 +18,7 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { OpenAPIBackend } from "openapi-backend";
 import type { Context } from "openapi-backend";
-import tar from "tar-stream";
+import tar, { type Header as TarHeader } from "tar-stream";
 import { parse as parseYaml } from "yaml";
 
 const SPEC = nullables(
@@ -559,7 +559,13 @@ export class FakeGitHub {
   async #tarball(commit: Commit): Promise<Buffer> {
     const pack = tar.pack();
     const top = `${this.owner}-${this.repo}-${commit.sha.slice(0, 7)}/`;
-    pack.entry({ name: "pax_global_header", type: "pax-global-header", pax: { comment: commit.sha } } as tar.Headers);
+    // GitHub's archives start with a pax global header holding the commit id; tar-stream writes one, but
+    // its types leave the type out.
+    pack.entry({
+      name: "pax_global_header",
+      type: "pax-global-header",
+      pax: { comment: commit.sha },
+    } as unknown as TarHeader);
     pack.entry({ name: top, type: "directory" });
     for (const [name, text] of [...commit.files].sort()) pack.entry({ name: top + name, type: "file" }, text);
     pack.finalize();

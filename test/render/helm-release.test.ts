@@ -3,13 +3,16 @@
 // patches; a valuesFrom that is nowhere in the manifests is said at the HelmRelease's line. Real
 // kustomize and helm.
 import { describe, expect, it } from "vitest";
-import { loadSideEnvironments } from "../../src/environments.js";
+import { type EnvironmentSnapshot, loadSideEnvironments } from "../../src/environments.js";
 
 const R = "fixtures/repos/flux-helm";
 
 describe("Flux HelmRelease values", () => {
   const envs = Object.fromEntries(
-    loadSideEnvironments(R, { render: { cache: null } }).map((e) => [e.environment?.name, e.cluster]),
+    loadSideEnvironments(R, { render: { cache: null } }).map((e): [string, EnvironmentSnapshot["cluster"]] => [
+      e.environment?.name ?? "",
+      e.cluster,
+    ]),
   );
 
   it("finds staging and production, each rendering the chart of the repository once", () => {
