@@ -34,6 +34,7 @@ import {
 } from "../../model/kinds/calico-policy.js";
 import type { Cluster, NetworkPolicy } from "../../model/types.js";
 import type { Direction, Endpoint, PodClass, Step } from "../policy-eval.js";
+import { allowStep, isolateStep } from "./network-policy.js";
 
 /** Where the Kubernetes admin and baseline tiers sit among Calico's tiers (tiered-policy: kube-admin, kube-baseline). */
 const ADMIN_TIER_ORDER = 1000;
@@ -326,28 +327,9 @@ export class CalicoTiers {
             const conns = ruleConns.intersect(state.remaining);
             state.remaining = state.remaining.subtract(conns);
             state.allowed = state.allowed.union(conns);
-            trace?.push({
-              direction,
-              tier: "networkpolicy",
-              verdict: "allow",
-              conns,
-              policy: np.id,
-              rule: `${direction} rule #${rule.index + 1}`,
-              namesPeers: rule.peers !== null,
-              file: np.source.file,
-              line: rule.line,
-            });
+            trace?.push(allowStep(np, rule, direction, conns));
           }
-          if (!any)
-            trace?.push({
-              direction,
-              tier: "networkpolicy",
-              verdict: "isolate",
-              conns: ConnSet.NONE,
-              policy: np.id,
-              file: np.source.file,
-              line: np.source.line,
-            });
+          if (!any) trace?.push(isolateStep(np, direction));
           continue;
         }
         const policy = item.policy;

@@ -6,6 +6,34 @@ import type { Cluster, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyRule } fro
 import type { Direction, Endpoint, PodClass, Step } from "../policy-eval.js";
 import type { SelectorCache } from "./selectors.js";
 
+/** The trace step of a NetworkPolicy rule that opens `conns` (in the NetworkPolicy tier or Calico's default tier). */
+export function allowStep(np: NetworkPolicy, rule: NetworkPolicyRule, direction: Direction, conns: ConnSet): Step {
+  return {
+    direction,
+    tier: "networkpolicy",
+    verdict: "allow",
+    conns,
+    policy: np.id,
+    rule: `${direction} rule #${rule.index + 1}`,
+    namesPeers: rule.peers !== null,
+    file: np.source.file,
+    line: rule.line,
+  };
+}
+
+/** The trace step of a NetworkPolicy that selects the pod and opens nothing to the peer: it isolates. */
+export function isolateStep(np: NetworkPolicy, direction: Direction): Step {
+  return {
+    direction,
+    tier: "networkpolicy",
+    verdict: "isolate",
+    conns: ConnSet.NONE,
+    policy: np.id,
+    file: np.source.file,
+    line: np.source.line,
+  };
+}
+
 export class NetworkPolicyTier {
   private readonly byNamespace = new Map<string, NetworkPolicy[]>();
   private readonly selecting: Record<Direction, Map<number, NetworkPolicy[]>> = {
@@ -60,28 +88,9 @@ export class NetworkPolicyTier {
         if (conns.isEmpty()) continue;
         any = true;
         opened = opened.union(conns);
-        trace?.push({
-          direction,
-          tier: "networkpolicy",
-          verdict: "allow",
-          conns: conns.intersect(remaining),
-          policy: np.id,
-          rule: `${direction} rule #${rule.index + 1}`,
-          namesPeers: rule.peers !== null,
-          file: np.source.file,
-          line: rule.line,
-        });
+        trace?.push(allowStep(np, rule, direction, conns.intersect(remaining)));
       }
-      if (!any)
-        trace?.push({
-          direction,
-          tier: "networkpolicy",
-          verdict: "isolate",
-          conns: ConnSet.NONE,
-          policy: np.id,
-          file: np.source.file,
-          line: np.source.line,
-        });
+      if (!any) trace?.push(isolateStep(np, direction));
     }
     return opened;
   }
