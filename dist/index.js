@@ -20,9 +20,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key3 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key3) && key3 !== except)
-        __defProp(to, key3, { get: () => from[key3], enumerable: !(desc = __getOwnPropDesc(from, key3)) || desc.enumerable });
+    for (let key5 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key5) && key5 !== except)
+        __defProp(to, key5, { get: () => from[key5], enumerable: !(desc = __getOwnPropDesc(from, key5)) || desc.enumerable });
   }
   return to;
 };
@@ -806,9 +806,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key3 = wellknownHeaderNames[i];
-      const lowerCasedKey = key3.toLowerCase();
-      headerNameLowerCasedRecord[key3] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key5 = wellknownHeaderNames[i];
+      const lowerCasedKey = key5.toLowerCase();
+      headerNameLowerCasedRecord[key5] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -842,16 +842,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key3, value, index) {
-        if (index === void 0 || index >= key3.length) {
+      constructor(key5, value, index) {
+        if (index === void 0 || index >= key5.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key3.charCodeAt(index);
+        const code = this.code = key5.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key3.length !== ++index) {
-          this.middle = new _TstNode(key3, value, index);
+        if (key5.length !== ++index) {
+          this.middle = new _TstNode(key5, value, index);
         } else {
           this.value = value;
         }
@@ -860,15 +860,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key3, value) {
-        const length = key3.length;
+      add(key5, value) {
+        const length = key5.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key3.charCodeAt(index);
+          const code = key5.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -879,20 +879,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key3, value, index);
+              node.middle = new _TstNode(key5, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key3, value, index);
+              node.left = new _TstNode(key5, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key3, value, index);
+            node.right = new _TstNode(key5, value, index);
             break;
           }
         }
@@ -901,12 +901,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key3) {
-        const keylength = key3.length;
+      search(key5) {
+        const keylength = key5.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key3[index];
+          let code = key5[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -931,25 +931,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key3, value) {
+      insert(key5, value) {
         if (this.node === null) {
-          this.node = new TstNode(key3, value, 0);
+          this.node = new TstNode(key5, value, 0);
         } else {
-          this.node.add(key3, value);
+          this.node.add(key5, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key3) {
-        return this.node?.search(key3)?.value ?? null;
+      lookup(key5) {
+        return this.node?.search(key5)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key3 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key3, key3);
+      const key5 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key5, key5);
     }
     module.exports = {
       TernarySearchTree,
@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1029,7 +1029,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -1173,20 +1173,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj4) {
       if (obj4 === void 0) obj4 = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key3 = headerNameToString(headers[i]);
-        let val = obj4[key3];
+        const key5 = headerNameToString(headers[i]);
+        let val = obj4[key5];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj4[key3] = val;
+            obj4[key5] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj4[key3] = headersValue;
+            obj4[key5] = headersValue;
           } else {
-            obj4[key3] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj4[key5] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1200,21 +1200,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key3;
+      let key5;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key3 = headers[n];
+        key5 = headers[n];
         val = headers[n + 1];
-        typeof key3 !== "string" && (key3 = key3.toString());
+        typeof key5 !== "string" && (key5 = key5.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key3.length;
-        if (kLen === 14 && key3[7] === "-" && (key3 === "content-length" || key3.toLowerCase() === "content-length")) {
+        kLen = key5.length;
+        if (kLen === 14 && key5[7] === "-" && (key5 === "content-length" || key5.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key3[7] === "-" && (key3 === "content-disposition" || key3.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key5[7] === "-" && (key5 === "content-disposition" || key5.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key3;
+        ret[n] = key5;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -1955,20 +1955,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key3, value) {
-        processHeader(this, key3, value);
+      addHeader(key5, value) {
+        processHeader(this, key5, value);
         return this;
       }
     };
-    function processHeader(request2, key3, val) {
+    function processHeader(request2, key5, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key3} header`);
+        throw new InvalidArgumentError(`invalid ${key5} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key3];
+      let headerName = headerNameLowerCasedRecord[key5];
       if (headerName === void 0) {
-        headerName = key3.toLowerCase();
+        headerName = key5.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -1978,32 +1978,32 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+              throw new InvalidArgumentError(`invalid ${key5} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key3} header`);
+            throw new InvalidArgumentError(`invalid ${key5} header`);
           } else {
-            const str5 = `${val[i]}`;
-            if (!isValidHeaderValue(str5)) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+            const str6 = `${val[i]}`;
+            if (!isValidHeaderValue(str6)) {
+              throw new InvalidArgumentError(`invalid ${key5} header`);
             }
-            arr.push(str5);
+            arr.push(str6);
           }
         }
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError(`invalid ${key5} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError(`invalid ${key5} header`);
         }
       }
       if (headerName === "host") {
@@ -2024,7 +2024,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key3, val);
+        request2.headers.push(key5, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2038,7 +2038,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key3, val);
+        request2.headers.push(key5, val);
       }
     }
     module.exports = Request2;
@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -2526,13 +2526,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key3) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key5) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key3);
+            const ref = this._sessionCache.get(key5);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key3);
+              this._sessionCache.delete(key5);
             }
           });
         }
@@ -2696,10 +2696,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj4) {
       const res = {};
-      Object.keys(obj4).forEach((key3) => {
-        const value = obj4[key3];
+      Object.keys(obj4).forEach((key5) => {
+        const value = obj4[key5];
         if (typeof value === "number") {
-          res[key3] = value;
+          res[key5] = value;
         }
       });
       return res;
@@ -2876,9 +2876,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key3) => {
-      if (/^H/.test(key3)) {
-        exports.H_METHOD_MAP[key3] = exports.METHOD_MAP[key3];
+    Object.keys(exports.METHOD_MAP).forEach((key5) => {
+      if (/^H/.test(key5)) {
+        exports.H_METHOD_MAP[key5] = exports.METHOD_MAP[key5];
       }
     });
     var FINISH;
@@ -3563,25 +3563,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str5, leading = true, trailing = true) {
-      return removeChars(str5, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str6, leading = true, trailing = true) {
+      return removeChars(str6, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str5, leading = true, trailing = true) {
-      return removeChars(str5, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str6, leading = true, trailing = true) {
+      return removeChars(str6, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str5, leading, trailing, predicate) {
+    function removeChars(str6, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str5.length - 1;
+      let trail = str6.length - 1;
       if (leading) {
-        while (lead < str5.length && predicate(str5.charCodeAt(lead))) lead++;
+        while (lead < str6.length && predicate(str6.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str5.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str6.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str5.length - 1 ? str5 : str5.slice(lead, trail + 1);
+      return lead === 0 && trail === str6.length - 1 ? str6 : str6.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -3849,19 +3849,19 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key3 of keys2) {
-            const typedKey = keyConverter(key3, prefix, argument);
-            const typedValue = valueConverter(O[key3], prefix, argument);
+          for (const key5 of keys2) {
+            const typedKey = keyConverter(key5, prefix, argument);
+            const typedValue = valueConverter(O[key5], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key3 of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key3);
+        for (const key5 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key5);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key3, prefix, argument);
-            const typedValue = valueConverter(O[key3], prefix, argument);
+            const typedKey = keyConverter(key5, prefix, argument);
+            const typedValue = valueConverter(O[key5], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3892,29 +3892,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key: key3, defaultValue, required, converter } = options;
+          const { key: key5, defaultValue, required, converter } = options;
           if (required === true) {
-            if (!Object.hasOwn(dictionary, key3)) {
+            if (!Object.hasOwn(dictionary, key5)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key3}".`
+                message: `Missing required key "${key5}".`
               });
             }
           }
-          let value = dictionary[key3];
+          let value = dictionary[key5];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key3}`);
+            value = converter(value, prefix, `${argument}.${key5}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key3] = value;
+            dict[key5] = value;
           }
         }
         return dict;
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4529,18 +4529,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key3, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key5, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key3;
+              result = key5;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key3, value];
+              result = [key5, value];
               break;
           }
           return {
@@ -4606,8 +4606,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key3, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key3, this);
+            for (const { 0: key5, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key5, this);
             }
           }
         }
@@ -5500,7 +5500,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str5) => str5.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str6) => str6.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5856,7 +5856,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser3 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6050,15 +6050,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key3 = this.headers[len - 2];
-        if (key3.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key3);
+        const key5 = this.headers[len - 2];
+        if (key5.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key5);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key3.length === 14 && util.bufferToLowerCasedHeaderName(key3) === "content-length") {
+        } else if (key5.length === 14 && util.bufferToLowerCasedHeaderName(key5) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6283,7 +6283,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6556,15 +6556,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key3 = headers[n + 0];
+          const key5 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key3}: ${val[i]}\r
+              header += `${key5}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key3}: ${val}\r
+            header += `${key5}: ${val}\r
 `;
           }
         }
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7074,18 +7074,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key3 = reqHeaders[n + 0];
+        const key5 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key3]) {
-              headers[key3] += `,${val[i]}`;
+            if (headers[key5]) {
+              headers[key5] += `,${val[i]}`;
             } else {
-              headers[key3] = val[i];
+              headers[key5] = val[i];
             }
           }
         } else {
-          headers[key3] = val;
+          headers[key5] = val;
         }
       }
       let stream;
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7580,9 +7580,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key3 of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key3, removeContent, unknownOrigin)) {
-            ret.push(key3, headers[key3]);
+        for (const key5 of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key5, removeContent, unknownOrigin)) {
+            ret.push(key5, headers[key5]);
           }
         }
       } else {
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve4(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -8663,16 +8663,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key3;
+        let key5;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key3 = String(opts.origin);
+          key5 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key3);
+        let dispatcher = this[kClients].get(key5);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key3, dispatcher);
+          this[kClients].set(key5, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -8911,7 +8911,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key3) => key3.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key5) => key5.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10689,18 +10689,18 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key3) {
+    function getHeaderByName(headers, key5) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key3.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key5.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key3);
+        return headers.get(key5);
       } else {
-        return lowerCaseEntries(headers)[key3.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key5.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -10764,41 +10764,41 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
-    function getMockDispatch(mockDispatches, key3) {
-      const basePath = key3.query ? buildURL(key3.path, key3.query) : key3.path;
+    function getMockDispatch(mockDispatches, key5) {
+      const basePath = key5.query ? buildURL(key5.path, key5.query) : key5.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key3.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key5.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key3.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key5.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key3.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key5.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key3.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key5.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key3.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key5.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key3.headers === "object" ? JSON.stringify(key3.headers) : key3.headers;
+        const headers = typeof key5.headers === "object" ? JSON.stringify(key5.headers) : key5.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key3, data) {
+    function addMockDispatch(mockDispatches, key5, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key3, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key5, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key3) {
+    function deleteMockDispatch(mockDispatches, key5) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key3);
+        return matchKey(dispatch, key5);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10818,9 +10818,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key3 = keys[i];
-        const value = data[key3];
-        const name = Buffer.from(`${key3}`);
+        const key5 = keys[i];
+        const value = data[key5];
+        const name = Buffer.from(`${key5}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result.push(name, Buffer.from(`${value[j]}`));
@@ -10842,8 +10842,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler2) {
-      const key3 = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key3);
+      const key5 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key5);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -10853,7 +10853,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key3);
+        deleteMockDispatch(this[kDispatches], key5);
         handler2.onError(error2);
         return true;
       }
@@ -10878,7 +10878,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key3);
+        deleteMockDispatch(mockDispatches, key5);
       }
       function resume() {
       }
@@ -12785,16 +12785,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key3) {
+      register(dispatcher, key5) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key3);
+              this.finalizer(key5);
             }
           });
         }
       }
-      unregister(key3) {
+      unregister(key5) {
       }
     };
     module.exports = function() {
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14961,7 +14961,7 @@ var require_util4 = __commonJS({
       writable: false,
       configurable: false
     };
-    function readOperation(fr, blob, type, encodingName) {
+    function readOperation2(fr, blob, type, encodingName) {
       if (fr[kState] === "loading") {
         throw new DOMException("Invalid state", "InvalidStateError");
       }
@@ -15118,7 +15118,7 @@ var require_util4 = __commonJS({
     }
     module.exports = {
       staticPropertyDescriptors,
-      readOperation,
+      readOperation: readOperation2,
       fireAProgressEvent
     };
   }
@@ -15130,7 +15130,7 @@ var require_filereader = __commonJS({
     "use strict";
     var {
       staticPropertyDescriptors,
-      readOperation,
+      readOperation: readOperation2,
       fireAProgressEvent
     } = require_util4();
     var {
@@ -15165,7 +15165,7 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsArrayBuffer");
         blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "ArrayBuffer");
+        readOperation2(this, blob, "ArrayBuffer");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#readAsBinaryString
@@ -15175,7 +15175,7 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsBinaryString");
         blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "BinaryString");
+        readOperation2(this, blob, "BinaryString");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#readAsDataText
@@ -15189,7 +15189,7 @@ var require_filereader = __commonJS({
         if (encoding !== void 0) {
           encoding = webidl.converters.DOMString(encoding, "FileReader.readAsText", "encoding");
         }
-        readOperation(this, blob, "Text", encoding);
+        readOperation2(this, blob, "Text", encoding);
       }
       /**
        * @see https://w3c.github.io/FileAPI/#dfn-readAsDataURL
@@ -15199,7 +15199,7 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsDataURL");
         blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "DataURL");
+        readOperation2(this, blob, "DataURL");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#dfn-abort
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16279,8 +16279,8 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key3, ...value] = part.split("=");
-        const trimmedKey = key3.trim();
+        const [key5, ...value] = part.split("=");
+        const trimmedKey = key5.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -16294,7 +16294,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -16440,7 +16440,7 @@ var require_cookies = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -16483,9 +16483,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str5 = stringify(cookie);
-      if (str5) {
-        headers.append("Set-Cookie", str5);
+      const str6 = stringify2(cookie);
+      if (str6) {
+        headers.append("Set-Cookie", str6);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -16611,7 +16611,7 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports2 = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
@@ -16621,7 +16621,7 @@ var require_events = __commonJS({
           origin,
           lastEventId,
           source,
-          ports
+          ports: ports2
         });
       }
       static createFastMessageEvent(type, init) {
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -18317,7 +18317,7 @@ var require_eventsource_stream = __commonJS({
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID = Buffer.from("id");
+    var ID2 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -18533,7 +18533,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
+        if (isFieldName(line, fieldLength, ID2)) {
           if (isValidLastEventIdBytes(line, valueStart)) {
             this.setEventFieldSize("id", line.length - valueStart);
             event.id = line.toString("utf8", valueStart);
@@ -19602,8 +19602,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -19814,15 +19814,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -19837,13 +19837,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve3;
+          resolve3 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise;
         }
@@ -19885,27 +19885,27 @@ var require_light = __commonJS({
               }
             }
           }
-          key(key3 = "") {
+          key(key5 = "") {
             var ref;
-            return (ref = this.instances[key3]) != null ? ref : (() => {
+            return (ref = this.instances[key5]) != null ? ref : (() => {
               var limiter;
-              limiter = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key3}`,
+              limiter = this.instances[key5] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key5}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key3);
+              this.Events.trigger("created", limiter, key5);
               return limiter;
             })();
           }
-          async deleteKey(key3 = "") {
+          async deleteKey(key5 = "") {
             var deleted, instance;
-            instance = this.instances[key3];
+            instance = this.instances[key5];
             if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key3}`)]);
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key5}`)]);
             }
             if (instance != null) {
-              delete this.instances[key3];
+              delete this.instances[key5];
               await instance.disconnect();
             }
             return instance != null || deleted > 0;
@@ -20244,14 +20244,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve3();
                     }
                   });
                 }
@@ -20344,9 +20344,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -21347,7 +21347,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str5(strs, ...args) {
+    function str6(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -21358,7 +21358,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str5;
+    exports.str = str6;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -21401,29 +21401,29 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str5`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str6`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify(x) {
+    function stringify2(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
-    function getProperty(key3) {
-      return typeof key3 == "string" && exports.IDENTIFIER.test(key3) ? new _Code(`.${key3}`) : _`[${key3}]`;
+    function getProperty(key5) {
+      return typeof key5 == "string" && exports.IDENTIFIER.test(key5) ? new _Code(`.${key5}`) : _`[${key5}]`;
     }
     exports.getProperty = getProperty;
-    function getEsmExportName(key3) {
-      if (typeof key3 == "string" && exports.IDENTIFIER.test(key3)) {
-        return new _Code(`${key3}`);
+    function getEsmExportName(key5) {
+      if (typeof key5 == "string" && exports.IDENTIFIER.test(key5)) {
+        return new _Code(`${key5}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key3}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key5}, use explicit $id name mapping`);
     }
     exports.getEsmExportName = getEsmExportName;
     function regexpCode(rx) {
@@ -22050,11 +22050,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key3, value] of keyValues) {
+        for (const [key5, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key3);
-          if (key3 !== value || this.opts.es5) {
+          code.push(key5);
+          if (key5 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -22329,17 +22329,17 @@ var require_util9 = __commonJS({
       if (typeof schema === "boolean")
         return;
       const rules = self2.RULES.keywords;
-      for (const key3 in schema) {
-        if (!rules[key3])
-          checkStrictMode(it, `unknown keyword: "${key3}"`);
+      for (const key5 in schema) {
+        if (!rules[key5])
+          checkStrictMode(it, `unknown keyword: "${key5}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
     function schemaHasRules(schema, rules) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key3 in schema)
-        if (rules[key3])
+      for (const key5 in schema)
+        if (rules[key5])
           return true;
       return false;
     }
@@ -22347,8 +22347,8 @@ var require_util9 = __commonJS({
     function schemaHasRulesButRef(schema, RULES2) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key3 in schema)
-        if (key3 !== "$ref" && RULES2.all[key3])
+      for (const key5 in schema)
+        if (key5 !== "$ref" && RULES2.all[key5])
           return true;
       return false;
     }
@@ -22363,22 +22363,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str5) {
-      return unescapeJsonPointer(decodeURIComponent(str5));
+    function unescapeFragment(str6) {
+      return unescapeJsonPointer(decodeURIComponent(str6));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str5) {
-      return encodeURIComponent(escapeJsonPointer(str5));
+    function escapeFragment(str6) {
+      return encodeURIComponent(escapeJsonPointer(str6));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str5) {
-      if (typeof str5 == "number")
-        return `${str5}`;
-      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str6) {
+      if (typeof str6 == "number")
+        return `${str6}`;
+      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str5) {
-      return str5.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str6) {
+      return str6.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -22720,12 +22720,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule28) => shouldUseRule(schema, rule28));
+      return group.rules.some((rule31) => shouldUseRule(schema, rule31));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule28) {
+    function shouldUseRule(schema, rule31) {
       var _a;
-      return schema[rule28.keyword] !== void 0 || ((_a = rule28.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule31.keyword] !== void 0 || ((_a = rule31.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -22926,8 +22926,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key3 in properties) {
-          assignDefault(it, key3, properties[key3].default);
+        for (const key5 in properties) {
+          assignDefault(it, key5, properties[key5].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -23311,8 +23311,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key3 = keys[i];
-          if (!equal(a[key3], b[key3])) return false;
+          var key5 = keys[i];
+          if (!equal(a[key5], b[key5])) return false;
         }
         return true;
       }
@@ -23384,27 +23384,27 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key3 in schema) {
-          var sch = schema[key3];
+        for (var key5 in schema) {
+          var sch = schema[key5];
           if (Array.isArray(sch)) {
-            if (key3 in traverse.arrayKeywords) {
+            if (key5 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key3 + "/" + i, rootSchema, jsonPtr, key3, schema, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key5 + "/" + i, rootSchema, jsonPtr, key5, schema, i);
             }
-          } else if (key3 in traverse.propsKeywords) {
+          } else if (key5 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key3 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key3, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key5 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key5, schema, prop);
             }
-          } else if (key3 in traverse.keywords || opts.allKeys && !(key3 in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key3, rootSchema, jsonPtr, key3, schema);
+          } else if (key5 in traverse.keywords || opts.allKeys && !(key5 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key5, rootSchema, jsonPtr, key5, schema);
           }
         }
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str5) {
-      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str6) {
+      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -23454,10 +23454,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema) {
-      for (const key3 in schema) {
-        if (REF_KEYWORDS.has(key3))
+      for (const key5 in schema) {
+        if (REF_KEYWORDS.has(key5))
           return true;
-        const sch = schema[key3];
+        const sch = schema[key5];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -23467,14 +23467,14 @@ var require_resolve = __commonJS({
     }
     function countKeys(schema) {
       let count = 0;
-      for (const key3 in schema) {
-        if (key3 === "$ref")
+      for (const key5 in schema) {
+        if (key5 === "$ref")
           return Infinity;
         count++;
-        if (SIMPLE_INLINED.has(key3))
+        if (SIMPLE_INLINED.has(key5))
           continue;
-        if (typeof schema[key3] == "object") {
-          (0, util_1.eachItem)(schema[key3], (sch) => count += countKeys(sch));
+        if (typeof schema[key5] == "object") {
+          (0, util_1.eachItem)(schema[key5], (sch) => count += countKeys(sch));
         }
         if (count === Infinity)
           return Infinity;
@@ -23663,8 +23663,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema, self: self2 }) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key3 in schema)
-        if (self2.RULES.all[key3])
+      for (const key5 in schema)
+        if (self2.RULES.all[key5])
           return true;
       return false;
     }
@@ -23777,9 +23777,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule28 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule28)) {
-            keywordCode(it, rule28.keyword, rule28.definition, group.type);
+        for (const rule31 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule31)) {
+            keywordCode(it, rule31.keyword, rule31.definition, group.type);
           }
         }
       });
@@ -23814,9 +23814,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule28 = rules[keyword];
-        if (typeof rule28 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule28)) {
-          const { type } = rule28.definition;
+        const rule31 = rules[keyword];
+        if (typeof rule31 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule31)) {
+          const { type } = rule31.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -24230,7 +24230,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve3.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -24257,7 +24257,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve3(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -24501,10 +24501,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str5, token) {
+    function findToken(str6, token) {
       let ind = 0;
-      for (let i = 0; i < str5.length; i++) {
-        if (str5[i] === token) ind++;
+      for (let i = 0; i < str6.length; i++) {
+        if (str6[i] === token) ind++;
       }
       return ind;
     }
@@ -25121,7 +25121,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve3(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -25512,7 +25512,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -25574,7 +25574,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str5, flags) => new RegExp(str5, flags);
+    var defaultRegExp = (str6, flags) => new RegExp(str6, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -25759,7 +25759,7 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key3, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema, key5, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema)) {
           for (const sch of schema)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -25773,15 +25773,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key3 = (0, resolve_1.normalizeId)(key3 || id);
-        this._checkUnique(key3);
-        this.schemas[key3] = this._addSchema(schema, _meta, key3, _validateSchema, true);
+        key5 = (0, resolve_1.normalizeId)(key5 || id);
+        this._checkUnique(key5);
+        this.schemas[key5] = this._addSchema(schema, _meta, key5, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key3, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key3, true, _validateSchema);
+      addMetaSchema(schema, key5, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key5, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -25902,8 +25902,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule28 = this.RULES.all[keyword];
-        return typeof rule28 == "object" ? rule28.definition : !!rule28;
+        const rule31 = this.RULES.all[keyword];
+        return typeof rule31 == "object" ? rule31.definition : !!rule31;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -25911,7 +25911,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword];
         delete RULES2.all[keyword];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule28) => rule28.keyword === keyword);
+          const i = group.rules.findIndex((rule31) => rule31.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -25937,14 +25937,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key3 in rules) {
-            const rule28 = rules[key3];
-            if (typeof rule28 != "object")
+          for (const key5 in rules) {
+            const rule31 = rules[key5];
+            if (typeof rule31 != "object")
               continue;
-            const { $data } = rule28.definition;
-            const schema = keywords[key3];
+            const { $data } = rule31.definition;
+            const schema = keywords[key5];
             if ($data && schema)
-              keywords[key3] = schemaOrData(schema);
+              keywords[key5] = schemaOrData(schema);
           }
         }
         return metaSchema;
@@ -26017,10 +26017,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key3 in checkOpts) {
-        const opt = key3;
+      for (const key5 in checkOpts) {
+        const opt = key5;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key3}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key5}. ${checkOpts[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -26034,8 +26034,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key3 in optsSchemas)
-          this.addSchema(optsSchemas[key3], key3);
+        for (const key5 in optsSchemas)
+          this.addSchema(optsSchemas[key5], key5);
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
@@ -26105,7 +26105,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule28 = {
+      const rule31 = {
         keyword,
         definition: {
           ...definition,
@@ -26114,18 +26114,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule28, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule31, definition.before);
       else
-        ruleGroup.rules.push(rule28);
-      RULES2.all[keyword] = rule28;
+        ruleGroup.rules.push(rule31);
+      RULES2.all[keyword] = rule31;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule28, before) {
+    function addBeforeRule(ruleGroup, rule31, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule28);
+        ruleGroup.rules.splice(i, 0, rule31);
       } else {
-        ruleGroup.rules.push(rule28);
+        ruleGroup.rules.push(rule31);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -26369,16 +26369,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str5) {
-      const len = str5.length;
+    function ucs2length(str6) {
+      const len = str6.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str5.charCodeAt(pos++);
+        value = str6.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str5.charCodeAt(pos);
+          value = str6.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -27083,11 +27083,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key3 in schema) {
-        if (key3 === "__proto__")
+      for (const key5 in schema) {
+        if (key5 === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key3]) ? propertyDeps : schemaDeps;
-        deps[key3] = schema[key3];
+        const deps = Array.isArray(schema[key5]) ? propertyDeps : schemaDeps;
+        deps[key5] = schema[key5];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -27164,13 +27164,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key3) => {
-          cxt.setParams({ propertyName: key3 });
+        gen.forIn("key", data, (key5) => {
+          cxt.setParams({ propertyName: key5 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key3,
+            data: key5,
             dataTypes: ["string"],
-            propertyName: key3,
+            propertyName: key5,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -27219,38 +27219,38 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key3) => {
+          gen.forIn("key", data, (key5) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key3);
+              additionalPropertyCode(key5);
             else
-              gen.if(isAdditional(key3), () => additionalPropertyCode(key3));
+              gen.if(isAdditional(key5), () => additionalPropertyCode(key5));
           });
         }
-        function isAdditional(key3) {
+        function isAdditional(key5) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key3);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key5);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key3} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key5} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key3})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key5})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
-        function deleteAdditional(key3) {
-          gen.code((0, codegen_1._)`delete ${data}[${key3}]`);
+        function deleteAdditional(key5) {
+          gen.code((0, codegen_1._)`delete ${data}[${key5}]`);
         }
-        function additionalPropertyCode(key3) {
+        function additionalPropertyCode(key5) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key3);
+            deleteAdditional(key5);
             return;
           }
           if (schema === false) {
-            cxt.setParams({ additionalProperty: key3 });
+            cxt.setParams({ additionalProperty: key5 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -27259,22 +27259,22 @@ var require_additionalProperties = __commonJS({
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key3, valid, false);
+              applyAdditionalSchema(key5, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key3);
+                deleteAdditional(key5);
               });
             } else {
-              applyAdditionalSchema(key3, valid);
+              applyAdditionalSchema(key5, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key3, valid, errors) {
+        function applyAdditionalSchema(key5, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key3,
+            dataProp: key5,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -27399,19 +27399,19 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key3) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key3})`, () => {
+          gen.forIn("key", data, (key5) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key5})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key3,
+                  dataProp: key5,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key3}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key5}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -28197,11 +28197,11 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ2;
-    function isCollection2(node) {
+    function isCollection3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP2:
@@ -28221,7 +28221,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection3(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -28231,12 +28231,12 @@ var require_identity = __commonJS({
     exports.SEQ = SEQ2;
     exports.hasAnchor = hasAnchor;
     exports.isAlias = isAlias2;
-    exports.isCollection = isCollection2;
+    exports.isCollection = isCollection3;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -28249,7 +28249,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -28258,14 +28258,14 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key3, node, visitor, path) {
-      const ctrl = callVisitor(key3, node, visitor, path);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key5, node, visitor, path) {
+      const ctrl = callVisitor(key5, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path, ctrl);
-        return visit_(key3, ctrl, visitor, path);
+        replaceNode(key5, path, ctrl);
+        return visit_(key5, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -28309,11 +28309,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key3, node, visitor, path) {
-      const ctrl = await callVisitor(key3, node, visitor, path);
+    async function visitAsync_(key5, node, visitor, path) {
+      const ctrl = await callVisitor(key5, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path, ctrl);
-        return visitAsync_(key3, ctrl, visitor, path);
+        replaceNode(key5, path, ctrl);
+        return visitAsync_(key5, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -28363,27 +28363,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key3, node, visitor, path) {
+    function callVisitor(key5, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key3, node, path);
+        return visitor(key5, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key3, node, path);
+        return visitor.Map?.(key5, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key3, node, path);
+        return visitor.Seq?.(key5, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key3, node, path);
+        return visitor.Pair?.(key5, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key3, node, path);
+        return visitor.Scalar?.(key5, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key3, node, path);
+        return visitor.Alias?.(key5, node, path);
       return void 0;
     }
-    function replaceNode(key3, path, node) {
+    function replaceNode(key5, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key3] = node;
+        parent.items[key5] = node;
       } else if (identity.isPair(parent)) {
-        if (key3 === "key")
+        if (key5 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -28394,7 +28394,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -28404,7 +28404,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -28548,7 +28548,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -28575,7 +28575,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -28586,7 +28586,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -28644,7 +28644,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj4, key3, val) {
+    function applyReviver(reviver, obj4, key5, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -28684,7 +28684,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj4, key3, val);
+      return reviver.call(obj4, key5, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -28766,7 +28766,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -28792,7 +28792,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -29047,14 +29047,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key3, ...rest] = path;
-          const node = this.get(key3, true);
+          const [key5, ...rest] = path;
+          const node = this.get(key5, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key3, collectionFromPath(this.schema, rest, value));
+            this.set(key5, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key5}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -29062,14 +29062,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key3, ...rest] = path;
+        const [key5, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key3);
-        const node = this.get(key3, true);
+          return this.delete(key5);
+        const node = this.get(key5, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key5}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29077,8 +29077,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key3, ...rest] = path;
-        const node = this.get(key3, true);
+        const [key5, ...rest] = path;
+        const node = this.get(key5, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -29096,10 +29096,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key3, ...rest] = path;
+        const [key5, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key3);
-        const node = this.get(key3, true);
+          return this.has(key5);
+        const node = this.get(key5, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -29107,17 +29107,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key3, ...rest] = path;
+        const [key5, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key3, value);
+          this.set(key5, value);
         } else {
-          const node = this.get(key3, true);
+          const node = this.get(key5, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key3, collectionFromPath(this.schema, rest, value));
+            this.set(key5, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key5}. Remaining path: ${rest}`);
         }
       }
     };
@@ -29131,13 +29131,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str5) => str5.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str6) => str6.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str5, indent, comment) => str5.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str5.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str6, indent, comment) => str6.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str6.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -29291,16 +29291,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str5) => /^(%|---|\.\.\.)/m.test(str5);
-    function lineLengthOverLimit(str5, lineWidth, indentLength) {
+    var containsDocumentMarker = (str6) => /^(%|---|\.\.\.)/m.test(str6);
+    function lineLengthOverLimit(str6, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str5.length;
+      const strLen = str6.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str5[i] === "\n") {
+        if (str6[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -29317,11 +29317,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str5 = "";
+      let str6 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str5 += json.slice(start, i) + "\\ ";
+          str6 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -29330,38 +29330,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str5 += json.slice(start, i);
+                str6 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str5 += "\\0";
+                    str6 += "\\0";
                     break;
                   case "0007":
-                    str5 += "\\a";
+                    str6 += "\\a";
                     break;
                   case "000b":
-                    str5 += "\\v";
+                    str6 += "\\v";
                     break;
                   case "001b":
-                    str5 += "\\e";
+                    str6 += "\\e";
                     break;
                   case "0085":
-                    str5 += "\\N";
+                    str6 += "\\N";
                     break;
                   case "00a0":
-                    str5 += "\\_";
+                    str6 += "\\_";
                     break;
                   case "2028":
-                    str5 += "\\L";
+                    str6 += "\\L";
                     break;
                   case "2029":
-                    str5 += "\\P";
+                    str6 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str5 += "\\x" + code.substr(2);
+                      str6 += "\\x" + code.substr(2);
                     else
-                      str5 += json.substr(i, 6);
+                      str6 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -29371,14 +29371,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str5 += json.slice(start, i) + "\n\n";
+                str6 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str5 += "\n";
+                  str6 += "\n";
                   i += 2;
                 }
-                str5 += indent;
+                str6 += indent;
                 if (json[i + 2] === " ")
-                  str5 += "\\";
+                  str6 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -29387,8 +29387,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str5 = start ? str5 + json.slice(start) : json;
-      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str6 = start ? str6 + json.slice(start) : json;
+      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -29516,15 +29516,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str5 = value.replace(/\n+/g, `$&
+      const str6 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str5);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str6);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -29654,7 +29654,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -29676,14 +29676,14 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str5 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str6 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str5;
-      return identity.isScalar(node) || str5[0] === "{" || str5[0] === "[" ? `${props} ${str5}` : `${props}
-${ctx.indent}${str5}`;
+        return str6;
+      return identity.isScalar(node) || str6[0] === "{" || str6[0] === "[" ? `${props} ${str6}` : `${props}
+${ctx.indent}${str6}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -29693,21 +29693,21 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key5, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key3) && key3.comment || null;
+      let keyComment = identity.isNode(key5) && key5.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key3) || !identity.isNode(key3) && typeof key3 === "object") {
+        if (identity.isCollection(key5) || !identity.isNode(key5) && typeof key5 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key3) || (identity.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
+      let explicitKey = !simpleKeys && (!key5 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key5) || (identity.isScalar(key5) ? key5.type === Scalar.Scalar.BLOCK_FOLDED || key5.type === Scalar.Scalar.BLOCK_LITERAL : typeof key5 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -29715,8 +29715,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str5 = stringify.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str5.length > 1024) {
+      let str6 = stringify2.stringify(key5, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str6.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -29725,27 +29725,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str5 === "" ? "?" : explicitKey ? `? ${str5}` : str5;
+          return str6 === "" ? "?" : explicitKey ? `? ${str6}` : str6;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str5 = `? ${str5}`;
+        str6 = `? ${str6}`;
         if (keyComment && !keyCommentDone) {
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str5;
+        return str6;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
-        str5 = `? ${str5}
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
+        str6 = `? ${str6}
 ${indent}:`;
       } else {
-        str5 = `${str5}:`;
+        str6 = `${str6}:`;
         if (keyComment)
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -29761,13 +29761,13 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str5.length + 1;
+        ctx.indentAtStart = str6.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -29805,16 +29805,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str5 += ws + valueStr;
+      str6 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(valueComment));
+        str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str5;
+      return str6;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -29859,7 +29859,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key3) => (merge2.identify(key3) || identity.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key5) => (merge2.identify(key5) || identity.isScalar(key5) && (!key5.type || key5.type === Scalar.Scalar.PLAIN) && merge2.identify(key5.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -29876,14 +29876,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key3, value2] of srcMap) {
+      for (const [key5, value2] of srcMap) {
         if (map instanceof Map) {
-          if (!map.has(key3))
-            map.set(key3, value2);
+          if (!map.has(key5))
+            map.set(key5, value2);
         } else if (map instanceof Set) {
-          map.add(key3);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key3)) {
-          Object.defineProperty(map, key3, {
+          map.add(key5);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key5)) {
+          Object.defineProperty(map, key5, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -29908,22 +29908,22 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key: key3, value }) {
-      if (identity.isNode(key3) && key3.addToJSMap)
-        key3.addToJSMap(ctx, map, value);
-      else if (merge2.isMergeKey(ctx, key3))
+    function addPairToJSMap(ctx, map, { key: key5, value }) {
+      if (identity.isNode(key5) && key5.addToJSMap)
+        key5.addToJSMap(ctx, map, value);
+      else if (merge2.isMergeKey(ctx, key5))
         merge2.addMergeToJSMap(ctx, map, value);
       else {
-        const jsKey = toJS.toJS(key3, "", ctx);
+        const jsKey = toJS.toJS(key5, "", ctx);
         if (map instanceof Map) {
           map.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key3, jsKey, ctx);
+          const stringKey = stringifyKey(key5, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
@@ -29938,19 +29938,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
-    function stringifyKey(key3, jsKey, ctx) {
+    function stringifyKey(key5, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key3) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+      if (identity.isNode(key5) && ctx?.doc) {
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key3.toString(strCtx);
+        const strKey = key5.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -29974,24 +29974,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key3, value, ctx) {
-      const k = createNode.createNode(key3, void 0, ctx);
+    function createPair(key5, value, ctx) {
+      const k = createNode.createNode(key5, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key3, value = null) {
+      constructor(key5, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key3;
+        this.key = key5;
         this.value = value;
       }
       clone(schema) {
-        let { key: key3, value } = this;
-        if (identity.isNode(key3))
-          key3 = key3.clone(schema);
+        let { key: key5, value } = this;
+        if (identity.isNode(key5))
+          key5 = key5.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key3, value);
+        return new _Pair(key5, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -30011,12 +30011,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -30041,31 +30041,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str6 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str7 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment2));
+          str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str6);
+        lines.push(blockItemPrefix + str7);
       }
-      let str5;
+      let str6;
       if (lines.length === 0) {
-        str5 = flowChars.start + flowChars.end;
+        str6 = flowChars.start + flowChars.end;
       } else {
-        str5 = lines[0];
+        str6 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str5 += line ? `
+          str6 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str5 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str6 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str5;
+      return str6;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -30108,21 +30108,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str5 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str5.includes("\n"));
+        let str6 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str6.includes("\n"));
         if (i < items.length - 1) {
-          str5 += ",";
+          str6 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str5.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str6.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str5 += ",";
+            str6 += ",";
           }
         }
         if (comment)
-          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment));
-        lines.push(str5);
+          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment));
+        lines.push(str6);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -30134,11 +30134,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str5 = start;
+          let str6 = start;
           for (const line of lines)
-            str5 += line ? `
+            str6 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str5}
+          return `${str6}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -30167,11 +30167,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key3) {
-      const k = identity.isScalar(key3) ? key3.value : key3;
+    function findPair(items, key5) {
+      const k = identity.isScalar(key5) ? key5.value : key5;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key3 || it.key === k)
+          if (it.key === key5 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -30194,20 +30194,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj4, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key3, value) => {
+        const add = (key5, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj4, key3, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key3))
+            value = replacer.call(obj4, key5, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key5))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key3, value, ctx));
+            map.items.push(Pair.createPair(key5, value, ctx));
         };
         if (obj4 instanceof Map) {
-          for (const [key3, value] of obj4)
-            add(key3, value);
+          for (const [key5, value] of obj4)
+            add(key5, value);
         } else if (obj4 && typeof obj4 === "object") {
-          for (const key3 of Object.keys(obj4))
-            add(key3, obj4[key3]);
+          for (const key5 of Object.keys(obj4))
+            add(key5, obj4[key5]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -30247,23 +30247,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key3) {
-        const it = findPair(this.items, key3);
+      delete(key5) {
+        const it = findPair(this.items, key5);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key3, keepScalar) {
-        const it = findPair(this.items, key3);
+      get(key5, keepScalar) {
+        const it = findPair(this.items, key5);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key3) {
-        return !!findPair(this.items, key3);
+      has(key5) {
+        return !!findPair(this.items, key5);
       }
-      set(key3, value) {
-        this.add(new Pair.Pair(key3, value), true);
+      set(key5, value) {
+        this.add(new Pair.Pair(key5, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -30352,15 +30352,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key3) {
-        const idx = asItemIndex(key3);
+      delete(key5) {
+        const idx = asItemIndex(key5);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key3, keepScalar) {
-        const idx = asItemIndex(key3);
+      get(key5, keepScalar) {
+        const idx = asItemIndex(key5);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -30372,8 +30372,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key3) {
-        const idx = asItemIndex(key3);
+      has(key5) {
+        const idx = asItemIndex(key5);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -30383,10 +30383,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key3, value) {
-        const idx = asItemIndex(key3);
+      set(key5, value) {
+        const idx = asItemIndex(key5);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key3}.`);
+          throw new Error(`Expected a valid index, not ${key5}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -30420,8 +30420,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj4) {
             if (typeof replacer === "function") {
-              const key3 = obj4 instanceof Set ? it : String(i++);
-              it = replacer.call(obj4, key3, it);
+              const key5 = obj4 instanceof Set ? it : String(i++);
+              it = replacer.call(obj4, key5, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -30429,8 +30429,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key3) {
-      let idx = identity.isScalar(key3) ? key3.value : key3;
+    function asItemIndex(key5) {
+      let idx = identity.isScalar(key5) ? key5.value : key5;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -30470,7 +30470,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str5) => str5,
+      resolve: (str6) => str6,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -30508,7 +30508,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str5) => new Scalar.Scalar(str5[0] === "t" || str5[0] === "T"),
+      resolve: (str6) => new Scalar.Scalar(str6[0] === "t" || str6[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -30560,7 +30560,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -30569,7 +30569,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str5) => parseFloat(str5),
+      resolve: (str6) => parseFloat(str6),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -30580,11 +30580,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str5) {
-        const node = new Scalar.Scalar(parseFloat(str5));
-        const dot = str5.indexOf(".");
-        if (dot !== -1 && str5[str5.length - 1] === "0")
-          node.minFractionDigits = str5.length - dot - 1;
+      resolve(str6) {
+        const node = new Scalar.Scalar(parseFloat(str6));
+        const dot = str6.indexOf(".");
+        if (dot !== -1 && str6[str6.length - 1] === "0")
+          node.minFractionDigits = str6.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -30601,7 +30601,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str5, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5.substring(offset), radix);
+    var intResolve = (str6, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -30614,7 +30614,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 8, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -30622,7 +30622,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -30631,7 +30631,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -30684,7 +30684,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str5) => str5,
+        resolve: (str6) => str6,
         stringify: stringifyJSON
       },
       {
@@ -30701,7 +30701,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str5) => str5 === "true",
+        resolve: (str6) => str6 === "true",
         stringify: stringifyJSON
       },
       {
@@ -30709,7 +30709,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str5, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5, 10),
+        resolve: (str6, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -30717,7 +30717,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str5) => parseFloat(str5),
+        resolve: (str6) => parseFloat(str6),
         stringify: stringifyJSON
       }
     ];
@@ -30725,9 +30725,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str5, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str5)}`);
-        return str5;
+      resolve(str6, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str6)}`);
+        return str6;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -30759,10 +30759,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str5 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str5.length);
-          for (let i = 0; i < str5.length; ++i)
-            buffer[i] = str5.charCodeAt(i);
+          const str6 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str6.length);
+          for (let i = 0; i < str6.length; ++i)
+            buffer[i] = str6.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -30773,28 +30773,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str5;
+        let str6;
         if (typeof node_buffer.Buffer === "function") {
-          str5 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str6 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str5 = btoa(s);
+          str6 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str5.length / lineWidth);
+          const n = Math.ceil(str6.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str5.substr(o, lineWidth);
+            lines[i] = str6.substr(o, lineWidth);
           }
-          str5 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str6 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str5 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str6 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -30844,25 +30844,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key3, value;
+          let key5, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key3 = it[0];
+              key5 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key3 = keys[0];
-              value = it[key3];
+              key5 = keys[0];
+              value = it[key5];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key3 = it;
+            key5 = it;
           }
-          pairs2.items.push(Pair.createPair(key3, value, ctx));
+          pairs2.items.push(Pair.createPair(key5, value, ctx));
         }
       return pairs2;
     }
@@ -30909,16 +30909,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair of this.items) {
-          let key3, value;
+          let key5, value;
           if (identity.isPair(pair)) {
-            key3 = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key3, ctx);
+            key5 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key5, ctx);
           } else {
-            key3 = toJS.toJS(pair, "", ctx);
+            key5 = toJS.toJS(pair, "", ctx);
           }
-          if (map.has(key3))
+          if (map.has(key5))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key3, value);
+          map.set(key5, value);
         }
         return map;
       }
@@ -30939,12 +30939,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key: key3 } of pairs$1.items) {
-          if (identity.isScalar(key3)) {
-            if (seenKeys.includes(key3.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key3.value}`);
+        for (const { key: key5 } of pairs$1.items) {
+          if (identity.isScalar(key5)) {
+            if (seenKeys.includes(key5.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key5.value}`);
             } else {
-              seenKeys.push(key3.value);
+              seenKeys.push(key5.value);
             }
           }
         }
@@ -31000,7 +31000,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -31009,7 +31009,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str5) => parseFloat(str5.replace(/_/g, "")),
+      resolve: (str6) => parseFloat(str6.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -31020,11 +31020,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str5) {
-        const node = new Scalar.Scalar(parseFloat(str5.replace(/_/g, "")));
-        const dot = str5.indexOf(".");
+      resolve(str6) {
+        const node = new Scalar.Scalar(parseFloat(str6.replace(/_/g, "")));
+        const dot = str6.indexOf(".");
         if (dot !== -1) {
-          const f = str5.substring(dot + 1).replace(/_/g, "");
+          const f = str6.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -31044,34 +31044,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str5, offset, radix, { intAsBigInt }) {
-      const sign = str5[0];
+    function intResolve(str6, offset, radix, { intAsBigInt }) {
+      const sign = str6[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str5 = str5.substring(offset).replace(/_/g, "");
+      str6 = str6.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str5 = `0b${str5}`;
+            str6 = `0b${str6}`;
             break;
           case 8:
-            str5 = `0o${str5}`;
+            str6 = `0o${str6}`;
             break;
           case 16:
-            str5 = `0x${str5}`;
+            str6 = `0x${str6}`;
             break;
         }
-        const n2 = BigInt(str5);
+        const n2 = BigInt(str6);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str5, radix);
+      const n = parseInt(str6, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str5 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str5.substr(1) : prefix + str5;
+        const str6 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str6.substr(1) : prefix + str6;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -31081,7 +31081,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 2, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -31090,7 +31090,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 1, 8, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -31098,7 +31098,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -31107,7 +31107,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -31129,14 +31129,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key3) {
+      add(key5) {
         let pair;
-        if (identity.isPair(key3))
-          pair = key3;
-        else if (key3 && typeof key3 === "object" && "key" in key3 && "value" in key3 && key3.value === null)
-          pair = new Pair.Pair(key3.key, null);
+        if (identity.isPair(key5))
+          pair = key5;
+        else if (key5 && typeof key5 === "object" && "key" in key5 && "value" in key5 && key5.value === null)
+          pair = new Pair.Pair(key5.key, null);
         else
-          pair = new Pair.Pair(key3, null);
+          pair = new Pair.Pair(key5, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -31145,18 +31145,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key3, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key3);
+      get(key5, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key5);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key3, value) {
+      set(key5, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key3);
+        const prev = YAMLMap.findPair(this.items, key5);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key3));
+          this.items.push(new Pair.Pair(key5));
         }
       }
       toJSON(_, ctx) {
@@ -31211,9 +31211,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str5, asBigInt) {
-      const sign = str5[0];
-      const parts2 = sign === "-" || sign === "+" ? str5.substring(1) : str5;
+    function parseSexagesimal(str6, asBigInt) {
+      const sign = str6[0];
+      const parts2 = sign === "-" || sign === "+" ? str6.substring(1) : str6;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -31250,7 +31250,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str5, _onError, { intAsBigInt }) => parseSexagesimal(str5, intAsBigInt),
+      resolve: (str6, _onError, { intAsBigInt }) => parseSexagesimal(str6, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -31259,7 +31259,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str5) => parseSexagesimal(str5, false),
+      resolve: (str6) => parseSexagesimal(str6, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -31270,8 +31270,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str5) {
-        const match = str5.match(timestamp.test);
+      resolve(str6) {
+        const match = str6.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -31403,7 +31403,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key5) => key5 !== "yaml11").map((key5) => JSON.stringify(key5)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -31419,7 +31419,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
+          const keys = Object.keys(tagsByName).map((key5) => JSON.stringify(key5)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -31469,7 +31469,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -31484,7 +31484,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -31506,7 +31506,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -31514,7 +31514,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -31683,8 +31683,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key3, value, options = {}) {
-        const k = this.createNode(key3, null, options);
+      createPair(key5, value, options = {}) {
+        const k = this.createNode(key5, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -31692,8 +31692,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key3) {
-        return assertCollection(this.contents) ? this.contents.delete(key3) : false;
+      delete(key5) {
+        return assertCollection(this.contents) ? this.contents.delete(key5) : false;
       }
       /**
        * Removes a value from the document.
@@ -31713,8 +31713,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key3, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key3, keepScalar) : void 0;
+      get(key5, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key5, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -31729,8 +31729,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key3) {
-        return identity.isCollection(this.contents) ? this.contents.has(key3) : false;
+      has(key5) {
+        return identity.isCollection(this.contents) ? this.contents.has(key5) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -31744,11 +31744,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key3, value) {
+      set(key5, value) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key3], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key5], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key3, value);
+          this.contents.set(key5, value);
         }
       }
       /**
@@ -32056,24 +32056,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key3) {
-      if (!key3)
+    function containsNewline(key5) {
+      if (!key5)
         return null;
-      switch (key3.type) {
+      switch (key5.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key3.source.includes("\n"))
+          if (key5.source.includes("\n"))
             return true;
-          if (key3.end) {
-            for (const st of key3.end)
+          if (key5.end) {
+            for (const st of key5.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key3.items) {
+          for (const it of key5.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -32147,10 +32147,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key3, sep: sep5, value } = collItem;
+        const { start, key: key5, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep5?.[0],
+          next: key5 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -32158,10 +32158,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key3) {
-            if (key3.type === "block-seq")
+          if (key5) {
+            if (key5.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key3 && key3.indent !== bm.indent)
+            else if ("indent" in key5 && key5.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep5) {
@@ -32174,17 +32174,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key3)) {
-            onError(key3 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key5)) {
+            onError(key5 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key3 ? composeNode(ctx, key3, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key5 ? composeNode(ctx, key5, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key3, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key5, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -32194,7 +32194,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key3 || key3.type === "block-scalar"
+          startOnNewline: !key5 || key5.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -32345,9 +32345,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -32358,11 +32358,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key3, sep: sep5, value } = collItem;
+        const { start, key: key5, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep5?.[0],
+          next: key5 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -32383,9 +32383,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key5))
             onError(
-              key3,
+              key5,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -32423,7 +32423,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep5 && !props.found) {
+        if (!isMap3 && !sep5 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -32432,8 +32432,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key3 ? composeNode(ctx, key3, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key3))
+          const keyNode = key5 ? composeNode(ctx, key5, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key5))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep5 ?? [], {
@@ -32446,7 +32446,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep5)
                 for (const st of sep5) {
                   if (st === valueProps.found)
@@ -32478,7 +32478,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -32494,7 +32494,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -32786,7 +32786,7 @@ var require_resolve_flow_scalar = __commonJS({
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
@@ -32815,7 +32815,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -33583,9 +33583,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key3 of Object.keys(token))
-          if (key3 !== "type" && key3 !== "offset")
-            delete token[key3];
+        for (const key5 of Object.keys(token))
+          if (key5 !== "type" && key5 !== "offset")
+            delete token[key5];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -33633,9 +33633,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key3 of Object.keys(token))
-            if (key3 !== "type" && key3 !== "offset")
-              delete token[key3];
+          for (const key5 of Object.keys(token))
+            if (key5 !== "type" && key5 !== "offset")
+              delete token[key5];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -33650,7 +33650,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -33690,12 +33690,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key3, sep: sep5, value }) {
+    function stringifyItem({ start, key: key5, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key3)
-        res += stringifyToken(key3);
+      if (key5)
+        res += stringifyToken(key5);
       if (sep5)
         for (const st of sep5)
           res += st.source;
@@ -33703,7 +33703,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -33714,15 +33714,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -33733,8 +33733,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -33765,7 +33765,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -33780,8 +33780,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection3 = (token) => !!token && "items" in token;
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -33864,8 +33864,8 @@ var require_cst = __commonJS({
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection2;
-    exports.isScalar = isScalar2;
+    exports.isCollection = isCollection3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -34189,9 +34189,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -34588,7 +34588,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -35027,7 +35027,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key3 = it.key;
+                  const key5 = it.key;
                   const sep5 = it.sep;
                   sep5.push(this.sourceToken);
                   delete it.key;
@@ -35036,7 +35036,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key3, sep: sep5 }]
+                    items: [{ start: start2, key: key5, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -35361,7 +35361,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -35433,7 +35433,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -35458,7 +35458,7 @@ var require_public_api = __commonJS({
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument5;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -35481,7 +35481,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -35509,8 +35509,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -35727,10 +35727,10 @@ var require_utils3 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str5) => REGEX_SPECIAL_CHARS.test(str5);
-    exports.isRegexChar = (str5) => str5.length === 1 && exports.hasRegexChars(str5);
-    exports.escapeRegex = (str5) => str5.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str5) => str5.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str6) => REGEX_SPECIAL_CHARS.test(str6);
+    exports.isRegexChar = (str6) => str6.length === 1 && exports.hasRegexChars(str6);
+    exports.escapeRegex = (str6) => str6.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str6) => str6.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -35741,8 +35741,8 @@ var require_utils3 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str5) => {
-      return str5.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str6) => {
+      return str6.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -35832,7 +35832,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts2 = [];
-      let str5 = input;
+      let str6 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -35851,10 +35851,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str5.charCodeAt(index + 1);
+      const peek = () => str6.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str5.charCodeAt(++index);
+        return str6.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -36031,24 +36031,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str5;
+      let base = str6;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str5.slice(0, start);
-        str5 = str5.slice(start);
+        prefix = str6.slice(0, start);
+        str6 = str6.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str5.slice(0, lastIndex);
-        glob = str5.slice(lastIndex);
+        base = str6.slice(0, lastIndex);
+        glob = str6.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str5;
+        glob = str6;
       } else {
-        base = str5;
+        base = str6;
       }
-      if (base && base !== "" && base !== "/" && base !== str5) {
+      if (base && base !== "" && base !== "/" && base !== str6) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -36151,7 +36151,7 @@ var require_parse2 = __commonJS({
       const parts2 = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -36166,11 +36166,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -36247,7 +36247,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -36260,10 +36260,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -36640,9 +36640,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix11 = POSIX_REGEX_SOURCE[rest2];
-                if (posix11) {
-                  prev.value = pre + posix11;
+                const posix12 = POSIX_REGEX_SOURCE[rest2];
+                if (posix12) {
+                  prev.value = pre + posix12;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -37095,8 +37095,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str5) => {
-        switch (str5) {
+      const create = (str6) => {
+        switch (str6) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -37114,7 +37114,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str5);
+            const match = /^(.*?)\.(\w+)$/.exec(str6);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -37145,9 +37145,9 @@ var require_picomatch = __commonJS({
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch4(input, options, returnState));
-        const arrayMatcher = (str5) => {
+        const arrayMatcher = (str6) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str5);
+            const state2 = isMatch(str6);
             if (state2) return state2;
           }
           return false;
@@ -37159,7 +37159,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix11 = opts.windows;
+      const posix12 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -37169,8 +37169,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix11 });
-        const result = { glob, state, regex: regex2, posix: posix11, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix12 });
+        const result = { glob, state, regex: regex2, posix: posix12, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -37195,7 +37195,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix11 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix12 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -37203,7 +37203,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix11 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix12 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -37212,18 +37212,18 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix11);
+          match = picomatch4.matchBase(input, regex2, options, posix12);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix11 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix12 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix11 }));
+      return regex2.test(utils.basename(input, { windows: posix12 }));
     };
-    picomatch4.isMatch = (str5, patterns, options) => picomatch4(patterns, options)(str5);
+    picomatch4.isMatch = (str6, patterns, options) => picomatch4(patterns, options)(str6);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
@@ -38534,8 +38534,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve4, reject) {
-              promiseResolve = resolve4;
+            return new Promise(function(resolve3, reject) {
+              promiseResolve = resolve3;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -38568,11 +38568,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve4, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -38616,8 +38616,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve4) => {
-          state.drains.push({ writes, resolve: resolve4 });
+        return new Promise((resolve3) => {
+          state.drains.push({ writes, resolve: resolve3 });
         });
       }
       write(data) {
@@ -38722,10 +38722,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve4();
+          resolve3();
         });
       });
     }
@@ -38871,8 +38871,8 @@ var require_headers2 = __commonJS({
       if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
       const pax = opts.pax;
       if (pax) {
-        for (const key3 in pax) {
-          result += addLength(" " + key3 + "=" + pax[key3] + "\n");
+        for (const key5 in pax) {
+          result += addLength(" " + key5 + "=" + pax[key5] + "\n");
         }
       }
       return b4a.from(result);
@@ -39101,11 +39101,11 @@ var require_headers2 = __commonJS({
     function decodeStr(val, offset, length, encoding) {
       return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
     }
-    function addLength(str5) {
-      const len = b4a.byteLength(str5);
+    function addLength(str6) {
+      const len = b4a.byteLength(str6);
       let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
       if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str5;
+      return len + digits + str6;
     }
   }
 });
@@ -39395,16 +39395,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve4, reject) {
+        function onnext(resolve3, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve4({ value: entryStream, done: false });
+            resolve3({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve4;
+          promiseResolve = resolve3;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -39432,11 +39432,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve4, reject) => {
-            if (extract.destroyed) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (extract.destroyed) return resolve3({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -40551,9 +40551,9 @@ var require_constants8 = __commonJS({
       return buffer;
     }
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key3 = wellknownHeaderNames[i];
-      const lowerCasedKey = key3.toLowerCase();
-      headerNameLowerCasedRecord[key3] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key5 = wellknownHeaderNames[i];
+      const lowerCasedKey = key5.toLowerCase();
+      headerNameLowerCasedRecord[key5] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     module.exports = {
       wellknownHeaderNames,
@@ -40587,16 +40587,16 @@ var require_tree2 = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key3, value, index) {
-        if (index === void 0 || index >= key3.length) {
+      constructor(key5, value, index) {
+        if (index === void 0 || index >= key5.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key3.charCodeAt(index);
+        const code = this.code = key5.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key3.length !== ++index) {
-          this.middle = new _TstNode(key3, value, index);
+        if (key5.length !== ++index) {
+          this.middle = new _TstNode(key5, value, index);
         } else {
           this.value = value;
         }
@@ -40606,15 +40606,15 @@ var require_tree2 = __commonJS({
        * @param {any} value
        * @returns {void}
        */
-      add(key3, value) {
-        const length = key3.length;
+      add(key5, value) {
+        const length = key5.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key3.charCodeAt(index);
+          const code = key5.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -40625,20 +40625,20 @@ var require_tree2 = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key3, value, index);
+              node.middle = new _TstNode(key5, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key3, value, index);
+              node.left = new _TstNode(key5, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key3, value, index);
+            node.right = new _TstNode(key5, value, index);
             break;
           }
         }
@@ -40647,12 +40647,12 @@ var require_tree2 = __commonJS({
        * @param {Uint8Array} key
        * @returns {TstNode | null}
        */
-      search(key3) {
-        const keylength = key3.length;
+      search(key5) {
+        const keylength = key5.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key3[index];
+          let code = key5[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -40678,25 +40678,25 @@ var require_tree2 = __commonJS({
        * @param {any} value
        * @returns {void}
        * */
-      insert(key3, value) {
+      insert(key5, value) {
         if (this.node === null) {
-          this.node = new TstNode(key3, value, 0);
+          this.node = new TstNode(key5, value, 0);
         } else {
-          this.node.add(key3, value);
+          this.node.add(key5, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @returns {any}
        */
-      lookup(key3) {
-        return this.node?.search(key3)?.value ?? null;
+      lookup(key5) {
+        return this.node?.search(key5)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key3 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key3, key3);
+      const key5 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key5, key5);
     }
     module.exports = {
       TernarySearchTree,
@@ -40714,7 +40714,7 @@ var require_util10 = __commonJS({
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
     var net = __require("node:net");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var timers = require_timers2();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors5();
@@ -40780,7 +40780,7 @@ var require_util10 = __commonJS({
       if (pathHasQueryOrFragment(url)) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -40929,31 +40929,31 @@ var require_util10 = __commonJS({
     function parseHeaders(headers, obj4) {
       if (obj4 === void 0) obj4 = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key3 = headerNameToString(headers[i]);
-        let val = obj4[key3];
+        const key5 = headerNameToString(headers[i]);
+        let val = obj4[key5];
         if (val !== void 0) {
-          if (!Object.hasOwn(obj4, key3)) {
+          if (!Object.hasOwn(obj4, key5)) {
             const headersValue = typeof headers[i + 1] === "string" ? headers[i + 1] : Array.isArray(headers[i + 1]) ? headers[i + 1].map((x) => x.toString("latin1")) : headers[i + 1].toString("latin1");
-            if (key3 === "__proto__") {
-              Object.defineProperty(obj4, key3, {
+            if (key5 === "__proto__") {
+              Object.defineProperty(obj4, key5, {
                 value: headersValue,
                 enumerable: true,
                 configurable: true,
                 writable: true
               });
             } else {
-              obj4[key3] = headersValue;
+              obj4[key5] = headersValue;
             }
           } else {
             if (typeof val === "string") {
               val = [val];
-              obj4[key3] = val;
+              obj4[key5] = val;
             }
             val.push(headers[i + 1].toString("latin1"));
           }
         } else {
           const headersValue = typeof headers[i + 1] === "string" ? headers[i + 1] : Array.isArray(headers[i + 1]) ? headers[i + 1].map((x) => x.toString("latin1")) : headers[i + 1].toString("latin1");
-          obj4[key3] = headersValue;
+          obj4[key5] = headersValue;
         }
       }
       return obj4;
@@ -40961,14 +40961,14 @@ var require_util10 = __commonJS({
     function parseRawHeaders(headers) {
       const headersLength = headers.length;
       const ret = new Array(headersLength);
-      let key3;
+      let key5;
       let val;
       for (let n = 0; n < headersLength; n += 2) {
-        key3 = headers[n];
+        key5 = headers[n];
         val = headers[n + 1];
-        typeof key3 !== "string" && (key3 = key3.toString());
+        typeof key5 !== "string" && (key5 = key5.toString());
         typeof val !== "string" && (val = val.toString("latin1"));
-        ret[n] = key3;
+        ret[n] = key5;
         ret[n + 1] = val;
       }
       return ret;
@@ -42091,20 +42091,20 @@ var require_request3 = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key3, value) {
-        processHeader(this, key3, value);
+      addHeader(key5, value) {
+        processHeader(this, key5, value);
         return this;
       }
     };
-    function processHeader(request2, key3, val) {
+    function processHeader(request2, key5, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key3} header`);
+        throw new InvalidArgumentError(`invalid ${key5} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key3];
+      let headerName = headerNameLowerCasedRecord[key5];
       if (headerName === void 0) {
-        headerName = key3.toLowerCase();
+        headerName = key5.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -42114,32 +42114,32 @@ var require_request3 = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+              throw new InvalidArgumentError(`invalid ${key5} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key3} header`);
+            throw new InvalidArgumentError(`invalid ${key5} header`);
           } else {
-            const str5 = `${val[i]}`;
-            if (!isValidHeaderValue(str5)) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+            const str6 = `${val[i]}`;
+            if (!isValidHeaderValue(str6)) {
+              throw new InvalidArgumentError(`invalid ${key5} header`);
             }
-            arr.push(str5);
+            arr.push(str6);
           }
         }
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError(`invalid ${key5} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError(`invalid ${key5} header`);
         }
       }
       if (headerName === "host") {
@@ -42160,7 +42160,7 @@ var require_request3 = __commonJS({
         request2.contentLength = parseInt(val, 10);
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key3, val);
+        request2.headers.push(key5, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -42180,7 +42180,7 @@ var require_request3 = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key3, val);
+        request2.headers.push(key5, val);
       }
     }
     module.exports = Request2;
@@ -42231,15 +42231,15 @@ var require_wrap_handler = __commonJS({
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         const rawHeaders = [];
-        for (const [key3, val] of Object.entries(headers)) {
-          rawHeaders.push(Buffer.from(key3, "latin1"), toRawHeaderValue(val));
+        for (const [key5, val] of Object.entries(headers)) {
+          rawHeaders.push(Buffer.from(key5, "latin1"), toRawHeaderValue(val));
         }
         this.#handler.onUpgrade?.(statusCode, rawHeaders, socket);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
         const rawHeaders = [];
-        for (const [key3, val] of Object.entries(headers)) {
-          rawHeaders.push(Buffer.from(key3, "latin1"), toRawHeaderValue(val));
+        for (const [key5, val] of Object.entries(headers)) {
+          rawHeaders.push(Buffer.from(key5, "latin1"), toRawHeaderValue(val));
         }
         if (this.#handler.onHeaders?.(statusCode, rawHeaders, () => controller.resume(), statusMessage) === false) {
           controller.pause();
@@ -42252,8 +42252,8 @@ var require_wrap_handler = __commonJS({
       }
       onResponseEnd(controller, trailers) {
         const rawTrailers = [];
-        for (const [key3, val] of Object.entries(trailers)) {
-          rawTrailers.push(Buffer.from(key3, "latin1"), toRawHeaderValue(val));
+        for (const [key5, val] of Object.entries(trailers)) {
+          rawTrailers.push(Buffer.from(key5, "latin1"), toRawHeaderValue(val));
         }
         this.#handler.onComplete?.(rawTrailers);
       }
@@ -42304,7 +42304,7 @@ var require_dispatcher2 = __commonJS({
           }
         }
         return new Proxy(this, {
-          get: (target, key3) => key3 === "dispatch" ? dispatch : target[key3]
+          get: (target, key5) => key5 === "dispatch" ? dispatch : target[key5]
         });
       }
     };
@@ -42462,9 +42462,9 @@ var require_dispatcher_base2 = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -42502,9 +42502,9 @@ var require_dispatcher_base2 = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve4(data);
+              return err2 ? reject(err2) : resolve3(data);
             });
           });
         }
@@ -42576,13 +42576,13 @@ var require_connect2 = __commonJS({
       constructor(maxCachedSessions) {
         this._maxCachedSessions = maxCachedSessions;
         this._sessionCache = /* @__PURE__ */ new Map();
-        this._sessionRegistry = new FinalizationRegistry((key3) => {
+        this._sessionRegistry = new FinalizationRegistry((key5) => {
           if (this._sessionCache.size < this._maxCachedSessions) {
             return;
           }
-          const ref = this._sessionCache.get(key3);
+          const ref = this._sessionCache.get(key5);
           if (ref !== void 0 && ref.deref() === void 0) {
-            this._sessionCache.delete(key3);
+            this._sessionCache.delete(key5);
           }
         });
       }
@@ -42598,9 +42598,9 @@ var require_connect2 = __commonJS({
           this._sessionCache.delete(sessionKey);
         } else if (this._sessionCache.size >= this._maxCachedSessions) {
           let evicted = false;
-          for (const [key3, ref] of this._sessionCache) {
+          for (const [key5, ref] of this._sessionCache) {
             if (ref.deref() === void 0) {
-              this._sessionCache.delete(key3);
+              this._sessionCache.delete(key5);
               evicted = true;
               break;
             }
@@ -43669,8 +43669,8 @@ var require_infra = __commonJS({
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
-    function asciiLowercase(str5) {
-      return nonASCIIRegex.test(str5) ? str5.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str5.toLowerCase();
+    function asciiLowercase(str6) {
+      return nonASCIIRegex.test(str6) ? str6.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str6.toLowerCase();
     }
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
@@ -43723,19 +43723,19 @@ var require_infra = __commonJS({
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
-    function removeASCIIWhitespace(str5, leading = true, trailing = true) {
-      return removeChars(str5, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str6, leading = true, trailing = true) {
+      return removeChars(str6, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str5, leading, trailing, predicate) {
+    function removeChars(str6, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str5.length - 1;
+      let trail = str6.length - 1;
       if (leading) {
-        while (lead < str5.length && predicate(str5.charCodeAt(lead))) lead++;
+        while (lead < str6.length && predicate(str6.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str5.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str6.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str5.length - 1 ? str5 : str5.slice(lead, trail + 1);
+      return lead === 0 && trail === str6.length - 1 ? str6 : str6.slice(lead, trail + 1);
     }
     function serializeJavascriptValueToJSONString(value) {
       const result = JSON.stringify(value);
@@ -43987,8 +43987,8 @@ var require_data_url2 = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str5, leading = true, trailing = true) {
-      return removeChars(str5, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str6, leading = true, trailing = true) {
+      return removeChars(str6, leading, trailing, isHTTPWhiteSpace);
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -44401,20 +44401,20 @@ var require_webidl2 = __commonJS({
         const result = {};
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key3 of keys2) {
-            const keyName = webidl.util.Stringify(key3);
-            const typedKey = keyConverter(key3, prefix, `Key ${keyName} in ${argument}`);
-            const typedValue = valueConverter(O[key3], prefix, `${argument}[${keyName}]`);
+          for (const key5 of keys2) {
+            const keyName = webidl.util.Stringify(key5);
+            const typedKey = keyConverter(key5, prefix, `Key ${keyName} in ${argument}`);
+            const typedValue = valueConverter(O[key5], prefix, `${argument}[${keyName}]`);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key3 of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key3);
+        for (const key5 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key5);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key3, prefix, argument);
-            const typedValue = valueConverter(O[key3], prefix, argument);
+            const typedKey = keyConverter(key5, prefix, argument);
+            const typedValue = valueConverter(O[key5], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -44443,29 +44443,29 @@ var require_webidl2 = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key: key3, defaultValue, required, converter } = options;
+          const { key: key5, defaultValue, required, converter } = options;
           if (required === true) {
-            if (dictionary == null || !Object.hasOwn(dictionary, key3)) {
+            if (dictionary == null || !Object.hasOwn(dictionary, key5)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key3}".`
+                message: `Missing required key "${key5}".`
               });
             }
           }
-          let value = dictionary?.[key3];
+          let value = dictionary?.[key5];
           const hasDefault = defaultValue !== void 0;
           if (hasDefault && value === void 0) {
             value = defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key3}`);
+            value = converter(value, prefix, `${argument}.${key5}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key3] = value;
+            dict[key5] = value;
           }
         }
         return dict;
@@ -45112,18 +45112,18 @@ var require_util11 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key3, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key5, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key3;
+              result = key5;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key3, value];
+              result = [key5, value];
               break;
           }
           return {
@@ -45189,8 +45189,8 @@ var require_util11 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key3, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key3, this);
+            for (const { 0: key5, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key5, this);
             }
           }
         }
@@ -46010,8 +46010,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -46109,7 +46109,7 @@ var require_body2 = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const formdataEscape = (str5) => str5.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const formdataEscape = (str6) => str6.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -46488,7 +46488,7 @@ var require_client_h12 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser3 = class {
       /**
          * @param {import('./client.js')} client
          * @param {import('net').Socket} socket
@@ -46705,15 +46705,15 @@ var require_client_h12 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key3 = this.headers[len - 2];
-        if (key3.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key3);
+        const key5 = this.headers[len - 2];
+        if (key5.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key5);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key3.length === 14 && util.bufferToLowerCasedHeaderName(key3) === "content-length") {
+        } else if (key5.length === 14 && util.bufferToLowerCasedHeaderName(key5) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -46969,7 +46969,7 @@ var require_client_h12 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       util.addListener(socket, "error", onHttpSocketError);
       util.addListener(socket, "readable", onHttpSocketReadable);
       util.addListener(socket, "end", onHttpSocketEnd);
@@ -47269,15 +47269,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key3 = headers[n + 0];
+          const key5 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key3}: ${val[i]}\r
+              header += `${key5}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key3}: ${val}\r
+            header += `${key5}: ${val}\r
 `;
           }
         }
@@ -47437,12 +47437,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -47935,28 +47935,28 @@ var require_client_h22 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key3 = reqHeaders[n + 0];
+        const key5 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
-        if (key3 === "cookie") {
-          if (headers[key3] != null) {
-            headers[key3] = Array.isArray(headers[key3]) ? (headers[key3].push(val), headers[key3]) : [headers[key3], val];
+        if (key5 === "cookie") {
+          if (headers[key5] != null) {
+            headers[key5] = Array.isArray(headers[key5]) ? (headers[key5].push(val), headers[key5]) : [headers[key5], val];
           } else {
-            headers[key3] = val;
+            headers[key5] = val;
           }
           continue;
         }
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key3]) {
-              headers[key3] += `, ${val[i]}`;
+            if (headers[key5]) {
+              headers[key5] += `, ${val[i]}`;
             } else {
-              headers[key3] = val[i];
+              headers[key5] = val[i];
             }
           }
-        } else if (headers[key3]) {
-          headers[key3] += `, ${val}`;
+        } else if (headers[key5]) {
+          headers[key5] += `, ${val}`;
         } else {
-          headers[key3] = val;
+          headers[key5] = val;
         }
       }
       let stream = null;
@@ -48082,8 +48082,8 @@ var require_client_h22 = __commonJS({
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
         let header = "";
-        for (const key3 in headers) {
-          header += `${key3}: ${headers[key3]}\r
+        for (const key5 in headers) {
+          header += `${key5}: ${headers[key5]}\r
 `;
         }
         channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
@@ -48326,12 +48326,12 @@ var require_client_h22 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -48648,16 +48648,16 @@ var require_client2 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve4(null);
+            resolve3(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -48670,7 +48670,7 @@ var require_client2 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -49077,8 +49077,8 @@ var require_pool_base2 = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          return new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -49573,33 +49573,33 @@ var require_agent2 = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key3;
+        let key5;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key3 = String(opts.origin);
+          key5 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        if (this[kOrigins].size >= this[kOptions].maxOrigins && !this[kOrigins].has(key3)) {
+        if (this[kOrigins].size >= this[kOptions].maxOrigins && !this[kOrigins].has(key5)) {
           throw new MaxOriginsReachedError();
         }
-        const result = this[kClients].get(key3);
+        const result = this[kClients].get(key5);
         let dispatcher = result && result.dispatcher;
         if (!dispatcher) {
           const closeClientIfUnused = (connected) => {
-            const result2 = this[kClients].get(key3);
+            const result2 = this[kClients].get(key5);
             if (result2) {
               if (connected) result2.count -= 1;
               if (result2.count <= 0) {
-                this[kClients].delete(key3);
+                this[kClients].delete(key5);
                 if (!result2.dispatcher.destroyed) {
                   result2.dispatcher.close();
                 }
               }
-              this[kOrigins].delete(key3);
+              this[kOrigins].delete(key5);
             }
           };
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", (origin, targets) => {
-            const result2 = this[kClients].get(key3);
+            const result2 = this[kClients].get(key5);
             if (result2) {
               result2.count += 1;
             }
@@ -49611,8 +49611,8 @@ var require_agent2 = __commonJS({
             closeClientIfUnused(false);
             this[kOnConnectionError](origin, targets, err);
           });
-          this[kClients].set(key3, { count: 0, dispatcher });
-          this[kOrigins].add(key3);
+          this[kClients].set(key5, { count: 0, dispatcher });
+          this[kOrigins].add(key5);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -50200,7 +50200,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -50210,7 +50210,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -50220,14 +50220,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve4, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve4();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -50236,14 +50236,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve4();
+            resolve3();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve4, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -50251,7 +50251,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve4();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -50294,8 +50294,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve4, reject) => {
-                      finalSocket.once("secureConnect", resolve4);
+                    await new Promise((resolve3, reject) => {
+                      finalSocket.once("secureConnect", resolve3);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -50591,7 +50591,7 @@ var require_proxy_agent2 = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key3) => key3.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key5) => key5.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -51428,7 +51428,7 @@ var require_readable2 = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -51442,11 +51442,11 @@ var require_readable2 = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve4(null);
+                resolve3(null);
               }
             });
           } else {
-            this.on("close", resolve4);
+            this.on("close", resolve3);
           }
           this.on("error", noop4).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -51474,7 +51474,7 @@ var require_readable2 = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -51489,7 +51489,7 @@ var require_readable2 = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -51563,18 +51563,18 @@ var require_readable2 = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length, encoding));
+          resolve3(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve3(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -51764,9 +51764,9 @@ var require_api_request2 = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -51978,9 +51978,9 @@ var require_api_stream2 = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -52268,9 +52268,9 @@ var require_api_upgrade2 = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -52363,9 +52363,9 @@ var require_api_connect2 = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -52500,18 +52500,18 @@ var require_mock_utils2 = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key3) {
+    function getHeaderByName(headers, key5) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key3.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key5.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key3);
+        return headers.get(key5);
       } else {
-        return lowerCaseEntries(headers)[key3.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key5.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -52549,21 +52549,21 @@ var require_mock_utils2 = __commonJS({
       }
       const originalQp = new URLSearchParams(query);
       const normalizedQp = new URLSearchParams();
-      for (let [key3, value] of originalQp.entries()) {
-        key3 = key3.replace("[]", "");
+      for (let [key5, value] of originalQp.entries()) {
+        key5 = key5.replace("[]", "");
         const valueRepresentsString = /^(['"]).*\1$/.test(value);
         if (valueRepresentsString) {
-          normalizedQp.append(key3, value);
+          normalizedQp.append(key5, value);
           continue;
         }
         if (value.includes(",")) {
           const values = value.split(",");
           for (const v of values) {
-            normalizedQp.append(key3, v);
+            normalizedQp.append(key5, v);
           }
           continue;
         }
-        normalizedQp.append(key3, value);
+        normalizedQp.append(key5, value);
       }
       return normalizedQp;
     }
@@ -52601,8 +52601,8 @@ var require_mock_utils2 = __commonJS({
         return "";
       }
     }
-    function getMockDispatch(mockDispatches, key3) {
-      const basePath = key3.query ? serializePathWithQuery(key3.path, key3.query) : key3.path;
+    function getMockDispatch(mockDispatches, key5) {
+      const basePath = key5.query ? serializePathWithQuery(key5.path, key5.query) : key5.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path, ignoreTrailingSlash }) => {
@@ -52611,35 +52611,35 @@ var require_mock_utils2 = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key3.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key5.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key3.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key5.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key3.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key5.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key3.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key5.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key3.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key5.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key3.headers === "object" ? JSON.stringify(key3.headers) : key3.headers;
+        const headers = typeof key5.headers === "object" ? JSON.stringify(key5.headers) : key5.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key3, data, opts) {
+    function addMockDispatch(mockDispatches, key5, data, opts) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false, ...opts };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key3, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key5, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       mockDispatches[kTotalDispatchCount] = (mockDispatches[kTotalDispatchCount] || 0) + 1;
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key3) {
+    function deleteMockDispatch(mockDispatches, key5) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key3);
+        return matchKey(dispatch, key5);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -52668,9 +52668,9 @@ var require_mock_utils2 = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key3 = keys[i];
-        const value = data[key3];
-        const name = Buffer.from(`${key3}`);
+        const key5 = keys[i];
+        const value = data[key5];
+        const name = Buffer.from(`${key5}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result.push(name, Buffer.from(`${value[j]}`));
@@ -52692,8 +52692,8 @@ var require_mock_utils2 = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler2) {
-      const key3 = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key3);
+      const key5 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key5);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -52703,7 +52703,7 @@ var require_mock_utils2 = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key3);
+        deleteMockDispatch(this[kDispatches], key5);
         handler2.onError(error2);
         return true;
       }
@@ -52747,7 +52747,7 @@ var require_mock_utils2 = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key3);
+        deleteMockDispatch(mockDispatches, key5);
       }
       function resume() {
       }
@@ -53154,12 +53154,12 @@ var require_mock_call_history = __commonJS({
       toString() {
         const options = { betweenKeyValueSeparator: "->", betweenPairSeparator: "|" };
         let result = "";
-        this.toMap().forEach((value, key3) => {
+        this.toMap().forEach((value, key5) => {
           if (typeof value === "string" || value === void 0 || value === null) {
-            result = `${result}${key3}${options.betweenKeyValueSeparator}${value}${options.betweenPairSeparator}`;
+            result = `${result}${key5}${options.betweenKeyValueSeparator}${value}${options.betweenPairSeparator}`;
           }
           if (typeof value === "object" && value !== null || Array.isArray(value)) {
-            result = `${result}${key3}${options.betweenKeyValueSeparator}${JSON.stringify(value)}${options.betweenPairSeparator}`;
+            result = `${result}${key5}${options.betweenKeyValueSeparator}${JSON.stringify(value)}${options.betweenPairSeparator}`;
           }
         });
         return result.slice(0, -1);
@@ -53595,10 +53595,10 @@ var require_snapshot_utils = __commonJS({
       if (!headers) return normalizedHeaders;
       if (isUndiciHeaders(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          const key3 = headers[i];
+          const key5 = headers[i];
           const value = headers[i + 1];
-          if (key3 && value !== void 0) {
-            const keyStr = Buffer.isBuffer(key3) ? key3.toString() : key3;
+          if (key5 && value !== void 0) {
+            const keyStr = Buffer.isBuffer(key5) ? key5.toString() : key5;
             const valueStr = Buffer.isBuffer(value) ? value.toString() : value;
             normalizedHeaders[keyStr.toLowerCase()] = valueStr;
           }
@@ -53606,9 +53606,9 @@ var require_snapshot_utils = __commonJS({
         return normalizedHeaders;
       }
       if (headers && typeof headers === "object") {
-        for (const [key3, value] of Object.entries(headers)) {
-          if (key3 && typeof key3 === "string") {
-            normalizedHeaders[key3.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+        for (const [key5, value] of Object.entries(headers)) {
+          if (key5 && typeof key5 === "string") {
+            normalizedHeaders[key5.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
           }
         }
       }
@@ -53639,7 +53639,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname: dirname2, resolve: resolve4 } = __require("node:path");
+    var { dirname: dirname2, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors5();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -53663,8 +53663,8 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { ignore, exclude, match } = headerFilters;
-      for (const [key3, value] of Object.entries(headers)) {
-        const headerKey = caseSensitive ? key3 : key3.toLowerCase();
+      for (const [key5, value] of Object.entries(headers)) {
+        const headerKey = caseSensitive ? key5 : key5.toLowerCase();
         if (exclude.has(headerKey)) continue;
         if (ignore.has(headerKey)) continue;
         if (match.size !== 0) {
@@ -53681,8 +53681,8 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { exclude: excludeSet } = headerFilters;
-      for (const [key3, value] of Object.entries(headers)) {
-        const headerKey = caseSensitive ? key3 : key3.toLowerCase();
+      for (const [key5, value] of Object.entries(headers)) {
+        const headerKey = caseSensitive ? key5 : key5.toLowerCase();
         if (excludeSet.has(headerKey)) continue;
         filtered[headerKey] = value;
       }
@@ -53695,9 +53695,9 @@ var require_snapshot_recorder = __commonJS({
       ];
       if (formattedRequest.headers && typeof formattedRequest.headers === "object") {
         const headerKeys = Object.keys(formattedRequest.headers).sort();
-        for (const key3 of headerKeys) {
-          const values = Array.isArray(formattedRequest.headers[key3]) ? formattedRequest.headers[key3] : [formattedRequest.headers[key3]];
-          parts2.push(key3);
+        for (const key5 of headerKeys) {
+          const values = Array.isArray(formattedRequest.headers[key5]) ? formattedRequest.headers[key5] : [formattedRequest.headers[key5]];
+          parts2.push(key5);
           for (const value of values.sort()) {
             parts2.push(String(value));
           }
@@ -53840,7 +53840,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve4(path), "utf8");
+          const data = await readFile(resolve3(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -53869,7 +53869,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve4(path);
+        const resolvedPath = resolve3(path);
         await mkdir2(dirname2(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -54556,9 +54556,9 @@ var require_redirect_handler2 = __commonJS({
       const ret = [];
       if (Array.isArray(headers)) {
         if (headers.length > 0 && Array.isArray(headers[0])) {
-          for (const [key3, value] of headers) {
-            if (!shouldRemoveHeader(key3, removeContent, unknownOrigin)) {
-              ret.push(key3, value);
+          for (const [key5, value] of headers) {
+            if (!shouldRemoveHeader(key5, removeContent, unknownOrigin)) {
+              ret.push(key5, value);
             }
           }
         } else {
@@ -54570,9 +54570,9 @@ var require_redirect_handler2 = __commonJS({
         }
       } else if (headers && typeof headers === "object") {
         const entries = util.hasSafeIterator(headers) ? headers : Object.entries(headers);
-        for (const [key3, value] of entries) {
-          if (!shouldRemoveHeader(key3, removeContent, unknownOrigin)) {
-            ret.push(key3, value);
+        for (const [key5, value] of entries) {
+          if (!shouldRemoveHeader(key5, removeContent, unknownOrigin)) {
+            ret.push(key5, value);
           }
         }
       } else {
@@ -54803,8 +54803,8 @@ var require_dns2 = __commonJS({
       const ownIterator = Object.prototype.hasOwnProperty.call(headers, Symbol.iterator);
       return ownIterator || prototype != null && prototype !== Object.prototype && typeof headers[Symbol.iterator] === "function";
     }
-    function isHostHeader(key3) {
-      return typeof key3 === "string" && key3.toLowerCase() === "host";
+    function isHostHeader(key5) {
+      return typeof key5 === "string" && key5.toLowerCase() === "host";
     }
     function normalizeHeaders(headers) {
       if (headers == null) {
@@ -54853,8 +54853,8 @@ var require_dns2 = __commonJS({
         return false;
       }
       if (typeof headers === "object") {
-        for (const key3 in headers) {
-          if (isHostHeader(key3)) {
+        for (const key5 in headers) {
+          if (isHostHeader(key5)) {
             return true;
           }
         }
@@ -55318,7 +55318,7 @@ var require_cache2 = __commonJS({
       });
       return directives;
     }
-    function markInvalidCacheControlDirective(directives, key3) {
+    function markInvalidCacheControlDirective(directives, key5) {
       let invalidDirectives = directives[kInvalidCacheControlDirectives];
       if (invalidDirectives === void 0) {
         invalidDirectives = /* @__PURE__ */ new Set();
@@ -55326,22 +55326,22 @@ var require_cache2 = __commonJS({
           value: invalidDirectives
         });
       }
-      invalidDirectives.add(key3);
+      invalidDirectives.add(key5);
     }
-    function hasInvalidCacheControlDirective(directives, key3) {
-      return directives[kInvalidCacheControlDirectives]?.has(key3) === true;
+    function hasInvalidCacheControlDirective(directives, key5) {
+      return directives[kInvalidCacheControlDirectives]?.has(key5) === true;
     }
-    function getMalformedRestrictiveDirectiveName(key3) {
+    function getMalformedRestrictiveDirectiveName(key5) {
       for (const directiveName of RESTRICTIVE_DIRECTIVE_NAMES) {
-        if (key3.startsWith(directiveName) && key3.length > directiveName.length && !isValidHTTPToken(key3[directiveName.length])) {
+        if (key5.startsWith(directiveName) && key5.length > directiveName.length && !isValidHTTPToken(key5[directiveName.length])) {
           return directiveName;
         }
       }
       let tokenOnlyKey = "";
       let hasInvalidTokenChar = false;
-      for (let i = 0; i < key3.length; i++) {
-        if (isValidHTTPToken(key3[i])) {
-          tokenOnlyKey += key3[i];
+      for (let i = 0; i < key5.length; i++) {
+        if (isValidHTTPToken(key5[i])) {
+          tokenOnlyKey += key5[i];
         } else {
           hasInvalidTokenChar = true;
         }
@@ -55365,8 +55365,8 @@ var require_cache2 = __commonJS({
         headers: opts.headers
       };
     }
-    function appendHeader(headers, key3, val) {
-      const headerName = key3.toLowerCase();
+    function appendHeader(headers, key5, val) {
+      const headerName = key5.toLowerCase();
       const current = headers[headerName];
       const values = Array.isArray(val) ? val : [val];
       if (current === void 0) {
@@ -55390,26 +55390,26 @@ var require_cache2 = __commonJS({
                 if (!Array.isArray(x)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
-                const [key3, val] = x;
-                if (typeof key3 !== "string" || typeof val !== "string") {
+                const [key5, val] = x;
+                if (typeof key5 !== "string" || typeof val !== "string") {
                   throw new Error("opts.headers is not a valid header map");
                 }
-                appendHeader(headers, key3, val);
+                appendHeader(headers, key5, val);
               }
             } else {
               if (opts.headers.length % 2 !== 0) {
                 throw new Error("opts.headers is not a valid header map");
               }
               for (let i = 0; i < opts.headers.length; i += 2) {
-                const key3 = opts.headers[i];
+                const key5 = opts.headers[i];
                 const val = opts.headers[i + 1];
-                if (typeof key3 !== "string" || typeof val !== "string" && !Array.isArray(val)) {
+                if (typeof key5 !== "string" || typeof val !== "string" && !Array.isArray(val)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
                 if (typeof val === "string") {
-                  appendHeader(headers, key3, val);
+                  appendHeader(headers, key5, val);
                 } else {
-                  appendHeader(headers, key3, val.map((item) => typeof item === "string" ? item : item.toString("latin1")));
+                  appendHeader(headers, key5, val.map((item) => typeof item === "string" ? item : item.toString("latin1")));
                 }
               }
             }
@@ -55418,16 +55418,16 @@ var require_cache2 = __commonJS({
               if (!Array.isArray(x)) {
                 throw new Error("opts.headers is not a valid header map");
               }
-              const [key3, val] = x;
-              if (typeof key3 !== "string" || typeof val !== "string") {
+              const [key5, val] = x;
+              if (typeof key5 !== "string" || typeof val !== "string") {
                 throw new Error("opts.headers is not a valid header map");
               }
-              appendHeader(headers, key3, val);
+              appendHeader(headers, key5, val);
             }
           }
         } else {
-          for (const key3 of Object.keys(opts.headers)) {
-            appendHeader(headers, key3, opts.headers[key3]);
+          for (const key5 of Object.keys(opts.headers)) {
+            appendHeader(headers, key5, opts.headers[key5]);
           }
         }
       } else {
@@ -55435,17 +55435,17 @@ var require_cache2 = __commonJS({
       }
       return headers;
     }
-    function assertCacheKey(key3) {
-      if (typeof key3 !== "object") {
-        throw new TypeError(`expected key to be object, got ${typeof key3}`);
+    function assertCacheKey(key5) {
+      if (typeof key5 !== "object") {
+        throw new TypeError(`expected key to be object, got ${typeof key5}`);
       }
       for (const property of ["origin", "method", "path"]) {
-        if (typeof key3[property] !== "string") {
-          throw new TypeError(`expected key.${property} to be string, got ${typeof key3[property]}`);
+        if (typeof key5[property] !== "string") {
+          throw new TypeError(`expected key.${property} to be string, got ${typeof key5[property]}`);
         }
       }
-      if (key3.headers !== void 0 && typeof key3.headers !== "object") {
-        throw new TypeError(`expected headers to be object, got ${typeof key3}`);
+      if (key5.headers !== void 0 && typeof key5.headers !== "object") {
+        throw new TypeError(`expected headers to be object, got ${typeof key5}`);
       }
     }
     function assertCacheValue(value) {
@@ -55480,7 +55480,7 @@ var require_cache2 = __commonJS({
         const directive = directiveRecord.value.toLowerCase();
         const fromMalformedQuote = directiveRecord.fromMalformedQuote;
         const keyValueDelimiter = directive.indexOf("=");
-        let key3;
+        let key5;
         let value;
         let keyHasTrailingWhitespace = false;
         let valueHasLeadingWhitespace = false;
@@ -55489,59 +55489,59 @@ var require_cache2 = __commonJS({
           const rawValue = directive.substring(keyValueDelimiter + 1);
           keyHasTrailingWhitespace = trimOWSEnd(rawKey) !== rawKey;
           valueHasLeadingWhitespace = trimOWSStart(rawValue) !== rawValue;
-          key3 = trimOWS(rawKey);
+          key5 = trimOWS(rawKey);
           value = trimOWSStart(rawValue);
         } else {
-          key3 = trimOWS(directive);
+          key5 = trimOWS(directive);
         }
-        const malformedRestrictiveDirectiveName = getMalformedRestrictiveDirectiveName(key3);
+        const malformedRestrictiveDirectiveName = getMalformedRestrictiveDirectiveName(key5);
         if (malformedRestrictiveDirectiveName !== void 0) {
           output[malformedRestrictiveDirectiveName] = true;
           continue;
         }
-        switch (key3) {
+        switch (key5) {
           case "min-fresh":
           case "max-stale":
           case "max-age":
           case "s-maxage":
           case "stale-while-revalidate":
           case "stale-if-error": {
-            if (fromMalformedQuote || invalidNumericDirectives.has(key3)) {
+            if (fromMalformedQuote || invalidNumericDirectives.has(key5)) {
               continue;
             }
             if (value === void 0 || keyHasTrailingWhitespace || valueHasLeadingWhitespace) {
-              delete output[key3];
-              invalidNumericDirectives.add(key3);
-              markInvalidCacheControlDirective(output, key3);
+              delete output[key5];
+              invalidNumericDirectives.add(key5);
+              markInvalidCacheControlDirective(output, key5);
               continue;
             }
             if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') {
               value = value.substring(1, value.length - 1);
             }
             if (!/^[0-9]+$/.test(value)) {
-              delete output[key3];
-              invalidNumericDirectives.add(key3);
-              markInvalidCacheControlDirective(output, key3);
+              delete output[key5];
+              invalidNumericDirectives.add(key5);
+              markInvalidCacheControlDirective(output, key5);
               continue;
             }
             const parsedValue = Math.min(parseInt(value, 10), MAX_DELTA_SECONDS);
-            if (key3 === "min-fresh") {
-              if (!(key3 in output) || output[key3] < parsedValue) {
-                output[key3] = parsedValue;
+            if (key5 === "min-fresh") {
+              if (!(key5 in output) || output[key5] < parsedValue) {
+                output[key5] = parsedValue;
               }
-            } else if (!(key3 in output) || output[key3] > parsedValue) {
-              output[key3] = parsedValue;
+            } else if (!(key5 in output) || output[key5] > parsedValue) {
+              output[key5] = parsedValue;
             }
             break;
           }
           case "private":
           case "no-cache": {
             if (fromMalformedQuote) {
-              output[key3] = true;
+              output[key5] = true;
               break;
             }
             if (value !== void 0 && value.length === 0) {
-              output[key3] = true;
+              output[key5] = true;
               break;
             }
             if (value) {
@@ -55570,7 +55570,7 @@ var require_cache2 = __commonJS({
                   fieldList = fieldListParts.join(",");
                 }
                 if (!foundEndingQuote) {
-                  output[key3] = true;
+                  output[key5] = true;
                   break;
                 }
                 i = lastQuotedPart;
@@ -55583,23 +55583,23 @@ var require_cache2 = __commonJS({
                   }
                 }
                 if (!validFieldNames) {
-                  output[key3] = true;
-                } else if (output[key3] !== true) {
-                  if (key3 in output) {
-                    output[key3] = output[key3].concat(headers);
+                  output[key5] = true;
+                } else if (output[key5] !== true) {
+                  if (key5 in output) {
+                    output[key5] = output[key5].concat(headers);
                   } else {
-                    output[key3] = headers;
+                    output[key5] = headers;
                   }
                 }
               } else {
                 const fieldName2 = trimOWS(value);
                 if (!isValidHTTPToken(fieldName2)) {
-                  output[key3] = true;
-                } else if (output[key3] !== true) {
-                  if (key3 in output) {
-                    output[key3] = output[key3].concat(fieldName2);
+                  output[key5] = true;
+                } else if (output[key5] !== true) {
+                  if (key5 in output) {
+                    output[key5] = output[key5].concat(fieldName2);
                   } else {
-                    output[key3] = [fieldName2];
+                    output[key5] = [fieldName2];
                   }
                 }
               }
@@ -55614,18 +55614,18 @@ var require_cache2 = __commonJS({
           case "no-transform":
           case "must-understand":
           case "only-if-cached":
-            if (fromMalformedQuote || invalidNoArgumentDirectives.has(key3)) {
+            if (fromMalformedQuote || invalidNoArgumentDirectives.has(key5)) {
               continue;
             }
             if (value !== void 0) {
-              delete output[key3];
-              invalidNoArgumentDirectives.add(key3);
+              delete output[key5];
+              invalidNoArgumentDirectives.add(key5);
               continue;
             }
-            output[key3] = true;
+            output[key5] = true;
             break;
           case "no-store":
-            output[key3] = true;
+            output[key5] = true;
             break;
           default:
             continue;
@@ -57056,12 +57056,12 @@ var require_memory_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} req
        * @returns {import('../../types/cache-interceptor.d.ts').default.GetResult | undefined}
        */
-      get(key3) {
-        assertCacheKey(key3);
-        const topLevelKey = `${key3.origin}:${key3.path}`;
+      get(key5) {
+        assertCacheKey(key5);
+        const topLevelKey = `${key5.origin}:${key5.path}`;
         const now = Date.now();
         const entries = this.#entries.get(topLevelKey);
-        const entry = entries ? findEntry(key3, entries, now) : null;
+        const entry = entries ? findEntry(key5, entries, now) : null;
         return entry == null ? void 0 : {
           statusMessage: entry.statusMessage,
           statusCode: entry.statusCode,
@@ -57080,12 +57080,12 @@ var require_memory_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue} val
        * @returns {Writable | undefined}
        */
-      createWriteStream(key3, val) {
-        assertCacheKey(key3);
+      createWriteStream(key5, val) {
+        assertCacheKey(key5);
         assertCacheValue(val);
-        const topLevelKey = `${key3.origin}:${key3.path}`;
+        const topLevelKey = `${key5.origin}:${key5.path}`;
         const store = this;
-        const entry = { ...key3, ...val, body: [], size: 0 };
+        const entry = { ...key5, ...val, body: [], size: 0 };
         return new Writable({
           write(chunk, encoding, callback) {
             if (typeof chunk === "string") {
@@ -57105,7 +57105,7 @@ var require_memory_cache_store = __commonJS({
               entries = [];
               store.#entries.set(topLevelKey, entries);
             }
-            const previousEntry = findEntry(key3, entries, Date.now());
+            const previousEntry = findEntry(key5, entries, Date.now());
             if (previousEntry) {
               const index = entries.indexOf(previousEntry);
               entries.splice(index, 1, entry);
@@ -57125,13 +57125,13 @@ var require_memory_cache_store = __commonJS({
                 });
                 store.#hasEmittedMaxSizeEvent = true;
               }
-              for (const [key4, entries2] of store.#entries) {
+              for (const [key6, entries2] of store.#entries) {
                 for (const entry2 of entries2.splice(0, entries2.length / 2)) {
                   store.#size -= entry2.size;
                   store.#count -= 1;
                 }
                 if (entries2.length === 0) {
-                  store.#entries.delete(key4);
+                  store.#entries.delete(key6);
                 }
               }
               if (store.#size < store.#maxSize && store.#count < store.#maxCount) {
@@ -57145,11 +57145,11 @@ var require_memory_cache_store = __commonJS({
       /**
        * @param {CacheKey} key
        */
-      delete(key3) {
-        if (typeof key3 !== "object") {
-          throw new TypeError(`expected key to be object, got ${typeof key3}`);
+      delete(key5) {
+        if (typeof key5 !== "object") {
+          throw new TypeError(`expected key to be object, got ${typeof key5}`);
         }
-        const topLevelKey = `${key3.origin}:${key3.path}`;
+        const topLevelKey = `${key5.origin}:${key5.path}`;
         for (const entry of this.#entries.get(topLevelKey) ?? []) {
           this.#size -= entry.size;
           this.#count -= 1;
@@ -57157,20 +57157,20 @@ var require_memory_cache_store = __commonJS({
         this.#entries.delete(topLevelKey);
       }
     };
-    function findEntry(key3, entries, now) {
+    function findEntry(key5, entries, now) {
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
-        if (entry.deleteAt > now && entry.method === key3.method && varyMatches(key3, entry)) {
+        if (entry.deleteAt > now && entry.method === key5.method && varyMatches(key5, entry)) {
           return entry;
         }
       }
     }
-    function varyMatches(key3, entry) {
+    function varyMatches(key5, entry) {
       if (entry.vary == null) {
         return true;
       }
       for (const headerName in entry.vary) {
-        if (Object.hasOwn(entry.vary, headerName) && !headerValueEquals(key3.headers?.[headerName], entry.vary[headerName])) {
+        if (Object.hasOwn(entry.vary, headerName) && !headerValueEquals(key5.headers?.[headerName], entry.vary[headerName])) {
           return false;
         }
       }
@@ -57389,8 +57389,8 @@ var require_cache3 = __commonJS({
       if (!varyDirectives) {
         return false;
       }
-      for (const key3 in varyDirectives) {
-        if (result.vary == null || !Object.hasOwn(result.vary, key3)) {
+      for (const key5 in varyDirectives) {
+        if (result.vary == null || !Object.hasOwn(result.vary, key5)) {
           return true;
         }
       }
@@ -57417,9 +57417,9 @@ var require_cache3 = __commonJS({
         headers["if-none-match"] = result.etag;
       }
       if (result.vary) {
-        for (const key3 in result.vary) {
-          if (result.vary[key3] != null) {
-            headers[key3] = result.vary[key3];
+        for (const key5 in result.vary) {
+          if (result.vary[key5] != null) {
+            headers[key5] = result.vary[key5];
           }
         }
       }
@@ -58927,9 +58927,9 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @returns {(import('../../types/cache-interceptor.d.ts').default.GetResult & { body?: Buffer }) | undefined}
        */
-      get(key3) {
-        assertCacheKey(key3);
-        const value = this.#findValue(key3);
+      get(key5) {
+        assertCacheKey(key5);
+        const value = this.#findValue(key5);
         return value ? {
           body: value.body ? Buffer.from(value.body.buffer, value.body.byteOffset, value.body.byteLength) : void 0,
           statusCode: value.statusCode,
@@ -58947,15 +58947,15 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue & { body: null | Buffer | Array<Buffer>}} value
        */
-      set(key3, value) {
-        assertCacheKey(key3);
-        const url = this.#makeValueUrl(key3);
+      set(key5, value) {
+        assertCacheKey(key5);
+        const url = this.#makeValueUrl(key5);
         const body = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
         const size = body?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
         }
-        const existingValue = this.#findValue(key3, true);
+        const existingValue = this.#findValue(key5, true);
         if (existingValue) {
           this.#updateValueQuery.run(
             body,
@@ -58972,7 +58972,7 @@ var require_sqlite_cache_store = __commonJS({
         } else {
           this.#insertValueQuery.run(
             url,
-            key3.method,
+            key5.method,
             body,
             value.deleteAt,
             value.statusCode,
@@ -58992,8 +58992,8 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue} value
        * @returns {Writable | undefined}
        */
-      createWriteStream(key3, value) {
-        assertCacheKey(key3);
+      createWriteStream(key5, value) {
+        assertCacheKey(key5);
         assertCacheValue(value);
         let size = 0;
         const body = [];
@@ -59010,7 +59010,7 @@ var require_sqlite_cache_store = __commonJS({
             callback();
           },
           final(callback) {
-            store.set(key3, { ...value, body });
+            store.set(key5, { ...value, body });
             callback();
           }
         });
@@ -59018,11 +59018,11 @@ var require_sqlite_cache_store = __commonJS({
       /**
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        */
-      delete(key3) {
-        if (typeof key3 !== "object") {
-          throw new TypeError(`expected key to be object, got ${typeof key3}`);
+      delete(key5) {
+        if (typeof key5 !== "object") {
+          throw new TypeError(`expected key to be object, got ${typeof key5}`);
         }
-        this.#deleteByUrlQuery.run(this.#makeValueUrl(key3));
+        this.#deleteByUrlQuery.run(this.#makeValueUrl(key5));
       }
       #prune() {
         if (Number.isFinite(this.#maxCount) && this.size <= this.#maxCount) {
@@ -59054,17 +59054,17 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @returns {string}
        */
-      #makeValueUrl(key3) {
-        return `${key3.origin}/${key3.path}`;
+      #makeValueUrl(key5) {
+        return `${key5.origin}/${key5.path}`;
       }
       /**
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @param {boolean} [canBeExpired=false]
        * @returns {SqliteStoreValue | undefined}
        */
-      #findValue(key3, canBeExpired = false) {
-        const url = this.#makeValueUrl(key3);
-        const { headers, method } = key3;
+      #findValue(key5, canBeExpired = false) {
+        const url = this.#makeValueUrl(key5);
+        const { headers, method } = key5;
         const values = this.#getValuesQuery.all(url, method);
         if (values.length === 0) {
           return void 0;
@@ -61849,7 +61849,7 @@ var require_fetch2 = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -61937,7 +61937,7 @@ var require_fetch2 = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -61990,7 +61990,7 @@ var require_fetch2 = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve4({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -62014,7 +62014,7 @@ var require_fetch2 = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve4({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -62882,7 +62882,7 @@ var require_util13 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -62929,8 +62929,8 @@ var require_util13 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key3, ...value] = part.split("=");
-        const trimmedKey = key3.trim();
+        const [key5, ...value] = part.split("=");
+        const trimmedKey = key5.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -62944,7 +62944,7 @@ var require_util13 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -63091,7 +63091,7 @@ var require_cookies2 = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse3();
-    var { stringify } = require_util13();
+    var { stringify: stringify2 } = require_util13();
     var { webidl } = require_webidl2();
     var { Headers: Headers3 } = require_headers3();
     var brandChecks = webidl.brandCheckMultiple([Headers3, globalThis.Headers].filter(Boolean));
@@ -63139,9 +63139,9 @@ var require_cookies2 = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str5 = stringify(cookie);
-      if (str5) {
-        headers.append("set-cookie", str5, true);
+      const str6 = stringify2(cookie);
+      if (str6) {
+        headers.append("set-cookie", str6, true);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -63267,7 +63267,7 @@ var require_events2 = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports2 = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
@@ -63277,7 +63277,7 @@ var require_events2 = __commonJS({
           origin,
           lastEventId,
           source,
-          ports
+          ports: ports2
         });
       }
       static createFastMessageEvent(type, init) {
@@ -65443,7 +65443,7 @@ var require_eventsource_stream2 = __commonJS({
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID = Buffer.from("id");
+    var ID2 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -65660,7 +65660,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
+        if (isFieldName(line, fieldLength, ID2)) {
           if (isValidLastEventIdBytes(line, valueStart)) {
             this.setEventFieldSize("id", line.length - valueStart);
             event.id = line.toString("utf8", valueStart);
@@ -66395,16 +66395,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first = true;
-      for (const key3 in this.properties) {
-        if (this.properties.hasOwnProperty(key3)) {
-          const val = this.properties[key3];
+      for (const key5 in this.properties) {
+        if (this.properties.hasOwnProperty(key5)) {
+          const val = this.properties[key5];
           if (val) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key3}=${escapeProperty(val)}`;
+            cmdStr += `${key5}=${escapeProperty(val)}`;
           }
         }
       }
@@ -66436,16 +66436,16 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key3, value) {
+function prepareKeyValueMessage(key5, value) {
   const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key3.includes(delimiter2)) {
+  if (key5.includes(delimiter2)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
   if (convertedValue.includes(delimiter2)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key3}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
+  return `${key5}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -66511,11 +66511,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -66531,7 +66531,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -66576,7 +66576,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content2, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key3, value]) => ` ${key3}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key5, value]) => ` ${key5}="${value}"`).join("");
     if (!content2) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -66859,7 +66859,7 @@ function info(message) {
 }
 
 // src/action.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 
 // src/config/schema.ts
 var DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -66990,12 +66990,12 @@ var CONFIG_SCHEMA = {
       default: true
     },
     network: {
-      description: "The dataplane in use: the CNI whose own policies are evaluated (cilium) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium, else other.",
+      description: "The dataplane in use: the CNI whose own policies are evaluated (cilium, calico) and the mesh. Without cni, it is discovered: a repository with Cilium policies or a Cilium install runs cilium; else Calico policies or tiers, or a calico-node install, mean calico; else other. Without mesh, likewise: Istio policies, a namespace labelled for Istio or an istiod install mean istio, else none.",
       type: "object",
       additionalProperties: false,
       properties: {
         cni: { enum: ["cilium", "calico", "other"] },
-        mesh: { enum: ["istio", "none"], default: "none" }
+        mesh: { enum: ["istio", "none"] }
       },
       default: {}
     },
@@ -67593,8 +67593,8 @@ function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key3) => {
-    newObj[key3.toLowerCase()] = object[key3];
+  return Object.keys(object).reduce((newObj, key5) => {
+    newObj[key5.toLowerCase()] = object[key5];
     return newObj;
   }, {});
 }
@@ -67608,20 +67608,20 @@ function isPlainObject(value) {
 }
 function mergeDeep(defaults, options) {
   const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key3) => {
-    if (isPlainObject(options[key3])) {
-      if (!(key3 in defaults)) Object.assign(result, { [key3]: options[key3] });
-      else result[key3] = mergeDeep(defaults[key3], options[key3]);
+  Object.keys(options).forEach((key5) => {
+    if (isPlainObject(options[key5])) {
+      if (!(key5 in defaults)) Object.assign(result, { [key5]: options[key5] });
+      else result[key5] = mergeDeep(defaults[key5], options[key5]);
     } else {
-      Object.assign(result, { [key3]: options[key3] });
+      Object.assign(result, { [key5]: options[key5] });
     }
   });
   return result;
 }
 function removeUndefinedProperties(obj4) {
-  for (const key3 in obj4) {
-    if (obj4[key3] === void 0) {
-      delete obj4[key3];
+  for (const key5 in obj4) {
+    if (obj4[key5] === void 0) {
+      delete obj4[key5];
     }
   }
   return obj4;
@@ -67673,30 +67673,30 @@ function extractUrlVariableNames(url) {
 }
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
-  for (const key3 of Object.keys(object)) {
-    if (keysToOmit.indexOf(key3) === -1) {
-      result[key3] = object[key3];
+  for (const key5 of Object.keys(object)) {
+    if (keysToOmit.indexOf(key5) === -1) {
+      result[key5] = object[key5];
     }
   }
   return result;
 }
-function encodeReserved(str5) {
-  return str5.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str6) {
+  return str6.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str5) {
-  return encodeURIComponent(str5).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str6) {
+  return encodeURIComponent(str6).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key3) {
+function encodeValue(operator, value, key5) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key3) {
-    return encodeUnreserved(key3) + "=" + value;
+  if (key5) {
+    return encodeUnreserved(key5) + "=" + value;
   } else {
     return value;
   }
@@ -67707,8 +67707,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context, operator, key3, modifier) {
-  var value = context[key3], result = [];
+function getValues(context, operator, key5, modifier) {
+  var value = context[key5], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -67716,14 +67716,14 @@ function getValues(context, operator, key3, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key3 : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key5 : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key3 : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key5 : "")
             );
           });
         } else {
@@ -67748,7 +67748,7 @@ function getValues(context, operator, key3, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key3) + "=" + tmp.join(","));
+          result.push(encodeUnreserved(key5) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result.push(tmp.join(","));
         }
@@ -67757,10 +67757,10 @@ function getValues(context, operator, key3, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result.push(encodeUnreserved(key3));
+        result.push(encodeUnreserved(key5));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key3) + "=");
+      result.push(encodeUnreserved(key5) + "=");
     } else if (value === "") {
       result.push("");
     }
@@ -67985,7 +67985,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
-        const key3 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const key5 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -67996,8 +67996,8 @@ function parseParameters(header, type, index, len, stopFlags) {
           while (index < len) {
             const code2 = header.charCodeAt(index);
             if (code2 === DQUOTE) {
-              if (parameters[key3] === void 0) {
-                parameters[key3] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key5] === void 0) {
+                parameters[key5] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
@@ -68041,9 +68041,9 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key3] === void 0) {
+        if (parameters[key5] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key3] = header.slice(valueStart, valueEnd);
+          parameters[key5] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -68061,15 +68061,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str5, start, end) {
+function unescapeQuotedPairs(str6, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str5.charCodeAt(index) === BSLASH) {
-      result += str5.slice(start, index);
+    if (str6.charCodeAt(index) === BSLASH) {
+      result += str6.slice(start, index);
       start = ++index;
     }
   }
-  return result + str5.slice(start, end);
+  return result + str6.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -68091,11 +68091,11 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key3, val) => {
+  const prepareVal = (parent, key5, val) => {
     const isObject = val !== null && typeof val === "object";
     const hasToJSON = isObject && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key3);
+      val = val.toJSON(key5);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -68106,7 +68106,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key3, val);
+      val = replacer.call(parent, key5, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -68243,11 +68243,11 @@ var JSONStringify = (value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key3, val) => {
+        (key5, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key3, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key3);
+          if (hasFunctionReplacer) return replacer(key5, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key5);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -68257,13 +68257,13 @@ var JSONStringify = (value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key3, val) => {
+      (key5, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key3, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key3);
+        if (hasFunctionReplacer) return replacer(key5, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key5);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -68305,17 +68305,17 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key3, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = (key5, value, context, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key3, value, context);
+  return userReviver(key5, value, context);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key3, value, context) => {
+  return JSON.parse(text, (key5, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -68324,7 +68324,7 @@ var JSONParseV2 = (text, reviver) => {
     if (isBigInt) return BigInt(context.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key3, value, context);
+    return reviver(key5, value, context);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -68347,8 +68347,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key: key3 } = node;
-      let value = parent[key3];
+      const { parent, key: key5 } = node;
+      let value = parent[key5];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -68360,13 +68360,13 @@ var applyReviverIteratively = (parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key3, value);
+        value = userReviver.call(parent, key5, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key3];
+        delete parent[key5];
       } else {
-        parent[key3] = value;
+        parent[key5] = value;
       }
       stack.pop();
     }
@@ -68395,7 +68395,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key3, value, context) => convertMarkedBigIntsReviver(key3, value, context, reviver)
+      (key5, value, context) => convertMarkedBigIntsReviver(key5, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -68476,8 +68476,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key3, value] of fetchResponse.headers) {
-    responseHeaders[key3] = value;
+  for (const [key5, value] of fetchResponse.headers) {
+    responseHeaders[key5] = value;
   }
   const octokitResponse = {
     url,
@@ -68633,11 +68633,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key3 in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key3)) continue;
+    for (const key5 in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key5)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key3}" cannot be used as variable name`
+          `[@octokit/graphql] "${key5}" cannot be used as variable name`
         )
       );
     }
@@ -68645,15 +68645,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result, key3) => {
-    if (NON_VARIABLE_OPTIONS.includes(key3)) {
-      result[key3] = parsedOptions[key3];
+  ).reduce((result, key5) => {
+    if (NON_VARIABLE_OPTIONS.includes(key5)) {
+      result[key5] = parsedOptions[key5];
       return result;
     }
     if (!result.variables) {
       result.variables = {};
     }
-    result.variables[key3] = parsedOptions[key3];
+    result.variables[key5] = parsedOptions[key5];
     return result;
   }, {});
   const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -68663,8 +68663,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key3 of Object.keys(response.headers)) {
-        headers[key3] = response.headers[key3];
+      for (const key5 of Object.keys(response.headers)) {
+        headers[key5] = response.headers[key5];
       }
       throw new GraphqlResponseError(
         requestOptions,
@@ -71496,7 +71496,7 @@ function actionClient(token, baseUrl, log) {
 }
 
 // src/github/action-run.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
 
 // src/core/ip.ts
@@ -71575,12 +71575,12 @@ function compareIntervals(a, b) {
   if (a.family !== b.family) return a.family - b.family;
   return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
 }
-function atomize(families, blocks) {
+function atomize(families, blocks2) {
   const out = [];
   for (const family of families) {
     const u = universe(family);
     const cuts = /* @__PURE__ */ new Set([u.lo, u.hi + 1n]);
-    for (const b of blocks) {
+    for (const b of blocks2) {
       if (b.family !== family) continue;
       cuts.add(b.lo);
       cuts.add(b.hi + 1n);
@@ -71624,25 +71624,11 @@ function describeAddresses(intervals) {
 }
 
 // src/report/names.ts
-var CLUSTER_DOMAIN = "cluster.local";
 function splitId(id) {
   const parts2 = id.split("/");
   if (parts2.length >= 3) return { namespace: parts2[0], kind: parts2[1], name: parts2.slice(2).join("/") };
   if (parts2.length === 2) return { kind: parts2[0], name: parts2[1] };
   return { name: id };
-}
-function serviceDns(ref, namespace) {
-  const p = splitId(ref);
-  if (p.kind && p.kind !== "Service") return void 0;
-  const ns3 = p.namespace ?? namespace;
-  return ns3 ? `${p.name}.${ns3}.svc.${CLUSTER_DOMAIN}` : void 0;
-}
-function exposureService(e) {
-  const ns3 = splitId(e.workload).namespace;
-  if (e.via.service)
-    return e.via.service.includes("/") ? e.via.service : ns3 ? `${ns3}/Service/${e.via.service}` : e.via.service;
-  const ref = splitId(e.via.ref);
-  return ref.kind === "Service" ? e.via.ref : void 0;
 }
 function entryAddress(e) {
   const v = e.via;
@@ -71656,6 +71642,8 @@ function entryAddress(e) {
     case "HostPort":
     case "HostNetwork":
       return `${v.host ?? ""}${port}`;
+    case "ServiceExport":
+      return `${v.host ?? "clusterset"}${port}`;
     case "Gateway":
       return `${v.host ?? "*"}${v.path ?? ""}${v.listener ? ` listener ${v.listener}` : ""}${v.entryPort ? ` :${v.entryPort}` : ""}`;
     default:
@@ -71701,15 +71689,6 @@ function describeDelta(d) {
     case "now-internet-facing":
       return "now internet-facing";
   }
-}
-function exposureState(x) {
-  const e = x.head ?? x.base;
-  const blockedSaid = x.deltas.some((d) => d.kind === "now-blocked" || d.kind === "no-longer-blocked");
-  return [
-    ...x.deltas.map(describeDelta),
-    ...e.blockedBy && !blockedSaid ? [`blocked by ${e.blockedBy}`] : [],
-    ...e.notes
-  ];
 }
 function callerName(id) {
   return id === "kube-apiserver" ? "the API server" : splitId(id).name;
@@ -71875,6 +71854,9 @@ function fenceFor(body) {
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   return "`".repeat(Math.max(3, longest + 1));
 }
+function codeLine(raw, max = 400) {
+  return truncate(sanitize(raw), max);
+}
 function utf8Bytes(s) {
   return Buffer.byteLength(s, "utf8");
 }
@@ -71921,9 +71903,9 @@ function diffExposures(base, head) {
   const baseMap = new Map(base.map((e) => [exposureKey(e), e]));
   const headMap = new Map(head.map((e) => [exposureKey(e), e]));
   const out = [];
-  for (const key3 of /* @__PURE__ */ new Set([...baseMap.keys(), ...headMap.keys()])) {
-    const b = baseMap.get(key3) ?? null;
-    const h = headMap.get(key3) ?? null;
+  for (const key5 of /* @__PURE__ */ new Set([...baseMap.keys(), ...headMap.keys()])) {
+    const b = baseMap.get(key5) ?? null;
+    const h = headMap.get(key5) ?? null;
     if (!b) {
       out.push({ change: "added", base: null, head: h, deltas: [] });
       continue;
@@ -71991,83 +71973,6 @@ function onlyReduces(r) {
   return !gains && reductions(r).length > 0;
 }
 
-// src/manifests/diagnostics.ts
-var Diagnostics = class {
-  items = [];
-  add(d) {
-    this.items.push(d);
-  }
-  error(file, line, message, object) {
-    this.add({ severity: "error", file, line, message, object });
-  }
-  warning(file, line, message, object) {
-    this.add({ severity: "warning", file, line, message, object });
-  }
-  info(file, line, message, object) {
-    this.add({ severity: "info", file, line, message, object });
-  }
-  get hasErrors() {
-    return this.items.some((d) => d.severity === "error");
-  }
-};
-
-// src/report/environments.ts
-var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function counts(e) {
-  const s = e.stats.head ?? e.stats.base;
-  if (!s) return "";
-  return `${plural2(s.workloads, "workload")}, ${plural2(s.services, "Service")}, ${plural2(s.networkPolicies + s.adminPolicies, "policy")}`.replace(
-    /polic(y)s/,
-    "policies"
-  );
-}
-function environmentLine(e) {
-  const where4 = e.cluster ? ` (cluster ${e.cluster})` : "";
-  const size = counts(e);
-  const unread = e.unanalysed?.head ?? e.unanalysed?.base;
-  if (unread) return `${e.name}${where4}: could not analyse, ${unread}`;
-  if (e.status === "unchanged") return `${e.name}${where4}: no change (${size})`;
-  const what2 = [
-    e.findings ? plural2(e.findings, "finding") : "",
-    e.exposures ? plural2(e.exposures, "exposure change") : "",
-    e.connections ? plural2(e.connections, "reachability change") : "",
-    e.objects ? plural2(e.objects, "object change") : ""
-  ].filter(Boolean).join(", ");
-  const status = e.status === "changed" ? `risk ${e.risk}` : `${e.status} by this pull request, risk ${e.risk}`;
-  return `${e.name}${where4}: ${status}${what2 ? `; ${what2}` : ""} (${size})`;
-}
-function sharedChanges(r) {
-  const byPlace = /* @__PURE__ */ new Map();
-  for (const f of r.findings) {
-    if (!f.file || f.environment === void 0) continue;
-    const place = `${f.file}${f.line ? `:${f.line}` : ""}`;
-    const key3 = `${place}\0${f.rule}`;
-    const entry = byPlace.get(key3) ?? { place, rule: f.rule, environments: /* @__PURE__ */ new Set() };
-    entry.environments.add(f.environment);
-    byPlace.set(key3, entry);
-  }
-  return [...byPlace.values()].filter((e) => e.environments.size > 1).map((e) => ({ place: e.place, rule: e.rule, environments: [...e.environments] }));
-}
-
-// src/report/diff-text.ts
-function headline(r) {
-  if (r.unanalysed?.length)
-    return `Could not analyse this change: ${r.unanalysed[0]}${r.unanalysed.length > 1 ? `; and ${r.unanalysed.length - 1} more` : ""}`;
-  if (r.risk === "none" && !r.connections.length && !r.exposures.length)
-    return "No change in exposure or reachability.";
-  const top = r.findings[0];
-  const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
-  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
-    const reduced = reductions(r);
-    const what2 = r.exposures.length ? "exposure" : "reachability";
-    return `Reduces ${what2} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
-  }
-  return top ? `${word}: ${top.message}` : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
-}
-
-// src/report/sarif.ts
-import { readFileSync } from "node:fs";
-
 // src/rules/rule.ts
 function formatMessage(template, data) {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name) => {
@@ -72079,14 +71984,14 @@ function formatMessage(template, data) {
 // src/core/label-selector.ts
 var NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 var DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function labelKeyError(key3) {
-  const slash = key3.lastIndexOf("/");
-  const prefix = slash >= 0 ? key3.slice(0, slash) : null;
-  const name = slash >= 0 ? key3.slice(slash + 1) : key3;
+function labelKeyError(key5) {
+  const slash = key5.lastIndexOf("/");
+  const prefix = slash >= 0 ? key5.slice(0, slash) : null;
+  const name = slash >= 0 ? key5.slice(slash + 1) : key5;
   if (prefix !== null && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
-    return `label key ${JSON.stringify(key3)} has an invalid prefix (must be a DNS subdomain)`;
+    return `label key ${JSON.stringify(key5)} has an invalid prefix (must be a DNS subdomain)`;
   if (name.length === 0 || name.length > 63 || !NAME.test(name))
-    return `label key ${JSON.stringify(key3)} is invalid (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending with an alphanumeric)`;
+    return `label key ${JSON.stringify(key5)} is invalid (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending with an alphanumeric)`;
   return null;
 }
 function labelValueError(value) {
@@ -72129,11 +72034,11 @@ function parseSelector(raw) {
   if (matchLabels !== void 0 && matchLabels !== null) {
     if (typeof matchLabels !== "object" || Array.isArray(matchLabels))
       throw new SelectorError("matchLabels must be a mapping of label keys to values");
-    for (const [key3, value] of Object.entries(matchLabels)) {
-      if (typeof value !== "string") throw new SelectorError(`matchLabels.${key3} must be a string`);
-      const error2 = labelKeyError(key3) ?? labelValueError(value);
+    for (const [key5, value] of Object.entries(matchLabels)) {
+      if (typeof value !== "string") throw new SelectorError(`matchLabels.${key5} must be a string`);
+      const error2 = labelKeyError(key5) ?? labelValueError(value);
       if (error2) throw new SelectorError(error2);
-      requirements.push({ key: key3, operator: "In", values: [value] });
+      requirements.push({ key: key5, operator: "In", values: [value] });
     }
   }
   if (matchExpressions !== void 0 && matchExpressions !== null) {
@@ -72141,9 +72046,9 @@ function parseSelector(raw) {
     matchExpressions.forEach((expr, i) => {
       if (typeof expr !== "object" || expr === null || Array.isArray(expr))
         throw new SelectorError(`matchExpressions[${i}] must be a mapping`);
-      const { key: key3, operator, values } = expr;
-      if (typeof key3 !== "string") throw new SelectorError(`matchExpressions[${i}].key must be a string`);
-      const keyError = labelKeyError(key3);
+      const { key: key5, operator, values } = expr;
+      if (typeof key5 !== "string") throw new SelectorError(`matchExpressions[${i}].key must be a string`);
+      const keyError = labelKeyError(key5);
       if (keyError) throw new SelectorError(keyError);
       if (typeof operator !== "string" || !OPERATORS.includes(operator))
         throw new SelectorError(
@@ -72161,7 +72066,7 @@ function parseSelector(raw) {
         const error2 = labelValueError(v);
         if (error2) throw new SelectorError(error2);
       }
-      requirements.push({ key: key3, operator: op, values: list4 });
+      requirements.push({ key: key5, operator: op, values: list4 });
     });
   }
   return makeSelector(requirements);
@@ -72219,7 +72124,7 @@ var RANK = { ranges: 1, nodes: 2, internet: 3 };
 var rank = (r) => r ? RANK[r.kind] : 0;
 var ON_NODES = /* @__PURE__ */ new Set(["NodePort", "HostPort", "HostNetwork"]);
 function publicReach(ctx, e) {
-  if (e.via.internal) return null;
+  if (e.via.internal || e.via.kind === "ServiceExport") return null;
   const onNodes = ON_NODES.has(e.via.kind);
   const nodes = ctx.config.exposure.nodes;
   if (onNodes && nodes === "private") return null;
@@ -72371,13 +72276,13 @@ var rule5 = {
     for (const c of ctx.exposures) {
       const e = c.head;
       if (c.change !== "added" || !e || e.via.kind !== "HostPort" && e.via.kind !== "HostNetwork") continue;
-      const key3 = `${e.via.kind}\0${e.via.ref}`;
-      const entry = seen.get(key3) ?? { kind: e.via.kind, workload: e.via.ref, file: e.file, line: e.line, ports: [] };
+      const key5 = `${e.via.kind}\0${e.via.ref}`;
+      const entry = seen.get(key5) ?? { kind: e.via.kind, workload: e.via.ref, file: e.file, line: e.line, ports: [] };
       const port = e.via.entryPort ?? e.port;
       const order = port * 4 + ["TCP", "UDP", "SCTP"].indexOf(e.protocol);
       labels.set(order, `${e.protocol} ${port}`);
       if (!entry.ports.includes(order)) entry.ports.push(order);
-      seen.set(key3, entry);
+      seen.set(key5, entry);
     }
     return [...seen.values()].map((e) => ({
       messageId: e.kind === "HostPort" ? "hostPort" : "hostNetwork",
@@ -72390,8 +72295,45 @@ var rule5 = {
   }
 };
 
-// src/rules/new-external-ips.ts
+// src/rules/new-service-export.ts
 var rule6 = {
+  id: "new-service-export",
+  severity: "medium",
+  title: "Service newly exported to the clusterset",
+  explanation: "A ServiceExport (Multi-cluster Services, multicluster.x-k8s.io) makes the Service of the same name reachable from every cluster of the clusterset at <name>.<namespace>.svc.clusterset.local. The pods of those clusters arrive from their own pod addresses: this cluster's NetworkPolicies see them as outside addresses, so a policy that admits only pods (podSelector, namespaceSelector) blocks them, and one that admits every address lets every cluster in.",
+  fix: "Export only Services meant to be shared across clusters; admit the other clusters' pod ranges explicitly (an ipBlock) on the exported pods, and keep exports out of kube-system and default.",
+  messages: {
+    exported: "{{service}} is exported to the clusterset ({{address}}): pods of the other clusters reach {{workloads}} on {{ports}}"
+  },
+  check(ctx) {
+    const seen = /* @__PURE__ */ new Map();
+    for (const c of ctx.exposures) {
+      const e = c.head;
+      if (!e || !isExposed(e) || e.via.kind !== "ServiceExport" || isExposed(c.base)) continue;
+      const entry = seen.get(e.via.ref) ?? {
+        service: e.via.service ?? e.via.ref,
+        address: e.via.host ?? "",
+        file: e.file,
+        line: e.line,
+        workloads: /* @__PURE__ */ new Set(),
+        ports: /* @__PURE__ */ new Set()
+      };
+      entry.workloads.add(e.workload);
+      entry.ports.add(`${e.protocol} ${e.port}`);
+      seen.set(e.via.ref, entry);
+    }
+    return [...seen].map(([ref, e]) => ({
+      messageId: "exported",
+      data: { service: e.service, address: e.address, workloads: [...e.workloads].sort(), ports: [...e.ports].sort() },
+      objects: [ref, e.service],
+      file: e.file,
+      line: e.line
+    }));
+  }
+};
+
+// src/rules/new-external-ips.ts
+var rule7 = {
   id: "new-external-ips",
   severity: "high",
   title: "Service claims external IPs",
@@ -72421,7 +72363,7 @@ var rule6 = {
 };
 
 // src/rules/exposure-loses-tls.ts
-var rule7 = {
+var rule8 = {
   id: "exposure-loses-tls",
   severity: "high",
   title: "Exposure loses TLS",
@@ -72442,7 +72384,7 @@ var rule7 = {
 
 // src/rules/new-entry-without-tls.ts
 var HOST_ENTRIES = /* @__PURE__ */ new Set(["Ingress", "Gateway", "Route"]);
-var rule8 = {
+var rule9 = {
   id: "new-entry-without-tls",
   severity: "medium",
   title: "New internet-facing host without TLS",
@@ -72455,9 +72397,9 @@ var rule8 = {
     const hits = /* @__PURE__ */ new Map();
     for (const { e, reach } of newlyExposed(ctx)) {
       if (reach.kind !== "internet" || !HOST_ENTRIES.has(e.via.kind) || e.via.tls) continue;
-      const key3 = hostKey(e.via.ref, e.via.host);
-      if (served.has(key3) || hits.has(key3)) continue;
-      hits.set(key3, {
+      const key5 = hostKey(e.via.ref, e.via.host);
+      if (served.has(key5) || hits.has(key5)) continue;
+      hits.set(key5, {
         messageId: "plain",
         data: { ref: e.via.ref, host: e.via.host ?? "every host" },
         objects: [e.via.ref],
@@ -72471,7 +72413,7 @@ var rule8 = {
 };
 
 // src/rules/wildcard-host.ts
-var rule9 = {
+var rule10 = {
   id: "wildcard-host",
   severity: "medium",
   title: "Wildcard or catch-all host",
@@ -72496,10 +72438,10 @@ var rule9 = {
         workload: e.workload
       });
     }
-    return [...hits].map(([key3, h]) => ({
+    return [...hits].map(([key5, h]) => ({
       messageId: h.host === "*" || h.host === "any host" ? "catchAll" : "wildcard",
-      data: { ref: key3.split(" ")[0], host: h.host, workload: h.workload },
-      objects: [key3.split(" ")[0]],
+      data: { ref: key5.split(" ")[0], host: h.host, workload: h.workload },
+      objects: [key5.split(" ")[0]],
       key: [h.host],
       file: h.file,
       line: h.line
@@ -72511,7 +72453,7 @@ var rule9 = {
 function allListeners(g) {
   return g.listeners.filter((l) => l.allowedNamespaces.from === "All").map((l) => l.name);
 }
-var rule10 = {
+var rule11 = {
   id: "gateway-allows-all-namespaces",
   severity: "medium",
   title: "Gateway listener accepts routes from all namespaces",
@@ -72540,7 +72482,7 @@ var rule10 = {
 };
 
 // src/rules/new-reference-grant.ts
-var rule11 = {
+var rule12 = {
   id: "new-reference-grant",
   severity: "medium",
   title: "New ReferenceGrant opens a cross-namespace backend",
@@ -72567,11 +72509,11 @@ var rule11 = {
 };
 
 // src/rules/isolation-lost.ts
-var rule12 = {
+var rule13 = {
   id: "isolation-lost",
   severity: "high",
   title: "Workload loses NetworkPolicy isolation",
-  explanation: "A workload that was isolated (some NetworkPolicy selected it, so only allowed traffic got through) is no longer selected by any policy in that direction: everything can reach it (or it can reach everything) again. This is what removing or narrowing a default-deny does.",
+  explanation: "A workload that was isolated (some NetworkPolicy selected it, or a Calico policy of a tier that ends in Deny applied to it, so only allowed traffic got through) is no longer selected by any policy in that direction: everything can reach it (or it can reach everything) again. This is what removing or narrowing a default-deny does.",
   fix: "Keep a default-deny policy (podSelector: {}) in the namespace, or make sure the workload's labels still match a policy.",
   messages: {
     lost: "{{workload}} is no longer isolated for {{directions}}",
@@ -72584,7 +72526,10 @@ var rule12 = {
       if (!after) continue;
       const lost2 = ["ingress", "egress"].filter((d) => before[d] && !after[d]);
       if (!lost2.length) continue;
-      const causes = ctx.objects.filter((o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${id.split("/")[0]}/`));
+      const causes = ctx.objects.filter(
+        (o) => o.kind === "NetworkPolicy" && o.id.startsWith(`${id.split("/")[0]}/`) || // Calico's cluster-wide policies and tiers isolate pods of any namespace.
+        o.kind === "GlobalNetworkPolicy" || o.kind === "Tier"
+      );
       const where4 = causes[0] ?? ctx.locate(id);
       hits.push({
         messageId: causes.length ? "lostAfter" : "lost",
@@ -72599,7 +72544,7 @@ var rule12 = {
 };
 
 // src/rules/ingress-from-internet.ts
-var rule13 = {
+var rule14 = {
   id: "ingress-from-internet",
   severity: "high",
   title: "Ingress newly allowed from internet addresses",
@@ -72635,7 +72580,7 @@ function openRules(p) {
     )
   ).map((r) => r.index) : [];
 }
-var rule14 = {
+var rule15 = {
   id: "ingress-from-all-namespaces",
   severity: "medium",
   title: "Ingress newly allowed from all namespaces",
@@ -72645,20 +72590,20 @@ var rule14 = {
   check(ctx) {
     const before = new Map(ctx.base.cluster.networkPolicies.map((p) => [p.id, openRules(p).length]));
     return ctx.head.cluster.networkPolicies.filter((p) => openRules(p).length > (before.get(p.id) ?? 0)).map((p) => {
-      const rule28 = p.ingress[openRules(p)[0]];
+      const rule31 = p.ingress[openRules(p)[0]];
       return {
         messageId: "open",
-        data: { policy: p.id, rule: rule28.index + 1 },
+        data: { policy: p.id, rule: rule31.index + 1 },
         objects: [p.id],
         file: p.source.file,
-        line: rule28.line
+        line: rule31.line
       };
     });
   }
 };
 
 // src/rules/egress-to-internet.ts
-var rule15 = {
+var rule16 = {
   id: "egress-to-internet",
   severity: "medium",
   title: "Egress newly allowed to internet addresses",
@@ -72688,7 +72633,7 @@ var rule15 = {
 
 // src/rules/new-cross-namespace-flow.ts
 var ns = (id) => id.split("/")[0];
-var rule16 = {
+var rule17 = {
   id: "new-cross-namespace-flow",
   severity: "medium",
   title: "New connection across namespaces",
@@ -72709,7 +72654,7 @@ var rule16 = {
 
 // src/rules/new-connection.ts
 var ns2 = (id) => id.split("/")[0];
-var rule17 = {
+var rule18 = {
   id: "new-connection",
   severity: "low",
   title: "New connection inside a namespace",
@@ -72739,8 +72684,9 @@ function serviceOfHost(host) {
   const labels = host.split(".");
   const svc = labels.indexOf("svc");
   if (svc >= 0) {
-    if (svc === 2) return { name: labels[0], namespace: labels[1] };
-    if (svc === 3) return { name: labels[1], namespace: labels[2] };
+    const clusterset = labels.slice(svc + 1).join(".") === "clusterset.local" ? { clusterset: true } : {};
+    if (svc === 2) return { name: labels[0], namespace: labels[1], ...clusterset };
+    if (svc === 3) return { name: labels[1], namespace: labels[2], ...clusterset };
     return null;
   }
   if (labels.length === 1) return { name: labels[0] };
@@ -72762,8 +72708,8 @@ function findAddresses(text) {
       const port = portText === void 0 ? void 0 : Number(portText);
       if (port !== void 0 && (port < 1 || port > 65535)) continue;
       const whole = written === trimmed;
-      const key3 = kv && kv[2] === written ? kv[1] : void 0;
-      if (!service.namespace && !scheme && port === void 0 && !whole && key3 === void 0) continue;
+      const key5 = kv && kv[2] === written ? kv[1] : void 0;
+      if (!service.namespace && !scheme && port === void 0 && !whole && key5 === void 0) continue;
       out.push({
         ...service,
         port,
@@ -72771,7 +72717,7 @@ function findAddresses(text) {
         text: address,
         lineOffset,
         whole,
-        key: key3
+        key: key5
       });
     }
   });
@@ -72809,17 +72755,17 @@ function declaredDependencies(inputs, model) {
   const seen = /* @__PURE__ */ new Set();
   const add = (d) => {
     if (!d.targets.length) return;
-    const key3 = JSON.stringify([d.from, d.service ?? d.address, d.servicePort, d.role]);
-    if (seen.has(key3)) return;
-    seen.add(key3);
+    const key5 = JSON.stringify([d.from, d.service ?? d.address, d.servicePort, d.role]);
+    if (seen.has(key5)) return;
+    seen.add(key5);
     out.push(d);
   };
   const containerPort = (w, target, protocol) => typeof target === "number" ? target : w.ports.find((p) => p.name === target && p.protocol === protocol)?.containerPort;
   const targetsOf = /* @__PURE__ */ new Map();
   const serviceTargets = (svc, port, targetPort = port.targetPort) => {
-    const key3 = JSON.stringify([svc.id, port.protocol, targetPort]);
-    let targets = targetsOf.get(key3);
-    if (!targets) targetsOf.set(key3, targets = podsOf(svc, port, targetPort));
+    const key5 = JSON.stringify([svc.id, port.protocol, targetPort]);
+    let targets = targetsOf.get(key5);
+    if (!targets) targetsOf.set(key5, targets = podsOf(svc, port, targetPort));
     return targets;
   };
   const podsOf = (svc, port, targetPort) => {
@@ -72835,7 +72781,7 @@ function declaredDependencies(inputs, model) {
     const svc = services2.get(`${namespace}/${name}`);
     return svc && svc.type !== "ExternalName" && svc.selector ? svc : void 0;
   };
-  const resolve4 = (m, namespace, hint) => {
+  const resolve3 = (m, namespace, hint) => {
     const hostLike = m.whole && hint && HOST_HINT.test(hint) || m.key !== void 0 && HOST_HINT.test(m.key);
     if (!m.namespace && !m.scheme && m.port === void 0 && !hostLike) return null;
     const svc = callable(m.namespace ?? namespace, m.name);
@@ -72849,9 +72795,35 @@ function declaredDependencies(inputs, model) {
     }
     return port ? { svc, port } : null;
   };
+  const imports = new Map((model.serviceImports ?? []).map((i) => [`${i.namespace}/${i.name}`, i]));
+  const remote = (m, namespace) => {
+    if (!m.clusterset) return null;
+    const imp = imports.get(`${m.namespace ?? namespace}/${m.name}`);
+    const port = m.port !== void 0 ? imp?.ports.find((p) => p.port === m.port) : imp?.ports.length === 1 ? imp.ports[0] : void 0;
+    return imp && port ? { imp, port } : null;
+  };
   const fromText = (from, text, declared, hint, role) => {
     for (const m of findAddresses(text)) {
-      const hit = resolve4(m, from.namespace, hint);
+      const far = remote(m, from.namespace);
+      if (far) {
+        add({
+          from: from.id,
+          service: far.imp.id,
+          servicePort: far.port.port,
+          address: m.text,
+          role,
+          via: declared.via,
+          declared: {
+            object: declared.object,
+            field: declared.field,
+            file: declared.file,
+            line: declared.multiline ? declared.line + 1 + m.lineOffset : declared.line
+          },
+          targets: [{ workload: far.imp.id, protocol: far.port.protocol, port: far.port.port }]
+        });
+        continue;
+      }
+      const hit = resolve3(m, from.namespace, hint);
       if (!hit) continue;
       add({
         from: from.id,
@@ -72920,8 +72892,8 @@ function declaredDependencies(inputs, model) {
           for (const svc of model.services) {
             if (!inScope(svc.namespace) || !svc.selector || svc.type === "ExternalName") continue;
             if (!matches(m.selector, inputs.serviceLabels.get(svc.id) ?? {})) continue;
-            const ports = ep.port !== void 0 ? svc.ports.filter((sp) => sp.name === ep.port) : svc.ports;
-            for (const sp of ports)
+            const ports2 = ep.port !== void 0 ? svc.ports.filter((sp) => sp.name === ep.port) : svc.ports;
+            for (const sp of ports2)
               add({
                 from: p.id,
                 service: svc.id,
@@ -72993,7 +72965,7 @@ function declaredDependencies(inputs, model) {
 }
 
 // src/rules/dns-egress-lost.ts
-var rule18 = {
+var rule19 = {
   id: "dns-egress-lost",
   severity: "high",
   title: "Workload loses DNS",
@@ -73132,8 +73104,8 @@ var ConnSet = class _ConnSet {
       SCTP: parts2.SCTP ?? PortSet.EMPTY
     });
   }
-  static ports(protocol, ports) {
-    return _ConnSet.of({ [protocol]: ports });
+  static ports(protocol, ports2) {
+    return _ConnSet.of({ [protocol]: ports2 });
   }
   get(protocol) {
     return this.byProtocol[protocol];
@@ -73190,6 +73162,327 @@ var ConnSet = class _ConnSet {
   }
 };
 
+// src/analysis/tiers/admin.ts
+var IPV4_ALL = universe(4);
+var AdminTier = class {
+  constructor(cluster, selectors) {
+    this.selectors = selectors;
+    const ranked = (tier, direction) => cluster.adminPolicies.filter((p) => p.tier === tier).sort(
+      (a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    ).flatMap((policy) => policy[direction].map((rule31) => ({ policy, rule: rule31 })));
+    this.rules = {
+      admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
+      baseline: { ingress: ranked("baseline", "ingress"), egress: ranked("baseline", "egress") }
+    };
+  }
+  selectors;
+  rules;
+  /** Whether the tier has any rule in this direction. */
+  has(tier, direction) {
+    return this.rules[tier][direction].length > 0;
+  }
+  /**
+   * Runs one tier over what is still undecided (`remaining`): returns what it allowed and what is
+   * still undecided after it (what no rule matched, and what a Pass rule handed over).
+   */
+  run(tier, direction, subject, other, target, undecided, trace) {
+    let remaining = undecided;
+    let allowed = ConnSet.NONE;
+    let passed = ConnSet.NONE;
+    for (const { policy, rule: rule31 } of this.rules[tier][direction]) {
+      if (remaining.isEmpty()) break;
+      if (!this.subjectMatches(policy, subject)) continue;
+      if (!rule31.peers.some((peer2) => this.peerMatches(peer2, rule31.action, other))) continue;
+      const conns = rulePorts(rule31.ports, target).intersect(remaining);
+      if (conns.isEmpty()) continue;
+      remaining = remaining.subtract(conns);
+      if (rule31.action === "Allow") allowed = allowed.union(conns);
+      if (rule31.action === "Pass") passed = passed.union(conns);
+      const verdict = rule31.action === "Allow" ? "allow" : rule31.action === "Deny" ? "deny" : "pass";
+      trace?.push({
+        direction,
+        tier,
+        verdict,
+        conns,
+        policy: policy.id,
+        rule: rule31.name,
+        file: policy.source.file,
+        line: rule31.line
+      });
+    }
+    return { allowed, remaining: remaining.union(passed) };
+  }
+  subjectMatches(policy, pods) {
+    if (pods.hostNetwork) return false;
+    return this.selectors.namespaceMatches(policy.subject.namespaceSelector, pods) && (policy.subject.podSelector === null || this.selectors.podMatches(policy.subject.podSelector, pods));
+  }
+  peerMatches(peer2, action, other) {
+    switch (peer2.type) {
+      case "pods":
+        if (other.type !== "pods" || other.pods.hostNetwork) return false;
+        return this.selectors.namespaceMatches(peer2.namespaceSelector, other.pods) && (peer2.podSelector === null || this.selectors.podMatches(peer2.podSelector, other.pods));
+      case "networks":
+        if (other.type === "ip") return peer2.blocks.some((b) => containsInterval(b, other.interval));
+        return peer2.blocks.some((b) => b.family === 4 && b.lo === 0n && b.hi === IPV4_ALL.hi);
+      case "unsupported":
+        if (peer2.what === "nodes" || peer2.what === "domainNames") return false;
+        return action !== "Allow";
+    }
+  }
+};
+function rulePorts(ports2, target) {
+  if (ports2 === null) return ConnSet.ALL;
+  let out = ConnSet.NONE;
+  for (const p of ports2) {
+    if (p.type === "numbers") out = out.union(ConnSet.ports(p.protocol, p.ports));
+    else if (target) {
+      for (const cp of target.ports)
+        if (cp.name === p.name) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+    }
+  }
+  return out;
+}
+
+// src/core/calico-selector.ts
+var CalicoSelectorError = class extends Error {
+  constructor(message, column) {
+    super(message);
+    this.column = column;
+  }
+  column;
+};
+var SYMBOLS = ["==", "!=", "&&", "||", "!", "(", ")", "{", "}", ","];
+var WORD = /[A-Za-z0-9_./-]/;
+function tokenize(text) {
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) throw new CalicoSelectorError(`unterminated string starting at column ${i + 1}`, i + 1);
+      out.push({ t: "str", v: text.slice(i + 1, end), at: i + 1 });
+      i = end + 1;
+      continue;
+    }
+    const sym = SYMBOLS.find((s) => text.startsWith(s, i));
+    if (sym) {
+      out.push({ t: "sym", v: sym, at: i + 1 });
+      i += sym.length;
+      continue;
+    }
+    if (WORD.test(c)) {
+      let j = i;
+      while (j < text.length && WORD.test(text[j])) j++;
+      out.push({ t: "word", v: text.slice(i, j), at: i + 1 });
+      i = j;
+      continue;
+    }
+    throw new CalicoSelectorError(`unexpected ${JSON.stringify(c)} at column ${i + 1}`, i + 1);
+  }
+  out.push({ t: "end", at: text.length + 1 });
+  return out;
+}
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  i = 0;
+  peek(offset = 0) {
+    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)];
+  }
+  next() {
+    return this.tokens[this.i++];
+  }
+  /** The text of the next token (a word or symbol), consumed. */
+  take() {
+    const t = this.next();
+    return t.t === "end" ? "" : t.v;
+  }
+  isSym(v, offset = 0) {
+    const t = this.peek(offset);
+    return t.t === "sym" && t.v === v;
+  }
+  isWord(v, offset = 0) {
+    const t = this.peek(offset);
+    return t.t === "word" && t.v === v;
+  }
+  fail(what2) {
+    const t = this.peek();
+    const found = t.t === "end" ? "the end" : JSON.stringify(t.v);
+    throw new CalicoSelectorError(`expected ${what2} at column ${t.at}, found ${found}`, t.at);
+  }
+  expectSym(v) {
+    if (!this.isSym(v)) this.fail(`'${v}'`);
+    this.i++;
+  }
+  string() {
+    const t = this.peek();
+    if (t.t !== "str") this.fail("a quoted string");
+    this.i++;
+    return t.v;
+  }
+  parse() {
+    if (this.peek().t === "end") return { op: "all" };
+    const e = this.or();
+    if (this.peek().t !== "end") this.fail("'&&', '||' or the end");
+    return e;
+  }
+  or() {
+    const args = [this.and()];
+    while (this.isSym("||")) {
+      this.i++;
+      args.push(this.and());
+    }
+    return args.length === 1 ? args[0] : { op: "or", args };
+  }
+  and() {
+    const args = [this.unary()];
+    while (this.isSym("&&")) {
+      this.i++;
+      args.push(this.unary());
+    }
+    return args.length === 1 ? args[0] : { op: "and", args };
+  }
+  unary() {
+    if (this.isSym("!")) {
+      this.i++;
+      return { op: "not", arg: this.unary() };
+    }
+    if (this.isSym("(")) {
+      this.i++;
+      const e = this.or();
+      this.expectSym(")");
+      return e;
+    }
+    const t = this.peek();
+    if (t.t !== "word") this.fail("a label key, has(), all(), global(), '!' or '('");
+    if ((t.v === "all" || t.v === "global") && this.isSym("(", 1)) {
+      this.i += 2;
+      this.expectSym(")");
+      return { op: t.v };
+    }
+    if (t.v === "has" && this.isSym("(", 1)) {
+      this.i += 2;
+      const key6 = this.next();
+      if (key6.t !== "word") {
+        this.i--;
+        this.fail("a label key");
+      }
+      this.expectSym(")");
+      return { op: "has", key: key6.v };
+    }
+    this.i++;
+    const key5 = t.v;
+    if (this.isSym("==") || this.isSym("!=")) {
+      const op = this.take() === "==" ? "eq" : "ne";
+      return { op, key: key5, value: this.string() };
+    }
+    if (this.isWord("in")) {
+      this.i++;
+      return { op: "in", key: key5, values: this.set() };
+    }
+    if (this.isWord("not") && this.isWord("in", 1)) {
+      this.i += 2;
+      return { op: "notin", key: key5, values: this.set() };
+    }
+    if (this.isWord("contains")) {
+      this.i++;
+      return { op: "contains", key: key5, value: this.string() };
+    }
+    if ((this.isWord("starts") || this.isWord("ends")) && this.isWord("with", 1)) {
+      const op = this.take() === "starts" ? "starts" : "ends";
+      this.i++;
+      return { op, key: key5, value: this.string() };
+    }
+    return this.fail(`'==', '!=', 'in', 'not in', 'contains', 'starts with' or 'ends with' after ${key5}`);
+  }
+  set() {
+    this.expectSym("{");
+    const values = [];
+    if (this.isSym("}")) {
+      this.i++;
+      return values;
+    }
+    values.push(this.string());
+    while (this.isSym(",")) {
+      this.i++;
+      values.push(this.string());
+    }
+    this.expectSym("}");
+    return values;
+  }
+};
+function parseCalicoSelector(text) {
+  return new Parser(tokenize(text)).parse();
+}
+function calicoMatches(selector2, labels, namespaced = true) {
+  switch (selector2.op) {
+    case "all":
+      return true;
+    case "global":
+      return !namespaced;
+    case "has":
+      return Object.hasOwn(labels, selector2.key);
+    case "eq":
+      return Object.hasOwn(labels, selector2.key) && labels[selector2.key] === selector2.value;
+    case "ne":
+      return !Object.hasOwn(labels, selector2.key) || labels[selector2.key] !== selector2.value;
+    case "in":
+      return Object.hasOwn(labels, selector2.key) && selector2.values.includes(labels[selector2.key]);
+    case "notin":
+      return !Object.hasOwn(labels, selector2.key) || !selector2.values.includes(labels[selector2.key]);
+    case "contains":
+      return Object.hasOwn(labels, selector2.key) && labels[selector2.key].includes(selector2.value);
+    case "starts":
+      return Object.hasOwn(labels, selector2.key) && labels[selector2.key].startsWith(selector2.value);
+    case "ends":
+      return Object.hasOwn(labels, selector2.key) && labels[selector2.key].endsWith(selector2.value);
+    case "not":
+      return !calicoMatches(selector2.arg, labels, namespaced);
+    case "and":
+      return selector2.args.every((a) => calicoMatches(a, labels, namespaced));
+    case "or":
+      return selector2.args.some((a) => calicoMatches(a, labels, namespaced));
+  }
+}
+var quote = (s) => s.includes("'") ? `"${s}"` : `'${s}'`;
+function calicoSelectorText(selector2) {
+  switch (selector2.op) {
+    case "all":
+    case "global":
+      return `${selector2.op}()`;
+    case "has":
+      return `has(${selector2.key})`;
+    case "eq":
+      return `${selector2.key} == ${quote(selector2.value)}`;
+    case "ne":
+      return `${selector2.key} != ${quote(selector2.value)}`;
+    case "in":
+    case "notin":
+      return `${selector2.key} ${selector2.op === "in" ? "in" : "not in"} {${selector2.values.map(quote).join(", ")}}`;
+    case "contains":
+      return `${selector2.key} contains ${quote(selector2.value)}`;
+    case "starts":
+    case "ends":
+      return `${selector2.key} ${selector2.op} with ${quote(selector2.value)}`;
+    case "not":
+      return `!${wrap(selector2.arg)}`;
+    case "and":
+      return selector2.args.map(wrap).join(" && ");
+    case "or":
+      return selector2.args.map((a) => a.op === "or" ? `(${calicoSelectorText(a)})` : calicoSelectorText(a)).join(" || ");
+  }
+}
+function wrap(s) {
+  return s.op === "and" || s.op === "or" ? `(${calicoSelectorText(s)})` : calicoSelectorText(s);
+}
+
 // src/model/fields.ts
 var InvalidObject = class extends Error {
   constructor(path, message) {
@@ -73210,8 +73503,8 @@ function describe(value) {
   if (typeof value === "object") return "a mapping";
   return `${typeof value} ${JSON.stringify(value)}`;
 }
-function own(record, key3) {
-  return Object.hasOwn(record, key3) ? record[key3] : void 0;
+function own(record, key5) {
+  return Object.hasOwn(record, key5) ? record[key5] : void 0;
 }
 function isObj(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -73372,7 +73665,7 @@ function readPodTemplate(data, kind) {
   const specPath = [...base, "spec"];
   const spec = optObj(template.spec, specPath);
   if (!spec) fail(specPath, "is missing");
-  const ports = [];
+  const ports2 = [];
   for (const field of ["containers", "initContainers"]) {
     const containers = optList(spec[field], [...specPath, field]) ?? [];
     containers.forEach((c, ci) => {
@@ -73388,7 +73681,7 @@ function readPodTemplate(data, kind) {
         const name = optString(port.name, [...pPath, "name"]);
         const hostPort = optInt(port.hostPort, [...pPath, "hostPort"], 0, 65535);
         const hostIP = optString(port.hostIP, [...pPath, "hostIP"]) || void 0;
-        ports.push({
+        ports2.push({
           name,
           containerPort,
           protocol: protocolAt(port.protocol, [...pPath, "protocol"]),
@@ -73400,7 +73693,9 @@ function readPodTemplate(data, kind) {
   }
   const hostNetwork = optBool(spec.hostNetwork, [...specPath, "hostNetwork"]) ?? false;
   const serviceAccountName = optString(spec.serviceAccountName, [...specPath, "serviceAccountName"]);
-  return { labels, ports, hostNetwork, serviceAccountName };
+  const annotations2 = optStringMap(metadata?.annotations, [...base, "metadata", "annotations"]);
+  const sidecarInject = annotations2?.["sidecar.istio.io/inject"];
+  return { labels, ports: ports2, hostNetwork, serviceAccountName, ...sidecarInject ? { sidecarInject } : {} };
 }
 function readReplicas(data, kind) {
   if (kind === "Pod") return 1;
@@ -73480,16 +73775,16 @@ function readRules(spec, field, source) {
   const peerField = field === "ingress" ? "from" : "to";
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
-    const rule28 = optObj(value, path) ?? {};
-    const peers = (optList(rule28[peerField], [...path, peerField]) ?? []).map(
+    const rule31 = optObj(value, path) ?? {};
+    const peers = (optList(rule31[peerField], [...path, peerField]) ?? []).map(
       (p, i) => readPeer(p, [...path, peerField, i])
     );
-    const ports = (optList(rule28.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
+    const ports2 = (optList(rule31.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
     return {
       index,
       line: source.lineOf(path),
       peers: peers.length ? peers : null,
-      ports: ports.length ? ports : null
+      ports: ports2.length ? ports2 : null
     };
   });
 }
@@ -73522,6 +73817,620 @@ function readNetworkPolicy(data, meta, namespace, source) {
   };
 }
 
+// src/model/kinds/calico-policy.ts
+var CALICO_GROUPS = ["projectcalico.org", "crd.projectcalico.org"];
+var CALICO_NETWORK_POLICY = "NetworkPolicy.projectcalico.org";
+var DEFAULT_TIER = "default";
+var DEFAULT_TIER_ORDER = 1e6;
+var K8S_NETWORK_POLICY_ORDER = 1e3;
+var CALICO_NAMESPACE_LABEL = "projectcalico.org/namespace";
+var CALICO_SERVICE_ACCOUNT_LABEL = "projectcalico.org/serviceaccount";
+var CALICO_ORCHESTRATOR_LABEL = "projectcalico.org/orchestrator";
+var CALICO_NAME_LABEL = "projectcalico.org/name";
+function selectorField(value, path) {
+  const text = optString(value, path);
+  if (text === void 0) return void 0;
+  try {
+    const selector2 = parseCalicoSelector(text);
+    return { selector: selector2, text: calicoSelectorText(selector2) };
+  } catch (e) {
+    if (e instanceof CalicoSelectorError) fail(path, `selector ${JSON.stringify(text)}: ${e.message}`);
+    throw e;
+  }
+}
+function readNumber(value, path) {
+  if (value === void 0 || value === null) return void 0;
+  if (typeof value !== "number" || !Number.isFinite(value))
+    fail(path, `must be a number, found ${JSON.stringify(value)}`);
+  return value;
+}
+var PROTOCOL_NUMBERS = { "6": "TCP", "17": "UDP", "132": "SCTP" };
+var OTHER_PROTOCOLS = /* @__PURE__ */ new Set(["ICMP", "ICMPV6", "UDPLITE"]);
+function readProtocol(value, path) {
+  if (value === void 0 || value === null) return void 0;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 1 || value > 255)
+      fail(path, `protocol number must be 1-255, found ${value}`);
+    const p = PROTOCOL_NUMBERS[String(value)];
+    return p ? [p] : [];
+  }
+  if (typeof value !== "string") fail(path, "must be a protocol name or number");
+  const upper = value.toUpperCase();
+  if (PROTOCOLS.includes(upper)) return [upper];
+  if (OTHER_PROTOCOLS.has(upper)) return [];
+  if (/^\d+$/.test(value)) return readProtocol(Number(value), path);
+  fail(path, `protocol ${JSON.stringify(value)} is not one of TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number`);
+}
+var PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
+function readPorts(value, path) {
+  const list4 = optList(value, path);
+  if (list4 === void 0) return void 0;
+  return list4.map((p, i) => {
+    const at = [...path, i];
+    const text = typeof p === "number" ? String(p) : typeof p === "string" ? p.trim() : void 0;
+    if (text === void 0) fail(at, "must be a port, a range 'from:to' or a port name");
+    const range = /^(\d+)(?::(\d+))?$/.exec(text);
+    if (range) {
+      const from = Number(range[1]);
+      const to = range[2] === void 0 ? from : Number(range[2]);
+      if (from < 0 || to > 65535 || from > to)
+        fail(at, `${JSON.stringify(text)} is not a port or range within 0-65535`);
+      return { type: "numbers", from: Math.max(from, 1), to };
+    }
+    if (!PORT_NAME.test(text)) fail(at, `${JSON.stringify(text)} is not a port, a range 'from:to' or a port name`);
+    return { type: "name", name: text };
+  });
+}
+function readNets(value, path) {
+  const list4 = optList(value, path);
+  return list4?.map((n, i) => cidrAt(n, [...path, i]));
+}
+function readEntity(value, path, unsupported, side2) {
+  const e = optObj(value, path);
+  if (!e) return {};
+  const sa = optObj(e.serviceAccounts, [...path, "serviceAccounts"]);
+  const names = sa ? optList(sa.names, [...path, "serviceAccounts", "names"])?.map(String) : void 0;
+  const saSelector = sa ? selectorField(sa.selector, [...path, "serviceAccounts", "selector"]) : void 0;
+  const entity = {
+    selector: selectorField(e.selector, [...path, "selector"]),
+    notSelector: selectorField(e.notSelector, [...path, "notSelector"]),
+    namespaceSelector: selectorField(e.namespaceSelector, [...path, "namespaceSelector"]),
+    nets: readNets(e.nets, [...path, "nets"]),
+    notNets: readNets(e.notNets, [...path, "notNets"]),
+    ports: readPorts(e.ports, [...path, "ports"]),
+    notPorts: readPorts(e.notPorts, [...path, "notPorts"]),
+    ...sa ? { serviceAccounts: { names, selector: saSelector } } : {}
+  };
+  if (side2 === "source" && (entity.ports || entity.notPorts)) unsupported.push(`${side2}.ports`);
+  if (e.services !== void 0 && e.services !== null) unsupported.push(`${side2}.services`);
+  return entity;
+}
+var ACTIONS = ["Allow", "Deny", "Pass", "Log"];
+function readRule(value, path, direction, index, source) {
+  const rule31 = optObj(value, path);
+  if (!rule31) fail(path, "must be a mapping with action");
+  const actionText = optString(rule31.action, [...path, "action"]);
+  const action = ACTIONS.find((a) => a.toLowerCase() === actionText?.toLowerCase());
+  if (!action) fail([...path, "action"], `must be one of ${ACTIONS.join(", ")}, found ${JSON.stringify(rule31.action)}`);
+  const protocols = readProtocol(rule31.protocol, [...path, "protocol"]) ?? null;
+  const notProtocols = readProtocol(rule31.notProtocol, [...path, "notProtocol"]) ?? [];
+  const ipVersion = rule31.ipVersion === void 0 || rule31.ipVersion === null ? void 0 : Number(rule31.ipVersion);
+  if (ipVersion !== void 0 && ipVersion !== 4 && ipVersion !== 6) fail([...path, "ipVersion"], "must be 4 or 6");
+  const unsupported = [];
+  const src = readEntity(rule31.source, [...path, "source"], unsupported, "source");
+  const dst = readEntity(rule31.destination, [...path, "destination"], unsupported, "destination");
+  for (const [side2, e] of [
+    ["source", src],
+    ["destination", dst]
+  ])
+    if ((e.ports || e.notPorts) && (protocols === null || protocols.length === 0))
+      fail([...path, "protocol"], `${side2} ports need protocol TCP, UDP or SCTP`);
+  const http = optObj(rule31.http, [...path, "http"]);
+  return {
+    direction,
+    index,
+    line: source.lineOf(path),
+    action,
+    protocols,
+    notProtocols,
+    ...ipVersion !== void 0 ? { ipVersion } : {},
+    source: src,
+    destination: dst,
+    l7: http ? Object.keys(http).map((k) => `http.${k}`) : [],
+    unsupported
+  };
+}
+function readCalicoPolicy(kind, data, meta, namespace, source) {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const tier = optString(spec.tier, ["spec", "tier"]) || DEFAULT_TIER;
+  const order = readNumber(spec.order, ["spec", "order"]);
+  const selector2 = selectorField(spec.selector, ["spec", "selector"]) ?? { selector: { op: "all" }, text: "all()" };
+  const namespaceSelector = kind === "GlobalNetworkPolicy" ? selectorField(spec.namespaceSelector, ["spec", "namespaceSelector"]) : void 0;
+  const serviceAccountSelector = selectorField(spec.serviceAccountSelector, ["spec", "serviceAccountSelector"]);
+  const rules = (key5) => (optList(spec[key5], ["spec", key5]) ?? []).map((r, i) => readRule(r, ["spec", key5, i], key5, i, source));
+  const ingress = rules("ingress");
+  const egress = rules("egress");
+  const typeList = optList(spec.types, ["spec", "types"]);
+  const types = typeList ? {
+    ingress: typeList.some((t) => String(t).toLowerCase() === "ingress"),
+    egress: typeList.some((t) => String(t).toLowerCase() === "egress")
+  } : { ingress: ingress.length > 0 || egress.length === 0, egress: egress.length > 0 };
+  for (const [i, t] of (typeList ?? []).entries())
+    if (!["ingress", "egress"].includes(String(t).toLowerCase()))
+      fail(["spec", "types", i], `must be Ingress or Egress, found ${JSON.stringify(t)}`);
+  const hostOnly = ["preDNAT", "doNotTrack", "applyOnForward"].filter(
+    (k) => optBool(spec[k], ["spec", k]) === true
+  );
+  const id = namespace === void 0 ? `${kind}/${meta.name}` : `${namespace}/${CALICO_NETWORK_POLICY}/${meta.name}`;
+  return {
+    id,
+    kind,
+    name: meta.name,
+    namespace,
+    source,
+    tier,
+    ...order !== void 0 ? { order } : {},
+    selector: selector2,
+    ...namespaceSelector ? { namespaceSelector } : {},
+    ...serviceAccountSelector ? { serviceAccountSelector } : {},
+    types,
+    ingress,
+    egress,
+    hostOnly,
+    // preDNAT and doNotTrack policies apply only to host endpoints (globalnetworkpolicy reference).
+    appliesToPods: !hostOnly.includes("preDNAT") && !hostOnly.includes("doNotTrack")
+  };
+}
+function readCalicoTier(data, meta, source) {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const order = readNumber(spec.order, ["spec", "order"]);
+  const action = optString(spec.defaultAction, ["spec", "defaultAction"]);
+  if (action !== void 0 && action !== "Deny" && action !== "Pass")
+    fail(["spec", "defaultAction"], `must be Deny or Pass, found ${JSON.stringify(action)}`);
+  return {
+    id: `Tier/${meta.name}`,
+    kind: "Tier",
+    name: meta.name,
+    source,
+    ...order !== void 0 ? { order } : meta.name === DEFAULT_TIER ? { order: DEFAULT_TIER_ORDER } : {},
+    defaultAction: action ?? "Deny"
+  };
+}
+function calicoRuleName(rule31) {
+  return `${rule31.direction}[${rule31.index}] (${rule31.action})`;
+}
+function calicoBlocks(policy) {
+  return [...policy.ingress, ...policy.egress].flatMap(
+    (r) => [r.source, r.destination].flatMap((e) => [...e.nets ?? [], ...e.notNets ?? []])
+  );
+}
+
+// src/analysis/tiers/network-policy.ts
+function allowStep(np, rule31, direction, conns) {
+  return {
+    direction,
+    tier: "networkpolicy",
+    verdict: "allow",
+    conns,
+    policy: np.id,
+    rule: `${direction} rule #${rule31.index + 1}`,
+    namesPeers: rule31.peers !== null,
+    file: np.source.file,
+    line: rule31.line
+  };
+}
+function isolateStep(np, direction) {
+  return {
+    direction,
+    tier: "networkpolicy",
+    verdict: "isolate",
+    conns: ConnSet.NONE,
+    policy: np.id,
+    file: np.source.file,
+    line: np.source.line
+  };
+}
+var NetworkPolicyTier = class {
+  constructor(cluster, selectors) {
+    this.selectors = selectors;
+    for (const np of cluster.networkPolicies) {
+      const list4 = this.byNamespace.get(np.namespace) ?? [];
+      list4.push(np);
+      this.byNamespace.set(np.namespace, list4);
+    }
+  }
+  selectors;
+  byNamespace = /* @__PURE__ */ new Map();
+  selecting = {
+    ingress: /* @__PURE__ */ new Map(),
+    egress: /* @__PURE__ */ new Map()
+  };
+  /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
+  selectingPolicies(pods, direction) {
+    const cache = this.selecting[direction];
+    let list4 = cache.get(pods.index);
+    if (!list4) {
+      list4 = pods.hostNetwork ? [] : this.candidates(pods).filter(
+        (np) => np.policyTypes[direction] && this.selectors.podMatches(np.podSelector, pods)
+      );
+      cache.set(pods.index, list4);
+    }
+    return list4;
+  }
+  /**
+   * What the rules of `policies` (those selecting the subject) open towards `other`: the union of
+   * every matching rule's ports. Steps are appended to `trace`, an isolate step for a policy that opens nothing.
+   */
+  open(direction, policies, other, target, remaining, trace) {
+    let opened = ConnSet.NONE;
+    for (const np of policies) {
+      let any = false;
+      for (const rule31 of np[direction]) {
+        if (!this.ruleMatches(np, rule31, other)) continue;
+        const conns = this.cachedRulePorts(rule31, target);
+        if (conns.isEmpty()) continue;
+        any = true;
+        opened = opened.union(conns);
+        trace?.push(allowStep(np, rule31, direction, conns.intersect(remaining)));
+      }
+      if (!any) trace?.push(isolateStep(np, direction));
+    }
+    return opened;
+  }
+  // A selector index per namespace: a policy whose podSelector requires some label to equal a value is
+  // filed under that label and value, the others under `always`. The policies that can select a pod
+  // are then `always` and those filed under one of its own labels, in the namespace's order.
+  index = /* @__PURE__ */ new Map();
+  candidates(pods) {
+    const policies = this.byNamespace.get(pods.namespace) ?? [];
+    let index = this.index.get(pods.namespace);
+    if (!index) {
+      index = { byLabel: /* @__PURE__ */ new Map(), always: [] };
+      policies.forEach((np, i) => {
+        const eq = np.podSelector.requirements.find((r) => r.operator === "In" && r.values.length === 1);
+        if (!eq) return index.always.push(i);
+        const key5 = `${eq.key}\0${eq.values[0]}`;
+        const list4 = index.byLabel.get(key5);
+        if (list4) list4.push(i);
+        else index.byLabel.set(key5, [i]);
+      });
+      this.index.set(pods.namespace, index);
+    }
+    const at = [...index.always];
+    for (const [key5, value] of Object.entries(pods.labels)) {
+      const list4 = index.byLabel.get(`${key5}\0${value}`);
+      if (list4) at.push(...list4);
+    }
+    return at.sort((a, b) => a - b).map((i) => policies[i]);
+  }
+  peerMatches(np, peer2, other) {
+    if (peer2.type === "ipBlock") {
+      if (other.type !== "ip") return false;
+      return containsInterval(peer2.cidr, other.interval) && !peer2.except.some((hole) => overlaps(hole, other.interval));
+    }
+    if (other.type !== "pods" || other.pods.hostNetwork) return false;
+    const nsOk = peer2.namespaceSelector === null ? other.pods.namespace === np.namespace : this.selectors.namespaceMatches(peer2.namespaceSelector, other.pods);
+    return nsOk && this.selectors.podMatches(peer2.podSelector, other.pods);
+  }
+  /** Whether a rule of `np` matches the peer `other` (Calico's default tier asks it too). */
+  ruleMatches(np, rule31, other) {
+    if (rule31.peers === null) return true;
+    for (const p of rule31.peers) if (this.peerMatches(np, p, other)) return true;
+    return false;
+  }
+  // rulePorts per rule (and per target class when the rule names ports): the engine asks the same
+  // question for every pair of classes, and a ConnSet is immutable.
+  rulePortsCache = /* @__PURE__ */ new WeakMap();
+  namedRulePorts = /* @__PURE__ */ new WeakMap();
+  /** The ports a rule opens towards `target`, cached (Calico's default tier asks it too). */
+  cachedRulePorts(rule31, target) {
+    if (rule31.ports === null) return ConnSet.ALL;
+    const named2 = rule31.ports.some((p) => typeof p.port === "string");
+    if (!named2) {
+      let hit2 = this.rulePortsCache.get(rule31);
+      if (!hit2) this.rulePortsCache.set(rule31, hit2 = rulePorts2(rule31, target));
+      return hit2;
+    }
+    let byTarget = this.namedRulePorts.get(rule31);
+    if (!byTarget) this.namedRulePorts.set(rule31, byTarget = /* @__PURE__ */ new Map());
+    let hit = byTarget.get(target);
+    if (!hit) byTarget.set(target, hit = rulePorts2(rule31, target));
+    return hit;
+  }
+};
+function rulePorts2(rule31, target) {
+  if (rule31.ports === null) return ConnSet.ALL;
+  let out = ConnSet.NONE;
+  for (const p of rule31.ports) {
+    if (p.port === void 0) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
+    else if (typeof p.port === "number")
+      out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
+    else if (target) {
+      for (const cp of target.ports)
+        if (cp.name === p.port && cp.protocol === p.protocol)
+          out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
+    }
+  }
+  return out;
+}
+
+// src/analysis/tiers/calico.ts
+var ADMIN_TIER_ORDER = 1e3;
+var BASELINE_TIER_ORDER = 1e7;
+var IPV4_ALL2 = universe(4);
+var END_OF_TIER = "end of tier";
+var byOrder = (a, b) => compareOrder(a.order, b.order) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+function compareOrder(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  return a - b;
+}
+function groupOf(order) {
+  if (order !== void 0 && order < ADMIN_TIER_ORDER) return "before-admin";
+  if (order !== void 0 && order < BASELINE_TIER_ORDER) return "before-baseline";
+  return "after-baseline";
+}
+var CalicoTiers = class {
+  constructor(cluster, k8s) {
+    this.k8s = k8s;
+    const tierObjects = new Map((cluster.calicoTiers ?? []).map((t) => [t.name, t]));
+    const items = /* @__PURE__ */ new Map([[DEFAULT_TIER, []]]);
+    for (const policy of cluster.calicoPolicies ?? []) {
+      if (!policy.appliesToPods) continue;
+      const list4 = items.get(policy.tier) ?? [];
+      list4.push({ type: "calico", policy, order: policy.order, name: policy.name });
+      items.set(policy.tier, list4);
+    }
+    for (const np of cluster.networkPolicies)
+      items.get(DEFAULT_TIER).push({ type: "k8s", policy: np, order: K8S_NETWORK_POLICY_ORDER, name: `knp.default.${np.name}` });
+    const tiers = [...items.entries()].map(([name, list4]) => {
+      const object = tierObjects.get(name);
+      return {
+        name,
+        order: object ? object.order : name === DEFAULT_TIER ? DEFAULT_TIER_ORDER : void 0,
+        defaultAction: object?.defaultAction ?? "Deny",
+        ...object ? { file: object.source.file, line: object.source.line } : {},
+        items: [...list4].sort(byOrder)
+      };
+    });
+    for (const tier of tiers.sort(byOrder)) this.groups[groupOf(tier.order)].push(tier);
+  }
+  k8s;
+  groups = {
+    "before-admin": [],
+    "before-baseline": [],
+    "after-baseline": []
+  };
+  labelCache = /* @__PURE__ */ new Map();
+  // Per kind of labels, selector text -> class index -> whether it matches (equal selectors share answers).
+  matchCache = {
+    pod: /* @__PURE__ */ new Map(),
+    ns: /* @__PURE__ */ new Map(),
+    sa: /* @__PURE__ */ new Map()
+  };
+  portsCache = /* @__PURE__ */ new WeakMap();
+  /** The labels Calico gives a pod's workload endpoint: its own and the automatic ones (calico-labels). */
+  labels(pods) {
+    let labels = this.labelCache.get(pods.index);
+    if (!labels) {
+      labels = {
+        ...pods.labels,
+        [CALICO_NAMESPACE_LABEL]: pods.namespace,
+        [CALICO_ORCHESTRATOR_LABEL]: "k8s",
+        ...pods.serviceAccount ? { [CALICO_SERVICE_ACCOUNT_LABEL]: pods.serviceAccount } : {}
+      };
+      if (pods.index >= 0) this.labelCache.set(pods.index, labels);
+    }
+    return labels;
+  }
+  cached(field, kind, pods, labels) {
+    if (pods.index < 0) return calicoMatches(field.selector, labels());
+    const cache = this.matchCache[kind];
+    let byClass = cache.get(field.text);
+    if (!byClass) cache.set(field.text, byClass = /* @__PURE__ */ new Map());
+    let hit = byClass.get(pods.index);
+    if (hit === void 0) byClass.set(pods.index, hit = calicoMatches(field.selector, labels()));
+    return hit;
+  }
+  podMatches(field, pods) {
+    return this.cached(field, "pod", pods, () => this.labels(pods));
+  }
+  // A namespace's labels as Calico sees them: its own plus projectcalico.org/name.
+  namespaceMatches(field, pods) {
+    return this.cached(field, "ns", pods, () => ({ ...pods.namespaceLabels, [CALICO_NAME_LABEL]: pods.namespace }));
+  }
+  // A service account's labels: only projectcalico.org/name (ServiceAccount objects are not read).
+  serviceAccountMatches(field, pods) {
+    return this.cached(field, "sa", pods, () => ({ [CALICO_NAME_LABEL]: pods.serviceAccount ?? "default" }));
+  }
+  applies(policy, pods, direction) {
+    if (pods.hostNetwork || !policy.types[direction]) return false;
+    if (policy.namespace !== void 0 && policy.namespace !== pods.namespace) return false;
+    if (policy.namespaceSelector && !this.namespaceMatches(policy.namespaceSelector, pods)) return false;
+    if (policy.serviceAccountSelector && !this.serviceAccountMatches(policy.serviceAccountSelector, pods)) return false;
+    return this.podMatches(policy.selector, pods);
+  }
+  /**
+   * Whether an endpoint is one a rule's source or destination names. Selectors name pods (network sets are
+   * not read); nets name outside addresses, and pods only when a net holds the whole IPv4 space (pod addresses
+   * are not known statically, as for the admin tier's networks).
+   */
+  entityMatches(policy, entity, end) {
+    const namesPods = !!(entity.selector || entity.namespaceSelector || entity.serviceAccounts || entity.notSelector && policy.namespace !== void 0);
+    if (end.type === "ip") {
+      if (namesPods) return false;
+      const iv = end.interval;
+      if (entity.nets && !entity.nets.some((n) => containsInterval(n, iv))) return false;
+      if (entity.notNets?.some((n) => overlaps(n, iv))) return false;
+      return true;
+    }
+    const pods = end.pods;
+    const everyPod = (nets) => nets.some((n) => containsInterval(n, IPV4_ALL2));
+    if (entity.nets && !everyPod(entity.nets)) return false;
+    if (entity.notNets && everyPod(entity.notNets)) return false;
+    if (pods.hostNetwork) return !namesPods && !entity.notSelector;
+    if (entity.namespaceSelector) {
+      if (!this.namespaceMatches(entity.namespaceSelector, pods)) return false;
+    } else if (namesPods && policy.namespace !== void 0 && pods.namespace !== policy.namespace) return false;
+    if (entity.selector && !this.podMatches(entity.selector, pods)) return false;
+    if (entity.notSelector && this.podMatches(entity.notSelector, pods)) return false;
+    const sa = entity.serviceAccounts;
+    if (sa) {
+      if (sa.names && !sa.names.includes(pods.serviceAccount ?? "default")) return false;
+      if (sa.selector && !this.serviceAccountMatches(sa.selector, pods)) return false;
+    }
+    return true;
+  }
+  portSet(ports2, protocol, target) {
+    let out = PortSet.EMPTY;
+    for (const p of ports2)
+      if (p.type === "numbers") out = out.union(PortSet.range(p.from, p.to));
+      else if (target) {
+        for (const cp of target.ports)
+          if (cp.name === p.name && cp.protocol === protocol) out = out.union(PortSet.range(cp.containerPort));
+      }
+    return out;
+  }
+  /** The connections a rule covers towards `target` (the destination pod, whose named ports count). */
+  rulePorts(rule31, target) {
+    let byTarget = this.portsCache.get(rule31);
+    if (!byTarget) this.portsCache.set(rule31, byTarget = /* @__PURE__ */ new Map());
+    const d = rule31.destination;
+    const named2 = [...d.ports ?? [], ...d.notPorts ?? []].some((p) => p.type === "name");
+    const key5 = named2 ? target : null;
+    let out = byTarget.get(key5);
+    if (out) return out;
+    out = ConnSet.NONE;
+    for (const protocol of rule31.protocols ?? PROTOCOLS) {
+      if (rule31.notProtocols.includes(protocol)) continue;
+      let ports2 = d.ports ? this.portSet(d.ports, protocol, target) : PortSet.ALL;
+      if (d.notPorts) ports2 = ports2.subtract(this.portSet(d.notPorts, protocol, target));
+      out = out.union(ConnSet.ports(protocol, ports2));
+    }
+    byTarget.set(key5, out);
+    return out;
+  }
+  ruleMatches(policy, rule31, subject, other) {
+    if (rule31.unsupported.length) return false;
+    const family = other.type === "ip" ? other.interval.family : 4;
+    if (rule31.ipVersion !== void 0 && rule31.ipVersion !== family) return false;
+    const self2 = { type: "pods", pods: subject };
+    const [src, dst] = rule31.direction === "ingress" ? [other, self2] : [self2, other];
+    return this.entityMatches(policy, rule31.source, src) && this.entityMatches(policy, rule31.destination, dst);
+  }
+  /**
+   * Whether a tier that ends in Deny applies to the pods in this direction: what none of its rules allows is
+   * dropped, as a NetworkPolicy isolates the pods it selects.
+   */
+  isolates(pods, direction) {
+    for (const group of Object.values(this.groups))
+      for (const tier of group)
+        if (tier.defaultAction === "Deny" && this.applying(tier, pods, direction).length > 0) return true;
+    return false;
+  }
+  // The items of a tier that apply to a class in a direction, in the tier's order, kept per class: the
+  // engine asks for every pair of classes, and most policies (other namespaces, other selectors) never apply.
+  applyingCache = /* @__PURE__ */ new Map();
+  applying(tier, pods, direction) {
+    let byDirection = this.applyingCache.get(tier);
+    if (!byDirection) this.applyingCache.set(tier, byDirection = { ingress: /* @__PURE__ */ new Map(), egress: /* @__PURE__ */ new Map() });
+    let list4 = pods.index >= 0 ? byDirection[direction].get(pods.index) : void 0;
+    if (!list4) {
+      const selected = new Set(this.k8s.selecting(pods, direction));
+      list4 = tier.items.filter(
+        (item) => item.type === "k8s" ? selected.has(item.policy) : this.applies(item.policy, pods, direction)
+      );
+      if (pods.index >= 0) byDirection[direction].set(pods.index, list4);
+    }
+    return list4;
+  }
+  /** Whether any Calico tier of this group could take part (a cheap test before running them). */
+  has(group) {
+    return this.groups[group].length > 0;
+  }
+  /** Run the tiers of one group, deciding part of `state.remaining`; steps are appended to `trace`. */
+  run(group, direction, subject, other, state, trace) {
+    const target = direction === "ingress" ? subject : other.type === "pods" ? other.pods : null;
+    for (const tier of this.groups[group]) {
+      if (state.remaining.isEmpty()) return;
+      const selecting = [];
+      let passed = ConnSet.NONE;
+      for (const item of this.applying(tier, subject, direction)) {
+        if (item.type === "k8s") {
+          const np = item.policy;
+          selecting.push(np.id);
+          let any = false;
+          for (const rule31 of np[direction]) {
+            if (!this.k8s.ruleMatches(np, rule31, other)) continue;
+            const ruleConns = this.k8s.rulePorts(rule31, target);
+            if (ruleConns.isEmpty()) continue;
+            any = true;
+            const conns = ruleConns.intersect(state.remaining);
+            state.remaining = state.remaining.subtract(conns);
+            state.allowed = state.allowed.union(conns);
+            trace?.push(allowStep(np, rule31, direction, conns));
+          }
+          if (!any) trace?.push(isolateStep(np, direction));
+          continue;
+        }
+        const policy = item.policy;
+        selecting.push(policy.id);
+        for (const rule31 of policy[direction]) {
+          if (state.remaining.isEmpty()) break;
+          if (!this.ruleMatches(policy, rule31, subject, other)) continue;
+          const conns = this.rulePorts(rule31, target).intersect(state.remaining);
+          if (conns.isEmpty()) continue;
+          if (rule31.action !== "Log") {
+            state.remaining = state.remaining.subtract(conns);
+            if (rule31.action === "Allow") state.allowed = state.allowed.union(conns);
+            if (rule31.action === "Pass") passed = passed.union(conns);
+          }
+          trace?.push({
+            direction,
+            tier: "calico",
+            calicoTier: tier.name,
+            verdict: rule31.action === "Allow" ? "allow" : rule31.action === "Deny" ? "deny" : rule31.action === "Pass" ? "pass" : "log",
+            conns,
+            policy: policy.id,
+            rule: calicoRuleName(rule31),
+            namesPeers: namesPeers(rule31),
+            file: policy.source.file,
+            line: rule31.line,
+            ...rule31.l7.length ? { l7: rule31.l7 } : {}
+          });
+        }
+      }
+      if (!selecting.length) continue;
+      if (!state.remaining.isEmpty()) {
+        const first = this.firstSource(tier, selecting) ?? {};
+        trace?.push({
+          direction,
+          tier: "calico",
+          calicoTier: tier.name,
+          verdict: tier.defaultAction === "Pass" ? "pass" : "deny",
+          conns: state.remaining,
+          // The policy named is the first that selects the pod: what blocks, for the exposure analysis.
+          policy: selecting[0],
+          rule: `${END_OF_TIER} ${tier.name} (selected by ${selecting.join(", ")})`,
+          ...first.file ? { file: first.file, line: first.line } : {}
+        });
+        if (tier.defaultAction === "Pass") passed = passed.union(state.remaining);
+      }
+      state.remaining = passed;
+    }
+  }
+  firstSource(tier, selecting) {
+    if (tier.file !== void 0) return { file: tier.file, line: tier.line ?? 0 };
+    const item = tier.items.find((i) => i.policy.id === selecting[0]);
+    return item && { file: item.policy.source.file, line: item.policy.source.line };
+  }
+};
+function namesPeers(rule31) {
+  const peer2 = rule31.direction === "ingress" ? rule31.source : rule31.destination;
+  return !!(peer2.selector || peer2.namespaceSelector || peer2.serviceAccounts || peer2.nets);
+}
+
 // src/model/kinds/cilium-policy.ts
 var CILIUM_GROUP = "cilium.io";
 var CILIUM_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
@@ -73541,11 +74450,11 @@ var CILIUM_ENTITIES = [
   "unmanaged",
   "ingress"
 ];
-function normalizeKey(key3) {
-  const colon = key3.indexOf(":");
-  if (colon < 0) return key3;
-  const source = key3.slice(0, colon);
-  if (source === "k8s" || source === "any") return key3.slice(colon + 1);
+function normalizeKey(key5) {
+  const colon = key5.indexOf(":");
+  if (colon < 0) return key5;
+  const source = key5.slice(0, colon);
+  if (source === "k8s" || source === "any") return key5.slice(colon + 1);
   return UNMODELLED_SOURCE_KEY;
 }
 function readEndpointSelector(value, path) {
@@ -73562,7 +74471,7 @@ function readEndpointSelector(value, path) {
   };
   return selectorAt(normalized, path);
 }
-var hasKey = (s, key3) => s.requirements.some((r) => r.key === key3);
+var hasKey = (s, key5) => s.requirements.some((r) => r.key === key5);
 var hasKeyPrefix = (s, prefix) => s.requirements.some((r) => r.key.startsWith(prefix));
 var withRequirement = (s, r) => makeSelector([...s.requirements, r]);
 function scopePeer(selector2, namespace) {
@@ -73572,15 +74481,15 @@ function scopePeer(selector2, namespace) {
   if (hasKeyPrefix(selector2, CILIUM_NAMESPACE_LABELS_PREFIX)) return selector2;
   return withRequirement(selector2, { key: CILIUM_NAMESPACE_LABEL, operator: "In", values: [namespace] });
 }
-function readCidrs(rule28, prefix, path, unsupported) {
+function readCidrs(rule31, prefix, path, unsupported) {
   const out = [];
   const plainKey = `${prefix}CIDR`;
-  for (const [i, c] of (optList(rule28[plainKey], [...path, plainKey]) ?? []).entries()) {
+  for (const [i, c] of (optList(rule31[plainKey], [...path, plainKey]) ?? []).entries()) {
     const cPath = [...path, plainKey, i];
     out.push({ cidr: cidrAt(c, cPath), except: [], text: String(c) });
   }
   const setKey = `${prefix}CIDRSet`;
-  for (const [i, c] of (optList(rule28[setKey], [...path, setKey]) ?? []).entries()) {
+  for (const [i, c] of (optList(rule31[setKey], [...path, setKey]) ?? []).entries()) {
     const cPath = [...path, setKey, i];
     const entry = optObj(c, cPath);
     if (!entry) fail(cPath, "must be a mapping with cidr and optional except");
@@ -73604,7 +74513,7 @@ function readCidrs(rule28, prefix, path, unsupported) {
   }
   return out;
 }
-function readProtocol(value, path) {
+function readProtocol2(value, path) {
   const text = optString(value, path) ?? "ANY";
   const upper = text.toUpperCase();
   if (upper === "ANY") return PROTOCOLS;
@@ -73612,7 +74521,7 @@ function readProtocol(value, path) {
   if (upper === "ICMP" || upper === "ICMPV6") return [];
   fail(path, `protocol ${JSON.stringify(text)} is not one of TCP, UDP, SCTP, ANY`);
 }
-function readPorts(value, path, l7) {
+function readPorts2(value, path, l7) {
   const list4 = optList(value, path);
   if (list4 === void 0 || list4.length === 0) return null;
   const out = [];
@@ -73624,16 +74533,16 @@ function readPorts(value, path, l7) {
     if (rules) {
       for (const k of Object.keys(rules)) if (!l7.includes(k)) l7.push(k);
     }
-    const ports = optList(portRule.ports, [...prPath, "ports"]);
-    if (!ports || ports.length === 0) {
+    const ports2 = optList(portRule.ports, [...prPath, "ports"]);
+    if (!ports2 || ports2.length === 0) {
       out.push({ type: "numbers", protocols: PROTOCOLS, from: 1, to: 65535 });
       continue;
     }
-    for (const [j, p] of ports.entries()) {
+    for (const [j, p] of ports2.entries()) {
       const pPath = [...prPath, "ports", j];
       const port = optObj(p, pPath);
       if (!port) fail(pPath, "must be a mapping with port and protocol");
-      const protocols = readProtocol(port.protocol, [...pPath, "protocol"]);
+      const protocols = readProtocol2(port.protocol, [...pPath, "protocol"]);
       const raw = port.port === void 0 || port.port === null ? "0" : String(port.port);
       if (/^\d+$/.test(raw)) {
         const n = Number(raw);
@@ -73653,31 +74562,31 @@ var UNSUPPORTED_PEERS = {
   from: ["fromRequires", "fromGroups", "fromNodes", "icmps"],
   to: ["toRequires", "toGroups", "toNodes", "toServices", "icmps"]
 };
-function readRule(value, path, direction, deny, index, namespace, source) {
-  const rule28 = optObj(value, path);
-  if (!rule28) fail(path, "must be a mapping");
+function readRule2(value, path, direction, deny, index, namespace, source) {
+  const rule31 = optObj(value, path);
+  if (!rule31) fail(path, "must be a mapping");
   const prefix = direction === "ingress" ? "from" : "to";
   const endpointsKey = `${prefix}Endpoints`;
-  const endpointList = optList(rule28[endpointsKey], [...path, endpointsKey]);
+  const endpointList = optList(rule31[endpointsKey], [...path, endpointsKey]);
   const endpoints = (endpointList ?? []).map(
     (s, i) => scopePeer(readEndpointSelector(s, [...path, endpointsKey, i]), namespace)
   );
   const entitiesKey = `${prefix}Entities`;
-  const entities = (optList(rule28[entitiesKey], [...path, entitiesKey]) ?? []).map((e, i) => {
+  const entities = (optList(rule31[entitiesKey], [...path, entitiesKey]) ?? []).map((e, i) => {
     const text = optString(e, [...path, entitiesKey, i]);
     if (!text || !CILIUM_ENTITIES.includes(text))
       fail([...path, entitiesKey, i], `entity ${JSON.stringify(e)} is not one of ${CILIUM_ENTITIES.join(", ")}`);
     return text;
   });
-  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule28[k] !== void 0 && rule28[k] !== null);
-  const cidrs = readCidrs(rule28, prefix, path, unsupported);
-  const fqdns = direction === "egress" && !deny ? (optList(rule28.toFQDNs, [...path, "toFQDNs"]) ?? []).map(
+  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule31[k] !== void 0 && rule31[k] !== null);
+  const cidrs = readCidrs(rule31, prefix, path, unsupported);
+  const fqdns = direction === "egress" && !deny ? (optList(rule31.toFQDNs, [...path, "toFQDNs"]) ?? []).map(
     (f) => isObj(f) ? String(f.matchName ?? f.matchPattern ?? "") : String(f)
   ) : [];
   const l7 = [];
-  const ports = readPorts(rule28.toPorts, [...path, "toPorts"], l7);
+  const ports2 = readPorts2(rule31.toPorts, [...path, "toPorts"], l7);
   if (fqdns.length) l7.push("toFQDNs");
-  const namesPeers = endpointList !== void 0 || rule28[entitiesKey] !== void 0 || cidrs.length > 0 || rule28[`${prefix}CIDR`] !== void 0 || rule28[`${prefix}CIDRSet`] !== void 0 || fqdns.length > 0 || unsupported.length > 0;
+  const namesPeers2 = endpointList !== void 0 || rule31[entitiesKey] !== void 0 || cidrs.length > 0 || rule31[`${prefix}CIDR`] !== void 0 || rule31[`${prefix}CIDRSet`] !== void 0 || fqdns.length > 0 || unsupported.length > 0;
   return {
     direction,
     deny,
@@ -73689,8 +74598,8 @@ function readRule(value, path, direction, deny, index, namespace, source) {
     fqdns,
     // A rule naming neither peers nor ports (`- {}`) opens nothing: Cilium's documented way to put an
     // endpoint in default deny (docs.cilium.io/en/latest/security/policy/intro, "Ingress/Egress Default Deny").
-    namesPeers,
-    ports: ports === null && !namesPeers ? [] : ports,
+    namesPeers: namesPeers2,
+    ports: ports2 === null && !namesPeers2 ? [] : ports2,
     l7,
     unsupported
   };
@@ -73706,11 +74615,11 @@ function readSpec(value, path, namespace, source) {
     const s = readEndpointSelector(spec.endpointSelector, [...path, "endpointSelector"]);
     endpointSelector = namespace === void 0 ? s : withRequirement(s, { key: CILIUM_NAMESPACE_LABEL, operator: "In", values: [namespace] });
   }
-  const list4 = (key3) => {
-    const direction = key3.startsWith("ingress") ? "ingress" : "egress";
-    const deny = key3.endsWith("Deny");
-    return (optList(spec[key3], [...path, key3]) ?? []).map(
-      (r, i) => readRule(r, [...path, key3, i], direction, deny, i, namespace, source)
+  const list4 = (key5) => {
+    const direction = key5.startsWith("ingress") ? "ingress" : "egress";
+    const deny = key5.endsWith("Deny");
+    return (optList(spec[key5], [...path, key5]) ?? []).map(
+      (r, i) => readRule2(r, [...path, key5, i], direction, deny, i, namespace, source)
     );
   };
   const ingress = [...list4("ingressDeny"), ...list4("ingress")];
@@ -73743,302 +74652,83 @@ function readCiliumPolicy(kind, data, meta, namespace, source) {
     specs
   };
 }
-function ciliumRuleName(rule28) {
-  return `${rule28.direction}${rule28.deny ? "Deny" : ""}[${rule28.index}]`;
+function ciliumRuleName(rule31) {
+  return `${rule31.direction}${rule31.deny ? "Deny" : ""}[${rule31.index}]`;
 }
 function ciliumBlocks(policy) {
   return policy.specs.flatMap(
-    (spec) => [...spec.ingress, ...spec.egress].flatMap((rule28) => rule28.cidrs.flatMap((c) => [c.cidr, ...c.except]))
+    (spec) => [...spec.ingress, ...spec.egress].flatMap((rule31) => rule31.cidrs.flatMap((c) => [c.cidr, ...c.except]))
   );
 }
 
-// src/analysis/policy-eval.ts
-var IPV4_ALL = universe(4);
-var PolicyEvaluator = class {
+// src/analysis/tiers/selectors.ts
+function cachedMatch(cache, selector2, labels, key5) {
+  let bySelector = cache.get(selector2.key);
+  if (!bySelector) {
+    bySelector = /* @__PURE__ */ new Map();
+    cache.set(selector2.key, bySelector);
+  }
+  let hit = bySelector.get(key5);
+  if (hit === void 0) {
+    hit = matches(selector2, labels);
+    bySelector.set(key5, hit);
+  }
+  return hit;
+}
+var SelectorCache = class {
+  pods = /* @__PURE__ */ new Map();
+  namespaces = /* @__PURE__ */ new Map();
+  podMatches(selector2, pods) {
+    return cachedMatch(this.pods, selector2, pods.labels, pods.index);
+  }
+  namespaceMatches(selector2, pods) {
+    return cachedMatch(this.namespaces, selector2, pods.namespaceLabels, pods.namespace);
+  }
+};
+
+// src/analysis/tiers/cilium.ts
+var CiliumTier = class {
   constructor(cluster) {
     this.cluster = cluster;
-    const ranked = (tier, direction) => cluster.adminPolicies.filter((p) => p.tier === tier).sort(
-      (a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-    ).flatMap((policy) => policy[direction].map((rule28) => ({ policy, rule: rule28 })));
-    this.adminRules = {
-      admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
-      baseline: { ingress: ranked("baseline", "ingress"), egress: ranked("baseline", "egress") }
-    };
-    for (const np of cluster.networkPolicies) {
-      const list4 = this.npByNamespace.get(np.namespace) ?? [];
-      list4.push(np);
-      this.npByNamespace.set(np.namespace, list4);
-    }
   }
   cluster;
-  podSelectorCache = /* @__PURE__ */ new Map();
-  namespaceSelectorCache = /* @__PURE__ */ new Map();
-  adminRules;
-  npByNamespace = /* @__PURE__ */ new Map();
+  // The labels Cilium gives a pod (its own, its namespace's name, its namespace's labels under
+  // io.cilium.k8s.namespace.labels.), the specs that select a class, and how a rule matches a peer.
+  labelCache = /* @__PURE__ */ new Map();
   selecting = {
     ingress: /* @__PURE__ */ new Map(),
     egress: /* @__PURE__ */ new Map()
   };
-  // Selector key -> class index (pod labels) or namespace name (namespace labels) -> whether it
-  // matches: nested maps, so that a lookup builds no string.
-  cached(cache, selector2, labels, key3) {
-    let bySelector = cache.get(selector2.key);
-    if (!bySelector) {
-      bySelector = /* @__PURE__ */ new Map();
-      cache.set(selector2.key, bySelector);
-    }
-    let hit = bySelector.get(key3);
-    if (hit === void 0) {
-      hit = matches(selector2, labels);
-      bySelector.set(key3, hit);
-    }
-    return hit;
-  }
-  podMatches(selector2, pods) {
-    return this.cached(this.podSelectorCache, selector2, pods.labels, pods.index);
-  }
-  namespaceMatches(selector2, pods) {
-    return this.cached(this.namespaceSelectorCache, selector2, pods.namespaceLabels, pods.namespace);
-  }
-  /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
-  selectingPolicies(pods, direction) {
-    const cache = this.selecting[direction];
-    let list4 = cache.get(pods.index);
-    if (!list4) {
-      list4 = pods.hostNetwork ? [] : this.candidates(pods).filter((np) => np.policyTypes[direction] && this.podMatches(np.podSelector, pods));
-      cache.set(pods.index, list4);
-    }
-    return list4;
-  }
-  // A selector index per namespace: a policy whose podSelector requires some label to equal a value is
-  // filed under that label and value, the others under `always`. The policies that can select a pod
-  // are then `always` and those filed under one of its own labels, in the namespace's order.
-  npIndex = /* @__PURE__ */ new Map();
-  candidates(pods) {
-    const policies = this.npByNamespace.get(pods.namespace) ?? [];
-    let index = this.npIndex.get(pods.namespace);
-    if (!index) {
-      index = { byLabel: /* @__PURE__ */ new Map(), always: [] };
-      policies.forEach((np, i) => {
-        const eq = np.podSelector.requirements.find((r) => r.operator === "In" && r.values.length === 1);
-        if (!eq) return index.always.push(i);
-        const key3 = `${eq.key}\0${eq.values[0]}`;
-        const list4 = index.byLabel.get(key3);
-        if (list4) list4.push(i);
-        else index.byLabel.set(key3, [i]);
-      });
-      this.npIndex.set(pods.namespace, index);
-    }
-    const at = [...index.always];
-    for (const [key3, value] of Object.entries(pods.labels)) {
-      const list4 = index.byLabel.get(`${key3}\0${value}`);
-      if (list4) at.push(...list4);
-    }
-    return at.sort((a, b) => a - b).map((i) => policies[i]);
-  }
-  subjectMatches(policy, pods) {
-    if (pods.hostNetwork) return false;
-    return this.namespaceMatches(policy.subject.namespaceSelector, pods) && (policy.subject.podSelector === null || this.podMatches(policy.subject.podSelector, pods));
-  }
-  npPeerMatches(np, peer2, other) {
-    if (peer2.type === "ipBlock") {
-      if (other.type !== "ip") return false;
-      return containsInterval(peer2.cidr, other.interval) && !peer2.except.some((hole) => overlaps(hole, other.interval));
-    }
-    if (other.type !== "pods" || other.pods.hostNetwork) return false;
-    const nsOk = peer2.namespaceSelector === null ? other.pods.namespace === np.namespace : this.namespaceMatches(peer2.namespaceSelector, other.pods);
-    return nsOk && this.podMatches(peer2.podSelector, other.pods);
-  }
-  npRuleMatches(np, rule28, other) {
-    if (rule28.peers === null) return true;
-    for (const p of rule28.peers) if (this.npPeerMatches(np, p, other)) return true;
-    return false;
-  }
-  // npRulePorts per rule (and per target class when the rule names ports): the engine asks the same
-  // question for every pair of classes, and a ConnSet is immutable.
-  rulePorts = /* @__PURE__ */ new WeakMap();
-  namedRulePorts = /* @__PURE__ */ new WeakMap();
-  cachedRulePorts(rule28, target) {
-    if (rule28.ports === null) return ConnSet.ALL;
-    const named = rule28.ports.some((p) => typeof p.port === "string");
-    if (!named) {
-      let hit2 = this.rulePorts.get(rule28);
-      if (!hit2) this.rulePorts.set(rule28, hit2 = this.npRulePorts(rule28, target));
-      return hit2;
-    }
-    let byTarget = this.namedRulePorts.get(rule28);
-    if (!byTarget) this.namedRulePorts.set(rule28, byTarget = /* @__PURE__ */ new Map());
-    let hit = byTarget.get(target);
-    if (!hit) byTarget.set(target, hit = this.npRulePorts(rule28, target));
-    return hit;
-  }
-  /** The ports a NetworkPolicy rule opens towards `target` (the destination pod, whose named ports count). */
-  npRulePorts(rule28, target) {
-    if (rule28.ports === null) return ConnSet.ALL;
-    let out = ConnSet.NONE;
-    for (const p of rule28.ports) {
-      if (p.port === void 0) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
-      else if (typeof p.port === "number")
-        out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
-      else if (target) {
-        for (const cp of target.ports)
-          if (cp.name === p.port && cp.protocol === p.protocol)
-            out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
-      }
-    }
-    return out;
-  }
-  adminPeerMatches(peer2, action, other) {
-    switch (peer2.type) {
-      case "pods":
-        if (other.type !== "pods" || other.pods.hostNetwork) return false;
-        return this.namespaceMatches(peer2.namespaceSelector, other.pods) && (peer2.podSelector === null || this.podMatches(peer2.podSelector, other.pods));
-      case "networks":
-        if (other.type === "ip") return peer2.blocks.some((b) => containsInterval(b, other.interval));
-        return peer2.blocks.some((b) => b.family === 4 && b.lo === 0n && b.hi === IPV4_ALL.hi);
-      case "unsupported":
-        if (peer2.what === "nodes" || peer2.what === "domainNames") return false;
-        return action !== "Allow";
-    }
-  }
-  adminRulePorts(ports, target) {
-    if (ports === null) return ConnSet.ALL;
-    let out = ConnSet.NONE;
-    for (const p of ports) {
-      if (p.type === "numbers") out = out.union(ConnSet.ports(p.protocol, p.ports));
-      else if (target) {
-        for (const cp of target.ports)
-          if (cp.name === p.name) out = out.union(ConnSet.ports(cp.protocol, PortSet.range(cp.containerPort)));
-      }
-    }
-    return out;
-  }
-  // Cilium: the labels Cilium gives a pod (its own, its namespace's name, its namespace's labels under
-  // io.cilium.k8s.namespace.labels.), the specs that select a class, and how a rule matches a peer.
-  ciliumLabelCache = /* @__PURE__ */ new Map();
-  ciliumSelecting = {
-    ingress: /* @__PURE__ */ new Map(),
-    egress: /* @__PURE__ */ new Map()
-  };
-  ciliumSelectorCache = /* @__PURE__ */ new Map();
-  ciliumLabels(pods) {
-    let labels = this.ciliumLabelCache.get(pods.index);
-    if (!labels) {
-      const out = { ...pods.labels, [CILIUM_NAMESPACE_LABEL]: pods.namespace };
-      for (const [k, v] of Object.entries(pods.namespaceLabels)) out[`${CILIUM_NAMESPACE_LABELS_PREFIX}${k}`] = v;
-      labels = out;
-      this.ciliumLabelCache.set(pods.index, labels);
-    }
-    return labels;
-  }
-  ciliumMatches(selector2, pods) {
-    if (pods.index < 0) return matches(selector2, this.ciliumLabels(pods));
-    return this.cached(this.ciliumSelectorCache, selector2, this.ciliumLabels(pods), pods.index);
-  }
+  selectorCache = /* @__PURE__ */ new Map();
+  portsCache = /* @__PURE__ */ new WeakMap();
   /** Cilium specs that select these pods and carry rules (or default deny) in this direction. */
-  ciliumSpecs(pods, direction) {
-    const cache = this.ciliumSelecting[direction];
+  specs(pods, direction) {
+    const cache = this.selecting[direction];
     let list4 = cache.get(pods.index);
     if (!list4) {
       list4 = [];
       if (!pods.hostNetwork) {
         for (const policy of this.cluster.ciliumPolicies ?? [])
           for (const spec of policy.specs)
-            if (spec.endpointSelector && (spec[direction].length > 0 || spec.defaultDeny[direction]) && this.ciliumMatches(spec.endpointSelector, pods))
+            if (spec.endpointSelector && (spec[direction].length > 0 || spec.defaultDeny[direction]) && this.matches(spec.endpointSelector, pods))
               list4.push({ policy, spec });
       }
       if (pods.index >= 0) cache.set(pods.index, list4);
     }
     return list4;
   }
-  // Entities: docs.cilium.io/en/latest/security/policy/language/#entities-based. world is outside the
-  // cluster; cluster is every endpoint in it (host-networked pods carry the host or remote-node identity);
-  // kube-apiserver, health, init, unmanaged and ingress name endpoints we do not model.
-  ciliumPeerMatches(rule28, other) {
-    if (!rule28.namesPeers) return true;
-    if (other.type === "ip") {
-      const iv = other.interval;
-      for (const e of rule28.entities)
-        if (e === "all" || e === "world" || e === "world-ipv4" && iv.family === 4 || e === "world-ipv6" && iv.family === 6)
-          return true;
-      for (const c of rule28.cidrs)
-        if (containsInterval(c.cidr, iv) && !c.except.some((hole) => overlaps(hole, iv))) return true;
-      return rule28.fqdns.length > 0;
-    }
-    const pods = other.pods;
-    if (pods.hostNetwork)
-      return rule28.entities.some((e) => e === "all" || e === "cluster" || e === "host" || e === "remote-node");
-    if (rule28.entities.some((e) => e === "all" || e === "cluster")) return true;
-    return rule28.endpoints.some((s) => this.ciliumMatches(s, pods));
-  }
-  ciliumPortsCache = /* @__PURE__ */ new WeakMap();
-  /** The ports a Cilium rule covers towards `target` (the destination pod, whose named ports count). */
-  ciliumRulePorts(rule28, target) {
-    if (rule28.ports === null) return ConnSet.ALL;
-    let byTarget = this.ciliumPortsCache.get(rule28);
-    if (!byTarget) this.ciliumPortsCache.set(rule28, byTarget = /* @__PURE__ */ new Map());
-    const key3 = rule28.ports.some((p) => p.type === "name") ? target : null;
-    let out = byTarget.get(key3);
-    if (out) return out;
-    out = ConnSet.NONE;
-    for (const p of rule28.ports)
-      for (const protocol of p.protocols) {
-        if (p.type === "numbers") out = out.union(ConnSet.ports(protocol, PortSet.range(p.from, p.to)));
-        else if (target) {
-          for (const cp of target.ports)
-            if (cp.name === p.name && cp.protocol === protocol)
-              out = out.union(ConnSet.ports(protocol, PortSet.range(cp.containerPort)));
-        }
-      }
-    byTarget.set(key3, out);
-    return out;
-  }
   /**
-   * What `subject` allows in `direction` with `other` (for ingress: traffic from other into subject;
-   * for egress: traffic from subject to other). Steps are appended to `trace` when given.
+   * Deny rules first, whatever allows them ("Deny policies take precedence over allow policies,
+   * regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium Network Policy or even a
+   * Kubernetes Network Policy", docs.cilium.io/en/latest/security/policy/deny/): returns what is still
+   * undecided after the deny rules of `selected`.
    */
-  evaluate(direction, subject, other, trace) {
-    if (subject.hostNetwork) {
-      trace?.push({ direction, tier: "hostNetwork", verdict: "allow", conns: ConnSet.ALL });
-      return ConnSet.ALL;
-    }
-    const target = direction === "ingress" ? subject : other.type === "pods" ? other.pods : null;
-    let remaining = ConnSet.ALL;
-    let allowed = ConnSet.NONE;
-    const runTier = (tier) => {
-      let passed = ConnSet.NONE;
-      for (const { policy, rule: rule28 } of this.adminRules[tier][direction]) {
-        if (remaining.isEmpty()) break;
-        if (!this.subjectMatches(policy, subject)) continue;
-        if (!rule28.peers.some((peer2) => this.adminPeerMatches(peer2, rule28.action, other))) continue;
-        const conns = this.adminRulePorts(rule28.ports, target).intersect(remaining);
-        if (conns.isEmpty()) continue;
-        remaining = remaining.subtract(conns);
-        if (rule28.action === "Allow") allowed = allowed.union(conns);
-        if (rule28.action === "Pass") passed = passed.union(conns);
-        const verdict = rule28.action === "Allow" ? "allow" : rule28.action === "Deny" ? "deny" : "pass";
-        trace?.push({
-          direction,
-          tier,
-          verdict,
-          conns,
-          policy: policy.id,
-          rule: rule28.name,
-          file: policy.source.file,
-          line: rule28.line
-        });
-      }
-      remaining = remaining.union(passed);
-    };
-    if (this.adminRules.admin[direction].length > 0) runTier("admin");
-    if (remaining.isEmpty()) return allowed;
-    const cilium = this.ciliumSpecs(subject, direction);
-    let ciliumDefaultDeny = false;
-    for (const { policy, spec } of cilium) {
-      if (spec.defaultDeny[direction]) ciliumDefaultDeny = true;
-      for (const rule28 of spec[direction]) {
-        if (!rule28.deny || remaining.isEmpty() || !this.ciliumPeerMatches(rule28, other)) continue;
-        const conns = this.ciliumRulePorts(rule28, target).intersect(remaining);
+  deny(direction, selected, other, target, undecided, trace) {
+    let remaining = undecided;
+    for (const { policy, spec } of selected)
+      for (const rule31 of spec[direction]) {
+        if (!rule31.deny || remaining.isEmpty() || !this.peerMatches(rule31, other)) continue;
+        const conns = this.rulePorts(rule31, target).intersect(remaining);
         if (conns.isEmpty()) continue;
         remaining = remaining.subtract(conns);
         trace?.push({
@@ -74047,86 +74737,647 @@ var PolicyEvaluator = class {
           verdict: "deny",
           conns,
           policy: policy.id,
-          rule: ciliumRuleName(rule28),
-          namesPeers: rule28.namesPeers,
+          rule: ciliumRuleName(rule31),
+          namesPeers: rule31.namesPeers,
           file: policy.source.file,
-          line: rule28.line
+          line: rule31.line
         });
       }
+    return remaining;
+  }
+  /** What the allow rules of `selected` open towards `other`; an isolate step for a default-deny spec that opens nothing. */
+  open(direction, selected, other, target, remaining, trace) {
+    let opened = ConnSet.NONE;
+    for (const { policy, spec } of selected) {
+      let any = false;
+      for (const rule31 of spec[direction]) {
+        if (rule31.deny || !this.peerMatches(rule31, other)) continue;
+        const conns = this.rulePorts(rule31, target);
+        if (conns.isEmpty()) continue;
+        any = true;
+        opened = opened.union(conns);
+        trace?.push({
+          direction,
+          tier: "cilium",
+          verdict: "allow",
+          conns: conns.intersect(remaining),
+          policy: policy.id,
+          rule: ciliumRuleName(rule31),
+          namesPeers: rule31.namesPeers,
+          file: policy.source.file,
+          line: rule31.line,
+          ...rule31.l7.length ? { l7: rule31.l7 } : {}
+        });
+      }
+      if (!any && spec.defaultDeny[direction])
+        trace?.push({
+          direction,
+          tier: "cilium",
+          verdict: "isolate",
+          conns: ConnSet.NONE,
+          policy: policy.id,
+          file: policy.source.file,
+          line: spec.line
+        });
+    }
+    return opened;
+  }
+  labels(pods) {
+    let labels = this.labelCache.get(pods.index);
+    if (!labels) {
+      const out = { ...pods.labels, [CILIUM_NAMESPACE_LABEL]: pods.namespace };
+      for (const [k, v] of Object.entries(pods.namespaceLabels)) out[`${CILIUM_NAMESPACE_LABELS_PREFIX}${k}`] = v;
+      labels = out;
+      this.labelCache.set(pods.index, labels);
+    }
+    return labels;
+  }
+  matches(selector2, pods) {
+    if (pods.index < 0) return matches(selector2, this.labels(pods));
+    return cachedMatch(this.selectorCache, selector2, this.labels(pods), pods.index);
+  }
+  // Entities: docs.cilium.io/en/latest/security/policy/language/#entities-based. world is outside the
+  // cluster; cluster is every endpoint in it (host-networked pods carry the host or remote-node identity);
+  // kube-apiserver, health, init, unmanaged and ingress name endpoints we do not model.
+  peerMatches(rule31, other) {
+    if (!rule31.namesPeers) return true;
+    if (other.type === "ip") {
+      const iv = other.interval;
+      for (const e of rule31.entities)
+        if (e === "all" || e === "world" || e === "world-ipv4" && iv.family === 4 || e === "world-ipv6" && iv.family === 6)
+          return true;
+      for (const c of rule31.cidrs)
+        if (containsInterval(c.cidr, iv) && !c.except.some((hole) => overlaps(hole, iv))) return true;
+      return rule31.fqdns.length > 0;
+    }
+    const pods = other.pods;
+    if (pods.hostNetwork)
+      return rule31.entities.some((e) => e === "all" || e === "cluster" || e === "host" || e === "remote-node");
+    if (rule31.entities.some((e) => e === "all" || e === "cluster")) return true;
+    return rule31.endpoints.some((s) => this.matches(s, pods));
+  }
+  /** The ports a Cilium rule covers towards `target` (the destination pod, whose named ports count). */
+  rulePorts(rule31, target) {
+    if (rule31.ports === null) return ConnSet.ALL;
+    let byTarget = this.portsCache.get(rule31);
+    if (!byTarget) this.portsCache.set(rule31, byTarget = /* @__PURE__ */ new Map());
+    const key5 = rule31.ports.some((p) => p.type === "name") ? target : null;
+    let out = byTarget.get(key5);
+    if (out) return out;
+    out = ConnSet.NONE;
+    for (const p of rule31.ports)
+      for (const protocol of p.protocols) {
+        if (p.type === "numbers") out = out.union(ConnSet.ports(protocol, PortSet.range(p.from, p.to)));
+        else if (target) {
+          for (const cp of target.ports)
+            if (cp.name === p.name && cp.protocol === protocol)
+              out = out.union(ConnSet.ports(protocol, PortSet.range(cp.containerPort)));
+        }
+      }
+    byTarget.set(key5, out);
+    return out;
+  }
+};
+
+// src/model/kinds/istio-policy.ts
+var ISTIO_SECURITY_GROUP = "security.istio.io";
+var ISTIO_ROOT_NAMESPACE = "istio-system";
+var TRUST_DOMAIN = "cluster.local";
+function istioStringMatches(pattern, value) {
+  if (pattern === "*") return value !== "";
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  return pattern === value;
+}
+function strings(value, path) {
+  const list4 = optList(value, path);
+  return list4?.map((v, i) => {
+    if (typeof v !== "string" && typeof v !== "number") fail([...path, i], "must be a string");
+    return String(v);
+  });
+}
+function blocks(value, path) {
+  return strings(value, path)?.map((text, i) => ({
+    // A single address is a /32 (or /128): Istio accepts both forms.
+    cidr: cidrAt(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`, [...path, i]),
+    text
+  }));
+}
+function ports(value, path) {
+  return strings(value, path)?.map((text, i) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+      fail([...path, i], `${JSON.stringify(text)} is not a port (1-65535)`);
+    return n;
+  });
+}
+var L7_SOURCE_FIELDS = ["requestPrincipals", "notRequestPrincipals"];
+var L7_OPERATION_FIELDS = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
+function named(obj4, fields, path) {
+  const out = [];
+  for (const f of fields) {
+    const values = strings(obj4[f], [...path, f]);
+    if (values?.length) out.push(`${f}: ${values.join(", ")}`);
+  }
+  return out;
+}
+function readSource(value, path) {
+  const entry = optObj(value, path);
+  const source = optObj(entry?.source, [...path, "source"]) ?? {};
+  const at = [...path, "source"];
+  const ipBlocks = [...blocks(source.ipBlocks, [...at, "ipBlocks"]) ?? []];
+  const remote = blocks(source.remoteIpBlocks, [...at, "remoteIpBlocks"]);
+  const notIpBlocks = [
+    ...blocks(source.notIpBlocks, [...at, "notIpBlocks"]) ?? [],
+    ...blocks(source.notRemoteIpBlocks, [...at, "notRemoteIpBlocks"]) ?? []
+  ];
+  return {
+    ...optional("principals", strings(source.principals, [...at, "principals"])),
+    ...optional("notPrincipals", strings(source.notPrincipals, [...at, "notPrincipals"])),
+    ...optional("namespaces", strings(source.namespaces, [...at, "namespaces"])),
+    ...optional("notNamespaces", strings(source.notNamespaces, [...at, "notNamespaces"])),
+    ...source.ipBlocks !== void 0 || remote !== void 0 ? { ipBlocks: [...ipBlocks, ...remote ?? []] } : {},
+    ...notIpBlocks.length ? { notIpBlocks } : {},
+    l7: named(source, L7_SOURCE_FIELDS, at)
+  };
+}
+function optional(key5, value) {
+  return value === void 0 ? {} : { [key5]: value };
+}
+function readOperation(value, path) {
+  const entry = optObj(value, path);
+  const op = optObj(entry?.operation, [...path, "operation"]) ?? {};
+  const at = [...path, "operation"];
+  return {
+    ...optional("ports", ports(op.ports, [...at, "ports"])),
+    ...optional("notPorts", ports(op.notPorts, [...at, "notPorts"])),
+    l7: named(op, L7_OPERATION_FIELDS, at)
+  };
+}
+function readRule3(value, path, index, source) {
+  const rule31 = optObj(value, path) ?? {};
+  const from = optList(rule31.from, [...path, "from"]);
+  const to = optList(rule31.to, [...path, "to"]);
+  const when = [];
+  let whenL7 = false;
+  for (const [i, c] of (optList(rule31.when, [...path, "when"]) ?? []).entries()) {
+    const cond = optObj(c, [...path, "when", i]);
+    const key5 = optString(cond?.key, [...path, "when", i, "key"]);
+    if (!key5) fail([...path, "when", i, "key"], "is missing");
+    if (key5.startsWith("request.") || key5.startsWith("experimental.")) whenL7 = true;
+    const values = strings(cond?.values, [...path, "when", i, "values"]);
+    const notValues = strings(cond?.notValues, [...path, "when", i, "notValues"]);
+    when.push(
+      [values ? `${key5} in [${values.join(", ")}]` : "", notValues ? `${key5} not in [${notValues.join(", ")}]` : ""].filter(Boolean).join(" and ") || key5
+    );
+  }
+  return {
+    index,
+    line: source.lineOf(path),
+    from: from?.length ? from.map((f, i) => readSource(f, [...path, "from", i])) : null,
+    to: to?.length ? to.map((t, i) => readOperation(t, [...path, "to", i])) : null,
+    when,
+    whenL7
+  };
+}
+var ACTIONS2 = ["ALLOW", "DENY", "AUDIT", "CUSTOM"];
+function readSelector(spec, path) {
+  const selector2 = optObj(spec.selector, path);
+  if (!selector2) return null;
+  return selectorAt({ matchLabels: selector2.matchLabels ?? {} }, path);
+}
+function readAuthorizationPolicy(data, meta, namespace, source) {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const actionText = optString(spec.action, ["spec", "action"]) ?? "ALLOW";
+  if (!ACTIONS2.includes(actionText))
+    fail(["spec", "action"], `${JSON.stringify(actionText)} is not one of ${ACTIONS2.join(", ")}`);
+  const action = actionText;
+  const refs = [
+    ...(optList(spec.targetRefs, ["spec", "targetRefs"]) ?? []).map((r, i) => [r, ["spec", "targetRefs", i]]),
+    ...spec.targetRef !== void 0 && spec.targetRef !== null ? [[spec.targetRef, ["spec", "targetRef"]]] : []
+  ];
+  const targetRefs = refs.map(([r, path]) => {
+    const ref = optObj(r, path);
+    if (!ref) fail(path, "must be a mapping with kind and name");
+    const kind = optString(ref.kind, [...path, "kind"]);
+    const name = optString(ref.name, [...path, "name"]);
+    if (!kind || !name) fail(path, "needs kind and name");
+    return { group: optString(ref.group, [...path, "group"]) ?? "", kind, name };
+  });
+  const selector2 = readSelector(spec, ["spec", "selector"]);
+  if (selector2 && targetRefs.length) fail(["spec"], "selector and targetRefs cannot both be set");
+  const provider = action === "CUSTOM" ? optString(optObj(spec.provider, ["spec", "provider"])?.name, ["spec", "provider", "name"]) : void 0;
+  return {
+    id: `${namespace}/AuthorizationPolicy/${meta.name}`,
+    kind: "AuthorizationPolicy",
+    name: meta.name,
+    namespace,
+    source,
+    action,
+    ...provider ? { provider } : {},
+    selector: selector2,
+    targetRefs,
+    rules: (optList(spec.rules, ["spec", "rules"]) ?? []).map((r, i) => readRule3(r, ["spec", "rules", i], i, source))
+  };
+}
+var MODES = ["STRICT", "PERMISSIVE", "DISABLE", "UNSET"];
+function modeAt(value, path) {
+  const obj4 = optObj(value, path);
+  const text = optString(obj4?.mode, [...path, "mode"]) ?? "UNSET";
+  if (!MODES.includes(text)) fail([...path, "mode"], `${JSON.stringify(text)} is not one of ${MODES.join(", ")}`);
+  return text === "UNSET" ? void 0 : text;
+}
+function readPeerAuthentication(data, meta, namespace, source) {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const selector2 = readSelector(spec, ["spec", "selector"]);
+  const portLevel = [];
+  const levels = optObj(spec.portLevelMtls, ["spec", "portLevelMtls"]);
+  for (const [key5, value] of Object.entries(levels ?? {})) {
+    const path = ["spec", "portLevelMtls", key5];
+    const port = Number(key5);
+    if (!/^\d+$/.test(key5) || port < 1 || port > 65535) fail(path, `${JSON.stringify(key5)} is not a port (1-65535)`);
+    const mode = modeAt(value, path);
+    if (mode) portLevel.push({ port, mode });
+  }
+  return {
+    id: `${namespace}/PeerAuthentication/${meta.name}`,
+    kind: "PeerAuthentication",
+    name: meta.name,
+    namespace,
+    source,
+    selector: selector2,
+    mode: modeAt(spec.mtls, ["spec", "mtls"]),
+    portLevel
+  };
+}
+function istioRuleName(rule31) {
+  return `rules[${rule31.index}]`;
+}
+function istioBlocks(policy) {
+  return policy.rules.flatMap(
+    (r) => (r.from ?? []).flatMap((s) => [...s.ipBlocks ?? [], ...s.notIpBlocks ?? []].map((b) => b.cidr))
+  );
+}
+var INJECT = "sidecar.istio.io/inject";
+function meshModeOf(pod, namespaceLabels2) {
+  if (pod.hostNetwork) return "none";
+  if (/gateway$/.test(pod.labels.istio ?? "") || pod.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || pod.labels["istio.io/gateway-name"] !== void 0)
+    return "sidecar";
+  const ns3 = namespaceLabels2["istio-injection"];
+  const podLabel = pod.labels[INJECT];
+  const webhook = ns3 === "enabled" || ns3 === void 0 && namespaceLabels2["istio.io/rev"] !== void 0;
+  const disabled = ns3 === "disabled" || podLabel === "false" || webhook && pod.sidecarInject === "false";
+  if (!disabled && (webhook || podLabel === "true")) return "sidecar";
+  const dataplane = pod.labels["istio.io/dataplane-mode"] ?? namespaceLabels2["istio.io/dataplane-mode"];
+  return dataplane === "ambient" ? "ambient" : "none";
+}
+function namespaceUsesIstio(labels) {
+  return labels["istio-injection"] === "enabled" || labels["istio.io/rev"] !== void 0 || labels["istio.io/dataplane-mode"] === "ambient";
+}
+function principalOf(namespace, serviceAccount) {
+  return `${TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount || "default"}`;
+}
+
+// src/analysis/tiers/istio.ts
+var IPV4_ALL3 = universe(4);
+var TCP_ALL = ConnSet.ports("TCP", PortSet.ALL);
+var NOT_TCP = ConnSet.ALL.subtract(TCP_ALL);
+var IstioTier = class {
+  constructor(cluster, rootNamespace = ISTIO_ROOT_NAMESPACE) {
+    this.cluster = cluster;
+    this.rootNamespace = rootNamespace;
+    this.policies = cluster.authorizationPolicies ?? [];
+    this.peerAuths = cluster.peerAuthentications ?? [];
+    this.active = this.policies.length > 0 || this.peerAuths.length > 0;
+  }
+  cluster;
+  rootNamespace;
+  active;
+  policies;
+  peerAuths;
+  policyCache = /* @__PURE__ */ new Map();
+  modeCache = /* @__PURE__ */ new Map();
+  targets(policy, subject) {
+    return policy.targetRefs.some((ref) => {
+      if (subject.namespace !== policy.namespace) return false;
+      if (ref.kind === "Service")
+        return this.cluster.services.some(
+          (s) => s.namespace === policy.namespace && s.name === ref.name && s.selector !== null && Object.entries(s.selector).every(([k, v]) => subject.labels[k] === v)
+        );
+      if (ref.kind === "Gateway") return subject.labels["gateway.networking.k8s.io/gateway-name"] === ref.name;
+      return false;
+    });
+  }
+  /** The AuthorizationPolicies that apply to these pods, and who enforces each. */
+  policiesFor(subject) {
+    const cached = subject.index >= 0 ? this.policyCache.get(subject.index) : void 0;
+    if (cached) return cached;
+    const out = [];
+    const mesh = subject.mesh ?? "none";
+    if (mesh !== "none")
+      for (const policy of this.policies) {
+        if (policy.namespace !== this.rootNamespace && policy.namespace !== subject.namespace) continue;
+        if (policy.targetRefs.length) {
+          if (this.targets(policy, subject))
+            out.push({ policy, enforcer: mesh === "ambient" ? "waypoint" : "sidecar" });
+          continue;
+        }
+        if (policy.selector && !matches(policy.selector, subject.labels)) continue;
+        out.push({ policy, enforcer: mesh === "ambient" ? "ztunnel" : "sidecar" });
+      }
+    if (subject.index >= 0) this.policyCache.set(subject.index, out);
+    return out;
+  }
+  /**
+   * The mTLS mode of each port of these pods: the workload's PeerAuthentication (its portLevelMtls first), else
+   * the namespace's, else the mesh's (root namespace, no selector), else PERMISSIVE; UNSET inherits.
+   */
+  modes(subject) {
+    const cached = subject.index >= 0 ? this.modeCache.get(subject.index) : void 0;
+    if (cached) return cached;
+    const sorted = [...this.peerAuths].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const workload = sorted.find(
+      (p) => p.namespace === subject.namespace && p.selector !== null && matches(p.selector, subject.labels)
+    );
+    const namespace = sorted.find((p) => p.namespace === subject.namespace && p.selector === null);
+    const mesh = sorted.find((p) => p.namespace === this.rootNamespace && p.selector === null);
+    const decided = [workload, namespace, mesh].find((p) => p?.mode !== void 0);
+    const ambient = subject.mesh === "ambient";
+    const fix = (m) => ambient && m === "DISABLE" ? "PERMISSIVE" : m;
+    const groups2 = [];
+    let rest = PortSet.ALL;
+    for (const { port, mode } of workload?.portLevel ?? []) {
+      const ports2 = PortSet.range(port);
+      rest = rest.subtract(ports2);
+      groups2.push({ mode: fix(mode), ports: ports2, by: workload, field: `portLevelMtls[${port}]` });
+    }
+    groups2.push({
+      mode: fix(decided?.mode ?? "PERMISSIVE"),
+      ports: rest,
+      ...decided ? { by: decided, field: "mtls" } : {}
+    });
+    if (subject.index >= 0) this.modeCache.set(subject.index, groups2);
+    return groups2;
+  }
+  peer(subject, other, mode) {
+    if (other.type !== "pods") return { endpoint: other };
+    const source = other.pods;
+    const inMesh = (source.mesh ?? "none") !== "none";
+    const mtls = inMesh && (subject.mesh === "ambient" || mode !== "DISABLE");
+    return mtls ? {
+      principal: principalOf(source.namespace, source.serviceAccount),
+      namespace: source.namespace,
+      endpoint: other
+    } : { endpoint: other };
+  }
+  ipMatches(list4, peer2) {
+    const ep = peer2.endpoint;
+    if (ep.type === "pods")
+      return list4.some((b) => b.cidr.family === 4 && b.cidr.lo === 0n && b.cidr.hi === IPV4_ALL3.hi);
+    return list4.some((b) => containsInterval(b.cidr, ep.interval));
+  }
+  sourceMatches(s, peer2) {
+    const any = (patterns, value) => value !== void 0 && patterns.some((p) => istioStringMatches(p, value));
+    if (s.principals && !any(s.principals, peer2.principal)) return false;
+    if (s.notPrincipals && any(s.notPrincipals, peer2.principal)) return false;
+    if (s.namespaces && !any(s.namespaces, peer2.namespace)) return false;
+    if (s.notNamespaces && any(s.notNamespaces, peer2.namespace)) return false;
+    if (s.ipBlocks && !this.ipMatches(s.ipBlocks, peer2)) return false;
+    if (s.notIpBlocks && this.ipMatches(s.notIpBlocks, peer2)) return false;
+    return true;
+  }
+  operationPorts(op) {
+    let ports2 = op.ports ? op.ports.reduce((acc, p) => acc.union(PortSet.range(p)), PortSet.EMPTY) : PortSet.ALL;
+    for (const p of op.notPorts ?? []) ports2 = ports2.subtract(PortSet.range(p));
+    return ports2;
+  }
+  /**
+   * The TCP ports a rule matches for this peer: all of them (`conns`), and those matched by a source and an
+   * operation that carry no request field (`plain`, what a DENY rule denies whole at a sidecar); what only a
+   * request-reading proxy could check (`l7`: in the rule at all, for ztunnel's fail-safe) and `when`
+   * conditions on connection attributes, which are named, not evaluated.
+   */
+  ruleMatch(rule31, peer2) {
+    const none = { conns: ConnSet.NONE, plain: ConnSet.NONE, l7: [], anyL7: false, conditions: [] };
+    const sources = rule31.from === null ? null : rule31.from.filter((s) => this.sourceMatches(s, peer2));
+    if (sources !== null && !sources.length) return none;
+    const l7 = /* @__PURE__ */ new Set();
+    for (const s of sources ?? []) for (const x of s.l7) l7.add(x);
+    const sourcePlain = sources === null || sources.some((s) => !s.l7.length);
+    let ports2 = PortSet.EMPTY;
+    let plain = PortSet.EMPTY;
+    if (rule31.to === null) ports2 = plain = PortSet.ALL;
+    else
+      for (const op of rule31.to) {
+        const p = this.operationPorts(op);
+        if (p.isEmpty()) continue;
+        ports2 = ports2.union(p);
+        if (op.l7.length) for (const x of op.l7) l7.add(x);
+        else plain = plain.union(p);
+      }
+    if (rule31.whenL7) for (const w of rule31.when) l7.add(`when ${w}`);
+    const anyL7 = rule31.whenL7 || (rule31.from ?? []).some((s) => s.l7.length > 0) || (rule31.to ?? []).some((o) => o.l7.length > 0);
+    return {
+      conns: ConnSet.ports("TCP", ports2),
+      plain: sourcePlain && !rule31.whenL7 ? ConnSet.ports("TCP", plain) : ConnSet.NONE,
+      l7: [...l7],
+      anyL7,
+      conditions: rule31.whenL7 ? [] : rule31.when.map((w) => `when ${w}`)
+    };
+  }
+  /**
+   * What Istio lets through into `subject` from `other` (every protocol but TCP passes; the TCP ports Istio
+   * allows). Steps are appended to `trace` when given.
+   */
+  authorize(subject, other, trace) {
+    if ((subject.mesh ?? "none") === "none") return ConnSet.ALL;
+    const applied = this.policiesFor(subject);
+    let allowed = NOT_TCP;
+    for (const group of this.modes(subject)) {
+      if (group.ports.isEmpty()) continue;
+      const peer2 = this.peer(subject, other, group.mode);
+      let remaining = ConnSet.ports("TCP", group.ports);
+      if (group.mode === "STRICT" && peer2.principal === void 0) {
+        trace?.push({
+          direction: "ingress",
+          tier: "istio",
+          verdict: "deny",
+          conns: remaining,
+          policy: group.by.id,
+          rule: `${group.field} STRICT`,
+          file: group.by.source.file,
+          line: group.by.source.lineOf(["spec", ...group.field === "mtls" ? ["mtls"] : ["portLevelMtls"]]),
+          note: "STRICT mTLS refuses plaintext: the source is not in the mesh"
+        });
+        continue;
+      }
+      const step = (policy, rule31, verdict, conns, extra = {}) => trace?.push({
+        direction: "ingress",
+        tier: "istio",
+        verdict,
+        conns,
+        policy: policy.id,
+        ...rule31 ? { rule: istioRuleName(rule31), namesPeers: rule31.from !== null } : {},
+        file: policy.source.file,
+        line: rule31?.line ?? policy.source.line,
+        ...extra
+      });
+      for (const { policy } of applied.filter((a) => a.policy.action === "CUSTOM"))
+        for (const rule31 of policy.rules) {
+          const m = this.ruleMatch(rule31, peer2).conns.intersect(remaining);
+          if (!m.isEmpty())
+            step(policy, rule31, "restrict", m, {
+              l7: [`CUSTOM authorizer ${policy.provider ?? "(no provider)"}`]
+            });
+        }
+      for (const { policy, enforcer } of applied.filter((a) => a.policy.action === "DENY"))
+        for (const rule31 of policy.rules) {
+          const m = this.ruleMatch(rule31, peer2);
+          const conns = m.conns.intersect(remaining);
+          if (conns.isEmpty()) continue;
+          if (m.conditions.length) {
+            step(policy, rule31, "restrict", conns, { l7: [...m.l7, ...m.conditions] });
+            continue;
+          }
+          const denied = enforcer === "ztunnel" ? conns : m.plain.intersect(remaining);
+          if (!denied.isEmpty()) {
+            remaining = remaining.subtract(denied);
+            step(
+              policy,
+              rule31,
+              "deny",
+              denied,
+              enforcer === "ztunnel" && m.anyL7 ? {
+                note: `ztunnel cannot read ${m.l7.join("; ")}: the DENY rule applies to the whole connection (fail safe)`
+              } : {}
+            );
+          }
+          const perRequest = conns.subtract(denied);
+          if (!perRequest.isEmpty()) step(policy, rule31, "restrict", perRequest, { l7: m.l7 });
+        }
+      const allows = applied.filter((a) => a.policy.action === "ALLOW");
+      if (!allows.length) {
+        allowed = allowed.union(remaining);
+        continue;
+      }
+      let opened = ConnSet.NONE;
+      for (const { policy, enforcer } of allows) {
+        let any = false;
+        for (const rule31 of policy.rules) {
+          const m = this.ruleMatch(rule31, peer2);
+          if (m.conns.isEmpty()) continue;
+          if (enforcer === "ztunnel" && m.anyL7) {
+            step(policy, rule31, "isolate", ConnSet.NONE, {
+              note: "ztunnel cannot read its request fields: the ALLOW rule matches nothing (fail safe; a waypoint would enforce it)"
+            });
+            continue;
+          }
+          any = true;
+          opened = opened.union(m.conns);
+          const restricted = [...m.l7, ...m.conditions];
+          step(policy, rule31, "allow", m.conns.intersect(remaining), restricted.length ? { l7: restricted } : {});
+        }
+        if (!any) step(policy, void 0, "isolate", ConnSet.NONE);
+      }
+      allowed = allowed.union(remaining.intersect(opened));
+    }
+    return allowed;
+  }
+};
+
+// src/analysis/policy-eval.ts
+var PolicyEvaluator = class {
+  constructor(cluster) {
+    this.cluster = cluster;
+    const selectors = new SelectorCache();
+    this.admin = new AdminTier(cluster, selectors);
+    this.cilium = new CiliumTier(cluster);
+    this.networkPolicies = new NetworkPolicyTier(cluster, selectors);
+    this.istio = new IstioTier(cluster);
+    const networkPolicies = this.networkPolicies;
+    this.calico = (cluster.calicoPolicies?.length ?? 0) > 0 ? new CalicoTiers(cluster, {
+      selecting: (pods, direction) => networkPolicies.selectingPolicies(pods, direction),
+      ruleMatches: (np, rule31, other) => networkPolicies.ruleMatches(np, rule31, other),
+      rulePorts: (rule31, target) => networkPolicies.cachedRulePorts(rule31, target)
+    }) : null;
+  }
+  cluster;
+  admin;
+  cilium;
+  networkPolicies;
+  istio;
+  /** Calico's tiers, when the cluster holds Calico policies (its CNI is Calico: analysis/dataplane.ts). */
+  calico;
+  /** NetworkPolicies that select these pods and have this direction in their policyTypes. */
+  selectingPolicies(pods, direction) {
+    return this.networkPolicies.selectingPolicies(pods, direction);
+  }
+  /**
+   * Whether the pods are isolated in this direction: a NetworkPolicy selects them, or (with Calico) a policy of
+   * a tier that ends in Deny applies to them.
+   */
+  isolated(pods, direction) {
+    return this.selectingPolicies(pods, direction).length > 0 || (this.calico?.isolates(pods, direction) ?? false);
+  }
+  /**
+   * What `subject` allows in `direction` with `other` (for ingress: traffic from other into subject;
+   * for egress: traffic from subject to other). Steps are appended to `trace` when given.
+   */
+  evaluate(direction, subject, other, trace) {
+    const l4 = this.evaluateL4(direction, subject, other, trace);
+    if (direction !== "ingress" || !this.istio.active || l4.isEmpty() || (subject.mesh ?? "none") === "none") return l4;
+    return l4.intersect(this.istio.authorize(subject, other, trace));
+  }
+  evaluateL4(direction, subject, other, trace) {
+    if (subject.hostNetwork) {
+      trace?.push({ direction, tier: "hostNetwork", verdict: "allow", conns: ConnSet.ALL });
+      return ConnSet.ALL;
+    }
+    const target = direction === "ingress" ? subject : other.type === "pods" ? other.pods : null;
+    if (this.calico) return this.evaluateCalico(this.calico, direction, subject, other, target, trace);
+    let remaining = ConnSet.ALL;
+    let allowed = ConnSet.NONE;
+    if (this.admin.has("admin", direction)) {
+      ({ allowed, remaining } = this.admin.run("admin", direction, subject, other, target, remaining, trace));
     }
     if (remaining.isEmpty()) return allowed;
+    const cilium = this.cilium.specs(subject, direction);
+    remaining = this.cilium.deny(direction, cilium, other, target, remaining, trace);
+    if (remaining.isEmpty()) return allowed;
     const policies = this.selectingPolicies(subject, direction);
-    if (policies.length > 0 || ciliumDefaultDeny) {
-      let opened = ConnSet.NONE;
-      for (const { policy, spec } of cilium) {
-        let any = false;
-        for (const rule28 of spec[direction]) {
-          if (rule28.deny || !this.ciliumPeerMatches(rule28, other)) continue;
-          const conns = this.ciliumRulePorts(rule28, target);
-          if (conns.isEmpty()) continue;
-          any = true;
-          opened = opened.union(conns);
-          trace?.push({
-            direction,
-            tier: "cilium",
-            verdict: "allow",
-            conns: conns.intersect(remaining),
-            policy: policy.id,
-            rule: ciliumRuleName(rule28),
-            namesPeers: rule28.namesPeers,
-            file: policy.source.file,
-            line: rule28.line,
-            ...rule28.l7.length ? { l7: rule28.l7 } : {}
-          });
-        }
-        if (!any && spec.defaultDeny[direction])
-          trace?.push({
-            direction,
-            tier: "cilium",
-            verdict: "isolate",
-            conns: ConnSet.NONE,
-            policy: policy.id,
-            file: policy.source.file,
-            line: spec.line
-          });
-      }
-      for (const np of policies) {
-        const rules = np[direction];
-        let any = false;
-        for (const rule28 of rules) {
-          if (!this.npRuleMatches(np, rule28, other)) continue;
-          const conns = this.cachedRulePorts(rule28, target);
-          if (conns.isEmpty()) continue;
-          any = true;
-          opened = opened.union(conns);
-          trace?.push({
-            direction,
-            tier: "networkpolicy",
-            verdict: "allow",
-            conns: conns.intersect(remaining),
-            policy: np.id,
-            rule: `${direction} rule #${rule28.index + 1}`,
-            namesPeers: rule28.peers !== null,
-            file: np.source.file,
-            line: rule28.line
-          });
-        }
-        if (!any)
-          trace?.push({
-            direction,
-            tier: "networkpolicy",
-            verdict: "isolate",
-            conns: ConnSet.NONE,
-            policy: np.id,
-            file: np.source.file,
-            line: np.source.line
-          });
-      }
+    if (policies.length > 0 || cilium.some(({ spec }) => spec.defaultDeny[direction])) {
+      const opened = this.cilium.open(direction, cilium, other, target, remaining, trace).union(this.networkPolicies.open(direction, policies, other, target, remaining, trace));
       return allowed.union(remaining.intersect(opened));
     }
-    if (this.adminRules.baseline[direction].length > 0) runTier("baseline");
+    if (this.admin.has("baseline", direction)) {
+      const baseline = this.admin.run("baseline", direction, subject, other, target, remaining, trace);
+      allowed = allowed.union(baseline.allowed);
+      remaining = baseline.remaining;
+    }
     if (!remaining.isEmpty()) trace?.push({ direction, tier: "default", verdict: "allow", conns: remaining });
     return allowed.union(remaining);
+  }
+  /**
+   * The Calico dataplane's order (tiers/calico.ts): Calico tiers ordered before the Kubernetes admin tier
+   * (order < 1000), the admin tier, the Calico tiers up to the baseline tier (among them the default tier with
+   * the Kubernetes NetworkPolicies), the baseline tier, the tiers after it, then the profile's allow.
+   */
+  evaluateCalico(calico, direction, subject, other, target, trace) {
+    const state = { remaining: ConnSet.ALL, allowed: ConnSet.NONE };
+    const runAdmin = (tier) => {
+      if (state.remaining.isEmpty() || !this.admin.has(tier, direction)) return;
+      const out = this.admin.run(tier, direction, subject, other, target, state.remaining, trace);
+      state.allowed = state.allowed.union(out.allowed);
+      state.remaining = out.remaining;
+    };
+    calico.run("before-admin", direction, subject, other, state, trace);
+    runAdmin("admin");
+    calico.run("before-baseline", direction, subject, other, state, trace);
+    runAdmin("baseline");
+    calico.run("after-baseline", direction, subject, other, state, trace);
+    if (!state.remaining.isEmpty())
+      trace?.push({ direction, tier: "default", verdict: "allow", conns: state.remaining });
+    return state.allowed.union(state.remaining);
   }
 };
 
@@ -74139,45 +75390,55 @@ function podClasses(cluster) {
 }
 function buildClasses(cluster) {
   const byKey = /* @__PURE__ */ new Map();
+  const istio = (cluster.authorizationPolicies?.length ?? 0) + (cluster.peerAuthentications?.length ?? 0) > 0;
+  const calico = (cluster.calicoPolicies?.length ?? 0) > 0;
   for (const w of cluster.workloads) {
     const ns3 = cluster.namespaces.get(w.namespace);
+    const mesh = istio ? meshModeOf(w, ns3?.labels ?? {}) : void 0;
+    const serviceAccount = istio || calico ? w.serviceAccountName || "default" : void 0;
     const labels = Object.fromEntries(Object.entries(w.labels).sort(([a], [b]) => a < b ? -1 : 1));
-    const ports = [...w.ports].sort(
+    const ports2 = [...w.ports].sort(
       (a, b) => a.containerPort - b.containerPort || (a.name ?? "").localeCompare(b.name ?? "")
     );
-    const key3 = JSON.stringify([
+    const key5 = JSON.stringify([
       w.namespace,
       labels,
-      ports.map((p) => [p.name, p.containerPort, p.protocol]),
-      w.hostNetwork
+      ports2.map((p) => [p.name, p.containerPort, p.protocol]),
+      w.hostNetwork,
+      ...istio ? [mesh] : [],
+      ...istio || calico ? [serviceAccount] : []
     ]);
-    let cls = byKey.get(key3);
+    let cls = byKey.get(key5);
     if (!cls) {
       cls = {
         index: byKey.size,
         namespace: w.namespace,
         namespaceLabels: ns3?.labels ?? {},
         labels,
-        ports,
+        ports: ports2,
         hostNetwork: w.hostNetwork,
-        members: []
+        members: [],
+        ...istio ? { mesh } : {},
+        ...istio || calico ? { serviceAccount } : {}
       };
-      byKey.set(key3, cls);
+      byKey.set(key5, cls);
     }
     cls.members.push(w);
   }
   return [...byKey.values()];
 }
 function policyBlocks(cluster) {
-  const blocks = [];
+  const blocks2 = [];
   for (const np of cluster.networkPolicies)
-    for (const rule28 of [...np.ingress, ...np.egress])
-      for (const peer2 of rule28.peers ?? []) if (peer2.type === "ipBlock") blocks.push(peer2.cidr, ...peer2.except);
+    for (const rule31 of [...np.ingress, ...np.egress])
+      for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") blocks2.push(peer2.cidr, ...peer2.except);
   for (const ap of cluster.adminPolicies)
-    for (const rule28 of [...ap.ingress, ...ap.egress])
-      for (const peer2 of rule28.peers) if (peer2.type === "networks") blocks.push(...peer2.blocks);
-  for (const cp of cluster.ciliumPolicies ?? []) blocks.push(...ciliumBlocks(cp));
-  return blocks;
+    for (const rule31 of [...ap.ingress, ...ap.egress])
+      for (const peer2 of rule31.peers) if (peer2.type === "networks") blocks2.push(...peer2.blocks);
+  for (const cp of cluster.ciliumPolicies ?? []) blocks2.push(...ciliumBlocks(cp));
+  for (const cp of cluster.calicoPolicies ?? []) blocks2.push(...calicoBlocks(cp));
+  for (const ap of cluster.authorizationPolicies ?? []) blocks2.push(...istioBlocks(ap));
+  return blocks2;
 }
 function defaultFamilies(cluster) {
   return policyBlocks(cluster).some((b) => b.family === 6) ? [4, 6] : [4];
@@ -74188,18 +75449,34 @@ var NamespaceAtoms = class {
     for (const np of cluster.networkPolicies) {
       let list4 = this.npBlocks.get(np.namespace);
       if (!list4) this.npBlocks.set(np.namespace, list4 = []);
-      for (const rule28 of [...np.ingress, ...np.egress])
-        for (const peer2 of rule28.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
+      for (const rule31 of [...np.ingress, ...np.egress])
+        for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
     }
     for (const ap of cluster.adminPolicies)
-      for (const rule28 of [...ap.ingress, ...ap.egress])
-        for (const peer2 of rule28.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
+      for (const rule31 of [...ap.ingress, ...ap.egress])
+        for (const peer2 of rule31.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
     for (const cp of cluster.ciliumPolicies ?? []) {
       if (cp.namespace === void 0) this.adminBlocks.push(...ciliumBlocks(cp));
       else {
         let list4 = this.npBlocks.get(cp.namespace);
         if (!list4) this.npBlocks.set(cp.namespace, list4 = []);
         list4.push(...ciliumBlocks(cp));
+      }
+    }
+    for (const cp of cluster.calicoPolicies ?? []) {
+      if (cp.namespace === void 0) this.adminBlocks.push(...calicoBlocks(cp));
+      else {
+        let list4 = this.npBlocks.get(cp.namespace);
+        if (!list4) this.npBlocks.set(cp.namespace, list4 = []);
+        list4.push(...calicoBlocks(cp));
+      }
+    }
+    for (const ap of cluster.authorizationPolicies ?? []) {
+      if (ap.namespace === ISTIO_ROOT_NAMESPACE) this.adminBlocks.push(...istioBlocks(ap));
+      else {
+        let list4 = this.npBlocks.get(ap.namespace);
+        if (!list4) this.npBlocks.set(ap.namespace, list4 = []);
+        list4.push(...istioBlocks(ap));
       }
     }
   }
@@ -74289,13 +75566,27 @@ function flowConns(t) {
 function flowChecker(cluster, evaluator, classOf, families) {
   let atoms;
   const known = /* @__PURE__ */ new Map();
+  const imports = new Set((cluster.serviceImports ?? []).map((i) => i.id));
   return (from, to, conns) => {
+    if (imports.has(to)) {
+      const src2 = classOf.get(from);
+      if (!src2) return void 0;
+      const key6 = `${src2.index} ${to}`;
+      let all2 = known.get(key6);
+      if (!all2) {
+        atoms ??= new NamespaceAtoms(cluster, families);
+        const runs = ipRuns(evaluator, src2, "egress", atoms.of(src2.namespace));
+        all2 = runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE);
+        known.set(key6, all2);
+      }
+      return all2.intersect(conns);
+    }
     const dst = classOf.get(to);
     if (!dst) return void 0;
     const src = from === API_SERVER ? void 0 : classOf.get(from);
     if (from !== API_SERVER && !src) return void 0;
-    const key3 = `${src?.index ?? "api"} ${dst.index}`;
-    let all = known.get(key3);
+    const key5 = `${src?.index ?? "api"} ${dst.index}`;
+    let all = known.get(key5);
     if (!all) {
       if (src) all = classConns(evaluator, src, dst);
       else {
@@ -74303,7 +75594,7 @@ function flowChecker(cluster, evaluator, classOf, families) {
         const runs = ipRuns(evaluator, dst, "ingress", atoms.of(dst.namespace));
         all = runs.reduce((acc, r) => acc.union(r.conns), ConnSet.NONE);
       }
-      known.set(key3, all);
+      known.set(key5, all);
     }
     return all.intersect(conns);
   };
@@ -74328,7 +75619,7 @@ function dependencyCause(ctx, d, target) {
   const ns3 = target.split("/")[0];
   return policies.find((o) => o.id.startsWith(`${ns3}/`)) ?? policies[0] ?? c?.causes[0];
 }
-var rule19 = {
+var rule20 = {
   id: "declared-dependency-blocked",
   severity: "high",
   rank: 1,
@@ -74382,7 +75673,7 @@ function touched(ctx, d, known) {
     (o) => ids.has(o.id) || o.kind === "NetworkPolicy" && namespaces.has(o.id.split("/")[0]) || o.kind.endsWith("NetworkPolicy") && o.kind !== "NetworkPolicy"
   );
 }
-var rule20 = {
+var rule21 = {
   id: "declared-dependency-denied",
   severity: "medium",
   title: "A flow the configuration declares is denied",
@@ -74419,7 +75710,7 @@ var rule20 = {
 };
 
 // src/rules/exposure-newly-blocked.ts
-var rule21 = {
+var rule22 = {
   id: "exposure-newly-blocked",
   severity: "high",
   title: "Published entry point newly blocked by NetworkPolicy",
@@ -74457,7 +75748,7 @@ function oneSidedCut(ctx, c) {
   if (c.base.intersect(sides.ingress).isEmpty() && !c.base.intersect(sides.egressNamed).isEmpty()) return "ingress";
   return null;
 }
-var rule22 = {
+var rule23 = {
   id: "flow-blocked-one-sided",
   severity: "high",
   title: "Connection cut by one side while the other still allows it",
@@ -74487,7 +75778,7 @@ var rule22 = {
 };
 
 // src/rules/route-reaches-no-pod.ts
-var rule23 = {
+var rule24 = {
   id: "route-reaches-no-pod",
   severity: "medium",
   title: "Service or route reaches no pod",
@@ -74555,7 +75846,7 @@ var rule23 = {
 };
 
 // src/rules/policy-selects-nothing.ts
-var rule24 = {
+var rule25 = {
   id: "policy-selects-nothing",
   severity: "low",
   title: "NetworkPolicy selects no pods",
@@ -74599,15 +75890,15 @@ function usedFlowsLost(ctx) {
     if (c.change === "added" || lost2.isEmpty() || c.from === "ip:" || c.to === "ip:" || c.from === c.to) continue;
     if (blockedEntries.has(c.to) || declared.has(`${c.from}\0${c.to}`) || oneSidedCut(ctx, c)) continue;
     const sides = ctx.base.sides?.(c.from, c.to);
-    const named = sides ? lost2.intersect(sides.egressNamed.union(sides.ingressNamed)) : void 0;
-    if (named && !named.isEmpty()) out.push({ change: c, lost: named });
+    const named2 = sides ? lost2.intersect(sides.egressNamed.union(sides.ingressNamed)) : void 0;
+    if (named2 && !named2.isEmpty()) out.push({ change: c, lost: named2 });
   }
   memo.set(ctx, out);
   return out;
 }
 
 // src/rules/connections-removed.ts
-var rule25 = {
+var rule26 = {
   id: "connections-removed",
   severity: "info",
   title: "Connections removed",
@@ -74639,7 +75930,7 @@ var rule25 = {
 };
 
 // src/rules/used-flow-lost.ts
-var rule26 = {
+var rule27 = {
   id: "used-flow-lost",
   severity: "low",
   title: "A flow a policy rule named is cut",
@@ -74656,15 +75947,16 @@ var rule26 = {
   }
 };
 
-// src/render/codes.ts
+// src/manifests/render-codes.ts
 var RENDER_FAILED = "render-failed";
 var RENDERED = "rendered";
 var RENDER_SKIPPED = "render-skipped";
 var RENDER_UNMAPPED = "render-unmapped";
+var VALUES_NOT_FOUND = "values-not-found";
 
 // src/rules/render-failed.ts
 var byFile = (diagnostics, code) => new Map(diagnostics.filter((d) => d.code === code).map((d) => [d.file, d]));
-var rule27 = {
+var rule28 = {
   id: "render-failed",
   severity: "high",
   title: "Manifests no longer render",
@@ -74687,6 +75979,94 @@ var rule27 = {
   }
 };
 
+// src/rules/deny-policy-removed.ts
+var rule29 = {
+  id: "deny-policy-removed",
+  severity: "high",
+  title: "A deny rule of the CNI or the mesh is removed",
+  explanation: "Deny rules win over every allow: a Cilium ingressDeny/egressDeny, a Calico rule with action Deny (it decides before every later policy and tier), an Istio AuthorizationPolicy with action DENY, an Istio PeerAuthentication in STRICT mode (which refuses plaintext from outside the mesh). Removing one (the rule, or its whole policy) lets through whatever another policy allows, which no allow-side review would notice. Reported per policy, naming the rules that no longer deny.",
+  fix: "Keep the deny rule, or check that what it denied should now be allowed (explain names what allows it).",
+  messages: {
+    removed: "{{policy}} is removed: its {{family}} deny rules {{rules}} no longer apply",
+    rulesRemoved: "{{policy}} no longer has the {{family}} deny rules {{rules}}"
+  },
+  check(ctx) {
+    const headKeys = new Set(ctx.head.denyRules.map((r) => `${r.policy}\0${r.key}`));
+    const c = ctx.head.cluster;
+    const headObjects = new Set(
+      [
+        ...c.authorizationPolicies ?? [],
+        ...c.peerAuthentications ?? [],
+        ...c.ciliumPolicies ?? [],
+        ...c.calicoPolicies ?? []
+      ].map((p) => p.id)
+    );
+    const lost2 = /* @__PURE__ */ new Map();
+    for (const r of ctx.base.denyRules) {
+      if (headKeys.has(`${r.policy}\0${r.key}`)) continue;
+      const list4 = lost2.get(r.policy) ?? [];
+      list4.push(r);
+      lost2.set(r.policy, list4);
+    }
+    const hits = [];
+    for (const [policy, rules] of lost2) {
+      const gone = !headObjects.has(policy);
+      const at = gone ? rules[0] : ctx.locate(policy);
+      hits.push({
+        messageId: gone ? "removed" : "rulesRemoved",
+        data: { policy, family: rules[0].family, rules: rules.map((r) => r.rule) },
+        objects: [policy],
+        key: rules.map((r) => r.rule),
+        file: at?.file,
+        line: at?.line
+      });
+    }
+    return hits;
+  }
+};
+
+// src/rules/l7-restriction-dropped.ts
+var rule30 = {
+  id: "l7-restriction-dropped",
+  severity: "medium",
+  title: "An L7 restriction is dropped",
+  explanation: 'An allow rule that was narrowed per request (Cilium `rules.http`/`kafka`/`dns` or `toFQDNs`; Calico `http`; Istio `methods`, `paths`, `hosts`, `requestPrincipals` or `when` conditions) keeps allowing the connection but no longer checks the requests on it: any method, path or name is now allowed on those ports. Reachdiff shows such rules as "allowed at L4, restricted at L7", so the connectivity does not change and only this rule sees it.',
+  fix: "Keep the L7 part of the rule (methods, paths, HTTP rules, FQDNs), or confirm every request on those ports should be allowed.",
+  messages: {
+    dropped: "{{policy}} {{rule}} no longer restricts at L7 ({{dropped}}): the connections it allows are allowed whatever the request"
+  },
+  check(ctx) {
+    const head = new Map(ctx.head.l7Restrictions.map((r) => [`${r.policy}\0${r.rule}`, r]));
+    const headRules = /* @__PURE__ */ new Set();
+    for (const p of ctx.head.cluster.authorizationPolicies ?? [])
+      for (const r of p.rules) headRules.add(`${p.id}\0${istioRuleName(r)}`);
+    for (const p of ctx.head.cluster.ciliumPolicies ?? [])
+      for (const s of p.specs)
+        for (const r of [...s.ingress, ...s.egress]) if (!r.deny) headRules.add(`${p.id}\0${ciliumRuleName(r)}`);
+    for (const p of ctx.head.cluster.calicoPolicies ?? [])
+      for (const r of [...p.ingress, ...p.egress])
+        if (r.action === "Allow") headRules.add(`${p.id}\0${calicoRuleName(r)}`);
+    const hits = [];
+    for (const before of ctx.base.l7Restrictions) {
+      const k = `${before.policy}\0${before.rule}`;
+      if (!headRules.has(k)) continue;
+      const after = head.get(k);
+      const dropped = before.l7.filter((x) => !after?.l7.includes(x));
+      if (!dropped.length) continue;
+      const at = ctx.locate(before.policy);
+      hits.push({
+        messageId: "dropped",
+        data: { policy: before.policy, rule: before.rule, dropped },
+        objects: [before.policy],
+        key: [before.rule],
+        file: after?.file ?? at?.file,
+        line: after?.line ?? at?.line
+      });
+    }
+    return hits;
+  }
+};
+
 // src/rules/index.ts
 var RULES = [
   rule,
@@ -74702,37 +76082,40 @@ var RULES = [
   rule11,
   rule12,
   rule13,
+  rule29,
   rule14,
   rule15,
   rule16,
   rule17,
-  rule19,
-  rule20,
+  rule30,
   rule18,
+  rule20,
   rule21,
+  rule19,
   rule22,
   rule23,
   rule24,
-  rule26,
   rule25,
-  rule27
+  rule27,
+  rule26,
+  rule28
 ];
 var severityRank = (s) => s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s);
 function runRules(ctx, config) {
   const findings = [];
   const rank2 = new Map(RULES.map((r) => [r.id, r.rank ?? 0]));
-  for (const rule28 of RULES) {
-    if (config["ignore-rules"].includes(rule28.id)) continue;
-    const override = config["severity-overrides"][rule28.id];
-    for (const hit of rule28.check(ctx)) {
-      const severity = override ?? hit.severity ?? rule28.severity;
+  for (const rule31 of RULES) {
+    if (config["ignore-rules"].includes(rule31.id)) continue;
+    const override = config["severity-overrides"][rule31.id];
+    for (const hit of rule31.check(ctx)) {
+      const severity = override ?? hit.severity ?? rule31.severity;
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
-      const template = rule28.messages[hit.messageId];
-      if (template === void 0) throw new Error(`rule ${rule28.id} has no message ${hit.messageId}`);
+      const template = rule31.messages[hit.messageId];
+      if (template === void 0) throw new Error(`rule ${rule31.id} has no message ${hit.messageId}`);
       findings.push({
-        rule: rule28.id,
+        rule: rule31.id,
         severity: hit.severityCap && severityRank(hit.severityCap) > severityRank(severity) ? hit.severityCap : severity,
-        title: rule28.title,
+        title: rule31.title,
         messageId: hit.messageId,
         data: hit.data,
         message: formatMessage(template, hit.data),
@@ -74740,7 +76123,7 @@ function runRules(ctx, config) {
         line: at?.line,
         objects: hit.objects,
         ...hit.key ? { key: hit.key } : {},
-        fix: rule28.fixes?.[hit.messageId] ?? rule28.fix
+        fix: rule31.fixes?.[hit.messageId] ?? rule31.fix
       });
     }
   }
@@ -74758,7 +76141,173 @@ function reaches(risk, threshold) {
   return threshold !== "none" && risk !== "none" && severityRank(risk) <= severityRank(threshold);
 }
 
+// src/report/plain.ts
+var HEADLINE_CHARS = 115;
+var WORKLOAD_KINDS = /* @__PURE__ */ new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Pod",
+  "Job",
+  "CronJob",
+  "DeploymentConfig"
+]);
+function plainObject(id) {
+  if (id === "kube-apiserver") return "the API server";
+  const p = splitId(id);
+  const what2 = p.kind && !WORKLOAD_KINDS.has(p.kind) ? `${p.kind} ${p.name}` : p.name;
+  return p.namespace ? `${what2} in namespace ${p.namespace}` : what2;
+}
+var ID = /^[^/\s]+\/[A-Z][A-Za-z]*\/[^/\s]+$/;
+var plainValue = (v) => Array.isArray(v) ? v.map((x) => ID.test(x) ? plainObject(x) : x).join(", ") : ID.test(`${v}`) ? plainObject(`${v}`) : `${v}`;
+function plainPort(protocol, port) {
+  const label = portLabel("TCP", port);
+  const name = label.includes("/") ? ` (${label.split("/")[0]})` : "";
+  return `${protocol === "TCP" ? "" : `${protocol} `}port ${port}${name}`;
+}
+function plainEntry(e) {
+  const v = e.via;
+  const name = splitId(v.ref).name;
+  switch (v.kind) {
+    case "LoadBalancer":
+      return `the load balancer ${name}`;
+    case "NodePort":
+      return `a node port of ${name} on every node`;
+    case "ExternalIP":
+      return `the external IP ${v.host ?? ""} of ${name}`.replace("IP  of", "IP of");
+    case "HostPort":
+      return "a host port on every node";
+    case "HostNetwork":
+      return "the host network of every node";
+    case "Gateway":
+      return `the Gateway listener ${v.host ?? "*"}${v.path ?? ""}`;
+    default:
+      return v.host ? `the ${v.kind} ${v.host}${v.path ?? ""}` : `the ${v.kind} ${name} for every host`;
+  }
+}
+function exposureOf(r, f) {
+  const [entry, port] = f.key ?? [];
+  return r.exposures.map((x) => x.head).find((e) => e && entryKey(e) === entry && `${e.protocol}/${e.port}` === port && e.workload === f.objects[0]);
+}
+function plainFinding(r, f) {
+  const e = f.messageId.startsWith("exposed") ? exposureOf(r, f) : void 0;
+  if (e) {
+    const who = plainObject(e.workload);
+    const where4 = `on ${plainPort(e.protocol, e.port)} through ${plainEntry(e)}`;
+    if (f.messageId === "exposed") return `this PR makes ${who} reachable from the internet ${where4}`;
+    if (f.messageId === "exposedRanges")
+      return `this PR makes ${who} reachable from ${plainValue(f.data.ranges)} ${where4}`;
+    const kind = e.via.kind === "NodePort" ? "node port" : "host port";
+    const port = e.via.entryPort ?? (e.via.kind === "NodePort" ? "(allocated)" : e.port);
+    return `this PR makes ${who} reachable on ${kind} ${port} of every node, from the internet if nodes are public`;
+  }
+  const template = RULES.find((x) => x.id === f.rule)?.messages[f.messageId];
+  if (template === void 0) return f.message;
+  const sentence = template.replace(/ \(\{\{declared\}\}\)/g, "");
+  const data = Object.fromEntries(Object.entries(f.data).map(([k, v]) => [k, plainValue(v)]));
+  const full = formatMessage(sentence, data);
+  if (full.length <= HEADLINE_CHARS) return full;
+  const bare = formatMessage(sentence.replace(/ \([^()]*\{\{\w+\}\}[^()]*\)/g, ""), data);
+  if (bare.length <= HEADLINE_CHARS) return bare;
+  const cut = formatMessage(sentence.split(/: /)[0], data);
+  return cut.length <= HEADLINE_CHARS ? cut : `${cut.slice(0, HEADLINE_CHARS - 1).trimEnd()}\u2026`;
+}
+
+// src/manifests/diagnostics.ts
+var Diagnostics = class {
+  items = [];
+  add(d) {
+    this.items.push(d);
+  }
+  error(file, line, message, object) {
+    this.add({ severity: "error", file, line, message, object });
+  }
+  warning(file, line, message, object) {
+    this.add({ severity: "warning", file, line, message, object });
+  }
+  info(file, line, message, object) {
+    this.add({ severity: "info", file, line, message, object });
+  }
+  get hasErrors() {
+    return this.items.some((d) => d.severity === "error");
+  }
+};
+
+// src/report/environments.ts
+var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function counts(e) {
+  const s = e.stats.head ?? e.stats.base;
+  if (!s) return "";
+  return `${plural2(s.workloads, "workload")}, ${plural2(s.services, "Service")}, ${plural2(s.networkPolicies + s.adminPolicies, "policy")}`.replace(
+    /polic(y)s/,
+    "policies"
+  );
+}
+function environmentLine(e) {
+  const where4 = e.cluster ? ` (cluster ${e.cluster})` : "";
+  const size = counts(e);
+  const unread = e.unanalysed?.head ?? e.unanalysed?.base;
+  if (unread) return `${e.name}${where4}: could not analyse, ${unread}`;
+  if (e.status === "unchanged") return `${e.name}${where4}: no change (${size})`;
+  const what2 = [
+    e.findings ? plural2(e.findings, "finding") : "",
+    e.exposures ? plural2(e.exposures, "exposure change") : "",
+    e.connections ? plural2(e.connections, "reachability change") : "",
+    e.objects ? plural2(e.objects, "object change") : ""
+  ].filter(Boolean).join(", ");
+  const status = e.status === "changed" ? `risk ${e.risk}` : `${e.status} by this pull request, risk ${e.risk}`;
+  return `${e.name}${where4}: ${status}${what2 ? `; ${what2}` : ""} (${size})`;
+}
+function sharedChanges(r) {
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const f of r.findings) {
+    if (!f.file || f.environment === void 0) continue;
+    const place = `${f.file}${f.line ? `:${f.line}` : ""}`;
+    const key5 = `${place}\0${f.rule}`;
+    const entry = byPlace.get(key5) ?? { place, rule: f.rule, environments: /* @__PURE__ */ new Set() };
+    entry.environments.add(f.environment);
+    byPlace.set(key5, entry);
+  }
+  return [...byPlace.values()].filter((e) => e.environments.size > 1).map((e) => ({ place: e.place, rule: e.rule, environments: [...e.environments] }));
+}
+function environmentView(r, name) {
+  const mine = (list4) => list4.filter((x) => x.environment === name);
+  return {
+    ...r,
+    findings: mine(r.findings),
+    connections: mine(r.connections),
+    exposures: mine(r.exposures),
+    objects: mine(r.objects),
+    context: r.environmentContexts?.[name] ?? { connections: [], exposures: [] },
+    environments: void 0,
+    environmentContexts: void 0
+  };
+}
+function diagramViews(r) {
+  if (!r.environments) return [{ result: r }];
+  return r.environments.filter((e) => e.exposures + e.connections > 0).map((e) => ({ environment: e.name, result: environmentView(r, e.name) }));
+}
+
+// src/report/diff-text.ts
+function headline(r) {
+  if (r.unanalysed?.length)
+    return `Could not analyse this change: ${r.unanalysed[0]}${r.unanalysed.length > 1 ? `; and ${r.unanalysed.length - 1} more` : ""}`;
+  if (r.risk === "none" && !r.connections.length && !r.exposures.length)
+    return "No change in exposure or reachability.";
+  const top = r.findings[0];
+  const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
+  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
+    const reduced = reductions(r);
+    const what2 = r.exposures.length ? "exposure" : "reachability";
+    return `Reduces ${what2} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
+  }
+  return top ? `${word}: ${plainFinding(r, top)}` : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
+}
+
 // src/report/sarif.ts
+import { readFileSync } from "node:fs";
 function packageVersion() {
   for (let up = "./"; up.length < 20; up += "../") {
     try {
@@ -74774,9 +76323,9 @@ function packageVersion() {
 var SERVICE_ENTRY_ORDER = { LoadBalancer: 0, NodePort: 1, ExternalIP: 2 };
 function mergeServiceEntries(entries) {
   const out = /* @__PURE__ */ new Map();
-  for (const [key3, info2] of entries) {
+  for (const [key5, info2] of entries) {
     const v = info2.exposures[0].via;
-    const node = v.kind in SERVICE_ENTRY_ORDER ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info2.kinds].sort()])}` : `e:${key3}`;
+    const node = v.kind in SERVICE_ENTRY_ORDER ? `e:${JSON.stringify(["service", v.ref, !!v.internal, [...info2.kinds].sort()])}` : `e:${key5}`;
     const into = out.get(node);
     if (!into) {
       out.set(node, {
@@ -74832,10 +76381,10 @@ var Graph = class {
   edge(from, to, kind, label, unit, options = {}) {
     const blocked = options.blocked ?? false;
     const risk = kind === "context" ? "low" : options.risk ?? "low";
-    const key3 = `${from}\0${to}\0${kind}\0${blocked}`;
-    const old = this.edges.get(key3);
+    const key5 = `${from}\0${to}\0${kind}\0${blocked}`;
+    const old = this.edges.get(key5);
     if (!old)
-      this.edges.set(key3, {
+      this.edges.set(key5, {
         from,
         to,
         kind,
@@ -74888,8 +76437,8 @@ function detailedGraph(r, context) {
   ].filter((id) => id !== "ip:");
   for (const id of new Set(ids)) {
     const p = splitId(id);
-    const key3 = `${p.namespace}\0${p.name}`;
-    seen.set(key3, (seen.get(key3) ?? 0) + 1);
+    const key5 = `${p.namespace}\0${p.name}`;
+    seen.set(key5, (seen.get(key5) ?? 0) + 1);
   }
   const workload = (id, state) => {
     const p = splitId(id);
@@ -74912,13 +76461,13 @@ function detailedGraph(r, context) {
       state: "touched"
     });
     const label = c.change === "added" ? connsLabel(c.head) : c.change === "removed" ? connsLabel(c.base) : `${connsLabel(c.base)} \u2192 ${connsLabel(c.head)}`;
-    const named = [c.from, c.to].filter((x) => x !== "ip:");
-    g.edge(end("from"), end("to"), c.change, label, "connection", { risk: riskOf(named, named.length === 1) });
+    const named2 = [c.from, c.to].filter((x) => x !== "ip:");
+    g.edge(end("from"), end("to"), c.change, label, "connection", { risk: riskOf(named2, named2.length === 1) });
   }
   const entries = /* @__PURE__ */ new Map();
   const addExposure = (e, kind, deltas, base, head) => {
-    const key3 = entryKey(e);
-    const info2 = entries.get(key3) ?? {
+    const key5 = entryKey(e);
+    const info2 = entries.get(key5) ?? {
       exposures: [],
       kinds: /* @__PURE__ */ new Set(),
       deltas: /* @__PURE__ */ new Set(),
@@ -74930,7 +76479,7 @@ function detailedGraph(r, context) {
     deltas.forEach((d) => info2.deltas.add(d.kind));
     base?.sources.forEach((s) => info2.sources.base.add(s));
     head?.sources.forEach((s) => info2.sources.head.add(s));
-    entries.set(key3, info2);
+    entries.set(key5, info2);
     const blockedBy = kind === "removed" ? base?.blockedBy : (head ?? e).blockedBy;
     const said = deltas.filter((d) => d.kind !== "now-blocked" && d.kind !== "no-longer-blocked").map(describeDelta);
     const parts2 = [portLabel(e.protocol, e.port), ...said];
@@ -74949,17 +76498,17 @@ function detailedGraph(r, context) {
     for (const c of r.context.connections)
       g.edge(workload(c.from, "context"), workload(c.to, "context"), "context", connsLabel(c.conns), "connection");
   }
-  for (const [key3, info2] of mergeServiceEntries(entries)) {
+  for (const [key5, info2] of mergeServiceEntries(entries)) {
     const e = info2.exposures[0];
     g.node({
-      key: key3,
+      key: key5,
       label: entryNodeLabel(info2.exposures),
       shape: "entry",
       state: [...info2.kinds].every((k) => k === "context") ? "context" : "touched"
     });
-    for (const x of info2.edges) g.edge(key3, x.to, x.kind, x.label, "exposure", { blocked: x.blocked, risk: x.risk });
+    for (const x of info2.edges) g.edge(key5, x.to, x.kind, x.label, "exposure", { blocked: x.blocked, risk: x.risk });
     const source = e.via.internal ? vpc() : internet();
-    g.nodes.get(key3).source = source;
+    g.nodes.get(key5).source = source;
     const before = [...info2.kinds].some((k) => k !== "added");
     const after = [...info2.kinds].some((k) => k !== "removed");
     const sourcesChanged = ["sources-changed", "now-internal", "now-internet-facing"].some(
@@ -74970,10 +76519,10 @@ function detailedGraph(r, context) {
     const everywhere = (s) => [...s].every((x) => x === "0.0.0.0/0" || x === "::/0");
     const label = kind === "changed" && list4(info2.sources.base) !== list4(info2.sources.head) ? `from ${list4(info2.sources.base)} \u2192 ${list4(info2.sources.head)}` : everywhere(kind === "removed" ? info2.sources.base : info2.sources.head) ? "" : `from ${list4(kind === "removed" ? info2.sources.base : info2.sources.head)}`;
     const refs = [...new Set(info2.exposures.map((x) => x.via.ref))];
-    g.edge(source, key3, kind, label, "entry", {
+    g.edge(source, key5, kind, label, "entry", {
       risk: refs.map((ref) => riskOf([ref])).reduce(worse, "low")
     });
-    const node = g.nodes.get(key3);
+    const node = g.nodes.get(key5);
     if (kind === "added" || kind === "removed") node.state = kind;
   }
   return g;
@@ -74984,8 +76533,8 @@ var NAMES_SHOWN = 3;
 var FOLD_AT = 3;
 var bandKey = (namespace) => `ns:${namespace}`;
 function foldIntoBands(g) {
-  const outside = (key3) => {
-    const shape2 = g.nodes.get(key3)?.shape;
+  const outside = (key5) => {
+    const shape2 = g.nodes.get(key5)?.shape;
     return shape2 === "internet" || shape2 === "outside";
   };
   const bundles = /* @__PURE__ */ new Map();
@@ -74993,17 +76542,17 @@ function foldIntoBands(g) {
     const [inner, other, dir] = outside(e.to) ? [e.from, e.to, ">"] : outside(e.from) ? [e.to, e.from, "<"] : [];
     const n = inner ? g.nodes.get(inner) : void 0;
     if (n?.shape !== "workload" || n.group === void 0) continue;
-    const key3 = JSON.stringify([n.group, other, dir, e.kind, e.blocked, e.labels]);
-    const list4 = bundles.get(key3);
+    const key5 = JSON.stringify([n.group, other, dir, e.kind, e.blocked, e.labels]);
+    const list4 = bundles.get(key5);
     if (list4) list4.push(e);
-    else bundles.set(key3, [e]);
+    else bundles.set(key5, [e]);
   }
   const out = new Graph();
   for (const n of g.nodes.values()) out.node({ ...n });
   const folded = /* @__PURE__ */ new Set();
-  for (const [key3, list4] of bundles) {
+  for (const [key5, list4] of bundles) {
     if (list4.length < FOLD_AT) continue;
-    const [group, other, dir] = JSON.parse(key3);
+    const [group, other, dir] = JSON.parse(key5);
     const band = bandKey(group);
     const e = list4[0];
     const label = `${list4.length} workloads${e.labels.length ? `: ${e.labels.join(", ")}` : ""}`;
@@ -75019,10 +76568,10 @@ function foldIntoBands(g) {
 }
 function mergeSiblings(detail) {
   const incident = /* @__PURE__ */ new Map();
-  const note = (key3, s) => {
-    const list4 = incident.get(key3);
+  const note = (key5, s) => {
+    const list4 = incident.get(key5);
     if (list4) list4.push(s);
-    else incident.set(key3, [s]);
+    else incident.set(key5, [s]);
   };
   const sig = (e) => `${e.kind}|${e.blocked}|${e.risk}|${e.labels.join(",")}`;
   for (const e of detail.edges.values()) {
@@ -75032,10 +76581,10 @@ function mergeSiblings(detail) {
   const families = /* @__PURE__ */ new Map();
   for (const n of detail.nodes.values()) {
     if (n.shape !== "workload") continue;
-    const key3 = JSON.stringify([n.group, n.state, (incident.get(n.key) ?? []).sort()]);
-    const list4 = families.get(key3);
+    const key5 = JSON.stringify([n.group, n.state, (incident.get(n.key) ?? []).sort()]);
+    const list4 = families.get(key5);
     if (list4) list4.push(n);
-    else families.set(key3, [n]);
+    else families.set(key5, [n]);
   }
   const into = /* @__PURE__ */ new Map();
   const g = new Graph();
@@ -75045,17 +76594,17 @@ function mergeSiblings(detail) {
       continue;
     }
     const names = members.map((m) => m.label).sort();
-    const key3 = `m:${members[0].group}\0${names.join("\0")}`;
+    const key5 = `m:${members[0].group}\0${names.join("\0")}`;
     const more = names.length - NAMES_SHOWN;
     g.node({
-      key: key3,
+      key: key5,
       label: more > 0 ? `${names.slice(0, NAMES_SHOWN).join(", ")} +${more} more` : names.join(", "),
       shape: "workload",
       group: members[0].group,
       state: members[0].state,
       members: members.length
     });
-    for (const m of members) into.set(m.key, key3);
+    for (const m of members) into.set(m.key, key5);
   }
   for (const n of detail.nodes.values()) if (n.shape !== "workload") g.node({ ...n });
   for (const e of detail.edges.values())
@@ -75077,8 +76626,8 @@ function collapsedGraph(detail, keep2) {
   }
   const others = [...workloadsIn.keys()].filter((ns3) => keep2 && !keep2.has(ns3));
   const outsides = [...detail.nodes.values()].filter((n) => n.shape === "outside");
-  const map = (key3) => {
-    const n = detail.nodes.get(key3);
+  const map = (key5) => {
+    const n = detail.nodes.get(key5);
     if (n.shape === "internet") return g.node({ ...n });
     if (n.shape === "outside") {
       if (outsides.length <= 3) return g.node({ ...n });
@@ -75115,8 +76664,8 @@ function collapsedGraph(detail, keep2) {
     }
     g.edge(from, into, e.kind, e.labels.join(", "), e.unit, { count: e.count, blocked: e.blocked, risk: e.risk });
   }
-  for (const [key3, counts2] of inside) {
-    const n = g.nodes.get(key3);
+  for (const [key5, counts2] of inside) {
+    const n = g.nodes.get(key5);
     const said = [...counts2].map(([kind, count]) => `${count} ${kind}`).join(", ");
     n.label = `${n.label} \xB7 inside: ${said}`;
   }
@@ -75128,9 +76677,9 @@ function budgetWorkloads(g, max) {
   if (workloads.length <= max) return { graph: g, folded: 0 };
   const score = /* @__PURE__ */ new Map();
   for (const e of g.changes())
-    for (const key3 of [e.from, e.to]) {
-      const s = score.get(key3) ?? { risk: 3, degree: 0 };
-      score.set(key3, { risk: Math.min(s.risk, RISK_ORDER[e.risk]), degree: s.degree + 1 });
+    for (const key5 of [e.from, e.to]) {
+      const s = score.get(key5) ?? { risk: 3, degree: 0 };
+      score.set(key5, { risk: Math.min(s.risk, RISK_ORDER[e.risk]), degree: s.degree + 1 });
     }
   const ranked = workloads.sort((a, b) => {
     const x = score.get(a.key) ?? { risk: 3, degree: 0 };
@@ -75343,8 +76892,8 @@ function buildDiagram(r, options = {}) {
   }
   const score = /* @__PURE__ */ new Map();
   for (const e of bare.changes())
-    for (const key3 of [e.from, e.to]) {
-      const n = bare.nodes.get(key3);
+    for (const key5 of [e.from, e.to]) {
+      const n = bare.nodes.get(key5);
       if (n.shape === "workload") score.set(n.group, (score.get(n.group) ?? 0) + 1);
     }
   const ranked = [...score.keys()].sort((a, b) => score.get(b) - score.get(a) || a.localeCompare(b));
@@ -75364,6 +76913,130 @@ function buildDiagram(r, options = {}) {
       `${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`
     );
   return done(out, true, said);
+}
+
+// src/report/changes-markdown.ts
+var CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" };
+var envCell = (x) => x.environment === void 0 ? "" : ` \xB7 ${md(x.environment, 120)}`;
+function exposureTable(list4, limit, link) {
+  if (!list4.length) return [];
+  const notes = /* @__PURE__ */ new Map();
+  const rows = list4.slice(0, limit).map((x) => {
+    const e = x.head ?? x.base;
+    const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
+    const blockedSaid = x.deltas.some((d) => d.kind === "now-blocked" || d.kind === "no-longer-blocked");
+    const state = [
+      `from ${from}`,
+      ...x.deltas.map(describeDelta),
+      ...e.blockedBy && !blockedSaid ? [`blocked by ${e.blockedBy}`] : []
+    ];
+    const refs = e.notes.map((n) => {
+      if (!notes.has(n)) notes.set(n, notes.size + 1);
+      return notes.get(n);
+    }).sort((a, b) => a - b);
+    const said = `${md(state.join("; "), 400)}${refs.length ? ` (note${refs.length > 1 ? "s" : ""} ${refs.join(", ")})` : ""}`;
+    return `| ${CHANGE_WORD[x.change]}: ${link(e.file, e.line, entryLabel(e))} | ${md(e.workload, 160)} ${portLabel(e.protocol, e.port)} | ${said}${envCell(x)} |`;
+  });
+  const out = ["| Entry point | Reaches | What changed |", "|---|---|---|", ...rows];
+  if (list4.length > rows.length)
+    out.push(`| \u2026 | and ${(list4.length - rows.length).toLocaleString("en-US")} more exposure changes | |`);
+  if (notes.size) out.push("", "Notes:", "", ...[...notes.keys()].map((n, i) => `${i + 1}. ${md(n, 400)}`));
+  return out;
+}
+function connectionLine(c) {
+  const ports2 = `${c.change === "changed" ? ":" : " on"} ${md(portsChange(c), 200)}`;
+  return `- ${CHANGE_WORD[c.change]}: ${md(peer(c, "from"), 200)} to ${md(peer(c, "to"), 200)}${ports2}${envCell(c)}`;
+}
+function causeGroups(list4) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const c of list4) {
+    const key5 = JSON.stringify([c.environment ?? null, ...c.causes.map((o) => `${o.change} ${o.id}`)]);
+    const g = groups2.get(key5) ?? { causes: c.causes, changes: [] };
+    g.changes.push(c);
+    groups2.set(key5, g);
+  }
+  return [...groups2.values()].sort((a, b) => b.changes.length - a.changes.length);
+}
+function openWorkload(g) {
+  const [cause] = g.causes;
+  if (g.causes.length !== 1 || cause.change !== "added" || splitId(cause.id).kind === void 0) return void 0;
+  const open2 = g.changes.every(
+    (c) => c.change === "added" && c.head.isAll() && (c.from === cause.id || c.to === cause.id)
+  );
+  return open2 && g.changes.length > 1 ? cause.id : void 0;
+}
+function renamedWorkloads(list4, workloads) {
+  const out = [];
+  const used = /* @__PURE__ */ new Set();
+  const key5 = (c, id, as, set) => `${c.environment ?? ""}|${c.from === id ? as : c.from}|${c.to === id ? as : c.to}|${c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? ""}|${set}`;
+  for (const old of workloads.removed) {
+    const o = splitId(old);
+    const gone = list4.filter((c) => c.change === "removed" && (c.from === old || c.to === old));
+    if (!gone.length) continue;
+    for (const now of workloads.added) {
+      const n = splitId(now);
+      if (used.has(now) || n.namespace !== o.namespace || n.kind !== o.kind) continue;
+      const came = list4.filter((c) => c.change === "added" && (c.from === now || c.to === now));
+      const before = new Set(gone.map((c) => key5(c, old, now, `${c.base}`)));
+      const after = new Set(came.map((c) => key5(c, now, now, `${c.head}`)));
+      if (before.size !== after.size || [...before].some((k) => !after.has(k))) continue;
+      used.add(now);
+      out.push({ from: old, to: now, connections: [...gone, ...came] });
+      break;
+    }
+  }
+  return out;
+}
+function reachabilityLists(all, limit, link, workloads = { added: [], removed: [] }) {
+  const out = [];
+  let left = limit;
+  const renames = renamedWorkloads(all, workloads);
+  const renamed = new Set(renames.flatMap((x) => x.connections));
+  for (const x of renames)
+    out.push(
+      `**Renamed: ${md(x.from, 200)} \u2192 ${md(x.to, 200)}**: the same ${(x.connections.length / 2).toLocaleString("en-US")} connection${x.connections.length === 2 ? "" : "s"} under the new name (none gained, none lost)`,
+      ""
+    );
+  const list4 = all.filter((c) => !renamed.has(c));
+  const groups2 = causeGroups(list4);
+  const open2 = /* @__PURE__ */ new Map();
+  for (const g of groups2) {
+    const id = openWorkload(g);
+    if (!id) continue;
+    const ns3 = `${g.changes[0].environment ?? ""}\0${splitId(id).namespace ?? ""}`;
+    const entry = open2.get(ns3) ?? { causes: [], changes: [] };
+    entry.causes.push(g.causes[0]);
+    entry.changes.push(...g.changes);
+    open2.set(ns3, entry);
+  }
+  for (const [key5, o] of open2) {
+    const ns3 = key5.split("\0")[1];
+    const ids = new Set(o.causes.map((c) => c.id));
+    const peers = new Set(o.changes.flatMap((c) => [c.from, c.to]).filter((p) => !ids.has(p) && p !== "ip:"));
+    const outside = o.changes.some((c) => c.from === "ip:" || c.to === "ip:");
+    const n = o.changes.length;
+    const names = o.causes.map((c) => link(c.file, c.line, c.id)).join(", ");
+    out.push(
+      `**${ns3 ? `Namespace ${md(ns3, 120)}` : "Cluster-scoped"}: ${o.causes.length === 1 ? "a new workload" : `${o.causes.length} new workloads`} open to every pod${outside ? " and outside address" : ""}**: ${names}${envCell(o.changes[0])}`,
+      "",
+      `- nothing restricts ${o.causes.length === 1 ? "it" : "them"}: ${n.toLocaleString("en-US")} connections on all ports, to and from ${peers.size.toLocaleString("en-US")} other workload${peers.size === 1 ? "" : "s"}${outside ? " and outside addresses" : ""}`,
+      ""
+    );
+  }
+  for (const g of groups2) {
+    if (openWorkload(g)) continue;
+    const causes = g.causes.slice(0, 3).map((o) => `${link(o.file, o.line, o.id)} ${o.change === "changed" ? "changed" : `was ${o.change}`}`);
+    if (g.causes.length > 3) causes.push(`and ${g.causes.length - 3} more`);
+    const n = g.changes.length;
+    const why = causes.length ? `Because ${causes.join(", ")}` : "No changed object explains";
+    out.push(`**${why}**: ${n.toLocaleString("en-US")} connection${n === 1 ? "" : "s"}`, "");
+    const shown = g.changes.slice(0, Math.max(0, left));
+    out.push(...shown.map(connectionLine));
+    if (shown.length < n) out.push(`- and ${(n - shown.length).toLocaleString("en-US")} more`);
+    out.push("");
+    left -= shown.length;
+  }
+  return out;
 }
 
 // src/report/markdown.ts
@@ -75397,42 +77070,38 @@ function linker(options) {
     return repo && sha ? `[${text}](${repo}/blob/${sha}/${encodePath(file)}${line ? `#L${line}` : ""})` : text;
   };
 }
-function table(head, rows, limit, what2) {
+function table(head, rows, limit, what2, hidden = (n) => rows.length - n) {
   if (!rows.length) return [];
   const shown = rows.slice(0, limit);
   const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...shown];
   if (rows.length > shown.length)
     out.push(
-      `| \u2026 | and ${(rows.length - shown.length).toLocaleString("en-US")} more ${what2} |${" |".repeat(Math.max(0, head.length - 2))}`
+      `| \u2026 | and ${hidden(shown.length).toLocaleString("en-US")} more ${what2} |${" |".repeat(Math.max(0, head.length - 2))}`
     );
   return out;
 }
-var CHANGE_WORD = { added: "added", removed: "removed", changed: "changed" };
-var envCell = (x) => x.environment === void 0 ? "" : ` \xB7 ${md(x.environment, 120)}`;
-function findingRow(f, link) {
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${md(f.message, 300)} | ${link(f.file, f.line)}${envCell(f)} |`;
+function findingGroups(findings) {
+  const groups2 = /* @__PURE__ */ new Map();
+  findings.forEach((f, i) => {
+    const key5 = f.file ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0]) : `#${i}`;
+    groups2.set(key5, [...groups2.get(key5) ?? [], f]);
+  });
+  return [...groups2.values()];
+}
+function findingRow(group, r, link) {
+  const [f, ...also] = group;
+  const cause = also.length ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment) : void 0;
+  const lead = cause ? `**${md(cause.id, 160)}** ${cause.change}: ` : "";
+  const more = [
+    ...also.slice(0, 4).map((g) => `<br>also ${SEVERITY_EMOJI[g.severity]} ${g.severity}: ${md(g.message, 300)}`),
+    ...also.length > 4 ? [`<br>and ${plural3(also.length - 4, "more finding")} from it`] : []
+  ].join("");
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(f.message, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
 }
 function fixLines(findings) {
   const seen = /* @__PURE__ */ new Map();
   for (const f of findings) if (!seen.has(f.fix)) seen.set(f.fix, f.rule);
-  return [...seen].map(([fix, rule28]) => `- **${md(rule28, 80)}**: ${md(fix, 400)}`);
-}
-function exposureRow(x, link) {
-  const e = x.head ?? x.base;
-  const svc = exposureService(e);
-  const dns = svc ? serviceDns(svc) : void 0;
-  const entry = `${md(entryLabel(e), 200)}${dns ? ` \xB7 ${md(dns, 120)}` : ""} (${link(e.file, e.line)})`;
-  const from = e.via.internal ? `internal network${e.sources.length ? `: ${e.sources.join(", ")}` : ""}` : e.sources.join(", ") || "nowhere";
-  const state = [`from ${from}`, ...exposureState(x)];
-  return `| ${CHANGE_WORD[x.change]} | ${entry} | ${md(e.workload, 160)} ${e.protocol} ${e.port} | ${md(state.join("; "), 400)}${envCell(x)} |`;
-}
-function causeText(o, link) {
-  return `${link(o.file, o.line, o.id)} ${o.change}`;
-}
-function connectionRow(c, link) {
-  const causes = c.causes.slice(0, 3).map((o) => causeText(o, link));
-  if (c.causes.length > 3) causes.push(`and ${c.causes.length - 3} more`);
-  return `| ${CHANGE_WORD[c.change]} | ${md(peer(c, "from"), 200)} | ${md(peer(c, "to"), 200)} ${md(portsChange(c), 200)} | ${causes.join("; ") || "\u2014"}${envCell(c)} |`;
+  return [...seen].map(([fix, rule31]) => `- **${md(rule31, 80)}**: ${md(fix, 400)}`);
 }
 function environmentsMarkdown(r) {
   if (!r.environments) return [];
@@ -75457,6 +77126,23 @@ function diagnosticLines(side2, list4, limit) {
   if (shown.length > limit) out.push(`- and ${shown.length - limit} more`);
   out.push("");
   return out;
+}
+var MAX_DIAGRAMS = 3;
+function drawings(r, mode) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const v of diagramViews(r)) {
+    const d = buildDiagram(v.result, { mode });
+    if (d.empty) continue;
+    const g = groups2.get(d.text) ?? { environments: [], d };
+    if (v.environment !== void 0) g.environments.push(v.environment);
+    groups2.set(d.text, g);
+  }
+  const all = [...groups2.values()];
+  const left = all.slice(MAX_DIAGRAMS).flatMap((g) => g.environments);
+  return {
+    drawn: all.slice(0, MAX_DIAGRAMS),
+    more: left.length ? `No diagram for ${left.length === 1 ? "environment" : "environments"} ${left.join(", ")} (at most ${MAX_DIAGRAMS} diagrams); the tables list every change.` : ""
+  };
 }
 function renderComment(r, options = {}) {
   const maxBytes = options.maxBytes ?? 65536;
@@ -75520,12 +77206,14 @@ function renderComment(r, options = {}) {
     ""
   ] : [];
   const head = [...top, `### ${mark} ${md(verdict, 300)}`, "", ...readLine, summary2, "", ...goodNews, ...environments];
-  const riskRows = r.findings.map((f) => findingRow(f, link));
-  const exposureRows = r.exposures.map((x) => exposureRow(x, link));
-  const connectionRows = r.connections.map((c) => connectionRow(c, link));
+  const groups2 = findingGroups(r.findings);
+  const riskRows = groups2.map((g) => findingRow(g, r, link));
+  const findingsAfter = (n) => groups2.slice(n).reduce((sum2, g) => sum2 + g.length, 0);
+  const exposureRows = r.exposures;
+  const connectionRows = r.connections;
   const diagrams = /* @__PURE__ */ new Map();
   const diagram = (mode) => {
-    if (!diagrams.has(mode)) diagrams.set(mode, buildDiagram(r, { mode }));
+    if (!diagrams.has(mode)) diagrams.set(mode, drawings(r, mode));
     return diagrams.get(mode);
   };
   const assemble2 = (plan2) => {
@@ -75533,7 +77221,7 @@ function renderComment(r, options = {}) {
     const out = [];
     const fixes = fixLines(r.findings);
     const risks = riskRows.length ? [
-      ...table(["Severity", "What changed", "Where"], riskRows, plan2.risks, "findings"),
+      ...table(["Severity", "What changed", "Where"], riskRows, plan2.risks, "findings", findingsAfter),
       "",
       ...plan2.details ? [
         `<details><summary>How to fix (${plural3(fixes.length, "rule")})</summary>`,
@@ -75544,28 +77232,25 @@ function renderComment(r, options = {}) {
         ""
       ] : []
     ] : [];
-    if (plan2.risks < riskRows.length) left.push(`${plural3(riskRows.length - plan2.risks, "finding")}`);
+    if (plan2.risks < riskRows.length) left.push(`${plural3(findingsAfter(plan2.risks), "finding")}`);
     if (plan2.diagram !== "none") {
-      const d = diagram(plan2.diagram);
-      if (!d.empty) {
+      const { drawn, more } = diagram(plan2.diagram);
+      for (const { environments: environments2, d } of drawn) {
         const fence2 = fenceFor(d.text);
-        out.push("#### What changes", "", `${fence2}mermaid`, d.text, fence2, "");
+        const where4 = environments2.length ? ` in ${md(environments2.join(", "), 300)}` : "";
+        out.push(`#### What changes${where4}`, "", `${fence2}mermaid`, d.text, fence2, "");
         const under2 = [d.caption, ...d.omitted.length ? [`Diagram ${d.omitted.join("; ")}.`] : []].filter(Boolean);
         if (under2.length) out.push(`<sub>${under2.map((u) => md(u, 600)).join(" ")}</sub>`, "");
       }
-    } else if (!diagram("auto").empty) left.push("the diagram");
+      if (more) out.push(`<sub>${md(more, 300)}</sub>`, "");
+    } else if (diagram("auto").drawn.length) left.push("the diagram");
     if (plan2.details) {
       const rows = plan2.rows;
       if (exposureRows.length) {
         out.push(
           `<details><summary>Exposure changes (${exposureRows.length})</summary>`,
           "",
-          ...table(
-            ["Change", "Entry point", "Reaches", "From, what changed, notes"],
-            exposureRows,
-            rows,
-            "exposure changes"
-          ),
+          ...exposureTable(r.exposures, rows, link),
           "",
           "</details>",
           ""
@@ -75576,8 +77261,7 @@ function renderComment(r, options = {}) {
         out.push(
           `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
           "",
-          ...table(["Change", "From", "To", "Because of"], connectionRows, rows, "reachability changes"),
-          "",
+          ...reachabilityLists(r.connections, rows, link, r.workloads),
           "</details>",
           ""
         );
@@ -75638,464 +77322,121 @@ function renderComment(r, options = {}) {
 `;
 }
 
-// src/github/check-output.ts
-var COMMENT_MAX_BYTES = 6e4;
-var SUMMARY_MAX_CHARS = 6e4;
-var CHECK_NAME = "reachdiff";
-var LEVEL = {
-  critical: "failure",
-  high: "failure",
-  medium: "warning",
-  low: "notice",
-  info: "notice"
-};
-var cell = (s) => md(s, 2e3);
-var where = (file, line) => `${file}${line ? `:${line}` : ""}`;
-function truncate2(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 80)}
-
-\u2026(truncated; the full list is in the comment and the report)
-`;
-}
-function riskTable(result, verdict) {
-  const lines = [`**Risk: ${result.risk}** (fails on: ${verdict.failOn})`, ""];
-  if (verdict.unanalysed.length)
-    lines.push("**Could not analyse:**", ...verdict.unanalysed.map((u) => `- ${cell(u)}`), "");
-  if (result.findings.length) {
-    lines.push("| Severity | Rule | Finding | Where |", "| --- | --- | --- | --- |");
-    for (const f of result.findings)
-      lines.push(
-        `| ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${f.file ? cell(where(f.file, f.line)) : ""} |`
-      );
-  } else lines.push("No risk findings.");
-  lines.push(
-    "",
-    `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`
-  );
-  const broken = verdict.unreadable;
-  if (broken.length)
-    lines.push(
-      "",
-      `**${broken.length} manifest problem(s) in the head:**`,
-      ...broken.map((d) => `- ${cell(`${where(d.file, d.line)}: ${d.message}`)}`)
-    );
-  return truncate2(lines.join("\n"), SUMMARY_MAX_CHARS);
-}
-function annotations(result, verdict) {
-  const out = [];
-  for (const f of result.findings) {
-    if (!f.file) continue;
-    const line = Math.max(1, f.line ?? 1);
-    out.push({
-      path: f.file,
-      start_line: line,
-      end_line: line,
-      annotation_level: LEVEL[f.severity],
-      title: `${f.severity}: ${f.title}${f.environment === void 0 ? "" : ` [${f.environment}]`}`.slice(0, 255),
-      message: `${f.message}
-
-Fix: ${f.fix}`.slice(0, 6e4)
-    });
-  }
-  for (const d of verdict.unreadable) {
-    const line = Math.max(1, d.line);
-    out.push({
-      path: d.file,
-      start_line: line,
-      end_line: line,
-      annotation_level: "failure",
-      title: "manifest cannot be read",
-      message: d.message.slice(0, 6e4)
-    });
-  }
-  return out;
-}
-function conclusionOf(verdict) {
-  return verdict.failed ? "failure" : verdict.reason === "unanalysed" ? "neutral" : "success";
-}
-function publishedReview({ result, verdict }, options = {}) {
-  const comment = renderComment(result, {
-    ...options,
-    maxBytes: COMMENT_MAX_BYTES,
-    verdict: {
-      failed: verdict.failed,
-      failOn: verdict.failOn,
-      ...verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }
-    }
-  });
-  return {
-    risk: result.risk,
-    findings: result.findings.length,
-    failed: verdict.failed,
-    comment,
-    check: {
-      conclusion: conclusionOf(verdict),
-      title: verdict.headline.slice(0, 250),
-      summary: riskTable(result, verdict),
-      // The check run's page: the review's tables (the comment without its hidden marker line).
-      text: comment.replace(/^<!--[^\n]*-->\n/, ""),
-      annotations: annotations(result, verdict)
-    },
-    report: diffJson(result),
-    quiet: !result.exposures.length && !result.connections.length && !result.findings.length && !result.diagnostics.head.some((d) => d.severity === "error")
-  };
-}
-function noManifestChanges(headSha) {
-  const text = "This pull request changes no watched Kubernetes manifest: nothing to review.";
-  return {
-    comment: `${marker(headSha)}
-### Reachdiff${headSha ? ` as of ${headSha.slice(0, 7)}` : ""}
-
-${text}
-`,
-    check: { conclusion: "success", title: "No watched manifest changed", summary: text, annotations: [] }
-  };
-}
-function failedCheck(message, conclusion = "failure") {
-  const title = conclusion === "timed_out" ? "Reachdiff timed out" : "Reachdiff could not review this change";
-  return { conclusion, title, summary: truncate2(message, SUMMARY_MAX_CHARS), annotations: [] };
-}
-
-// src/github/types.ts
-function httpStatus(error2) {
-  const status = error2?.status;
-  return typeof status === "number" ? status : void 0;
-}
-function repoUrl(repo, serverUrl = "https://github.com") {
-  return `${serverUrl}/${repo.owner}/${repo.repo}`;
-}
-
-// src/github/lifecycle.ts
-var Stop = class extends Error {
-  constructor(why, newer) {
-    super(
-      why === "push" ? `superseded by ${newer ?? "a newer commit"}` : why === "closed" ? "the pull request was closed" : why === "retarget" ? "the pull request's base branch changed" : "Reachdiff is shutting down"
-    );
-    this.why = why;
-    this.newer = newer;
-    this.name = "Stop";
-  }
-  why;
-  newer;
-};
-var SHUTDOWN_MESSAGE = 'Reachdiff was stopped (a restart or a deploy) before it finished this review. Re-run the check (Re-run on this check run, or "Re-run all checks") or comment `/reachdiff` to review it again.';
-async function isSuperseded(gh, repo, pr) {
-  const { data } = await gh.rest.pulls.get({ ...repo, pull_number: pr.number });
-  if (data.state !== "open") return { closed: true };
-  return data.head.sha !== pr.headSha ? { newer: data.head.sha } : {};
-}
-async function ourCheckRuns(gh, repo, headSha, externalId2) {
-  const runs = await gh.paginate(gh.rest.checks.listForRef, {
-    ...repo,
-    ref: headSha,
-    check_name: CHECK_NAME,
-    filter: "all",
-    per_page: 100
-  });
-  return runs.filter((r) => r.external_id === externalId2 && r.head_sha === headSha).sort((a, b) => b.id - a.id).map((r) => ({
-    id: r.id,
-    status: r.status,
-    conclusion: r.conclusion,
-    detailsUrl: r.details_url,
-    htmlUrl: r.html_url
-  }));
-}
-async function adoptOrCreateCheckRun(gh, repo, start, options = {}) {
-  const runs = await ourCheckRuns(gh, repo, start.headSha, start.externalId);
-  const running = runs.find((r) => r.status !== "completed");
-  const completed = runs.find((r) => r.status === "completed");
-  if (options.skipIfReviewed && completed && !running) return { adopted: false, completed };
-  if (running) {
-    await gh.rest.checks.update({
-      ...repo,
-      check_run_id: running.id,
-      status: "in_progress",
-      ...start.detailsUrl ? { details_url: start.detailsUrl } : {},
-      output: {
-        title: "Reviewing exposure and reachability\u2026",
-        summary: "Reachdiff took over this check run (an earlier attempt did not finish) and is reviewing again."
-      }
-    });
-    return { id: running.id, adopted: true, completed, htmlUrl: running.htmlUrl };
-  }
-  const created = await createCheckRun(gh, repo, start);
-  return { id: created.id, adopted: false, completed, htmlUrl: created.htmlUrl };
-}
-async function createCheckRun(gh, repo, start, completed) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const { data } = await gh.rest.checks.create({
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: start.headSha,
-        external_id: start.externalId,
-        ...start.detailsUrl ? { details_url: start.detailsUrl } : {},
-        ...completed ? {
-          status: "completed",
-          conclusion: completed.conclusion,
-          completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-          output: { title: completed.title, summary: completed.summary }
-        } : {
-          status: "in_progress",
-          started_at: (/* @__PURE__ */ new Date()).toISOString(),
-          output: {
-            title: "Reviewing exposure and reachability\u2026",
-            summary: "Reachdiff is reading the manifests of both sides."
-          }
-        },
-        request: { retries: 0 }
-      });
-      return { id: data.id, htmlUrl: data.html_url };
-    } catch (error2) {
-      const status = httpStatus(error2);
-      if (status === void 0 || status < 500 || attempt >= 2) throw error2;
-      await new Promise((r) => setTimeout(r, 1e3 * (attempt + 1)));
-      const ours = (await ourCheckRuns(gh, repo, start.headSha, start.externalId)).find(
-        (r) => completed ? r.status === "completed" : r.status !== "completed"
-      );
-      if (ours) return { id: ours.id, htmlUrl: ours.htmlUrl };
-    }
-  }
-}
-
-// src/github/check-run.ts
-var ANNOTATIONS_PER_REQUEST = 50;
-var externalId = (pr) => `pr:${pr}`;
-function prOfExternalId(id) {
-  const m = /^pr:(\d{1,10})$/.exec(id ?? "");
-  return m ? Number(m[1]) : void 0;
-}
-var MAX_ANNOTATIONS = 150;
-var OUTPUT_MAX_CHARS = 65535;
-var RANK2 = { failure: 0, warning: 1, notice: 2 };
-async function completeCheck(gh, repo, checkRunId, output) {
-  const title = output.title;
-  const sorted = [...output.annotations].sort((a, b) => RANK2[a.annotation_level] - RANK2[b.annotation_level]);
-  const kept = sorted.slice(0, MAX_ANNOTATIONS);
-  const left = sorted.length - kept.length;
-  const summary2 = left ? `${output.summary.slice(0, OUTPUT_MAX_CHARS - 200)}
-
-${left.toLocaleString("en-US")} more annotation(s) left out (the ${MAX_ANNOTATIONS} most severe are shown); every finding is in the report.` : output.summary;
-  const text = output.text ? output.text.slice(0, OUTPUT_MAX_CHARS) : void 0;
-  const batches = [];
-  for (let i = 0; i < kept.length; i += ANNOTATIONS_PER_REQUEST)
-    batches.push(kept.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  for (const batch of batches.slice(0, -1))
-    await gh.rest.checks.update({
-      ...repo,
-      check_run_id: checkRunId,
-      output: { title, summary: summary2, annotations: [...batch] }
-    });
-  await gh.rest.checks.update({
-    ...repo,
-    check_run_id: checkRunId,
-    status: "completed",
-    conclusion: output.conclusion,
-    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-    output: {
-      title,
-      summary: summary2,
-      ...text ? { text } : {},
-      ...batches.length ? { annotations: [...batches.at(-1)] } : {}
-    }
-  });
-}
-
-// src/analysis/explain.ts
-var UnknownEndpoint = class extends Error {
-};
-function endpoint2(cluster, classes, id) {
-  if (id.startsWith("ip:")) {
-    const text = id.slice(3);
-    try {
-      return {
-        type: "ip",
-        interval: parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`)
-      };
-    } catch (e) {
-      if (e instanceof CidrError) throw new UnknownEndpoint(`${id}: ${e.message}`);
-      throw e;
-    }
-  }
-  const cls = classes.find((c) => c.members.some((w) => w.id === id));
-  if (!cls) {
-    const near = cluster.workloads.filter((w) => w.id.endsWith(`/${id.split("/").pop()}`)).map((w) => w.id);
-    throw new UnknownEndpoint(
-      `no workload ${id}${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (ids are namespace/Kind/name, or ip:<address or CIDR>)`
-    );
-  }
-  return { type: "pods", pods: cls };
-}
-function explain(cluster, from, to, port) {
-  const classes = podClasses(cluster);
-  const src = endpoint2(cluster, classes, from);
-  const dst = endpoint2(cluster, classes, to);
-  const evaluator = new PolicyEvaluator(cluster);
-  const asked = port ? ConnSet.ports(port.protocol, port.port ? PortSet.range(port.port) : PortSet.ALL) : ConnSet.ALL;
-  const side2 = (direction) => {
-    const subject = direction === "egress" ? src : dst;
-    const other = direction === "egress" ? dst : src;
-    if (subject.type !== "pods") return null;
-    const steps = [];
-    const conns = evaluator.evaluate(direction, subject.pods, other, steps).intersect(asked);
-    const shown = steps.map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns })).filter(
-      (s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" || s.tier === "cilium") && !s.ruleConns.isEmpty()
-    );
-    return { conns, steps: shown };
-  };
-  const egress = side2("egress");
-  const ingress = side2("ingress");
-  let allowed = asked;
-  if (egress) allowed = allowed.intersect(egress.conns);
-  if (ingress) allowed = allowed.intersect(ingress.conns);
-  const declared = cluster.dependencies.filter(
-    (d) => d.from === from && d.targets.some(
-      (t) => t.workload === to && !asked.intersect(ConnSet.ports(t.protocol, PortSet.range(t.port))).isEmpty()
-    )
-  );
-  return { from, to, asked, allowed, egress, ingress, declared };
-}
-var TIER_NAMES = {
-  admin: "admin tier",
-  networkpolicy: "NetworkPolicy",
-  cilium: "Cilium",
-  baseline: "baseline tier",
-  default: "default",
-  hostNetwork: "hostNetwork"
-};
-function describeStep(s) {
-  const where4 = s.file ? ` (${s.file}:${s.line})` : "";
-  switch (s.tier) {
-    case "hostNetwork":
-      return "the pod uses hostNetwork: NetworkPolicy does not apply to it";
-    case "default":
-      return `no policy decides ${s.conns}: allowed by default`;
-    case "networkpolicy":
-      return s.verdict === "isolate" ? `${s.policy} selects the pod but none of its rules matches this peer${where4}` : s.conns.isEmpty() ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where4}` : `${s.policy} ${s.rule} allows ${s.conns}${where4}`;
-    case "cilium": {
-      const l7 = s.l7?.length ? ` \u2014 allowed at L4, restricted at L7 (${s.l7.join(", ")}), which is not evaluated` : "";
-      if (s.verdict === "isolate")
-        return `${s.policy} selects the pod (default deny) but none of its rules matches this peer${where4}`;
-      if (s.verdict === "deny")
-        return `${s.policy} ${s.rule} denies ${s.conns} (Cilium deny wins over every allow)${where4}`;
-      return s.conns.isEmpty() ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where4}${l7}` : `${s.policy} ${s.rule} allows ${s.conns}${where4}${l7}`;
-    }
-    default:
-      return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where4}`;
-  }
-}
-function explanationText(e) {
-  const lines = [
-    `${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`
-  ];
-  if (!e.allowed.isEmpty()) lines.push(`  allowed: ${e.allowed}`);
-  for (const d of e.declared) {
-    const port = d.targets.find((t) => t.workload === e.to);
-    lines.push(
-      `  declared: ${d.address} (${d.role}, ${port.protocol} ${port.port} on the pods) in ${d.via === "env" || d.via === "args" || d.via === "command" ? d.declared.field : `${d.declared.object} ${d.declared.field}`} at ${d.declared.file}:${d.declared.line}`
-    );
-  }
-  for (const [name, side2] of [
-    ["egress of the source", e.egress],
-    ["ingress of the destination", e.ingress]
-  ]) {
-    if (!side2) {
-      lines.push(`  ${name}: an outside address; no policy applies`);
-      continue;
-    }
-    lines.push(`  ${name}: ${side2.conns.isEmpty() ? "denies" : `allows ${side2.conns}`}`);
-    const isolated = side2.steps.some(
-      (s) => s.tier === "networkpolicy" || s.tier === "cilium" && s.verdict !== "deny"
-    );
-    for (const s of side2.steps) lines.push(`    - ${describeStep(s)}`);
-    if (isolated && !side2.steps.some((s) => (s.tier === "networkpolicy" || s.tier === "cilium") && s.verdict === "allow") && side2.conns.isEmpty())
-      lines.push(
-        `    (isolated by ${side2.steps.some((s) => s.tier === "networkpolicy") ? "NetworkPolicy" : "a Cilium policy"} and no rule allows this traffic)`
-      );
-  }
-  return `${lines.join("\n")}
-`;
-}
-
-// src/config/load-config.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml = __toESM(require_dist(), 1);
-var ConfigError = class extends Error {
-};
-var ajv = new import_ajv.Ajv({ useDefaults: true, allErrors: true, strict: false });
-var validate = ajv.compile(CONFIG_SCHEMA);
-function keyOf(instancePath, params) {
-  const path = instancePath.replace(/^\//, "").replace(/\//g, ".");
-  const extra = params.additionalProperty ?? "";
-  return [path, extra].filter(Boolean).join(".") || "(top level)";
-}
-function resolveConfig(data, origin = "configuration") {
-  const copy = data === void 0 || data === null ? {} : structuredClone(data);
-  if (typeof copy !== "object" || Array.isArray(copy))
-    throw new ConfigError(`${origin}: must be a mapping of settings`);
-  if (!validate(copy)) {
-    const messages = (validate.errors ?? []).map((e) => {
-      const key3 = keyOf(e.instancePath, e.params);
-      if (e.keyword === "additionalProperties") return `unknown key "${key3}"`;
-      if (e.keyword === "enum")
-        return `"${key3}" must be one of ${e.params.allowedValues.join(", ")}`;
-      return `"${key3}" ${e.message}`;
-    });
-    throw new ConfigError(`${origin}: ${[...new Set(messages)].join("; ")}`);
-  }
-  const config = copy;
-  for (const [i, cidr] of config["trusted-cidrs"].entries()) {
-    try {
-      parseCidr(cidr);
-    } catch (e) {
-      if (e instanceof CidrError) throw new ConfigError(`${origin}: "trusted-cidrs.${i}" ${e.message}`);
-      throw e;
-    }
-  }
-  return config;
-}
-function parseConfig(text, origin = ".github/reachdiff.yml") {
-  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true });
-  if (doc.errors.length) throw new ConfigError(`${origin}: invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-  return resolveConfig(doc.toJS(), origin);
-}
-var defaultConfig = () => resolveConfig(void 0);
-
-// src/github/fetch-sides.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { Worker as Worker3 } from "node:worker_threads";
-
 // src/analysis/dataplane.ts
-var CILIUM_INSTALL = /* @__PURE__ */ new Set(["cilium", "cilium-agent"]);
+var INSTALLS = {
+  cilium: /* @__PURE__ */ new Set(["cilium", "cilium-agent"]),
+  calico: /* @__PURE__ */ new Set(["calico-node"])
+};
 function cniOf(cluster, network) {
   if (network?.cni) return { cni: network.cni, discovered: false };
-  const cilium = (cluster.ciliumPolicies?.length ?? 0) > 0 || cluster.workloads.some((w) => w.kind === "DaemonSet" && CILIUM_INSTALL.has(w.name));
-  return { cni: cilium ? "cilium" : "other", discovered: true };
+  for (const family of CNI_FAMILIES)
+    if (family.policies(cluster).length > 0 || cluster.workloads.some((w) => w.kind === "DaemonSet" && INSTALLS[family.cni].has(w.name)))
+      return { cni: family.cni, discovered: true };
+  return { cni: "other", discovered: true };
 }
 function forDataplane(cluster, network) {
-  const policies = cluster.ciliumPolicies ?? [];
+  return forMesh(forCni(cluster, network), network);
+}
+function meshOf(cluster, network) {
+  if (network?.mesh) return { mesh: network.mesh, discovered: false };
+  const istio = (cluster.authorizationPolicies?.length ?? 0) > 0 || (cluster.peerAuthentications?.length ?? 0) > 0 || [...cluster.namespaces.values()].some((ns3) => namespaceUsesIstio(ns3.labels)) || cluster.workloads.some((w) => w.kind === "Deployment" && w.name === "istiod");
+  return { mesh: istio ? "istio" : "none", discovered: true };
+}
+function forMesh(cluster, network) {
+  const policies = [...cluster.authorizationPolicies ?? [], ...cluster.peerAuthentications ?? []];
   if (!policies.length) return cluster;
-  const { cni, discovered } = cniOf(cluster, network);
-  if (cni === "cilium") {
-    if (!discovered) return cluster;
-    const first = policies[0];
-    const note = {
-      severity: "info",
-      file: first.source.file,
-      line: first.source.line,
-      message: `network.cni is not set: the repository holds Cilium policies (${first.id} and ${policies.length - 1} more), so the CNI is taken to be cilium and they are evaluated`
-    };
-    return { ...cluster, diagnostics: [...cluster.diagnostics, note] };
+  const { mesh, discovered } = meshOf(cluster, network);
+  if (mesh === "istio") {
+    const notes2 = outsideTheMesh(cluster);
+    if (discovered) {
+      const first = policies[0];
+      notes2.unshift({
+        severity: "info",
+        file: first.source.file,
+        line: first.source.line,
+        message: `network.mesh is not set: the repository holds Istio policies (${first.id} and ${policies.length - 1} more), so the mesh is taken to be istio and they are evaluated for the pods in it`
+      });
+    }
+    return notes2.length ? { ...cluster, diagnostics: [...cluster.diagnostics, ...notes2] } : cluster;
   }
   const notes = policies.map((p) => ({
     severity: "info",
     file: p.source.file,
     line: p.source.line,
-    message: `${p.id} is ignored: network.cni is ${cni}, which does not enforce ${p.kind} (set network.cni: cilium in .github/reachdiff.yml if the cluster runs Cilium)`,
+    message: `${p.id} is ignored: network.mesh is none, so no proxy enforces ${p.kind} (set network.mesh: istio in .github/reachdiff.yml if the cluster runs Istio)`,
     object: p.id
   }));
-  return { ...cluster, ciliumPolicies: [], diagnostics: [...cluster.diagnostics, ...notes] };
+  return {
+    ...cluster,
+    authorizationPolicies: [],
+    peerAuthentications: [],
+    diagnostics: [...cluster.diagnostics, ...notes]
+  };
+}
+var CNI_FAMILIES = [
+  {
+    cni: "cilium",
+    name: "Cilium",
+    policies: (c) => c.ciliumPolicies ?? [],
+    without: (c) => ({ ...c, ciliumPolicies: [] })
+  },
+  {
+    cni: "calico",
+    name: "Calico",
+    policies: (c) => [...c.calicoPolicies ?? [], ...c.calicoTiers ?? []],
+    without: (c) => ({ ...c, calicoPolicies: [], calicoTiers: [] })
+  }
+];
+function outsideTheMesh(cluster) {
+  const notes = [];
+  for (const p of cluster.authorizationPolicies ?? []) {
+    if (p.targetRefs.length) continue;
+    const pods = cluster.workloads.filter(
+      (w) => (p.namespace === ISTIO_ROOT_NAMESPACE || w.namespace === p.namespace) && (!p.selector || matches(p.selector, w.labels))
+    );
+    if (!pods.length) continue;
+    const labels = (ns3) => cluster.namespaces.get(ns3)?.labels ?? {};
+    if (pods.some((w) => meshModeOf(w, labels(w.namespace)) !== "none")) continue;
+    notes.push({
+      severity: "info",
+      file: p.source.file,
+      line: p.source.line,
+      message: `${p.id} applies to ${pods.length === 1 ? pods[0].id : `${pods.length} workloads such as ${pods[0].id}`}, which ${pods.length === 1 ? "is" : "are"} not in the mesh here (no istio-injection, istio.io/rev or ambient label on the namespace, nor sidecar.istio.io/inject on the pod): it decides nothing for ${pods.length === 1 ? "it" : "them"}`,
+      object: p.id
+    });
+  }
+  return notes;
+}
+function forCni(cluster, network) {
+  if (CNI_FAMILIES.every((f) => f.policies(cluster).length === 0)) return cluster;
+  const { cni, discovered } = cniOf(cluster, network);
+  let out = cluster;
+  const notes = [];
+  for (const family of CNI_FAMILIES) {
+    const policies = family.policies(cluster);
+    if (!policies.length) continue;
+    if (family.cni === cni) {
+      if (!discovered) continue;
+      const first = policies[0];
+      notes.push({
+        severity: "info",
+        file: first.source.file,
+        line: first.source.line,
+        message: `network.cni is not set: the repository holds ${family.name} policies (${first.id} and ${policies.length - 1} more), so the CNI is taken to be ${cni} and they are evaluated`
+      });
+      continue;
+    }
+    for (const p of policies)
+      notes.push({
+        severity: "info",
+        file: p.source.file,
+        line: p.source.line,
+        message: `${p.id} is ignored: network.cni is ${cni}, which does not enforce ${p.kind}${p.kind === "Tier" ? "s" : ""} (set network.cni: ${family.cni} in .github/reachdiff.yml if the cluster runs ${family.name})`,
+        object: p.id
+      });
+    out = family.without(out);
+  }
+  return notes.length ? { ...out, diagnostics: [...out.diagnostics, ...notes] } : out;
 }
 
 // src/model/objects.ts
@@ -76106,6 +77447,10 @@ function locatedObjects(cluster) {
     ...cluster.networkPolicies,
     ...cluster.adminPolicies,
     ...cluster.ciliumPolicies ?? [],
+    ...cluster.calicoPolicies ?? [],
+    ...cluster.calicoTiers ?? [],
+    ...cluster.authorizationPolicies ?? [],
+    ...cluster.peerAuthentications ?? [],
     ...cluster.ingresses,
     ...cluster.ingressClasses,
     ...cluster.gatewayClasses,
@@ -76113,255 +77458,679 @@ function locatedObjects(cluster) {
     ...cluster.xroutes,
     ...cluster.referenceGrants,
     ...cluster.openshiftRoutes,
+    ...cluster.serviceExports ?? [],
+    ...cluster.serviceImports ?? [],
     ...cluster.others
   ];
 }
 
-// src/model/collections.ts
-var Collections = class {
-  constructor(diagnostics) {
+// src/core/labels.ts
+var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+// src/analysis/diagram-context.ts
+var CONTEXT_BUDGET = { edges: 12, pairs: 2500, exposures: 6 };
+function diagramContext(changes, head, budget = CONTEXT_BUDGET) {
+  const touched2 = /* @__PURE__ */ new Set();
+  const reached = /* @__PURE__ */ new Set();
+  const clients = /* @__PURE__ */ new Set();
+  const changedPairs = /* @__PURE__ */ new Set();
+  for (const c of changes.connections) {
+    changedPairs.add(`${c.from}\0${c.to}`);
+    if (c.from !== "ip:") touched2.add(c.from);
+    if (c.to !== "ip:") touched2.add(c.to);
+    if (c.change === "removed") continue;
+    if (c.to !== "ip:") reached.add(c.to);
+    if (c.from !== "ip:") clients.add(c.from);
+  }
+  for (const x of changes.exposures) {
+    const e = x.head ?? x.base;
+    touched2.add(e.workload);
+    if (x.change !== "removed") reached.add(e.workload);
+  }
+  const changedExposures = new Set(changes.exposures.map((x) => exposureKey(x.head ?? x.base)));
+  const exposures = head.exposures.filter((e) => clients.has(e.workload) && !changedExposures.has(exposureKey(e))).slice(0, budget.exposures);
+  const connections = [];
+  const targets = [...touched2].sort();
+  let pairs = budget.pairs;
+  search: for (const from of [...reached].sort())
+    for (const to of targets) {
+      if (connections.length >= budget.edges || pairs-- <= 0) break search;
+      if (from === to || changedPairs.has(`${from}\0${to}`)) continue;
+      const conns = head.connectivity.between(from, to);
+      if (!conns.isEmpty()) connections.push({ from, to, conns });
+    }
+  return { exposures, connections };
+}
+
+// src/analysis/exposure/admission.ts
+function mergeIntervals(list4) {
+  const sorted = [...list4].sort(compareIntervals);
+  const out = [];
+  for (const iv of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === iv.family && last.hi + 1n >= iv.lo)
+      out[out.length - 1] = { ...last, hi: last.hi > iv.hi ? last.hi : iv.hi };
+    else out.push(iv);
+  }
+  return out;
+}
+function parseSource(text) {
+  try {
+    return [parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`)];
+  } catch (e) {
+    if (e instanceof CidrError) return [];
+    throw e;
+  }
+}
+var Admission = class {
+  evaluator;
+  families;
+  /** Address blocks that can decide ingress of pods per namespace: its NetworkPolicies' ipBlocks and the admin tier's networks. */
+  blocks = /* @__PURE__ */ new Map();
+  adminBlocks = [];
+  atomCache = /* @__PURE__ */ new Map();
+  ipCache = /* @__PURE__ */ new Map();
+  constructor(cluster) {
+    this.evaluator = new PolicyEvaluator(cluster);
+    this.families = defaultFamilies(cluster);
+    for (const np of cluster.networkPolicies) {
+      let list4 = this.blocks.get(np.namespace);
+      if (!list4) this.blocks.set(np.namespace, list4 = []);
+      for (const rule31 of np.ingress)
+        for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
+    }
+    for (const ap of cluster.adminPolicies)
+      for (const rule31 of ap.ingress)
+        for (const peer2 of rule31.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
+    for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
+    for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
+    for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
+    for (const ap of cluster.authorizationPolicies ?? []) this.adminBlocks.push(...istioBlocks(ap));
+  }
+  /** Whether traffic from `origin` reaches the target's pod port, and what that changes about the sources. */
+  admit(t, origin) {
+    if (t.cls.hostNetwork)
+      return { blockedBy: null, notes: [`${t.workload.id} uses hostNetwork: NetworkPolicy does not apply to it`] };
+    const has = (c) => c.get(t.protocol).has(t.port);
+    if (origin.type === "pods") {
+      let block = null;
+      const notes = [];
+      for (const src of origin.classes) {
+        if (!has(this.evaluator.evaluate("ingress", t.cls, { type: "pods", pods: src }))) {
+          block ??= this.blocker("ingress", t.cls, { type: "pods", pods: src }, t.protocol, t.port);
+          continue;
+        }
+        if (!has(this.evaluator.evaluate("egress", src, { type: "pods", pods: t.cls }))) {
+          const b = this.blocker("egress", src, { type: "pods", pods: t.cls }, t.protocol, t.port);
+          if (!origin.synthetic) {
+            block ??= b;
+            continue;
+          }
+          notes.push(
+            `${b.id} restricts egress in ${src.namespace}: if ${origin.what} run there, it blocks this traffic`
+          );
+        }
+        return { blockedBy: null, notes };
+      }
+      return { blockedBy: block?.id ?? "unknown", notes: block?.notes ?? [] };
+    }
+    const atoms = this.atoms(t.cls.namespace, origin.type === "clients" ? origin.cidrs : null);
+    if (!atoms.length) return { blockedBy: null, notes: [] };
+    const admitted = atoms.filter((a) => has(this.ipConns(t.cls, a)));
+    if (!admitted.length) {
+      const b = this.blocker("ingress", t.cls, { type: "ip", interval: atoms[0] }, t.protocol, t.port);
+      return { blockedBy: b.id, notes: b.notes };
+    }
+    if (admitted.length === atoms.length) return { blockedBy: null, notes: [] };
+    const allowed = mergeIntervals(admitted).flatMap(intervalToCidrs);
+    if (origin.type === "clients")
+      return {
+        blockedBy: null,
+        sources: allowed,
+        notes: [`NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")} of the entry's sources`]
+      };
+    return {
+      blockedBy: null,
+      notes: [
+        `NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")}: the traffic passes only if ${origin.what} fall in those ranges`
+      ]
+    };
+  }
+  ipConns(cls, atom) {
+    const key5 = `${cls.index}\0${atom.family}:${atom.lo}-${atom.hi}`;
+    let hit = this.ipCache.get(key5);
+    if (!hit) {
+      hit = this.evaluator.evaluate("ingress", cls, { type: "ip", interval: atom });
+      this.ipCache.set(key5, hit);
+    }
+    return hit;
+  }
+  /** The policy that denies `port` in this direction: an admin-tier Deny, else a NetworkPolicy that isolates the pod. */
+  blocker(direction, subject, other, protocol, port) {
+    const trace = [];
+    this.evaluator.evaluate(direction, subject, other, trace);
+    const deny = trace.find(
+      (s) => (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium" || s.tier === "calico" || s.tier === "istio") && s.verdict === "deny" && s.conns.get(protocol).has(port)
+    );
+    if (deny?.policy) return { id: deny.policy, notes: [] };
+    const isolating = [
+      ...this.evaluator.selectingPolicies(subject, direction).map((p) => p.id),
+      // Cilium policies that put the pod in default deny in this direction.
+      ...trace.filter((s) => s.tier === "cilium" && s.verdict === "isolate" && s.policy).map((s) => s.policy),
+      // Istio ALLOW policies that apply to the pod and admit none of this traffic.
+      ...trace.filter((s) => s.tier === "istio" && s.verdict === "isolate" && s.policy).map((s) => s.policy)
+    ].sort();
+    if (isolating.length) {
+      const who = subject.members[0]?.id ?? `pods in ${subject.namespace}`;
+      return {
+        id: isolating[0],
+        notes: [
+          `${direction} of ${who} is isolated by ${isolating.join(", ")}; no rule admits ${protocol} ${port} from this source`
+        ]
+      };
+    }
+    return { id: "unknown", notes: [] };
+  }
+  /**
+   * The address space (or the given client CIDRs) cut at every block that can decide ingress in this
+   * namespace: within one atom every address is treated alike.
+   */
+  atoms(namespace, cidrs) {
+    const key5 = `${namespace}\0${cidrs?.join(",") ?? "*"}`;
+    let atoms = this.atomCache.get(key5);
+    if (!atoms) {
+      const region = cidrs ? cidrs.flatMap(parseSource) : [];
+      const families = [.../* @__PURE__ */ new Set([...this.families, ...region.map((r) => r.family)])].sort();
+      atoms = atomize(families, [...this.blocks.get(namespace) ?? [], ...this.adminBlocks, ...region]).filter(
+        (a) => !cidrs || region.some((r) => containsInterval(r, a))
+      );
+      this.atomCache.set(key5, atoms);
+    }
+    return atoms;
+  }
+};
+
+// src/analysis/exposure/types.ts
+var ENTRY_KIND_ORDER = [
+  "LoadBalancer",
+  "NodePort",
+  "ExternalIP",
+  "HostPort",
+  "HostNetwork",
+  "Ingress",
+  "Gateway",
+  "Route",
+  "ServiceExport"
+];
+var DEFAULT_EXPOSURE_OPTIONS = {
+  ingressController: { namespace: "ingress-nginx" },
+  internalGatewayClasses: [],
+  sensitivePorts: [...DEFAULT_SENSITIVE_PORTS],
+  openshiftRouter: { namespace: "openshift-ingress" }
+};
+var CLUSTERSET = ["clusterset"];
+var EVERYWHERE = ["0.0.0.0/0"];
+
+// src/analysis/exposure/collect.ts
+function exposureKey2(e) {
+  const v = e.via;
+  return JSON.stringify([
+    e.workload,
+    e.protocol,
+    e.port,
+    v.kind,
+    v.ref,
+    v.entryPort ?? null,
+    v.host ?? null,
+    v.path ?? null,
+    v.listener ?? null
+  ]);
+}
+var Collector = class {
+  constructor(diagnostics, admission, sensitivePorts) {
     this.diagnostics = diagnostics;
+    this.admission = admission;
+    this.sensitive = new Set(sensitivePorts);
   }
   diagnostics;
-  namespaces = /* @__PURE__ */ new Map();
-  workloads = /* @__PURE__ */ new Map();
-  services = /* @__PURE__ */ new Map();
-  networkPolicies = /* @__PURE__ */ new Map();
-  adminPolicies = /* @__PURE__ */ new Map();
-  ciliumPolicies = /* @__PURE__ */ new Map();
-  ingresses = /* @__PURE__ */ new Map();
-  ingressClasses = /* @__PURE__ */ new Map();
-  gatewayClasses = /* @__PURE__ */ new Map();
-  gateways = /* @__PURE__ */ new Map();
-  xroutes = /* @__PURE__ */ new Map();
-  referenceGrants = /* @__PURE__ */ new Map();
-  openshiftRoutes = /* @__PURE__ */ new Map();
-  others = [];
-  /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
-  fromPods = /* @__PURE__ */ new Set();
-  /** What declares dependencies (model/dependencies.ts), read alongside. */
-  inputs = dependencyInputs();
-  put(map, value) {
-    const previous = map.get(value.id);
-    if (previous)
-      this.diagnostics.warning(
-        value.source.file,
-        value.source.line,
-        `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
-        value.id
+  admission;
+  exposures = /* @__PURE__ */ new Map();
+  broken = /* @__PURE__ */ new Map();
+  infos = /* @__PURE__ */ new Set();
+  sensitive;
+  info(file, line, message, object) {
+    const key5 = `${file}:${line}:${message}`;
+    if (this.infos.has(key5)) return;
+    this.infos.add(key5);
+    this.diagnostics.info(file, line, message, object);
+  }
+  addBroken(b) {
+    this.broken.set(`${b.ref}\0${b.reason}`, b);
+  }
+  add(e) {
+    const key5 = exposureKey2(e);
+    const previous = this.exposures.get(key5);
+    if (!previous) {
+      this.exposures.set(key5, e);
+      return;
+    }
+    if (e.via.matches) previous.via.matches = [.../* @__PURE__ */ new Set([...previous.via.matches ?? [], ...e.via.matches])];
+    if (e.via.service && previous.via.service && e.via.service !== previous.via.service)
+      previous.notes.push(`also through ${e.via.service}`);
+    for (const n of e.notes) if (!previous.notes.includes(n)) previous.notes.push(n);
+    if (e.blockedBy === null) previous.blockedBy = null;
+    previous.sources = [.../* @__PURE__ */ new Set([...previous.sources, ...e.sources])];
+  }
+  /** Adds one exposure per target, with the policy verdict for traffic from `origin`. */
+  emit(targets, base, origin) {
+    for (const t of targets) {
+      const verdict = this.admission.admit(t, origin);
+      const notes = [...base.notes, ...t.notes, ...verdict.notes];
+      const sensitive = [t.port, base.via.servicePort, base.via.entryPort].filter(
+        (p) => p !== void 0 && this.sensitive.has(p)
       );
-    map.set(value.id, value);
-  }
-};
-
-// src/model/kinds/admin-network-policy.ts
-function readPods(value, path) {
-  const pods = optObj(value, path);
-  return {
-    namespaceSelector: selectorAt(pods.namespaceSelector, [...path, "namespaceSelector"]),
-    podSelector: selectorAt(pods.podSelector, [...path, "podSelector"])
-  };
-}
-function readSubject(spec) {
-  const subject = optObj(spec.subject, ["spec", "subject"]);
-  if (!subject) fail(["spec", "subject"], "is missing");
-  if (subject.namespaces !== void 0 && subject.namespaces !== null)
-    return { namespaceSelector: selectorAt(subject.namespaces, ["spec", "subject", "namespaces"]), podSelector: null };
-  if (subject.pods !== void 0 && subject.pods !== null) return readPods(subject.pods, ["spec", "subject", "pods"]);
-  return fail(["spec", "subject"], "must set namespaces or pods");
-}
-function readPeer2(value, path) {
-  const peer2 = optObj(value, path);
-  if (!peer2) fail(path, "must be a mapping");
-  if (peer2.namespaces !== void 0 && peer2.namespaces !== null)
-    return { type: "pods", namespaceSelector: selectorAt(peer2.namespaces, [...path, "namespaces"]), podSelector: null };
-  if (peer2.pods !== void 0 && peer2.pods !== null) return { type: "pods", ...readPods(peer2.pods, [...path, "pods"]) };
-  if (peer2.networks !== void 0 && peer2.networks !== null) {
-    const list4 = optList(peer2.networks, [...path, "networks"]) ?? [];
-    return {
-      type: "networks",
-      blocks: list4.map((c, i) => cidrAt(c, [...path, "networks", i])),
-      text: list4.map(String)
-    };
-  }
-  if (peer2.nodes !== void 0) return { type: "unsupported", what: "nodes" };
-  if (peer2.domainNames !== void 0) return { type: "unsupported", what: "domainNames" };
-  return { type: "unsupported", what: Object.keys(peer2).join(", ") || "an empty peer" };
-}
-function readV1alpha1Port(value, path) {
-  const port = optObj(value, path);
-  if (!port) fail(path, "must be a mapping");
-  if (isObj(port.portNumber)) {
-    const p = optInt(port.portNumber.port, [...path, "portNumber", "port"], 1, 65535);
-    if (p === void 0) fail([...path, "portNumber", "port"], "is missing");
-    return {
-      type: "numbers",
-      protocol: protocolAt(port.portNumber.protocol, [...path, "portNumber", "protocol"]),
-      ports: PortSet.range(p)
-    };
-  }
-  if (typeof port.namedPort === "string") return { type: "named", name: port.namedPort };
-  if (isObj(port.portRange)) {
-    const start = optInt(port.portRange.start, [...path, "portRange", "start"], 1, 65535);
-    const end = optInt(port.portRange.end, [...path, "portRange", "end"], 1, 65535);
-    if (start === void 0 || end === void 0) fail([...path, "portRange"], "needs start and end");
-    if (start >= end) fail([...path, "portRange"], `start (${start}) must be less than end (${end})`);
-    return {
-      type: "numbers",
-      protocol: protocolAt(port.portRange.protocol, [...path, "portRange", "protocol"]),
-      ports: PortSet.range(start, end)
-    };
-  }
-  return fail(path, "must set portNumber, namedPort or portRange");
-}
-function readV1alpha2Protocol(value, path) {
-  const proto = optObj(value, path);
-  if (!proto) fail(path, "must be a mapping");
-  if (typeof proto.destinationNamedPort === "string") return { type: "named", name: proto.destinationNamedPort };
-  for (const [field, protocol] of [
-    ["tcp", "TCP"],
-    ["udp", "UDP"],
-    ["sctp", "SCTP"]
-  ]) {
-    const match = optObj(proto[field], [...path, field]);
-    if (!match) continue;
-    const dest = optObj(match.destinationPort, [...path, field, "destinationPort"]);
-    if (!dest) return { type: "numbers", protocol, ports: PortSet.ALL };
-    const number = optInt(dest.number, [...path, field, "destinationPort", "number"], 1, 65535);
-    if (number !== void 0) return { type: "numbers", protocol, ports: PortSet.range(number) };
-    const range = optObj(dest.range, [...path, field, "destinationPort", "range"]);
-    const start = optInt(range?.start, [...path, field, "destinationPort", "range", "start"], 1, 65535);
-    const end = optInt(range?.end, [...path, field, "destinationPort", "range", "end"], 1, 65535);
-    if (start === void 0 || end === void 0) fail([...path, field, "destinationPort"], "must set number or range");
-    if (start >= end)
-      fail([...path, field, "destinationPort", "range"], `start (${start}) must be less than end (${end})`);
-    return { type: "numbers", protocol, ports: PortSet.range(start, end) };
-  }
-  return fail(path, "must set tcp, udp, sctp or destinationNamedPort");
-}
-function readRules2(kind, spec, field, source) {
-  const peerField = field === "ingress" ? "from" : "to";
-  const actions = kind === "ClusterNetworkPolicy" ? { Accept: "Allow", Deny: "Deny", Pass: "Pass" } : kind === "BaselineAdminNetworkPolicy" ? { Allow: "Allow", Deny: "Deny" } : { Allow: "Allow", Deny: "Deny", Pass: "Pass" };
-  return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
-    const path = ["spec", field, index];
-    const rule28 = optObj(value, path);
-    if (!rule28) fail(path, "must be a mapping");
-    const actionText = optString(rule28.action, [...path, "action"]);
-    const action = actionText ? own(actions, actionText) : void 0;
-    if (!action)
-      fail(
-        [...path, "action"],
-        `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`
-      );
-    const peerList = optList(rule28[peerField], [...path, peerField]) ?? [];
-    if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");
-    const peers = peerList.map((p, i) => readPeer2(p, [...path, peerField, i]));
-    const portField = kind === "ClusterNetworkPolicy" ? "protocols" : "ports";
-    const portList = optList(rule28[portField], [...path, portField]);
-    const ports = portList?.length ? portList.map(
-      (p, i) => kind === "ClusterNetworkPolicy" ? readV1alpha2Protocol(p, [...path, portField, i]) : readV1alpha1Port(p, [...path, portField, i])
-    ) : null;
-    return {
-      index,
-      name: optString(rule28.name, [...path, "name"]) ?? `#${index + 1}`,
-      line: source.lineOf(path),
-      action,
-      peers,
-      ports
-    };
-  });
-}
-function readAdminPolicy(kind, data, meta, source) {
-  const spec = optObj(data.spec, ["spec"]);
-  if (!spec) fail(["spec"], "is missing");
-  let tier;
-  let priority;
-  if (kind === "ClusterNetworkPolicy") {
-    const t = optString(spec.tier, ["spec", "tier"]);
-    if (t !== "Admin" && t !== "Baseline")
-      fail(["spec", "tier"], `must be Admin or Baseline, found ${JSON.stringify(t)}`);
-    tier = t === "Admin" ? "admin" : "baseline";
-    priority = optInt(spec.priority, ["spec", "priority"], 0, 1e3) ?? fail(["spec", "priority"], "is missing");
-  } else if (kind === "AdminNetworkPolicy") {
-    tier = "admin";
-    priority = optInt(spec.priority, ["spec", "priority"], 0, 1e3) ?? fail(["spec", "priority"], "is missing");
-  } else {
-    if (meta.name !== "default")
-      fail(
-        ["metadata", "name"],
-        `a BaselineAdminNetworkPolicy must be named "default", found ${JSON.stringify(meta.name)}`
-      );
-    tier = "baseline";
-    priority = 0;
-  }
-  return {
-    id: `${kind}/${meta.name}`,
-    kind,
-    name: meta.name,
-    source,
-    tier,
-    priority,
-    subject: readSubject(spec),
-    ingress: readRules2(kind, spec, "ingress", source),
-    egress: readRules2(kind, spec, "egress", source)
-  };
-}
-
-// src/model/kinds/api-service-callers.ts
-var API_SERVER_CALLERS = {
-  "admissionregistration.k8s.io": ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"],
-  "apiregistration.k8s.io": ["APIService"]
-};
-var obj = (v) => isObj(v) ? v : void 0;
-var str = (v) => typeof v === "string" ? v : void 0;
-function serviceRef(kind, object, ref, source, path, field) {
-  const namespace = str(ref?.namespace);
-  const name = str(ref?.name);
-  if (!namespace || !name) return [];
-  const port = ref?.port === void 0 ? 443 : ref.port;
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return [];
-  return [{ kind, object, namespace, name, port, file: source.file, line: source.lineOf(path), field }];
-}
-function readApiServerCalls(kind, data, name, source) {
-  const object = `${kind}/${name}`;
-  if (kind === "APIService")
-    return serviceRef(kind, object, obj(obj(data.spec)?.service), source, ["spec", "service"], "spec.service");
-  const webhooks = Array.isArray(data.webhooks) ? data.webhooks : [];
-  return webhooks.flatMap(
-    (w, i) => serviceRef(
-      kind,
-      object,
-      obj(obj(obj(w)?.clientConfig)?.service),
-      source,
-      ["webhooks", i, "clientConfig", "service"],
-      `webhooks[${i}] ${str(obj(w)?.name) ?? ""}`.trim()
-    )
-  );
-}
-
-// src/model/kinds/config-data.ts
-function decode(value) {
-  const compact = value.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
-  const text = Buffer.from(compact, "base64").toString("utf8");
-  return /[\uFFFD\u0000-\u0008\u000E-\u001F]/.test(text) ? void 0 : text;
-}
-function readConfigData(kind, data, name, namespace, source) {
-  const entries = [];
-  const fields = kind === "Secret" ? ["data", "stringData"] : ["data"];
-  for (const field of fields) {
-    const values = data[field];
-    if (!isObj(values)) continue;
-    for (const [key3, value] of Object.entries(values)) {
-      if (typeof value !== "string") continue;
-      const text = kind === "Secret" && field === "data" ? decode(value) : value;
-      if (text === void 0) continue;
-      const encoded = text !== value;
-      const multiline = !encoded && text.includes("\n") && !source.file.endsWith(".json");
-      entries.push({ key: key3, text, line: source.lineOf([field, key3]), multiline });
+      if (sensitive.length) notes.push(`sensitive port ${[...new Set(sensitive)].join(", ")}`);
+      this.add({
+        workload: t.workload.id,
+        protocol: t.protocol,
+        port: t.port,
+        via: { ...base.via, matches: base.via.matches ? [...base.via.matches] : void 0 },
+        sources: verdict.sources ?? [...base.sources],
+        blockedBy: verdict.blockedBy,
+        file: base.file,
+        line: base.line,
+        notes: [...new Set(notes)]
+      });
     }
   }
-  return { id: `${namespace}/${kind}/${name}`, kind, name, namespace, source, entries };
+  /** Everything found, in a stable order. */
+  result() {
+    const sortKey = (e) => [
+      String(ENTRY_KIND_ORDER.indexOf(e.via.kind)),
+      e.via.ref,
+      e.via.listener ?? "",
+      e.via.host ?? "",
+      e.via.path ?? "",
+      String(e.via.entryPort ?? 0).padStart(5, "0"),
+      e.workload,
+      e.protocol,
+      String(e.port).padStart(5, "0")
+    ];
+    const exposures = [...this.exposures.values()].sort((a, b) => {
+      const ka = sortKey(a);
+      const kb = sortKey(b);
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+      return 0;
+    });
+    const broken = [...this.broken.values()].sort(
+      (a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0
+    );
+    return { exposures, broken, diagnostics: this.diagnostics.items };
+  }
+};
+
+// src/analysis/exposure/pods.ts
+var SERVING_KINDS = (w) => w.kind !== "Job" && w.kind !== "CronJob";
+function labelsText(labels) {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+}
+function selects(selector2, labels) {
+  return Object.entries(selector2).every(([k, v]) => labels[k] === v);
+}
+var Pods = class {
+  constructor(cluster) {
+    this.cluster = cluster;
+    for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
+    for (const w of cluster.workloads) {
+      const list4 = this.byNamespace.get(w.namespace);
+      if (list4) list4.push(w);
+      else this.byNamespace.set(w.namespace, [w]);
+    }
+  }
+  cluster;
+  classOf = /* @__PURE__ */ new Map();
+  /** The workloads of each namespace, in the cluster's order (an entry looks up its pods by namespace). */
+  byNamespace = /* @__PURE__ */ new Map();
+  byLabel = /* @__PURE__ */ new Map();
+  /** Indexes of synthetic classes: past every real class's index. */
+  nextIndex = 1e6;
+  classFor(workload) {
+    return this.classOf.get(workload.id);
+  }
+  classesOf(workloads) {
+    return [...new Set(workloads.map((w) => this.classFor(w)))];
+  }
+  /** A pod that is not in the manifests (a controller installed elsewhere), as a class of its own. */
+  synthetic(namespace, labels, namespaceDefaults = {}) {
+    const declared = this.cluster.namespaces.get(namespace);
+    return {
+      index: this.nextIndex++,
+      namespace,
+      namespaceLabels: declared?.labels ?? { ...namespaceDefaults, [NAMESPACE_NAME_LABEL]: namespace },
+      labels,
+      ports: [],
+      hostNetwork: false,
+      members: []
+    };
+  }
+  /** Every workload of a namespace, in the cluster's order. */
+  inNamespace(namespace) {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+  /** The serving workloads of a namespace whose pods carry these labels. */
+  workloadsIn(namespace, podLabels) {
+    const labels = podLabels ?? {};
+    return this.inNamespace(namespace).filter((w) => SERVING_KINDS(w) && selects(labels, w.labels));
+  }
+  /** The workloads whose pods carry label `key` with this value, in the cluster's order (indexed once per key). */
+  labelled(key5, value) {
+    let index = this.byLabel.get(key5);
+    if (!index) {
+      this.byLabel.set(key5, index = /* @__PURE__ */ new Map());
+      for (const w of this.cluster.workloads) {
+        if (!Object.hasOwn(w.labels, key5)) continue;
+        const list4 = index.get(w.labels[key5]);
+        if (list4) list4.push(w);
+        else index.set(w.labels[key5], [w]);
+      }
+    }
+    return index.get(value) ?? [];
+  }
+};
+
+// src/analysis/exposure/cloud.ts
+var AWS = "service.beta.kubernetes.io/aws-load-balancer-";
+function internalLoadBalancer(annotations2, loadBalancerClass) {
+  const a = (k) => annotations2[k]?.trim();
+  const lower = (k) => a(k)?.toLowerCase();
+  if (lower("networking.gke.io/load-balancer-type") === "internal")
+    return { internal: true, marker: "networking.gke.io/load-balancer-type: Internal" };
+  if (lower("cloud.google.com/load-balancer-type") === "internal")
+    return { internal: true, marker: "cloud.google.com/load-balancer-type: Internal" };
+  if (loadBalancerClass === "networking.gke.io/l4-regional-internal")
+    return { internal: true, marker: `loadBalancerClass ${loadBalancerClass}` };
+  const awsInternal = a(`${AWS}internal`);
+  if (awsInternal !== void 0 && awsInternal !== "" && awsInternal !== "false")
+    return { internal: true, marker: `${AWS}internal: ${awsInternal}` };
+  const scheme = lower(`${AWS}scheme`);
+  if (scheme === "internal") return { internal: true, marker: `${AWS}scheme: internal` };
+  if (scheme === "internet-facing") return { internal: false, marker: `${AWS}scheme: internet-facing` };
+  const lbcType = lower(`${AWS}type`);
+  if (lbcType === "external" || lbcType === "nlb-ip" || loadBalancerClass === "service.k8s.aws/nlb")
+    return {
+      internal: true,
+      marker: "AWS Load Balancer Controller without aws-load-balancer-scheme (its default scheme is internal)"
+    };
+  const flags = [
+    ["service.beta.kubernetes.io/azure-load-balancer-internal", "true"],
+    ["service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", "private"],
+    ["service.beta.kubernetes.io/openstack-internal-load-balancer", "true"],
+    ["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "intranet"],
+    ["service.beta.kubernetes.io/oci-load-balancer-internal", "true"],
+    ["service.beta.kubernetes.io/cce-load-balancer-internal-vpc", "true"]
+  ];
+  for (const [key5, value] of flags) if (lower(key5) === value) return { internal: true, marker: `${key5}: ${a(key5)}` };
+  if (a("service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"))
+    return { internal: true, marker: "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid" };
+  return { internal: false };
+}
+var BUILTIN_INTERNAL_GATEWAY_CLASSES = [
+  "gke-l7-rilb",
+  "gke-l7-rilb-mc",
+  "gke-l7-cross-regional-internal-managed",
+  "gke-l7-cross-regional-internal-managed-mc"
+];
+var PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"].map(parseCidr);
+function isPrivateAddress(text) {
+  try {
+    const iv = parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
+    return PRIVATE.some((p) => containsInterval(p, iv));
+  } catch (e) {
+    if (e instanceof CidrError) return false;
+    throw e;
+  }
+}
+function cloudIngressClass(ingress, classes) {
+  const cls = ingress.className;
+  const controller = classes.find((c) => c.name === cls)?.controller;
+  if (cls === "alb" || controller === "ingress.k8s.aws/alb") {
+    const scheme = ingress.annotations["alb.ingress.kubernetes.io/scheme"];
+    const internal = scheme !== "internet-facing";
+    return {
+      internal,
+      note: `class ${cls} is an AWS ALB (${internal ? "scheme internal, the default" : "scheme internet-facing"})`
+    };
+  }
+  if (cls === "gce-internal")
+    return { internal: true, note: "class gce-internal is an internal Google Cloud load balancer" };
+  if (cls === "gce" || controller === "k8s.io/ingress-gce")
+    return { internal: false, note: "class gce is an external Google Cloud load balancer" };
+  return null;
+}
+
+// src/analysis/exposure/proxies.ts
+var Proxies = class {
+  constructor(cluster, pods) {
+    this.cluster = cluster;
+    this.pods = pods;
+  }
+  cluster;
+  pods;
+  cache = /* @__PURE__ */ new Map();
+  /** The pods of a proxy: the workloads that match, else a synthetic pod standing for them (cached by key). */
+  proxy(key5, what2, workloads, synthetic, unknownNote) {
+    const cached = this.cache.get(key5);
+    if (cached) return cached;
+    let proxy;
+    if (workloads.length) {
+      const door = this.frontDoor(workloads, what2);
+      proxy = {
+        origin: { type: "pods", classes: this.pods.classesOf(workloads), synthetic: false, what: what2 },
+        internal: door?.internal ?? false,
+        sources: door?.sources ?? [...EVERYWHERE],
+        notes: door?.notes ?? [unknownNote]
+      };
+    } else {
+      proxy = {
+        origin: { type: "pods", classes: [synthetic()], synthetic: true, what: what2 },
+        internal: false,
+        sources: [...EVERYWHERE],
+        notes: [unknownNote]
+      };
+    }
+    this.cache.set(key5, proxy);
+    return proxy;
+  }
+  /**
+   * How a proxy's pods are reached from outside, when their Services are in the manifests: through an
+   * internet-facing LoadBalancer / NodePort / externalIPs, an internal load balancer, or only ClusterIP.
+   */
+  frontDoor(workloads, what2) {
+    if (!workloads.length) return null;
+    if (workloads.some((w) => w.hostNetwork))
+      return {
+        internal: false,
+        sources: [...EVERYWHERE],
+        notes: [`${what2} use hostNetwork: reached on the nodes' addresses`]
+      };
+    const hostPorts2 = [...new Set(workloads.flatMap((w) => w.ports.flatMap((p) => p.hostPort ? [p.hostPort] : [])))];
+    if (hostPorts2.length)
+      return {
+        internal: false,
+        sources: [...EVERYWHERE],
+        notes: [
+          `${what2} publish hostPort ${hostPorts2.sort((a, b) => a - b).join(", ")}: reached on the nodes' addresses`
+        ]
+      };
+    const services2 = this.cluster.services.filter(
+      (s) => s.selector && workloads.some((w) => w.namespace === s.namespace && selects(s.selector, w.labels))
+    );
+    if (!services2.length) return null;
+    const external = [];
+    const sources = /* @__PURE__ */ new Set();
+    const notes = [];
+    let internalLb;
+    for (const s of services2) {
+      const lb = s.type === "LoadBalancer" ? internalLoadBalancer(s.annotations, s.loadBalancerClass) : null;
+      if (lb && !lb.internal) {
+        external.push(`${s.id} (LoadBalancer)`);
+        for (const r of s.loadBalancerSourceRanges.length ? s.loadBalancerSourceRanges : EVERYWHERE) sources.add(r);
+      }
+      if (lb?.internal) internalLb ??= `${s.id} (${lb.marker})`;
+      if (s.type === "NodePort") {
+        external.push(`${s.id} (NodePort)`);
+        sources.add("0.0.0.0/0");
+      } else if (lb && (s.allocateLoadBalancerNodePorts || s.ports.some((p) => p.nodePort)))
+        notes.push(
+          `${s.id} also opens node ports on every node${s.loadBalancerSourceRanges.length ? ", which its loadBalancerSourceRanges do not filter" : ""}`
+        );
+      if (s.externalIPs.length) {
+        external.push(`${s.id} (externalIPs)`);
+        sources.add("0.0.0.0/0");
+      }
+    }
+    const list4 = sources.has("0.0.0.0/0") ? [...EVERYWHERE] : [...sources];
+    if (external.length)
+      return {
+        internal: false,
+        sources: list4,
+        notes: [`${what2} are reached through ${external.join(", ")}`, ...notes]
+      };
+    if (internalLb)
+      return {
+        internal: true,
+        sources: [...EVERYWHERE],
+        notes: [`${what2} are reached through the internal load balancer ${internalLb}`, ...notes]
+      };
+    return {
+      internal: true,
+      sources: [...EVERYWHERE],
+      notes: [
+        `${what2} have only ClusterIP Services (${services2.map((s) => s.id).join(", ")}): not reachable from outside the cluster through them`
+      ]
+    };
+  }
+};
+
+// src/analysis/exposure/targets.ts
+var Targets = class {
+  constructor(cluster, pods, out) {
+    this.pods = pods;
+    this.out = out;
+    this.services = new Map(cluster.services.map((s) => [s.id, s]));
+  }
+  pods;
+  out;
+  services;
+  cache = /* @__PURE__ */ new Map();
+  service(namespace, name) {
+    return this.services.get(`${namespace}/Service/${name}`);
+  }
+  /** A backend named by Service name and port (number, port name, or none when the Service has one port). */
+  serviceRef(namespace, name, port) {
+    const service = this.service(namespace, name);
+    if (!service) return { error: `backend Service ${namespace}/${name} is not in the manifests` };
+    const sp = typeof port === "number" ? service.ports.find((p) => p.port === port) : port !== void 0 ? service.ports.find((p) => p.name === port) : service.ports.length === 1 ? service.ports[0] : void 0;
+    if (!sp)
+      return {
+        error: `Service ${service.id} has no port ${port === void 0 ? "(none given)" : JSON.stringify(port)}`
+      };
+    return { service, sp };
+  }
+  /**
+   * Service port -> the pod ports it reaches, per selected workload. Reports a Service that selects no
+   * pod, or whose named targetPort no selected container declares, as broken (once).
+   */
+  of(service, sp) {
+    const key5 = `${service.id}\0${sp.protocol}\0${sp.port}`;
+    const cached = this.cache.get(key5);
+    if (cached) return cached;
+    const out = [];
+    this.cache.set(key5, out);
+    const at = { file: service.source.file, line: service.source.line };
+    if (service.type === "ExternalName") {
+      this.out.info(
+        at.file,
+        at.line,
+        `${service.id} is an ExternalName Service (${service.externalName ?? "no name"}): traffic sent to it leaves the cluster, no pod is exposed`,
+        service.id
+      );
+      return out;
+    }
+    if (service.selector === null) {
+      this.out.info(
+        at.file,
+        at.line,
+        `${service.id} has no selector: its endpoints are managed by hand (EndpointSlice), so the pods or addresses it reaches are not modelled`,
+        service.id
+      );
+      return out;
+    }
+    const selected = this.pods.inNamespace(service.namespace).filter((w) => selects(service.selector, w.labels));
+    if (!selected.length) {
+      this.out.addBroken({
+        ref: service.id,
+        reason: `selects no pod: no pod template in namespace ${service.namespace} has the labels ${labelsText(service.selector)}`,
+        ...at
+      });
+      return out;
+    }
+    const target = sp.targetPort;
+    if (typeof target === "number") {
+      for (const w of selected) {
+        const notes = [];
+        if (w.ports.length && !w.ports.some((p) => p.containerPort === target && p.protocol === sp.protocol))
+          notes.push(
+            `${w.id} declares no container port ${sp.protocol} ${target} (containerPort is informational: the traffic still reaches the pod)`
+          );
+        out.push({ workload: w, cls: this.pods.classFor(w), protocol: sp.protocol, port: target, notes });
+      }
+      return out;
+    }
+    const missing = [];
+    for (const w of selected) {
+      const cp = w.ports.find((p) => p.name === target && p.protocol === sp.protocol);
+      if (cp)
+        out.push({
+          workload: w,
+          cls: this.pods.classFor(w),
+          protocol: sp.protocol,
+          port: cp.containerPort,
+          notes: []
+        });
+      else missing.push(w.id);
+    }
+    if (!out.length)
+      this.out.addBroken({
+        ref: service.id,
+        reason: `targetPort ${JSON.stringify(target)} (${sp.protocol}) is not a named container port of any selected pod (${missing.join(", ")})`,
+        ...at
+      });
+    else if (missing.length)
+      this.out.info(
+        at.file,
+        service.source.lineOf(["spec", "ports"]),
+        `${service.id}: targetPort ${JSON.stringify(target)} is not declared by ${missing.join(", ")}; those pods get no traffic on it`,
+        service.id
+      );
+    return out;
+  }
+};
+
+// src/analysis/exposure/context.ts
+function createContext(cluster, options) {
+  const diagnostics = new Diagnostics();
+  const admission = new Admission(cluster);
+  const pods = new Pods(cluster);
+  const out = new Collector(diagnostics, admission, options.sensitivePorts ?? []);
+  return {
+    cluster,
+    options,
+    pods,
+    targets: new Targets(cluster, pods, out),
+    proxies: new Proxies(cluster, pods),
+    out
+  };
 }
 
 // src/model/kinds/gateway-api.ts
@@ -76501,17 +78270,484 @@ function kindsForProtocol(protocol, tlsMode) {
   }
 }
 
-// src/model/kinds/gateway-class.ts
-function readGatewayClass(o) {
+// src/model/kinds/multicluster.ts
+var MCS_GROUP = "multicluster.x-k8s.io";
+var CLUSTERSET_DOMAIN = "clusterset.local";
+var clustersetDns = (name, namespace) => `${name}.${namespace}.svc.${CLUSTERSET_DOMAIN}`;
+function readServiceExport(o) {
+  return { id: o.id, kind: "ServiceExport", name: o.meta.name, namespace: o.namespace, source: o.source };
+}
+var IMPORT_TYPES = ["ClusterSetIP", "Headless"];
+function readServiceImport(o) {
   const spec = optObj(o.data.spec, ["spec"]) ?? {};
+  const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterSetIP";
+  const type = IMPORT_TYPES.find((t) => t === typeText);
+  if (!type) fail(["spec", "type"], `must be one of ${IMPORT_TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
+  const ports2 = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
+    const path = ["spec", "ports", i];
+    const p = optObj(value, path);
+    if (!p) fail(path, "must be a mapping");
+    const port = optInt(p.port, [...path, "port"], 1, 65535);
+    if (port === void 0) fail([...path, "port"], "is missing");
+    return {
+      name: optString(p.name, [...path, "name"]),
+      protocol: protocolAt(p.protocol, [...path, "protocol"]),
+      port
+    };
+  });
+  return { id: o.id, kind: "ServiceImport", name: o.meta.name, namespace: o.namespace, source: o.source, type, ports: ports2 };
+}
+
+// src/model/kinds/xroute.ts
+var XROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
+function isXRouteKind(kind) {
+  return XROUTE_KINDS.includes(kind);
+}
+function readBackendRef(value, path, namespace, source, mirror) {
+  const b = optObj(value, path);
+  if (!b) fail(path, "must be a mapping");
+  const group = optString(b.group, [...path, "group"]) ?? "";
+  const kind = optString(b.kind, [...path, "kind"]) ?? "Service";
+  const port = optInt(b.port, [...path, "port"], 1, 65535);
+  if (port === void 0 && group === "" && kind === "Service")
+    fail([...path, "port"], "is required when referring to a Service");
   return {
-    id: o.id,
-    kind: "GatewayClass",
-    name: o.meta.name,
-    source: o.source,
-    controllerName: optString(spec.controllerName, ["spec", "controllerName"])
+    group,
+    kind,
+    name: reqString(b.name, [...path, "name"]),
+    namespace: optString(b.namespace, [...path, "namespace"]) || namespace,
+    port,
+    weight: mirror ? 1 : optInt(b.weight, [...path, "weight"], 0, 1e6) ?? 1,
+    mirror,
+    line: source.lineOf(path)
   };
 }
+function mirrorsIn(filters, path, namespace, source) {
+  const out = [];
+  (optList(filters, path) ?? []).forEach((f, i) => {
+    const fPath = [...path, i];
+    if (!isObj(f) || f.type !== "RequestMirror") return;
+    const mirror = optObj(f.requestMirror, [...fPath, "requestMirror"]);
+    if (!mirror) fail([...fPath, "requestMirror"], "is required for a RequestMirror filter");
+    if (mirror.percent === 0 || isObj(mirror.fraction) && mirror.fraction.numerator === 0) return;
+    out.push(readBackendRef(mirror.backendRef, [...fPath, "requestMirror", "backendRef"], namespace, source, true));
+  });
+  return out;
+}
+function describeHttpMatch(m, path) {
+  const parts2 = [];
+  const p = optObj(m.path, [...path, "path"]);
+  parts2.push(
+    `${optString(p?.type, [...path, "path", "type"]) ?? "PathPrefix"} ${optString(p?.value, [...path, "path", "value"]) ?? "/"}`
+  );
+  for (const field of ["headers", "queryParams"])
+    (optList(m[field], [...path, field]) ?? []).forEach((h, i) => {
+      if (!isObj(h)) fail([...path, field, i], "must be a mapping");
+      const regex2 = h.type === "RegularExpression" ? "~" : "=";
+      parts2.push(`${field === "headers" ? "header" : "query"}:${String(h.name)}${regex2}${String(h.value)}`);
+    });
+  const method = optString(m.method, [...path, "method"]);
+  if (method) parts2.push(`method:${method}`);
+  return parts2.join(" ");
+}
+function describeGrpcMatch(m, path) {
+  const parts2 = [];
+  const method = optObj(m.method, [...path, "method"]);
+  const service = optString(method?.service, [...path, "method", "service"]);
+  const name = optString(method?.method, [...path, "method", "method"]);
+  parts2.push(service || name ? `method ${service ?? "*"}/${name ?? "*"}` : "any method");
+  (optList(m.headers, [...path, "headers"]) ?? []).forEach((h, i) => {
+    if (!isObj(h)) fail([...path, "headers", i], "must be a mapping");
+    parts2.push(`header:${String(h.name)}${h.type === "RegularExpression" ? "~" : "="}${String(h.value)}`);
+  });
+  return parts2.join(" ");
+}
+function readXRoute(o) {
+  if (!isXRouteKind(o.kind)) throw new Error(`${o.kind} is not a route kind`);
+  const kind = o.kind;
+  const data = o.data;
+  const namespace = o.namespace;
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const hostnames = kind === "TCPRoute" || kind === "UDPRoute" ? [] : (optList(spec.hostnames, ["spec", "hostnames"]) ?? []).map((h, i) => hostnameAt(h, ["spec", "hostnames", i])).filter((h) => !!h);
+  const parentRefs = (optList(spec.parentRefs, ["spec", "parentRefs"]) ?? []).map((p, index) => {
+    const path = ["spec", "parentRefs", index];
+    const ref = optObj(p, path);
+    if (!ref) fail(path, "must be a mapping");
+    return {
+      group: optString(ref.group, [...path, "group"]) ?? GATEWAY_GROUP,
+      kind: optString(ref.kind, [...path, "kind"]) ?? "Gateway",
+      namespace: optString(ref.namespace, [...path, "namespace"]) || namespace,
+      name: reqString(ref.name, [...path, "name"]),
+      sectionName: optString(ref.sectionName, [...path, "sectionName"]) || void 0,
+      port: optInt(ref.port, [...path, "port"], 1, 65535),
+      index,
+      line: o.source.lineOf(path)
+    };
+  });
+  const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((r, index) => {
+    const path = ["spec", "rules", index];
+    const rule31 = optObj(r, path) ?? {};
+    let matches2 = [];
+    if (kind === "HTTPRoute" || kind === "GRPCRoute") {
+      const list4 = optList(rule31.matches, [...path, "matches"]) ?? [];
+      const describe2 = kind === "HTTPRoute" ? describeHttpMatch : describeGrpcMatch;
+      matches2 = list4.map((m, i) => {
+        const mPath = [...path, "matches", i];
+        return describe2(optObj(m, mPath) ?? {}, mPath);
+      });
+      if (!matches2.length) matches2 = [kind === "HTTPRoute" ? "PathPrefix /" : "any method"];
+    }
+    const backendRefs = [];
+    (optList(rule31.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
+      const bPath = [...path, "backendRefs", i];
+      backendRefs.push(readBackendRef(b, bPath, namespace, o.source, false));
+      if (isObj(b)) backendRefs.push(...mirrorsIn(b.filters, [...bPath, "filters"], namespace, o.source));
+    });
+    backendRefs.push(...mirrorsIn(rule31.filters, [...path, "filters"], namespace, o.source));
+    return { index, name: optString(rule31.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
+  });
+  return { id: o.id, kind, name: o.meta.name, namespace, source: o.source, hostnames, parentRefs, rules };
+}
+function gatewayHostMatches(pattern, host) {
+  if (!pattern.startsWith("*.")) return pattern === host;
+  const suffix = pattern.slice(1);
+  const bare = host.startsWith("*.") ? host.slice(1) : host;
+  return bare.endsWith(suffix) && bare.length > suffix.length;
+}
+function intersectHostnames(listener, route) {
+  if (!route.length) return [listener];
+  if (listener === void 0) return [...route];
+  const out = /* @__PURE__ */ new Set();
+  for (const h of route) {
+    if (h === listener) out.add(h);
+    else if (gatewayHostMatches(listener, h)) out.add(h);
+    else if (gatewayHostMatches(h, listener)) out.add(listener);
+  }
+  return out.size ? [...out] : null;
+}
+
+// src/analysis/exposure/gateway-status.ts
+function namespaceLabels(cluster, namespace) {
+  return cluster.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
+}
+function listenerAllowsKind(l, kind) {
+  const carried = kindsForProtocol(l.protocol, l.tlsMode);
+  if (l.allowedKinds === null) return carried === null || carried.includes(kind);
+  return l.allowedKinds.some((k) => k.group === GATEWAY_GROUP && k.kind === kind) && (carried === null || carried.includes(kind));
+}
+function listenerAllowsNamespace(cluster, gateway, l, namespace) {
+  switch (l.allowedNamespaces.from) {
+    case "All":
+      return true;
+    case "Same":
+      return namespace === gateway.namespace;
+    case "None":
+      return false;
+    case "Selector":
+      return matches(l.allowedNamespaces.selector, namespaceLabels(cluster, namespace));
+  }
+}
+function findGrant(grants, from, to) {
+  return grants.find(
+    (g) => g.namespace === to.namespace && g.from.some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) && g.to.some((t) => t.group === to.group && t.kind === to.kind && (t.name === void 0 || t.name === to.name))
+  );
+}
+function attach(cluster, gateways2, route) {
+  const out = [];
+  for (const ref of route.parentRefs) {
+    if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue;
+    const parent = `${ref.namespace}/Gateway/${ref.name}`;
+    const base = { parent, sectionName: ref.sectionName, port: ref.port, line: ref.line };
+    const gateway = gateways2.get(parent);
+    if (!gateway) {
+      out.push({
+        ...base,
+        accepted: false,
+        reason: "NoMatchingParent",
+        message: `Gateway ${parent} is not in the manifests`,
+        listeners: []
+      });
+      continue;
+    }
+    const wanted = [
+      ref.sectionName !== void 0 ? `sectionName ${ref.sectionName}` : "",
+      ref.port !== void 0 ? `port ${ref.port}` : ""
+    ].filter(Boolean).join(" and ");
+    const candidates = gateway.listeners.filter(
+      (l) => (ref.sectionName === void 0 || l.name === ref.sectionName) && (ref.port === void 0 || l.port === ref.port)
+    );
+    if (!candidates.length) {
+      out.push({
+        ...base,
+        accepted: false,
+        reason: "NoMatchingParent",
+        message: `${parent} has no listener with ${wanted || "any name"}`,
+        listeners: []
+      });
+      continue;
+    }
+    const allowed = candidates.filter(
+      (l) => listenerAllowsKind(l, route.kind) && listenerAllowsNamespace(cluster, gateway, l, route.namespace)
+    );
+    if (!allowed.length) {
+      const why = candidates.map(
+        (l) => !listenerAllowsKind(l, route.kind) ? `listener ${l.name} (${l.protocol}) does not accept ${route.kind}` : `listener ${l.name} accepts routes from ${l.allowedNamespaces.from === "Selector" ? `namespaces matching ${l.allowedNamespaces.selector.key}` : l.allowedNamespaces.from === "Same" ? `${gateway.namespace} only` : "no namespace"}`
+      );
+      out.push({ ...base, accepted: false, reason: "NotAllowedByListeners", message: why.join("; "), listeners: [] });
+      continue;
+    }
+    const listeners = allowed.flatMap((listener) => {
+      const hostnames = route.kind === "TCPRoute" || route.kind === "UDPRoute" ? [void 0] : intersectHostnames(listener.hostname, route.hostnames);
+      return hostnames ? [{ listener, hostnames }] : [];
+    });
+    if (!listeners.length) {
+      out.push({
+        ...base,
+        accepted: false,
+        reason: "NoMatchingListenerHostname",
+        message: `hostnames ${route.hostnames.join(", ")} match no listener hostname (${allowed.map((l) => l.hostname ?? "*").join(", ")})`,
+        listeners: []
+      });
+      continue;
+    }
+    out.push({
+      ...base,
+      accepted: true,
+      reason: "Accepted",
+      message: `attached to ${listeners.map((l) => l.listener.name).join(", ")}`,
+      listeners
+    });
+  }
+  return out;
+}
+function resolveBackends(services2, grants, route, imports = /* @__PURE__ */ new Set()) {
+  const out = [];
+  for (const rule31 of route.rules)
+    for (const ref of rule31.backendRefs) {
+      const target = `${ref.namespace}/${ref.kind}/${ref.name}`;
+      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule31.index, ref, reason, message, service: service2, servicePort: servicePort2 });
+      if (ref.group === MCS_GROUP && ref.kind === "ServiceImport") {
+        if (imports.has(target))
+          status(
+            "Remote",
+            `backendRef ${target} is a multi-cluster Service: its pods are in other clusters of the clusterset, and what this route lets reach them is not analysed here`
+          );
+        else status("BackendNotFound", `ServiceImport ${target} is not in the manifests`);
+        continue;
+      }
+      if (ref.group !== "" || ref.kind !== "Service") {
+        status("InvalidKind", `backendRef kind ${ref.group ? `${ref.group}/` : ""}${ref.kind} is not a Service`);
+        continue;
+      }
+      if (ref.namespace !== route.namespace && !findGrant(
+        grants,
+        { group: GATEWAY_GROUP, kind: route.kind, namespace: route.namespace },
+        { group: "", kind: "Service", namespace: ref.namespace, name: ref.name }
+      )) {
+        status(
+          "RefNotPermitted",
+          `backendRef to ${target} in another namespace is not allowed by a ReferenceGrant in ${ref.namespace}`
+        );
+        continue;
+      }
+      const service = services2.get(target);
+      if (!service) {
+        status("BackendNotFound", `Service ${target} is not in the manifests`);
+        continue;
+      }
+      const servicePort = service.ports.find((p) => p.port === ref.port);
+      if (!servicePort) {
+        status("BackendNotFound", `Service ${target} has no port ${ref.port}`, service);
+        continue;
+      }
+      status("ResolvedRefs", `${target}:${ref.port}`, service, servicePort);
+    }
+  return out;
+}
+function gatewayRouteStatuses(cluster) {
+  const gateways2 = new Map(cluster.gateways.map((g) => [g.id, g]));
+  const services2 = new Map(cluster.services.map((s) => [s.id, s]));
+  const imports = new Set((cluster.serviceImports ?? []).map((i) => i.id));
+  return cluster.xroutes.map((route) => ({
+    route,
+    parents: attach(cluster, gateways2, route),
+    backends: resolveBackends(services2, cluster.referenceGrants, route, imports)
+  }));
+}
+
+// src/analysis/exposure/entries/gateway.ts
+function gatewayProxy(ctx, gw) {
+  const LABEL = "gateway.networking.k8s.io/gateway-name";
+  const plane = ctx.options.gatewayDataPlane;
+  const named2 = ctx.pods.labelled(LABEL, gw.name).filter((w) => SERVING_KINDS(w));
+  const own2 = named2.filter((w) => w.namespace === gw.namespace);
+  let workloads = own2.length ? own2 : named2;
+  let synthetic = () => ctx.pods.synthetic(gw.namespace, { [LABEL]: gw.name });
+  let what2 = `the data-plane pods of ${gw.id}`;
+  if (!workloads.length && plane && (plane.namespace || plane.podLabels)) {
+    const ns3 = plane.namespace ?? gw.namespace;
+    workloads = ctx.pods.workloadsIn(ns3, plane.podLabels);
+    synthetic = () => ctx.pods.synthetic(ns3, plane.podLabels ?? { [LABEL]: gw.name });
+    what2 = `the Gateway data-plane pods (${ns3}${plane.podLabels ? `, ${labelsText(plane.podLabels)}` : ""})`;
+  }
+  const base = ctx.proxies.proxy(
+    `gateway:${gw.id}`,
+    what2,
+    workloads,
+    synthetic,
+    `the GatewayClass ${gw.className} decides whether ${gw.id} is internet-facing (most implementations create a LoadBalancer Service for it); assumed internet-facing`
+  );
+  const internalClasses = [...BUILTIN_INTERNAL_GATEWAY_CLASSES, ...ctx.options.internalGatewayClasses ?? []];
+  if (internalClasses.includes(gw.className))
+    return { ...base, internal: true, notes: [`GatewayClass ${gw.className} is internal (not internet-facing)`] };
+  const address = gw.addresses.find((a) => a.type === "IPAddress" && isPrivateAddress(a.value));
+  if (address) return { ...base, internal: true, notes: [`${gw.id} requests the private address ${address.value}`] };
+  const infra = internalLoadBalancer(gw.infrastructure.annotations);
+  if (infra.internal)
+    return {
+      ...base,
+      internal: true,
+      notes: [`spec.infrastructure marks the Gateway's load balancer internal (${infra.marker})`]
+    };
+  return base;
+}
+function collect(ctx) {
+  const gateways2 = new Map(ctx.cluster.gateways.map((g) => [g.id, g]));
+  const statuses = gatewayRouteStatuses(ctx.cluster);
+  for (const { route, parents, backends } of statuses) {
+    const file = route.source.file;
+    if (!route.parentRefs.length)
+      ctx.out.info(file, route.source.line, `${route.id} has no parentRefs: it is attached to no Gateway`, route.id);
+    for (const p of parents)
+      if (!p.accepted)
+        ctx.out.addBroken({
+          ref: route.id,
+          reason: `${p.reason}: not accepted by ${p.parent}${p.sectionName ? `:${p.sectionName}` : ""}: ${p.message}`,
+          file,
+          line: p.line
+        });
+    const accepted = parents.filter((p) => p.accepted);
+    if (!accepted.length) continue;
+    for (const b of backends)
+      if (b.reason === "Remote")
+        ctx.out.info(file, b.ref.line, `${route.id} rule ${b.rule + 1}: ${b.message}`, route.id);
+      else if (b.reason !== "ResolvedRefs")
+        ctx.out.addBroken({
+          ref: route.id,
+          reason: `${b.reason}: rule ${b.rule + 1}: ${b.message}`,
+          file,
+          line: b.ref.line
+        });
+    for (const p of accepted) {
+      const gw = gateways2.get(p.parent);
+      const proxy = gatewayProxy(ctx, gw);
+      for (const { listener, hostnames } of p.listeners) {
+        const listenerNotes = [];
+        if (listener.tlsMode === "Passthrough") listenerNotes.push("TLS passthrough: the backend terminates TLS");
+        for (const c of listener.certificateRefs)
+          if (c.namespace && c.namespace !== gw.namespace && !findGrant(
+            ctx.cluster.referenceGrants,
+            { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw.namespace },
+            { group: c.group, kind: c.kind, namespace: c.namespace, name: c.name }
+          ))
+            listenerNotes.push(
+              `listener ${listener.name}: certificateRef ${c.namespace}/${c.kind}/${c.name} is not allowed by a ReferenceGrant (RefNotPermitted): the listener is not programmed`
+            );
+        if (listener.allowedNamespaces.from === "All")
+          listenerNotes.push(`listener ${listener.name} accepts routes from every namespace`);
+        for (const host of hostnames) {
+          const hostNotes = host?.startsWith("*.") ? [`wildcard host ${host}: matches one or more labels`] : host === void 0 && route.kind !== "TCPRoute" && route.kind !== "UDPRoute" ? ["no hostname: every host"] : [];
+          for (const rule31 of route.rules) {
+            const ok2 = backends.filter((b) => b.rule === rule31.index && b.reason === "ResolvedRefs");
+            const total = ok2.filter((b) => !b.ref.mirror).reduce((sum2, b) => sum2 + b.ref.weight, 0);
+            for (const b of ok2) {
+              if (!b.ref.mirror && b.ref.weight === 0) continue;
+              const notes = [...proxy.notes, ...listenerNotes, ...hostNotes];
+              if (b.ref.mirror) notes.push("receives a mirrored copy of the requests (RequestMirror)");
+              else if (ok2.filter((x) => !x.ref.mirror).length > 1) notes.push(`weight ${b.ref.weight} of ${total}`);
+              if (b.service.namespace !== route.namespace)
+                notes.push(`cross-namespace backend, allowed by a ReferenceGrant in ${b.service.namespace}`);
+              ctx.out.emit(
+                ctx.targets.of(b.service, b.servicePort),
+                {
+                  via: {
+                    kind: "Gateway",
+                    ref: route.id,
+                    service: b.service.id,
+                    servicePort: b.servicePort.port,
+                    entryPort: listener.port,
+                    host,
+                    listener: `${gw.id}:${listener.name}`,
+                    tls: listener.protocol === "HTTPS" || listener.protocol === "TLS",
+                    internal: proxy.internal,
+                    matches: rule31.matches.length ? [...rule31.matches] : void 0
+                  },
+                  sources: [...proxy.sources],
+                  file,
+                  line: route.source.line,
+                  notes
+                },
+                proxy.origin
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+}
+var gateways = { name: "Gateway", collect };
+
+// src/analysis/exposure/entries/host-ports.ts
+var LOOPBACK = /^(127\.|::1$|0:0:0:0:0:0:0:1$)/;
+function where(w) {
+  return w.kind === "DaemonSet" ? "on every node the DaemonSet runs on" : "on each node a pod of it is scheduled on (any node it can be scheduled on)";
+}
+function collect2(ctx) {
+  const clients = { type: "clients", cidrs: EVERYWHERE };
+  for (const w of ctx.cluster.workloads) {
+    const cls = ctx.pods.classFor(w);
+    const at = { file: w.source.file, line: w.source.line, sources: [...EVERYWHERE] };
+    if (w.hostNetwork) {
+      for (const p of w.ports)
+        ctx.out.emit(
+          [{ workload: w, cls, protocol: p.protocol, port: p.containerPort, notes: [] }],
+          {
+            via: { kind: "HostNetwork", ref: w.id, entryPort: p.containerPort },
+            ...at,
+            notes: [`hostNetwork: ${w.id} listens on the node's own addresses ${where(w)}`]
+          },
+          clients
+        );
+      continue;
+    }
+    for (const p of w.ports) {
+      if (p.hostPort === void 0) continue;
+      const local = p.hostIP !== void 0 && LOOPBACK.test(p.hostIP);
+      const notes = [
+        `hostPort ${p.hostPort}: published on the node's addresses ${where(w)}, with no Service in between`,
+        "the client's address is kept (the CNI forwards the port to the pod), so the pod's NetworkPolicy applies"
+      ];
+      if (p.hostIP) notes.push(`bound to hostIP ${p.hostIP}${local ? ": reachable from the node itself only" : ""}`);
+      ctx.out.emit(
+        [{ workload: w, cls, protocol: p.protocol, port: p.containerPort, notes: [] }],
+        {
+          via: {
+            kind: "HostPort",
+            ref: w.id,
+            entryPort: p.hostPort,
+            ...p.hostIP ? { host: p.hostIP } : {},
+            ...local ? { internal: true } : {}
+          },
+          ...at,
+          notes
+        },
+        clients
+      );
+    }
+  }
+}
+var hostPorts = { name: "HostPort", collect: collect2 };
 
 // src/model/kinds/ingress.ts
 var INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -76564,8 +78800,8 @@ function readIngress(o) {
   const defaultBackend = spec[backendField] === void 0 || spec[backendField] === null ? void 0 : readBackend(spec[backendField], ["spec", backendField], source);
   const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((value, i) => {
     const path = ["spec", "rules", i];
-    const rule28 = optObj(value, path) ?? {};
-    const http = optObj(rule28.http, [...path, "http"]);
+    const rule31 = optObj(value, path) ?? {};
+    const http = optObj(rule31.http, [...path, "http"]);
     const paths = (optList(http?.paths, [...path, "http", "paths"]) ?? []).map((pv, j) => {
       const pPath = [...path, "http", "paths", j];
       const p = optObj(pv, pPath);
@@ -76589,7 +78825,7 @@ function readIngress(o) {
         line: source.lineOf(pPath)
       };
     });
-    return { host: hostnameAt(rule28.host, [...path, "host"]), paths, line: source.lineOf(path) };
+    return { host: hostnameAt(rule31.host, [...path, "host"]), paths, line: source.lineOf(path) };
   });
   if (v1 && !defaultBackend && rules.length === 0) fail(["spec"], "must have a defaultBackend or rules");
   const tls = (optList(spec.tls, ["spec", "tls"]) ?? []).map((value, i) => {
@@ -76623,6 +78859,1221 @@ function ingressTlsCovers(ingress, host) {
   return ingress.tls.some(
     (t) => t.hosts.length === 0 || host !== void 0 && t.hosts.some((h) => h === host || ingressHostMatches(h, host))
   );
+}
+
+// src/analysis/exposure/entries/allow-list.ts
+function allowList(annotations2, keys, separator) {
+  for (const key5 of keys) {
+    const value = annotations2[key5];
+    if (value?.trim())
+      return value.split(separator).map((s) => s.trim()).filter(Boolean);
+  }
+  return null;
+}
+
+// src/analysis/exposure/entries/ingress.ts
+function collect3(ctx) {
+  const opts = ctx.options.ingressController;
+  const defaultClass = ctx.cluster.ingressClasses.find((c) => c.isDefault);
+  for (const ing of ctx.cluster.ingresses) {
+    const classNotes = [];
+    if (ing.classFrom === "none") {
+      if (defaultClass) classNotes.push(`no ingress class: the default IngressClass ${defaultClass.name} applies`);
+      else
+        classNotes.push(
+          "no ingress class: served only by a controller that takes class-less Ingresses or when the cluster has a default IngressClass"
+        );
+    }
+    const cloud = cloudIngressClass(ing, ctx.cluster.ingressClasses);
+    let proxy;
+    if (cloud) {
+      proxy = {
+        origin: { type: "unknown-addresses", what: "the load balancer's addresses" },
+        internal: cloud.internal,
+        sources: [...EVERYWHERE],
+        notes: [`${cloud.note}: NetworkPolicy sees the load balancer's addresses, not in-cluster controller pods`]
+      };
+    } else {
+      const what2 = `the ingress controller pods (${opts.namespace}${opts.podLabels && Object.keys(opts.podLabels).length ? `, ${labelsText(opts.podLabels)}` : ""})`;
+      proxy = ctx.proxies.proxy(
+        `ingress:${opts.namespace}`,
+        what2,
+        ctx.pods.workloadsIn(opts.namespace, opts.podLabels),
+        () => ctx.pods.synthetic(opts.namespace, opts.podLabels ?? {}),
+        `controller exposure unknown: the ingress controller${ing.className ? ` of class ${ing.className}` : ""} and its Service are not in the manifests; assumed internet-facing`
+      );
+    }
+    const allowed = allowList(
+      ing.annotations,
+      ["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"],
+      /,/
+    );
+    const sourceNotes = allowed ? [
+      "client allow-list from the annotation: effective only if the controller sees client addresses (externalTrafficPolicy Local or PROXY protocol)"
+    ] : [];
+    const sslRedirectOff = ing.annotations["nginx.ingress.kubernetes.io/ssl-redirect"] === "false";
+    const entries = [];
+    if (ing.defaultBackend)
+      entries.push({
+        backend: ing.defaultBackend,
+        notes: ["default backend: every host and path that no rule matches"]
+      });
+    for (const rule31 of ing.rules)
+      for (const p of rule31.paths)
+        entries.push({ host: rule31.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
+    for (const entry of entries) {
+      const b = entry.backend;
+      if (b.type === "resource") {
+        ctx.out.info(
+          ing.source.file,
+          b.line,
+          `${ing.id} sends ${entry.host ?? "every host"}${entry.path ?? ""} to the resource ${b.kind}/${b.name}, not a Service: not modelled`,
+          ing.id
+        );
+        continue;
+      }
+      const resolved = ctx.targets.serviceRef(ing.namespace, b.name, b.port);
+      if ("error" in resolved) {
+        ctx.out.addBroken({ ref: ing.id, reason: resolved.error, file: ing.source.file, line: b.line });
+        continue;
+      }
+      const tls = ingressTlsCovers(ing, entry.host);
+      const notes = [...classNotes, ...proxy.notes, ...sourceNotes, ...entry.notes];
+      if (tls && sslRedirectOff) notes.push("ssl-redirect: false: also served over plain HTTP on :80");
+      if (!tls) notes.push("no TLS for this host: served over plain HTTP");
+      if (entry.host?.startsWith("*.")) notes.push(`wildcard host ${entry.host}: matches exactly one more label`);
+      ctx.out.emit(
+        ctx.targets.of(resolved.service, resolved.sp),
+        {
+          via: {
+            kind: "Ingress",
+            ref: ing.id,
+            service: resolved.service.id,
+            servicePort: resolved.sp.port,
+            entryPort: tls ? 443 : 80,
+            host: entry.host,
+            path: entry.path,
+            tls,
+            internal: proxy.internal,
+            matches: entry.pathType ? [`${entry.pathType} ${entry.path ?? "/"}`] : ["default backend"]
+          },
+          sources: allowed ?? [...proxy.sources],
+          file: ing.source.file,
+          line: ing.source.line,
+          notes
+        },
+        proxy.origin
+      );
+    }
+  }
+}
+var ingresses = { name: "Ingress", collect: collect3 };
+
+// src/analysis/exposure/entries/openshift-route.ts
+var ROUTER_NAMESPACE_LABELS = {
+  "policy-group.network.openshift.io/ingress": "",
+  "network.openshift.io/policy-group": "ingress"
+};
+var ROUTER_POD_LABELS = { "ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default" };
+function collect4(ctx) {
+  if (!ctx.cluster.openshiftRoutes.length) return;
+  const opts = ctx.options.openshiftRouter ?? {};
+  const ns3 = opts.namespace ?? "openshift-ingress";
+  const what2 = `the OpenShift router pods (${ns3})`;
+  const proxy = ctx.proxies.proxy(
+    `router:${ns3}`,
+    what2,
+    ctx.pods.workloadsIn(ns3, opts.podLabels),
+    // The ingress operator labels openshift-ingress with the policy groups that backend policies admit.
+    () => ctx.pods.synthetic(
+      ns3,
+      opts.podLabels ?? ROUTER_POD_LABELS,
+      ns3 === "openshift-ingress" ? ROUTER_NAMESPACE_LABELS : {}
+    ),
+    "router exposure unknown: the router's Service is not in the manifests (router sharding decides which router serves the route); assumed internet-facing"
+  );
+  for (const r of ctx.cluster.openshiftRoutes) {
+    const file = r.source.file;
+    const notes = [...proxy.notes];
+    let host = r.host;
+    if (!host)
+      notes.push(
+        r.subdomain ? `host ${r.subdomain}.<router domain>, generated by the router` : "host generated by the router (<name>-<namespace>.<router domain>)"
+      );
+    if (r.wildcardPolicy === "Subdomain") {
+      const base = host ?? "";
+      const dot = base.indexOf(".");
+      host = dot > 0 ? `*${base.slice(dot)}` : host;
+      notes.push(`wildcardPolicy Subdomain: serves every host under ${dot > 0 ? base.slice(dot + 1) : "the domain"}`);
+    }
+    const tls = !!r.tls;
+    if (!r.tls) notes.push("no TLS: served over plain HTTP");
+    else {
+      if (r.tls.insecureEdgeTerminationPolicy === "Allow")
+        notes.push("insecureEdgeTerminationPolicy Allow: also served over plain HTTP on :80");
+      if (r.tls.termination === "passthrough") notes.push("TLS passthrough: the backend terminates TLS");
+      if (r.tls.termination === "edge") notes.push("edge termination: plain HTTP from the router to the pod");
+    }
+    const allowed = allowList(
+      r.annotations,
+      ["haproxy.router.openshift.io/ip_allowlist", "haproxy.router.openshift.io/ip_whitelist"],
+      /\s+/
+    );
+    const live = r.backends.filter((b) => b.weight > 0);
+    if (!live.length) {
+      ctx.out.addBroken({
+        ref: r.id,
+        reason: "every backend has weight 0: the router answers 503",
+        file,
+        line: r.source.lineOf(["spec", "to"])
+      });
+      continue;
+    }
+    const total = live.reduce((s, b) => s + b.weight, 0);
+    for (const b of live) {
+      if (b.kind !== "Service") {
+        ctx.out.addBroken({ ref: r.id, reason: `backend kind ${b.kind} is not a Service`, file, line: b.line });
+        continue;
+      }
+      const service = ctx.targets.service(r.namespace, b.name);
+      if (!service) {
+        ctx.out.addBroken({
+          ref: r.id,
+          reason: `backend Service ${r.namespace}/${b.name} is not in the manifests`,
+          file,
+          line: b.line
+        });
+        continue;
+      }
+      const tp = r.targetPort;
+      const picks = [];
+      for (const sp of service.ports) {
+        const targets = ctx.targets.of(service, sp);
+        if (tp === void 0 || sp.name === tp || typeof tp === "string" && sp.targetPort === tp)
+          picks.push({ sp, targets });
+        else if (typeof tp === "number" && targets.some((t) => t.port === tp))
+          picks.push({ sp, targets: targets.filter((t) => t.port === tp) });
+      }
+      if (!picks.length && typeof tp === "number")
+        for (const sp of service.ports.filter((p) => p.port === tp))
+          picks.push({ sp, targets: ctx.targets.of(service, sp) });
+      if (!picks.length) {
+        ctx.out.addBroken({
+          ref: r.id,
+          reason: `Service ${service.id} has no port matching targetPort ${JSON.stringify(tp)}`,
+          file,
+          line: r.source.lineOf(["spec", "port", "targetPort"])
+        });
+        continue;
+      }
+      const backendNotes = live.length > 1 ? [`weight ${b.weight} of ${total}`] : [];
+      for (const { sp, targets } of picks)
+        ctx.out.emit(
+          targets,
+          {
+            via: {
+              kind: "Route",
+              ref: r.id,
+              service: service.id,
+              servicePort: sp.port,
+              entryPort: tls ? 443 : 80,
+              host,
+              path: r.path,
+              tls,
+              internal: proxy.internal,
+              matches: r.path ? [`Prefix ${r.path}`] : void 0
+            },
+            sources: allowed ?? [...proxy.sources],
+            file,
+            line: r.source.line,
+            notes: [
+              ...notes,
+              ...backendNotes,
+              ...allowed ? ["client allow-list from the ip_allowlist annotation"] : []
+            ]
+          },
+          proxy.origin
+        );
+    }
+  }
+}
+var openshiftRoutes = { name: "Route", collect: collect4 };
+
+// src/analysis/exposure/entries/service-export.ts
+function collect5(ctx) {
+  const services2 = new Map(ctx.cluster.services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  for (const exp of ctx.cluster.serviceExports ?? []) {
+    const { file, line } = exp.source;
+    const svc = services2.get(`${exp.namespace}/${exp.name}`);
+    if (!svc) {
+      ctx.out.info(
+        file,
+        line,
+        `${exp.id} names no Service of these manifests (an export is the Service of the same name and namespace): nothing is exported from here`,
+        exp.id
+      );
+      continue;
+    }
+    if (svc.type === "ExternalName") {
+      ctx.out.info(
+        file,
+        line,
+        `${exp.id}: ${svc.id} is an ExternalName Service, which the MCS controller refuses to export (InvalidService)`,
+        exp.id
+      );
+      continue;
+    }
+    const host = clustersetDns(svc.name, svc.namespace);
+    const notes = [
+      "exported to every cluster of the clusterset: their pods reach it from their own pod addresses, which this cluster's NetworkPolicy sees as outside addresses (a podSelector never matches them)"
+    ];
+    if (svc.type !== "ClusterIP") notes.push(`the ${svc.type} Service is imported as a ClusterSetIP Service`);
+    for (const sp of svc.ports) {
+      const targets = ctx.targets.of(svc, sp);
+      if (!targets.length) continue;
+      ctx.out.emit(
+        targets,
+        {
+          via: { kind: "ServiceExport", ref: exp.id, service: svc.id, servicePort: sp.port, entryPort: sp.port, host },
+          sources: [...CLUSTERSET],
+          file,
+          line,
+          notes
+        },
+        { type: "unknown-addresses", what: "the pod addresses of the other clusters" }
+      );
+    }
+  }
+}
+var serviceExports = { name: "ServiceExport", collect: collect5 };
+
+// src/analysis/exposure/entries/services.ts
+function collect6(ctx) {
+  for (const svc of ctx.cluster.services) {
+    if (svc.type === "ExternalName") continue;
+    const isLb = svc.type === "LoadBalancer";
+    if (!isLb && svc.type !== "NodePort" && !svc.externalIPs.length) continue;
+    const file = svc.source.file;
+    const line = svc.source.line;
+    const lb = isLb ? internalLoadBalancer(svc.annotations, svc.loadBalancerClass) : { internal: false };
+    const ranges = svc.loadBalancerSourceRanges;
+    const local = svc.externalTrafficPolicy === "Local";
+    const etpNote = local ? "externalTrafficPolicy Local: client addresses are kept, so NetworkPolicy sees the clients" : "externalTrafficPolicy Cluster: clients are SNATed to a node address, so NetworkPolicy sees the node, not the client";
+    const origin = (sources) => local ? { type: "clients", cidrs: sources } : { type: "unknown-addresses", what: "the node addresses" };
+    for (const sp of svc.ports) {
+      const targets = ctx.targets.of(svc, sp);
+      if (!targets.length) continue;
+      if (isLb) {
+        const notes = [etpNote];
+        if (lb.internal) notes.push(`internal load balancer (${lb.marker})`);
+        else if (lb.marker) notes.push(`internet-facing load balancer (${lb.marker})`);
+        if (svc.loadBalancerClass && !lb.marker)
+          notes.push(
+            `loadBalancerClass ${svc.loadBalancerClass}: provisioned by that implementation, not the cloud's default load balancer`
+          );
+        if (!ranges.length && !lb.internal) notes.push("no loadBalancerSourceRanges: open to every address");
+        const sources = ranges.length ? [...ranges] : [...EVERYWHERE];
+        ctx.out.emit(
+          targets,
+          {
+            via: {
+              kind: "LoadBalancer",
+              ref: svc.id,
+              service: svc.id,
+              servicePort: sp.port,
+              entryPort: sp.port,
+              internal: lb.internal
+            },
+            sources,
+            file,
+            line,
+            notes
+          },
+          origin(sources)
+        );
+      }
+      if (svc.type === "NodePort" || isLb && (svc.allocateLoadBalancerNodePorts || sp.nodePort)) {
+        const notes = [etpNote, "a node port listens on every node: whoever can reach a node address can use it"];
+        if (sp.nodePort === void 0)
+          notes.push("the node port number is allocated by the cluster (30000-32767 by default)");
+        if (isLb && ranges.length)
+          notes.push(
+            `loadBalancerSourceRanges (${ranges.join(", ")}) do not filter the node port: clients that reach a node bypass them`
+          );
+        if (isLb && !svc.allocateLoadBalancerNodePorts)
+          notes.push("allocateLoadBalancerNodePorts is false but this port names a nodePort, which stays allocated");
+        ctx.out.emit(
+          targets,
+          {
+            via: { kind: "NodePort", ref: svc.id, service: svc.id, servicePort: sp.port, entryPort: sp.nodePort },
+            sources: [...EVERYWHERE],
+            file,
+            line,
+            notes
+          },
+          origin(EVERYWHERE)
+        );
+      }
+      for (const ip of svc.externalIPs) {
+        const notes = [etpNote, "Kubernetes does not check that an external IP belongs to you (CVE-2020-8554)"];
+        ctx.out.emit(
+          targets,
+          {
+            via: {
+              kind: "ExternalIP",
+              ref: svc.id,
+              service: svc.id,
+              servicePort: sp.port,
+              entryPort: sp.port,
+              host: ip
+            },
+            sources: [...EVERYWHERE],
+            file,
+            line,
+            notes
+          },
+          origin(EVERYWHERE)
+        );
+      }
+    }
+  }
+}
+var services = { name: "Service", collect: collect6 };
+
+// src/analysis/exposure/entries/index.ts
+var ENTRY_KINDS = [
+  services,
+  hostPorts,
+  ingresses,
+  gateways,
+  openshiftRoutes,
+  serviceExports
+];
+
+// src/analysis/exposure/index.ts
+function computeExposure(cluster, options = {}) {
+  const merged = {
+    ...DEFAULT_EXPOSURE_OPTIONS,
+    ...options,
+    ingressController: { ...DEFAULT_EXPOSURE_OPTIONS.ingressController, ...options.ingressController },
+    openshiftRouter: { ...DEFAULT_EXPOSURE_OPTIONS.openshiftRouter, ...options.openshiftRouter }
+  };
+  const ctx = createContext(cluster, merged);
+  for (const kind of ENTRY_KINDS) kind.collect(ctx);
+  return ctx.out.result();
+}
+
+// src/analysis/exposure-of.ts
+function exposureOptions(config) {
+  const controller = config["ingress-controller"];
+  return {
+    ingressController: {
+      namespace: controller.namespace,
+      podLabels: Object.keys(controller["pod-labels"]).length ? controller["pod-labels"] : void 0
+    },
+    internalGatewayClasses: config.gateway["internal-classes"],
+    sensitivePorts: config["sensitive-ports"]
+  };
+}
+function exposureOf2(cluster, config) {
+  return computeExposure(cluster, exposureOptions(config));
+}
+
+// src/analysis/object-diff.ts
+function objectsById(cluster) {
+  const m = /* @__PURE__ */ new Map();
+  for (const o of locatedObjects(cluster)) m.set(o.id, o);
+  for (const ns3 of cluster.namespaces.values())
+    if (ns3.source)
+      m.set(`Namespace/${ns3.name}`, {
+        id: `Namespace/${ns3.name}`,
+        kind: "Namespace",
+        name: ns3.name,
+        source: ns3.source,
+        labels: ns3.labels
+      });
+  return m;
+}
+function content(o) {
+  return JSON.stringify(o, (key5, value) => {
+    if (key5 === "source" || key5 === "line" || key5 === "path") return void 0;
+    if (key5 === "raw") return value.data;
+    return typeof value === "bigint" ? value.toString() : value;
+  });
+}
+function diffObjects(base, head) {
+  const b = objectsById(base);
+  const h = objectsById(head);
+  const out = [];
+  for (const id of /* @__PURE__ */ new Set([...b.keys(), ...h.keys()])) {
+    const bo = b.get(id);
+    const ho = h.get(id);
+    const change = !bo ? "added" : !ho ? "removed" : bo.source !== ho.source && content(bo) !== content(ho) ? "changed" : null;
+    if (!change) continue;
+    const o = ho ?? bo;
+    out.push({ change, id, kind: o.kind, file: o.source.file, line: o.source.line });
+  }
+  return out.sort((x, y) => x.id.localeCompare(y.id));
+}
+function causeFinder(changes, base, head) {
+  const byId = (c) => {
+    const m = /* @__PURE__ */ new Map();
+    for (const w of c.workloads) {
+      const list4 = m.get(w.id);
+      if (list4) list4.push(w);
+      else m.set(w.id, [w]);
+    }
+    return m;
+  };
+  const indexes = [byId(base), byId(head)];
+  const workload = (id) => indexes.flatMap((m) => m.get(id) ?? []);
+  const policies = (c, ids) => new Map(c.networkPolicies.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
+  const changedIds = new Set(changes.map((c) => c.id));
+  const np = [policies(base, changedIds), policies(head, changedIds)];
+  const selects2 = (p, ws) => ws.some((w) => w.namespace === p.namespace && matches(p.podSelector, w.labels));
+  return (from, to) => {
+    const fromW = workload(from);
+    const toW = workload(to);
+    const namespaces = new Set([...fromW, ...toW].map((w) => `Namespace/${w.namespace}`));
+    return changes.filter((c) => {
+      if (c.id === from || c.id === to) return true;
+      if (namespaces.has(c.id)) return true;
+      if (c.kind === "NetworkPolicy" && !c.id.includes(`/${CALICO_NETWORK_POLICY}/`))
+        return np.some((m) => {
+          const p = m.get(c.id);
+          return !!p && (selects2(p, fromW) || selects2(p, toW));
+        });
+      return c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy" || // A Cilium policy may select either side, in any namespace: named as a possible cause.
+      c.kind === "CiliumNetworkPolicy" || c.kind === "CiliumClusterwideNetworkPolicy" || // An Istio policy decides connections into any pod it applies to, by the source's identity.
+      c.kind === "AuthorizationPolicy" || c.kind === "PeerAuthentication" || // So may a Calico policy or tier (a Calico NetworkPolicy's id names its group).
+      c.kind === "GlobalNetworkPolicy" || c.kind === "Tier" || c.id.includes(`/${CALICO_NETWORK_POLICY}/`);
+    });
+  };
+}
+
+// src/analysis/policy-facts.ts
+function key2(o) {
+  return JSON.stringify(o, (k, v) => {
+    if (k === "line" || k === "index" || k === "text") return void 0;
+    return typeof v === "bigint" ? v.toString() : v;
+  });
+}
+function istioL7(rule31) {
+  return [
+    ...(rule31.from ?? []).flatMap((s) => s.l7),
+    ...(rule31.to ?? []).flatMap((o) => o.l7),
+    ...rule31.when.map((w) => `when ${w}`)
+  ];
+}
+function denyRules(cluster) {
+  const out = [];
+  for (const p of cluster.ciliumPolicies ?? [])
+    for (const spec of p.specs)
+      for (const r of [...spec.ingress, ...spec.egress])
+        if (r.deny)
+          out.push({
+            family: "Cilium",
+            policy: p.id,
+            rule: ciliumRuleName(r),
+            key: key2([spec.endpointSelector, r]),
+            file: p.source.file,
+            line: r.line
+          });
+  for (const p of cluster.calicoPolicies ?? [])
+    if (p.appliesToPods) {
+      for (const r of [...p.ingress, ...p.egress])
+        if (r.action === "Deny")
+          out.push({
+            family: "Calico",
+            policy: p.id,
+            rule: calicoRuleName(r),
+            key: key2([p.tier, p.selector.text, p.namespaceSelector?.text, p.serviceAccountSelector?.text, p.types, r]),
+            file: p.source.file,
+            line: r.line
+          });
+    }
+  for (const p of cluster.authorizationPolicies ?? [])
+    if (p.action === "DENY")
+      for (const r of p.rules)
+        out.push({
+          family: "Istio",
+          policy: p.id,
+          rule: istioRuleName(r),
+          key: key2([p.selector, p.targetRefs, r]),
+          file: p.source.file,
+          line: r.line
+        });
+  for (const p of cluster.peerAuthentications ?? []) {
+    const strict = [
+      ...p.mode === "STRICT" ? ["mtls STRICT"] : [],
+      ...p.portLevel.filter((l) => l.mode === "STRICT").map((l) => `portLevelMtls[${l.port}] STRICT`)
+    ];
+    for (const rule31 of strict)
+      out.push({
+        family: "Istio",
+        policy: p.id,
+        rule: rule31,
+        key: key2([p.selector, rule31]),
+        file: p.source.file,
+        line: p.source.line
+      });
+  }
+  return out;
+}
+function l7Restrictions(cluster) {
+  const out = [];
+  for (const p of cluster.ciliumPolicies ?? [])
+    for (const spec of p.specs)
+      for (const r of [...spec.ingress, ...spec.egress])
+        if (!r.deny && r.l7.length)
+          out.push({
+            family: "Cilium",
+            policy: p.id,
+            rule: ciliumRuleName(r),
+            l7: r.l7,
+            file: p.source.file,
+            line: r.line
+          });
+  for (const p of cluster.calicoPolicies ?? [])
+    for (const r of [...p.ingress, ...p.egress])
+      if (r.action === "Allow" && r.l7.length)
+        out.push({
+          family: "Calico",
+          policy: p.id,
+          rule: calicoRuleName(r),
+          l7: r.l7,
+          file: p.source.file,
+          line: r.line
+        });
+  for (const p of cluster.authorizationPolicies ?? [])
+    if (p.action === "ALLOW")
+      for (const r of p.rules) {
+        const l7 = istioL7(r);
+        if (l7.length)
+          out.push({ family: "Istio", policy: p.id, rule: istioRuleName(r), l7, file: p.source.file, line: r.line });
+      }
+  return out;
+}
+
+// src/analysis/diff.ts
+function changeKind(base, head) {
+  if (base.equals(head)) return null;
+  if (base.isEmpty()) return "added";
+  if (head.isEmpty()) return "removed";
+  return "changed";
+}
+function diffAddressRuns(base, head) {
+  const cuts = /* @__PURE__ */ new Map();
+  const addCut = (iv) => {
+    const key5 = String(iv.family);
+    const entry = cuts.get(key5) ?? { family: iv.family, points: /* @__PURE__ */ new Set() };
+    entry.points.add(iv.lo);
+    entry.points.add(iv.hi + 1n);
+    cuts.set(key5, entry);
+  };
+  for (const e of [...base, ...head]) e.intervals.forEach(addCut);
+  const lookup = (edges, piece) => edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const { family, points } of cuts.values()) {
+    const sorted = [...points].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const piece = { family, lo: sorted[i], hi: sorted[i + 1] - 1n };
+      const b = lookup(base, piece);
+      const h = lookup(head, piece);
+      if (b.equals(h)) continue;
+      const key5 = JSON.stringify([b.toJSON(), h.toJSON()]);
+      const group = groups2.get(key5) ?? { addresses: [], base: b, head: h };
+      const last = group.addresses[group.addresses.length - 1];
+      if (last && last.family === piece.family && last.hi + 1n === piece.lo)
+        group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
+      else group.addresses.push(piece);
+      groups2.set(key5, group);
+    }
+  }
+  return [...groups2.values()].sort((a, b) => compareIntervals(a.addresses[0], b.addresses[0]));
+}
+var ORDER = { changed: 0, added: 1, removed: 2 };
+function compareChanges(a, b) {
+  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
+}
+
+// src/analysis/reach-diff.ts
+function semantic(o) {
+  return JSON.stringify(o, (key5, value) => {
+    if (key5 === "source" || key5 === "line" || key5 === "path" || key5 === "text") return void 0;
+    return typeof value === "bigint" ? value.toString() : value;
+  });
+}
+function changedById(base, head) {
+  const b = new Map(base.map((o) => [o.id, o]));
+  const h = new Map(head.map((o) => [o.id, o]));
+  const out = [];
+  for (const [id, bo] of b) {
+    const ho = h.get(id);
+    if (!ho || bo.source !== ho.source && semantic(bo) !== semantic(ho)) out.push({ base: bo, head: ho });
+  }
+  for (const [id, ho] of h) if (!b.has(id)) out.push({ head: ho });
+  return out;
+}
+function classSignature(c) {
+  const ns3 = Object.entries(c.namespaceLabels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return JSON.stringify([
+    c.namespace,
+    ns3,
+    c.labels,
+    c.ports.map((p) => [p.name, p.containerPort, p.protocol]),
+    c.hostNetwork,
+    c.mesh,
+    c.serviceAccount
+  ]);
+}
+function sideModel(cluster, families) {
+  const classes = podClasses(cluster);
+  const classOf = /* @__PURE__ */ new Map();
+  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
+  return { evaluator: new PolicyEvaluator(cluster), classes, classOf, atoms: new NamespaceAtoms(cluster, families) };
+}
+function lazyConnectivity(cluster, families, side2) {
+  let full;
+  const get = () => full ??= computeConnectivity(cluster, { families });
+  return {
+    get podEdges() {
+      return get().podEdges;
+    },
+    get ipEdges() {
+      return get().ipEdges;
+    },
+    classes: side2.classes.length,
+    families: [...families],
+    between: pairQuery(side2.evaluator, side2.classes)
+  };
+}
+function diffReach(base, head, families) {
+  const b = sideModel(base, families);
+  const h = sideModel(head, families);
+  const groups2 = /* @__PURE__ */ new Map();
+  const ids = /* @__PURE__ */ new Set([...b.classOf.keys(), ...h.classOf.keys()]);
+  const groupOf2 = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const bc = b.classOf.get(id);
+    const hc = h.classOf.get(id);
+    const key5 = `${bc?.index ?? -1} ${hc?.index ?? -1}`;
+    let g = groups2.get(key5);
+    if (!g) groups2.set(key5, g = { base: bc, head: hc, members: [], dirty: false });
+    g.members.push(id);
+    groupOf2.set(id, g);
+  }
+  const all = [...groups2.values()];
+  if (changedById(base.adminPolicies, head.adminPolicies).length > 0 || changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0 || // Istio policies in the root namespace apply mesh-wide; principals name pods of any namespace.
+  changedById(base.authorizationPolicies ?? [], head.authorizationPolicies ?? []).length > 0 || changedById(base.peerAuthentications ?? [], head.peerAuthentications ?? []).length > 0 || // Calico policies and tiers: global ones, and selectors across namespaces.
+  changedById(base.calicoPolicies ?? [], head.calicoPolicies ?? []).length > 0 || changedById(base.calicoTiers ?? [], head.calicoTiers ?? []).length > 0) {
+    for (const g of all) g.dirty = true;
+  } else {
+    const signatures = /* @__PURE__ */ new Map();
+    const signature = (c) => {
+      let s = signatures.get(c);
+      if (s === void 0) signatures.set(c, s = classSignature(c));
+      return s;
+    };
+    for (const g of all) if (!g.base || !g.head || signature(g.base) !== signature(g.head)) g.dirty = true;
+    const byNamespace = (classes) => {
+      const m = /* @__PURE__ */ new Map();
+      for (const c of classes) {
+        const list4 = m.get(c.namespace);
+        if (list4) list4.push(c);
+        else m.set(c.namespace, [c]);
+      }
+      return m;
+    };
+    const bNs = byNamespace(b.classes);
+    const hNs = byNamespace(h.classes);
+    const touch = (np, classes) => {
+      if (!np) return;
+      for (const c of classes.get(np.namespace) ?? [])
+        if (matches(np.podSelector, c.labels)) for (const w of c.members) groupOf2.get(w.id).dirty = true;
+    };
+    for (const change of changedById(base.networkPolicies, head.networkPolicies)) {
+      touch(change.base, bNs);
+      touch(change.head, hNs);
+    }
+  }
+  const conn = (side2, src, dst) => {
+    return src && dst ? classConns(side2.evaluator, src, dst) : ConnSet.NONE;
+  };
+  const out = [];
+  const emit2 = (from, to) => {
+    const bc = conn(b, from.base, to.base);
+    const hc = conn(h, from.head, to.head);
+    const change = changeKind(bc, hc);
+    if (!change) return;
+    for (const x of from.members) for (const y of to.members) out.push({ change, from: x, to: y, base: bc, head: hc });
+  };
+  const dirty = all.filter((g) => g.dirty);
+  for (const d of dirty) {
+    for (const g of all) {
+      emit2(d, g);
+      if (!g.dirty) emit2(g, d);
+    }
+    for (const direction of ["egress", "ingress"]) {
+      const runs = (side2, c) => c ? ipRuns(side2.evaluator, c, direction, side2.atoms.of(c.namespace)) : [];
+      const pieces = diffAddressRuns(runs(b, d.base), runs(h, d.head));
+      for (const w of d.members)
+        for (const piece of pieces)
+          out.push({
+            change: changeKind(piece.base, piece.head),
+            from: direction === "egress" ? w : "ip:",
+            to: direction === "egress" ? "ip:" : w,
+            base: piece.base,
+            head: piece.head,
+            addresses: piece.addresses
+          });
+    }
+  }
+  return {
+    connections: out.sort(compareChanges),
+    classes: { base: b.classes.length, head: h.classes.length },
+    connectivity: { base: lazyConnectivity(base, families, b), head: lazyConnectivity(head, families, h) }
+  };
+}
+
+// src/analysis/analyze.ts
+var NON_PUBLIC = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "0.0.0.0/8",
+  "fc00::/7",
+  "fe80::/10",
+  "::1/128"
+].map(parseCidr);
+function withoutPolicies(cluster) {
+  return {
+    ...cluster,
+    networkPolicies: [],
+    adminPolicies: [],
+    ciliumPolicies: [],
+    calicoPolicies: [],
+    calicoTiers: []
+  };
+}
+var KUBE_DNS = {
+  index: -1,
+  namespace: "kube-system",
+  namespaceLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" },
+  labels: { "k8s-app": "kube-dns" },
+  ports: [
+    { name: "dns", containerPort: 53, protocol: "UDP" },
+    { name: "dns-tcp", containerPort: 53, protocol: "TCP" }
+  ],
+  hostNetwork: false,
+  members: []
+};
+var DNS = ConnSet.ports("UDP", PortSet.range(53));
+function side(cluster, exposure, families) {
+  const evaluator = new PolicyEvaluator(cluster);
+  const classes = podClasses(cluster);
+  const classOf = /* @__PURE__ */ new Map();
+  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
+  const isolation = /* @__PURE__ */ new Map();
+  const dnsReachable = /* @__PURE__ */ new Set();
+  for (const c of classes) {
+    const state = {
+      ingress: evaluator.isolated(c, "ingress"),
+      egress: evaluator.isolated(c, "egress")
+    };
+    const dns = !evaluator.evaluate("egress", c, { type: "pods", pods: KUBE_DNS }).intersect(DNS).isEmpty();
+    for (const w of c.members) {
+      isolation.set(w.id, state);
+      if (dns) dnsReachable.add(w.id);
+    }
+  }
+  return {
+    cluster,
+    exposures: exposure.exposures,
+    broken: exposure.broken,
+    isolation,
+    dnsReachable,
+    allows: flowChecker(cluster, evaluator, classOf, families),
+    denyRules: denyRules(cluster),
+    l7Restrictions: l7Restrictions(cluster),
+    sides(from, to) {
+      const a = classOf.get(from);
+      const b = classOf.get(to);
+      if (!a || !b) return void 0;
+      const named2 = (steps) => steps.filter(
+        (s) => (s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "calico" || s.tier === "istio") && s.namesPeers || s.tier === "admin" || s.tier === "baseline"
+      ).reduce((acc, s) => s.verdict === "allow" ? acc.union(s.conns) : acc, ConnSet.NONE);
+      const egressSteps = [];
+      const ingressSteps = [];
+      const egress = evaluator.evaluate("egress", a, { type: "pods", pods: b }, egressSteps);
+      const ingress = evaluator.evaluate("ingress", b, { type: "pods", pods: a }, ingressSteps);
+      return {
+        egress,
+        ingress,
+        egressNamed: egress.intersect(named2(egressSteps)),
+        ingressNamed: ingress.intersect(named2(ingressSteps))
+      };
+    }
+  };
+}
+function analyzeDiff(baseIn, headIn, config, exposureFn = exposureOf2) {
+  const enforced = config["enforces-network-policy"];
+  const base = forDataplane(enforced ? baseIn : withoutPolicies(baseIn), config.network);
+  const head = forDataplane(enforced ? headIn : withoutPolicies(headIn), config.network);
+  const families = [.../* @__PURE__ */ new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
+  const reach = diffReach(base, head, families);
+  const baseExp = exposureFn(base, config);
+  const headExp = exposureFn(head, config);
+  const objects = diffObjects(baseIn, headIn);
+  const causes = causeFinder(objects, base, head);
+  const connections = reach.connections.map((c) => ({ ...c, causes: causes(c.from, c.to) }));
+  const exposures = diffExposures(baseExp.exposures, headExp.exposures);
+  const trusted = config["trusted-cidrs"].map(parseCidr);
+  const excluded = [...NON_PUBLIC, ...trusted];
+  const publicAddresses = (addresses) => addresses.flatMap(
+    (a) => subtractIntervals(
+      a,
+      excluded.filter((n) => overlaps(n, a))
+    )
+  );
+  const INTERNET_SIZE = {
+    4: 2n ** BigInt(32 - config.exposure["internet-min-prefix"]),
+    6: 2n ** BigInt(128 - config.exposure["internet-min-prefix-v6"])
+  };
+  const locations = /* @__PURE__ */ new Map();
+  for (const c of [base, head])
+    for (const o of locatedObjects(c)) locations.set(o.id, { file: o.source.file, line: o.source.line });
+  const baseIds = new Set(base.workloads.map((w) => w.id));
+  const headIds = new Set(head.workloads.map((w) => w.id));
+  const notes = [];
+  if (!enforced)
+    notes.push(
+      "The configuration says this cluster does not enforce NetworkPolicy: policies are ignored, every pod can reach every other."
+    );
+  const stats = (c, conn) => ({
+    workloads: c.workloads.length,
+    services: c.services.length,
+    networkPolicies: c.networkPolicies.length,
+    adminPolicies: c.adminPolicies.length,
+    classes: conn.classes
+  });
+  const facts = {
+    connections,
+    exposures,
+    objects,
+    workloads: {
+      added: [...headIds].filter((id) => !baseIds.has(id)).sort(),
+      removed: [...baseIds].filter((id) => !headIds.has(id)).sort()
+    },
+    diagnostics: {
+      base: [...baseIn.diagnostics, ...baseExp.diagnostics ?? []],
+      head: [...headIn.diagnostics, ...headExp.diagnostics ?? []]
+    },
+    notes,
+    stats: { base: stats(base, reach.connectivity.base), head: stats(head, reach.connectivity.head) },
+    connectivity: reach.connectivity,
+    exposure: { base: baseExp.exposures, head: headExp.exposures },
+    context: diagramContext(
+      { connections, exposures },
+      { connectivity: reach.connectivity.head, exposures: headExp.exposures }
+    )
+  };
+  return {
+    facts,
+    inputs: {
+      sides: { base: side(base, baseExp, families), head: side(head, headExp, families) },
+      publicAddresses,
+      isInternet: (addresses) => publicAddresses(addresses).some((iv) => iv.hi - iv.lo + 1n >= INTERNET_SIZE[iv.family]),
+      locate: (id) => locations.get(id)
+    }
+  };
+}
+
+// src/rules/judge.ts
+function judge({ facts, inputs }, config) {
+  const findings = runRules(
+    {
+      base: inputs.sides.base,
+      head: inputs.sides.head,
+      config,
+      connections: facts.connections,
+      exposures: facts.exposures,
+      objects: facts.objects,
+      isInternet: inputs.isInternet,
+      publicAddresses: inputs.publicAddresses,
+      locate: inputs.locate
+    },
+    config
+  );
+  return { ...facts, risk: overallRisk(findings), findings };
+}
+
+// src/model/collections.ts
+var Collections = class {
+  constructor(diagnostics) {
+    this.diagnostics = diagnostics;
+  }
+  diagnostics;
+  namespaces = /* @__PURE__ */ new Map();
+  workloads = /* @__PURE__ */ new Map();
+  services = /* @__PURE__ */ new Map();
+  networkPolicies = /* @__PURE__ */ new Map();
+  adminPolicies = /* @__PURE__ */ new Map();
+  ciliumPolicies = /* @__PURE__ */ new Map();
+  calicoPolicies = /* @__PURE__ */ new Map();
+  calicoTiers = /* @__PURE__ */ new Map();
+  authorizationPolicies = /* @__PURE__ */ new Map();
+  peerAuthentications = /* @__PURE__ */ new Map();
+  ingresses = /* @__PURE__ */ new Map();
+  ingressClasses = /* @__PURE__ */ new Map();
+  gatewayClasses = /* @__PURE__ */ new Map();
+  gateways = /* @__PURE__ */ new Map();
+  xroutes = /* @__PURE__ */ new Map();
+  referenceGrants = /* @__PURE__ */ new Map();
+  openshiftRoutes = /* @__PURE__ */ new Map();
+  serviceExports = /* @__PURE__ */ new Map();
+  serviceImports = /* @__PURE__ */ new Map();
+  others = [];
+  /** Workloads known only from the pods a controller owns (a live dump), not from the controller itself. */
+  fromPods = /* @__PURE__ */ new Set();
+  /** What declares dependencies (model/dependencies.ts), read alongside. */
+  inputs = dependencyInputs();
+  put(map, value) {
+    const previous = map.get(value.id);
+    if (previous)
+      this.diagnostics.warning(
+        value.source.file,
+        value.source.line,
+        `${value.id} is defined again (first at ${previous.source.file}:${previous.source.line}); the later definition is used`,
+        value.id
+      );
+    map.set(value.id, value);
+  }
+};
+
+// src/model/kinds/admin-network-policy.ts
+function readPods(value, path) {
+  const pods = optObj(value, path);
+  return {
+    namespaceSelector: selectorAt(pods.namespaceSelector, [...path, "namespaceSelector"]),
+    podSelector: selectorAt(pods.podSelector, [...path, "podSelector"])
+  };
+}
+function readSubject(spec) {
+  const subject = optObj(spec.subject, ["spec", "subject"]);
+  if (!subject) fail(["spec", "subject"], "is missing");
+  if (subject.namespaces !== void 0 && subject.namespaces !== null)
+    return { namespaceSelector: selectorAt(subject.namespaces, ["spec", "subject", "namespaces"]), podSelector: null };
+  if (subject.pods !== void 0 && subject.pods !== null) return readPods(subject.pods, ["spec", "subject", "pods"]);
+  return fail(["spec", "subject"], "must set namespaces or pods");
+}
+function readPeer2(value, path) {
+  const peer2 = optObj(value, path);
+  if (!peer2) fail(path, "must be a mapping");
+  if (peer2.namespaces !== void 0 && peer2.namespaces !== null)
+    return { type: "pods", namespaceSelector: selectorAt(peer2.namespaces, [...path, "namespaces"]), podSelector: null };
+  if (peer2.pods !== void 0 && peer2.pods !== null) return { type: "pods", ...readPods(peer2.pods, [...path, "pods"]) };
+  if (peer2.networks !== void 0 && peer2.networks !== null) {
+    const list4 = optList(peer2.networks, [...path, "networks"]) ?? [];
+    return {
+      type: "networks",
+      blocks: list4.map((c, i) => cidrAt(c, [...path, "networks", i])),
+      text: list4.map(String)
+    };
+  }
+  if (peer2.nodes !== void 0) return { type: "unsupported", what: "nodes" };
+  if (peer2.domainNames !== void 0) return { type: "unsupported", what: "domainNames" };
+  return { type: "unsupported", what: Object.keys(peer2).join(", ") || "an empty peer" };
+}
+function readV1alpha1Port(value, path) {
+  const port = optObj(value, path);
+  if (!port) fail(path, "must be a mapping");
+  if (isObj(port.portNumber)) {
+    const p = optInt(port.portNumber.port, [...path, "portNumber", "port"], 1, 65535);
+    if (p === void 0) fail([...path, "portNumber", "port"], "is missing");
+    return {
+      type: "numbers",
+      protocol: protocolAt(port.portNumber.protocol, [...path, "portNumber", "protocol"]),
+      ports: PortSet.range(p)
+    };
+  }
+  if (typeof port.namedPort === "string") return { type: "named", name: port.namedPort };
+  if (isObj(port.portRange)) {
+    const start = optInt(port.portRange.start, [...path, "portRange", "start"], 1, 65535);
+    const end = optInt(port.portRange.end, [...path, "portRange", "end"], 1, 65535);
+    if (start === void 0 || end === void 0) fail([...path, "portRange"], "needs start and end");
+    if (start >= end) fail([...path, "portRange"], `start (${start}) must be less than end (${end})`);
+    return {
+      type: "numbers",
+      protocol: protocolAt(port.portRange.protocol, [...path, "portRange", "protocol"]),
+      ports: PortSet.range(start, end)
+    };
+  }
+  return fail(path, "must set portNumber, namedPort or portRange");
+}
+function readV1alpha2Protocol(value, path) {
+  const proto = optObj(value, path);
+  if (!proto) fail(path, "must be a mapping");
+  if (typeof proto.destinationNamedPort === "string") return { type: "named", name: proto.destinationNamedPort };
+  for (const [field, protocol] of [
+    ["tcp", "TCP"],
+    ["udp", "UDP"],
+    ["sctp", "SCTP"]
+  ]) {
+    const match = optObj(proto[field], [...path, field]);
+    if (!match) continue;
+    const dest = optObj(match.destinationPort, [...path, field, "destinationPort"]);
+    if (!dest) return { type: "numbers", protocol, ports: PortSet.ALL };
+    const number = optInt(dest.number, [...path, field, "destinationPort", "number"], 1, 65535);
+    if (number !== void 0) return { type: "numbers", protocol, ports: PortSet.range(number) };
+    const range = optObj(dest.range, [...path, field, "destinationPort", "range"]);
+    const start = optInt(range?.start, [...path, field, "destinationPort", "range", "start"], 1, 65535);
+    const end = optInt(range?.end, [...path, field, "destinationPort", "range", "end"], 1, 65535);
+    if (start === void 0 || end === void 0) fail([...path, field, "destinationPort"], "must set number or range");
+    if (start >= end)
+      fail([...path, field, "destinationPort", "range"], `start (${start}) must be less than end (${end})`);
+    return { type: "numbers", protocol, ports: PortSet.range(start, end) };
+  }
+  return fail(path, "must set tcp, udp, sctp or destinationNamedPort");
+}
+function readRules2(kind, spec, field, source) {
+  const peerField = field === "ingress" ? "from" : "to";
+  const actions = kind === "ClusterNetworkPolicy" ? { Accept: "Allow", Deny: "Deny", Pass: "Pass" } : kind === "BaselineAdminNetworkPolicy" ? { Allow: "Allow", Deny: "Deny" } : { Allow: "Allow", Deny: "Deny", Pass: "Pass" };
+  return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
+    const path = ["spec", field, index];
+    const rule31 = optObj(value, path);
+    if (!rule31) fail(path, "must be a mapping");
+    const actionText = optString(rule31.action, [...path, "action"]);
+    const action = actionText ? own(actions, actionText) : void 0;
+    if (!action)
+      fail(
+        [...path, "action"],
+        `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`
+      );
+    const peerList = optList(rule31[peerField], [...path, peerField]) ?? [];
+    if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");
+    const peers = peerList.map((p, i) => readPeer2(p, [...path, peerField, i]));
+    const portField = kind === "ClusterNetworkPolicy" ? "protocols" : "ports";
+    const portList = optList(rule31[portField], [...path, portField]);
+    const ports2 = portList?.length ? portList.map(
+      (p, i) => kind === "ClusterNetworkPolicy" ? readV1alpha2Protocol(p, [...path, portField, i]) : readV1alpha1Port(p, [...path, portField, i])
+    ) : null;
+    return {
+      index,
+      name: optString(rule31.name, [...path, "name"]) ?? `#${index + 1}`,
+      line: source.lineOf(path),
+      action,
+      peers,
+      ports: ports2
+    };
+  });
+}
+function readAdminPolicy(kind, data, meta, source) {
+  const spec = optObj(data.spec, ["spec"]);
+  if (!spec) fail(["spec"], "is missing");
+  let tier;
+  let priority;
+  if (kind === "ClusterNetworkPolicy") {
+    const t = optString(spec.tier, ["spec", "tier"]);
+    if (t !== "Admin" && t !== "Baseline")
+      fail(["spec", "tier"], `must be Admin or Baseline, found ${JSON.stringify(t)}`);
+    tier = t === "Admin" ? "admin" : "baseline";
+    priority = optInt(spec.priority, ["spec", "priority"], 0, 1e3) ?? fail(["spec", "priority"], "is missing");
+  } else if (kind === "AdminNetworkPolicy") {
+    tier = "admin";
+    priority = optInt(spec.priority, ["spec", "priority"], 0, 1e3) ?? fail(["spec", "priority"], "is missing");
+  } else {
+    if (meta.name !== "default")
+      fail(
+        ["metadata", "name"],
+        `a BaselineAdminNetworkPolicy must be named "default", found ${JSON.stringify(meta.name)}`
+      );
+    tier = "baseline";
+    priority = 0;
+  }
+  return {
+    id: `${kind}/${meta.name}`,
+    kind,
+    name: meta.name,
+    source,
+    tier,
+    priority,
+    subject: readSubject(spec),
+    ingress: readRules2(kind, spec, "ingress", source),
+    egress: readRules2(kind, spec, "egress", source)
+  };
+}
+
+// src/model/kinds/api-service-callers.ts
+var API_SERVER_CALLERS = {
+  "admissionregistration.k8s.io": ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"],
+  "apiregistration.k8s.io": ["APIService"]
+};
+var obj = (v) => isObj(v) ? v : void 0;
+var str = (v) => typeof v === "string" ? v : void 0;
+function serviceRef(kind, object, ref, source, path, field) {
+  const namespace = str(ref?.namespace);
+  const name = str(ref?.name);
+  if (!namespace || !name) return [];
+  const port = ref?.port === void 0 ? 443 : ref.port;
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return [];
+  return [{ kind, object, namespace, name, port, file: source.file, line: source.lineOf(path), field }];
+}
+function readApiServerCalls(kind, data, name, source) {
+  const object = `${kind}/${name}`;
+  if (kind === "APIService")
+    return serviceRef(kind, object, obj(obj(data.spec)?.service), source, ["spec", "service"], "spec.service");
+  const webhooks = Array.isArray(data.webhooks) ? data.webhooks : [];
+  return webhooks.flatMap(
+    (w, i) => serviceRef(
+      kind,
+      object,
+      obj(obj(obj(w)?.clientConfig)?.service),
+      source,
+      ["webhooks", i, "clientConfig", "service"],
+      `webhooks[${i}] ${str(obj(w)?.name) ?? ""}`.trim()
+    )
+  );
+}
+
+// src/model/kinds/config-data.ts
+function decode(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
+  const text = Buffer.from(compact, "base64").toString("utf8");
+  return /[\uFFFD\u0000-\u0008\u000E-\u001F]/.test(text) ? void 0 : text;
+}
+function readConfigData(kind, data, name, namespace, source) {
+  const entries = [];
+  const fields = kind === "Secret" ? ["data", "stringData"] : ["data"];
+  for (const field of fields) {
+    const values = data[field];
+    if (!isObj(values)) continue;
+    for (const [key5, value] of Object.entries(values)) {
+      if (typeof value !== "string") continue;
+      const text = kind === "Secret" && field === "data" ? decode(value) : value;
+      if (text === void 0) continue;
+      const encoded = text !== value;
+      const multiline = !encoded && text.includes("\n") && !source.file.endsWith(".json");
+      entries.push({ key: key5, text, line: source.lineOf([field, key5]), multiline });
+    }
+  }
+  return { id: `${namespace}/${kind}/${name}`, kind, name, namespace, source, entries };
+}
+
+// src/model/kinds/gateway-class.ts
+function readGatewayClass(o) {
+  const spec = optObj(o.data.spec, ["spec"]) ?? {};
+  return {
+    id: o.id,
+    kind: "GatewayClass",
+    name: o.meta.name,
+    source: o.source,
+    controllerName: optString(spec.controllerName, ["spec", "controllerName"])
+  };
 }
 
 // src/model/kinds/ingress-class.ts
@@ -76717,7 +80168,6 @@ function readPrometheusCalls(data, name, namespace, source) {
 }
 
 // src/model/kinds/namespace.ts
-var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 function readNamespace(o) {
   return { name: o.meta.name, labels: { ...o.meta.labels, [NAMESPACE_NAME_LABEL]: o.meta.name }, source: o.source };
 }
@@ -76934,11 +80384,11 @@ function readPodConfig(data, kind) {
             hint: name
           });
         const from = obj3(env.valueFrom);
-        for (const [key3, refKind] of [
+        for (const [key5, refKind] of [
           ["configMapKeyRef", "ConfigMap"],
           ["secretKeyRef", "Secret"]
         ]) {
-          const ref = obj3(from?.[key3]);
+          const ref = obj3(from?.[key5]);
           const refName = str3(ref?.name);
           const refKey = str3(ref?.key);
           if (refName && refKey) refs.push({ kind: refKind, name: refName, keys: [refKey], hint: name });
@@ -76946,11 +80396,11 @@ function readPodConfig(data, kind) {
       });
       list2(container.envFrom).forEach((e) => {
         const env = obj3(e);
-        for (const [key3, refKind] of [
+        for (const [key5, refKind] of [
           ["configMapRef", "ConfigMap"],
           ["secretRef", "Secret"]
         ]) {
-          const refName = str3(obj3(env?.[key3])?.name);
+          const refName = str3(obj3(env?.[key5])?.name);
           if (refName) refs.push({ kind: refKind, name: refName });
         }
       });
@@ -76982,7 +80432,7 @@ function readService(data, meta, namespace, source) {
   const type = TYPES.find((t) => t === typeText);
   if (!type) fail(["spec", "type"], `must be one of ${TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
   const selector2 = optStringMap(spec.selector, ["spec", "selector"]);
-  const ports = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
+  const ports2 = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
     const path = ["spec", "ports", i];
     const p = optObj(value, path);
     if (!p) fail(path, "must be a mapping");
@@ -76998,8 +80448,8 @@ function readService(data, meta, namespace, source) {
       appProtocol: optString(p.appProtocol, [...path, "appProtocol"])
     };
   });
-  const strings = (field) => (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
-  const sourceRanges = strings("loadBalancerSourceRanges");
+  const strings2 = (field) => (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
+  const sourceRanges = strings2("loadBalancerSourceRanges");
   const legacyRanges = meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
   if (!sourceRanges.length && legacyRanges)
     sourceRanges.push(
@@ -77016,9 +80466,9 @@ function readService(data, meta, namespace, source) {
     source,
     type,
     selector: selector2 && Object.keys(selector2).length ? selector2 : null,
-    ports,
+    ports: ports2,
     headless: spec.clusterIP === "None",
-    externalIPs: strings("externalIPs"),
+    externalIPs: strings2("externalIPs"),
     externalName: optString(spec.externalName, ["spec", "externalName"]),
     loadBalancerSourceRanges: sourceRanges,
     loadBalancerClass: optString(spec.loadBalancerClass, ["spec", "loadBalancerClass"]),
@@ -77026,134 +80476,6 @@ function readService(data, meta, namespace, source) {
     externalTrafficPolicy: etp === "Local" ? "Local" : "Cluster",
     annotations: meta.annotations
   };
-}
-
-// src/model/kinds/xroute.ts
-var XROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
-function isXRouteKind(kind) {
-  return XROUTE_KINDS.includes(kind);
-}
-function readBackendRef(value, path, namespace, source, mirror) {
-  const b = optObj(value, path);
-  if (!b) fail(path, "must be a mapping");
-  const group = optString(b.group, [...path, "group"]) ?? "";
-  const kind = optString(b.kind, [...path, "kind"]) ?? "Service";
-  const port = optInt(b.port, [...path, "port"], 1, 65535);
-  if (port === void 0 && group === "" && kind === "Service")
-    fail([...path, "port"], "is required when referring to a Service");
-  return {
-    group,
-    kind,
-    name: reqString(b.name, [...path, "name"]),
-    namespace: optString(b.namespace, [...path, "namespace"]) || namespace,
-    port,
-    weight: mirror ? 1 : optInt(b.weight, [...path, "weight"], 0, 1e6) ?? 1,
-    mirror,
-    line: source.lineOf(path)
-  };
-}
-function mirrorsIn(filters, path, namespace, source) {
-  const out = [];
-  (optList(filters, path) ?? []).forEach((f, i) => {
-    const fPath = [...path, i];
-    if (!isObj(f) || f.type !== "RequestMirror") return;
-    const mirror = optObj(f.requestMirror, [...fPath, "requestMirror"]);
-    if (!mirror) fail([...fPath, "requestMirror"], "is required for a RequestMirror filter");
-    if (mirror.percent === 0 || isObj(mirror.fraction) && mirror.fraction.numerator === 0) return;
-    out.push(readBackendRef(mirror.backendRef, [...fPath, "requestMirror", "backendRef"], namespace, source, true));
-  });
-  return out;
-}
-function describeHttpMatch(m, path) {
-  const parts2 = [];
-  const p = optObj(m.path, [...path, "path"]);
-  parts2.push(
-    `${optString(p?.type, [...path, "path", "type"]) ?? "PathPrefix"} ${optString(p?.value, [...path, "path", "value"]) ?? "/"}`
-  );
-  for (const field of ["headers", "queryParams"])
-    (optList(m[field], [...path, field]) ?? []).forEach((h, i) => {
-      if (!isObj(h)) fail([...path, field, i], "must be a mapping");
-      const regex2 = h.type === "RegularExpression" ? "~" : "=";
-      parts2.push(`${field === "headers" ? "header" : "query"}:${String(h.name)}${regex2}${String(h.value)}`);
-    });
-  const method = optString(m.method, [...path, "method"]);
-  if (method) parts2.push(`method:${method}`);
-  return parts2.join(" ");
-}
-function describeGrpcMatch(m, path) {
-  const parts2 = [];
-  const method = optObj(m.method, [...path, "method"]);
-  const service = optString(method?.service, [...path, "method", "service"]);
-  const name = optString(method?.method, [...path, "method", "method"]);
-  parts2.push(service || name ? `method ${service ?? "*"}/${name ?? "*"}` : "any method");
-  (optList(m.headers, [...path, "headers"]) ?? []).forEach((h, i) => {
-    if (!isObj(h)) fail([...path, "headers", i], "must be a mapping");
-    parts2.push(`header:${String(h.name)}${h.type === "RegularExpression" ? "~" : "="}${String(h.value)}`);
-  });
-  return parts2.join(" ");
-}
-function readXRoute(o) {
-  if (!isXRouteKind(o.kind)) throw new Error(`${o.kind} is not a route kind`);
-  const kind = o.kind;
-  const data = o.data;
-  const namespace = o.namespace;
-  const spec = optObj(data.spec, ["spec"]) ?? {};
-  const hostnames = kind === "TCPRoute" || kind === "UDPRoute" ? [] : (optList(spec.hostnames, ["spec", "hostnames"]) ?? []).map((h, i) => hostnameAt(h, ["spec", "hostnames", i])).filter((h) => !!h);
-  const parentRefs = (optList(spec.parentRefs, ["spec", "parentRefs"]) ?? []).map((p, index) => {
-    const path = ["spec", "parentRefs", index];
-    const ref = optObj(p, path);
-    if (!ref) fail(path, "must be a mapping");
-    return {
-      group: optString(ref.group, [...path, "group"]) ?? GATEWAY_GROUP,
-      kind: optString(ref.kind, [...path, "kind"]) ?? "Gateway",
-      namespace: optString(ref.namespace, [...path, "namespace"]) || namespace,
-      name: reqString(ref.name, [...path, "name"]),
-      sectionName: optString(ref.sectionName, [...path, "sectionName"]) || void 0,
-      port: optInt(ref.port, [...path, "port"], 1, 65535),
-      index,
-      line: o.source.lineOf(path)
-    };
-  });
-  const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((r, index) => {
-    const path = ["spec", "rules", index];
-    const rule28 = optObj(r, path) ?? {};
-    let matches2 = [];
-    if (kind === "HTTPRoute" || kind === "GRPCRoute") {
-      const list4 = optList(rule28.matches, [...path, "matches"]) ?? [];
-      const describe2 = kind === "HTTPRoute" ? describeHttpMatch : describeGrpcMatch;
-      matches2 = list4.map((m, i) => {
-        const mPath = [...path, "matches", i];
-        return describe2(optObj(m, mPath) ?? {}, mPath);
-      });
-      if (!matches2.length) matches2 = [kind === "HTTPRoute" ? "PathPrefix /" : "any method"];
-    }
-    const backendRefs = [];
-    (optList(rule28.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
-      const bPath = [...path, "backendRefs", i];
-      backendRefs.push(readBackendRef(b, bPath, namespace, o.source, false));
-      if (isObj(b)) backendRefs.push(...mirrorsIn(b.filters, [...bPath, "filters"], namespace, o.source));
-    });
-    backendRefs.push(...mirrorsIn(rule28.filters, [...path, "filters"], namespace, o.source));
-    return { index, name: optString(rule28.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
-  });
-  return { id: o.id, kind, name: o.meta.name, namespace, source: o.source, hostnames, parentRefs, rules };
-}
-function gatewayHostMatches(pattern, host) {
-  if (!pattern.startsWith("*.")) return pattern === host;
-  const suffix = pattern.slice(1);
-  const bare = host.startsWith("*.") ? host.slice(1) : host;
-  return bare.endsWith(suffix) && bare.length > suffix.length;
-}
-function intersectHostnames(listener, route) {
-  if (!route.length) return [listener];
-  if (listener === void 0) return [...route];
-  const out = /* @__PURE__ */ new Set();
-  for (const h of route) {
-    if (h === listener) out.add(h);
-    else if (gatewayHostMatches(listener, h)) out.add(h);
-    else if (gatewayHostMatches(h, listener)) out.add(listener);
-  }
-  return out.size ? [...out] : null;
 }
 
 // src/model/kind-table.ts
@@ -77215,7 +80537,8 @@ function putWorkload(o, into) {
     ports: template.ports,
     hostNetwork: template.hostNetwork,
     replicas: readReplicas(data, kind),
-    serviceAccountName: template.serviceAccountName
+    serviceAccountName: template.serviceAccountName,
+    ...template.sidecarInject ? { sidecarInject: template.sidecarInject } : {}
   });
 }
 function putNetworkPolicy(o, into) {
@@ -77232,13 +80555,13 @@ function putNetworkPolicy(o, into) {
 }
 function putAdminPolicy(o, into) {
   const policy = readAdminPolicy(o.kind, o.data, o.meta, o.source);
-  for (const rule28 of [...policy.ingress, ...policy.egress])
-    for (const peer2 of rule28.peers)
+  for (const rule31 of [...policy.ingress, ...policy.egress])
+    for (const peer2 of rule31.peers)
       if (peer2.type === "unsupported")
         into.diagnostics.warning(
           o.source.file,
-          rule28.line,
-          `${policy.id} rule ${rule28.name}: peer type ${peer2.what} is not modelled; the rule ${rule28.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
+          rule31.line,
+          `${policy.id} rule ${rule31.name}: peer type ${peer2.what} is not modelled; the rule ${rule31.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
           policy.id
         );
   into.put(into.adminPolicies, policy);
@@ -77253,16 +80576,47 @@ function putCiliumPolicy(o, into) {
         `${policy.id}: a nodeSelector (host) policy is not modelled; the connectivity shown ignores it`,
         policy.id
       );
-    for (const rule28 of [...spec.ingress, ...spec.egress])
-      if (rule28.unsupported.length)
+    for (const rule31 of [...spec.ingress, ...spec.egress])
+      if (rule31.unsupported.length)
         into.diagnostics.warning(
           o.source.file,
-          rule28.line,
-          `${policy.id} ${rule28.direction}${rule28.deny ? "Deny" : ""}[${rule28.index}]: ${rule28.unsupported.join(", ")} not modelled; the rule matches no peer through it`,
+          rule31.line,
+          `${policy.id} ${rule31.direction}${rule31.deny ? "Deny" : ""}[${rule31.index}]: ${rule31.unsupported.join(", ")} not modelled; the rule matches no peer through it`,
           policy.id
         );
   }
   into.put(into.ciliumPolicies, policy);
+}
+function putAuthorizationPolicy(o, into) {
+  const policy = readAuthorizationPolicy(o.data, o.meta, o.namespace, o.source);
+  for (const ref of policy.targetRefs)
+    if (ref.kind !== "Service" && ref.kind !== "Gateway")
+      into.diagnostics.warning(
+        o.source.file,
+        o.source.lineOf(["spec", "targetRefs"]),
+        `${policy.id}: a targetRef to a ${ref.kind} is not modelled; the policy applies to no pod through it`,
+        policy.id
+      );
+  into.put(into.authorizationPolicies, policy);
+}
+function putCalicoPolicy(o, into) {
+  const policy = readCalicoPolicy(o.kind, o.data, o.meta, o.namespace, o.source);
+  if (policy.hostOnly.length)
+    into.diagnostics.warning(
+      o.source.file,
+      o.source.line,
+      `${policy.id}: ${policy.hostOnly.join(", ")} ${policy.hostOnly.length > 1 ? "are" : "is"} for host endpoints, which are not modelled${policy.appliesToPods ? "" : "; the policy applies to no pod and is not evaluated"}`,
+      policy.id
+    );
+  for (const rule31 of [...policy.ingress, ...policy.egress])
+    if (rule31.unsupported.length)
+      into.diagnostics.warning(
+        o.source.file,
+        rule31.line,
+        `${policy.id} ${rule31.direction}[${rule31.index}]: ${rule31.unsupported.join(", ")} not modelled; the rule matches no traffic`,
+        policy.id
+      );
+  into.put(into.calicoPolicies, policy);
 }
 function keep(o, into) {
   into.others.push({
@@ -77315,6 +80669,27 @@ var KINDS = [
       read: putCiliumPolicy
     })
   ),
+  {
+    group: ISTIO_SECURITY_GROUP,
+    kind: "AuthorizationPolicy",
+    read: putAuthorizationPolicy
+  },
+  {
+    group: ISTIO_SECURITY_GROUP,
+    kind: "PeerAuthentication",
+    read: (o, into) => into.put(into.peerAuthentications, readPeerAuthentication(o.data, o.meta, o.namespace, o.source))
+  },
+  ...CALICO_GROUPS.flatMap((group) => [
+    ...["NetworkPolicy", "GlobalNetworkPolicy"].map(
+      (kind) => ({ group, kind, clusterScoped: kind === "GlobalNetworkPolicy", read: putCalicoPolicy })
+    ),
+    {
+      group,
+      kind: "Tier",
+      clusterScoped: true,
+      read: (o, into) => into.put(into.calicoTiers, readCalicoTier(o.data, o.meta, o.source))
+    }
+  ]),
   // The entry kinds.
   ...["networking.k8s.io", "extensions"].map(
     (group) => ({
@@ -77353,6 +80728,9 @@ var KINDS = [
     kind: "Route",
     read: (o, into) => into.put(into.openshiftRoutes, readOpenShiftRoute(o))
   },
+  // Multi-cluster Services (KEP-1645).
+  { group: MCS_GROUP, kind: "ServiceExport", read: (o, into) => into.put(into.serviceExports, readServiceExport(o)) },
+  { group: MCS_GROUP, kind: "ServiceImport", read: (o, into) => into.put(into.serviceImports, readServiceImport(o)) },
   // What declares dependencies between workloads (model/dependencies.ts).
   ...["ConfigMap", "Secret"].map(
     (kind) => ({
@@ -77421,7 +80799,10 @@ var SERVED_VERSIONS = {
   batch: ["v1", "v1beta1", "v2alpha1"],
   "networking.k8s.io": ["v1", "v1beta1"],
   "policy.networking.k8s.io": ["v1alpha1", "v1alpha2"],
-  "cilium.io": ["v2", "v2alpha1"]
+  "cilium.io": ["v2", "v2alpha1"],
+  "projectcalico.org": ["v3"],
+  "crd.projectcalico.org": ["v1"],
+  "security.istio.io": ["v1", "v1beta1", "v1alpha1"]
 };
 function apiVersionError(apiVersion, group, read) {
   const parts2 = apiVersion.split("/");
@@ -77457,6 +80838,17 @@ var NotObjects = class {
     );
   }
 };
+function warnUnknownTiers(into, diagnostics) {
+  const tiers = /* @__PURE__ */ new Set([DEFAULT_TIER, ...[...into.calicoTiers.values()].map((t) => t.name)]);
+  for (const p of into.calicoPolicies.values())
+    if (!tiers.has(p.tier))
+      diagnostics.warning(
+        p.source.file,
+        p.source.lineOf(["spec", "tier"]),
+        `${p.id} is in tier ${p.tier}, which no Tier object here defines (Calico refuses a policy of a tier that does not exist); it is evaluated as a tier without order, after every other`,
+        p.id
+      );
+}
 function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
   const defaultNamespace = options.defaultNamespace ?? "default";
   const into = new Collections(diagnostics);
@@ -77548,6 +80940,7 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
   }
   const workloads = [...into.workloads.values()];
   warnMissingPortNames(workloads, into.networkPolicies.values(), diagnostics);
+  warnUnknownTiers(into, diagnostics);
   notObjects.report(diagnostics);
   const namespaces = new Map(into.namespaces);
   for (const name of referenced)
@@ -77560,13 +80953,22 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
         `${w.id} uses hostNetwork: NetworkPolicy does not apply to it (its traffic comes from the node's address)`,
         w.id
       );
-  const model = { namespaces, workloads, services: [...into.services.values()] };
+  const model = {
+    namespaces,
+    workloads,
+    services: [...into.services.values()],
+    serviceImports: [...into.serviceImports.values()]
+  };
   return {
     objects: objectsRead,
     ...model,
     networkPolicies: [...into.networkPolicies.values()],
     adminPolicies: [...into.adminPolicies.values()],
     ciliumPolicies: [...into.ciliumPolicies.values()],
+    calicoPolicies: [...into.calicoPolicies.values()],
+    calicoTiers: [...into.calicoTiers.values()],
+    authorizationPolicies: [...into.authorizationPolicies.values()],
+    peerAuthentications: [...into.peerAuthentications.values()],
     ingresses: [...into.ingresses.values()],
     ingressClasses: [...into.ingressClasses.values()],
     gatewayClasses: [...into.gatewayClasses.values()],
@@ -77574,6 +80976,7 @@ function buildCluster(objects, options = {}, diagnostics = new Diagnostics()) {
     xroutes: [...into.xroutes.values()],
     referenceGrants: [...into.referenceGrants.values()],
     openshiftRoutes: [...into.openshiftRoutes.values()],
+    serviceExports: [...into.serviceExports.values()],
     others: into.others,
     dependencies: declaredDependencies(into.inputs, model),
     diagnostics: diagnostics.items
@@ -77587,1776 +80990,100 @@ function warnMissingPortNames(workloads, policies, diagnostics) {
     else byNamespace.set(w.namespace, [w]);
   }
   for (const policy of policies) {
-    const named = policy.ingress.filter((r) => r.ports?.some((p) => typeof p.port === "string"));
-    if (!named.length) continue;
+    const named2 = policy.ingress.filter((r) => r.ports?.some((p) => typeof p.port === "string"));
+    if (!named2.length) continue;
     const selected = (byNamespace.get(policy.namespace) ?? []).filter((w) => matches(policy.podSelector, w.labels));
     if (!selected.length) continue;
-    for (const rule28 of named)
-      rule28.ports.forEach((port, i) => {
+    for (const rule31 of named2)
+      rule31.ports.forEach((port, i) => {
         if (typeof port.port !== "string") return;
         if (selected.some((w) => w.ports.some((c) => c.name === port.port && c.protocol === port.protocol))) return;
         const which2 = selected.length === 1 ? selected[0].id : `${selected.length} workloads, such as ${selected[0].id}`;
         diagnostics.warning(
           policy.source.file,
-          policy.source.lineOf(["spec", "ingress", rule28.index, "ports", i, "port"]),
-          `${policy.id}: no pod it selects (${which2}) has a ${port.protocol} port named ${JSON.stringify(port.port)}; spec.ingress[${rule28.index}].ports[${i}] opens nothing`,
+          policy.source.lineOf(["spec", "ingress", rule31.index, "ports", i, "port"]),
+          `${policy.id}: no pod it selects (${which2}) has a ${port.protocol} port named ${JSON.stringify(port.port)}; spec.ingress[${rule31.index}].ports[${i}] opens nothing`,
           policy.id
         );
       });
   }
 }
 
-// src/analysis/diagram-context.ts
-var CONTEXT_BUDGET = { edges: 12, pairs: 2500, exposures: 6 };
-function diagramContext(changes, head, budget = CONTEXT_BUDGET) {
-  const touched2 = /* @__PURE__ */ new Set();
-  const reached = /* @__PURE__ */ new Set();
-  const clients = /* @__PURE__ */ new Set();
-  const changedPairs = /* @__PURE__ */ new Set();
-  for (const c of changes.connections) {
-    changedPairs.add(`${c.from}\0${c.to}`);
-    if (c.from !== "ip:") touched2.add(c.from);
-    if (c.to !== "ip:") touched2.add(c.to);
-    if (c.change === "removed") continue;
-    if (c.to !== "ip:") reached.add(c.to);
-    if (c.from !== "ip:") clients.add(c.from);
-  }
-  for (const x of changes.exposures) {
-    const e = x.head ?? x.base;
-    touched2.add(e.workload);
-    if (x.change !== "removed") reached.add(e.workload);
-  }
-  const changedExposures = new Set(changes.exposures.map((x) => exposureKey(x.head ?? x.base)));
-  const exposures = head.exposures.filter((e) => clients.has(e.workload) && !changedExposures.has(exposureKey(e))).slice(0, budget.exposures);
-  const connections = [];
-  const targets = [...touched2].sort();
-  let pairs = budget.pairs;
-  search: for (const from of [...reached].sort())
-    for (const to of targets) {
-      if (connections.length >= budget.edges || pairs-- <= 0) break search;
-      if (from === to || changedPairs.has(`${from}\0${to}`)) continue;
-      const conns = head.connectivity.between(from, to);
-      if (!conns.isEmpty()) connections.push({ from, to, conns });
-    }
-  return { exposures, connections };
-}
-
-// src/analysis/exposure/admission.ts
-function mergeIntervals(list4) {
-  const sorted = [...list4].sort(compareIntervals);
-  const out = [];
-  for (const iv of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.family === iv.family && last.hi + 1n >= iv.lo)
-      out[out.length - 1] = { ...last, hi: last.hi > iv.hi ? last.hi : iv.hi };
-    else out.push(iv);
-  }
-  return out;
-}
-function parseSource(text) {
-  try {
-    return [parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`)];
-  } catch (e) {
-    if (e instanceof CidrError) return [];
-    throw e;
-  }
-}
-var Admission = class {
-  evaluator;
-  families;
-  /** Address blocks that can decide ingress of pods per namespace: its NetworkPolicies' ipBlocks and the admin tier's networks. */
-  blocks = /* @__PURE__ */ new Map();
-  adminBlocks = [];
-  atomCache = /* @__PURE__ */ new Map();
-  ipCache = /* @__PURE__ */ new Map();
-  constructor(cluster) {
-    this.evaluator = new PolicyEvaluator(cluster);
-    this.families = defaultFamilies(cluster);
-    for (const np of cluster.networkPolicies) {
-      let list4 = this.blocks.get(np.namespace);
-      if (!list4) this.blocks.set(np.namespace, list4 = []);
-      for (const rule28 of np.ingress)
-        for (const peer2 of rule28.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
-    }
-    for (const ap of cluster.adminPolicies)
-      for (const rule28 of ap.ingress)
-        for (const peer2 of rule28.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
-    for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
-  }
-  /** Whether traffic from `origin` reaches the target's pod port, and what that changes about the sources. */
-  admit(t, origin) {
-    if (t.cls.hostNetwork)
-      return { blockedBy: null, notes: [`${t.workload.id} uses hostNetwork: NetworkPolicy does not apply to it`] };
-    const has = (c) => c.get(t.protocol).has(t.port);
-    if (origin.type === "pods") {
-      let block = null;
-      const notes = [];
-      for (const src of origin.classes) {
-        if (!has(this.evaluator.evaluate("ingress", t.cls, { type: "pods", pods: src }))) {
-          block ??= this.blocker("ingress", t.cls, { type: "pods", pods: src }, t.protocol, t.port);
-          continue;
-        }
-        if (!has(this.evaluator.evaluate("egress", src, { type: "pods", pods: t.cls }))) {
-          const b = this.blocker("egress", src, { type: "pods", pods: t.cls }, t.protocol, t.port);
-          if (!origin.synthetic) {
-            block ??= b;
-            continue;
-          }
-          notes.push(
-            `${b.id} restricts egress in ${src.namespace}: if ${origin.what} run there, it blocks this traffic`
-          );
-        }
-        return { blockedBy: null, notes };
-      }
-      return { blockedBy: block?.id ?? "unknown", notes: block?.notes ?? [] };
-    }
-    const atoms = this.atoms(t.cls.namespace, origin.type === "clients" ? origin.cidrs : null);
-    if (!atoms.length) return { blockedBy: null, notes: [] };
-    const admitted = atoms.filter((a) => has(this.ipConns(t.cls, a)));
-    if (!admitted.length) {
-      const b = this.blocker("ingress", t.cls, { type: "ip", interval: atoms[0] }, t.protocol, t.port);
-      return { blockedBy: b.id, notes: b.notes };
-    }
-    if (admitted.length === atoms.length) return { blockedBy: null, notes: [] };
-    const allowed = mergeIntervals(admitted).flatMap(intervalToCidrs);
-    if (origin.type === "clients")
-      return {
-        blockedBy: null,
-        sources: allowed,
-        notes: [`NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")} of the entry's sources`]
-      };
-    return {
-      blockedBy: null,
-      notes: [
-        `NetworkPolicy admits ${t.protocol} ${t.port} only from ${allowed.join(", ")}: the traffic passes only if ${origin.what} fall in those ranges`
-      ]
-    };
-  }
-  ipConns(cls, atom) {
-    const key3 = `${cls.index}\0${atom.family}:${atom.lo}-${atom.hi}`;
-    let hit = this.ipCache.get(key3);
-    if (!hit) {
-      hit = this.evaluator.evaluate("ingress", cls, { type: "ip", interval: atom });
-      this.ipCache.set(key3, hit);
-    }
-    return hit;
-  }
-  /** The policy that denies `port` in this direction: an admin-tier Deny, else a NetworkPolicy that isolates the pod. */
-  blocker(direction, subject, other, protocol, port) {
-    const trace = [];
-    this.evaluator.evaluate(direction, subject, other, trace);
-    const deny = trace.find(
-      (s) => (s.tier === "admin" || s.tier === "baseline" || s.tier === "cilium") && s.verdict === "deny" && s.conns.get(protocol).has(port)
+// src/analysis/clusterset.ts
+var key3 = (namespace, name) => `${namespace}/${name}`;
+function clustersetLinks(members) {
+  const links = /* @__PURE__ */ new Map();
+  const entry = (namespace, name) => {
+    const k = key3(namespace, name);
+    let e = links.get(k);
+    if (!e) links.set(k, e = { address: clustersetDns(name, namespace), exporters: /* @__PURE__ */ new Set(), importers: [] });
+    return e;
+  };
+  for (const m of members) {
+    if (!m.snapshot) continue;
+    const services2 = new Set(
+      m.snapshot.services.filter((s) => s.type !== "ExternalName").map((s) => key3(s.namespace, s.name))
     );
-    if (deny?.policy) return { id: deny.policy, notes: [] };
-    const isolating = [
-      ...this.evaluator.selectingPolicies(subject, direction).map((p) => p.id),
-      // Cilium policies that put the pod in default deny in this direction.
-      ...trace.filter((s) => s.tier === "cilium" && s.verdict === "isolate" && s.policy).map((s) => s.policy)
-    ].sort();
-    if (isolating.length) {
-      const who = subject.members[0]?.id ?? `pods in ${subject.namespace}`;
-      return {
-        id: isolating[0],
-        notes: [
-          `${direction} of ${who} is isolated by ${isolating.join(", ")}; no rule admits ${protocol} ${port} from this source`
-        ]
-      };
-    }
-    return { id: "unknown", notes: [] };
-  }
-  /**
-   * The address space (or the given client CIDRs) cut at every block that can decide ingress in this
-   * namespace: within one atom every address is treated alike.
-   */
-  atoms(namespace, cidrs) {
-    const key3 = `${namespace}\0${cidrs?.join(",") ?? "*"}`;
-    let atoms = this.atomCache.get(key3);
-    if (!atoms) {
-      const region = cidrs ? cidrs.flatMap(parseSource) : [];
-      const families = [.../* @__PURE__ */ new Set([...this.families, ...region.map((r) => r.family)])].sort();
-      atoms = atomize(families, [...this.blocks.get(namespace) ?? [], ...this.adminBlocks, ...region]).filter(
-        (a) => !cidrs || region.some((r) => containsInterval(r, a))
-      );
-      this.atomCache.set(key3, atoms);
-    }
-    return atoms;
-  }
-};
-
-// src/analysis/exposure/types.ts
-var ENTRY_KIND_ORDER = [
-  "LoadBalancer",
-  "NodePort",
-  "ExternalIP",
-  "HostPort",
-  "HostNetwork",
-  "Ingress",
-  "Gateway",
-  "Route"
-];
-var DEFAULT_EXPOSURE_OPTIONS = {
-  ingressController: { namespace: "ingress-nginx" },
-  internalGatewayClasses: [],
-  sensitivePorts: [...DEFAULT_SENSITIVE_PORTS],
-  openshiftRouter: { namespace: "openshift-ingress" }
-};
-var EVERYWHERE = ["0.0.0.0/0"];
-
-// src/analysis/exposure/collect.ts
-function exposureKey2(e) {
-  const v = e.via;
-  return JSON.stringify([
-    e.workload,
-    e.protocol,
-    e.port,
-    v.kind,
-    v.ref,
-    v.entryPort ?? null,
-    v.host ?? null,
-    v.path ?? null,
-    v.listener ?? null
-  ]);
-}
-var Collector = class {
-  constructor(diagnostics, admission, sensitivePorts) {
-    this.diagnostics = diagnostics;
-    this.admission = admission;
-    this.sensitive = new Set(sensitivePorts);
-  }
-  diagnostics;
-  admission;
-  exposures = /* @__PURE__ */ new Map();
-  broken = /* @__PURE__ */ new Map();
-  infos = /* @__PURE__ */ new Set();
-  sensitive;
-  info(file, line, message, object) {
-    const key3 = `${file}:${line}:${message}`;
-    if (this.infos.has(key3)) return;
-    this.infos.add(key3);
-    this.diagnostics.info(file, line, message, object);
-  }
-  addBroken(b) {
-    this.broken.set(`${b.ref}\0${b.reason}`, b);
-  }
-  add(e) {
-    const key3 = exposureKey2(e);
-    const previous = this.exposures.get(key3);
-    if (!previous) {
-      this.exposures.set(key3, e);
-      return;
-    }
-    if (e.via.matches) previous.via.matches = [.../* @__PURE__ */ new Set([...previous.via.matches ?? [], ...e.via.matches])];
-    if (e.via.service && previous.via.service && e.via.service !== previous.via.service)
-      previous.notes.push(`also through ${e.via.service}`);
-    for (const n of e.notes) if (!previous.notes.includes(n)) previous.notes.push(n);
-    if (e.blockedBy === null) previous.blockedBy = null;
-    previous.sources = [.../* @__PURE__ */ new Set([...previous.sources, ...e.sources])];
-  }
-  /** Adds one exposure per target, with the policy verdict for traffic from `origin`. */
-  emit(targets, base, origin) {
-    for (const t of targets) {
-      const verdict = this.admission.admit(t, origin);
-      const notes = [...base.notes, ...t.notes, ...verdict.notes];
-      const sensitive = [t.port, base.via.servicePort, base.via.entryPort].filter(
-        (p) => p !== void 0 && this.sensitive.has(p)
-      );
-      if (sensitive.length) notes.push(`sensitive port ${[...new Set(sensitive)].join(", ")}`);
-      this.add({
-        workload: t.workload.id,
-        protocol: t.protocol,
-        port: t.port,
-        via: { ...base.via, matches: base.via.matches ? [...base.via.matches] : void 0 },
-        sources: verdict.sources ?? [...base.sources],
-        blockedBy: verdict.blockedBy,
-        file: base.file,
-        line: base.line,
-        notes: [...new Set(notes)]
+    for (const x of m.snapshot.serviceExports ?? [])
+      if (services2.has(key3(x.namespace, x.name))) entry(x.namespace, x.name).exporters.add(m.environment);
+    for (const i of m.snapshot.serviceImports ?? [])
+      entry(i.namespace, i.name).importers.push({
+        environment: m.environment,
+        file: i.source.file,
+        line: i.source.line
       });
-    }
   }
-  /** Everything found, in a stable order. */
-  result() {
-    const sortKey = (e) => [
-      String(ENTRY_KIND_ORDER.indexOf(e.via.kind)),
-      e.via.ref,
-      e.via.listener ?? "",
-      e.via.host ?? "",
-      e.via.path ?? "",
-      String(e.via.entryPort ?? 0).padStart(5, "0"),
-      e.workload,
-      e.protocol,
-      String(e.port).padStart(5, "0")
-    ];
-    const exposures = [...this.exposures.values()].sort((a, b) => {
-      const ka = sortKey(a);
-      const kb = sortKey(b);
-      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-      return 0;
-    });
-    const broken = [...this.broken.values()].sort(
-      (a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0
-    );
-    return { exposures, broken, diagnostics: this.diagnostics.items };
-  }
-};
-
-// src/analysis/exposure/pods.ts
-var SERVING_KINDS = (w) => w.kind !== "Job" && w.kind !== "CronJob";
-function labelsText(labels) {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+  return [...links].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([service, e]) => ({ service, address: e.address, exporters: [...e.exporters], importers: e.importers }));
 }
-function selects(selector2, labels) {
-  return Object.entries(selector2).every(([k, v]) => labels[k] === v);
-}
-var Pods = class {
-  constructor(cluster) {
-    this.cluster = cluster;
-    for (const cls of podClasses(cluster)) for (const w of cls.members) this.classOf.set(w.id, cls);
-    for (const w of cluster.workloads) {
-      const list4 = this.byNamespace.get(w.namespace);
-      if (list4) list4.push(w);
-      else this.byNamespace.set(w.namespace, [w]);
-    }
-  }
-  cluster;
-  classOf = /* @__PURE__ */ new Map();
-  /** The workloads of each namespace, in the cluster's order (an entry looks up its pods by namespace). */
-  byNamespace = /* @__PURE__ */ new Map();
-  byLabel = /* @__PURE__ */ new Map();
-  /** Indexes of synthetic classes: past every real class's index. */
-  nextIndex = 1e6;
-  classFor(workload) {
-    return this.classOf.get(workload.id);
-  }
-  classesOf(workloads) {
-    return [...new Set(workloads.map((w) => this.classFor(w)))];
-  }
-  /** A pod that is not in the manifests (a controller installed elsewhere), as a class of its own. */
-  synthetic(namespace, labels, namespaceDefaults = {}) {
-    const declared = this.cluster.namespaces.get(namespace);
-    return {
-      index: this.nextIndex++,
-      namespace,
-      namespaceLabels: declared?.labels ?? { ...namespaceDefaults, [NAMESPACE_NAME_LABEL]: namespace },
-      labels,
-      ports: [],
-      hostNetwork: false,
-      members: []
-    };
-  }
-  /** Every workload of a namespace, in the cluster's order. */
-  inNamespace(namespace) {
-    return this.byNamespace.get(namespace) ?? [];
-  }
-  /** The serving workloads of a namespace whose pods carry these labels. */
-  workloadsIn(namespace, podLabels) {
-    const labels = podLabels ?? {};
-    return this.inNamespace(namespace).filter((w) => SERVING_KINDS(w) && selects(labels, w.labels));
-  }
-  /** The workloads whose pods carry label `key` with this value, in the cluster's order (indexed once per key). */
-  labelled(key3, value) {
-    let index = this.byLabel.get(key3);
-    if (!index) {
-      this.byLabel.set(key3, index = /* @__PURE__ */ new Map());
-      for (const w of this.cluster.workloads) {
-        if (!Object.hasOwn(w.labels, key3)) continue;
-        const list4 = index.get(w.labels[key3]);
-        if (list4) list4.push(w);
-        else index.set(w.labels[key3], [w]);
-      }
-    }
-    return index.get(value) ?? [];
-  }
-};
-
-// src/analysis/exposure/cloud.ts
-var AWS = "service.beta.kubernetes.io/aws-load-balancer-";
-function internalLoadBalancer(annotations2, loadBalancerClass) {
-  const a = (k) => annotations2[k]?.trim();
-  const lower = (k) => a(k)?.toLowerCase();
-  if (lower("networking.gke.io/load-balancer-type") === "internal")
-    return { internal: true, marker: "networking.gke.io/load-balancer-type: Internal" };
-  if (lower("cloud.google.com/load-balancer-type") === "internal")
-    return { internal: true, marker: "cloud.google.com/load-balancer-type: Internal" };
-  if (loadBalancerClass === "networking.gke.io/l4-regional-internal")
-    return { internal: true, marker: `loadBalancerClass ${loadBalancerClass}` };
-  const awsInternal = a(`${AWS}internal`);
-  if (awsInternal !== void 0 && awsInternal !== "" && awsInternal !== "false")
-    return { internal: true, marker: `${AWS}internal: ${awsInternal}` };
-  const scheme = lower(`${AWS}scheme`);
-  if (scheme === "internal") return { internal: true, marker: `${AWS}scheme: internal` };
-  if (scheme === "internet-facing") return { internal: false, marker: `${AWS}scheme: internet-facing` };
-  const lbcType = lower(`${AWS}type`);
-  if (lbcType === "external" || lbcType === "nlb-ip" || loadBalancerClass === "service.k8s.aws/nlb")
-    return {
-      internal: true,
-      marker: "AWS Load Balancer Controller without aws-load-balancer-scheme (its default scheme is internal)"
-    };
-  const flags = [
-    ["service.beta.kubernetes.io/azure-load-balancer-internal", "true"],
-    ["service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", "private"],
-    ["service.beta.kubernetes.io/openstack-internal-load-balancer", "true"],
-    ["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "intranet"],
-    ["service.beta.kubernetes.io/oci-load-balancer-internal", "true"],
-    ["service.beta.kubernetes.io/cce-load-balancer-internal-vpc", "true"]
-  ];
-  for (const [key3, value] of flags) if (lower(key3) === value) return { internal: true, marker: `${key3}: ${a(key3)}` };
-  if (a("service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"))
-    return { internal: true, marker: "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid" };
-  return { internal: false };
-}
-var BUILTIN_INTERNAL_GATEWAY_CLASSES = [
-  "gke-l7-rilb",
-  "gke-l7-rilb-mc",
-  "gke-l7-cross-regional-internal-managed",
-  "gke-l7-cross-regional-internal-managed-mc"
-];
-var PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"].map(parseCidr);
-function isPrivateAddress(text) {
-  try {
-    const iv = parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
-    return PRIVATE.some((p) => containsInterval(p, iv));
-  } catch (e) {
-    if (e instanceof CidrError) return false;
-    throw e;
-  }
-}
-function cloudIngressClass(ingress, classes) {
-  const cls = ingress.className;
-  const controller = classes.find((c) => c.name === cls)?.controller;
-  if (cls === "alb" || controller === "ingress.k8s.aws/alb") {
-    const scheme = ingress.annotations["alb.ingress.kubernetes.io/scheme"];
-    const internal = scheme !== "internet-facing";
-    return {
-      internal,
-      note: `class ${cls} is an AWS ALB (${internal ? "scheme internal, the default" : "scheme internet-facing"})`
-    };
-  }
-  if (cls === "gce-internal")
-    return { internal: true, note: "class gce-internal is an internal Google Cloud load balancer" };
-  if (cls === "gce" || controller === "k8s.io/ingress-gce")
-    return { internal: false, note: "class gce is an external Google Cloud load balancer" };
-  return null;
-}
-
-// src/analysis/exposure/proxies.ts
-var Proxies = class {
-  constructor(cluster, pods) {
-    this.cluster = cluster;
-    this.pods = pods;
-  }
-  cluster;
-  pods;
-  cache = /* @__PURE__ */ new Map();
-  /** The pods of a proxy: the workloads that match, else a synthetic pod standing for them (cached by key). */
-  proxy(key3, what2, workloads, synthetic, unknownNote) {
-    const cached = this.cache.get(key3);
-    if (cached) return cached;
-    let proxy;
-    if (workloads.length) {
-      const door = this.frontDoor(workloads, what2);
-      proxy = {
-        origin: { type: "pods", classes: this.pods.classesOf(workloads), synthetic: false, what: what2 },
-        internal: door?.internal ?? false,
-        sources: door?.sources ?? [...EVERYWHERE],
-        notes: door?.notes ?? [unknownNote]
-      };
-    } else {
-      proxy = {
-        origin: { type: "pods", classes: [synthetic()], synthetic: true, what: what2 },
-        internal: false,
-        sources: [...EVERYWHERE],
-        notes: [unknownNote]
-      };
-    }
-    this.cache.set(key3, proxy);
-    return proxy;
-  }
-  /**
-   * How a proxy's pods are reached from outside, when their Services are in the manifests: through an
-   * internet-facing LoadBalancer / NodePort / externalIPs, an internal load balancer, or only ClusterIP.
-   */
-  frontDoor(workloads, what2) {
-    if (!workloads.length) return null;
-    if (workloads.some((w) => w.hostNetwork))
-      return {
-        internal: false,
-        sources: [...EVERYWHERE],
-        notes: [`${what2} use hostNetwork: reached on the nodes' addresses`]
-      };
-    const hostPorts2 = [...new Set(workloads.flatMap((w) => w.ports.flatMap((p) => p.hostPort ? [p.hostPort] : [])))];
-    if (hostPorts2.length)
-      return {
-        internal: false,
-        sources: [...EVERYWHERE],
-        notes: [
-          `${what2} publish hostPort ${hostPorts2.sort((a, b) => a - b).join(", ")}: reached on the nodes' addresses`
-        ]
-      };
-    const services2 = this.cluster.services.filter(
-      (s) => s.selector && workloads.some((w) => w.namespace === s.namespace && selects(s.selector, w.labels))
-    );
-    if (!services2.length) return null;
-    const external = [];
-    const sources = /* @__PURE__ */ new Set();
-    const notes = [];
-    let internalLb;
-    for (const s of services2) {
-      const lb = s.type === "LoadBalancer" ? internalLoadBalancer(s.annotations, s.loadBalancerClass) : null;
-      if (lb && !lb.internal) {
-        external.push(`${s.id} (LoadBalancer)`);
-        for (const r of s.loadBalancerSourceRanges.length ? s.loadBalancerSourceRanges : EVERYWHERE) sources.add(r);
-      }
-      if (lb?.internal) internalLb ??= `${s.id} (${lb.marker})`;
-      if (s.type === "NodePort") {
-        external.push(`${s.id} (NodePort)`);
-        sources.add("0.0.0.0/0");
-      } else if (lb && (s.allocateLoadBalancerNodePorts || s.ports.some((p) => p.nodePort)))
-        notes.push(
-          `${s.id} also opens node ports on every node${s.loadBalancerSourceRanges.length ? ", which its loadBalancerSourceRanges do not filter" : ""}`
-        );
-      if (s.externalIPs.length) {
-        external.push(`${s.id} (externalIPs)`);
-        sources.add("0.0.0.0/0");
-      }
-    }
-    const list4 = sources.has("0.0.0.0/0") ? [...EVERYWHERE] : [...sources];
-    if (external.length)
-      return {
-        internal: false,
-        sources: list4,
-        notes: [`${what2} are reached through ${external.join(", ")}`, ...notes]
-      };
-    if (internalLb)
-      return {
-        internal: true,
-        sources: [...EVERYWHERE],
-        notes: [`${what2} are reached through the internal load balancer ${internalLb}`, ...notes]
-      };
-    return {
-      internal: true,
-      sources: [...EVERYWHERE],
-      notes: [
-        `${what2} have only ClusterIP Services (${services2.map((s) => s.id).join(", ")}): not reachable from outside the cluster through them`
-      ]
-    };
-  }
-};
-
-// src/analysis/exposure/targets.ts
-var Targets = class {
-  constructor(cluster, pods, out) {
-    this.pods = pods;
-    this.out = out;
-    this.services = new Map(cluster.services.map((s) => [s.id, s]));
-  }
-  pods;
-  out;
-  services;
-  cache = /* @__PURE__ */ new Map();
-  service(namespace, name) {
-    return this.services.get(`${namespace}/Service/${name}`);
-  }
-  /** A backend named by Service name and port (number, port name, or none when the Service has one port). */
-  serviceRef(namespace, name, port) {
-    const service = this.service(namespace, name);
-    if (!service) return { error: `backend Service ${namespace}/${name} is not in the manifests` };
-    const sp = typeof port === "number" ? service.ports.find((p) => p.port === port) : port !== void 0 ? service.ports.find((p) => p.name === port) : service.ports.length === 1 ? service.ports[0] : void 0;
-    if (!sp)
-      return {
-        error: `Service ${service.id} has no port ${port === void 0 ? "(none given)" : JSON.stringify(port)}`
-      };
-    return { service, sp };
-  }
-  /**
-   * Service port -> the pod ports it reaches, per selected workload. Reports a Service that selects no
-   * pod, or whose named targetPort no selected container declares, as broken (once).
-   */
-  of(service, sp) {
-    const key3 = `${service.id}\0${sp.protocol}\0${sp.port}`;
-    const cached = this.cache.get(key3);
-    if (cached) return cached;
-    const out = [];
-    this.cache.set(key3, out);
-    const at = { file: service.source.file, line: service.source.line };
-    if (service.type === "ExternalName") {
-      this.out.info(
-        at.file,
-        at.line,
-        `${service.id} is an ExternalName Service (${service.externalName ?? "no name"}): traffic sent to it leaves the cluster, no pod is exposed`,
-        service.id
-      );
-      return out;
-    }
-    if (service.selector === null) {
-      this.out.info(
-        at.file,
-        at.line,
-        `${service.id} has no selector: its endpoints are managed by hand (EndpointSlice), so the pods or addresses it reaches are not modelled`,
-        service.id
-      );
-      return out;
-    }
-    const selected = this.pods.inNamespace(service.namespace).filter((w) => selects(service.selector, w.labels));
-    if (!selected.length) {
-      this.out.addBroken({
-        ref: service.id,
-        reason: `selects no pod: no pod template in namespace ${service.namespace} has the labels ${labelsText(service.selector)}`,
-        ...at
-      });
-      return out;
-    }
-    const target = sp.targetPort;
-    if (typeof target === "number") {
-      for (const w of selected) {
-        const notes = [];
-        if (w.ports.length && !w.ports.some((p) => p.containerPort === target && p.protocol === sp.protocol))
-          notes.push(
-            `${w.id} declares no container port ${sp.protocol} ${target} (containerPort is informational: the traffic still reaches the pod)`
-          );
-        out.push({ workload: w, cls: this.pods.classFor(w), protocol: sp.protocol, port: target, notes });
-      }
-      return out;
-    }
-    const missing = [];
-    for (const w of selected) {
-      const cp = w.ports.find((p) => p.name === target && p.protocol === sp.protocol);
-      if (cp)
-        out.push({
-          workload: w,
-          cls: this.pods.classFor(w),
-          protocol: sp.protocol,
-          port: cp.containerPort,
-          notes: []
-        });
-      else missing.push(w.id);
-    }
-    if (!out.length)
-      this.out.addBroken({
-        ref: service.id,
-        reason: `targetPort ${JSON.stringify(target)} (${sp.protocol}) is not a named container port of any selected pod (${missing.join(", ")})`,
-        ...at
-      });
-    else if (missing.length)
-      this.out.info(
-        at.file,
-        service.source.lineOf(["spec", "ports"]),
-        `${service.id}: targetPort ${JSON.stringify(target)} is not declared by ${missing.join(", ")}; those pods get no traffic on it`,
-        service.id
-      );
-    return out;
-  }
-};
-
-// src/analysis/exposure/context.ts
-function createContext(cluster, options) {
-  const diagnostics = new Diagnostics();
-  const admission = new Admission(cluster);
-  const pods = new Pods(cluster);
-  const out = new Collector(diagnostics, admission, options.sensitivePorts ?? []);
-  return {
-    cluster,
-    options,
-    pods,
-    targets: new Targets(cluster, pods, out),
-    proxies: new Proxies(cluster, pods),
-    out
-  };
-}
-
-// src/analysis/exposure/gateway-status.ts
-function namespaceLabels(cluster, namespace) {
-  return cluster.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
-}
-function listenerAllowsKind(l, kind) {
-  const carried = kindsForProtocol(l.protocol, l.tlsMode);
-  if (l.allowedKinds === null) return carried === null || carried.includes(kind);
-  return l.allowedKinds.some((k) => k.group === GATEWAY_GROUP && k.kind === kind) && (carried === null || carried.includes(kind));
-}
-function listenerAllowsNamespace(cluster, gateway, l, namespace) {
-  switch (l.allowedNamespaces.from) {
-    case "All":
-      return true;
-    case "Same":
-      return namespace === gateway.namespace;
-    case "None":
-      return false;
-    case "Selector":
-      return matches(l.allowedNamespaces.selector, namespaceLabels(cluster, namespace));
-  }
-}
-function findGrant(grants, from, to) {
-  return grants.find(
-    (g) => g.namespace === to.namespace && g.from.some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) && g.to.some((t) => t.group === to.group && t.kind === to.kind && (t.name === void 0 || t.name === to.name))
-  );
-}
-function attach(cluster, gateways2, route) {
-  const out = [];
-  for (const ref of route.parentRefs) {
-    if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue;
-    const parent = `${ref.namespace}/Gateway/${ref.name}`;
-    const base = { parent, sectionName: ref.sectionName, port: ref.port, line: ref.line };
-    const gateway = gateways2.get(parent);
-    if (!gateway) {
-      out.push({
-        ...base,
-        accepted: false,
-        reason: "NoMatchingParent",
-        message: `Gateway ${parent} is not in the manifests`,
-        listeners: []
-      });
-      continue;
-    }
-    const wanted = [
-      ref.sectionName !== void 0 ? `sectionName ${ref.sectionName}` : "",
-      ref.port !== void 0 ? `port ${ref.port}` : ""
-    ].filter(Boolean).join(" and ");
-    const candidates = gateway.listeners.filter(
-      (l) => (ref.sectionName === void 0 || l.name === ref.sectionName) && (ref.port === void 0 || l.port === ref.port)
-    );
-    if (!candidates.length) {
-      out.push({
-        ...base,
-        accepted: false,
-        reason: "NoMatchingParent",
-        message: `${parent} has no listener with ${wanted || "any name"}`,
-        listeners: []
-      });
-      continue;
-    }
-    const allowed = candidates.filter(
-      (l) => listenerAllowsKind(l, route.kind) && listenerAllowsNamespace(cluster, gateway, l, route.namespace)
-    );
-    if (!allowed.length) {
-      const why = candidates.map(
-        (l) => !listenerAllowsKind(l, route.kind) ? `listener ${l.name} (${l.protocol}) does not accept ${route.kind}` : `listener ${l.name} accepts routes from ${l.allowedNamespaces.from === "Selector" ? `namespaces matching ${l.allowedNamespaces.selector.key}` : l.allowedNamespaces.from === "Same" ? `${gateway.namespace} only` : "no namespace"}`
-      );
-      out.push({ ...base, accepted: false, reason: "NotAllowedByListeners", message: why.join("; "), listeners: [] });
-      continue;
-    }
-    const listeners = allowed.flatMap((listener) => {
-      const hostnames = route.kind === "TCPRoute" || route.kind === "UDPRoute" ? [void 0] : intersectHostnames(listener.hostname, route.hostnames);
-      return hostnames ? [{ listener, hostnames }] : [];
-    });
-    if (!listeners.length) {
-      out.push({
-        ...base,
-        accepted: false,
-        reason: "NoMatchingListenerHostname",
-        message: `hostnames ${route.hostnames.join(", ")} match no listener hostname (${allowed.map((l) => l.hostname ?? "*").join(", ")})`,
-        listeners: []
-      });
-      continue;
-    }
-    out.push({
-      ...base,
-      accepted: true,
-      reason: "Accepted",
-      message: `attached to ${listeners.map((l) => l.listener.name).join(", ")}`,
-      listeners
-    });
-  }
-  return out;
-}
-function resolveBackends(services2, grants, route) {
-  const out = [];
-  for (const rule28 of route.rules)
-    for (const ref of rule28.backendRefs) {
-      const target = `${ref.namespace}/${ref.kind}/${ref.name}`;
-      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule28.index, ref, reason, message, service: service2, servicePort: servicePort2 });
-      if (ref.group !== "" || ref.kind !== "Service") {
-        status("InvalidKind", `backendRef kind ${ref.group ? `${ref.group}/` : ""}${ref.kind} is not a Service`);
-        continue;
-      }
-      if (ref.namespace !== route.namespace && !findGrant(
-        grants,
-        { group: GATEWAY_GROUP, kind: route.kind, namespace: route.namespace },
-        { group: "", kind: "Service", namespace: ref.namespace, name: ref.name }
-      )) {
-        status(
-          "RefNotPermitted",
-          `backendRef to ${target} in another namespace is not allowed by a ReferenceGrant in ${ref.namespace}`
-        );
-        continue;
-      }
-      const service = services2.get(target);
-      if (!service) {
-        status("BackendNotFound", `Service ${target} is not in the manifests`);
-        continue;
-      }
-      const servicePort = service.ports.find((p) => p.port === ref.port);
-      if (!servicePort) {
-        status("BackendNotFound", `Service ${target} has no port ${ref.port}`, service);
-        continue;
-      }
-      status("ResolvedRefs", `${target}:${ref.port}`, service, servicePort);
-    }
-  return out;
-}
-function gatewayRouteStatuses(cluster) {
-  const gateways2 = new Map(cluster.gateways.map((g) => [g.id, g]));
-  const services2 = new Map(cluster.services.map((s) => [s.id, s]));
-  return cluster.xroutes.map((route) => ({
-    route,
-    parents: attach(cluster, gateways2, route),
-    backends: resolveBackends(services2, cluster.referenceGrants, route)
-  }));
-}
-
-// src/analysis/exposure/entries/gateway.ts
-function gatewayProxy(ctx, gw) {
-  const LABEL = "gateway.networking.k8s.io/gateway-name";
-  const plane = ctx.options.gatewayDataPlane;
-  const named = ctx.pods.labelled(LABEL, gw.name).filter((w) => SERVING_KINDS(w));
-  const own2 = named.filter((w) => w.namespace === gw.namespace);
-  let workloads = own2.length ? own2 : named;
-  let synthetic = () => ctx.pods.synthetic(gw.namespace, { [LABEL]: gw.name });
-  let what2 = `the data-plane pods of ${gw.id}`;
-  if (!workloads.length && plane && (plane.namespace || plane.podLabels)) {
-    const ns3 = plane.namespace ?? gw.namespace;
-    workloads = ctx.pods.workloadsIn(ns3, plane.podLabels);
-    synthetic = () => ctx.pods.synthetic(ns3, plane.podLabels ?? { [LABEL]: gw.name });
-    what2 = `the Gateway data-plane pods (${ns3}${plane.podLabels ? `, ${labelsText(plane.podLabels)}` : ""})`;
-  }
-  const base = ctx.proxies.proxy(
-    `gateway:${gw.id}`,
-    what2,
-    workloads,
-    synthetic,
-    `the GatewayClass ${gw.className} decides whether ${gw.id} is internet-facing (most implementations create a LoadBalancer Service for it); assumed internet-facing`
-  );
-  const internalClasses = [...BUILTIN_INTERNAL_GATEWAY_CLASSES, ...ctx.options.internalGatewayClasses ?? []];
-  if (internalClasses.includes(gw.className))
-    return { ...base, internal: true, notes: [`GatewayClass ${gw.className} is internal (not internet-facing)`] };
-  const address = gw.addresses.find((a) => a.type === "IPAddress" && isPrivateAddress(a.value));
-  if (address) return { ...base, internal: true, notes: [`${gw.id} requests the private address ${address.value}`] };
-  const infra = internalLoadBalancer(gw.infrastructure.annotations);
-  if (infra.internal)
-    return {
-      ...base,
-      internal: true,
-      notes: [`spec.infrastructure marks the Gateway's load balancer internal (${infra.marker})`]
-    };
-  return base;
-}
-function collect(ctx) {
-  const gateways2 = new Map(ctx.cluster.gateways.map((g) => [g.id, g]));
-  const statuses = gatewayRouteStatuses(ctx.cluster);
-  for (const { route, parents, backends } of statuses) {
-    const file = route.source.file;
-    if (!route.parentRefs.length)
-      ctx.out.info(file, route.source.line, `${route.id} has no parentRefs: it is attached to no Gateway`, route.id);
-    for (const p of parents)
-      if (!p.accepted)
-        ctx.out.addBroken({
-          ref: route.id,
-          reason: `${p.reason}: not accepted by ${p.parent}${p.sectionName ? `:${p.sectionName}` : ""}: ${p.message}`,
-          file,
-          line: p.line
-        });
-    const accepted = parents.filter((p) => p.accepted);
-    if (!accepted.length) continue;
-    for (const b of backends)
-      if (b.reason !== "ResolvedRefs")
-        ctx.out.addBroken({
-          ref: route.id,
-          reason: `${b.reason}: rule ${b.rule + 1}: ${b.message}`,
-          file,
-          line: b.ref.line
-        });
-    for (const p of accepted) {
-      const gw = gateways2.get(p.parent);
-      const proxy = gatewayProxy(ctx, gw);
-      for (const { listener, hostnames } of p.listeners) {
-        const listenerNotes = [];
-        if (listener.tlsMode === "Passthrough") listenerNotes.push("TLS passthrough: the backend terminates TLS");
-        for (const c of listener.certificateRefs)
-          if (c.namespace && c.namespace !== gw.namespace && !findGrant(
-            ctx.cluster.referenceGrants,
-            { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw.namespace },
-            { group: c.group, kind: c.kind, namespace: c.namespace, name: c.name }
-          ))
-            listenerNotes.push(
-              `listener ${listener.name}: certificateRef ${c.namespace}/${c.kind}/${c.name} is not allowed by a ReferenceGrant (RefNotPermitted): the listener is not programmed`
-            );
-        if (listener.allowedNamespaces.from === "All")
-          listenerNotes.push(`listener ${listener.name} accepts routes from every namespace`);
-        for (const host of hostnames) {
-          const hostNotes = host?.startsWith("*.") ? [`wildcard host ${host}: matches one or more labels`] : host === void 0 && route.kind !== "TCPRoute" && route.kind !== "UDPRoute" ? ["no hostname: every host"] : [];
-          for (const rule28 of route.rules) {
-            const ok2 = backends.filter((b) => b.rule === rule28.index && b.reason === "ResolvedRefs");
-            const total = ok2.filter((b) => !b.ref.mirror).reduce((sum2, b) => sum2 + b.ref.weight, 0);
-            for (const b of ok2) {
-              if (!b.ref.mirror && b.ref.weight === 0) continue;
-              const notes = [...proxy.notes, ...listenerNotes, ...hostNotes];
-              if (b.ref.mirror) notes.push("receives a mirrored copy of the requests (RequestMirror)");
-              else if (ok2.filter((x) => !x.ref.mirror).length > 1) notes.push(`weight ${b.ref.weight} of ${total}`);
-              if (b.service.namespace !== route.namespace)
-                notes.push(`cross-namespace backend, allowed by a ReferenceGrant in ${b.service.namespace}`);
-              ctx.out.emit(
-                ctx.targets.of(b.service, b.servicePort),
-                {
-                  via: {
-                    kind: "Gateway",
-                    ref: route.id,
-                    service: b.service.id,
-                    servicePort: b.servicePort.port,
-                    entryPort: listener.port,
-                    host,
-                    listener: `${gw.id}:${listener.name}`,
-                    tls: listener.protocol === "HTTPS" || listener.protocol === "TLS",
-                    internal: proxy.internal,
-                    matches: rule28.matches.length ? [...rule28.matches] : void 0
-                  },
-                  sources: [...proxy.sources],
-                  file,
-                  line: route.source.line,
-                  notes
-                },
-                proxy.origin
-              );
-            }
-          }
-        }
-      }
-    }
-  }
-}
-var gateways = { name: "Gateway", collect };
-
-// src/analysis/exposure/entries/host-ports.ts
-var LOOPBACK = /^(127\.|::1$|0:0:0:0:0:0:0:1$)/;
-function where2(w) {
-  return w.kind === "DaemonSet" ? "on every node the DaemonSet runs on" : "on each node a pod of it is scheduled on (any node it can be scheduled on)";
-}
-function collect2(ctx) {
-  const clients = { type: "clients", cidrs: EVERYWHERE };
-  for (const w of ctx.cluster.workloads) {
-    const cls = ctx.pods.classFor(w);
-    const at = { file: w.source.file, line: w.source.line, sources: [...EVERYWHERE] };
-    if (w.hostNetwork) {
-      for (const p of w.ports)
-        ctx.out.emit(
-          [{ workload: w, cls, protocol: p.protocol, port: p.containerPort, notes: [] }],
-          {
-            via: { kind: "HostNetwork", ref: w.id, entryPort: p.containerPort },
-            ...at,
-            notes: [`hostNetwork: ${w.id} listens on the node's own addresses ${where2(w)}`]
-          },
-          clients
-        );
-      continue;
-    }
-    for (const p of w.ports) {
-      if (p.hostPort === void 0) continue;
-      const local = p.hostIP !== void 0 && LOOPBACK.test(p.hostIP);
-      const notes = [
-        `hostPort ${p.hostPort}: published on the node's addresses ${where2(w)}, with no Service in between`,
-        "the client's address is kept (the CNI forwards the port to the pod), so the pod's NetworkPolicy applies"
-      ];
-      if (p.hostIP) notes.push(`bound to hostIP ${p.hostIP}${local ? ": reachable from the node itself only" : ""}`);
-      ctx.out.emit(
-        [{ workload: w, cls, protocol: p.protocol, port: p.containerPort, notes: [] }],
-        {
-          via: {
-            kind: "HostPort",
-            ref: w.id,
-            entryPort: p.hostPort,
-            ...p.hostIP ? { host: p.hostIP } : {},
-            ...local ? { internal: true } : {}
-          },
-          ...at,
-          notes
-        },
-        clients
-      );
-    }
-  }
-}
-var hostPorts = { name: "HostPort", collect: collect2 };
-
-// src/analysis/exposure/entries/allow-list.ts
-function allowList(annotations2, keys, separator) {
-  for (const key3 of keys) {
-    const value = annotations2[key3];
-    if (value?.trim())
-      return value.split(separator).map((s) => s.trim()).filter(Boolean);
-  }
-  return null;
-}
-
-// src/analysis/exposure/entries/ingress.ts
-function collect3(ctx) {
-  const opts = ctx.options.ingressController;
-  const defaultClass = ctx.cluster.ingressClasses.find((c) => c.isDefault);
-  for (const ing of ctx.cluster.ingresses) {
-    const classNotes = [];
-    if (ing.classFrom === "none") {
-      if (defaultClass) classNotes.push(`no ingress class: the default IngressClass ${defaultClass.name} applies`);
-      else
-        classNotes.push(
-          "no ingress class: served only by a controller that takes class-less Ingresses or when the cluster has a default IngressClass"
-        );
-    }
-    const cloud = cloudIngressClass(ing, ctx.cluster.ingressClasses);
-    let proxy;
-    if (cloud) {
-      proxy = {
-        origin: { type: "unknown-addresses", what: "the load balancer's addresses" },
-        internal: cloud.internal,
-        sources: [...EVERYWHERE],
-        notes: [`${cloud.note}: NetworkPolicy sees the load balancer's addresses, not in-cluster controller pods`]
-      };
-    } else {
-      const what2 = `the ingress controller pods (${opts.namespace}${opts.podLabels && Object.keys(opts.podLabels).length ? `, ${labelsText(opts.podLabels)}` : ""})`;
-      proxy = ctx.proxies.proxy(
-        `ingress:${opts.namespace}`,
-        what2,
-        ctx.pods.workloadsIn(opts.namespace, opts.podLabels),
-        () => ctx.pods.synthetic(opts.namespace, opts.podLabels ?? {}),
-        `controller exposure unknown: the ingress controller${ing.className ? ` of class ${ing.className}` : ""} and its Service are not in the manifests; assumed internet-facing`
-      );
-    }
-    const allowed = allowList(
-      ing.annotations,
-      ["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"],
-      /,/
-    );
-    const sourceNotes = allowed ? [
-      "client allow-list from the annotation: effective only if the controller sees client addresses (externalTrafficPolicy Local or PROXY protocol)"
-    ] : [];
-    const sslRedirectOff = ing.annotations["nginx.ingress.kubernetes.io/ssl-redirect"] === "false";
-    const entries = [];
-    if (ing.defaultBackend)
-      entries.push({
-        backend: ing.defaultBackend,
-        notes: ["default backend: every host and path that no rule matches"]
-      });
-    for (const rule28 of ing.rules)
-      for (const p of rule28.paths)
-        entries.push({ host: rule28.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
-    for (const entry of entries) {
-      const b = entry.backend;
-      if (b.type === "resource") {
-        ctx.out.info(
-          ing.source.file,
-          b.line,
-          `${ing.id} sends ${entry.host ?? "every host"}${entry.path ?? ""} to the resource ${b.kind}/${b.name}, not a Service: not modelled`,
-          ing.id
-        );
-        continue;
-      }
-      const resolved = ctx.targets.serviceRef(ing.namespace, b.name, b.port);
-      if ("error" in resolved) {
-        ctx.out.addBroken({ ref: ing.id, reason: resolved.error, file: ing.source.file, line: b.line });
-        continue;
-      }
-      const tls = ingressTlsCovers(ing, entry.host);
-      const notes = [...classNotes, ...proxy.notes, ...sourceNotes, ...entry.notes];
-      if (tls && sslRedirectOff) notes.push("ssl-redirect: false: also served over plain HTTP on :80");
-      if (!tls) notes.push("no TLS for this host: served over plain HTTP");
-      if (entry.host?.startsWith("*.")) notes.push(`wildcard host ${entry.host}: matches exactly one more label`);
-      ctx.out.emit(
-        ctx.targets.of(resolved.service, resolved.sp),
-        {
-          via: {
-            kind: "Ingress",
-            ref: ing.id,
-            service: resolved.service.id,
-            servicePort: resolved.sp.port,
-            entryPort: tls ? 443 : 80,
-            host: entry.host,
-            path: entry.path,
-            tls,
-            internal: proxy.internal,
-            matches: entry.pathType ? [`${entry.pathType} ${entry.path ?? "/"}`] : ["default backend"]
-          },
-          sources: allowed ?? [...proxy.sources],
-          file: ing.source.file,
-          line: ing.source.line,
-          notes
-        },
-        proxy.origin
-      );
-    }
-  }
-}
-var ingresses = { name: "Ingress", collect: collect3 };
-
-// src/analysis/exposure/entries/openshift-route.ts
-var ROUTER_NAMESPACE_LABELS = {
-  "policy-group.network.openshift.io/ingress": "",
-  "network.openshift.io/policy-group": "ingress"
-};
-var ROUTER_POD_LABELS = { "ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default" };
-function collect4(ctx) {
-  if (!ctx.cluster.openshiftRoutes.length) return;
-  const opts = ctx.options.openshiftRouter ?? {};
-  const ns3 = opts.namespace ?? "openshift-ingress";
-  const what2 = `the OpenShift router pods (${ns3})`;
-  const proxy = ctx.proxies.proxy(
-    `router:${ns3}`,
-    what2,
-    ctx.pods.workloadsIn(ns3, opts.podLabels),
-    // The ingress operator labels openshift-ingress with the policy groups that backend policies admit.
-    () => ctx.pods.synthetic(
-      ns3,
-      opts.podLabels ?? ROUTER_POD_LABELS,
-      ns3 === "openshift-ingress" ? ROUTER_NAMESPACE_LABELS : {}
-    ),
-    "router exposure unknown: the router's Service is not in the manifests (router sharding decides which router serves the route); assumed internet-facing"
-  );
-  for (const r of ctx.cluster.openshiftRoutes) {
-    const file = r.source.file;
-    const notes = [...proxy.notes];
-    let host = r.host;
-    if (!host)
-      notes.push(
-        r.subdomain ? `host ${r.subdomain}.<router domain>, generated by the router` : "host generated by the router (<name>-<namespace>.<router domain>)"
-      );
-    if (r.wildcardPolicy === "Subdomain") {
-      const base = host ?? "";
-      const dot = base.indexOf(".");
-      host = dot > 0 ? `*${base.slice(dot)}` : host;
-      notes.push(`wildcardPolicy Subdomain: serves every host under ${dot > 0 ? base.slice(dot + 1) : "the domain"}`);
-    }
-    const tls = !!r.tls;
-    if (!r.tls) notes.push("no TLS: served over plain HTTP");
-    else {
-      if (r.tls.insecureEdgeTerminationPolicy === "Allow")
-        notes.push("insecureEdgeTerminationPolicy Allow: also served over plain HTTP on :80");
-      if (r.tls.termination === "passthrough") notes.push("TLS passthrough: the backend terminates TLS");
-      if (r.tls.termination === "edge") notes.push("edge termination: plain HTTP from the router to the pod");
-    }
-    const allowed = allowList(
-      r.annotations,
-      ["haproxy.router.openshift.io/ip_allowlist", "haproxy.router.openshift.io/ip_whitelist"],
-      /\s+/
-    );
-    const live = r.backends.filter((b) => b.weight > 0);
-    if (!live.length) {
-      ctx.out.addBroken({
-        ref: r.id,
-        reason: "every backend has weight 0: the router answers 503",
-        file,
-        line: r.source.lineOf(["spec", "to"])
-      });
-      continue;
-    }
-    const total = live.reduce((s, b) => s + b.weight, 0);
-    for (const b of live) {
-      if (b.kind !== "Service") {
-        ctx.out.addBroken({ ref: r.id, reason: `backend kind ${b.kind} is not a Service`, file, line: b.line });
-        continue;
-      }
-      const service = ctx.targets.service(r.namespace, b.name);
-      if (!service) {
-        ctx.out.addBroken({
-          ref: r.id,
-          reason: `backend Service ${r.namespace}/${b.name} is not in the manifests`,
-          file,
-          line: b.line
-        });
-        continue;
-      }
-      const tp = r.targetPort;
-      const picks = [];
-      for (const sp of service.ports) {
-        const targets = ctx.targets.of(service, sp);
-        if (tp === void 0 || sp.name === tp || typeof tp === "string" && sp.targetPort === tp)
-          picks.push({ sp, targets });
-        else if (typeof tp === "number" && targets.some((t) => t.port === tp))
-          picks.push({ sp, targets: targets.filter((t) => t.port === tp) });
-      }
-      if (!picks.length && typeof tp === "number")
-        for (const sp of service.ports.filter((p) => p.port === tp))
-          picks.push({ sp, targets: ctx.targets.of(service, sp) });
-      if (!picks.length) {
-        ctx.out.addBroken({
-          ref: r.id,
-          reason: `Service ${service.id} has no port matching targetPort ${JSON.stringify(tp)}`,
-          file,
-          line: r.source.lineOf(["spec", "port", "targetPort"])
-        });
-        continue;
-      }
-      const backendNotes = live.length > 1 ? [`weight ${b.weight} of ${total}`] : [];
-      for (const { sp, targets } of picks)
-        ctx.out.emit(
-          targets,
-          {
-            via: {
-              kind: "Route",
-              ref: r.id,
-              service: service.id,
-              servicePort: sp.port,
-              entryPort: tls ? 443 : 80,
-              host,
-              path: r.path,
-              tls,
-              internal: proxy.internal,
-              matches: r.path ? [`Prefix ${r.path}`] : void 0
-            },
-            sources: allowed ?? [...proxy.sources],
-            file,
-            line: r.source.line,
-            notes: [
-              ...notes,
-              ...backendNotes,
-              ...allowed ? ["client allow-list from the ip_allowlist annotation"] : []
-            ]
-          },
-          proxy.origin
-        );
-    }
-  }
-}
-var openshiftRoutes = { name: "Route", collect: collect4 };
-
-// src/analysis/exposure/entries/services.ts
-function collect5(ctx) {
-  for (const svc of ctx.cluster.services) {
-    if (svc.type === "ExternalName") continue;
-    const isLb = svc.type === "LoadBalancer";
-    if (!isLb && svc.type !== "NodePort" && !svc.externalIPs.length) continue;
-    const file = svc.source.file;
-    const line = svc.source.line;
-    const lb = isLb ? internalLoadBalancer(svc.annotations, svc.loadBalancerClass) : { internal: false };
-    const ranges = svc.loadBalancerSourceRanges;
-    const local = svc.externalTrafficPolicy === "Local";
-    const etpNote = local ? "externalTrafficPolicy Local: client addresses are kept, so NetworkPolicy sees the clients" : "externalTrafficPolicy Cluster: clients are SNATed to a node address, so NetworkPolicy sees the node, not the client";
-    const origin = (sources) => local ? { type: "clients", cidrs: sources } : { type: "unknown-addresses", what: "the node addresses" };
-    for (const sp of svc.ports) {
-      const targets = ctx.targets.of(svc, sp);
-      if (!targets.length) continue;
-      if (isLb) {
-        const notes = [etpNote];
-        if (lb.internal) notes.push(`internal load balancer (${lb.marker})`);
-        else if (lb.marker) notes.push(`internet-facing load balancer (${lb.marker})`);
-        if (svc.loadBalancerClass && !lb.marker)
-          notes.push(
-            `loadBalancerClass ${svc.loadBalancerClass}: provisioned by that implementation, not the cloud's default load balancer`
-          );
-        if (!ranges.length && !lb.internal) notes.push("no loadBalancerSourceRanges: open to every address");
-        const sources = ranges.length ? [...ranges] : [...EVERYWHERE];
-        ctx.out.emit(
-          targets,
-          {
-            via: {
-              kind: "LoadBalancer",
-              ref: svc.id,
-              service: svc.id,
-              servicePort: sp.port,
-              entryPort: sp.port,
-              internal: lb.internal
-            },
-            sources,
-            file,
-            line,
-            notes
-          },
-          origin(sources)
-        );
-      }
-      if (svc.type === "NodePort" || isLb && (svc.allocateLoadBalancerNodePorts || sp.nodePort)) {
-        const notes = [etpNote, "a node port listens on every node: whoever can reach a node address can use it"];
-        if (sp.nodePort === void 0)
-          notes.push("the node port number is allocated by the cluster (30000-32767 by default)");
-        if (isLb && ranges.length)
-          notes.push(
-            `loadBalancerSourceRanges (${ranges.join(", ")}) do not filter the node port: clients that reach a node bypass them`
-          );
-        if (isLb && !svc.allocateLoadBalancerNodePorts)
-          notes.push("allocateLoadBalancerNodePorts is false but this port names a nodePort, which stays allocated");
-        ctx.out.emit(
-          targets,
-          {
-            via: { kind: "NodePort", ref: svc.id, service: svc.id, servicePort: sp.port, entryPort: sp.nodePort },
-            sources: [...EVERYWHERE],
-            file,
-            line,
-            notes
-          },
-          origin(EVERYWHERE)
-        );
-      }
-      for (const ip of svc.externalIPs) {
-        const notes = [etpNote, "Kubernetes does not check that an external IP belongs to you (CVE-2020-8554)"];
-        ctx.out.emit(
-          targets,
-          {
-            via: {
-              kind: "ExternalIP",
-              ref: svc.id,
-              service: svc.id,
-              servicePort: sp.port,
-              entryPort: sp.port,
-              host: ip
-            },
-            sources: [...EVERYWHERE],
-            file,
-            line,
-            notes
-          },
-          origin(EVERYWHERE)
-        );
-      }
-    }
-  }
-}
-var services = { name: "Service", collect: collect5 };
-
-// src/analysis/exposure/entries/index.ts
-var ENTRY_KINDS = [services, hostPorts, ingresses, gateways, openshiftRoutes];
-
-// src/analysis/exposure/index.ts
-function computeExposure(cluster, options = {}) {
-  const merged = {
-    ...DEFAULT_EXPOSURE_OPTIONS,
-    ...options,
-    ingressController: { ...DEFAULT_EXPOSURE_OPTIONS.ingressController, ...options.ingressController },
-    openshiftRouter: { ...DEFAULT_EXPOSURE_OPTIONS.openshiftRouter, ...options.openshiftRouter }
-  };
-  const ctx = createContext(cluster, merged);
-  for (const kind of ENTRY_KINDS) kind.collect(ctx);
-  return ctx.out.result();
-}
-
-// src/analysis/exposure-of.ts
-function exposureOptions(config) {
-  const controller = config["ingress-controller"];
-  return {
-    ingressController: {
-      namespace: controller.namespace,
-      podLabels: Object.keys(controller["pod-labels"]).length ? controller["pod-labels"] : void 0
-    },
-    internalGatewayClasses: config.gateway["internal-classes"],
-    sensitivePorts: config["sensitive-ports"]
-  };
-}
-function exposureOf(cluster, config) {
-  return computeExposure(cluster, exposureOptions(config));
-}
-
-// src/analysis/object-diff.ts
-function objectsById(cluster) {
-  const m = /* @__PURE__ */ new Map();
-  for (const o of locatedObjects(cluster)) m.set(o.id, o);
-  for (const ns3 of cluster.namespaces.values())
-    if (ns3.source)
-      m.set(`Namespace/${ns3.name}`, {
-        id: `Namespace/${ns3.name}`,
-        kind: "Namespace",
-        name: ns3.name,
-        source: ns3.source,
-        labels: ns3.labels
-      });
-  return m;
-}
-function content(o) {
-  return JSON.stringify(o, (key3, value) => {
-    if (key3 === "source" || key3 === "line" || key3 === "path") return void 0;
-    if (key3 === "raw") return value.data;
-    return typeof value === "bigint" ? value.toString() : value;
-  });
-}
-function diffObjects(base, head) {
-  const b = objectsById(base);
-  const h = objectsById(head);
-  const out = [];
-  for (const id of /* @__PURE__ */ new Set([...b.keys(), ...h.keys()])) {
-    const bo = b.get(id);
-    const ho = h.get(id);
-    const change = !bo ? "added" : !ho ? "removed" : bo.source !== ho.source && content(bo) !== content(ho) ? "changed" : null;
-    if (!change) continue;
-    const o = ho ?? bo;
-    out.push({ change, id, kind: o.kind, file: o.source.file, line: o.source.line });
-  }
-  return out.sort((x, y) => x.id.localeCompare(y.id));
-}
-function causeFinder(changes, base, head) {
-  const byId = (c) => {
-    const m = /* @__PURE__ */ new Map();
-    for (const w of c.workloads) {
-      const list4 = m.get(w.id);
-      if (list4) list4.push(w);
-      else m.set(w.id, [w]);
-    }
-    return m;
-  };
-  const indexes = [byId(base), byId(head)];
-  const workload = (id) => indexes.flatMap((m) => m.get(id) ?? []);
-  const policies = (c, ids) => new Map(c.networkPolicies.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
-  const changedIds = new Set(changes.map((c) => c.id));
-  const np = [policies(base, changedIds), policies(head, changedIds)];
-  const selects2 = (p, ws) => ws.some((w) => w.namespace === p.namespace && matches(p.podSelector, w.labels));
-  return (from, to) => {
-    const fromW = workload(from);
-    const toW = workload(to);
-    const namespaces = new Set([...fromW, ...toW].map((w) => `Namespace/${w.namespace}`));
-    return changes.filter((c) => {
-      if (c.id === from || c.id === to) return true;
-      if (namespaces.has(c.id)) return true;
-      if (c.kind === "NetworkPolicy")
-        return np.some((m) => {
-          const p = m.get(c.id);
-          return !!p && (selects2(p, fromW) || selects2(p, toW));
-        });
-      return c.kind === "AdminNetworkPolicy" || c.kind === "BaselineAdminNetworkPolicy" || c.kind === "ClusterNetworkPolicy" || // A Cilium policy may select either side, in any namespace: named as a possible cause.
-      c.kind === "CiliumNetworkPolicy" || c.kind === "CiliumClusterwideNetworkPolicy";
-    });
-  };
-}
-
-// src/analysis/diff.ts
-function changeKind(base, head) {
-  if (base.equals(head)) return null;
-  if (base.isEmpty()) return "added";
-  if (head.isEmpty()) return "removed";
-  return "changed";
-}
-function diffAddressRuns(base, head) {
-  const cuts = /* @__PURE__ */ new Map();
-  const addCut = (iv) => {
-    const key3 = String(iv.family);
-    const entry = cuts.get(key3) ?? { family: iv.family, points: /* @__PURE__ */ new Set() };
-    entry.points.add(iv.lo);
-    entry.points.add(iv.hi + 1n);
-    cuts.set(key3, entry);
-  };
-  for (const e of [...base, ...head]) e.intervals.forEach(addCut);
-  const lookup = (edges, piece) => edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const { family, points } of cuts.values()) {
-    const sorted = [...points].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-    for (let i = 0; i + 1 < sorted.length; i++) {
-      const piece = { family, lo: sorted[i], hi: sorted[i + 1] - 1n };
-      const b = lookup(base, piece);
-      const h = lookup(head, piece);
-      if (b.equals(h)) continue;
-      const key3 = JSON.stringify([b.toJSON(), h.toJSON()]);
-      const group = groups2.get(key3) ?? { addresses: [], base: b, head: h };
-      const last = group.addresses[group.addresses.length - 1];
-      if (last && last.family === piece.family && last.hi + 1n === piece.lo)
-        group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
-      else group.addresses.push(piece);
-      groups2.set(key3, group);
-    }
-  }
-  return [...groups2.values()].sort((a, b) => compareIntervals(a.addresses[0], b.addresses[0]));
-}
-var ORDER = { changed: 0, added: 1, removed: 2 };
-function compareChanges(a, b) {
-  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
-}
-
-// src/analysis/reach-diff.ts
-function semantic(o) {
-  return JSON.stringify(o, (key3, value) => {
-    if (key3 === "source" || key3 === "line" || key3 === "path" || key3 === "text") return void 0;
-    return typeof value === "bigint" ? value.toString() : value;
-  });
-}
-function changedById(base, head) {
-  const b = new Map(base.map((o) => [o.id, o]));
-  const h = new Map(head.map((o) => [o.id, o]));
-  const out = [];
-  for (const [id, bo] of b) {
-    const ho = h.get(id);
-    if (!ho || bo.source !== ho.source && semantic(bo) !== semantic(ho)) out.push({ base: bo, head: ho });
-  }
-  for (const [id, ho] of h) if (!b.has(id)) out.push({ head: ho });
-  return out;
-}
-function classSignature(c) {
-  const ns3 = Object.entries(c.namespaceLabels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return JSON.stringify([
-    c.namespace,
-    ns3,
-    c.labels,
-    c.ports.map((p) => [p.name, p.containerPort, p.protocol]),
-    c.hostNetwork
-  ]);
-}
-function sideModel(cluster, families) {
-  const classes = podClasses(cluster);
-  const classOf = /* @__PURE__ */ new Map();
-  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
-  return { evaluator: new PolicyEvaluator(cluster), classes, classOf, atoms: new NamespaceAtoms(cluster, families) };
-}
-function lazyConnectivity(cluster, families, side2) {
-  let full;
-  const get = () => full ??= computeConnectivity(cluster, { families });
-  return {
-    get podEdges() {
-      return get().podEdges;
-    },
-    get ipEdges() {
-      return get().ipEdges;
-    },
-    classes: side2.classes.length,
-    families: [...families],
-    between: pairQuery(side2.evaluator, side2.classes)
-  };
-}
-function diffReach(base, head, families) {
-  const b = sideModel(base, families);
-  const h = sideModel(head, families);
-  const groups2 = /* @__PURE__ */ new Map();
-  const ids = /* @__PURE__ */ new Set([...b.classOf.keys(), ...h.classOf.keys()]);
-  const groupOf = /* @__PURE__ */ new Map();
-  for (const id of ids) {
-    const bc = b.classOf.get(id);
-    const hc = h.classOf.get(id);
-    const key3 = `${bc?.index ?? -1} ${hc?.index ?? -1}`;
-    let g = groups2.get(key3);
-    if (!g) groups2.set(key3, g = { base: bc, head: hc, members: [], dirty: false });
-    g.members.push(id);
-    groupOf.set(id, g);
-  }
-  const all = [...groups2.values()];
-  if (changedById(base.adminPolicies, head.adminPolicies).length > 0 || changedById(base.ciliumPolicies ?? [], head.ciliumPolicies ?? []).length > 0) {
-    for (const g of all) g.dirty = true;
-  } else {
-    const signatures = /* @__PURE__ */ new Map();
-    const signature = (c) => {
-      let s = signatures.get(c);
-      if (s === void 0) signatures.set(c, s = classSignature(c));
-      return s;
-    };
-    for (const g of all) if (!g.base || !g.head || signature(g.base) !== signature(g.head)) g.dirty = true;
-    const byNamespace = (classes) => {
-      const m = /* @__PURE__ */ new Map();
-      for (const c of classes) {
-        const list4 = m.get(c.namespace);
-        if (list4) list4.push(c);
-        else m.set(c.namespace, [c]);
-      }
-      return m;
-    };
-    const bNs = byNamespace(b.classes);
-    const hNs = byNamespace(h.classes);
-    const touch = (np, classes) => {
-      if (!np) return;
-      for (const c of classes.get(np.namespace) ?? [])
-        if (matches(np.podSelector, c.labels)) for (const w of c.members) groupOf.get(w.id).dirty = true;
-    };
-    for (const change of changedById(base.networkPolicies, head.networkPolicies)) {
-      touch(change.base, bNs);
-      touch(change.head, hNs);
-    }
-  }
-  const conn = (side2, src, dst) => {
-    return src && dst ? classConns(side2.evaluator, src, dst) : ConnSet.NONE;
-  };
-  const out = [];
-  const emit2 = (from, to) => {
-    const bc = conn(b, from.base, to.base);
-    const hc = conn(h, from.head, to.head);
-    const change = changeKind(bc, hc);
-    if (!change) return;
-    for (const x of from.members) for (const y of to.members) out.push({ change, from: x, to: y, base: bc, head: hc });
-  };
-  const dirty = all.filter((g) => g.dirty);
-  for (const d of dirty) {
-    for (const g of all) {
-      emit2(d, g);
-      if (!g.dirty) emit2(g, d);
-    }
-    for (const direction of ["egress", "ingress"]) {
-      const runs = (side2, c) => c ? ipRuns(side2.evaluator, c, direction, side2.atoms.of(c.namespace)) : [];
-      const pieces = diffAddressRuns(runs(b, d.base), runs(h, d.head));
-      for (const w of d.members)
-        for (const piece of pieces)
-          out.push({
-            change: changeKind(piece.base, piece.head),
-            from: direction === "egress" ? w : "ip:",
-            to: direction === "egress" ? "ip:" : w,
-            base: piece.base,
-            head: piece.head,
-            addresses: piece.addresses
-          });
-    }
-  }
-  return {
-    connections: out.sort(compareChanges),
-    classes: { base: b.classes.length, head: h.classes.length },
-    connectivity: { base: lazyConnectivity(base, families, b), head: lazyConnectivity(head, families, h) }
-  };
-}
-
-// src/analysis/analyze.ts
-var NON_PUBLIC = [
-  "10.0.0.0/8",
-  "172.16.0.0/12",
-  "192.168.0.0/16",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "0.0.0.0/8",
-  "fc00::/7",
-  "fe80::/10",
-  "::1/128"
-].map(parseCidr);
-function withoutPolicies(cluster) {
-  return { ...cluster, networkPolicies: [], adminPolicies: [], ciliumPolicies: [] };
-}
-var KUBE_DNS = {
-  index: -1,
-  namespace: "kube-system",
-  namespaceLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" },
-  labels: { "k8s-app": "kube-dns" },
-  ports: [
-    { name: "dns", containerPort: 53, protocol: "UDP" },
-    { name: "dns-tcp", containerPort: 53, protocol: "TCP" }
-  ],
-  hostNetwork: false,
-  members: []
-};
-var DNS = ConnSet.ports("UDP", PortSet.range(53));
-function side(cluster, exposure, families) {
-  const evaluator = new PolicyEvaluator(cluster);
-  const classes = podClasses(cluster);
-  const classOf = /* @__PURE__ */ new Map();
-  for (const c of classes) for (const w of c.members) classOf.set(w.id, c);
-  const isolation = /* @__PURE__ */ new Map();
-  const dnsReachable = /* @__PURE__ */ new Set();
-  for (const c of classes) {
-    const state = {
-      ingress: evaluator.selectingPolicies(c, "ingress").length > 0,
-      egress: evaluator.selectingPolicies(c, "egress").length > 0
-    };
-    const dns = !evaluator.evaluate("egress", c, { type: "pods", pods: KUBE_DNS }).intersect(DNS).isEmpty();
-    for (const w of c.members) {
-      isolation.set(w.id, state);
-      if (dns) dnsReachable.add(w.id);
-    }
-  }
-  return {
-    cluster,
-    exposures: exposure.exposures,
-    broken: exposure.broken,
-    isolation,
-    dnsReachable,
-    allows: flowChecker(cluster, evaluator, classOf, families),
-    sides(from, to) {
-      const a = classOf.get(from);
-      const b = classOf.get(to);
-      if (!a || !b) return void 0;
-      const named = (steps) => steps.filter(
-        (s) => (s.tier === "networkpolicy" || s.tier === "cilium") && s.namesPeers || s.tier === "admin" || s.tier === "baseline"
-      ).reduce((acc, s) => s.verdict === "allow" ? acc.union(s.conns) : acc, ConnSet.NONE);
-      const egressSteps = [];
-      const ingressSteps = [];
-      const egress = evaluator.evaluate("egress", a, { type: "pods", pods: b }, egressSteps);
-      const ingress = evaluator.evaluate("ingress", b, { type: "pods", pods: a }, ingressSteps);
-      return {
-        egress,
-        ingress,
-        egressNamed: egress.intersect(named(egressSteps)),
-        ingressNamed: ingress.intersect(named(ingressSteps))
-      };
-    }
-  };
-}
-function analyzeDiff(baseIn, headIn, config, exposureFn = exposureOf) {
-  const enforced = config["enforces-network-policy"];
-  const base = enforced ? forDataplane(baseIn, config.network) : withoutPolicies(baseIn);
-  const head = enforced ? forDataplane(headIn, config.network) : withoutPolicies(headIn);
-  const families = [.../* @__PURE__ */ new Set([...defaultFamilies(base), ...defaultFamilies(head)])].sort();
-  const reach = diffReach(base, head, families);
-  const baseExp = exposureFn(base, config);
-  const headExp = exposureFn(head, config);
-  const objects = diffObjects(baseIn, headIn);
-  const causes = causeFinder(objects, base, head);
-  const connections = reach.connections.map((c) => ({ ...c, causes: causes(c.from, c.to) }));
-  const exposures = diffExposures(baseExp.exposures, headExp.exposures);
-  const trusted = config["trusted-cidrs"].map(parseCidr);
-  const excluded = [...NON_PUBLIC, ...trusted];
-  const publicAddresses = (addresses) => addresses.flatMap(
-    (a) => subtractIntervals(
-      a,
-      excluded.filter((n) => overlaps(n, a))
-    )
-  );
-  const INTERNET_SIZE = {
-    4: 2n ** BigInt(32 - config.exposure["internet-min-prefix"]),
-    6: 2n ** BigInt(128 - config.exposure["internet-min-prefix-v6"])
-  };
-  const locations = /* @__PURE__ */ new Map();
-  for (const c of [base, head])
-    for (const o of locatedObjects(c)) locations.set(o.id, { file: o.source.file, line: o.source.line });
-  const baseIds = new Set(base.workloads.map((w) => w.id));
-  const headIds = new Set(head.workloads.map((w) => w.id));
+function clustersetNotes(base, head) {
+  const inSet = (list4) => list4.filter((m) => m.cluster);
+  const clusters = new Set([...inSet(base), ...inSet(head)].map((m) => m.cluster));
+  if (clusters.size < 2) return [];
+  const before = new Map(clustersetLinks(inSet(base)).map((l) => [l.service, l]));
   const notes = [];
-  if (!enforced)
-    notes.push(
-      "The configuration says this cluster does not enforce NetworkPolicy: policies are ignored, every pod can reach every other."
-    );
-  const stats = (c, conn) => ({
-    workloads: c.workloads.length,
-    services: c.services.length,
-    networkPolicies: c.networkPolicies.length,
-    adminPolicies: c.adminPolicies.length,
-    classes: conn.classes
-  });
-  const facts = {
-    connections,
-    exposures,
-    objects,
-    workloads: {
-      added: [...headIds].filter((id) => !baseIds.has(id)).sort(),
-      removed: [...baseIds].filter((id) => !headIds.has(id)).sort()
-    },
-    diagnostics: {
-      base: [...baseIn.diagnostics, ...baseExp.diagnostics ?? []],
-      head: [...headIn.diagnostics, ...headExp.diagnostics ?? []]
-    },
-    notes,
-    stats: { base: stats(base, reach.connectivity.base), head: stats(head, reach.connectivity.head) },
-    connectivity: reach.connectivity,
-    exposure: { base: baseExp.exposures, head: headExp.exposures },
-    context: diagramContext(
-      { connections, exposures },
-      { connectivity: reach.connectivity.head, exposures: headExp.exposures }
-    )
-  };
-  return {
-    facts,
-    inputs: {
-      sides: { base: side(base, baseExp, families), head: side(head, headExp, families) },
-      publicAddresses,
-      isInternet: (addresses) => publicAddresses(addresses).some((iv) => iv.hi - iv.lo + 1n >= INTERNET_SIZE[iv.family]),
-      locate: (id) => locations.get(id)
+  for (const l of clustersetLinks(inSet(head))) {
+    const was = before.get(l.service);
+    const consumers = (link) => (link?.importers ?? []).filter((i) => link.exporters.some((x) => x !== i.environment));
+    const then = consumers(was);
+    const fresh = consumers(l).filter((i) => !then.some((t) => t.environment === i.environment));
+    if (fresh.length)
+      notes.push(
+        `${l.service} (${l.address}), exported by ${l.exporters.join(", ")}, becomes reachable from ${fresh.map((i) => `${i.environment} (ServiceImport at ${i.file}:${i.line})`).join(", ")}.`
+      );
+    if (!l.exporters.length && l.importers.length) {
+      const lost2 = was?.exporters.length ? ` (exported before by ${was.exporters.join(", ")})` : "";
+      notes.push(
+        `${l.service} (${l.address}) is imported by ${l.importers.map((i) => i.environment).join(", ")} but exported by no environment of this repository${lost2}: it must come from a cluster deployed elsewhere.`
+      );
     }
-  };
-}
-
-// src/rules/judge.ts
-function judge({ facts, inputs }, config) {
-  const findings = runRules(
-    {
-      base: inputs.sides.base,
-      head: inputs.sides.head,
-      config,
-      connections: facts.connections,
-      exposures: facts.exposures,
-      objects: facts.objects,
-      isInternet: inputs.isInternet,
-      publicAddresses: inputs.publicAddresses,
-      locate: inputs.locate
-    },
-    config
-  );
-  return { ...facts, risk: overallRisk(findings), findings };
+  }
+  return notes;
 }
 
 // src/review/environments.ts
+function carriesTraffic(c) {
+  return [
+    c.workloads,
+    c.services,
+    c.networkPolicies,
+    c.adminPolicies,
+    c.ciliumPolicies ?? [],
+    c.calicoPolicies ?? [],
+    c.ingresses,
+    c.gateways,
+    c.xroutes,
+    c.openshiftRoutes,
+    c.serviceExports ?? [],
+    c.serviceImports ?? []
+  ].some((list4) => list4.length > 0);
+}
 function couldNotAnalyse(cluster) {
-  if (cluster.objects) return null;
   const failed2 = cluster.diagnostics.filter((d) => d.code === "render-failed" || d.code === "not-deployed-here");
-  return failed2.length ? `nothing could be read: ${failed2.map((d) => `${d.file}: ${d.message}`).join("; ")}` : "no Kubernetes object was read";
+  const what2 = failed2.map((d) => `${d.file}: ${d.message}`).join("; ");
+  if (!cluster.objects) return failed2.length ? `nothing could be read: ${what2}` : "no Kubernetes object was read";
+  if (failed2.length && !carriesTraffic(cluster))
+    return `only ${cluster.objects} object(s) that carry no traffic (no workload, Service, policy or entry point) were read, and what it deploys could not be: ${what2}`;
+  return null;
 }
 var EMPTY_STATS = { workloads: 0, services: 0, networkPolicies: 0, adminPolicies: 0, classes: 0 };
 var sum = (a, b) => ({
@@ -79409,6 +81136,8 @@ function diffEnvironments(pairs, config, exposureFn) {
   for (const e of environments)
     if (e.status === "added" || e.status === "removed")
       notes.push(`Environment ${e.name} is ${e.status === "added" ? "added" : "removed"} by this pull request.`);
+  const members = (side2) => pairs.map((p) => ({ environment: p.name, cluster: p.cluster, snapshot: p[side2] }));
+  notes.push(...clustersetNotes(members("base"), members("head")));
   const shown = [...results].sort(
     (a, b) => b.r.findings.length + b.r.connections.length + b.r.exposures.length - (a.r.findings.length + a.r.connections.length + a.r.exposures.length)
   )[0].r;
@@ -79435,20 +81164,213 @@ function diffEnvironments(pairs, config, exposureFn) {
       base: results.flatMap(({ r }) => r.exposure.base),
       head: results.flatMap(({ r }) => r.exposure.head)
     },
-    environments
+    environments,
+    environmentContexts: Object.fromEntries(results.map(({ pair, r }) => [pair.name, r.context]))
   };
 }
 
+// src/analysis/explain.ts
+var UnknownEndpoint = class extends Error {
+};
+function endpoint2(cluster, classes, id) {
+  if (id.startsWith("ip:")) {
+    const text = id.slice(3);
+    try {
+      return {
+        type: "ip",
+        interval: parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`)
+      };
+    } catch (e) {
+      if (e instanceof CidrError) throw new UnknownEndpoint(`${id}: ${e.message}`);
+      throw e;
+    }
+  }
+  const cls = classes.find((c) => c.members.some((w) => w.id === id));
+  if (!cls) {
+    const near = cluster.workloads.filter((w) => w.id.endsWith(`/${id.split("/").pop()}`)).map((w) => w.id);
+    throw new UnknownEndpoint(
+      `no workload ${id}${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (ids are namespace/Kind/name, or ip:<address or CIDR>)`
+    );
+  }
+  return { type: "pods", pods: cls };
+}
+function explain(cluster, from, to, port) {
+  const classes = podClasses(cluster);
+  const src = endpoint2(cluster, classes, from);
+  const dst = endpoint2(cluster, classes, to);
+  const evaluator = new PolicyEvaluator(cluster);
+  const asked = port ? ConnSet.ports(port.protocol, port.port ? PortSet.range(port.port) : PortSet.ALL) : ConnSet.ALL;
+  const side2 = (direction) => {
+    const subject = direction === "egress" ? src : dst;
+    const other = direction === "egress" ? dst : src;
+    if (subject.type !== "pods") return null;
+    const steps = [];
+    const conns = evaluator.evaluate(direction, subject.pods, other, steps).intersect(asked);
+    const shown = steps.map((s) => ({ ...s, conns: s.conns.intersect(asked), ruleConns: s.conns })).filter(
+      (s) => s.verdict === "isolate" || !s.conns.isEmpty() || (s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && !s.ruleConns.isEmpty()
+    );
+    return { conns, steps: shown };
+  };
+  const egress = side2("egress");
+  const ingress = side2("ingress");
+  let allowed = asked;
+  if (egress) allowed = allowed.intersect(egress.conns);
+  if (ingress) allowed = allowed.intersect(ingress.conns);
+  const declared = cluster.dependencies.filter(
+    (d) => d.from === from && d.targets.some(
+      (t) => t.workload === to && !asked.intersect(ConnSet.ports(t.protocol, PortSet.range(t.port))).isEmpty()
+    )
+  );
+  return { from, to, asked, allowed, egress, ingress, declared };
+}
+
+// src/report/explain-text.ts
+var TIER_NAMES = {
+  admin: "admin tier",
+  networkpolicy: "NetworkPolicy",
+  cilium: "Cilium",
+  calico: "Calico",
+  istio: "Istio",
+  baseline: "baseline tier",
+  default: "default",
+  hostNetwork: "hostNetwork"
+};
+function describeStep(s) {
+  const where4 = s.file ? ` (${s.file}:${s.line})` : "";
+  switch (s.tier) {
+    case "hostNetwork":
+      return "the pod uses hostNetwork: NetworkPolicy does not apply to it";
+    case "default":
+      return `no policy decides ${s.conns}: allowed by default`;
+    case "networkpolicy":
+      return s.verdict === "isolate" ? `${s.policy} selects the pod but none of its rules matches this peer${where4}` : s.conns.isEmpty() ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where4}` : `${s.policy} ${s.rule} allows ${s.conns}${where4}`;
+    case "cilium": {
+      const l7 = s.l7?.length ? ` \u2014 allowed at L4, restricted at L7 (${s.l7.join(", ")}), which is not evaluated` : "";
+      if (s.verdict === "isolate")
+        return `${s.policy} selects the pod (default deny) but none of its rules matches this peer${where4}`;
+      if (s.verdict === "deny")
+        return `${s.policy} ${s.rule} denies ${s.conns} (Cilium deny wins over every allow)${where4}`;
+      return s.conns.isEmpty() ? `${s.policy} ${s.rule} matches this peer but allows only ${s.ruleConns}${where4}${l7}` : `${s.policy} ${s.rule} allows ${s.conns}${where4}${l7}`;
+    }
+    case "istio": {
+      const l7 = s.l7?.length ? ` \u2014 allowed at L4, restricted at L7 (${s.l7.join("; ")}), which is not evaluated` : "";
+      const note = s.note ? ` (${s.note})` : "";
+      const rule31 = s.rule ? `${s.policy} ${s.rule}` : `${s.policy}`;
+      if (s.verdict === "isolate")
+        return s.rule ? `${rule31} matches this peer but cannot apply${note}${where4}` : `${s.policy} (ALLOW) applies to the pod but none of its rules matches this peer${where4}`;
+      if (s.verdict === "deny") return `${rule31} denies ${s.conns}${note}${where4}`;
+      if (s.verdict === "restrict")
+        return `${rule31} matches ${s.conns} but decides per request: not denied at L4, restricted at L7 (${(s.l7 ?? []).join("; ")})${where4}`;
+      return s.conns.isEmpty() ? `${rule31} matches this peer but allows only ${s.ruleConns}${where4}${l7}` : `${rule31} allows ${s.conns}${where4}${l7}`;
+    }
+    case "calico": {
+      const tier = `Calico tier ${s.calicoTier}`;
+      if (s.rule?.startsWith(END_OF_TIER))
+        return s.verdict === "pass" ? `${tier}: no rule decides ${s.conns}; ${s.rule}: its defaultAction Pass hands it to the next tier${where4}` : `${tier}: no rule decides ${s.conns}; ${s.rule}: denied (the tier's default deny)${where4}`;
+      const l7 = s.l7?.length ? ` \u2014 allowed at L4, restricted at L7 (${s.l7.join(", ")}), which is not evaluated` : "";
+      const verb = s.verdict === "allow" ? "allows" : s.verdict === "deny" ? "denies" : s.verdict === "pass" ? "passes" : "logs (and goes on)";
+      return `${s.policy} ${s.rule} (${tier}) ${verb} ${s.conns}${s.verdict === "pass" ? " to the next tier" : ""}${where4}${l7}`;
+    }
+    default:
+      return `${s.policy} rule ${s.rule} (${TIER_NAMES[s.tier]}) ${s.verdict === "pass" ? "passes" : s.verdict === "allow" ? "allows" : "denies"} ${s.conns}${s.verdict === "pass" ? " to the NetworkPolicy tier" : ""}${where4}`;
+  }
+}
+function explanationText(e) {
+  const lines = [
+    `${e.from} -> ${e.to}: ${e.allowed.isEmpty() ? "DENIED" : e.allowed.equals(e.asked) ? "ALLOWED" : "PARTLY ALLOWED"}${e.asked.isAll() ? "" : ` (asked: ${e.asked})`}`
+  ];
+  if (!e.allowed.isEmpty()) lines.push(`  allowed: ${e.allowed}`);
+  for (const d of e.declared) {
+    const port = d.targets.find((t) => t.workload === e.to);
+    lines.push(
+      `  declared: ${d.address} (${d.role}, ${port.protocol} ${port.port} on the pods) in ${d.via === "env" || d.via === "args" || d.via === "command" ? d.declared.field : `${d.declared.object} ${d.declared.field}`} at ${d.declared.file}:${d.declared.line}`
+    );
+  }
+  for (const [name, side2] of [
+    ["egress of the source", e.egress],
+    ["ingress of the destination", e.ingress]
+  ]) {
+    if (!side2) {
+      lines.push(`  ${name}: an outside address; no policy applies`);
+      continue;
+    }
+    lines.push(`  ${name}: ${side2.conns.isEmpty() ? "denies" : `allows ${side2.conns}`}`);
+    const isolated = side2.steps.some(
+      (s) => s.tier === "networkpolicy" || s.tier === "cilium" && s.verdict !== "deny" || s.tier === "istio" && s.verdict === "isolate"
+    );
+    for (const s of side2.steps) lines.push(`    - ${describeStep(s)}`);
+    if (isolated && !side2.steps.some(
+      (s) => (s.tier === "networkpolicy" || s.tier === "cilium" || s.tier === "istio") && s.verdict === "allow"
+    ) && side2.conns.isEmpty())
+      lines.push(
+        `    (isolated by ${side2.steps.some((s) => s.tier === "networkpolicy") ? "NetworkPolicy" : side2.steps.some((s) => s.tier === "cilium") ? "a Cilium policy" : "an Istio ALLOW policy"} and no rule allows this traffic)`
+      );
+  }
+  return `${lines.join("\n")}
+`;
+}
+
+// src/review/traces.ts
+var MAX_TRACES = 25;
+var PROTOCOLS2 = ["TCP", "UDP", "SCTP"];
+function onePort(change) {
+  const changed = change.head.subtract(change.base).union(change.base.subtract(change.head));
+  const used = PROTOCOLS2.filter((p) => !changed.get(p).isEmpty());
+  if (used.length !== 1) return void 0;
+  const ranges = changed.get(used[0]).toJSON();
+  return ranges.length === 1 && ranges[0][0] === ranges[0][1] ? { protocol: used[0], port: ranges[0][0] } : void 0;
+}
+function connectionOf(changes, objects, environment) {
+  const here = changes.filter((c) => (c.environment ?? "") === (environment ?? ""));
+  if (objects.length === 2) {
+    const change2 = here.find((c) => c.from === objects[0] && c.to === objects[1]);
+    return change2 && { change: change2, from: change2.from, to: change2.to };
+  }
+  if (objects.length !== 1) return void 0;
+  const outside = here.filter(
+    (c) => c.from === objects[0] && c.to === "ip:" || c.to === objects[0] && c.from === "ip:"
+  );
+  const change = outside.length === 1 ? outside[0] : void 0;
+  const cidr = change?.addresses?.length ? intervalToCidrs(change.addresses[0])[0] : void 0;
+  if (!change || !cidr) return void 0;
+  const ip = (id) => id === "ip:" ? `ip:${cidr}` : id;
+  return { change, from: ip(change.from), to: ip(change.to) };
+}
+function findingTraces(result, pairs, max = MAX_TRACES) {
+  const traces = [];
+  const pairOf = (environment) => pairs.find((p) => p.name === (environment ?? ""));
+  for (const [i, f] of result.findings.entries()) {
+    if (traces.length >= max) break;
+    const pair = pairOf(f.environment);
+    const found = pair && connectionOf(result.connections, f.objects, f.environment);
+    if (!pair || !found) continue;
+    const { change, from, to } = found;
+    const port = onePort(change);
+    const side2 = (cluster) => {
+      if (!cluster) return void 0;
+      try {
+        return explanationText(explain(cluster, from, to, port));
+      } catch {
+        return void 0;
+      }
+    };
+    const base = side2(pair.base);
+    const head = side2(pair.head);
+    if (base || head) traces.push({ finding: i, base, head });
+  }
+  return traces;
+}
+
 // src/review/review.ts
-function diffClusters(base, head, config, exposure = exposureOf) {
+function diffClusters(base, head, config, exposure = exposureOf2) {
   return judge(analyzeDiff(base, head, config, exposure), config);
 }
-var key2 = (d) => `${d.file}\0${d.message}`;
+var key4 = (d) => `${d.file}\0${d.message}`;
 function newErrors(result) {
-  const before = new Set(result.diagnostics.base.filter((d) => d.severity === "error").map(key2));
-  return result.diagnostics.head.filter((d) => d.severity === "error" && !before.has(key2(d)));
+  const before = new Set(result.diagnostics.base.filter((d) => d.severity === "error").map(key4));
+  return result.diagnostics.head.filter((d) => d.severity === "error" && !before.has(key4(d)));
 }
-var where3 = (d) => `${d.file}${d.line ? `:${d.line}` : ""}`;
+var where2 = (d) => `${d.file}${d.line ? `:${d.line}` : ""}`;
 function verdictOf(result, config) {
   const failOn = config["fail-on"];
   const unreadable2 = newErrors(result);
@@ -79463,7 +81385,14 @@ function verdictOf(result, config) {
     unreadable: unreadable2,
     reason,
     failed: risky || unreadable2.length > 0 || unanalysed.length > 0 && config["fail-on-unanalysed"],
-    headline: reason !== "unreadable" ? headline(result) : `Could not read ${unreadable2.length} manifest problem(s) in the head: ${where3(unreadable2[0])}: ${unreadable2[0].message}`
+    headline: reason !== "unreadable" ? headline(result) : `Could not read ${unreadable2.length} manifest problem(s) in the head: ${where2(unreadable2[0])}: ${unreadable2[0].message}`
+  };
+}
+function commentVerdict(verdict) {
+  return {
+    failed: verdict.failed,
+    failOn: verdict.failOn,
+    ...verdict.reason === "risk" || verdict.reason === "ok" ? {} : { reason: verdict.headline }
   };
 }
 function unanalysedSides(pairs, read = {}) {
@@ -79480,8 +81409,423 @@ function review(input) {
   const judged = "environments" in input ? diffEnvironments(input.environments, input.config) : diffClusters(input.base, input.head, input.config);
   const unanalysed = unanalysedSides(pairs, input.read);
   const result = unanalysed.length ? { ...judged, unanalysed } : judged;
-  return { result, verdict: verdictOf(result, input.config) };
+  return {
+    result,
+    verdict: verdictOf(result, input.config),
+    traces: input.traces ? findingTraces(result, pairs, input.traces) : void 0
+  };
 }
+
+// src/github/check-text.ts
+var CHECK_TEXT_MAX_CHARS = 65535;
+var POINTER_ROOM = 600;
+var ICON = { critical: "\u{1F534}", high: "\u{1F7E0}", medium: "\u{1F7E1}", low: "\u{1F535}", info: "\u26AA" };
+var TRACE_MAX_CHARS = 4e3;
+function fenced(text) {
+  const kept = [];
+  let size = 0;
+  const lines = text.trimEnd().split("\n");
+  for (const l of lines) {
+    const line = /^ */.exec(l)[0].slice(0, 12) + codeLine(l, 400);
+    if (size + line.length > TRACE_MAX_CHARS) {
+      kept.push(`\u2026 ${lines.length - kept.length} more line(s)`);
+      break;
+    }
+    kept.push(line);
+    size += line.length + 1;
+  }
+  const body = kept.join("\n");
+  const fence2 = fenceFor(body);
+  return `${fence2}text
+${body}
+${fence2}`;
+}
+function checkText({ result, verdict, traces = [] }, comment, options = {}) {
+  const max = options.max ?? CHECK_TEXT_MAX_CHARS;
+  const link = linker(options);
+  const traceOf = new Map(traces.map((t) => [t.finding, t]));
+  const header = [
+    `## Reachdiff: ${md(verdict.headline, 300)}`,
+    "",
+    `Risk **${result.risk}** (fails on: ${verdict.failOn}); ${result.findings.length.toLocaleString("en-US")} finding(s), ${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`
+  ].join("\n");
+  const blocks2 = [];
+  for (const u of verdict.unanalysed) blocks2.push({ text: `- **Could not analyse:** ${md(u, 500)}`, kind: "problem" });
+  for (const [i, d] of verdict.unreadable.entries())
+    blocks2.push({
+      text: `${i ? "" : `### Manifests this change broke (${verdict.unreadable.length})
+
+`}- ${link(d.file, d.line)}: ${md(d.message, 500)}`,
+      kind: "problem"
+    });
+  for (const [i, f] of result.findings.entries()) {
+    const lines = [
+      ...i ? [] : [`### Findings (${result.findings.length})`, ""],
+      `#### ${i + 1}. ${ICON[f.severity]} ${f.severity} \xB7 \`${f.rule}\` \xB7 ${f.file ? link(f.file, f.line) : "no file"}${f.environment ? ` \xB7 environment ${md(f.environment, 80)}` : ""}`,
+      "",
+      `**${md(f.title, 200)}**: ${md(f.message, 1e3)}`,
+      "",
+      `Objects: ${f.objects.map((o) => md(o, 200)).join(", ") || "none"}`,
+      "",
+      `Fix: ${md(f.fix, 1e3)}`
+    ];
+    const trace = traceOf.get(i);
+    if (trace) {
+      lines.push("", "Decision trace (as `reachdiff explain` gives it):");
+      if (trace.base) lines.push("", "Base:", "", fenced(trace.base));
+      if (trace.head) lines.push("", "Head:", "", fenced(trace.head));
+    }
+    blocks2.push({ text: lines.join("\n"), kind: "finding" });
+  }
+  const body = comment.replace(/^<!--[^\n]*-->\n/, "").trim();
+  if (body) blocks2.push({ text: `---
+
+${body}`, kind: "comment" });
+  const out = [header];
+  let used = header.length;
+  let rest = [];
+  for (const [n, b] of blocks2.entries()) {
+    if (used + 2 + b.text.length > max - POINTER_ROOM) {
+      rest = blocks2.slice(n);
+      break;
+    }
+    out.push(b.text);
+    used += 2 + b.text.length;
+  }
+  if (rest.length) {
+    const count = (kind) => rest.filter((b) => b.kind === kind).length;
+    const parts2 = [
+      count("problem") ? `${count("problem").toLocaleString("en-US")} more problem(s)` : "",
+      count("finding") ? `${count("finding").toLocaleString("en-US")} more finding(s)` : "",
+      count("comment") ? "the pull-request comment's tables" : ""
+    ].filter(Boolean);
+    const head = options.headSha && /^[0-9a-f]{7,64}$/.test(options.headSha) ? options.headSha.slice(0, 12) : "<head>";
+    out.push(
+      `---
+
+**Not shown here** (GitHub keeps ${max.toLocaleString("en-US")} characters): ${parts2.join(", ")}. The annotations mark the most severe findings at their lines; for the whole report, run \`reachdiff diff --base <base branch> --head ${head} --format json\` in a clone.`
+    );
+  }
+  return out.join("\n\n");
+}
+
+// src/github/check-output.ts
+var COMMENT_MAX_BYTES = 6e4;
+var SUMMARY_MAX_CHARS = 6e4;
+var CHECK_NAME = "reachdiff";
+var LEVEL = {
+  critical: "failure",
+  high: "failure",
+  medium: "warning",
+  low: "notice",
+  info: "notice"
+};
+var cell = (s) => md(s, 2e3);
+var where3 = (file, line) => `${file}${line ? `:${line}` : ""}`;
+function truncate2(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 80)}
+
+\u2026(truncated; the full list is in the comment and the report)
+`;
+}
+function riskTable(result, verdict) {
+  const lines = [`**Risk: ${result.risk}** (fails on: ${verdict.failOn})`, ""];
+  if (verdict.unanalysed.length)
+    lines.push("**Could not analyse:**", ...verdict.unanalysed.map((u) => `- ${cell(u)}`), "");
+  if (result.findings.length) {
+    lines.push("| Severity | Rule | Finding | Where |", "| --- | --- | --- | --- |");
+    for (const f of result.findings)
+      lines.push(
+        `| ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${f.file ? cell(where3(f.file, f.line)) : ""} |`
+      );
+  } else lines.push("No risk findings.");
+  lines.push(
+    "",
+    `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`
+  );
+  const broken = verdict.unreadable;
+  if (broken.length)
+    lines.push(
+      "",
+      `**${broken.length} manifest problem(s) in the head:**`,
+      ...broken.map((d) => `- ${cell(`${where3(d.file, d.line)}: ${d.message}`)}`)
+    );
+  return truncate2(lines.join("\n"), SUMMARY_MAX_CHARS);
+}
+function annotations(result, verdict, traces = []) {
+  const out = [];
+  const traceOf = new Map(traces.map((t) => [t.finding, t]));
+  for (const [i, f] of result.findings.entries()) {
+    if (!f.file) continue;
+    const line = Math.max(1, f.line ?? 1);
+    const trace = traceOf.get(i);
+    const details = trace && [trace.base && `Base:
+${trace.base}`, trace.head && `Head:
+${trace.head}`].filter(Boolean);
+    out.push({
+      path: f.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: LEVEL[f.severity],
+      title: `${f.severity}: ${f.title} (${f.rule})${f.environment === void 0 ? "" : ` [${f.environment}]`}`.slice(
+        0,
+        255
+      ),
+      message: `${f.message}
+
+Fix: ${f.fix}`.slice(0, 6e4),
+      ...details?.length ? { raw_details: details.join("\n").slice(0, 6e4) } : {}
+    });
+  }
+  for (const d of verdict.unreadable) {
+    const line = Math.max(1, d.line);
+    out.push({
+      path: d.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: "failure",
+      title: "manifest cannot be read",
+      message: d.message.slice(0, 6e4)
+    });
+  }
+  return out;
+}
+function conclusionOf(verdict) {
+  return verdict.failed ? "failure" : verdict.reason === "unanalysed" ? "neutral" : "success";
+}
+function publishedReview(output, options = {}) {
+  const { result, verdict } = output;
+  const comment = renderComment(result, {
+    ...options,
+    maxBytes: COMMENT_MAX_BYTES,
+    verdict: commentVerdict(verdict)
+  });
+  return {
+    risk: result.risk,
+    findings: result.findings.length,
+    failed: verdict.failed,
+    comment,
+    check: {
+      conclusion: conclusionOf(verdict),
+      title: verdict.headline.slice(0, 250),
+      summary: riskTable(result, verdict),
+      // The check run's page: every finding with its rule, place and decision trace, then the comment's tables.
+      text: checkText(output, comment, options),
+      annotations: annotations(result, verdict, output.traces)
+    },
+    report: diffJson(result),
+    quiet: !result.exposures.length && !result.connections.length && !result.findings.length && !result.diagnostics.head.some((d) => d.severity === "error")
+  };
+}
+function noManifestChanges(headSha) {
+  const text = "This pull request changes no watched Kubernetes manifest: nothing to review.";
+  return {
+    comment: `${marker(headSha)}
+### Reachdiff${headSha ? ` as of ${headSha.slice(0, 7)}` : ""}
+
+${text}
+`,
+    check: { conclusion: "success", title: "No watched manifest changed", summary: text, annotations: [] }
+  };
+}
+function failedCheck(message, conclusion = "failure") {
+  const title = conclusion === "timed_out" ? "Reachdiff timed out" : "Reachdiff could not review this change";
+  return { conclusion, title, summary: truncate2(message, SUMMARY_MAX_CHARS), annotations: [] };
+}
+
+// src/github/types.ts
+function httpStatus(error2) {
+  const status = error2?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function repoUrl(repo, serverUrl = "https://github.com") {
+  return `${serverUrl}/${repo.owner}/${repo.repo}`;
+}
+
+// src/github/lifecycle.ts
+var Stop = class extends Error {
+  constructor(why, newer) {
+    super(
+      why === "push" ? `superseded by ${newer ?? "a newer commit"}` : why === "closed" ? "the pull request was closed" : why === "retarget" ? "the pull request's base branch changed" : "Reachdiff is shutting down"
+    );
+    this.why = why;
+    this.newer = newer;
+    this.name = "Stop";
+  }
+  why;
+  newer;
+};
+var SHUTDOWN_MESSAGE = 'Reachdiff was stopped (a restart or a deploy) before it finished this review. Re-run the check (Re-run on this check run, or "Re-run all checks") or comment `/reachdiff` to review it again.';
+async function isSuperseded(gh, repo, pr) {
+  const { data } = await gh.rest.pulls.get({ ...repo, pull_number: pr.number });
+  if (data.state !== "open") return { closed: true };
+  return data.head.sha !== pr.headSha ? { newer: data.head.sha } : {};
+}
+async function ourCheckRuns(gh, repo, headSha, externalId2) {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100
+  });
+  return runs.filter((r) => r.external_id === externalId2 && r.head_sha === headSha).sort((a, b) => b.id - a.id).map((r) => ({
+    id: r.id,
+    status: r.status,
+    conclusion: r.conclusion,
+    detailsUrl: r.details_url,
+    htmlUrl: r.html_url
+  }));
+}
+async function adoptOrCreateCheckRun(gh, repo, start, options = {}) {
+  const runs = await ourCheckRuns(gh, repo, start.headSha, start.externalId);
+  const running = runs.find((r) => r.status !== "completed");
+  const completed = runs.find((r) => r.status === "completed");
+  if (options.skipIfReviewed && completed && !running) return { adopted: false, completed };
+  if (running) {
+    await gh.rest.checks.update({
+      ...repo,
+      check_run_id: running.id,
+      status: "in_progress",
+      ...start.detailsUrl ? { details_url: start.detailsUrl } : {},
+      output: {
+        title: "Reviewing exposure and reachability\u2026",
+        summary: "Reachdiff took over this check run (an earlier attempt did not finish) and is reviewing again."
+      }
+    });
+    return { id: running.id, adopted: true, completed, htmlUrl: running.htmlUrl };
+  }
+  const created = await createCheckRun(gh, repo, start);
+  return { id: created.id, adopted: false, completed, htmlUrl: created.htmlUrl };
+}
+async function createCheckRun(gh, repo, start, completed) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { data } = await gh.rest.checks.create({
+        ...repo,
+        name: CHECK_NAME,
+        head_sha: start.headSha,
+        external_id: start.externalId,
+        ...start.detailsUrl ? { details_url: start.detailsUrl } : {},
+        ...completed ? {
+          status: "completed",
+          conclusion: completed.conclusion,
+          completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+          output: { title: completed.title, summary: completed.summary }
+        } : {
+          status: "in_progress",
+          started_at: (/* @__PURE__ */ new Date()).toISOString(),
+          output: {
+            title: "Reviewing exposure and reachability\u2026",
+            summary: "Reachdiff is reading the manifests of both sides."
+          }
+        },
+        request: { retries: 0 }
+      });
+      return { id: data.id, htmlUrl: data.html_url };
+    } catch (error2) {
+      const status = httpStatus(error2);
+      if (status === void 0 || status < 500 || attempt >= 2) throw error2;
+      await new Promise((r) => setTimeout(r, 1e3 * (attempt + 1)));
+      const ours = (await ourCheckRuns(gh, repo, start.headSha, start.externalId)).find(
+        (r) => completed ? r.status === "completed" : r.status !== "completed"
+      );
+      if (ours) return { id: ours.id, htmlUrl: ours.htmlUrl };
+    }
+  }
+}
+
+// src/github/check-run.ts
+var ANNOTATIONS_PER_REQUEST = 50;
+var externalId = (pr) => `pr:${pr}`;
+function prOfExternalId(id) {
+  const m = /^pr:(\d{1,10})$/.exec(id ?? "");
+  return m ? Number(m[1]) : void 0;
+}
+var MAX_ANNOTATIONS = 150;
+var OUTPUT_MAX_CHARS = 65535;
+var RANK2 = { failure: 0, warning: 1, notice: 2 };
+async function completeCheck(gh, repo, checkRunId, output) {
+  const title = output.title;
+  const sorted = [...output.annotations].sort((a, b) => RANK2[a.annotation_level] - RANK2[b.annotation_level]);
+  const kept = sorted.slice(0, MAX_ANNOTATIONS);
+  const left = sorted.length - kept.length;
+  const summary2 = left ? `${output.summary.slice(0, OUTPUT_MAX_CHARS - 200)}
+
+${left.toLocaleString("en-US")} more annotation(s) left out (the ${MAX_ANNOTATIONS} most severe are shown); every finding is in the report.` : output.summary;
+  const text = output.text ? output.text.slice(0, OUTPUT_MAX_CHARS) : void 0;
+  const batches = [];
+  for (let i = 0; i < kept.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(kept.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  for (const batch of batches.slice(0, -1))
+    await gh.rest.checks.update({
+      ...repo,
+      check_run_id: checkRunId,
+      output: { title, summary: summary2, annotations: [...batch] }
+    });
+  await gh.rest.checks.update({
+    ...repo,
+    check_run_id: checkRunId,
+    status: "completed",
+    conclusion: output.conclusion,
+    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+    output: {
+      title,
+      summary: summary2,
+      ...text ? { text } : {},
+      ...batches.length ? { annotations: [...batches.at(-1)] } : {}
+    }
+  });
+}
+
+// src/config/load-config.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml = __toESM(require_dist(), 1);
+var ConfigError = class extends Error {
+};
+var ajv = new import_ajv.Ajv({ useDefaults: true, allErrors: true, strict: false });
+var validate = ajv.compile(CONFIG_SCHEMA);
+function keyOf(instancePath, params) {
+  const path = instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const extra = params.additionalProperty ?? "";
+  return [path, extra].filter(Boolean).join(".") || "(top level)";
+}
+function resolveConfig(data, origin = "configuration") {
+  const copy = data === void 0 || data === null ? {} : structuredClone(data);
+  if (typeof copy !== "object" || Array.isArray(copy))
+    throw new ConfigError(`${origin}: must be a mapping of settings`);
+  if (!validate(copy)) {
+    const messages = (validate.errors ?? []).map((e) => {
+      const key5 = keyOf(e.instancePath, e.params);
+      if (e.keyword === "additionalProperties") return `unknown key "${key5}"`;
+      if (e.keyword === "enum")
+        return `"${key5}" must be one of ${e.params.allowedValues.join(", ")}`;
+      return `"${key5}" ${e.message}`;
+    });
+    throw new ConfigError(`${origin}: ${[...new Set(messages)].join("; ")}`);
+  }
+  const config = copy;
+  for (const [i, cidr] of config["trusted-cidrs"].entries()) {
+    try {
+      parseCidr(cidr);
+    } catch (e) {
+      if (e instanceof CidrError) throw new ConfigError(`${origin}: "trusted-cidrs.${i}" ${e.message}`);
+      throw e;
+    }
+  }
+  return config;
+}
+function parseConfig(text, origin = ".github/reachdiff.yml") {
+  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true });
+  if (doc.errors.length) throw new ConfigError(`${origin}: invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+  return resolveConfig(doc.toJS(), origin);
+}
+var defaultConfig = () => resolveConfig(void 0);
+
+// src/github/fetch-sides.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { Worker as Worker3 } from "node:worker_threads";
 
 // src/render/options.ts
 import { availableParallelism, tmpdir } from "node:os";
@@ -79494,27 +81838,27 @@ var RenderCache = class {
   maxBytes;
   entries = /* @__PURE__ */ new Map();
   bytes = 0;
-  get(key3) {
-    const entry = this.entries.get(key3);
+  get(key5) {
+    const entry = this.entries.get(key5);
     if (entry) {
-      this.entries.delete(key3);
-      this.entries.set(key3, entry);
+      this.entries.delete(key5);
+      this.entries.set(key5, entry);
     }
     return entry?.value;
   }
   /** `bytes`: what the entry holds, roughly (its rendered output). */
-  set(key3, value, bytes = 0) {
-    this.drop(key3);
-    this.entries.set(key3, { value, bytes });
+  set(key5, value, bytes = 0) {
+    this.drop(key5);
+    this.entries.set(key5, { value, bytes });
     this.bytes += bytes;
     while (this.entries.size > this.limit || this.bytes > this.maxBytes && this.entries.size > 1)
       this.drop(this.entries.keys().next().value);
   }
-  drop(key3) {
-    const entry = this.entries.get(key3);
+  drop(key5) {
+    const entry = this.entries.get(key5);
     if (!entry) return;
     this.bytes -= entry.bytes;
-    this.entries.delete(key3);
+    this.entries.delete(key5);
   }
   get size() {
     return this.entries.size;
@@ -79555,16 +81899,94 @@ function renderOptionsFromConfig(trusted, extra = {}) {
 }
 
 // src/environments.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 
 // src/manifests/load.ts
 import { basename, extname, join, relative, resolve, sep as sep2 } from "node:path";
 
 // src/manifests/parse.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// src/manifests/line-index.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var DEFAULT_MAX_ALIAS_COUNT = 1e4;
-var DEFAULT_MAX_DEPTH = 256;
-var DEFAULT_MAX_DOCUMENTS = 1e4;
+var MAP = 0;
+var SEQ = 1;
+var NOT_A_SCALAR = Object.freeze({ notAScalar: true });
+var isScalarKey = (key5) => typeof key5 !== "object" || key5 === null;
+function lineIndex(node, lineAt) {
+  if ((0, import_yaml2.isMap)(node)) {
+    const out = [MAP];
+    for (const pair of node.items)
+      out.push(
+        (0, import_yaml2.isScalar)(pair.key) ? pair.key.value : NOT_A_SCALAR,
+        lineAt(pair.key),
+        lineAt(pair.value),
+        lineIndex(pair.value, lineAt)
+      );
+    return out;
+  }
+  if ((0, import_yaml2.isSeq)(node)) {
+    const out = [SEQ];
+    for (const item of node.items) out.push(lineAt(item), lineIndex(item, lineAt));
+    return out;
+  }
+  return null;
+}
+function indexAt(index, path) {
+  for (const step of path) {
+    if (!index) return null;
+    if (index[0] === MAP) {
+      let next = null;
+      for (let i = 1; i < index.length; i += 4)
+        if (index[i] === step) {
+          next = index[i + 3];
+          break;
+        }
+      index = next;
+    } else {
+      const at = typeof step === "string" && step ? Number(step) : step;
+      index = typeof at === "number" && Number.isInteger(at) && at >= 0 && 1 + 2 * at + 1 < index.length ? index[1 + 2 * at + 1] : null;
+    }
+  }
+  return index;
+}
+var parts = /* @__PURE__ */ new WeakMap();
+function makeSource(file, root, base, line) {
+  const found = (n) => typeof n === "number" && n >= 0 ? n : null;
+  const source = {
+    file,
+    line,
+    lineOf(path) {
+      if (!path.length) return line;
+      for (let n = path.length; n > 0; n--) {
+        const parent = indexAt(root, [...base, ...path.slice(0, n - 1)]);
+        const step = path[n - 1];
+        if (parent?.[0] === MAP) {
+          for (let i = 1; i < parent.length; i += 4) {
+            const key5 = parent[i];
+            if (key5 === step || isScalarKey(key5) && String(key5) === String(step)) {
+              const at = found(parent[i + 1]) ?? found(parent[i + 2]);
+              if (at !== null) return at;
+              break;
+            }
+          }
+        } else if (parent?.[0] === SEQ && typeof step === "number") {
+          const at = Number.isInteger(step) && step >= 0 ? found(parent[1 + 2 * step]) : null;
+          if (at !== null) return at;
+        }
+      }
+      return line;
+    }
+  };
+  parts.set(source, { root, base });
+  return source;
+}
+function fromPortable(p) {
+  return { data: p.data, source: makeSource(p.file, p.lines, p.base, p.line) };
+}
+
+// src/manifests/kubernetes-yaml.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 var dropTags = /* @__PURE__ */ new Set([
   "tag:yaml.org,2002:timestamp",
   "tag:yaml.org,2002:set",
@@ -79627,84 +82049,38 @@ function kubernetesYaml11Tags(tags) {
   });
   return [...kept, goIntTag, goFloatTag, binaryAsString];
 }
-function isMapping(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-var MAP = 0;
-var SEQ = 1;
-var NOT_A_SCALAR = Object.freeze({ notAScalar: true });
-var isScalarKey = (key3) => typeof key3 !== "object" || key3 === null;
-function lineIndex(node, lineAt) {
-  if ((0, import_yaml2.isMap)(node)) {
-    const out = [MAP];
-    for (const pair of node.items)
-      out.push(
-        (0, import_yaml2.isScalar)(pair.key) ? pair.key.value : NOT_A_SCALAR,
-        lineAt(pair.key),
-        lineAt(pair.value),
-        lineIndex(pair.value, lineAt)
-      );
-    return out;
-  }
-  if ((0, import_yaml2.isSeq)(node)) {
-    const out = [SEQ];
-    for (const item of node.items) out.push(lineAt(item), lineIndex(item, lineAt));
-    return out;
-  }
-  return null;
-}
-function indexAt(index, path) {
-  for (const step of path) {
-    if (!index) return null;
-    if (index[0] === MAP) {
-      let next = null;
-      for (let i = 1; i < index.length; i += 4)
-        if (index[i] === step) {
-          next = index[i + 3];
-          break;
-        }
-      index = next;
-    } else {
-      const at = typeof step === "string" && step ? Number(step) : step;
-      index = typeof at === "number" && Number.isInteger(at) && at >= 0 && 1 + 2 * at + 1 < index.length ? index[1 + 2 * at + 1] : null;
-    }
-  }
-  return index;
-}
-var parts = /* @__PURE__ */ new WeakMap();
-function makeSource(file, root, base, line) {
-  const found = (n) => typeof n === "number" && n >= 0 ? n : null;
-  const source = {
-    file,
-    line,
-    lineOf(path) {
-      if (!path.length) return line;
-      for (let n = path.length; n > 0; n--) {
-        const parent = indexAt(root, [...base, ...path.slice(0, n - 1)]);
-        const step = path[n - 1];
-        if (parent?.[0] === MAP) {
-          for (let i = 1; i < parent.length; i += 4) {
-            const key3 = parent[i];
-            if (key3 === step || isScalarKey(key3) && String(key3) === String(step)) {
-              const at = found(parent[i + 1]) ?? found(parent[i + 2]);
-              if (at !== null) return at;
-              break;
-            }
-          }
-        } else if (parent?.[0] === SEQ && typeof step === "number") {
-          const at = Number.isInteger(step) && step >= 0 ? found(parent[1 + 2 * step]) : null;
-          if (at !== null) return at;
-        }
+function unreadable(doc) {
+  const anchored = /* @__PURE__ */ new Map();
+  let found = null;
+  (0, import_yaml3.visit)(doc, {
+    Pair(_key, pair) {
+      const key5 = pair.key;
+      if ((0, import_yaml3.isCollection)(key5) && key5.range) {
+        found = {
+          message: "a mapping key is itself a mapping or list, which Kubernetes cannot read",
+          offset: key5.range[0]
+        };
+        return import_yaml3.visit.BREAK;
       }
-      return line;
+    },
+    Node(_key, node) {
+      if ((0, import_yaml3.isAlias)(node)) {
+        const t = anchored.get(node.source)?.range;
+        if (t && node.range && t[0] <= node.range[0] && node.range[1] <= t[2]) {
+          found = {
+            message: `the alias *${node.source} is inside the value of its own anchor &${node.source} (a value that contains itself)`,
+            offset: node.range[0]
+          };
+          return import_yaml3.visit.BREAK;
+        }
+      } else if (node.anchor) anchored.set(node.anchor, node);
     }
-  };
-  parts.set(source, { root, base });
-  return source;
+  });
+  return found;
 }
-function fromPortable(p) {
-  return { data: p.data, source: makeSource(p.file, p.lines, p.base, p.line) };
-}
+
+// src/manifests/yaml-stream.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 function splitYamlStream(text) {
   const chunks = [];
   let start = 0;
@@ -79741,10 +82117,10 @@ function unclosedStart(doc, error2) {
   const wantFlow = error2.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(error2.message);
   if (!wantQuote && !wantFlow) return null;
   let found = null;
-  (0, import_yaml2.visit)(doc, (_key, node) => {
+  (0, import_yaml4.visit)(doc, (_key, node) => {
     const range = node?.range;
     if (!range || range[1] !== error2.pos[0]) return;
-    const hit = wantQuote ? (0, import_yaml2.isScalar)(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") : (0, import_yaml2.isCollection)(node) && node.flow;
+    const hit = wantQuote ? (0, import_yaml4.isScalar)(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") : (0, import_yaml4.isCollection)(node) && node.flow;
     if (hit && (found === null || (wantQuote ? range[0] > found : range[0] < found))) found = range[0];
   });
   return found;
@@ -79757,16 +82133,16 @@ var TooDeep = class extends Error {
   offset;
 };
 function* guardedTokens(text, counter, maxStack) {
-  const parser = new import_yaml2.Parser(counter.addNewLine);
+  const parser = new import_yaml4.Parser(counter.addNewLine);
   counter.addNewLine(0);
-  for (const lexeme of new import_yaml2.Lexer().lex(text)) {
+  for (const lexeme of new import_yaml4.Lexer().lex(text)) {
     yield* parser.next(lexeme);
     if (parser.stack.length > maxStack) throw new TooDeep(parser.offset);
   }
   yield* parser.end();
 }
 function composeDocuments(text, json, counter, maxStack) {
-  const composer = new import_yaml2.Composer({
+  const composer = new import_yaml4.Composer({
     version: json ? "1.2" : "1.1",
     schema: json ? "core" : "yaml-1.1",
     customTags: json ? void 0 : kubernetesYaml11Tags,
@@ -79776,10 +82152,18 @@ function composeDocuments(text, json, counter, maxStack) {
   });
   return composer.compose(guardedTokens(text, counter, maxStack));
 }
+
+// src/manifests/parse.ts
+var DEFAULT_MAX_ALIAS_COUNT = 1e4;
+var DEFAULT_MAX_DEPTH = 256;
+var DEFAULT_MAX_DOCUMENTS = 1e4;
+function isMapping(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 function readChunk(file, text, lineBase, json, options, stopWhenBroken = false) {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxStack = maxDepth + 1;
-  const counter = new import_yaml2.LineCounter();
+  const counter = new import_yaml5.LineCounter();
   const lineOfOffset = (offset) => counter.linePos(offset).line + lineBase;
   const out = [];
   const diagnostics = new Diagnostics();
@@ -79852,35 +82236,6 @@ function parseManifestText(file, text, diagnostics, options = {}) {
     commit(readChunk(file, chunk.text, chunk.line, false, options), diagnostics, out);
   return out;
 }
-function unreadable(doc) {
-  const anchored = /* @__PURE__ */ new Map();
-  let found = null;
-  (0, import_yaml2.visit)(doc, {
-    Pair(_key, pair) {
-      const key3 = pair.key;
-      if ((0, import_yaml2.isCollection)(key3) && key3.range) {
-        found = {
-          message: "a mapping key is itself a mapping or list, which Kubernetes cannot read",
-          offset: key3.range[0]
-        };
-        return import_yaml2.visit.BREAK;
-      }
-    },
-    Node(_key, node) {
-      if ((0, import_yaml2.isAlias)(node)) {
-        const t = anchored.get(node.source)?.range;
-        if (t && node.range && t[0] <= node.range[0] && node.range[1] <= t[2]) {
-          found = {
-            message: `the alias *${node.source} is inside the value of its own anchor &${node.source} (a value that contains itself)`,
-            offset: node.range[0]
-          };
-          return import_yaml2.visit.BREAK;
-        }
-      } else if (node.anchor) anchored.set(node.anchor, node);
-    }
-  });
-  return found;
-}
 function emitDocument(file, doc, chunk, options, diagnostics, out) {
   const { lineOfOffset, json: isJson } = chunk;
   const docLine = doc.range ? lineOfOffset(doc.range[0]) : lineOfOffset(0);
@@ -79943,7 +82298,7 @@ function emitDocument(file, doc, chunk, options, diagnostics, out) {
   const kind = data.kind;
   if (kind === "List" && (data.items === void 0 || data.items === null)) return true;
   if (kind === "List" && !Array.isArray(data.items)) {
-    const at = doc.contents && (0, import_yaml2.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === "items") : void 0;
+    const at = doc.contents && (0, import_yaml5.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "items") : void 0;
     const line = at?.key?.range ? lineOfOffset(at.key.range[0]) : contentLine;
     diagnostics.error(
       file,
@@ -80103,23 +82458,12 @@ var ParseCache = class {
   }
 };
 
-// src/render/kustomization.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import { posix as posix2 } from "node:path";
+// src/render/helm-release.ts
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/render/tree.ts
-import {
-  chmodSync,
-  existsSync as existsSync3,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync as readFileSync2,
-  realpathSync,
-  statSync,
-  writeFileSync
-} from "node:fs";
-import { dirname, join as join2, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join as join2 } from "node:path";
 import { posix } from "node:path";
 var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function treePath(path) {
@@ -80209,7 +82553,94 @@ function writeTree(tree, paths, dest, maxBytes, placeAt = (p) => p) {
   }
 }
 
+// src/render/helm-release.ts
+var rec = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
+var str4 = (v) => typeof v === "string" && v.trim() ? v.trim() : void 0;
+var isFluxHelmRelease = (o) => o.data.kind === "HelmRelease" && String(o.data.apiVersion).startsWith("helm.toolkit.fluxcd.io/");
+function atPath(path, value) {
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) return null;
+  const keys = path.split(".");
+  let out = value;
+  for (const k of keys.reverse()) out = { [k]: out };
+  return out;
+}
+function keyOf2(o, key5) {
+  const d = o.data;
+  const plain = rec(d.stringData)[key5] ?? (o.data.kind === "ConfigMap" ? rec(d.data)[key5] : void 0);
+  if (typeof plain === "string") return plain;
+  const encoded = o.data.kind === "Secret" ? rec(d.data)[key5] : void 0;
+  return typeof encoded === "string" ? Buffer.from(encoded, "base64").toString("utf8") : void 0;
+}
+function helmReleaseParts(objects, tree, root) {
+  const parts2 = [];
+  const rendered = /* @__PURE__ */ new Set();
+  const diagnostics = [];
+  for (const o of objects) {
+    if (!isFluxHelmRelease(o)) continue;
+    const meta = rec(o.data.metadata);
+    const spec = rec(o.data.spec);
+    const chart = rec(rec(spec.chart).spec);
+    const path = str4(chart.chart);
+    if (!path || str4(rec(chart.sourceRef).kind) !== "GitRepository") continue;
+    const dir = resolveIn(root, path.replace(/^\.\//, ""));
+    if (dir === null || !tree.isFile(dir ? `${dir}/Chart.yaml` : "Chart.yaml")) continue;
+    const name = str4(meta.name) ?? "release";
+    const namespace = str4(meta.namespace);
+    const targetNamespace = str4(spec.targetNamespace);
+    const where4 = (p) => ({ file: o.source.file, line: o.source.lineOf(p) });
+    const inline = [];
+    (Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []).forEach((v, i) => {
+      const ref = rec(v);
+      const kind = str4(ref.kind);
+      const refName = str4(ref.name);
+      const key5 = str4(ref.valuesKey) ?? "values.yaml";
+      const found = objects.find(
+        (c) => c.data.kind === kind && c.data.apiVersion === "v1" && rec(c.data.metadata).name === refName && (str4(rec(c.data.metadata).namespace) ?? namespace) === namespace
+      );
+      const text = found ? keyOf2(found, key5) : void 0;
+      if (text === void 0) {
+        const optional2 = ref.optional === true;
+        diagnostics.push({
+          severity: optional2 ? "info" : "warning",
+          ...where4(["spec", "valuesFrom", i]),
+          code: VALUES_NOT_FOUND,
+          message: `Flux HelmRelease ${name}: valuesFrom ${kind ?? "?"} ${refName ?? "?"}${found ? ` has no key ${key5}` : ` is not among this environment's manifests`}; ${optional2 ? "it is optional, and" : "Flux would not install the release without it; the chart is"} rendered without those values`
+        });
+        return;
+      }
+      const target = str4(ref.targetPath);
+      if (!target) {
+        inline.push(text);
+        return;
+      }
+      const value = atPath(target, text.trim());
+      if (value) inline.push((0, import_yaml6.stringify)(value));
+      else
+        diagnostics.push({
+          severity: "warning",
+          ...where4(["spec", "valuesFrom", i, "targetPath"]),
+          code: VALUES_NOT_FOUND,
+          message: `Flux HelmRelease ${name}: targetPath ${target} is not read here (only dotted keys); the chart is rendered without that value`
+        });
+    });
+    if (spec.values !== void 0 && spec.values !== null) inline.push((0, import_yaml6.stringify)(spec.values));
+    rendered.add(o);
+    parts2.push({
+      dir,
+      namespace: targetNamespace ?? namespace,
+      helm: {
+        values: [],
+        inline,
+        release: str4(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${name}` : name)
+      }
+    });
+  }
+  return { parts: parts2, rendered, diagnostics };
+}
+
 // src/render/kustomization.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import { posix as posix2 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var INCLUDING_FIELDS = ["resources", "bases", "components"];
 function isRemoteReference(value) {
@@ -80222,7 +82653,7 @@ function collectStrings(value, out) {
   else if (value && typeof value === "object") for (const v of Object.values(value)) collectStrings(v, out);
 }
 function readKustomization(dir, file, text) {
-  const doc = (0, import_yaml3.parseDocument)(text, { strict: false, uniqueKeys: false });
+  const doc = (0, import_yaml7.parseDocument)(text, { strict: false, uniqueKeys: false });
   const data = doc.errors.length ? void 0 : doc.toJS({ maxAliasCount: 1e3 });
   const map = data && typeof data === "object" && !Array.isArray(data) ? data : {};
   const references = [];
@@ -80232,9 +82663,9 @@ function readKustomization(dir, file, text) {
       for (const v of list4) if (typeof v === "string") references.push({ field, value: v });
     }
   }
-  const strings = [];
-  collectStrings(map, strings);
-  return { dir, file, isComponent: map.kind === "Component", references, strings, invalid: doc.errors.length > 0 };
+  const strings2 = [];
+  collectStrings(map, strings2);
+  return { dir, file, isComponent: map.kind === "Component", references, strings: strings2, invalid: doc.errors.length > 0 };
 }
 function namedFiles(k) {
   const out = /* @__PURE__ */ new Set();
@@ -80254,7 +82685,7 @@ var folderOf = (file) => {
 };
 
 // src/render/environments.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 import { posix as posix5 } from "node:path";
 
 // src/render/discover.ts
@@ -80262,12 +82693,12 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 import { posix as posix4 } from "node:path";
 
 // src/render/chart.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 import { posix as posix3 } from "node:path";
 function readChart(text) {
   let data;
   try {
-    data = (0, import_yaml4.parseDocument)(text).toJS();
+    data = (0, import_yaml8.parseDocument)(text).toJS();
   } catch {
     data = void 0;
   }
@@ -80288,7 +82719,7 @@ function vendored(tree, dir, name) {
 }
 function resolveDependencies(tree, dir, chart, read) {
   const out = { local: [], remote: [], missing: [] };
-  const visit2 = (from, c, at, seen) => {
+  const visit3 = (from, c, at, seen) => {
     for (const dep of c.dependencies) {
       if (vendored(tree, from, dep.name)) continue;
       const repo = dep.repository;
@@ -80301,25 +82732,25 @@ function resolveDependencies(tree, dir, chart, read) {
         else {
           const place = `${at ? `${at}/` : ""}charts/${dep.name}`;
           out.local.push({ at: place, dir: target });
-          visit2(target, read(chartYaml), place, [...seen, target]);
+          visit3(target, read(chartYaml), place, [...seen, target]);
         }
       } else if (repo === "") out.missing.push(`${dep.name} (no repository, and not in charts/)`);
       else out.remote.push(`${dep.name} (${repo})`);
     }
   };
-  visit2(dir, chart, "", [dir]);
+  visit3(dir, chart, "", [dir]);
   return out;
 }
 
 // src/render/tools.ts
-import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
+import { accessSync, constants as constants3, statSync } from "node:fs";
 import { delimiter, join as join3 } from "node:path";
 function findOnPath(name, path = process.env.PATH ?? "") {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join3(dir, name);
     try {
-      if (!statSync2(candidate).isFile()) continue;
+      if (!statSync(candidate).isFile()) continue;
       accessSync(candidate, constants3.X_OK);
       return candidate;
     } catch {
@@ -80351,14 +82782,14 @@ function splitCommand(command) {
   if (typeof command !== "string") return [...command];
   const words = [];
   let current = "";
-  let quote = null;
+  let quote2 = null;
   let started = false;
   for (const ch of command) {
-    if (quote) {
-      if (ch === quote) quote = null;
+    if (quote2) {
+      if (ch === quote2) quote2 = null;
       else current += ch;
     } else if (ch === "'" || ch === '"') {
-      quote = ch;
+      quote2 = ch;
       started = true;
     } else if (/\s/.test(ch)) {
       if (started) words.push(current);
@@ -80392,7 +82823,7 @@ function renderEnv(home) {
     HELM_DATA_HOME: join3(home, "data", "helm"),
     GIT_TERMINAL_PROMPT: "0"
   };
-  for (const key3 of ["LANG", "LC_ALL", "TZ"]) if (process.env[key3]) env[key3] = process.env[key3];
+  for (const key5 of ["LANG", "LC_ALL", "TZ"]) if (process.env[key5]) env[key5] = process.env[key5];
   return env;
 }
 
@@ -80538,6 +82969,7 @@ function discover(tree, scope, options) {
           release,
           namespace: s.namespace,
           values,
+          inline: s.inline?.length ? s.inline : void 0,
           variant: list4.length > 1 ? ` (${(s.values ?? []).join(", ") || "default values"})` : "",
           dependencies: deps.local,
           fetch: deps.remote.length > 0 && options.allowRemoteDependencies
@@ -80638,14 +83070,14 @@ function discover(tree, scope, options) {
 // src/render/environments.ts
 var within2 = (path, folder2) => folder2 === "" || path === folder2 || path.startsWith(`${folder2}/`);
 var isManifest2 = (p) => MANIFEST_EXTENSIONS.includes(posix5.extname(p).toLowerCase());
-var str4 = (v) => typeof v === "string" && v.trim() ? v.trim() : void 0;
-var rec = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
+var str5 = (v) => typeof v === "string" && v.trim() ? v.trim() : void 0;
+var rec2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
 var list3 = (v) => Array.isArray(v) ? v : [];
 function deployerDocuments(tree, file) {
   const text = tree.read(file)?.toString("utf8");
   if (!text || !/argoproj\.io|toolkit\.fluxcd\.io/.test(text)) return [];
   try {
-    return (0, import_yaml5.parseAllDocuments)(text, { uniqueKeys: false }).flatMap((d) => Array.isArray(d) ? [] : [d]).map((d) => ({ data: rec(d.toJS({ maxAliasCount: 100 })), file })).filter((d) => typeof d.data.kind === "string");
+    return (0, import_yaml9.parseAllDocuments)(text, { uniqueKeys: false }).flatMap((d) => Array.isArray(d) ? [] : [d]).map((d) => ({ data: rec2(d.toJS({ maxAliasCount: 100 })), file })).filter((d) => typeof d.data.kind === "string");
   } catch {
     return [];
   }
@@ -80660,18 +83092,18 @@ function argoApplications(tree, docs, base) {
   const envs = [];
   const notes = [];
   const application = (name, spec, file) => {
-    const destination = rec(spec.destination);
-    const namespace = str4(destination.namespace);
-    const cluster = str4(destination.name) ?? str4(destination.server);
+    const destination = rec2(spec.destination);
+    const namespace = str5(destination.namespace);
+    const cluster = str5(destination.name) ?? str5(destination.server);
     const parts2 = [];
     const unreadable2 = [];
-    for (const source of [rec(spec.source), ...list3(spec.sources).map(rec)]) {
+    for (const source of [rec2(spec.source), ...list3(spec.sources).map(rec2)]) {
       if (!Object.keys(source).length) continue;
-      const chart = str4(source.chart);
-      const path = str4(source.path);
+      const chart = str5(source.chart);
+      const path = str5(source.path);
       if (chart) {
         unreadable2.push(
-          `Argo CD Application ${name}: chart ${chart} from ${str4(source.repoURL) ?? "a Helm repository"} is not in the repository; not rendered`
+          `Argo CD Application ${name}: chart ${chart} from ${str5(source.repoURL) ?? "a Helm repository"} is not in the repository; not rendered`
         );
         continue;
       }
@@ -80681,13 +83113,13 @@ function argoApplications(tree, docs, base) {
         unreadable2.push(`Argo CD Application ${name}: path ${path} is not a folder of this repository; not read`);
         continue;
       }
-      const helm = rec(source.helm);
+      const helm = rec2(source.helm);
       const values = list3(helm.valueFiles).flatMap((v) => typeof v === "string" ? [resolveIn(dir, v)] : []).filter((v) => v !== null && tree.isFile(v));
       parts2.push({
         dir,
         namespace,
-        helm: isChart(tree, dir) ? { values, release: str4(helm.releaseName) ?? name } : void 0,
-        recurse: rec(source.directory).recurse === true || isKustomizeRoot(tree, dir) || isChart(tree, dir)
+        helm: isChart(tree, dir) ? { values, release: str5(helm.releaseName) ?? name } : void 0,
+        recurse: rec2(source.directory).recurse === true || isKustomizeRoot(tree, dir) || isChart(tree, dir)
       });
     }
     envs.push({ name, origin: "argocd", declaredIn: file, cluster, parts: parts2, unreadable: unreadable2 });
@@ -80695,15 +83127,15 @@ function argoApplications(tree, docs, base) {
   for (const { data, file } of docs) {
     const group = String(data.apiVersion ?? "").split("/")[0];
     if (group !== "argoproj.io") continue;
-    const name = str4(rec(data.metadata).name) ?? posix5.basename(file);
-    if (data.kind === "Application") application(name, rec(data.spec), file);
+    const name = str5(rec2(data.metadata).name) ?? posix5.basename(file);
+    if (data.kind === "Application") application(name, rec2(data.spec), file);
     else if (data.kind === "ApplicationSet") {
-      const spec = rec(data.spec);
-      const template = rec(spec.template);
+      const spec = rec2(data.spec);
+      const template = rec2(spec.template);
       let made = 0;
-      for (const g of list3(spec.generators).map(rec)) {
-        for (const d of list3(rec(g.git).directories).map(rec)) {
-          const glob = str4(d.path);
+      for (const g of list3(spec.generators).map(rec2)) {
+        for (const d of list3(rec2(g.git).directories).map(rec2)) {
+          const glob = str5(d.path);
           if (!glob || d.exclude === true) continue;
           const re = new RegExp(
             `^${glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`
@@ -80713,8 +83145,8 @@ function argoApplications(tree, docs, base) {
           );
           for (const dir of [...dirs].sort()) {
             const fill = (v) => typeof v === "string" ? v.replace(/\{\{\s*\.?path\.basename\s*\}\}/g, posix5.basename(dir)).replace(/\{\{\s*\.?path(?:\.path)?\s*\}\}/g, dir) : Array.isArray(v) ? v.map(fill) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v;
-            const app = rec(fill(template));
-            application(str4(rec(app.metadata).name) ?? posix5.basename(dir), rec(app.spec), file);
+            const app = rec2(fill(template));
+            application(str5(rec2(app.metadata).name) ?? posix5.basename(dir), rec2(app.spec), file);
             made++;
           }
         }
@@ -80734,8 +83166,8 @@ function fluxClusters(tree, docs, base) {
     const m = /^(?:(.*?)\/)?clusters\/([^/]+)\//.exec(d.file);
     const group = String(d.data.apiVersion ?? "").split("/")[0];
     if (!m || !group.endsWith("toolkit.fluxcd.io")) continue;
-    const key3 = `${m[1] ? `${m[1]}/` : ""}clusters/${m[2]}`;
-    byCluster.set(key3, [...byCluster.get(key3) ?? [], d]);
+    const key5 = `${m[1] ? `${m[1]}/` : ""}clusters/${m[2]}`;
+    byCluster.set(key5, [...byCluster.get(key5) ?? [], d]);
   }
   const envs = [];
   for (const [clusterDir, list_] of [...byCluster].sort()) {
@@ -80744,29 +83176,18 @@ function fluxClusters(tree, docs, base) {
     const parts2 = [{ dir: clusterDir }];
     const unreadable2 = [];
     for (const { data } of list_) {
-      const spec = rec(data.spec);
-      const objName = str4(rec(data.metadata).name) ?? "?";
+      const spec = rec2(data.spec);
+      const objName = str5(rec2(data.metadata).name) ?? "?";
       if (data.kind === "Kustomization" && String(data.apiVersion).startsWith("kustomize.toolkit.fluxcd.io")) {
-        const path = str4(spec.path) ?? ".";
-        const source = str4(rec(spec.sourceRef).name);
+        const path = str5(spec.path) ?? ".";
+        const source = str5(rec2(spec.sourceRef).name);
         const dir = (source ? folder(tree, path, posix5.join(root || ".", source)) : null) ?? folder(tree, path, root) ?? null;
         if (dir === null)
           unreadable2.push(`Flux Kustomization ${objName}: path ${path} is not a folder of this repository; not read`);
-        else if (!within2(dir, clusterDir)) parts2.push({ dir, targetNamespace: str4(spec.targetNamespace) });
-      } else if (data.kind === "HelmRelease") {
-        const chart = rec(rec(spec.chart).spec);
-        const chartName = str4(chart.chart);
-        const sourceKind = str4(rec(chart.sourceRef).kind);
-        const dir = chartName && sourceKind === "GitRepository" ? folder(tree, chartName, root) : null;
-        if (dir !== null && isChart(tree, dir))
-          parts2.push({
-            dir,
-            namespace: str4(spec.targetNamespace) ?? str4(rec(data.metadata).namespace),
-            helm: { values: [], release: str4(spec.releaseName) ?? objName }
-          });
+        else if (!within2(dir, clusterDir)) parts2.push({ dir, targetNamespace: str5(spec.targetNamespace) });
       }
     }
-    envs.push({ name, origin: "flux", declaredIn: clusterDir, parts: dedupe(parts2), unreadable: unreadable2 });
+    envs.push({ name, origin: "flux", declaredIn: clusterDir, cluster: name, parts: dedupe(parts2), unreadable: unreadable2 });
   }
   return envs;
 }
@@ -80848,7 +83269,7 @@ function discoverEnvironments(tree, scope, options, declared = []) {
 function argoOnly(tree, file) {
   const text = tree.read(file)?.toString("utf8") ?? "";
   try {
-    return (0, import_yaml5.parseAllDocuments)(text, { uniqueKeys: false }).flatMap((d) => Array.isArray(d) ? [] : [d]).map((d) => rec(d.toJS({ maxAliasCount: 100 }))).filter((d) => Object.keys(d).length).every((d) => String(d.apiVersion ?? "").startsWith("argoproj.io/"));
+    return (0, import_yaml9.parseAllDocuments)(text, { uniqueKeys: false }).flatMap((d) => Array.isArray(d) ? [] : [d]).map((d) => rec2(d.toJS({ maxAliasCount: 100 }))).filter((d) => Object.keys(d).length).every((d) => String(d.apiVersion ?? "").startsWith("argoproj.io/"));
   } catch {
     return false;
   }
@@ -80859,7 +83280,8 @@ function chartSettings(part) {
       path: part.dir,
       values: [...part.helm.values],
       release: part.helm.release,
-      namespace: part.namespace ?? part.targetNamespace
+      namespace: part.namespace ?? part.targetNamespace,
+      inline: part.helm.inline
     }
   ] : [];
 }
@@ -80867,7 +83289,271 @@ function chartSettings(part) {
 // src/render/render.ts
 import { createHash } from "node:crypto";
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { isAbsolute, join as join4, posix as posix7, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
+import { isAbsolute, join as join4, posix as posix8, relative as relative3, sep as sep4 } from "node:path";
+
+// src/render/map-objects.ts
+import { realpathSync } from "node:fs";
+import { posix as posix7, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+
+// src/render/source-map.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+import { posix as posix6 } from "node:path";
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var metaOf = (data) => {
+  const d = data;
+  return {
+    kind: typeof d.kind === "string" ? d.kind : "",
+    name: typeof d.metadata?.name === "string" ? d.metadata.name : "",
+    namespace: typeof d.metadata?.namespace === "string" ? d.metadata.namespace : void 0
+  };
+};
+function takeOrigin(data) {
+  const metadata = data.metadata;
+  const annotations2 = metadata?.annotations;
+  if (!annotations2 || typeof annotations2[ORIGIN_ANNOTATION] !== "string") return void 0;
+  const text = annotations2[ORIGIN_ANNOTATION];
+  delete annotations2[ORIGIN_ANNOTATION];
+  if (Object.keys(annotations2).length === 0) delete metadata.annotations;
+  try {
+    const v = (0, import_yaml10.parseDocument)(text).toJS();
+    return {
+      path: typeof v.path === "string" ? v.path : void 0,
+      repo: typeof v.repo === "string" ? v.repo : void 0,
+      configuredIn: typeof v.configuredIn === "string" ? v.configuredIn : void 0
+    };
+  } catch {
+    return {};
+  }
+}
+function bestMatch(rendered, candidates, loose = true) {
+  const want = metaOf(rendered);
+  const sameKind = candidates.filter((c) => metaOf(c.data).kind === want.kind);
+  const score = (c) => {
+    const m = metaOf(c.data);
+    const ns3 = m.namespace === want.namespace ? 1 : 0;
+    if (m.name && m.name === want.name) return 3e3 + ns3;
+    if (m.name && want.name.includes(m.name)) return 1e3 + m.name.length * 2 + ns3;
+    return -1;
+  };
+  let best;
+  let bestScore = -1;
+  for (const c of sameKind) {
+    const s = score(c);
+    if (s > bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  if (best) return best;
+  return loose && sameKind.length === 1 ? sameKind[0] : void 0;
+}
+var SourceMapper = class {
+  constructor(tree, unit) {
+    this.tree = tree;
+    this.unit = unit;
+  }
+  tree;
+  unit;
+  parsed = /* @__PURE__ */ new Map();
+  templates = /* @__PURE__ */ new Map();
+  /** The objects of a file of the tree, parsed once; empty when it cannot be read. */
+  objectsOf(path) {
+    let objects = this.parsed.get(path);
+    if (!objects) {
+      const bytes = this.tree.read(path);
+      objects = bytes ? parseManifestText(this.tree.display(path), bytes.toString("utf8"), new Diagnostics()) : [];
+      this.parsed.set(path, objects);
+    }
+    return objects;
+  }
+  make(file, line, lineOf, located, outputLine) {
+    return {
+      file,
+      line,
+      lineOf,
+      rendered: { unit: this.tree.display(this.unit.anchor), tool: this.unit.kind, located, outputLine }
+    };
+  }
+  /** A source inside a known file of the tree, at the object's definition when it is found there. */
+  inFile(path, data, outputLine) {
+    if (!this.tree.isFile(path)) return void 0;
+    const match = bestMatch(data, this.objectsOf(path));
+    if (match)
+      return this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine);
+    return void 0;
+  }
+  /**
+   * A Helm template: the place in it of the document that made this object (its `kind:` line, else the
+   * document's first line). A template may hold several objects of one kind: the document is chosen by
+   * the kind and by the name template matching the rendered name (`{{ .Values.name }}-external` before
+   * the bare `{{ .Values.name }}`), each document given to one object, in order when nothing else tells.
+   */
+  template(path, data, outputLine) {
+    let docs = this.templates.get(path);
+    if (!docs) {
+      const bytes = this.tree.read(path);
+      if (!bytes) return void 0;
+      docs = templateDocuments(bytes.toString("utf8"));
+      this.templates.set(path, docs);
+    }
+    const want = metaOf(data);
+    let best;
+    let bestScore = -1;
+    for (const d of docs) {
+      if (d.kind !== void 0 && d.kind !== want.kind) continue;
+      const named2 = d.name ? d.name.pattern.test(want.name) : true;
+      if (!named2) continue;
+      const score = (d.kind ? 4 : 0) + (d.name ? 2 + d.name.literal / 1e3 : 0) + (d.used ? 0 : 100);
+      if (score > bestScore) {
+        best = d;
+        bestScore = score;
+      }
+    }
+    const line = best ? best.line : 1;
+    if (best) best.used = true;
+    return this.make(this.tree.display(path), line, () => line, "template", outputLine);
+  }
+  /** Looks the object up among the unit's manifest files. */
+  search(data, outputLine) {
+    const want = metaOf(data);
+    let best;
+    for (const path of this.unit.sources) {
+      const match = bestMatch(data, this.objectsOf(path), false);
+      if (!match) continue;
+      const exact = metaOf(match.data).name === want.name;
+      if (!best || exact && !best.exact)
+        best = {
+          source: this.make(
+            match.source.file,
+            match.source.line,
+            (p) => match.source.lineOf(p),
+            "definition",
+            outputLine
+          ),
+          exact
+        };
+      if (exact) break;
+    }
+    return best?.source;
+  }
+  /** Only the rendered output is known: the unit's anchor file. */
+  output(outputLine) {
+    return this.make(this.tree.display(this.unit.anchor), 1, () => 1, "output", outputLine);
+  }
+};
+function helmSources(output, chartDir) {
+  const out = [];
+  output.split("\n").forEach((l, i) => {
+    const m = /^# Source: (.+?)\s*$/.exec(l);
+    if (!m) return;
+    const inChart = m[1].split("/").slice(1).join("/");
+    out.push({ line: i + 1, path: chartDir ? posix6.join(chartDir, inChart) : inChart });
+  });
+  return out;
+}
+function templateDocuments(text) {
+  const lines = text.split("\n");
+  const docs = [];
+  let start = 0;
+  const close = (end) => {
+    let kindLine = -1;
+    let kind;
+    let name;
+    let inMetadata = false;
+    for (let i = start; i < end; i++) {
+      const l = lines[i];
+      const k = /^kind:\s*["']?([A-Za-z0-9]+)["']?\s*(?:#.*)?$/.exec(l);
+      if (k && kindLine < 0) {
+        kindLine = i;
+        kind = k[1];
+      } else if (/^kind:/.test(l) && kindLine < 0) kindLine = i;
+      if (/^metadata:\s*$/.test(l)) inMetadata = true;
+      else if (/^\S/.test(l) && !/^\{\{/.test(l)) inMetadata = false;
+      else if (inMetadata && !name) {
+        const n = /^ {1,4}name:\s*(.+?)\s*$/.exec(l);
+        if (n) name = namePattern(n[1]);
+      }
+    }
+    const hasContent = lines.slice(start, end).some((l) => /^[A-Za-z]/.test(l));
+    if (hasContent)
+      docs.push({
+        line: (kindLine >= 0 ? kindLine : lines.slice(start, end).findIndex((l) => /^[A-Za-z]/.test(l)) + start) + 1,
+        kind,
+        name,
+        used: false
+      });
+  };
+  lines.forEach((l, i) => {
+    if (/^---(\s|$)/.test(l)) {
+      close(i);
+      start = i + 1;
+    }
+  });
+  close(lines.length);
+  return docs;
+}
+function namePattern(raw) {
+  const text = raw.replace(/\s+#.*$/, "").replace(/^(["'])(.*)\1$/, "$2");
+  const parts2 = text.split(/\{\{.*?\}\}/);
+  const literal = parts2.join("").length;
+  const pattern = new RegExp(`^${parts2.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return { pattern, literal };
+}
+
+// src/render/map-objects.ts
+function withNamespace(data, namespace) {
+  const meta = data.metadata;
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) {
+    const m = meta;
+    if (m.namespace === void 0 || m.namespace === null || m.namespace === "") m.namespace = namespace;
+  }
+}
+function mapObjects(tree, root, unit, originBase, output, diagnostics) {
+  const realRoot = realpathSync(root);
+  const toTree = (base, path) => {
+    const abs = resolve2(base, path);
+    for (const r of [root, realRoot]) {
+      const p = treePath(relative2(r, abs).split(sep3).join("/"));
+      if (p !== null) return p;
+    }
+    return null;
+  };
+  const outputName = `${tree.display(unit.anchor)} (rendered)`;
+  const raw = parseManifestText(outputName, output, diagnostics);
+  const mapper = new SourceMapper(tree, unit);
+  const placed = [...unit.helm?.dependencies ?? []].map((d) => ({ prefix: `${unit.dir ? `${unit.dir}/` : ""}${d.at}/`, dir: d.dir })).sort((a, b) => b.prefix.length - a.prefix.length);
+  const inTree = (p) => {
+    const d = placed.find((x) => p.startsWith(x.prefix));
+    return d ? posix7.join(d.dir, p.slice(d.prefix.length)) : p;
+  };
+  const templates = unit.kind === "helm" ? helmSources(output, unit.dir).map((t) => ({ ...t, path: inTree(t.path) })) : [];
+  let unmapped = 0;
+  const objects = raw.map((o) => {
+    const data = o.data;
+    const line = o.source.line;
+    let source;
+    const origin = unit.kind === "kustomize" ? takeOrigin(data) : void 0;
+    if (origin?.path && !origin.repo && originBase) {
+      const path = toTree(originBase, origin.path);
+      if (path !== null) source = mapper.inFile(path, data, line) ?? mapper.template(path, data, line);
+    } else if (origin?.configuredIn && originBase) {
+      const path = toTree(originBase, origin.configuredIn);
+      if (path !== null) source = mapper.template(path, data, line);
+    } else if (unit.kind === "helm") {
+      const template = templates.filter((t) => t.line < line).at(-1);
+      if (template) source = mapper.template(template.path, data, line);
+    }
+    source ??= mapper.search(data, line);
+    if (!source) {
+      unmapped++;
+      source = mapper.output(line);
+    }
+    const namespace = unit.helm?.namespace;
+    if (namespace) withNamespace(data, namespace);
+    return { data, source };
+  });
+  return { objects, unmapped };
+}
 
 // src/render/messages.ts
 var MAX_MESSAGE = 600;
@@ -80976,221 +83662,16 @@ async function runJobs(jobs, concurrency) {
   const { port1, worker, deadline } = startPool(jobs, concurrency);
   let timer;
   try {
-    return await new Promise((resolve4) => {
-      port1.once("message", (results) => resolve4(results));
-      worker.once("error", (e) => resolve4(lost(jobs, `the render worker failed: ${e.message}`)));
-      timer = setTimeout(() => resolve4(lost(jobs, "the render worker did not answer")), deadline);
+    return await new Promise((resolve3) => {
+      port1.once("message", (results) => resolve3(results));
+      worker.once("error", (e) => resolve3(lost(jobs, `the render worker failed: ${e.message}`)));
+      timer = setTimeout(() => resolve3(lost(jobs, "the render worker did not answer")), deadline);
     });
   } finally {
     clearTimeout(timer);
     port1.close();
     void worker.terminate();
   }
-}
-
-// src/render/source-map.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix6 } from "node:path";
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var metaOf = (data) => {
-  const d = data;
-  return {
-    kind: typeof d.kind === "string" ? d.kind : "",
-    name: typeof d.metadata?.name === "string" ? d.metadata.name : "",
-    namespace: typeof d.metadata?.namespace === "string" ? d.metadata.namespace : void 0
-  };
-};
-function takeOrigin(data) {
-  const metadata = data.metadata;
-  const annotations2 = metadata?.annotations;
-  if (!annotations2 || typeof annotations2[ORIGIN_ANNOTATION] !== "string") return void 0;
-  const text = annotations2[ORIGIN_ANNOTATION];
-  delete annotations2[ORIGIN_ANNOTATION];
-  if (Object.keys(annotations2).length === 0) delete metadata.annotations;
-  try {
-    const v = (0, import_yaml6.parseDocument)(text).toJS();
-    return {
-      path: typeof v.path === "string" ? v.path : void 0,
-      repo: typeof v.repo === "string" ? v.repo : void 0,
-      configuredIn: typeof v.configuredIn === "string" ? v.configuredIn : void 0
-    };
-  } catch {
-    return {};
-  }
-}
-function bestMatch(rendered, candidates, loose = true) {
-  const want = metaOf(rendered);
-  const sameKind = candidates.filter((c) => metaOf(c.data).kind === want.kind);
-  const score = (c) => {
-    const m = metaOf(c.data);
-    const ns3 = m.namespace === want.namespace ? 1 : 0;
-    if (m.name && m.name === want.name) return 3e3 + ns3;
-    if (m.name && want.name.includes(m.name)) return 1e3 + m.name.length * 2 + ns3;
-    return -1;
-  };
-  let best;
-  let bestScore = -1;
-  for (const c of sameKind) {
-    const s = score(c);
-    if (s > bestScore) {
-      best = c;
-      bestScore = s;
-    }
-  }
-  if (best) return best;
-  return loose && sameKind.length === 1 ? sameKind[0] : void 0;
-}
-var SourceMapper = class {
-  constructor(tree, unit) {
-    this.tree = tree;
-    this.unit = unit;
-  }
-  tree;
-  unit;
-  parsed = /* @__PURE__ */ new Map();
-  templates = /* @__PURE__ */ new Map();
-  /** The objects of a file of the tree, parsed once; empty when it cannot be read. */
-  objectsOf(path) {
-    let objects = this.parsed.get(path);
-    if (!objects) {
-      const bytes = this.tree.read(path);
-      objects = bytes ? parseManifestText(this.tree.display(path), bytes.toString("utf8"), new Diagnostics()) : [];
-      this.parsed.set(path, objects);
-    }
-    return objects;
-  }
-  make(file, line, lineOf, located, outputLine) {
-    return {
-      file,
-      line,
-      lineOf,
-      rendered: { unit: this.tree.display(this.unit.anchor), tool: this.unit.kind, located, outputLine }
-    };
-  }
-  /** A source inside a known file of the tree, at the object's definition when it is found there. */
-  inFile(path, data, outputLine) {
-    if (!this.tree.isFile(path)) return void 0;
-    const match = bestMatch(data, this.objectsOf(path));
-    if (match)
-      return this.make(match.source.file, match.source.line, (p) => match.source.lineOf(p), "definition", outputLine);
-    return void 0;
-  }
-  /**
-   * A Helm template: the place in it of the document that made this object (its `kind:` line, else the
-   * document's first line). A template may hold several objects of one kind: the document is chosen by
-   * the kind and by the name template matching the rendered name (`{{ .Values.name }}-external` before
-   * the bare `{{ .Values.name }}`), each document given to one object, in order when nothing else tells.
-   */
-  template(path, data, outputLine) {
-    let docs = this.templates.get(path);
-    if (!docs) {
-      const bytes = this.tree.read(path);
-      if (!bytes) return void 0;
-      docs = templateDocuments(bytes.toString("utf8"));
-      this.templates.set(path, docs);
-    }
-    const want = metaOf(data);
-    let best;
-    let bestScore = -1;
-    for (const d of docs) {
-      if (d.kind !== void 0 && d.kind !== want.kind) continue;
-      const named = d.name ? d.name.pattern.test(want.name) : true;
-      if (!named) continue;
-      const score = (d.kind ? 4 : 0) + (d.name ? 2 + d.name.literal / 1e3 : 0) + (d.used ? 0 : 100);
-      if (score > bestScore) {
-        best = d;
-        bestScore = score;
-      }
-    }
-    const line = best ? best.line : 1;
-    if (best) best.used = true;
-    return this.make(this.tree.display(path), line, () => line, "template", outputLine);
-  }
-  /** Looks the object up among the unit's manifest files. */
-  search(data, outputLine) {
-    const want = metaOf(data);
-    let best;
-    for (const path of this.unit.sources) {
-      const match = bestMatch(data, this.objectsOf(path), false);
-      if (!match) continue;
-      const exact = metaOf(match.data).name === want.name;
-      if (!best || exact && !best.exact)
-        best = {
-          source: this.make(
-            match.source.file,
-            match.source.line,
-            (p) => match.source.lineOf(p),
-            "definition",
-            outputLine
-          ),
-          exact
-        };
-      if (exact) break;
-    }
-    return best?.source;
-  }
-  /** Only the rendered output is known: the unit's anchor file. */
-  output(outputLine) {
-    return this.make(this.tree.display(this.unit.anchor), 1, () => 1, "output", outputLine);
-  }
-};
-function helmSources(output, chartDir) {
-  const out = [];
-  output.split("\n").forEach((l, i) => {
-    const m = /^# Source: (.+?)\s*$/.exec(l);
-    if (!m) return;
-    const inChart = m[1].split("/").slice(1).join("/");
-    out.push({ line: i + 1, path: chartDir ? posix6.join(chartDir, inChart) : inChart });
-  });
-  return out;
-}
-function templateDocuments(text) {
-  const lines = text.split("\n");
-  const docs = [];
-  let start = 0;
-  const close = (end) => {
-    let kindLine = -1;
-    let kind;
-    let name;
-    let inMetadata = false;
-    for (let i = start; i < end; i++) {
-      const l = lines[i];
-      const k = /^kind:\s*["']?([A-Za-z0-9]+)["']?\s*(?:#.*)?$/.exec(l);
-      if (k && kindLine < 0) {
-        kindLine = i;
-        kind = k[1];
-      } else if (/^kind:/.test(l) && kindLine < 0) kindLine = i;
-      if (/^metadata:\s*$/.test(l)) inMetadata = true;
-      else if (/^\S/.test(l) && !/^\{\{/.test(l)) inMetadata = false;
-      else if (inMetadata && !name) {
-        const n = /^ {1,4}name:\s*(.+?)\s*$/.exec(l);
-        if (n) name = namePattern(n[1]);
-      }
-    }
-    const hasContent = lines.slice(start, end).some((l) => /^[A-Za-z]/.test(l));
-    if (hasContent)
-      docs.push({
-        line: (kindLine >= 0 ? kindLine : lines.slice(start, end).findIndex((l) => /^[A-Za-z]/.test(l)) + start) + 1,
-        kind,
-        name,
-        used: false
-      });
-  };
-  lines.forEach((l, i) => {
-    if (/^---(\s|$)/.test(l)) {
-      close(i);
-      start = i + 1;
-    }
-  });
-  close(lines.length);
-  return docs;
-}
-function namePattern(raw) {
-  const text = raw.replace(/\s+#.*$/, "").replace(/^(["'])(.*)\1$/, "$2");
-  const parts2 = text.split(/\{\{.*?\}\}/);
-  const literal = parts2.join("").length;
-  const pattern = new RegExp(`^${parts2.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return { pattern, literal };
 }
 
 // src/render/render.ts
@@ -81263,7 +83744,7 @@ function plan(tree, options, discovery, tools, diagnostics, reports, note, temp)
       continue;
     }
     const tool = toolName(unit, tools);
-    const key3 = hashInputs(tree, unit, {
+    const key5 = hashInputs(tree, unit, {
       kind: unit.kind,
       tool,
       unit: tree.display(unit.anchor),
@@ -81272,9 +83753,9 @@ function plan(tree, options, discovery, tools, diagnostics, reports, note, temp)
       remote: options.allowRemoteBases,
       remoteDependencies: options.allowRemoteDependencies
     });
-    const cached = unit.kind === "command" ? void 0 : options.cache?.get(key3);
-    if (cached) work.push({ unit, key: key3, tool, cached });
-    else planned.push({ unit, key: key3, tool });
+    const cached = unit.kind === "command" ? void 0 : options.cache?.get(key5);
+    if (cached) work.push({ unit, key: key5, tool, cached });
+    else planned.push({ unit, key: key5, tool });
   }
   if (!tree.dir && planned.length) {
     try {
@@ -81294,7 +83775,7 @@ function plan(tree, options, discovery, tools, diagnostics, reports, note, temp)
     }
   }
   const abs = (p) => p ? join4(root, ...p.split("/")) : root;
-  planned.forEach(({ unit, key: key3, tool }, i) => {
+  planned.forEach(({ unit, key: key5, tool }, i) => {
     const limits = { env, timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes };
     if (unit.kind === "kustomize") {
       const wrapper = join4(temp, `wrap-${i}`);
@@ -81309,7 +83790,7 @@ buildMetadata: [originAnnotations]
         { mode: 384 }
       );
       const [file, ...args] = kustomizeArgv(tools.kustomize, wrapper);
-      work.push({ unit, key: key3, tool, originBase: wrapper, job: { file, args, cwd: wrapper, ...limits } });
+      work.push({ unit, key: key5, tool, originBase: wrapper, job: { file, args, cwd: wrapper, ...limits } });
     } else if (unit.kind === "helm") {
       const helm = unit.helm;
       let at = abs;
@@ -81323,7 +83804,7 @@ buildMetadata: [originAnnotations]
               tree.files(dep.dir, true),
               copy,
               options.maxInputBytes,
-              (p) => posix7.join(unit.dir, dep.at, posix7.relative(dep.dir, p))
+              (p) => posix8.join(unit.dir, dep.at, posix8.relative(dep.dir, p))
             );
         } catch (e) {
           if (!(e instanceof InputTooLarge)) throw e;
@@ -81339,15 +83820,20 @@ buildMetadata: [originAnnotations]
         }
         at = (p) => p ? join4(copy, ...p.split("/")) : copy;
       }
+      const inline = (helm.inline ?? []).map((text, j) => {
+        const path = join4(temp, `values-${i}-${j}.yaml`);
+        writeFileSync2(path, text, { mode: 384 });
+        return path;
+      });
       const [file, ...args] = helmArgv(
         tools.helm,
         helm.release,
         at(unit.dir),
-        helm.values.map(at),
+        [...helm.values.map(at), ...inline],
         helm.namespace,
         helm.fetch
       );
-      work.push({ unit, key: key3, tool, job: { file, args, cwd: at(unit.dir), ...limits } });
+      work.push({ unit, key: key5, tool, job: { file, args, cwd: at(unit.dir), ...limits } });
     } else {
       const argv = commandArgv(unit.command ?? [], abs(unit.dir));
       if (!argv.length) {
@@ -81361,7 +83847,7 @@ buildMetadata: [originAnnotations]
       }
       work.push({
         unit,
-        key: key3,
+        key: key5,
         tool: argv[0],
         job: { file: argv[0], args: argv.slice(1), cwd: abs(unit.dir), ...limits }
       });
@@ -81370,61 +83856,6 @@ buildMetadata: [originAnnotations]
   const order = new Map(discovery.units.map((u, i) => [u, i]));
   work.sort((a, b) => order.get(a.unit) - order.get(b.unit));
   return { tree, options, work, claimed: discovery.claimed, diagnostics, reports, root, temp };
-}
-function withNamespace(data, namespace) {
-  const meta = data.metadata;
-  if (meta && typeof meta === "object" && !Array.isArray(meta)) {
-    const m = meta;
-    if (m.namespace === void 0 || m.namespace === null || m.namespace === "") m.namespace = namespace;
-  }
-}
-function mapObjects(prepared, w, output, diagnostics) {
-  const { tree, root } = prepared;
-  const realRoot = realpathSync2(root);
-  const toTree = (base, path) => {
-    const abs = resolve3(base, path);
-    for (const r of [root, realRoot]) {
-      const p = treePath(relative3(r, abs).split(sep4).join("/"));
-      if (p !== null) return p;
-    }
-    return null;
-  };
-  const unit = w.unit;
-  const outputName = `${tree.display(unit.anchor)} (rendered)`;
-  const raw = parseManifestText(outputName, output, diagnostics);
-  const mapper = new SourceMapper(tree, unit);
-  const placed = [...unit.helm?.dependencies ?? []].map((d) => ({ prefix: `${unit.dir ? `${unit.dir}/` : ""}${d.at}/`, dir: d.dir })).sort((a, b) => b.prefix.length - a.prefix.length);
-  const inTree = (p) => {
-    const d = placed.find((x) => p.startsWith(x.prefix));
-    return d ? posix7.join(d.dir, p.slice(d.prefix.length)) : p;
-  };
-  const templates = unit.kind === "helm" ? helmSources(output, unit.dir).map((t) => ({ ...t, path: inTree(t.path) })) : [];
-  let unmapped = 0;
-  const objects = raw.map((o) => {
-    const data = o.data;
-    const line = o.source.line;
-    let source;
-    const origin = unit.kind === "kustomize" ? takeOrigin(data) : void 0;
-    if (origin?.path && !origin.repo && w.originBase) {
-      const path = toTree(w.originBase, origin.path);
-      if (path !== null) source = mapper.inFile(path, data, line) ?? mapper.template(path, data, line);
-    } else if (origin?.configuredIn && w.originBase) {
-      const path = toTree(w.originBase, origin.configuredIn);
-      if (path !== null) source = mapper.template(path, data, line);
-    } else if (unit.kind === "helm") {
-      const template = templates.filter((t) => t.line < line).at(-1);
-      if (template) source = mapper.template(template.path, data, line);
-    }
-    source ??= mapper.search(data, line);
-    if (!source) {
-      unmapped++;
-      source = mapper.output(line);
-    }
-    const namespace = unit.helm?.namespace;
-    if (namespace) withNamespace(data, namespace);
-    return { data, source };
-  });
-  return { objects, unmapped };
 }
 function finish(prepared, results) {
   const { tree, options, diagnostics, reports, root, temp } = prepared;
@@ -81443,7 +83874,14 @@ function finish(prepared, results) {
         const result = results[r++];
         const parseDiagnostics = new Diagnostics();
         if (ok(result)) {
-          const mapped = mapObjects(prepared, w, result.stdout, parseDiagnostics);
+          const mapped = mapObjects(
+            prepared.tree,
+            prepared.root,
+            w.unit,
+            w.originBase,
+            result.stdout,
+            parseDiagnostics
+          );
           unitResult = {
             ok: true,
             objects: mapped.objects,
@@ -81522,13 +83960,13 @@ async function renderTree(tree, scope, options = {}) {
 
 // src/render/sides.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 function globScope(globs, prefix = "") {
   const isMatch = (0, import_picomatch2.default)(globs.length ? [...globs] : DEFAULT_PATHS, { dot: false });
   const matches2 = (p) => isMatch(p) || prefix !== "" && p.startsWith(prefix) && isMatch(p.slice(prefix.length));
   return {
     folders: [""],
-    includes: (p) => matches2(p) || posix8.basename(p) === "Kustomization" && matches2(posix8.join(posix8.dirname(p), "kustomization.yaml"))
+    includes: (p) => matches2(p) || posix9.basename(p) === "Kustomization" && matches2(posix9.join(posix9.dirname(p), "kustomization.yaml"))
   };
 }
 async function renderFetchedFiles(files, globs, options = {}) {
@@ -81568,7 +84006,7 @@ function renderSafely(what2, render) {
 function manifestFiles(files, globs) {
   const scope = globScope(globs);
   return files.filter(
-    (f) => MANIFEST_EXTENSIONS.includes(posix8.extname(f.name).toLowerCase()) && scope.includes(f.name)
+    (f) => MANIFEST_EXTENSIONS.includes(posix9.extname(f.name).toLowerCase()) && scope.includes(f.name)
   );
 }
 
@@ -81621,7 +84059,7 @@ function undeployable(objects) {
   const out = [];
   for (const o of objects) {
     const d = o.data;
-    if (d.kind !== "HelmRelease" || !String(d.apiVersion).startsWith("helm.toolkit.fluxcd.io/")) continue;
+    if (!isFluxHelmRelease(o)) continue;
     const chart = d.spec?.chart?.spec ?? {};
     const source = chart.sourceRef ?? d.spec?.chartRef ?? {};
     out.push({
@@ -81645,7 +84083,7 @@ function planParts(side2, env, render) {
     const anchor = [...KUSTOMIZATION_NAMES, "Chart.yaml"].map((n) => dir ? `${dir}/${n}` : n).find((f) => tree.isFile(f));
     const scope = {
       folders: [dir],
-      includes: anchor ? (p) => p === anchor : (p) => within3(p, dir) && (recurse || posix9.dirname(p) === (dir || ".")) && side2.scope.includes(p),
+      includes: anchor ? (p) => p === anchor : (p) => within3(p, dir) && (recurse || posix10.dirname(p) === (dir || ".")) && side2.scope.includes(p),
       base: ""
     };
     const charts = render === false ? [] : [...typeof render.helm === "object" ? render.helm.charts ?? [] : [], ...chartSettings(part)];
@@ -81653,10 +84091,8 @@ function planParts(side2, env, render) {
     return { part, scope, anchor, options, label: tree.display(dir) || "." };
   });
 }
-function assembleEnvironment(side2, env, options, plans, renders) {
+function gatherParts(side2, options, plans, renders, objects, diagnostics) {
   const { tree } = side2;
-  const diagnostics = new Diagnostics();
-  const objects = [];
   const top = tree.display(side2.scope.base ?? "");
   const shown = (p) => {
     const d = tree.display(p);
@@ -81669,12 +84105,26 @@ function assembleEnvironment(side2, env, options, plans, renders) {
     const claimed = rendered?.claimed ?? new Set([...part.plain?.exclude ?? []].map(shown));
     const folder2 = shown(part.dir);
     const raw = side2.files.filter(
-      (f) => !anchor && within3(f.name, folder2) && (recurse || posix9.dirname(f.name) === (folder2 || ".")) && !claimed.has(f.name)
+      (f) => !anchor && within3(f.name, folder2) && (recurse || posix10.dirname(f.name) === (folder2 || ".")) && !claimed.has(f.name)
     );
     objects.push(...applyNamespace(parseManifestFiles(raw, diagnostics, options.parseCache), part));
     objects.push(...applyNamespace(rendered?.objects ?? [], part));
   });
-  for (const d of undeployable(objects)) diagnostics.add(d);
+}
+function releasePlans(side2, env, objects, render, diagnostics) {
+  if (render === false) return { plans: [], rendered: /* @__PURE__ */ new Set() };
+  const releases = helmReleaseParts(objects, side2.tree, side2.scope.base ?? "");
+  for (const d of releases.diagnostics) diagnostics.add(d);
+  return { plans: planParts(side2, { ...env, parts: releases.parts }, render), rendered: releases.rendered };
+}
+function finishEnvironment(side2, env, options, objects, diagnostics, rendered) {
+  const { tree } = side2;
+  const top = tree.display(side2.scope.base ?? "");
+  const shown = (p) => {
+    const d = tree.display(p);
+    return d === "." || d === top ? "" : d;
+  };
+  for (const d of undeployable(objects.filter((o) => !rendered.has(o)))) diagnostics.add(d);
   for (const message of env.unreadable)
     diagnostics.add({ severity: "warning", file: env.declaredIn ?? ".", line: 0, message, code: "not-deployed-here" });
   for (const d of side2.diagnostics.items) if (env.parts.some((p) => within3(d.file, shown(p.dir)))) diagnostics.add(d);
@@ -81690,24 +84140,32 @@ function assembleEnvironment(side2, env, options, plans, renders) {
   return buildCluster(objects, options, unique2);
 }
 async function loadEnvironmentAsync(side2, env, options, render) {
+  const renderAll = async (plans2) => {
+    const renders = [];
+    for (const p of plans2) {
+      if (!p.options) {
+        renders.push(void 0);
+        continue;
+      }
+      try {
+        renders.push(await renderTree(side2.tree, p.scope, p.options));
+      } catch (e) {
+        renders.push(
+          renderSafely(p.label, () => {
+            throw e;
+          })
+        );
+      }
+    }
+    return renders;
+  };
+  const objects = [];
+  const diagnostics = new Diagnostics();
   const plans = planParts(side2, env, render);
-  const renders = [];
-  for (const p of plans) {
-    if (!p.options) {
-      renders.push(void 0);
-      continue;
-    }
-    try {
-      renders.push(await renderTree(side2.tree, p.scope, p.options));
-    } catch (e) {
-      renders.push(
-        renderSafely(p.label, () => {
-          throw e;
-        })
-      );
-    }
-  }
-  return assembleEnvironment(side2, env, options, plans, renders);
+  gatherParts(side2, options, plans, await renderAll(plans), objects, diagnostics);
+  const releases = releasePlans(side2, env, objects, render, diagnostics);
+  gatherParts(side2, options, releases.plans, await renderAll(releases.plans), objects, diagnostics);
+  return finishEnvironment(side2, env, options, objects, diagnostics, releases.rendered);
 }
 function environmentPairs(base, head) {
   if (base.length === 1 && head.length === 1 && !base[0].environment && !head[0].environment)
@@ -81762,7 +84220,7 @@ async function loadFetchedEnvironmentSides(base, head, options = {}) {
 // src/github/fetch-manifests.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
@@ -81799,7 +84257,7 @@ function touchesManifests(paths, globs, render) {
   if (render === false) return false;
   const isCommandFolder = render.commandGlobs.length ? (0, import_picomatch3.default)([...render.commandGlobs], { dot: false }) : () => false;
   const inCommandFolder = (p) => {
-    for (let d = posix10.dirname(p); d !== "."; d = posix10.dirname(d))
+    for (let d = posix11.dirname(p); d !== "."; d = posix11.dirname(d))
       if (isCommandFolder(d) || isCommandFolder(`${d}/`)) return true;
     return false;
   };
@@ -81812,20 +84270,29 @@ function repoPath(entryName2) {
 var ArchiveTooLarge = class extends Error {
 };
 async function fetchManifests(gh, repo, sha, globs, limits = {}) {
+  const { cache } = limits;
+  const cached = await cache?.read(repo, sha, (archive) => readArchive(archive, sha, globs, limits));
+  if (cached) return cached;
+  const body = await openArchive(gh, repo, sha);
+  if (!body) return { files: [], inputs: [], diagnostics: [] };
+  const download = Readable.fromWeb(body);
+  if (!cache) return readArchive(download, sha, globs, limits);
+  return cache.keep(repo, sha, (tap) => readArchive(download, sha, globs, limits, tap));
+}
+async function readArchive(archive, sha, globs, limits, tap) {
   const isMatch = watched(globs);
   const maxFile = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxArchive = limits.maxArchiveBytes ?? 2 * 1024 ** 3;
-  const body = await openArchive(gh, repo, sha);
   const files = [];
   const inputs = [];
   const diagnostics = [];
-  if (!body) return { files, inputs, diagnostics };
   let total = 0;
   let inputBytes = 0;
   let inputsDropped = 0;
   const maxInputs = limits.maxInputBytes ?? 0;
   const extract = import_tar_stream.default.extract();
   extract.on("entry", (header, stream, next) => {
+    stream.on("error", () => void 0);
     total += header.size ?? 0;
     if (total > maxArchive) {
       stream.resume();
@@ -81873,11 +84340,7 @@ async function fetchManifests(gh, repo, sha, globs, limits = {}) {
     stream.on("end", next);
     stream.resume();
   });
-  await pipeline(
-    Readable.fromWeb(body),
-    createGunzip(),
-    extract
-  );
+  await (tap ? pipeline(archive, tap, createGunzip(), extract) : pipeline(archive, createGunzip(), extract));
   files.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   if (inputsDropped)
     diagnostics.push({
@@ -81897,9 +84360,12 @@ async function changedFiles(gh, repo, baseSha, headSha) {
 }
 
 // src/github/fetch-sides.ts
-async function fetchSide(gh, repo, sha, config, signal) {
+async function fetchSide(gh, repo, sha, config, signal, cache) {
   signal?.throwIfAborted();
-  const snapshot = await fetchManifests(gh, repo, sha, config.paths, { maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES });
+  const snapshot = await fetchManifests(gh, repo, sha, config.paths, {
+    maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES,
+    cache
+  });
   return { files: snapshot.files, inputs: snapshot.inputs, problems: snapshot.diagnostics };
 }
 var sideOptions = (trusted) => ({
@@ -81907,10 +84373,10 @@ var sideOptions = (trusted) => ({
   defaultNamespace: trusted["default-namespace"],
   render: renderOptionsFromConfig(trusted)
 });
-async function fetchSides(gh, repo, baseSha, headSha, trusted, signal) {
+async function fetchSides(gh, repo, baseSha, headSha, trusted, signal, cache) {
   const [base, head] = await Promise.allSettled([
-    fetchSide(gh, repo, baseSha, trusted, signal),
-    fetchSide(gh, repo, headSha, trusted, signal)
+    fetchSide(gh, repo, baseSha, trusted, signal, cache),
+    fetchSide(gh, repo, headSha, trusted, signal, cache)
   ]);
   if (base.status === "rejected") throw base.reason;
   if (head.status === "rejected") throw head.reason;
@@ -81923,18 +84389,21 @@ async function reviewFetchedHere(input) {
   });
   const globs = `the files matching ${input.config.paths.join(", ")}`;
   const read = { base: globs, head: globs };
-  return publishedReview(review({ environments: environmentPairs(base, head), config: input.config, read }), {
-    headSha: input.headSha,
-    repoUrl: input.repoUrl,
-    reportUrl: input.reportUrl
-  });
+  return publishedReview(
+    review({ environments: environmentPairs(base, head), config: input.config, read, traces: MAX_TRACES }),
+    {
+      headSha: input.headSha,
+      repoUrl: input.repoUrl,
+      reportUrl: input.reportUrl
+    }
+  );
 }
 var WORKER2 = new URL("./review-worker.js", import.meta.url);
 async function reviewFetched(input, options = {}) {
   const workerFile = WORKER2.protocol === "file:" ? fileURLToPath2(WORKER2) : null;
-  if (!options.thread || !workerFile || !existsSync4(workerFile)) return reviewFetchedHere(input);
+  if (!options.thread || !workerFile || !existsSync3(workerFile)) return reviewFetchedHere(input);
   options.signal?.throwIfAborted();
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const worker = new Worker3(workerFile, {
       workerData: input,
       ...options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } } : {}
@@ -81948,7 +84417,7 @@ async function reviewFetched(input, options = {}) {
     worker.once("message", (m) => {
       done();
       void worker.terminate();
-      if (m.summary) resolve4(m.summary);
+      if (m.summary) resolve3(m.summary);
       else reject(new Error(m.error ?? "the review worker stopped without an answer"));
     });
     worker.once("error", (e) => {
@@ -81961,8 +84430,8 @@ async function reviewFetched(input, options = {}) {
     });
   });
 }
-async function fetchCluster(gh, repo, sha, trusted) {
-  return loadFetchedSide(await fetchSide(gh, repo, sha, trusted), sideOptions(trusted));
+async function fetchCluster(gh, repo, sha, trusted, cache) {
+  return loadFetchedSide(await fetchSide(gh, repo, sha, trusted, void 0, cache), sideOptions(trusted));
 }
 function touchesReview(paths, trusted) {
   return touchesManifests(paths, trusted.paths, {
@@ -82020,7 +84489,7 @@ async function readRepoConfig(gh, repo, ref, path = CONFIG_PATH) {
 
 // src/github/pacing.ts
 var DEFAULT_WRITES_PER_MINUTE = 80;
-var realSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+var realSleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
 var Pacer = class {
   constructor(perMinute = DEFAULT_WRITES_PER_MINUTE, sleep = realSleep, now = Date.now) {
     this.sleep = sleep;
@@ -82041,9 +84510,9 @@ var Pacer = class {
 };
 var pacers = /* @__PURE__ */ new Map();
 var makePacer = (_key, perMinute) => new Pacer(perMinute);
-function pacerFor(key3, perMinute = Number(process.env.REACHDIFF_WRITES_PER_MINUTE) || DEFAULT_WRITES_PER_MINUTE) {
-  let p = pacers.get(key3);
-  if (!p) pacers.set(key3, p = makePacer(key3, perMinute));
+function pacerFor(key5, perMinute = Number(process.env.REACHDIFF_WRITES_PER_MINUTE) || DEFAULT_WRITES_PER_MINUTE) {
+  let p = pacers.get(key5);
+  if (!p) pacers.set(key5, p = makePacer(key5, perMinute));
   return p;
 }
 var WRITES = /* @__PURE__ */ new Set(["POST", "PATCH", "PUT", "DELETE"]);
@@ -82083,11 +84552,11 @@ function rateLimitWait(error2) {
   return waitOf(e?.status, e?.response?.headers ?? {}, e?.message);
 }
 function raced(work, signal) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve4, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    work.then(resolve3, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 function guard(gh, g) {
@@ -82141,6 +84610,90 @@ function guard(gh, g) {
     }
   });
   return gh;
+}
+
+// src/github/errors.ts
+var ReviewTimeout = class extends Error {
+};
+var cannotWrite = (error2) => httpStatus(error2) === 403 && rateLimitWait(error2) === void 0;
+function describeError(error2) {
+  if (error2 instanceof ConfigError) return `The configuration is invalid: ${error2.message}`;
+  if (error2 instanceof ReviewTimeout) return error2.message;
+  const e = error2;
+  const where4 = `${e?.request?.method ?? ""} ${(e?.request?.url ?? "").replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`.trim();
+  if (error2 instanceof RateLimited) {
+    const call = error2.what;
+    return `${error2.persistent ? `GitHub's rate limit still refused ${call} after retries` : `GitHub's rate limit asks to wait ${error2.waitSeconds} s before ${call}, longer than Reachdiff waits`}. Try again later: re-run the check or comment \`/reachdiff\`.`;
+  }
+  if (error2 instanceof RequestTimeout || e?.cause instanceof RequestTimeout)
+    return `GitHub did not answer${where4 ? ` ${where4}` : ""} in time (after retries). Re-run the check or comment \`/reachdiff\` to try again.`;
+  const status = httpStatus(error2);
+  if (rateLimitWait(error2) !== void 0) return describeError(new RateLimited(0, where4, true));
+  if (status !== void 0)
+    return `The GitHub API answered ${status} to ${where4}${status >= 500 ? " (after retries)" : ""}: ${e.message ?? ""}`;
+  return `Reachdiff failed: ${e?.message ?? String(error2)}`;
+}
+
+// src/github/outcome.ts
+var isVerdict = (conclusion) => conclusion === "success" || conclusion === "failure";
+var noCheck = (title) => ({ conclusion: "neutral", title, summary: "", annotations: [] });
+function stopped(pr, reason) {
+  switch (reason.why) {
+    case "push":
+      return supersededOutcome(pr, reason.newer ?? "a newer commit");
+    case "closed":
+      return closedOutcome();
+    case "retarget":
+      return { status: "handed-over", check: noCheck("Handed over") };
+    case "shutdown":
+      return { status: "cancelled", check: shutdownCheck(), error: SHUTDOWN_MESSAGE };
+  }
+}
+var shutdownCheck = () => ({
+  conclusion: "cancelled",
+  title: "Reachdiff was stopped before it finished",
+  summary: SHUTDOWN_MESSAGE,
+  annotations: []
+});
+function supersededOutcome(pr, newer) {
+  const text = `Commit ${pr.headSha.slice(0, 7)} is no longer the head of the pull request: superseded by ${newer.slice(0, 7)}, which is reviewed instead.`;
+  return {
+    status: "superseded",
+    check: { conclusion: "neutral", title: `Superseded by ${newer.slice(0, 7)}`, summary: text, annotations: [] }
+  };
+}
+function failed(reason) {
+  const message = describeError(reason);
+  return {
+    status: "failed",
+    check: failedCheck(message, reason instanceof ReviewTimeout ? "timed_out" : "failure"),
+    error: message
+  };
+}
+function closedOutcome(check, comment, output) {
+  const note = "The pull request was closed while this review ran, so no comment was posted.";
+  const base = check ?? {
+    conclusion: "neutral",
+    title: "Pull request closed during the review",
+    summary: "",
+    annotations: []
+  };
+  return {
+    status: "closed",
+    output,
+    comment,
+    check: { ...base, summary: base.summary ? `${note}
+
+${base.summary}` : note }
+  };
+}
+function staleCheck(check, newer) {
+  return {
+    ...check,
+    summary: `A newer commit (${newer.slice(0, 7)}) was pushed while this review ran; the pull request comment describes the newest commit, not this one.
+
+${check.summary}`
+  };
 }
 
 // src/github/session.ts
@@ -82237,10 +84790,73 @@ async function publishSticky(gh, repo, issue2, body, options) {
   }
 }
 
+// src/github/analyse-pull-request.ts
+async function moved(session, pr) {
+  return pr.mergeGroup ? {} : isSuperseded(session.gh, session.repo, pr);
+}
+async function publish(session, issue2, body, options) {
+  try {
+    return await publishSticky(session.gh, session.repo, issue2, body, options);
+  } catch (error2) {
+    if (!cannotWrite(error2)) throw error2;
+    session.log.warn(`the token may not comment on #${issue2} (${describeError(error2)}): the review was computed only`);
+    return { action: "skipped", readOnly: true };
+  }
+}
+async function analyse(session, pr, signal, checkUrl) {
+  const { gh, repo, settings, botLogin } = session;
+  const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, settings.configPath);
+  const config = effectiveConfig(fileConfig, settings);
+  const mode = config.comment.mode;
+  const changes = await changedFiles(gh, repo, pr.baseSha, pr.headSha);
+  if (changes.complete && !touchesReview(changes.paths, config)) {
+    const quick = noManifestChanges(pr.headSha);
+    const now2 = await moved(session, pr);
+    if (now2.closed) return closedOutcome(quick.check, quick.comment);
+    if (now2.newer) return { status: "stale", check: staleCheck(quick.check, now2.newer), comment: quick.comment };
+    const posted2 = pr.mergeGroup ? { action: "skipped" } : await publish(session, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
+    return {
+      status: "no-manifest-change",
+      check: quick.check,
+      comment: quick.comment,
+      commentAction: posted2.action,
+      commentId: posted2.id,
+      readOnly: posted2.readOnly
+    };
+  }
+  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal, settings.archiveCache);
+  signal.throwIfAborted();
+  const output = await reviewFetched(
+    {
+      base,
+      head,
+      config,
+      headSha: pr.headSha,
+      repoUrl: repoUrl(repo, settings.serverUrl),
+      // The full report lives on the check run (its page shows output.text); else where the caller says.
+      reportUrl: checkUrl || settings.detailsUrl
+    },
+    { thread: settings.reviewThread, signal, memoryMb: settings.reviewMemoryMb }
+  );
+  signal.throwIfAborted();
+  const now = await moved(session, pr);
+  if (now.closed) return closedOutcome(output.check, output.comment, output);
+  if (now.newer)
+    return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
+  const quiet = config.comment.when !== "always" && output.quiet;
+  const posted = pr.mergeGroup ? { action: "skipped" } : await publish(session, pr.number, output.comment, { mode, botLogin, onlyIfExists: quiet });
+  return {
+    status: "reviewed",
+    output,
+    check: output.check,
+    comment: output.comment,
+    commentAction: posted.action,
+    commentId: posted.id,
+    readOnly: posted.readOnly
+  };
+}
+
 // src/github/review-pull-request.ts
-var cannotWrite = (error2) => httpStatus(error2) === 403 && rateLimitWait(error2) === void 0;
-var ReviewTimeout = class extends Error {
-};
 async function getPullRequest(gh, repo, number) {
   const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
   return {
@@ -82251,23 +84867,6 @@ async function getPullRequest(gh, repo, number) {
     fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
     open: data.state === "open"
   };
-}
-function describeError(error2) {
-  if (error2 instanceof ConfigError) return `The configuration is invalid: ${error2.message}`;
-  if (error2 instanceof ReviewTimeout) return error2.message;
-  const e = error2;
-  const where4 = `${e?.request?.method ?? ""} ${(e?.request?.url ?? "").replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`.trim();
-  if (error2 instanceof RateLimited) {
-    const call = error2.what;
-    return `${error2.persistent ? `GitHub's rate limit still refused ${call} after retries` : `GitHub's rate limit asks to wait ${error2.waitSeconds} s before ${call}, longer than Reachdiff waits`}. Try again later: re-run the check or comment \`/reachdiff\`.`;
-  }
-  if (error2 instanceof RequestTimeout || e?.cause instanceof RequestTimeout)
-    return `GitHub did not answer${where4 ? ` ${where4}` : ""} in time (after retries). Re-run the check or comment \`/reachdiff\` to try again.`;
-  const status = httpStatus(error2);
-  if (rateLimitWait(error2) !== void 0) return describeError(new RateLimited(0, where4, true));
-  if (status !== void 0)
-    return `The GitHub API answered ${status} to ${where4}${status >= 500 ? " (after retries)" : ""}: ${e.message ?? ""}`;
-  return `Reachdiff failed: ${e?.message ?? String(error2)}`;
 }
 var MERGE_GROUP_EXTERNAL_ID = "merge_group";
 var externalIdOf = (pr) => pr.mergeGroup ? MERGE_GROUP_EXTERNAL_ID : externalId(pr.number);
@@ -82356,33 +84955,6 @@ async function reviewPullRequest(session, pr, options = {}) {
   log.info(`review of ${what(pr)}: ${outcome.status}, ${outcome.check.conclusion}`);
   return { ...outcome, checkRunId, readOnly: readOnly || outcome.readOnly };
 }
-var isVerdict = (conclusion) => conclusion === "success" || conclusion === "failure";
-var noCheck = (title) => ({ conclusion: "neutral", title, summary: "", annotations: [] });
-function stopped(pr, reason) {
-  switch (reason.why) {
-    case "push":
-      return supersededOutcome(pr, reason.newer ?? "a newer commit");
-    case "closed":
-      return closedOutcome();
-    case "retarget":
-      return { status: "handed-over", check: noCheck("Handed over") };
-    case "shutdown":
-      return { status: "cancelled", check: shutdownCheck(), error: SHUTDOWN_MESSAGE };
-  }
-}
-var shutdownCheck = () => ({
-  conclusion: "cancelled",
-  title: "Reachdiff was stopped before it finished",
-  summary: SHUTDOWN_MESSAGE,
-  annotations: []
-});
-function supersededOutcome(pr, newer) {
-  const text = `Commit ${pr.headSha.slice(0, 7)} is no longer the head of the pull request: superseded by ${newer.slice(0, 7)}, which is reviewed instead.`;
-  return {
-    status: "superseded",
-    check: { conclusion: "neutral", title: `Superseded by ${newer.slice(0, 7)}`, summary: text, annotations: [] }
-  };
-}
 async function superseded(session, pr, newer) {
   const outcome = supersededOutcome(pr, newer);
   session.log.info(`review of ${what(pr)}: superseded by ${newer.slice(0, 7)}; not reviewed`);
@@ -82415,14 +84987,6 @@ async function concludeWithoutWork(session, pr, check) {
     return void 0;
   }
 }
-function failed(reason) {
-  const message = describeError(reason);
-  return {
-    status: "failed",
-    check: failedCheck(message, reason instanceof ReviewTimeout ? "timed_out" : "failure"),
-    error: message
-  };
-}
 async function whyGone(session, pr, reason) {
   const status = httpStatus(reason);
   const url = String(reason?.request?.url ?? "");
@@ -82443,23 +85007,6 @@ async function whyGone(session, pr, reason) {
     };
   return { status: "failed", check: failedCheck(message), error: message };
 }
-function closedOutcome(check, comment, output) {
-  const note = "The pull request was closed while this review ran, so no comment was posted.";
-  const base = check ?? {
-    conclusion: "neutral",
-    title: "Pull request closed during the review",
-    summary: "",
-    annotations: []
-  };
-  return {
-    status: "closed",
-    output,
-    comment,
-    check: { ...base, summary: base.summary ? `${note}
-
-${base.summary}` : note }
-  };
-}
 async function finishCheck(session, checkRunId, check) {
   const { gh, repo, log } = session;
   try {
@@ -82478,78 +85025,6 @@ async function finishCheck(session, checkRunId, check) {
       log.error(`could not complete check run ${checkRunId}: ${describeError(again)}`);
     }
   }
-}
-async function moved(session, pr) {
-  return pr.mergeGroup ? {} : isSuperseded(session.gh, session.repo, pr);
-}
-function staleCheck(check, newer) {
-  return {
-    ...check,
-    summary: `A newer commit (${newer.slice(0, 7)}) was pushed while this review ran; the pull request comment describes the newest commit, not this one.
-
-${check.summary}`
-  };
-}
-async function publish(session, issue2, body, options) {
-  try {
-    return await publishSticky(session.gh, session.repo, issue2, body, options);
-  } catch (error2) {
-    if (!cannotWrite(error2)) throw error2;
-    session.log.warn(`the token may not comment on #${issue2} (${describeError(error2)}): the review was computed only`);
-    return { action: "skipped", readOnly: true };
-  }
-}
-async function analyse(session, pr, signal, checkUrl) {
-  const { gh, repo, settings, botLogin } = session;
-  const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, settings.configPath);
-  const config = effectiveConfig(fileConfig, settings);
-  const mode = config.comment.mode;
-  const changes = await changedFiles(gh, repo, pr.baseSha, pr.headSha);
-  if (changes.complete && !touchesReview(changes.paths, config)) {
-    const quick = noManifestChanges(pr.headSha);
-    const now2 = await moved(session, pr);
-    if (now2.closed) return closedOutcome(quick.check, quick.comment);
-    if (now2.newer) return { status: "stale", check: staleCheck(quick.check, now2.newer), comment: quick.comment };
-    const posted2 = pr.mergeGroup ? { action: "skipped" } : await publish(session, pr.number, quick.comment, { mode, botLogin, onlyIfExists: true });
-    return {
-      status: "no-manifest-change",
-      check: quick.check,
-      comment: quick.comment,
-      commentAction: posted2.action,
-      commentId: posted2.id,
-      readOnly: posted2.readOnly
-    };
-  }
-  const [base, head] = await fetchSides(gh, repo, changes.mergeBase, pr.headSha, config, signal);
-  signal.throwIfAborted();
-  const output = await reviewFetched(
-    {
-      base,
-      head,
-      config,
-      headSha: pr.headSha,
-      repoUrl: repoUrl(repo, settings.serverUrl),
-      // The full report lives on the check run (its page shows output.text); else where the caller says.
-      reportUrl: checkUrl || settings.detailsUrl
-    },
-    { thread: settings.reviewThread, signal, memoryMb: settings.reviewMemoryMb }
-  );
-  signal.throwIfAborted();
-  const now = await moved(session, pr);
-  if (now.closed) return closedOutcome(output.check, output.comment, output);
-  if (now.newer)
-    return { status: "stale", output, check: staleCheck(output.check, now.newer), comment: output.comment };
-  const quiet = config.comment.when !== "always" && output.quiet;
-  const posted = pr.mergeGroup ? { action: "skipped" } : await publish(session, pr.number, output.comment, { mode, botLogin, onlyIfExists: quiet });
-  return {
-    status: "reviewed",
-    output,
-    check: output.check,
-    comment: output.comment,
-    commentAction: posted.action,
-    commentId: posted.id,
-    readOnly: posted.readOnly
-  };
 }
 
 // src/github/slash-command.ts
@@ -82669,7 +85144,7 @@ ${HELP}`);
         try {
           const { config: fileConfig } = await readRepoConfig(gh, repo, pr.baseSha, session.settings.configPath);
           const config = effectiveConfig(fileConfig, session.settings);
-          const head = await fetchCluster(gh, repo, pr.headSha, config);
+          const head = await fetchCluster(gh, repo, pr.headSha, config, session.settings.archiveCache);
           const port = command.port !== void 0 || command.protocol !== "TCP" ? { protocol: command.protocol, port: command.port } : void 0;
           text = explanationText(explain(head, command.from, command.to, port));
           ok2 = true;
@@ -82818,7 +85293,7 @@ async function openPullRequests(session, max = 1e3) {
 function readPrPointer(dir) {
   let data;
   try {
-    data = JSON.parse(readFileSync3(join5(dir, "pr.json"), "utf8").slice(0, 1e4));
+    data = JSON.parse(readFileSync2(join5(dir, "pr.json"), "utf8").slice(0, 1e4));
   } catch {
     throw new Error(`no readable pr.json in ${dir} (download the report artifact there first)`);
   }
@@ -82923,7 +85398,7 @@ for (const signal of ["SIGINT", "SIGTERM"])
 async function run() {
   try {
     const name = process.env.GITHUB_EVENT_NAME ?? "";
-    const payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    const payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
     const token = getInput("token", { required: true });
     setSecret(token);
