@@ -5,9 +5,10 @@
 // sees a half-written entry); a reader holds its file open, so an eviction by another process does not
 // cut it short; an entry that cannot be read back is removed and the archive downloaded again. The
 // folder is kept under its byte budget by evicting the least recently used entries (mtime, touched on
-// every hit: atime is often off).
+// every hit: atime is often off). The same folder and budget keep parsed results too (a commit's
+// files as a review selected them, see snapshot-cache.ts): their key adds what shaped them.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import type { Repo } from "./types.js";
@@ -24,6 +25,10 @@ export interface ArchiveCacheStats {
   corrupt: number;
   /** The folder's size at the last eviction pass. */
   bytes: number;
+  /** Parsed results (readParsed): read from disk, not there, and not readable (removed, computed again). */
+  parsedHits: number;
+  parsedMisses: number;
+  parsedCorrupt: number;
 }
 
 /** Budget of the folder when REACHDIFF_ARCHIVE_CACHE_MB is not set. */
@@ -32,7 +37,7 @@ const DEFAULT_ARCHIVE_CACHE_MB = 256;
 /** A crashed writer's temporary file is removed once it is this old. */
 const STALE_TEMP_MS = 3600_000;
 
-const ENTRY = /^[0-9a-f]{64}\.tar\.gz$/;
+const ENTRY = /^[0-9a-f]{64}\.(?:tar|files)\.gz$/;
 const TEMP = /^\.[0-9a-f]{64}\..+\.tmp$/;
 /** Only full commit ids are keys: a branch name or a short id names different commits over time. */
 const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -59,6 +64,9 @@ export class ArchiveCache {
     evictedBytes: 0,
     corrupt: 0,
     bytes: 0,
+    parsedHits: 0,
+    parsedMisses: 0,
+    parsedCorrupt: 0,
   };
   /** An entry larger than this is not kept (it would push most others out). */
   readonly maxEntryBytes: number;
@@ -75,14 +83,60 @@ export class ArchiveCache {
     return COMMIT.test(sha);
   }
 
-  #key(repo: Repo, sha: string): string {
+  #key(repo: Repo, sha: string, variant?: string): string {
     const key = createHash("sha256").update(`${repo.owner}/${repo.repo}`.toLowerCase()).update("@").update(sha);
+    if (variant !== undefined) key.update("\0").update(variant);
     return key.digest("hex");
   }
 
   /** The entry's file: the repository is part of the key, so one repository's files never answer for another's. */
   path(repo: Repo, sha: string): string {
     return join(this.dir, `${this.#key(repo, sha)}.tar.gz`);
+  }
+
+  /** A parsed result's file: `variant` names everything besides the commit that shaped it. */
+  parsedPath(repo: Repo, sha: string, variant: string): string {
+    return join(this.dir, `${this.#key(repo, sha, variant)}.files.gz`);
+  }
+
+  /**
+   * A parsed result of this commit, read with `decode`; undefined when there is none. An entry that
+   * `decode` refuses (cut short, damaged, another format) is removed, so that the caller computes it again.
+   */
+  async readParsed<T>(
+    repo: Repo,
+    sha: string,
+    variant: string,
+    decode: (bytes: Buffer) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (!ArchiveCache.cacheable(sha)) return undefined;
+    const file = this.parsedPath(repo, sha, variant);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      this.stats.parsedMisses++;
+      return undefined;
+    }
+    try {
+      const result = await decode(bytes);
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined);
+      this.stats.parsedHits++;
+      return result;
+    } catch {
+      this.stats.parsedCorrupt++;
+      this.stats.parsedMisses++;
+      await rm(file, { force: true });
+      return undefined;
+    }
+  }
+
+  /** Keeps a parsed result of this commit (best effort, as archives: never fails the review). */
+  async keepParsed(repo: Repo, sha: string, variant: string, bytes: Uint8Array): Promise<void> {
+    const writer = await this.#writer(repo, sha, variant).catch(() => NO_WRITE);
+    await writer.write(bytes);
+    await writer.commit();
   }
 
   /**
@@ -150,11 +204,13 @@ export class ArchiveCache {
     return mkdir(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  async #writer(repo: Repo, sha: string): Promise<ArchiveWrite> {
+  /** A writer of this commit's archive, or (with `variant`) of a parsed result of it. */
+  async #writer(repo: Repo, sha: string, variant?: string): Promise<ArchiveWrite> {
     if (!ArchiveCache.cacheable(sha) || this.maxEntryBytes <= 0) return NO_WRITE;
     await this.#mkdir();
-    const file = this.path(repo, sha);
-    const temp = join(this.dir, `.${this.#key(repo, sha)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    const file = variant === undefined ? this.path(repo, sha) : this.parsedPath(repo, sha, variant);
+    const key = this.#key(repo, sha, variant);
+    const temp = join(this.dir, `.${key}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
     const fh = await open(temp, "wx", 0o600);
     let bytes = 0;
     let dropped = false;

@@ -13,7 +13,8 @@ import type { Cluster } from "../model/types.js";
 import { renderOptionsFromConfig } from "../render/options.js";
 import { environmentPairs, loadFetchedEnvironmentSides } from "../environments.js";
 import { loadFetchedSide, type FetchedSide } from "../snapshot.js";
-import { DEFAULT_MAX_RENDER_INPUT_BYTES, fetchManifests, touchesManifests } from "./fetch-manifests.js";
+import { DEFAULT_MAX_RENDER_INPUT_BYTES, touchesManifests } from "./fetch-manifests.js";
+import { fetchManifestsCached } from "./snapshot-cache.js";
 import type { GitHub, Repo } from "./types.js";
 
 /** One commit's files: the watched manifests, and what a render may read besides. */
@@ -26,7 +27,7 @@ async function fetchSide(
   cache?: ArchiveCache,
 ): Promise<FetchedSide> {
   signal?.throwIfAborted();
-  const snapshot = await fetchManifests(gh, repo, sha, config.paths, {
+  const snapshot = await fetchManifestsCached(gh, repo, sha, config.paths, {
     maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES,
     cache,
   });

@@ -72,6 +72,18 @@ export class Metrics {
       },
     });
     new Counter({
+      name: "reachdiff_parsed_cache_requests_total",
+      help: "Commits' selected files (parsed results) asked of the on-disk cache, by result (hit, miss; a miss reads the archive)",
+      labelNames: ["result"],
+      registers: [this.registry],
+      collect() {
+        if (!cache) return;
+        this.reset();
+        this.inc({ result: "hit" }, cache.parsedHits);
+        this.inc({ result: "miss" }, cache.parsedMisses);
+      },
+    });
+    new Counter({
       name: "reachdiff_archive_cache_saved_bytes_total",
       help: "Bytes of archives read from the on-disk cache instead of downloaded",
       registers: [this.registry],

@@ -1,0 +1,130 @@
+// Parsed results in the archive cache's folder (src/github/snapshot-cache.ts) on a real folder, with
+// archives from the loopback GitHub: a second review of the same base reads the commit's selected files
+// back instead of unpacking its archive; other globs or limits are another entry; a damaged entry is
+// dropped and made again from the archive; the entries count towards the folder's budget.
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { actionClient } from "../../src/github/action-client.js";
+import { ArchiveCache } from "../../src/github/archive-cache.js";
+import { fetchManifests } from "../../src/github/fetch-manifests.js";
+import { fetchManifestsCached } from "../../src/github/snapshot-cache.js";
+import type { GitHub } from "../../src/github/types.js";
+import { FakeGitHub } from "../e2e/fake-github.js";
+import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+let fake: FakeGitHub;
+let gh: GitHub;
+let t: TestRepo;
+let dir: string;
+const repo = () => ({ owner: fake.owner, repo: fake.repo });
+const downloads = (sha: string) => fake.fetchesOf(sha).filter((r) => r.operationId === "codeload").length;
+const parsed = () => readdirSync(dir).filter((n) => n.endsWith(".files.gz"));
+const limits = { maxInputBytes: 1 << 20 };
+
+beforeAll(async () => {
+  fake = new FakeGitHub();
+  await fake.start();
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  fake.reset();
+  fake.commits.clear();
+  t = seedRepo(fake);
+  gh = actionClient(fake.actionToken(), fake.url, quiet);
+  dir = mkdtempSync(join(tmpdir(), "reachdiff-parsed-test-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
+});
+
+describe("parsed-result cache", () => {
+  it("a second review of the same base reads its selected files from disk, not the archive", async () => {
+    // A base worth caching: 1,500 manifests beside 3 MB of files no glob watches (docs, assets).
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1500; i++)
+      files[`k8s/app-${i}.yaml`] =
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n  namespace: ns-${i % 20}\nspec:\n  ports:\n  - port: 80\n`;
+    for (let i = 0; i < 30; i++) files[`docs/page-${i}.md`] = `${"lorem ipsum dolor sit amet ".repeat(4000)}${i}\n`;
+    const base = fake.commit(files, t.main);
+    const cache = new ArchiveCache(dir, 256 * 2 ** 20);
+
+    let start = performance.now();
+    const first = await fetchManifestsCached(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const missMs = performance.now() - start;
+    start = performance.now();
+    const unpacked = await fetchManifests(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const archiveMs = performance.now() - start;
+    start = performance.now();
+    const second = await fetchManifestsCached(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const hitMs = performance.now() - start;
+
+    expect(first.files.filter((f) => f.name.startsWith("k8s/app-")).length).toBe(1500);
+    expect(second).toEqual(first);
+    expect(unpacked).toEqual(first);
+    expect(downloads(base)).toBe(1);
+    // The miss looked for a parsed entry, then downloaded; the hit read no archive at all.
+    expect(cache.stats).toMatchObject({ parsedHits: 1, parsedMisses: 1, parsedCorrupt: 0, hits: 1, misses: 1 });
+    const archive = statSync(cache.path(repo(), base)).size;
+    const [entry] = parsed();
+    const entryBytes = statSync(join(dir, entry)).size;
+    const unpackedBytes = Object.values(files).reduce((n, s) => n + s.length, 0);
+    console.log(
+      `parsed cache: ${first.files.length} manifests; first review ${missMs.toFixed(0)} ms (download + unpack), ` +
+        `archive from disk + unpack ${archiveMs.toFixed(0)} ms (${archive} B gzipped, ${unpackedBytes} B unpacked), ` +
+        `parsed entry ${hitMs.toFixed(0)} ms (${entryBytes} B)`,
+    );
+  }, 60_000);
+
+  it("keys on the globs and limits that select the files: others are another entry", async () => {
+    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    const k8s = await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { ...limits, cache });
+    const none = await fetchManifestsCached(gh, repo(), t.main, ["nothing/**"], { cache });
+    expect(none.files).toEqual([]);
+    const fewer = await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { cache });
+    expect(fewer.files).toEqual(k8s.files);
+    expect(fewer.inputs).toEqual([]);
+    expect(k8s.inputs.length).toBeGreaterThan(0);
+    expect(await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { ...limits, cache })).toEqual(k8s);
+    // Three selections of one archive, downloaded once; the empty one is not kept (nothing to save).
+    expect(downloads(t.main)).toBe(1);
+    expect(parsed().length).toBe(2);
+    expect(cache.stats).toMatchObject({ parsedHits: 1, parsedMisses: 3, hits: 2, misses: 1 });
+    // Another repository's entry never answers for this one's.
+    expect(cache.parsedPath({ owner: "other", repo: fake.repo }, t.main, "x")).not.toBe(
+      cache.parsedPath(repo(), t.main, "x"),
+    );
+  });
+
+  it("an entry damaged or of another kind on disk is dropped and made again from the archive", async () => {
+    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    const good = await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache });
+    const [entry] = parsed();
+    const file = join(dir, entry);
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(cache.stats).toMatchObject({ parsedCorrupt: 1, parsedHits: 0, hits: 1 });
+    // Well-formed gzip of something else (another format): refused as well.
+    const { gzipSync } = await import("node:zlib");
+    writeFileSync(file, gzipSync(Buffer.from("not a snapshot")));
+    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(cache.stats).toMatchObject({ parsedCorrupt: 2, parsedHits: 0, hits: 2 });
+    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(cache.stats.parsedHits).toBe(1);
+    expect(downloads(t.head)).toBe(1);
+  });
+
+  it("parsed entries count towards the folder's budget and are evicted like archives", async () => {
+    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { cache });
+    const all = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    expect(parsed().length).toBe(1);
+    expect(await cache.evict()).toBe(all);
+    const small = new ArchiveCache(dir, 1);
+    expect(await small.evict()).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
