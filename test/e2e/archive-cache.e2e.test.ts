@@ -1,7 +1,8 @@
 // The archive cache in the App's service (the image's entry point, REACHDIFF_ARCHIVE_CACHE_DIR set as
 // the image sets it) against the loopback GitHub: three pull requests on one base, a push on an
-// unchanged base and a re-run fetch each commit once; /metrics says the hits, misses and bytes saved.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+// unchanged base and a re-run fetch each commit once and unpack it once (the later reviews read the
+// commit's selected files, the parsed result, back); /metrics says the hits, misses and bytes saved.
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -83,18 +84,25 @@ describe("archive cache through the App's service", () => {
     const sizeOf = (sha: string) =>
       statSync(new ArchiveCache(dir, 1).path({ owner: fake.owner, repo: fake.repo }, sha)).size;
     const metrics = await (await fetch(`${gh.app.url}/metrics`)).text();
-    const hits = sample(metrics, 'reachdiff_archive_cache_requests_total{result="hit"}');
-    const misses = sample(metrics, 'reachdiff_archive_cache_requests_total{result="miss"}');
-    const saved = sample(metrics, "reachdiff_archive_cache_saved_bytes_total");
+    const hits = sample(metrics, 'reachdiff_parsed_cache_requests_total{result="hit"}');
+    const misses = sample(metrics, 'reachdiff_parsed_cache_requests_total{result="miss"}');
     const downloaded = sample(metrics, "reachdiff_archive_bytes_total");
-    // Hits: the base for #2, #3 and #1's push; base and head for the re-run.
+    // Parsed hits: the base for #2, #3 and #1's push; base and head for the re-run. Those read no
+    // archive at all; each miss finds no archive either (a new commit) and downloads it.
     expect([hits, misses]).toEqual([5, 5]);
-    expect(saved).toBe(4 * sizeOf(t.main) + sizeOf(head1b));
+    expect(sample(metrics, 'reachdiff_archive_cache_requests_total{result="hit"}')).toBe(0);
+    expect(sample(metrics, 'reachdiff_archive_cache_requests_total{result="miss"}')).toBe(5);
+    expect(sample(metrics, "reachdiff_archive_cache_saved_bytes_total")).toBe(0);
     const all = [t.main, t.head, head2, head3, head1b].reduce((sum, sha) => sum + sizeOf(sha), 0);
     expect(downloaded).toBe(all);
-    expect(sample(metrics, "reachdiff_archive_cache_bytes")).toBe(all);
+    // The folder: five archives and five parsed results, all within one budget.
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith(".files.gz")).length).toBe(5);
+    const folder = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    expect(sample(metrics, "reachdiff_archive_cache_bytes")).toBe(folder);
+    const unpacked = 4 * sizeOf(t.main) + sizeOf(head1b);
     console.log(
-      `archive cache: ${hits} hits / ${hits + misses} reads (${Math.round((100 * hits) / (hits + misses))}%), ${downloaded} bytes downloaded, ${saved} bytes saved (without the cache: ${downloaded + saved})`,
+      `parsed cache: ${hits} hits / ${hits + misses} sides (${Math.round((100 * hits) / (hits + misses))}%), ${downloaded} bytes downloaded once, ${unpacked} bytes of archives not read nor unpacked again`,
     );
   }, 120_000);
 });
