@@ -5,6 +5,7 @@
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
+import { findRenames } from "../analysis/renames.js";
 import { md } from "./escape.js";
 import { describeDelta, entryLabel, peer, portLabel, portsChange, splitId } from "./names.js";
 
@@ -84,38 +85,6 @@ function openWorkload(g: { causes: readonly ObjectChange[]; changes: readonly Ca
   return open && g.changes.length > 1 ? cause.id : undefined;
 }
 
-/**
- * Workloads renamed: a removed and an added workload of one namespace and kind whose connections are the
- * same once the old name is read as the new (same peers, same ports). Their connections are one rename,
- * not a list of removed and added ones.
- */
-function renamedWorkloads(
-  list: readonly Caused[],
-  workloads: { readonly added: readonly string[]; readonly removed: readonly string[] },
-): { from: string; to: string; connections: Caused[] }[] {
-  const out: { from: string; to: string; connections: Caused[] }[] = [];
-  const used = new Set<string>();
-  const key = (c: Caused, id: string, as: string, set: string) =>
-    `${c.environment ?? ""}|${c.from === id ? as : c.from}|${c.to === id ? as : c.to}|${c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? ""}|${set}`;
-  for (const old of workloads.removed) {
-    const o = splitId(old);
-    const gone = list.filter((c) => c.change === "removed" && (c.from === old || c.to === old));
-    if (!gone.length) continue;
-    for (const now of workloads.added) {
-      const n = splitId(now);
-      if (used.has(now) || n.namespace !== o.namespace || n.kind !== o.kind) continue;
-      const came = list.filter((c) => c.change === "added" && (c.from === now || c.to === now));
-      const before = new Set(gone.map((c) => key(c, old, now, `${c.base}`)));
-      const after = new Set(came.map((c) => key(c, now, now, `${c.head}`)));
-      if (before.size !== after.size || [...before].some((k) => !after.has(k))) continue;
-      used.add(now);
-      out.push({ from: old, to: now, connections: [...gone, ...came] });
-      break;
-    }
-  }
-  return out;
-}
-
 /** The reachability section: per root cause, a line naming it (linked) and its connections, at most `limit` lines in all. */
 export function reachabilityLists(
   all: readonly Caused[],
@@ -125,14 +94,12 @@ export function reachabilityLists(
 ): string[] {
   const out: string[] = [];
   let left = limit;
-  const renames = renamedWorkloads(all, workloads);
-  const renamed = new Set(renames.flatMap((x) => x.connections));
+  const { renames, connections: list } = findRenames(all, workloads);
   for (const x of renames)
     out.push(
-      `**Renamed: ${md(x.from, 200)} → ${md(x.to, 200)}**: the same ${(x.connections.length / 2).toLocaleString("en-US")} connection${x.connections.length === 2 ? "" : "s"} under the new name (none gained, none lost)`,
+      `**Renamed: ${md(x.from, 200)} → ${md(x.to, 200)}${envCell(x)}**: the same ${x.same.toLocaleString("en-US")} connection${x.same === 1 ? "" : "s"} under the new name${x.changed ? `, ${x.changed.toLocaleString("en-US")} changed (below)` : " (none gained, none lost)"}`,
       "",
     );
-  const list = all.filter((c) => !renamed.has(c));
   const groups = causeGroups(list);
   // New workloads open to every peer, by namespace: one paragraph each.
   const open = new Map<string, { causes: ObjectChange[]; changes: Caused[] }>();

@@ -32,6 +32,7 @@ import { rule as usedFlowLost } from "./used-flow-lost.js";
 import { rule as renderFailed } from "./render-failed.js";
 import { rule as denyPolicyRemoved } from "./deny-policy-removed.js";
 import { rule as l7RestrictionDropped } from "./l7-restriction-dropped.js";
+import { rule as workloadRenamed } from "./workload-renamed.js";
 
 export const RULES: readonly Rule[] = [
   internetExposureSensitivePort,
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   policySelectsNothing,
   usedFlowLost,
   connectionsRemoved,
+  workloadRenamed,
   renderFailed,
 ];
 

@@ -1,6 +1,7 @@
 // Judgement over the facts of a diff: the rules' findings and the overall risk. The analysis computes
 // what changed (analysis/analyze.ts); this step says how much it matters.
 import type { DiffFacts, RuleInputs, SideStats } from "../analysis/analyze.js";
+import { findRenames } from "../analysis/renames.js";
 import type { Config, Severity } from "../config/schema.js";
 import { overallRisk, runRules } from "./index.js";
 import type { Finding } from "./rule.js";
@@ -41,12 +42,16 @@ export function judge(
   { facts, inputs }: { readonly facts: DiffFacts; readonly inputs: RuleInputs },
   config: Config,
 ): DiffResult {
+  // A renamed workload is one finding, not its connections removed and added: the rules judge what is
+  // left once the connections that are the same under the new names are set aside.
+  const { renames, connections } = findRenames(facts.connections, facts.workloads);
   const findings = runRules(
     {
       base: inputs.sides.base,
       head: inputs.sides.head,
       config,
-      connections: facts.connections,
+      connections,
+      renames,
       exposures: facts.exposures,
       objects: facts.objects,
       isInternet: inputs.isInternet,

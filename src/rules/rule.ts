@@ -4,6 +4,7 @@ import type { IpInterval } from "../core/ip.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
+import type { Rename } from "../analysis/renames.js";
 import type { SideFacts } from "../analysis/analyze.js";
 
 /** One side as the rules read it (computed by the analysis). */
@@ -15,6 +16,8 @@ export interface RuleContext {
   readonly config: Config;
   /** Connection changes with the changed objects that explain them. */
   readonly connections: readonly (ConnectionChange & { readonly causes: readonly ObjectChange[] })[];
+  /** Workloads renamed; their connections that are the same under the new name are not in `connections`. */
+  readonly renames: readonly Rename[];
   readonly exposures: readonly ExposureChange[];
   readonly objects: readonly ObjectChange[];
   /**

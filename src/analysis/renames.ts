@@ -1,0 +1,136 @@
+// Workloads renamed: a removed and an added workload of one namespace and kind that talk to the same peers
+// (the workloads renamed with them read under their new names). A rename is one fact, not its connections
+// removed and added: the connections that are the same under the new names are set aside, and only what
+// the rename also changed stays a connection change (one "changed" connection where the ports differ).
+import { type ChangeKind, changeKind, type ConnectionChange } from "./diff.js";
+import type { ObjectChange } from "./object-diff.js";
+
+type Caused = ConnectionChange & { readonly causes: readonly ObjectChange[] };
+
+export interface Rename {
+  readonly environment?: string;
+  readonly from: string;
+  readonly to: string;
+  /** Connections of the old name that are the same under the new one (each counted once). */
+  readonly same: number;
+  /** Connections the rename also changed (they stay in `connections`). */
+  readonly changed: number;
+}
+
+const nsKind = (id: string) => id.split("/").slice(0, 2).join("/");
+const addressKey = (c: ConnectionChange) => c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? "";
+
+/** Where a workload is defined (its own added or removed change), for pairing renames in file order. */
+function positions(list: readonly Caused[]): Map<string, ObjectChange> {
+  const at = new Map<string, ObjectChange>();
+  for (const c of list)
+    for (const o of c.causes)
+      if (!at.has(`${o.environment ?? ""}|${o.id}`)) at.set(`${o.environment ?? ""}|${o.id}`, o);
+  return at;
+}
+
+/**
+ * The renames among the removed and added workloads, and the connection changes left once the connections
+ * that are the same under the new names are set aside.
+ */
+export function findRenames(
+  list: readonly Caused[],
+  workloads: { readonly added: readonly string[]; readonly removed: readonly string[] },
+): { renames: Rename[]; connections: Caused[] } {
+  if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list] };
+  const removed = new Set(workloads.removed);
+  const added = new Set(workloads.added);
+  // Each workload's peers (direction and peer), by environment; a peer that is itself removed or added
+  // (perhaps renamed too) is read as "a moving peer", so renames among each other still pair.
+  const peers = (change: ChangeKind, moving: ReadonlySet<string>) => {
+    const by = new Map<string, Set<string>>();
+    const put = (id: string, c: Caused, k: string) => {
+      const key = `${c.environment ?? ""}|${id}`;
+      const s = by.get(key) ?? new Set<string>();
+      s.add(`${k}|${addressKey(c)}`);
+      by.set(key, s);
+    };
+    for (const c of list) {
+      if (c.change !== change) continue;
+      const name = (p: string, self: string) => (p === self ? "self" : moving.has(p) ? "moving" : p);
+      if (moving.has(c.from)) put(c.from, c, `to ${name(c.to, c.from)}`);
+      if (moving.has(c.to) && c.to !== c.from) put(c.to, c, `from ${name(c.from, c.to)}`);
+    }
+    return by;
+  };
+  const gone = peers("removed", removed);
+  const came = peers("added", added);
+  const at = positions(list);
+  const order = (key: string) => {
+    const o = at.get(key);
+    return [o?.file ?? "", o?.line ?? 0] as const;
+  };
+  const byOrder = (a: string, b: string) => {
+    const [fa, la] = order(a);
+    const [fb, lb] = order(b);
+    return fa.localeCompare(fb) || la - lb || a.localeCompare(b);
+  };
+  // Pair each removed workload with the added one of its namespace and kind sharing the most peers (more
+  // than half of both), in file order, so that renames in one file pair in the order they are written.
+  const pairs = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const old of [...gone.keys()].sort(byOrder)) {
+    const before = gone.get(old)!;
+    const [env, id] = [old.slice(0, old.indexOf("|")), old.slice(old.indexOf("|") + 1)];
+    let best: { key: string; score: number } | undefined;
+    for (const key of [...came.keys()].sort(byOrder)) {
+      const now = key.slice(key.indexOf("|") + 1);
+      if (taken.has(key) || !key.startsWith(`${env}|`) || nsKind(now) !== nsKind(id)) continue;
+      const after = came.get(key)!;
+      const shared = [...before].filter((p) => after.has(p)).length;
+      if (shared * 2 <= Math.max(before.size, after.size)) continue;
+      if (!best || shared > best.score) best = { key, score: shared };
+    }
+    if (!best) continue;
+    taken.add(best.key);
+    pairs.set(old, best.key.slice(best.key.indexOf("|") + 1));
+  }
+  if (!pairs.size) return { renames: [], connections: [...list] };
+  // Read every removed connection under the new names, and match it with the added one it became.
+  const renamed = (c: Caused, id: string) => pairs.get(`${c.environment ?? ""}|${id}`) ?? id;
+  const key = (c: Caused, from: string, to: string) => `${c.environment ?? ""}|${from}|${to}|${addressKey(c)}`;
+  const arrivals = new Map<string, Caused>();
+  for (const c of list)
+    if (c.change === "added" && (added.has(c.from) || added.has(c.to))) arrivals.set(key(c, c.from, c.to), c);
+  const dropped = new Set<Caused>();
+  const same = new Map<string, Caused[]>();
+  const replaced = new Map<Caused, Caused>();
+  for (const c of list) {
+    if (c.change !== "removed" || !(removed.has(c.from) || removed.has(c.to))) continue;
+    const from = renamed(c, c.from);
+    const to = renamed(c, c.to);
+    if (from === c.from && to === c.to) continue;
+    const now = arrivals.get(key(c, from, to));
+    if (!now) continue;
+    dropped.add(now);
+    const kind = changeKind(c.base, now.head);
+    if (kind === null) {
+      dropped.add(c);
+      same.set(c.environment ?? "", (same.get(c.environment ?? "") ?? []).concat(c));
+      continue;
+    }
+    // The same connection under the new name with other ports: one change, said as what the ports became.
+    const causes = [...now.causes, ...c.causes.filter((o) => !now.causes.includes(o))];
+    replaced.set(c, { ...now, change: kind, base: c.base, head: now.head, causes });
+  }
+  const connections = list.filter((c) => !dropped.has(c)).map((c) => replaced.get(c) ?? c);
+  const touching = (l: readonly Caused[], env: string, a: string, b: string) =>
+    l.filter((c) => (c.environment ?? "") === env && [c.from, c.to].some((p) => p === a || p === b)).length;
+  const renames: Rename[] = [...pairs].map(([old, to]) => {
+    const env = old.slice(0, old.indexOf("|"));
+    const from = old.slice(old.indexOf("|") + 1);
+    return {
+      ...(env ? { environment: env } : {}),
+      from,
+      to,
+      same: touching(same.get(env) ?? [], env, from, from),
+      changed: touching(connections, env, from, to),
+    };
+  });
+  return { renames, connections };
+}
