@@ -5,7 +5,7 @@
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
-import { findRenames } from "../analysis/renames.js";
+import type { Rename } from "../analysis/renames.js";
 import { md } from "./escape.js";
 import { describeDelta, entryLabel, peer, portLabel, portsChange, splitId } from "./names.js";
 
@@ -87,14 +87,13 @@ function openWorkload(g: { causes: readonly ObjectChange[]; changes: readonly Ca
 
 /** The reachability section: per root cause, a line naming it (linked) and its connections, at most `limit` lines in all. */
 export function reachabilityLists(
-  all: readonly Caused[],
+  list: readonly Caused[],
   limit: number,
   link: Link,
-  workloads: { readonly added: readonly string[]; readonly removed: readonly string[] } = { added: [], removed: [] },
+  renames: readonly Rename[] = [],
 ): string[] {
   const out: string[] = [];
   let left = limit;
-  const { renames, connections: list } = findRenames(all, workloads);
   for (const x of renames)
     out.push(
       `**Renamed: ${md(x.from, 200)} → ${md(x.to, 200)}${envCell(x)}**: the same ${x.same.toLocaleString("en-US")} connection${x.same === 1 ? "" : "s"} under the new name${x.changed ? `, ${x.changed.toLocaleString("en-US")} changed (below)` : " (none gained, none lost)"}`,

@@ -284,12 +284,16 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
 
   const counts = new Map<Severity, number>();
   for (const f of r.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  // A renamed workload's connections that are the same under the new name are said as one rename.
+  const listed = r.renames?.connections ?? r.connections;
+  const renamed = r.renames?.list ?? [];
   const summary = [
     r.findings.length
       ? `**${plural(r.findings.length, "finding")}** (${[...counts].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})`
       : "**no findings**",
     plural(r.exposures.length, "exposure change"),
-    plural(r.connections.length, "reachability change"),
+    plural(listed.length, "reachability change"),
+    ...(renamed.length ? [`${plural(renamed.length, "workload")} renamed`] : []),
     `${plural(r.objects.length, "object")} changed`,
   ].join(" · ");
   // Good news beside the risks (a hardening change says it in its headline already).
@@ -307,7 +311,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   // Findings in the rows after the first n.
   const findingsAfter = (n: number) => groups.slice(n).reduce((sum, g) => sum + g.length, 0);
   const exposureRows = r.exposures;
-  const connectionRows = r.connections;
+  const connectionRows = listed;
   const diagrams = new Map<string, Drawings>();
   const diagram = (mode: "auto" | "collapsed") => {
     if (!diagrams.has(mode)) diagrams.set(mode, drawings(r, mode));
@@ -362,11 +366,11 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         );
         if (rows < exposureRows.length) left.push(`${plural(exposureRows.length - rows, "exposure change")}`);
       }
-      if (connectionRows.length) {
+      if (connectionRows.length || renamed.length) {
         out.push(
-          `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
+          `<details><summary>Reachability changes (${connectionRows.length}${renamed.length ? `; ${plural(renamed.length, "workload")} renamed` : ""})</summary>`,
           "",
-          ...reachabilityLists(r.connections, rows, link, r.workloads),
+          ...reachabilityLists(connectionRows, rows, link, renamed),
           "</details>",
           "",
         );

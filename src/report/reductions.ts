@@ -31,7 +31,8 @@ export function reductions(r: DiffResult): string[] {
       seen.add(phrase);
     }
   }
-  const lost = r.connections.filter((c) => !c.base.subtract(c.head).isEmpty());
+  // A rename's connections are not lost (the comment says the rename).
+  const lost = (r.renames?.connections ?? r.connections).filter((c) => !c.base.subtract(c.head).isEmpty());
   for (const c of lost.slice(0, 2))
     out.push(`${peer(c, "from")} can no longer reach ${peer(c, "to")} on ${c.base.subtract(c.head)}`);
   if (lost.length > 2) out.push(`${plural(lost.length - 2, "more connection")} removed or narrowed`);

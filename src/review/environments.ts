@@ -135,6 +135,10 @@ export function diffEnvironments(
     risk: overallRisk(findings),
     findings,
     connections: results.flatMap(({ pair, r }) => tag(r.connections, pair.name)),
+    renames: {
+      list: results.flatMap(({ pair, r }) => tag(r.renames?.list ?? [], pair.name)),
+      connections: results.flatMap(({ pair, r }) => tag(r.renames?.connections ?? r.connections, pair.name)),
+    },
     exposures: results.flatMap(({ pair, r }) => tag(r.exposures, pair.name)),
     objects: results.flatMap(({ pair, r }) => tag(r.objects, pair.name)),
     workloads: { added: ids((r) => r.workloads.added), removed: ids((r) => r.workloads.removed) },

@@ -1,7 +1,7 @@
 // Judgement over the facts of a diff: the rules' findings and the overall risk. The analysis computes
 // what changed (analysis/analyze.ts); this step says how much it matters.
 import type { DiffFacts, RuleInputs, SideStats } from "../analysis/analyze.js";
-import { findRenames } from "../analysis/renames.js";
+import { findRenames, type Rename } from "../analysis/renames.js";
 import type { Config, Severity } from "../config/schema.js";
 import { overallRisk, runRules } from "./index.js";
 import type { Finding } from "./rule.js";
@@ -10,6 +10,15 @@ import type { Finding } from "./rule.js";
 export interface DiffResult extends DiffFacts {
   readonly risk: Severity | "none";
   readonly findings: readonly Finding[];
+  /**
+   * Workloads renamed (analysis/renames.ts), and the connection changes once their connections that are the
+   * same under the new name are set aside: what the comment lists (`connections` stays every change, the facts).
+   */
+  readonly renames?: {
+    readonly list: readonly Rename[];
+    /** The connection changes without those (the connections of a rename that it also changed stay). */
+    readonly connections: DiffFacts["connections"];
+  };
   /**
    * Why a side (of an environment) could not be analysed: nothing read, every render failed. Set by
    * the review path; "no change" would be a lie, so the headline says this first.
@@ -60,5 +69,5 @@ export function judge(
     },
     config,
   );
-  return { ...facts, risk: overallRisk(findings), findings };
+  return { ...facts, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
 }

@@ -64,7 +64,7 @@ spec:
       cluster(policy + labelled("web", "client") + labelled("api", "server")),
       cluster(policy + labelled("frontend", "client") + labelled("api", "server")),
     );
-    const text = reachabilityLists(r.connections, 1000, link, r.workloads).join("\n");
+    const text = reachabilityLists(r.renames?.connections ?? [], 1000, link, r.renames?.list).join("\n");
     expect(text).toMatch(
       /^\*\*Renamed: shop\/Deployment\/web → shop\/Deployment\/frontend\*\*: the same \d+ connections? under the new name \(none gained, none lost\)/,
     );
@@ -77,7 +77,7 @@ spec:
       cluster(policy + labelled("web", "client") + labelled("api", "server")),
       cluster(policy + labelled("frontend", "server") + labelled("api", "server")),
     );
-    const text = reachabilityLists(r.connections, 1000, link, r.workloads).join("\n");
+    const text = reachabilityLists(r.renames?.connections ?? [], 1000, link, r.renames?.list).join("\n");
     expect(text).not.toContain("Renamed");
     expect(text).toContain("- removed: shop/Deployment/web to shop/Deployment/api");
   });
