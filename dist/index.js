@@ -4625,15 +4625,15 @@ var require_util2 = __commonJS({
     async function fullyReadBody(body, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
-      let reader;
+      let reader2;
       try {
-        reader = body.stream.getReader();
+        reader2 = body.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
       }
       try {
-        successSteps(await readAllBytes(reader));
+        successSteps(await readAllBytes(reader2));
       } catch (e) {
         errorSteps(e);
       }
@@ -4656,11 +4656,11 @@ var require_util2 = __commonJS({
       assert(!invalidIsomorphicEncodeValueRegex.test(input));
       return input;
     }
-    async function readAllBytes(reader) {
+    async function readAllBytes(reader2) {
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
+        const { done, value: chunk } = await reader2.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
@@ -11113,7 +11113,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11153,7 +11153,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11166,7 +11166,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11206,7 +11206,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -14969,9 +14969,9 @@ var require_util4 = __commonJS({
       fr[kResult] = null;
       fr[kError] = null;
       const stream = blob.stream();
-      const reader = stream.getReader();
+      const reader2 = stream.getReader();
       const bytes = [];
-      let chunkPromise = reader.read();
+      let chunkPromise = reader2.read();
       let isFirstChunk = true;
       (async () => {
         while (!fr[kAborted]) {
@@ -14991,7 +14991,7 @@ var require_util4 = __commonJS({
                   fireAProgressEvent("progress", fr);
                 });
               }
-              chunkPromise = reader.read();
+              chunkPromise = reader2.read();
             } else if (done) {
               queueMicrotask(() => {
                 fr[kState] = "done";
@@ -15029,12 +15029,12 @@ var require_util4 = __commonJS({
         }
       })();
     }
-    function fireAProgressEvent(e, reader) {
+    function fireAProgressEvent(e, reader2) {
       const event = new ProgressEvent(e, {
         bubbles: false,
         cancelable: false
       });
-      reader.dispatchEvent(event);
+      reader2.dispatchEvent(event);
     }
     function packageData(bytes, type, mimeType, encodingName) {
       switch (type) {
@@ -15066,7 +15066,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode3(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15083,7 +15083,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -15629,8 +15629,8 @@ var require_cache = __commonJS({
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
           const stream = innerResponse.body.stream;
-          const reader = stream.getReader();
-          readAllBytes(reader).then(bodyReadPromise.resolve, bodyReadPromise.reject);
+          const reader2 = stream.getReader();
+          readAllBytes(reader2).then(bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
         }
@@ -22720,12 +22720,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule31) => shouldUseRule(schema, rule31));
+      return group.rules.some((rule32) => shouldUseRule(schema, rule32));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule31) {
+    function shouldUseRule(schema, rule32) {
       var _a;
-      return schema[rule31.keyword] !== void 0 || ((_a = rule31.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule32.keyword] !== void 0 || ((_a = rule32.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -23777,9 +23777,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule31 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule31)) {
-            keywordCode(it, rule31.keyword, rule31.definition, group.type);
+        for (const rule32 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule32)) {
+            keywordCode(it, rule32.keyword, rule32.definition, group.type);
           }
         }
       });
@@ -23814,9 +23814,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule31 = rules[keyword];
-        if (typeof rule31 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule31)) {
-          const { type } = rule31.definition;
+        const rule32 = rules[keyword];
+        if (typeof rule32 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule32)) {
+          const { type } = rule32.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -25117,7 +25117,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse3(serialize(uri, options), options);
+        parse3(serialize2(uri, options), options);
       }
       return uri;
     }
@@ -25155,13 +25155,13 @@ var require_fast_uri = __commonJS({
         throw new Error(resolved.error);
       }
       schemelessOptions.skipEscape = true;
-      return serialize(resolved, schemelessOptions);
+      return serialize2(resolved, schemelessOptions);
     }
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse3(serialize(base, options), options);
-        relative4 = parse3(serialize(relative4, options), options);
+        base = parse3(serialize2(base, options), options);
+        relative4 = parse3(serialize2(relative4, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative4.scheme) {
@@ -25216,7 +25216,7 @@ var require_fast_uri = __commonJS({
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
     }
-    function serialize(cmpts, opts) {
+    function serialize2(cmpts, opts) {
       const component = {
         host: cmpts.host,
         scheme: cmpts.scheme,
@@ -25488,7 +25488,7 @@ var require_fast_uri = __commonJS({
     function normalizeStringWithStatus(uri, opts) {
       const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize2(parsed, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -25502,7 +25502,7 @@ var require_fast_uri = __commonJS({
       }
       let value;
       try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
+        value = typeof uri === "string" ? uri : serialize2(uri, opts);
       } catch {
         return void 0;
       }
@@ -25515,7 +25515,7 @@ var require_fast_uri = __commonJS({
       resolve: resolve3,
       resolveComponent,
       equal,
-      serialize,
+      serialize: serialize2,
       parse: parse3
     };
     module.exports = fastUri;
@@ -25902,8 +25902,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule31 = this.RULES.all[keyword];
-        return typeof rule31 == "object" ? rule31.definition : !!rule31;
+        const rule32 = this.RULES.all[keyword];
+        return typeof rule32 == "object" ? rule32.definition : !!rule32;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -25911,7 +25911,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword];
         delete RULES2.all[keyword];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule31) => rule31.keyword === keyword);
+          const i = group.rules.findIndex((rule32) => rule32.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -25938,10 +25938,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key5 in rules) {
-            const rule31 = rules[key5];
-            if (typeof rule31 != "object")
+            const rule32 = rules[key5];
+            if (typeof rule32 != "object")
               continue;
-            const { $data } = rule31.definition;
+            const { $data } = rule32.definition;
             const schema = keywords[key5];
             if ($data && schema)
               keywords[key5] = schemaOrData(schema);
@@ -26105,7 +26105,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule31 = {
+      const rule32 = {
         keyword,
         definition: {
           ...definition,
@@ -26114,18 +26114,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule31, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule32, definition.before);
       else
-        ruleGroup.rules.push(rule31);
-      RULES2.all[keyword] = rule31;
+        ruleGroup.rules.push(rule32);
+      RULES2.all[keyword] = rule32;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule31, before) {
+    function addBeforeRule(ruleGroup, rule32, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule31);
+        ruleGroup.rules.splice(i, 0, rule32);
       } else {
-        ruleGroup.rules.push(rule31);
+        ruleGroup.rules.push(rule32);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -38924,7 +38924,7 @@ var require_headers2 = __commonJS({
       b4a.write(buf, encodeOct(cksum(buf), 6), 148);
       return buf;
     };
-    exports.decode = function decode2(buf, filenameEncoding, allowUnknownFormat) {
+    exports.decode = function decode3(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
       let name = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
@@ -45209,8 +45209,8 @@ var require_util11 = __commonJS({
       const successSteps = processBody;
       const errorSteps = processBodyError;
       try {
-        const reader = body.stream.getReader();
-        readAllBytes(reader, successSteps, errorSteps);
+        const reader2 = body.stream.getReader();
+        readAllBytes(reader2, successSteps, errorSteps);
       } catch (e) {
         errorSteps(e);
       }
@@ -45225,12 +45225,12 @@ var require_util11 = __commonJS({
         }
       }
     }
-    async function readAllBytes(reader, successSteps, failureSteps) {
+    async function readAllBytes(reader2, successSteps, failureSteps) {
       try {
         const bytes = [];
         let byteLength = 0;
         do {
-          const { done, value: chunk } = await reader.read();
+          const { done, value: chunk } = await reader2.read();
           if (done) {
             successSteps(Buffer.concat(bytes, byteLength));
             return;
@@ -53005,7 +53005,7 @@ var require_mock_interceptor2 = __commonJS({
 var require_mock_client2 = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client2();
     var { buildMockDispatch } = require_mock_utils2();
     var {
@@ -53053,7 +53053,7 @@ var require_mock_client2 = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -53266,7 +53266,7 @@ var require_mock_call_history = __commonJS({
 var require_mock_pool2 = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool2();
     var { buildMockDispatch } = require_mock_utils2();
     var {
@@ -53314,7 +53314,7 @@ var require_mock_pool2 = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -62271,8 +62271,8 @@ var require_cache4 = __commonJS({
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
           const stream = innerResponse.body.stream;
-          const reader = stream.getReader();
-          readAllBytes(reader, bodyReadPromise.resolve, bodyReadPromise.reject);
+          const reader2 = stream.getReader();
+          readAllBytes(reader2, bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
         }
@@ -71958,7 +71958,7 @@ function reductions(r) {
       seen.add(phrase);
     }
   }
-  const lost2 = r.connections.filter((c) => !c.base.subtract(c.head).isEmpty());
+  const lost2 = (r.renames?.connections ?? r.connections).filter((c) => !c.base.subtract(c.head).isEmpty());
   for (const c of lost2.slice(0, 2))
     out.push(`${peer(c, "from")} can no longer reach ${peer(c, "to")} on ${c.base.subtract(c.head)}`);
   if (lost2.length > 2) out.push(`${plural(lost2.length - 2, "more connection")} removed or narrowed`);
@@ -72590,13 +72590,13 @@ var rule15 = {
   check(ctx) {
     const before = new Map(ctx.base.cluster.networkPolicies.map((p) => [p.id, openRules(p).length]));
     return ctx.head.cluster.networkPolicies.filter((p) => openRules(p).length > (before.get(p.id) ?? 0)).map((p) => {
-      const rule31 = p.ingress[openRules(p)[0]];
+      const rule32 = p.ingress[openRules(p)[0]];
       return {
         messageId: "open",
-        data: { policy: p.id, rule: rule31.index + 1 },
+        data: { policy: p.id, rule: rule32.index + 1 },
         objects: [p.id],
         file: p.source.file,
-        line: rule31.line
+        line: rule32.line
       };
     });
   }
@@ -73169,7 +73169,7 @@ var AdminTier = class {
     this.selectors = selectors;
     const ranked = (tier, direction) => cluster.adminPolicies.filter((p) => p.tier === tier).sort(
       (a, b) => a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-    ).flatMap((policy) => policy[direction].map((rule31) => ({ policy, rule: rule31 })));
+    ).flatMap((policy) => policy[direction].map((rule32) => ({ policy, rule: rule32 })));
     this.rules = {
       admin: { ingress: ranked("admin", "ingress"), egress: ranked("admin", "egress") },
       baseline: { ingress: ranked("baseline", "ingress"), egress: ranked("baseline", "egress") }
@@ -73189,25 +73189,25 @@ var AdminTier = class {
     let remaining = undecided;
     let allowed = ConnSet.NONE;
     let passed = ConnSet.NONE;
-    for (const { policy, rule: rule31 } of this.rules[tier][direction]) {
+    for (const { policy, rule: rule32 } of this.rules[tier][direction]) {
       if (remaining.isEmpty()) break;
       if (!this.subjectMatches(policy, subject)) continue;
-      if (!rule31.peers.some((peer2) => this.peerMatches(peer2, rule31.action, other))) continue;
-      const conns = rulePorts(rule31.ports, target).intersect(remaining);
+      if (!rule32.peers.some((peer2) => this.peerMatches(peer2, rule32.action, other))) continue;
+      const conns = rulePorts(rule32.ports, target).intersect(remaining);
       if (conns.isEmpty()) continue;
       remaining = remaining.subtract(conns);
-      if (rule31.action === "Allow") allowed = allowed.union(conns);
-      if (rule31.action === "Pass") passed = passed.union(conns);
-      const verdict = rule31.action === "Allow" ? "allow" : rule31.action === "Deny" ? "deny" : "pass";
+      if (rule32.action === "Allow") allowed = allowed.union(conns);
+      if (rule32.action === "Pass") passed = passed.union(conns);
+      const verdict = rule32.action === "Allow" ? "allow" : rule32.action === "Deny" ? "deny" : "pass";
       trace?.push({
         direction,
         tier,
         verdict,
         conns,
         policy: policy.id,
-        rule: rule31.name,
+        rule: rule32.name,
         file: policy.source.file,
-        line: rule31.line
+        line: rule32.line
       });
     }
     return { allowed, remaining: remaining.union(passed) };
@@ -73775,11 +73775,11 @@ function readRules(spec, field, source) {
   const peerField = field === "ingress" ? "from" : "to";
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
-    const rule31 = optObj(value, path) ?? {};
-    const peers = (optList(rule31[peerField], [...path, peerField]) ?? []).map(
+    const rule32 = optObj(value, path) ?? {};
+    const peers = (optList(rule32[peerField], [...path, peerField]) ?? []).map(
       (p, i) => readPeer(p, [...path, peerField, i])
     );
-    const ports2 = (optList(rule31.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
+    const ports2 = (optList(rule32.ports, [...path, "ports"]) ?? []).map((p, i) => readPort(p, [...path, "ports", i]));
     return {
       index,
       line: source.lineOf(path),
@@ -73907,25 +73907,25 @@ function readEntity(value, path, unsupported, side2) {
 }
 var ACTIONS = ["Allow", "Deny", "Pass", "Log"];
 function readRule(value, path, direction, index, source) {
-  const rule31 = optObj(value, path);
-  if (!rule31) fail(path, "must be a mapping with action");
-  const actionText = optString(rule31.action, [...path, "action"]);
+  const rule32 = optObj(value, path);
+  if (!rule32) fail(path, "must be a mapping with action");
+  const actionText = optString(rule32.action, [...path, "action"]);
   const action = ACTIONS.find((a) => a.toLowerCase() === actionText?.toLowerCase());
-  if (!action) fail([...path, "action"], `must be one of ${ACTIONS.join(", ")}, found ${JSON.stringify(rule31.action)}`);
-  const protocols = readProtocol(rule31.protocol, [...path, "protocol"]) ?? null;
-  const notProtocols = readProtocol(rule31.notProtocol, [...path, "notProtocol"]) ?? [];
-  const ipVersion = rule31.ipVersion === void 0 || rule31.ipVersion === null ? void 0 : Number(rule31.ipVersion);
+  if (!action) fail([...path, "action"], `must be one of ${ACTIONS.join(", ")}, found ${JSON.stringify(rule32.action)}`);
+  const protocols = readProtocol(rule32.protocol, [...path, "protocol"]) ?? null;
+  const notProtocols = readProtocol(rule32.notProtocol, [...path, "notProtocol"]) ?? [];
+  const ipVersion = rule32.ipVersion === void 0 || rule32.ipVersion === null ? void 0 : Number(rule32.ipVersion);
   if (ipVersion !== void 0 && ipVersion !== 4 && ipVersion !== 6) fail([...path, "ipVersion"], "must be 4 or 6");
   const unsupported = [];
-  const src = readEntity(rule31.source, [...path, "source"], unsupported, "source");
-  const dst = readEntity(rule31.destination, [...path, "destination"], unsupported, "destination");
+  const src = readEntity(rule32.source, [...path, "source"], unsupported, "source");
+  const dst = readEntity(rule32.destination, [...path, "destination"], unsupported, "destination");
   for (const [side2, e] of [
     ["source", src],
     ["destination", dst]
   ])
     if ((e.ports || e.notPorts) && (protocols === null || protocols.length === 0))
       fail([...path, "protocol"], `${side2} ports need protocol TCP, UDP or SCTP`);
-  const http = optObj(rule31.http, [...path, "http"]);
+  const http = optObj(rule32.http, [...path, "http"]);
   return {
     direction,
     index,
@@ -73996,8 +73996,8 @@ function readCalicoTier(data, meta, source) {
     defaultAction: action ?? "Deny"
   };
 }
-function calicoRuleName(rule31) {
-  return `${rule31.direction}[${rule31.index}] (${rule31.action})`;
+function calicoRuleName(rule32) {
+  return `${rule32.direction}[${rule32.index}] (${rule32.action})`;
 }
 function calicoBlocks(policy) {
   return [...policy.ingress, ...policy.egress].flatMap(
@@ -74006,17 +74006,17 @@ function calicoBlocks(policy) {
 }
 
 // src/analysis/tiers/network-policy.ts
-function allowStep(np, rule31, direction, conns) {
+function allowStep(np, rule32, direction, conns) {
   return {
     direction,
     tier: "networkpolicy",
     verdict: "allow",
     conns,
     policy: np.id,
-    rule: `${direction} rule #${rule31.index + 1}`,
-    namesPeers: rule31.peers !== null,
+    rule: `${direction} rule #${rule32.index + 1}`,
+    namesPeers: rule32.peers !== null,
     file: np.source.file,
-    line: rule31.line
+    line: rule32.line
   };
 }
 function isolateStep(np, direction) {
@@ -74065,13 +74065,13 @@ var NetworkPolicyTier = class {
     let opened = ConnSet.NONE;
     for (const np of policies) {
       let any = false;
-      for (const rule31 of np[direction]) {
-        if (!this.ruleMatches(np, rule31, other)) continue;
-        const conns = this.cachedRulePorts(rule31, target);
+      for (const rule32 of np[direction]) {
+        if (!this.ruleMatches(np, rule32, other)) continue;
+        const conns = this.cachedRulePorts(rule32, target);
         if (conns.isEmpty()) continue;
         any = true;
         opened = opened.union(conns);
-        trace?.push(allowStep(np, rule31, direction, conns.intersect(remaining)));
+        trace?.push(allowStep(np, rule32, direction, conns.intersect(remaining)));
       }
       if (!any) trace?.push(isolateStep(np, direction));
     }
@@ -74113,9 +74113,9 @@ var NetworkPolicyTier = class {
     return nsOk && this.selectors.podMatches(peer2.podSelector, other.pods);
   }
   /** Whether a rule of `np` matches the peer `other` (Calico's default tier asks it too). */
-  ruleMatches(np, rule31, other) {
-    if (rule31.peers === null) return true;
-    for (const p of rule31.peers) if (this.peerMatches(np, p, other)) return true;
+  ruleMatches(np, rule32, other) {
+    if (rule32.peers === null) return true;
+    for (const p of rule32.peers) if (this.peerMatches(np, p, other)) return true;
     return false;
   }
   // rulePorts per rule (and per target class when the rule names ports): the engine asks the same
@@ -74123,25 +74123,25 @@ var NetworkPolicyTier = class {
   rulePortsCache = /* @__PURE__ */ new WeakMap();
   namedRulePorts = /* @__PURE__ */ new WeakMap();
   /** The ports a rule opens towards `target`, cached (Calico's default tier asks it too). */
-  cachedRulePorts(rule31, target) {
-    if (rule31.ports === null) return ConnSet.ALL;
-    const named2 = rule31.ports.some((p) => typeof p.port === "string");
+  cachedRulePorts(rule32, target) {
+    if (rule32.ports === null) return ConnSet.ALL;
+    const named2 = rule32.ports.some((p) => typeof p.port === "string");
     if (!named2) {
-      let hit2 = this.rulePortsCache.get(rule31);
-      if (!hit2) this.rulePortsCache.set(rule31, hit2 = rulePorts2(rule31, target));
+      let hit2 = this.rulePortsCache.get(rule32);
+      if (!hit2) this.rulePortsCache.set(rule32, hit2 = rulePorts2(rule32, target));
       return hit2;
     }
-    let byTarget = this.namedRulePorts.get(rule31);
-    if (!byTarget) this.namedRulePorts.set(rule31, byTarget = /* @__PURE__ */ new Map());
+    let byTarget = this.namedRulePorts.get(rule32);
+    if (!byTarget) this.namedRulePorts.set(rule32, byTarget = /* @__PURE__ */ new Map());
     let hit = byTarget.get(target);
-    if (!hit) byTarget.set(target, hit = rulePorts2(rule31, target));
+    if (!hit) byTarget.set(target, hit = rulePorts2(rule32, target));
     return hit;
   }
 };
-function rulePorts2(rule31, target) {
-  if (rule31.ports === null) return ConnSet.ALL;
+function rulePorts2(rule32, target) {
+  if (rule32.ports === null) return ConnSet.ALL;
   let out = ConnSet.NONE;
-  for (const p of rule31.ports) {
+  for (const p of rule32.ports) {
     if (p.port === void 0) out = out.union(ConnSet.ports(p.protocol, PortSet.ALL));
     else if (typeof p.port === "number")
       out = out.union(ConnSet.ports(p.protocol, PortSet.range(p.port, p.endPort ?? p.port)));
@@ -74293,17 +74293,17 @@ var CalicoTiers = class {
     return out;
   }
   /** The connections a rule covers towards `target` (the destination pod, whose named ports count). */
-  rulePorts(rule31, target) {
-    let byTarget = this.portsCache.get(rule31);
-    if (!byTarget) this.portsCache.set(rule31, byTarget = /* @__PURE__ */ new Map());
-    const d = rule31.destination;
+  rulePorts(rule32, target) {
+    let byTarget = this.portsCache.get(rule32);
+    if (!byTarget) this.portsCache.set(rule32, byTarget = /* @__PURE__ */ new Map());
+    const d = rule32.destination;
     const named2 = [...d.ports ?? [], ...d.notPorts ?? []].some((p) => p.type === "name");
     const key5 = named2 ? target : null;
     let out = byTarget.get(key5);
     if (out) return out;
     out = ConnSet.NONE;
-    for (const protocol of rule31.protocols ?? PROTOCOLS) {
-      if (rule31.notProtocols.includes(protocol)) continue;
+    for (const protocol of rule32.protocols ?? PROTOCOLS) {
+      if (rule32.notProtocols.includes(protocol)) continue;
       let ports2 = d.ports ? this.portSet(d.ports, protocol, target) : PortSet.ALL;
       if (d.notPorts) ports2 = ports2.subtract(this.portSet(d.notPorts, protocol, target));
       out = out.union(ConnSet.ports(protocol, ports2));
@@ -74311,13 +74311,13 @@ var CalicoTiers = class {
     byTarget.set(key5, out);
     return out;
   }
-  ruleMatches(policy, rule31, subject, other) {
-    if (rule31.unsupported.length) return false;
+  ruleMatches(policy, rule32, subject, other) {
+    if (rule32.unsupported.length) return false;
     const family = other.type === "ip" ? other.interval.family : 4;
-    if (rule31.ipVersion !== void 0 && rule31.ipVersion !== family) return false;
+    if (rule32.ipVersion !== void 0 && rule32.ipVersion !== family) return false;
     const self2 = { type: "pods", pods: subject };
-    const [src, dst] = rule31.direction === "ingress" ? [other, self2] : [self2, other];
-    return this.entityMatches(policy, rule31.source, src) && this.entityMatches(policy, rule31.destination, dst);
+    const [src, dst] = rule32.direction === "ingress" ? [other, self2] : [self2, other];
+    return this.entityMatches(policy, rule32.source, src) && this.entityMatches(policy, rule32.destination, dst);
   }
   /**
    * Whether a tier that ends in Deny applies to the pods in this direction: what none of its rules allows is
@@ -74361,43 +74361,43 @@ var CalicoTiers = class {
           const np = item.policy;
           selecting.push(np.id);
           let any = false;
-          for (const rule31 of np[direction]) {
-            if (!this.k8s.ruleMatches(np, rule31, other)) continue;
-            const ruleConns = this.k8s.rulePorts(rule31, target);
+          for (const rule32 of np[direction]) {
+            if (!this.k8s.ruleMatches(np, rule32, other)) continue;
+            const ruleConns = this.k8s.rulePorts(rule32, target);
             if (ruleConns.isEmpty()) continue;
             any = true;
             const conns = ruleConns.intersect(state.remaining);
             state.remaining = state.remaining.subtract(conns);
             state.allowed = state.allowed.union(conns);
-            trace?.push(allowStep(np, rule31, direction, conns));
+            trace?.push(allowStep(np, rule32, direction, conns));
           }
           if (!any) trace?.push(isolateStep(np, direction));
           continue;
         }
         const policy = item.policy;
         selecting.push(policy.id);
-        for (const rule31 of policy[direction]) {
+        for (const rule32 of policy[direction]) {
           if (state.remaining.isEmpty()) break;
-          if (!this.ruleMatches(policy, rule31, subject, other)) continue;
-          const conns = this.rulePorts(rule31, target).intersect(state.remaining);
+          if (!this.ruleMatches(policy, rule32, subject, other)) continue;
+          const conns = this.rulePorts(rule32, target).intersect(state.remaining);
           if (conns.isEmpty()) continue;
-          if (rule31.action !== "Log") {
+          if (rule32.action !== "Log") {
             state.remaining = state.remaining.subtract(conns);
-            if (rule31.action === "Allow") state.allowed = state.allowed.union(conns);
-            if (rule31.action === "Pass") passed = passed.union(conns);
+            if (rule32.action === "Allow") state.allowed = state.allowed.union(conns);
+            if (rule32.action === "Pass") passed = passed.union(conns);
           }
           trace?.push({
             direction,
             tier: "calico",
             calicoTier: tier.name,
-            verdict: rule31.action === "Allow" ? "allow" : rule31.action === "Deny" ? "deny" : rule31.action === "Pass" ? "pass" : "log",
+            verdict: rule32.action === "Allow" ? "allow" : rule32.action === "Deny" ? "deny" : rule32.action === "Pass" ? "pass" : "log",
             conns,
             policy: policy.id,
-            rule: calicoRuleName(rule31),
-            namesPeers: namesPeers(rule31),
+            rule: calicoRuleName(rule32),
+            namesPeers: namesPeers(rule32),
             file: policy.source.file,
-            line: rule31.line,
-            ...rule31.l7.length ? { l7: rule31.l7 } : {}
+            line: rule32.line,
+            ...rule32.l7.length ? { l7: rule32.l7 } : {}
           });
         }
       }
@@ -74426,8 +74426,8 @@ var CalicoTiers = class {
     return item && { file: item.policy.source.file, line: item.policy.source.line };
   }
 };
-function namesPeers(rule31) {
-  const peer2 = rule31.direction === "ingress" ? rule31.source : rule31.destination;
+function namesPeers(rule32) {
+  const peer2 = rule32.direction === "ingress" ? rule32.source : rule32.destination;
   return !!(peer2.selector || peer2.namespaceSelector || peer2.serviceAccounts || peer2.nets);
 }
 
@@ -74481,15 +74481,15 @@ function scopePeer(selector2, namespace) {
   if (hasKeyPrefix(selector2, CILIUM_NAMESPACE_LABELS_PREFIX)) return selector2;
   return withRequirement(selector2, { key: CILIUM_NAMESPACE_LABEL, operator: "In", values: [namespace] });
 }
-function readCidrs(rule31, prefix, path, unsupported) {
+function readCidrs(rule32, prefix, path, unsupported) {
   const out = [];
   const plainKey = `${prefix}CIDR`;
-  for (const [i, c] of (optList(rule31[plainKey], [...path, plainKey]) ?? []).entries()) {
+  for (const [i, c] of (optList(rule32[plainKey], [...path, plainKey]) ?? []).entries()) {
     const cPath = [...path, plainKey, i];
     out.push({ cidr: cidrAt(c, cPath), except: [], text: String(c) });
   }
   const setKey = `${prefix}CIDRSet`;
-  for (const [i, c] of (optList(rule31[setKey], [...path, setKey]) ?? []).entries()) {
+  for (const [i, c] of (optList(rule32[setKey], [...path, setKey]) ?? []).entries()) {
     const cPath = [...path, setKey, i];
     const entry = optObj(c, cPath);
     if (!entry) fail(cPath, "must be a mapping with cidr and optional except");
@@ -74563,30 +74563,30 @@ var UNSUPPORTED_PEERS = {
   to: ["toRequires", "toGroups", "toNodes", "toServices", "icmps"]
 };
 function readRule2(value, path, direction, deny, index, namespace, source) {
-  const rule31 = optObj(value, path);
-  if (!rule31) fail(path, "must be a mapping");
+  const rule32 = optObj(value, path);
+  if (!rule32) fail(path, "must be a mapping");
   const prefix = direction === "ingress" ? "from" : "to";
   const endpointsKey = `${prefix}Endpoints`;
-  const endpointList = optList(rule31[endpointsKey], [...path, endpointsKey]);
+  const endpointList = optList(rule32[endpointsKey], [...path, endpointsKey]);
   const endpoints = (endpointList ?? []).map(
     (s, i) => scopePeer(readEndpointSelector(s, [...path, endpointsKey, i]), namespace)
   );
   const entitiesKey = `${prefix}Entities`;
-  const entities = (optList(rule31[entitiesKey], [...path, entitiesKey]) ?? []).map((e, i) => {
+  const entities = (optList(rule32[entitiesKey], [...path, entitiesKey]) ?? []).map((e, i) => {
     const text = optString(e, [...path, entitiesKey, i]);
     if (!text || !CILIUM_ENTITIES.includes(text))
       fail([...path, entitiesKey, i], `entity ${JSON.stringify(e)} is not one of ${CILIUM_ENTITIES.join(", ")}`);
     return text;
   });
-  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule31[k] !== void 0 && rule31[k] !== null);
-  const cidrs = readCidrs(rule31, prefix, path, unsupported);
-  const fqdns = direction === "egress" && !deny ? (optList(rule31.toFQDNs, [...path, "toFQDNs"]) ?? []).map(
+  const unsupported = UNSUPPORTED_PEERS[prefix].filter((k) => rule32[k] !== void 0 && rule32[k] !== null);
+  const cidrs = readCidrs(rule32, prefix, path, unsupported);
+  const fqdns = direction === "egress" && !deny ? (optList(rule32.toFQDNs, [...path, "toFQDNs"]) ?? []).map(
     (f) => isObj(f) ? String(f.matchName ?? f.matchPattern ?? "") : String(f)
   ) : [];
   const l7 = [];
-  const ports2 = readPorts2(rule31.toPorts, [...path, "toPorts"], l7);
+  const ports2 = readPorts2(rule32.toPorts, [...path, "toPorts"], l7);
   if (fqdns.length) l7.push("toFQDNs");
-  const namesPeers2 = endpointList !== void 0 || rule31[entitiesKey] !== void 0 || cidrs.length > 0 || rule31[`${prefix}CIDR`] !== void 0 || rule31[`${prefix}CIDRSet`] !== void 0 || fqdns.length > 0 || unsupported.length > 0;
+  const namesPeers2 = endpointList !== void 0 || rule32[entitiesKey] !== void 0 || cidrs.length > 0 || rule32[`${prefix}CIDR`] !== void 0 || rule32[`${prefix}CIDRSet`] !== void 0 || fqdns.length > 0 || unsupported.length > 0;
   return {
     direction,
     deny,
@@ -74652,12 +74652,12 @@ function readCiliumPolicy(kind, data, meta, namespace, source) {
     specs
   };
 }
-function ciliumRuleName(rule31) {
-  return `${rule31.direction}${rule31.deny ? "Deny" : ""}[${rule31.index}]`;
+function ciliumRuleName(rule32) {
+  return `${rule32.direction}${rule32.deny ? "Deny" : ""}[${rule32.index}]`;
 }
 function ciliumBlocks(policy) {
   return policy.specs.flatMap(
-    (spec) => [...spec.ingress, ...spec.egress].flatMap((rule31) => rule31.cidrs.flatMap((c) => [c.cidr, ...c.except]))
+    (spec) => [...spec.ingress, ...spec.egress].flatMap((rule32) => rule32.cidrs.flatMap((c) => [c.cidr, ...c.except]))
   );
 }
 
@@ -74726,9 +74726,9 @@ var CiliumTier = class {
   deny(direction, selected, other, target, undecided, trace) {
     let remaining = undecided;
     for (const { policy, spec } of selected)
-      for (const rule31 of spec[direction]) {
-        if (!rule31.deny || remaining.isEmpty() || !this.peerMatches(rule31, other)) continue;
-        const conns = this.rulePorts(rule31, target).intersect(remaining);
+      for (const rule32 of spec[direction]) {
+        if (!rule32.deny || remaining.isEmpty() || !this.peerMatches(rule32, other)) continue;
+        const conns = this.rulePorts(rule32, target).intersect(remaining);
         if (conns.isEmpty()) continue;
         remaining = remaining.subtract(conns);
         trace?.push({
@@ -74737,10 +74737,10 @@ var CiliumTier = class {
           verdict: "deny",
           conns,
           policy: policy.id,
-          rule: ciliumRuleName(rule31),
-          namesPeers: rule31.namesPeers,
+          rule: ciliumRuleName(rule32),
+          namesPeers: rule32.namesPeers,
           file: policy.source.file,
-          line: rule31.line
+          line: rule32.line
         });
       }
     return remaining;
@@ -74750,9 +74750,9 @@ var CiliumTier = class {
     let opened = ConnSet.NONE;
     for (const { policy, spec } of selected) {
       let any = false;
-      for (const rule31 of spec[direction]) {
-        if (rule31.deny || !this.peerMatches(rule31, other)) continue;
-        const conns = this.rulePorts(rule31, target);
+      for (const rule32 of spec[direction]) {
+        if (rule32.deny || !this.peerMatches(rule32, other)) continue;
+        const conns = this.rulePorts(rule32, target);
         if (conns.isEmpty()) continue;
         any = true;
         opened = opened.union(conns);
@@ -74762,11 +74762,11 @@ var CiliumTier = class {
           verdict: "allow",
           conns: conns.intersect(remaining),
           policy: policy.id,
-          rule: ciliumRuleName(rule31),
-          namesPeers: rule31.namesPeers,
+          rule: ciliumRuleName(rule32),
+          namesPeers: rule32.namesPeers,
           file: policy.source.file,
-          line: rule31.line,
-          ...rule31.l7.length ? { l7: rule31.l7 } : {}
+          line: rule32.line,
+          ...rule32.l7.length ? { l7: rule32.l7 } : {}
         });
       }
       if (!any && spec.defaultDeny[direction])
@@ -74799,33 +74799,33 @@ var CiliumTier = class {
   // Entities: docs.cilium.io/en/latest/security/policy/language/#entities-based. world is outside the
   // cluster; cluster is every endpoint in it (host-networked pods carry the host or remote-node identity);
   // kube-apiserver, health, init, unmanaged and ingress name endpoints we do not model.
-  peerMatches(rule31, other) {
-    if (!rule31.namesPeers) return true;
+  peerMatches(rule32, other) {
+    if (!rule32.namesPeers) return true;
     if (other.type === "ip") {
       const iv = other.interval;
-      for (const e of rule31.entities)
+      for (const e of rule32.entities)
         if (e === "all" || e === "world" || e === "world-ipv4" && iv.family === 4 || e === "world-ipv6" && iv.family === 6)
           return true;
-      for (const c of rule31.cidrs)
+      for (const c of rule32.cidrs)
         if (containsInterval(c.cidr, iv) && !c.except.some((hole) => overlaps(hole, iv))) return true;
-      return rule31.fqdns.length > 0;
+      return rule32.fqdns.length > 0;
     }
     const pods = other.pods;
     if (pods.hostNetwork)
-      return rule31.entities.some((e) => e === "all" || e === "cluster" || e === "host" || e === "remote-node");
-    if (rule31.entities.some((e) => e === "all" || e === "cluster")) return true;
-    return rule31.endpoints.some((s) => this.matches(s, pods));
+      return rule32.entities.some((e) => e === "all" || e === "cluster" || e === "host" || e === "remote-node");
+    if (rule32.entities.some((e) => e === "all" || e === "cluster")) return true;
+    return rule32.endpoints.some((s) => this.matches(s, pods));
   }
   /** The ports a Cilium rule covers towards `target` (the destination pod, whose named ports count). */
-  rulePorts(rule31, target) {
-    if (rule31.ports === null) return ConnSet.ALL;
-    let byTarget = this.portsCache.get(rule31);
-    if (!byTarget) this.portsCache.set(rule31, byTarget = /* @__PURE__ */ new Map());
-    const key5 = rule31.ports.some((p) => p.type === "name") ? target : null;
+  rulePorts(rule32, target) {
+    if (rule32.ports === null) return ConnSet.ALL;
+    let byTarget = this.portsCache.get(rule32);
+    if (!byTarget) this.portsCache.set(rule32, byTarget = /* @__PURE__ */ new Map());
+    const key5 = rule32.ports.some((p) => p.type === "name") ? target : null;
     let out = byTarget.get(key5);
     if (out) return out;
     out = ConnSet.NONE;
-    for (const p of rule31.ports)
+    for (const p of rule32.ports)
       for (const protocol of p.protocols) {
         if (p.type === "numbers") out = out.union(ConnSet.ports(protocol, PortSet.range(p.from, p.to)));
         else if (target) {
@@ -74915,12 +74915,12 @@ function readOperation(value, path) {
   };
 }
 function readRule3(value, path, index, source) {
-  const rule31 = optObj(value, path) ?? {};
-  const from = optList(rule31.from, [...path, "from"]);
-  const to = optList(rule31.to, [...path, "to"]);
+  const rule32 = optObj(value, path) ?? {};
+  const from = optList(rule32.from, [...path, "from"]);
+  const to = optList(rule32.to, [...path, "to"]);
   const when = [];
   let whenL7 = false;
-  for (const [i, c] of (optList(rule31.when, [...path, "when"]) ?? []).entries()) {
+  for (const [i, c] of (optList(rule32.when, [...path, "when"]) ?? []).entries()) {
     const cond = optObj(c, [...path, "when", i]);
     const key5 = optString(cond?.key, [...path, "when", i, "key"]);
     if (!key5) fail([...path, "when", i, "key"], "is missing");
@@ -75010,8 +75010,8 @@ function readPeerAuthentication(data, meta, namespace, source) {
     portLevel
   };
 }
-function istioRuleName(rule31) {
-  return `rules[${rule31.index}]`;
+function istioRuleName(rule32) {
+  return `rules[${rule32.index}]`;
 }
 function istioBlocks(policy) {
   return policy.rules.flatMap(
@@ -75157,32 +75157,32 @@ var IstioTier = class {
    * request-reading proxy could check (`l7`: in the rule at all, for ztunnel's fail-safe) and `when`
    * conditions on connection attributes, which are named, not evaluated.
    */
-  ruleMatch(rule31, peer2) {
+  ruleMatch(rule32, peer2) {
     const none = { conns: ConnSet.NONE, plain: ConnSet.NONE, l7: [], anyL7: false, conditions: [] };
-    const sources = rule31.from === null ? null : rule31.from.filter((s) => this.sourceMatches(s, peer2));
+    const sources = rule32.from === null ? null : rule32.from.filter((s) => this.sourceMatches(s, peer2));
     if (sources !== null && !sources.length) return none;
     const l7 = /* @__PURE__ */ new Set();
     for (const s of sources ?? []) for (const x of s.l7) l7.add(x);
     const sourcePlain = sources === null || sources.some((s) => !s.l7.length);
     let ports2 = PortSet.EMPTY;
     let plain = PortSet.EMPTY;
-    if (rule31.to === null) ports2 = plain = PortSet.ALL;
+    if (rule32.to === null) ports2 = plain = PortSet.ALL;
     else
-      for (const op of rule31.to) {
+      for (const op of rule32.to) {
         const p = this.operationPorts(op);
         if (p.isEmpty()) continue;
         ports2 = ports2.union(p);
         if (op.l7.length) for (const x of op.l7) l7.add(x);
         else plain = plain.union(p);
       }
-    if (rule31.whenL7) for (const w of rule31.when) l7.add(`when ${w}`);
-    const anyL7 = rule31.whenL7 || (rule31.from ?? []).some((s) => s.l7.length > 0) || (rule31.to ?? []).some((o) => o.l7.length > 0);
+    if (rule32.whenL7) for (const w of rule32.when) l7.add(`when ${w}`);
+    const anyL7 = rule32.whenL7 || (rule32.from ?? []).some((s) => s.l7.length > 0) || (rule32.to ?? []).some((o) => o.l7.length > 0);
     return {
       conns: ConnSet.ports("TCP", ports2),
-      plain: sourcePlain && !rule31.whenL7 ? ConnSet.ports("TCP", plain) : ConnSet.NONE,
+      plain: sourcePlain && !rule32.whenL7 ? ConnSet.ports("TCP", plain) : ConnSet.NONE,
       l7: [...l7],
       anyL7,
-      conditions: rule31.whenL7 ? [] : rule31.when.map((w) => `when ${w}`)
+      conditions: rule32.whenL7 ? [] : rule32.when.map((w) => `when ${w}`)
     };
   }
   /**
@@ -75211,32 +75211,32 @@ var IstioTier = class {
         });
         continue;
       }
-      const step = (policy, rule31, verdict, conns, extra = {}) => trace?.push({
+      const step = (policy, rule32, verdict, conns, extra = {}) => trace?.push({
         direction: "ingress",
         tier: "istio",
         verdict,
         conns,
         policy: policy.id,
-        ...rule31 ? { rule: istioRuleName(rule31), namesPeers: rule31.from !== null } : {},
+        ...rule32 ? { rule: istioRuleName(rule32), namesPeers: rule32.from !== null } : {},
         file: policy.source.file,
-        line: rule31?.line ?? policy.source.line,
+        line: rule32?.line ?? policy.source.line,
         ...extra
       });
       for (const { policy } of applied.filter((a) => a.policy.action === "CUSTOM"))
-        for (const rule31 of policy.rules) {
-          const m = this.ruleMatch(rule31, peer2).conns.intersect(remaining);
+        for (const rule32 of policy.rules) {
+          const m = this.ruleMatch(rule32, peer2).conns.intersect(remaining);
           if (!m.isEmpty())
-            step(policy, rule31, "restrict", m, {
+            step(policy, rule32, "restrict", m, {
               l7: [`CUSTOM authorizer ${policy.provider ?? "(no provider)"}`]
             });
         }
       for (const { policy, enforcer } of applied.filter((a) => a.policy.action === "DENY"))
-        for (const rule31 of policy.rules) {
-          const m = this.ruleMatch(rule31, peer2);
+        for (const rule32 of policy.rules) {
+          const m = this.ruleMatch(rule32, peer2);
           const conns = m.conns.intersect(remaining);
           if (conns.isEmpty()) continue;
           if (m.conditions.length) {
-            step(policy, rule31, "restrict", conns, { l7: [...m.l7, ...m.conditions] });
+            step(policy, rule32, "restrict", conns, { l7: [...m.l7, ...m.conditions] });
             continue;
           }
           const denied = enforcer === "ztunnel" ? conns : m.plain.intersect(remaining);
@@ -75244,7 +75244,7 @@ var IstioTier = class {
             remaining = remaining.subtract(denied);
             step(
               policy,
-              rule31,
+              rule32,
               "deny",
               denied,
               enforcer === "ztunnel" && m.anyL7 ? {
@@ -75253,7 +75253,7 @@ var IstioTier = class {
             );
           }
           const perRequest = conns.subtract(denied);
-          if (!perRequest.isEmpty()) step(policy, rule31, "restrict", perRequest, { l7: m.l7 });
+          if (!perRequest.isEmpty()) step(policy, rule32, "restrict", perRequest, { l7: m.l7 });
         }
       const allows = applied.filter((a) => a.policy.action === "ALLOW");
       if (!allows.length) {
@@ -75263,11 +75263,11 @@ var IstioTier = class {
       let opened = ConnSet.NONE;
       for (const { policy, enforcer } of allows) {
         let any = false;
-        for (const rule31 of policy.rules) {
-          const m = this.ruleMatch(rule31, peer2);
+        for (const rule32 of policy.rules) {
+          const m = this.ruleMatch(rule32, peer2);
           if (m.conns.isEmpty()) continue;
           if (enforcer === "ztunnel" && m.anyL7) {
-            step(policy, rule31, "isolate", ConnSet.NONE, {
+            step(policy, rule32, "isolate", ConnSet.NONE, {
               note: "ztunnel cannot read its request fields: the ALLOW rule matches nothing (fail safe; a waypoint would enforce it)"
             });
             continue;
@@ -75275,7 +75275,7 @@ var IstioTier = class {
           any = true;
           opened = opened.union(m.conns);
           const restricted = [...m.l7, ...m.conditions];
-          step(policy, rule31, "allow", m.conns.intersect(remaining), restricted.length ? { l7: restricted } : {});
+          step(policy, rule32, "allow", m.conns.intersect(remaining), restricted.length ? { l7: restricted } : {});
         }
         if (!any) step(policy, void 0, "isolate", ConnSet.NONE);
       }
@@ -75297,8 +75297,8 @@ var PolicyEvaluator = class {
     const networkPolicies = this.networkPolicies;
     this.calico = (cluster.calicoPolicies?.length ?? 0) > 0 ? new CalicoTiers(cluster, {
       selecting: (pods, direction) => networkPolicies.selectingPolicies(pods, direction),
-      ruleMatches: (np, rule31, other) => networkPolicies.ruleMatches(np, rule31, other),
-      rulePorts: (rule31, target) => networkPolicies.cachedRulePorts(rule31, target)
+      ruleMatches: (np, rule32, other) => networkPolicies.ruleMatches(np, rule32, other),
+      rulePorts: (rule32, target) => networkPolicies.cachedRulePorts(rule32, target)
     }) : null;
   }
   cluster;
@@ -75430,11 +75430,11 @@ function buildClasses(cluster) {
 function policyBlocks(cluster) {
   const blocks2 = [];
   for (const np of cluster.networkPolicies)
-    for (const rule31 of [...np.ingress, ...np.egress])
-      for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") blocks2.push(peer2.cidr, ...peer2.except);
+    for (const rule32 of [...np.ingress, ...np.egress])
+      for (const peer2 of rule32.peers ?? []) if (peer2.type === "ipBlock") blocks2.push(peer2.cidr, ...peer2.except);
   for (const ap of cluster.adminPolicies)
-    for (const rule31 of [...ap.ingress, ...ap.egress])
-      for (const peer2 of rule31.peers) if (peer2.type === "networks") blocks2.push(...peer2.blocks);
+    for (const rule32 of [...ap.ingress, ...ap.egress])
+      for (const peer2 of rule32.peers) if (peer2.type === "networks") blocks2.push(...peer2.blocks);
   for (const cp of cluster.ciliumPolicies ?? []) blocks2.push(...ciliumBlocks(cp));
   for (const cp of cluster.calicoPolicies ?? []) blocks2.push(...calicoBlocks(cp));
   for (const ap of cluster.authorizationPolicies ?? []) blocks2.push(...istioBlocks(ap));
@@ -75449,12 +75449,12 @@ var NamespaceAtoms = class {
     for (const np of cluster.networkPolicies) {
       let list4 = this.npBlocks.get(np.namespace);
       if (!list4) this.npBlocks.set(np.namespace, list4 = []);
-      for (const rule31 of [...np.ingress, ...np.egress])
-        for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
+      for (const rule32 of [...np.ingress, ...np.egress])
+        for (const peer2 of rule32.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
     }
     for (const ap of cluster.adminPolicies)
-      for (const rule31 of [...ap.ingress, ...ap.egress])
-        for (const peer2 of rule31.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
+      for (const rule32 of [...ap.ingress, ...ap.egress])
+        for (const peer2 of rule32.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
     for (const cp of cluster.ciliumPolicies ?? []) {
       if (cp.namespace === void 0) this.adminBlocks.push(...ciliumBlocks(cp));
       else {
@@ -76067,6 +76067,26 @@ var rule30 = {
   }
 };
 
+// src/rules/workload-renamed.ts
+var rule31 = {
+  id: "workload-renamed",
+  severity: "info",
+  title: "Workload renamed",
+  explanation: "A workload was removed and one of the same namespace and kind added that talks to the same peers: a rename. Its connections that are the same under the new name are not listed one by one; whatever the rename also changed is reported by the other rules.",
+  fix: "Nothing to do if the rename is intended; update what names the old workload (dashboards, alerts, declared dependencies).",
+  messages: {
+    same: "{{from}} was renamed {{to}}: the same {{same}} connections under the new name",
+    changed: "{{from}} was renamed {{to}}: the same {{same}} connections under the new name, {{changed}} changed"
+  },
+  check(ctx) {
+    return ctx.renames.map((r) => ({
+      messageId: r.changed ? "changed" : "same",
+      data: { from: r.from, to: r.to, same: r.same, ...r.changed ? { changed: r.changed } : {} },
+      objects: [r.to, r.from]
+    }));
+  }
+};
+
 // src/rules/index.ts
 var RULES = [
   rule,
@@ -76098,24 +76118,25 @@ var RULES = [
   rule25,
   rule27,
   rule26,
+  rule31,
   rule28
 ];
 var severityRank = (s) => s === "none" ? SEVERITIES.length : SEVERITIES.indexOf(s);
 function runRules(ctx, config) {
   const findings = [];
   const rank2 = new Map(RULES.map((r) => [r.id, r.rank ?? 0]));
-  for (const rule31 of RULES) {
-    if (config["ignore-rules"].includes(rule31.id)) continue;
-    const override = config["severity-overrides"][rule31.id];
-    for (const hit of rule31.check(ctx)) {
-      const severity = override ?? hit.severity ?? rule31.severity;
+  for (const rule32 of RULES) {
+    if (config["ignore-rules"].includes(rule32.id)) continue;
+    const override = config["severity-overrides"][rule32.id];
+    for (const hit of rule32.check(ctx)) {
+      const severity = override ?? hit.severity ?? rule32.severity;
       const at = hit.file ? { file: hit.file, line: hit.line } : hit.objects.map((o) => ctx.locate(o)).find(Boolean);
-      const template = rule31.messages[hit.messageId];
-      if (template === void 0) throw new Error(`rule ${rule31.id} has no message ${hit.messageId}`);
+      const template = rule32.messages[hit.messageId];
+      if (template === void 0) throw new Error(`rule ${rule32.id} has no message ${hit.messageId}`);
       findings.push({
-        rule: rule31.id,
+        rule: rule32.id,
         severity: hit.severityCap && severityRank(hit.severityCap) > severityRank(severity) ? hit.severityCap : severity,
-        title: rule31.title,
+        title: rule32.title,
         messageId: hit.messageId,
         data: hit.data,
         message: formatMessage(template, hit.data),
@@ -76123,7 +76144,7 @@ function runRules(ctx, config) {
         line: at?.line,
         objects: hit.objects,
         ...hit.key ? { key: hit.key } : {},
-        fix: rule31.fixes?.[hit.messageId] ?? rule31.fix
+        fix: rule32.fixes?.[hit.messageId] ?? rule32.fix
       });
     }
   }
@@ -76615,7 +76636,7 @@ function mergeSiblings(detail) {
     });
   return g;
 }
-function collapsedGraph(detail, keep2) {
+function collapsedGraph(detail, keep3) {
   const g = new Graph();
   const workloadsIn = /* @__PURE__ */ new Map();
   for (const n of detail.nodes.values()) {
@@ -76624,7 +76645,7 @@ function collapsedGraph(detail, keep2) {
     if (list4) list4.push(n);
     else workloadsIn.set(n.group, [n]);
   }
-  const others = [...workloadsIn.keys()].filter((ns3) => keep2 && !keep2.has(ns3));
+  const others = [...workloadsIn.keys()].filter((ns3) => keep3 && !keep3.has(ns3));
   const outsides = [...detail.nodes.values()].filter((n) => n.shape === "outside");
   const map = (key5) => {
     const n = detail.nodes.get(key5);
@@ -76640,7 +76661,7 @@ function collapsedGraph(detail, keep2) {
     }
     if (n.shape === "entry") return map(n.source);
     const ns3 = n.group;
-    if (keep2 && !keep2.has(ns3))
+    if (keep3 && !keep3.has(ns3))
       return g.node({ key: "g:other", label: `${others.length} other namespaces`, shape: "group", state: "touched" });
     const members = workloadsIn.get(ns3) ?? [];
     const state = members.length && members.every((m) => m.state === "added") ? "added" : members.length && members.every((m) => m.state === "removed") ? "removed" : "touched";
@@ -76686,12 +76707,12 @@ function budgetWorkloads(g, max) {
     const y = score.get(b.key) ?? { risk: 3, degree: 0 };
     return x.risk - y.risk || y.degree - x.degree || a.key.localeCompare(b.key);
   });
-  let keep2 = max;
+  let keep3 = max;
   const namespacesFolded = (k) => new Set(ranked.slice(k).map((n) => n.group)).size;
-  while (keep2 > 1 && keep2 + namespacesFolded(keep2) > max) keep2--;
+  while (keep3 > 1 && keep3 + namespacesFolded(keep3) > max) keep3--;
   const into = /* @__PURE__ */ new Map();
   const folded = /* @__PURE__ */ new Map();
-  for (const n of ranked.slice(keep2)) {
+  for (const n of ranked.slice(keep3)) {
     const list4 = folded.get(n.group) ?? [];
     list4.push(n);
     folded.set(n.group, list4);
@@ -76965,39 +76986,14 @@ function openWorkload(g) {
   );
   return open2 && g.changes.length > 1 ? cause.id : void 0;
 }
-function renamedWorkloads(list4, workloads) {
-  const out = [];
-  const used = /* @__PURE__ */ new Set();
-  const key5 = (c, id, as, set) => `${c.environment ?? ""}|${c.from === id ? as : c.from}|${c.to === id ? as : c.to}|${c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? ""}|${set}`;
-  for (const old of workloads.removed) {
-    const o = splitId(old);
-    const gone = list4.filter((c) => c.change === "removed" && (c.from === old || c.to === old));
-    if (!gone.length) continue;
-    for (const now of workloads.added) {
-      const n = splitId(now);
-      if (used.has(now) || n.namespace !== o.namespace || n.kind !== o.kind) continue;
-      const came = list4.filter((c) => c.change === "added" && (c.from === now || c.to === now));
-      const before = new Set(gone.map((c) => key5(c, old, now, `${c.base}`)));
-      const after = new Set(came.map((c) => key5(c, now, now, `${c.head}`)));
-      if (before.size !== after.size || [...before].some((k) => !after.has(k))) continue;
-      used.add(now);
-      out.push({ from: old, to: now, connections: [...gone, ...came] });
-      break;
-    }
-  }
-  return out;
-}
-function reachabilityLists(all, limit, link, workloads = { added: [], removed: [] }) {
+function reachabilityLists(list4, limit, link, renames = []) {
   const out = [];
   let left = limit;
-  const renames = renamedWorkloads(all, workloads);
-  const renamed = new Set(renames.flatMap((x) => x.connections));
   for (const x of renames)
     out.push(
-      `**Renamed: ${md(x.from, 200)} \u2192 ${md(x.to, 200)}**: the same ${(x.connections.length / 2).toLocaleString("en-US")} connection${x.connections.length === 2 ? "" : "s"} under the new name (none gained, none lost)`,
+      `**Renamed: ${md(x.from, 200)} \u2192 ${md(x.to, 200)}${envCell(x)}**: the same ${x.same.toLocaleString("en-US")} connection${x.same === 1 ? "" : "s"} under the new name${x.changed ? `, ${x.changed.toLocaleString("en-US")} changed (below)` : " (none gained, none lost)"}`,
       ""
     );
-  const list4 = all.filter((c) => !renamed.has(c));
   const groups2 = causeGroups(list4);
   const open2 = /* @__PURE__ */ new Map();
   for (const g of groups2) {
@@ -77101,7 +77097,7 @@ function findingRow(group, r, link) {
 function fixLines(findings) {
   const seen = /* @__PURE__ */ new Map();
   for (const f of findings) if (!seen.has(f.fix)) seen.set(f.fix, f.rule);
-  return [...seen].map(([fix, rule31]) => `- **${md(rule31, 80)}**: ${md(fix, 400)}`);
+  return [...seen].map(([fix, rule32]) => `- **${md(rule32, 80)}**: ${md(fix, 400)}`);
 }
 function environmentsMarkdown(r) {
   if (!r.environments) return [];
@@ -77194,10 +77190,13 @@ function renderComment(r, options = {}) {
   }
   const counts2 = /* @__PURE__ */ new Map();
   for (const f of r.findings) counts2.set(f.severity, (counts2.get(f.severity) ?? 0) + 1);
+  const listed = r.renames?.connections ?? r.connections;
+  const renamed = r.renames?.list ?? [];
   const summary2 = [
     r.findings.length ? `**${plural3(r.findings.length, "finding")}** (${[...counts2].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})` : "**no findings**",
     plural3(r.exposures.length, "exposure change"),
-    plural3(r.connections.length, "reachability change"),
+    plural3(listed.length, "reachability change"),
+    ...renamed.length ? [`${plural3(renamed.length, "workload")} renamed`] : [],
     `${plural3(r.objects.length, "object")} changed`
   ].join(" \xB7 ");
   const reduced = onlyReduces(r) ? [] : reductions(r);
@@ -77210,7 +77209,7 @@ function renderComment(r, options = {}) {
   const riskRows = groups2.map((g) => findingRow(g, r, link));
   const findingsAfter = (n) => groups2.slice(n).reduce((sum2, g) => sum2 + g.length, 0);
   const exposureRows = r.exposures;
-  const connectionRows = r.connections;
+  const connectionRows = listed;
   const diagrams = /* @__PURE__ */ new Map();
   const diagram = (mode) => {
     if (!diagrams.has(mode)) diagrams.set(mode, drawings(r, mode));
@@ -77257,11 +77256,11 @@ function renderComment(r, options = {}) {
         );
         if (rows < exposureRows.length) left.push(`${plural3(exposureRows.length - rows, "exposure change")}`);
       }
-      if (connectionRows.length) {
+      if (connectionRows.length || renamed.length) {
         out.push(
-          `<details><summary>Reachability changes (${connectionRows.length})</summary>`,
+          `<details><summary>Reachability changes (${connectionRows.length}${renamed.length ? `; ${plural3(renamed.length, "workload")} renamed` : ""})</summary>`,
           "",
-          ...reachabilityLists(r.connections, rows, link, r.workloads),
+          ...reachabilityLists(connectionRows, rows, link, renamed),
           "</details>",
           ""
         );
@@ -77536,12 +77535,12 @@ var Admission = class {
     for (const np of cluster.networkPolicies) {
       let list4 = this.blocks.get(np.namespace);
       if (!list4) this.blocks.set(np.namespace, list4 = []);
-      for (const rule31 of np.ingress)
-        for (const peer2 of rule31.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
+      for (const rule32 of np.ingress)
+        for (const peer2 of rule32.peers ?? []) if (peer2.type === "ipBlock") list4.push(peer2.cidr, ...peer2.except);
     }
     for (const ap of cluster.adminPolicies)
-      for (const rule31 of ap.ingress)
-        for (const peer2 of rule31.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
+      for (const rule32 of ap.ingress)
+        for (const peer2 of rule32.peers) if (peer2.type === "networks") this.adminBlocks.push(...peer2.blocks);
     for (const cp of cluster.ciliumPolicies ?? []) this.adminBlocks.push(...ciliumBlocks(cp));
     for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
     for (const cp of cluster.calicoPolicies ?? []) this.adminBlocks.push(...calicoBlocks(cp));
@@ -78386,10 +78385,10 @@ function readXRoute(o) {
   });
   const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((r, index) => {
     const path = ["spec", "rules", index];
-    const rule31 = optObj(r, path) ?? {};
+    const rule32 = optObj(r, path) ?? {};
     let matches2 = [];
     if (kind === "HTTPRoute" || kind === "GRPCRoute") {
-      const list4 = optList(rule31.matches, [...path, "matches"]) ?? [];
+      const list4 = optList(rule32.matches, [...path, "matches"]) ?? [];
       const describe2 = kind === "HTTPRoute" ? describeHttpMatch : describeGrpcMatch;
       matches2 = list4.map((m, i) => {
         const mPath = [...path, "matches", i];
@@ -78398,13 +78397,13 @@ function readXRoute(o) {
       if (!matches2.length) matches2 = [kind === "HTTPRoute" ? "PathPrefix /" : "any method"];
     }
     const backendRefs = [];
-    (optList(rule31.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
+    (optList(rule32.backendRefs, [...path, "backendRefs"]) ?? []).forEach((b, i) => {
       const bPath = [...path, "backendRefs", i];
       backendRefs.push(readBackendRef(b, bPath, namespace, o.source, false));
       if (isObj(b)) backendRefs.push(...mirrorsIn(b.filters, [...bPath, "filters"], namespace, o.source));
     });
-    backendRefs.push(...mirrorsIn(rule31.filters, [...path, "filters"], namespace, o.source));
-    return { index, name: optString(rule31.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
+    backendRefs.push(...mirrorsIn(rule32.filters, [...path, "filters"], namespace, o.source));
+    return { index, name: optString(rule32.name, [...path, "name"]), matches: matches2, backendRefs, line: o.source.lineOf(path) };
   });
   return { id: o.id, kind, name: o.meta.name, namespace, source: o.source, hostnames, parentRefs, rules };
 }
@@ -78522,10 +78521,10 @@ function attach(cluster, gateways2, route) {
 }
 function resolveBackends(services2, grants, route, imports = /* @__PURE__ */ new Set()) {
   const out = [];
-  for (const rule31 of route.rules)
-    for (const ref of rule31.backendRefs) {
+  for (const rule32 of route.rules)
+    for (const ref of rule32.backendRefs) {
       const target = `${ref.namespace}/${ref.kind}/${ref.name}`;
-      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule31.index, ref, reason, message, service: service2, servicePort: servicePort2 });
+      const status = (reason, message, service2, servicePort2) => out.push({ rule: rule32.index, ref, reason, message, service: service2, servicePort: servicePort2 });
       if (ref.group === MCS_GROUP && ref.kind === "ServiceImport") {
         if (imports.has(target))
           status(
@@ -78657,8 +78656,8 @@ function collect(ctx) {
           listenerNotes.push(`listener ${listener.name} accepts routes from every namespace`);
         for (const host of hostnames) {
           const hostNotes = host?.startsWith("*.") ? [`wildcard host ${host}: matches one or more labels`] : host === void 0 && route.kind !== "TCPRoute" && route.kind !== "UDPRoute" ? ["no hostname: every host"] : [];
-          for (const rule31 of route.rules) {
-            const ok2 = backends.filter((b) => b.rule === rule31.index && b.reason === "ResolvedRefs");
+          for (const rule32 of route.rules) {
+            const ok2 = backends.filter((b) => b.rule === rule32.index && b.reason === "ResolvedRefs");
             const total = ok2.filter((b) => !b.ref.mirror).reduce((sum2, b) => sum2 + b.ref.weight, 0);
             for (const b of ok2) {
               if (!b.ref.mirror && b.ref.weight === 0) continue;
@@ -78680,7 +78679,7 @@ function collect(ctx) {
                     listener: `${gw.id}:${listener.name}`,
                     tls: listener.protocol === "HTTPS" || listener.protocol === "TLS",
                     internal: proxy.internal,
-                    matches: rule31.matches.length ? [...rule31.matches] : void 0
+                    matches: rule32.matches.length ? [...rule32.matches] : void 0
                   },
                   sources: [...proxy.sources],
                   file,
@@ -78800,8 +78799,8 @@ function readIngress(o) {
   const defaultBackend = spec[backendField] === void 0 || spec[backendField] === null ? void 0 : readBackend(spec[backendField], ["spec", backendField], source);
   const rules = (optList(spec.rules, ["spec", "rules"]) ?? []).map((value, i) => {
     const path = ["spec", "rules", i];
-    const rule31 = optObj(value, path) ?? {};
-    const http = optObj(rule31.http, [...path, "http"]);
+    const rule32 = optObj(value, path) ?? {};
+    const http = optObj(rule32.http, [...path, "http"]);
     const paths = (optList(http?.paths, [...path, "http", "paths"]) ?? []).map((pv, j) => {
       const pPath = [...path, "http", "paths", j];
       const p = optObj(pv, pPath);
@@ -78825,7 +78824,7 @@ function readIngress(o) {
         line: source.lineOf(pPath)
       };
     });
-    return { host: hostnameAt(rule31.host, [...path, "host"]), paths, line: source.lineOf(path) };
+    return { host: hostnameAt(rule32.host, [...path, "host"]), paths, line: source.lineOf(path) };
   });
   if (v1 && !defaultBackend && rules.length === 0) fail(["spec"], "must have a defaultBackend or rules");
   const tls = (optList(spec.tls, ["spec", "tls"]) ?? []).map((value, i) => {
@@ -78918,9 +78917,9 @@ function collect3(ctx) {
         backend: ing.defaultBackend,
         notes: ["default backend: every host and path that no rule matches"]
       });
-    for (const rule31 of ing.rules)
-      for (const p of rule31.paths)
-        entries.push({ host: rule31.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
+    for (const rule32 of ing.rules)
+      for (const p of rule32.paths)
+        entries.push({ host: rule32.host, path: p.path, pathType: p.pathType, backend: p.backend, notes: [] });
     for (const entry of entries) {
       const b = entry.backend;
       if (b.type === "resource") {
@@ -79358,11 +79357,11 @@ function key2(o) {
     return typeof v === "bigint" ? v.toString() : v;
   });
 }
-function istioL7(rule31) {
+function istioL7(rule32) {
   return [
-    ...(rule31.from ?? []).flatMap((s) => s.l7),
-    ...(rule31.to ?? []).flatMap((o) => o.l7),
-    ...rule31.when.map((w) => `when ${w}`)
+    ...(rule32.from ?? []).flatMap((s) => s.l7),
+    ...(rule32.to ?? []).flatMap((o) => o.l7),
+    ...rule32.when.map((w) => `when ${w}`)
   ];
 }
 function denyRules(cluster) {
@@ -79408,12 +79407,12 @@ function denyRules(cluster) {
       ...p.mode === "STRICT" ? ["mtls STRICT"] : [],
       ...p.portLevel.filter((l) => l.mode === "STRICT").map((l) => `portLevelMtls[${l.port}] STRICT`)
     ];
-    for (const rule31 of strict)
+    for (const rule32 of strict)
       out.push({
         family: "Istio",
         policy: p.id,
-        rule: rule31,
-        key: key2([p.selector, rule31]),
+        rule: rule32,
+        key: key2([p.selector, rule32]),
         file: p.source.file,
         line: p.source.line
       });
@@ -79792,14 +79791,118 @@ function analyzeDiff(baseIn, headIn, config, exposureFn = exposureOf2) {
   };
 }
 
+// src/analysis/renames.ts
+var nsKind = (id) => id.split("/").slice(0, 2).join("/");
+var addressKey = (c) => c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? "";
+function positions(list4) {
+  const at = /* @__PURE__ */ new Map();
+  for (const c of list4)
+    for (const o of c.causes)
+      if (!at.has(`${o.environment ?? ""}|${o.id}`)) at.set(`${o.environment ?? ""}|${o.id}`, o);
+  return at;
+}
+function findRenames(list4, workloads) {
+  if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list4] };
+  const removed = new Set(workloads.removed);
+  const added = new Set(workloads.added);
+  const peers = (change, moving) => {
+    const by = /* @__PURE__ */ new Map();
+    const put = (id, c, k) => {
+      const key6 = `${c.environment ?? ""}|${id}`;
+      const s = by.get(key6) ?? /* @__PURE__ */ new Set();
+      s.add(`${k}|${addressKey(c)}`);
+      by.set(key6, s);
+    };
+    for (const c of list4) {
+      if (c.change !== change) continue;
+      const name = (p, self2) => p === self2 ? "self" : moving.has(p) ? "moving" : p;
+      if (moving.has(c.from)) put(c.from, c, `to ${name(c.to, c.from)}`);
+      if (moving.has(c.to) && c.to !== c.from) put(c.to, c, `from ${name(c.from, c.to)}`);
+    }
+    return by;
+  };
+  const gone = peers("removed", removed);
+  const came = peers("added", added);
+  const at = positions(list4);
+  const order = (key6) => {
+    const o = at.get(key6);
+    return [o?.file ?? "", o?.line ?? 0];
+  };
+  const byOrder2 = (a, b) => {
+    const [fa, la] = order(a);
+    const [fb, lb] = order(b);
+    return fa.localeCompare(fb) || la - lb || a.localeCompare(b);
+  };
+  const pairs = /* @__PURE__ */ new Map();
+  const taken = /* @__PURE__ */ new Set();
+  for (const old of [...gone.keys()].sort(byOrder2)) {
+    const before = gone.get(old);
+    const [env, id] = [old.slice(0, old.indexOf("|")), old.slice(old.indexOf("|") + 1)];
+    let best;
+    for (const key6 of [...came.keys()].sort(byOrder2)) {
+      const now = key6.slice(key6.indexOf("|") + 1);
+      if (taken.has(key6) || !key6.startsWith(`${env}|`) || nsKind(now) !== nsKind(id)) continue;
+      const after = came.get(key6);
+      const shared = [...before].filter((p) => after.has(p)).length;
+      if (shared * 2 <= Math.max(before.size, after.size)) continue;
+      if (!best || shared > best.score) best = { key: key6, score: shared };
+    }
+    if (!best) continue;
+    taken.add(best.key);
+    pairs.set(old, best.key.slice(best.key.indexOf("|") + 1));
+  }
+  if (!pairs.size) return { renames: [], connections: [...list4] };
+  const renamed = (c, id) => pairs.get(`${c.environment ?? ""}|${id}`) ?? id;
+  const key5 = (c, from, to) => `${c.environment ?? ""}|${from}|${to}|${addressKey(c)}`;
+  const arrivals = /* @__PURE__ */ new Map();
+  for (const c of list4)
+    if (c.change === "added" && (added.has(c.from) || added.has(c.to))) arrivals.set(key5(c, c.from, c.to), c);
+  const dropped = /* @__PURE__ */ new Set();
+  const same = /* @__PURE__ */ new Map();
+  const replaced = /* @__PURE__ */ new Map();
+  for (const c of list4) {
+    if (c.change !== "removed" || !(removed.has(c.from) || removed.has(c.to))) continue;
+    const from = renamed(c, c.from);
+    const to = renamed(c, c.to);
+    if (from === c.from && to === c.to) continue;
+    const now = arrivals.get(key5(c, from, to));
+    if (!now) continue;
+    dropped.add(now);
+    const kind = changeKind(c.base, now.head);
+    if (kind === null) {
+      dropped.add(c);
+      same.set(c.environment ?? "", (same.get(c.environment ?? "") ?? []).concat(c));
+      continue;
+    }
+    const causes = [...now.causes, ...c.causes.filter((o) => !now.causes.includes(o))];
+    replaced.set(c, { ...now, change: kind, base: c.base, head: now.head, causes });
+  }
+  const connections = list4.filter((c) => !dropped.has(c)).map((c) => replaced.get(c) ?? c);
+  const touching = (l, env, a, b) => l.filter((c) => (c.environment ?? "") === env && [c.from, c.to].some((p) => p === a || p === b)).length;
+  const renames = [...pairs].map(([old, to]) => {
+    const env = old.slice(0, old.indexOf("|"));
+    const from = old.slice(old.indexOf("|") + 1);
+    return {
+      ...env ? { environment: env } : {},
+      from,
+      to,
+      same: touching(same.get(env) ?? [], env, from, from),
+      changed: touching(connections, env, from, to)
+    };
+  });
+  return { renames, connections };
+}
+
 // src/rules/judge.ts
 function judge({ facts, inputs }, config) {
+  const { renames, connections } = findRenames(facts.connections, facts.workloads);
   const findings = runRules(
     {
       base: inputs.sides.base,
       head: inputs.sides.head,
       config,
-      connections: facts.connections,
+      connections,
+      renames,
       exposures: facts.exposures,
       objects: facts.objects,
       isInternet: inputs.isInternet,
@@ -79808,7 +79911,7 @@ function judge({ facts, inputs }, config) {
     },
     config
   );
-  return { ...facts, risk: overallRisk(findings), findings };
+  return { ...facts, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
 }
 
 // src/model/collections.ts
@@ -79944,26 +80047,26 @@ function readRules2(kind, spec, field, source) {
   const actions = kind === "ClusterNetworkPolicy" ? { Accept: "Allow", Deny: "Deny", Pass: "Pass" } : kind === "BaselineAdminNetworkPolicy" ? { Allow: "Allow", Deny: "Deny" } : { Allow: "Allow", Deny: "Deny", Pass: "Pass" };
   return (optList(spec[field], ["spec", field]) ?? []).map((value, index) => {
     const path = ["spec", field, index];
-    const rule31 = optObj(value, path);
-    if (!rule31) fail(path, "must be a mapping");
-    const actionText = optString(rule31.action, [...path, "action"]);
+    const rule32 = optObj(value, path);
+    if (!rule32) fail(path, "must be a mapping");
+    const actionText = optString(rule32.action, [...path, "action"]);
     const action = actionText ? own(actions, actionText) : void 0;
     if (!action)
       fail(
         [...path, "action"],
         `must be one of ${Object.keys(actions).join(", ")}, found ${JSON.stringify(actionText)}`
       );
-    const peerList = optList(rule31[peerField], [...path, peerField]) ?? [];
+    const peerList = optList(rule32[peerField], [...path, peerField]) ?? [];
     if (peerList.length === 0) fail([...path, peerField], "must list at least one peer");
     const peers = peerList.map((p, i) => readPeer2(p, [...path, peerField, i]));
     const portField = kind === "ClusterNetworkPolicy" ? "protocols" : "ports";
-    const portList = optList(rule31[portField], [...path, portField]);
+    const portList = optList(rule32[portField], [...path, portField]);
     const ports2 = portList?.length ? portList.map(
       (p, i) => kind === "ClusterNetworkPolicy" ? readV1alpha2Protocol(p, [...path, portField, i]) : readV1alpha1Port(p, [...path, portField, i])
     ) : null;
     return {
       index,
-      name: optString(rule31.name, [...path, "name"]) ?? `#${index + 1}`,
+      name: optString(rule32.name, [...path, "name"]) ?? `#${index + 1}`,
       line: source.lineOf(path),
       action,
       peers,
@@ -80555,13 +80658,13 @@ function putNetworkPolicy(o, into) {
 }
 function putAdminPolicy(o, into) {
   const policy = readAdminPolicy(o.kind, o.data, o.meta, o.source);
-  for (const rule31 of [...policy.ingress, ...policy.egress])
-    for (const peer2 of rule31.peers)
+  for (const rule32 of [...policy.ingress, ...policy.egress])
+    for (const peer2 of rule32.peers)
       if (peer2.type === "unsupported")
         into.diagnostics.warning(
           o.source.file,
-          rule31.line,
-          `${policy.id} rule ${rule31.name}: peer type ${peer2.what} is not modelled; the rule ${rule31.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
+          rule32.line,
+          `${policy.id} rule ${rule32.name}: peer type ${peer2.what} is not modelled; the rule ${rule32.action === "Allow" ? "matches nothing" : "is treated as matching everything (fail closed)"} for it`,
           policy.id
         );
   into.put(into.adminPolicies, policy);
@@ -80576,12 +80679,12 @@ function putCiliumPolicy(o, into) {
         `${policy.id}: a nodeSelector (host) policy is not modelled; the connectivity shown ignores it`,
         policy.id
       );
-    for (const rule31 of [...spec.ingress, ...spec.egress])
-      if (rule31.unsupported.length)
+    for (const rule32 of [...spec.ingress, ...spec.egress])
+      if (rule32.unsupported.length)
         into.diagnostics.warning(
           o.source.file,
-          rule31.line,
-          `${policy.id} ${rule31.direction}${rule31.deny ? "Deny" : ""}[${rule31.index}]: ${rule31.unsupported.join(", ")} not modelled; the rule matches no peer through it`,
+          rule32.line,
+          `${policy.id} ${rule32.direction}${rule32.deny ? "Deny" : ""}[${rule32.index}]: ${rule32.unsupported.join(", ")} not modelled; the rule matches no peer through it`,
           policy.id
         );
   }
@@ -80608,12 +80711,12 @@ function putCalicoPolicy(o, into) {
       `${policy.id}: ${policy.hostOnly.join(", ")} ${policy.hostOnly.length > 1 ? "are" : "is"} for host endpoints, which are not modelled${policy.appliesToPods ? "" : "; the policy applies to no pod and is not evaluated"}`,
       policy.id
     );
-  for (const rule31 of [...policy.ingress, ...policy.egress])
-    if (rule31.unsupported.length)
+  for (const rule32 of [...policy.ingress, ...policy.egress])
+    if (rule32.unsupported.length)
       into.diagnostics.warning(
         o.source.file,
-        rule31.line,
-        `${policy.id} ${rule31.direction}[${rule31.index}]: ${rule31.unsupported.join(", ")} not modelled; the rule matches no traffic`,
+        rule32.line,
+        `${policy.id} ${rule32.direction}[${rule32.index}]: ${rule32.unsupported.join(", ")} not modelled; the rule matches no traffic`,
         policy.id
       );
   into.put(into.calicoPolicies, policy);
@@ -80994,15 +81097,15 @@ function warnMissingPortNames(workloads, policies, diagnostics) {
     if (!named2.length) continue;
     const selected = (byNamespace.get(policy.namespace) ?? []).filter((w) => matches(policy.podSelector, w.labels));
     if (!selected.length) continue;
-    for (const rule31 of named2)
-      rule31.ports.forEach((port, i) => {
+    for (const rule32 of named2)
+      rule32.ports.forEach((port, i) => {
         if (typeof port.port !== "string") return;
         if (selected.some((w) => w.ports.some((c) => c.name === port.port && c.protocol === port.protocol))) return;
         const which2 = selected.length === 1 ? selected[0].id : `${selected.length} workloads, such as ${selected[0].id}`;
         diagnostics.warning(
           policy.source.file,
-          policy.source.lineOf(["spec", "ingress", rule31.index, "ports", i, "port"]),
-          `${policy.id}: no pod it selects (${which2}) has a ${port.protocol} port named ${JSON.stringify(port.port)}; spec.ingress[${rule31.index}].ports[${i}] opens nothing`,
+          policy.source.lineOf(["spec", "ingress", rule32.index, "ports", i, "port"]),
+          `${policy.id}: no pod it selects (${which2}) has a ${port.protocol} port named ${JSON.stringify(port.port)}; spec.ingress[${rule32.index}].ports[${i}] opens nothing`,
           policy.id
         );
       });
@@ -81146,6 +81249,10 @@ function diffEnvironments(pairs, config, exposureFn) {
     risk: overallRisk(findings),
     findings,
     connections: results.flatMap(({ pair, r }) => tag(r.connections, pair.name)),
+    renames: {
+      list: results.flatMap(({ pair, r }) => tag(r.renames?.list ?? [], pair.name)),
+      connections: results.flatMap(({ pair, r }) => tag(r.renames?.connections ?? r.connections, pair.name))
+    },
     exposures: results.flatMap(({ pair, r }) => tag(r.exposures, pair.name)),
     objects: results.flatMap(({ pair, r }) => tag(r.objects, pair.name)),
     workloads: { added: ids((r) => r.workloads.added), removed: ids((r) => r.workloads.removed) },
@@ -81255,13 +81362,13 @@ function describeStep(s) {
     case "istio": {
       const l7 = s.l7?.length ? ` \u2014 allowed at L4, restricted at L7 (${s.l7.join("; ")}), which is not evaluated` : "";
       const note = s.note ? ` (${s.note})` : "";
-      const rule31 = s.rule ? `${s.policy} ${s.rule}` : `${s.policy}`;
+      const rule32 = s.rule ? `${s.policy} ${s.rule}` : `${s.policy}`;
       if (s.verdict === "isolate")
-        return s.rule ? `${rule31} matches this peer but cannot apply${note}${where4}` : `${s.policy} (ALLOW) applies to the pod but none of its rules matches this peer${where4}`;
-      if (s.verdict === "deny") return `${rule31} denies ${s.conns}${note}${where4}`;
+        return s.rule ? `${rule32} matches this peer but cannot apply${note}${where4}` : `${s.policy} (ALLOW) applies to the pod but none of its rules matches this peer${where4}`;
+      if (s.verdict === "deny") return `${rule32} denies ${s.conns}${note}${where4}`;
       if (s.verdict === "restrict")
-        return `${rule31} matches ${s.conns} but decides per request: not denied at L4, restricted at L7 (${(s.l7 ?? []).join("; ")})${where4}`;
-      return s.conns.isEmpty() ? `${rule31} matches this peer but allows only ${s.ruleConns}${where4}${l7}` : `${rule31} allows ${s.conns}${where4}${l7}`;
+        return `${rule32} matches ${s.conns} but decides per request: not denied at L4, restricted at L7 (${(s.l7 ?? []).join("; ")})${where4}`;
+      return s.conns.isEmpty() ? `${rule32} matches this peer but allows only ${s.ruleConns}${where4}${l7}` : `${rule32} allows ${s.conns}${where4}${l7}`;
     }
     case "calico": {
       const tier = `Calico tier ${s.calicoTier}`;
@@ -84302,7 +84409,7 @@ async function readArchive(archive, sha, globs, limits, tap) {
     const path = repoPath(header.name);
     const size = header.size ?? 0;
     const isFile = header.type === "file" && path !== "";
-    const keep2 = (use) => {
+    const keep3 = (use) => {
       const chunks = [];
       stream.on("data", (c) => chunks.push(c));
       stream.on("end", () => {
@@ -84313,7 +84420,7 @@ async function readArchive(archive, sha, globs, limits, tap) {
     const matched = isFile && isMatch(path);
     if (matched && isManifestName(path)) {
       if (size <= maxFile)
-        return keep2((bytes) => {
+        return keep3((bytes) => {
           const text = decodeUtf8(bytes);
           if (text === null)
             diagnostics.push({
@@ -84333,7 +84440,7 @@ async function readArchive(archive, sha, globs, limits, tap) {
     } else if (isFile && maxInputs > 0 && size <= maxFile) {
       if (matched || inputBytes + size <= maxInputs) {
         inputBytes += size;
-        return keep2((bytes) => inputs.push({ name: path, text: bytes }));
+        return keep3((bytes) => inputs.push({ name: path, text: bytes }));
       }
       inputsDropped++;
     }
@@ -84351,6 +84458,11 @@ async function readArchive(archive, sha, globs, limits, tap) {
     });
   return { files, inputs, diagnostics };
 }
+var snapshotReader = () => JSON.stringify({
+  code: [readArchive, repoPath, watched, isManifestName, decodeUtf8, import_picomatch3.default].map(String),
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  node: process.versions.node
+});
 var COMPARE_FILE_LIMIT = 300;
 async function changedFiles(gh, repo, baseSha, headSha) {
   const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${baseSha}...${headSha}` });
@@ -84359,10 +84471,47 @@ async function changedFiles(gh, repo, baseSha, headSha) {
   return { mergeBase: data.merge_base_commit.sha, paths, complete: files.length < COMPARE_FILE_LIMIT };
 }
 
+// src/github/snapshot-cache.ts
+import { createHash as createHash2 } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+var FORMAT = 1;
+var reader;
+function variant(globs, limits) {
+  reader ??= createHash2("sha256").update(snapshotReader()).digest("hex");
+  const { maxFileBytes, maxArchiveBytes, maxInputBytes } = limits;
+  return JSON.stringify({ format: FORMAT, reader, globs, maxFileBytes, maxArchiveBytes, maxInputBytes });
+}
+var isText = (v) => typeof v === "string";
+async function decode2(bytes) {
+  const value = deserialize(await promisify(gunzip)(bytes));
+  const ok2 = Array.isArray(value?.files) && value.files.every((f) => isText(f?.name) && isText(f?.text)) && Array.isArray(value.inputs) && value.inputs.every((f) => isText(f?.name) && f?.text instanceof Uint8Array) && Array.isArray(value.diagnostics) && value.diagnostics.every((d) => isText(d?.file) && isText(d?.message));
+  if (!ok2) throw new Error("not a snapshot");
+  return value;
+}
+async function fetchManifestsCached(gh, repo, sha, globs, limits = {}) {
+  const { cache } = limits;
+  if (!cache) return fetchManifests(gh, repo, sha, globs, limits);
+  const key5 = variant(globs, limits);
+  const cached = await cache.readParsed(repo, sha, key5, decode2);
+  if (cached) return cached;
+  const snapshot = await fetchManifests(gh, repo, sha, globs, limits);
+  if (snapshot.files.length || snapshot.inputs.length || snapshot.diagnostics.length)
+    await keep2(cache, repo, sha, key5, snapshot);
+  return snapshot;
+}
+async function keep2(cache, repo, sha, key5, snapshot) {
+  try {
+    await cache.keepParsed(repo, sha, key5, await promisify(gzip)(serialize(snapshot), { level: 1 }));
+  } catch {
+  }
+}
+
 // src/github/fetch-sides.ts
 async function fetchSide(gh, repo, sha, config, signal, cache) {
   signal?.throwIfAborted();
-  const snapshot = await fetchManifests(gh, repo, sha, config.paths, {
+  const snapshot = await fetchManifestsCached(gh, repo, sha, config.paths, {
     maxInputBytes: DEFAULT_MAX_RENDER_INPUT_BYTES,
     cache
   });
@@ -84768,21 +84917,21 @@ async function deleteIfThere(gh, repo, id) {
 async function publishSticky(gh, repo, issue2, body, options) {
   if (options.mode === "off") return { action: "skipped" };
   const existing = await findSticky(gh, repo, issue2, options.botLogin);
-  const keep2 = existing.at(-1);
+  const keep3 = existing.at(-1);
   for (const extra of existing.slice(0, -1)) await deleteIfThere(gh, repo, extra.id);
   const create = async () => createCommentOnce(gh, repo, issue2, body, options.botLogin);
-  if (!keep2) {
+  if (!keep3) {
     if (options.onlyIfExists) return { action: "skipped" };
     return { action: "created", id: await create() };
   }
   if (options.mode === "recreate") {
-    await deleteIfThere(gh, repo, keep2.id);
+    await deleteIfThere(gh, repo, keep3.id);
     return { action: "recreated", id: await create() };
   }
-  if (keep2.body === body) return { action: "unchanged", id: keep2.id };
+  if (keep3.body === body) return { action: "unchanged", id: keep3.id };
   try {
-    await gh.rest.issues.updateComment({ ...repo, comment_id: keep2.id, body });
-    return { action: "updated", id: keep2.id };
+    await gh.rest.issues.updateComment({ ...repo, comment_id: keep3.id, body });
+    return { action: "updated", id: keep3.id };
   } catch (error2) {
     if (httpStatus(error2) !== 404) throw error2;
     if (options.onlyIfExists) return { action: "skipped" };
