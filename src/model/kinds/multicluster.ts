@@ -3,9 +3,9 @@
 // <name>.<namespace>.svc.clusterset.local; it has no spec. A ServiceImport is the other side: a Service
 // this cluster consumes whose endpoints may be in other clusters (normally made by the MCS controller).
 import type { Protocol } from "../../core/port-set.js";
-import { fail, optInt, optList, optObj, optString } from "../fields.js";
+import { fail, optObj, optString } from "../fields.js";
 import type { Located, ObjectInput } from "../types.js";
-import { protocolAt } from "./workload.js";
+import { servicePorts } from "./service.js";
 
 export const MCS_GROUP = "multicluster.x-k8s.io";
 const CLUSTERSET_DOMAIN = "clusterset.local";
@@ -35,17 +35,6 @@ export function readServiceImport(o: ObjectInput): ServiceImport {
   const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterSetIP";
   const type = IMPORT_TYPES.find((t) => t === typeText);
   if (!type) fail(["spec", "type"], `must be one of ${IMPORT_TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
-  const ports = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
-    const path = ["spec", "ports", i];
-    const p = optObj(value, path);
-    if (!p) fail(path, "must be a mapping");
-    const port = optInt(p.port, [...path, "port"], 1, 65535);
-    if (port === undefined) fail([...path, "port"], "is missing");
-    return {
-      name: optString(p.name, [...path, "name"]),
-      protocol: protocolAt(p.protocol, [...path, "protocol"]),
-      port,
-    };
-  });
+  const ports = servicePorts(spec).map(({ name, protocol, port }) => ({ name, protocol, port }));
   return { id: o.id, kind: "ServiceImport", name: o.meta.name, namespace: o.namespace!, source: o.source, type, ports };
 }

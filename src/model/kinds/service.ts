@@ -8,13 +8,12 @@ import { protocolAt } from "./workload.js";
 
 const TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"] as const;
 
-export function readService(data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): Service {
-  const spec = optObj(data.spec, ["spec"]) ?? {};
-  const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterIP";
-  const type = TYPES.find((t) => t === typeText);
-  if (!type) fail(["spec", "type"], `must be one of ${TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
-  const selector = optStringMap(spec.selector, ["spec", "selector"]);
-  const ports: ServicePort[] = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
+/**
+ * The fields every service port has, a Service's and a ServiceImport's alike (name, protocol, port),
+ * with each port's mapping and path for the fields only one of them has.
+ */
+export function servicePorts(spec: Record<string, unknown>) {
+  return (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
     const path = ["spec", "ports", i];
     const p = optObj(value, path);
     if (!p) fail(path, "must be a mapping");
@@ -24,12 +23,25 @@ export function readService(data: Record<string, unknown>, meta: Meta, namespace
       name: optString(p.name, [...path, "name"]),
       protocol: protocolAt(p.protocol, [...path, "protocol"]),
       port,
-      // targetPort defaults to port; 0 is the API's "unset".
-      targetPort: (p.targetPort === 0 ? undefined : optPortOrName(p.targetPort, [...path, "targetPort"])) ?? port,
-      nodePort: optInt(p.nodePort, [...path, "nodePort"], 0, 65535) || undefined,
-      appProtocol: optString(p.appProtocol, [...path, "appProtocol"]),
+      p,
+      path,
     };
   });
+}
+
+export function readService(data: Record<string, unknown>, meta: Meta, namespace: string, source: Source): Service {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterIP";
+  const type = TYPES.find((t) => t === typeText);
+  if (!type) fail(["spec", "type"], `must be one of ${TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
+  const selector = optStringMap(spec.selector, ["spec", "selector"]);
+  const ports: ServicePort[] = servicePorts(spec).map(({ p, path, ...base }) => ({
+    ...base,
+    // targetPort defaults to port; 0 is the API's "unset".
+    targetPort: (p.targetPort === 0 ? undefined : optPortOrName(p.targetPort, [...path, "targetPort"])) ?? base.port,
+    nodePort: optInt(p.nodePort, [...path, "nodePort"], 0, 65535) || undefined,
+    appProtocol: optString(p.appProtocol, [...path, "appProtocol"]),
+  }));
   const strings = (field: string) =>
     (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
   const sourceRanges = strings("loadBalancerSourceRanges");
