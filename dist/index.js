@@ -78269,6 +78269,67 @@ function kindsForProtocol(protocol, tlsMode) {
   }
 }
 
+// src/model/kinds/service.ts
+var TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
+function servicePorts(spec) {
+  return (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
+    const path = ["spec", "ports", i];
+    const p = optObj(value, path);
+    if (!p) fail(path, "must be a mapping");
+    const port = optInt(p.port, [...path, "port"], 1, 65535);
+    if (port === void 0) fail([...path, "port"], "is missing");
+    return {
+      name: optString(p.name, [...path, "name"]),
+      protocol: protocolAt(p.protocol, [...path, "protocol"]),
+      port,
+      p,
+      path
+    };
+  });
+}
+function readService(data, meta, namespace, source) {
+  const spec = optObj(data.spec, ["spec"]) ?? {};
+  const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterIP";
+  const type = TYPES.find((t) => t === typeText);
+  if (!type) fail(["spec", "type"], `must be one of ${TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
+  const selector2 = optStringMap(spec.selector, ["spec", "selector"]);
+  const ports2 = servicePorts(spec).map(({ p, path, ...base }) => ({
+    ...base,
+    // targetPort defaults to port; 0 is the API's "unset".
+    targetPort: (p.targetPort === 0 ? void 0 : optPortOrName(p.targetPort, [...path, "targetPort"])) ?? base.port,
+    nodePort: optInt(p.nodePort, [...path, "nodePort"], 0, 65535) || void 0,
+    appProtocol: optString(p.appProtocol, [...path, "appProtocol"])
+  }));
+  const strings2 = (field) => (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
+  const sourceRanges = strings2("loadBalancerSourceRanges");
+  const legacyRanges = meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
+  if (!sourceRanges.length && legacyRanges)
+    sourceRanges.push(
+      ...legacyRanges.split(",").map((s) => s.trim()).filter(Boolean)
+    );
+  const etp = optString(spec.externalTrafficPolicy, ["spec", "externalTrafficPolicy"]) ?? "Cluster";
+  if (etp !== "Cluster" && etp !== "Local" && etp !== "Global")
+    fail(["spec", "externalTrafficPolicy"], `must be Cluster or Local, found ${JSON.stringify(etp)}`);
+  return {
+    id: `${namespace}/Service/${meta.name}`,
+    kind: "Service",
+    name: meta.name,
+    namespace,
+    source,
+    type,
+    selector: selector2 && Object.keys(selector2).length ? selector2 : null,
+    ports: ports2,
+    headless: spec.clusterIP === "None",
+    externalIPs: strings2("externalIPs"),
+    externalName: optString(spec.externalName, ["spec", "externalName"]),
+    loadBalancerSourceRanges: sourceRanges,
+    loadBalancerClass: optString(spec.loadBalancerClass, ["spec", "loadBalancerClass"]),
+    allocateLoadBalancerNodePorts: optBool(spec.allocateLoadBalancerNodePorts, ["spec", "allocateLoadBalancerNodePorts"]) ?? true,
+    externalTrafficPolicy: etp === "Local" ? "Local" : "Cluster",
+    annotations: meta.annotations
+  };
+}
+
 // src/model/kinds/multicluster.ts
 var MCS_GROUP = "multicluster.x-k8s.io";
 var CLUSTERSET_DOMAIN = "clusterset.local";
@@ -78282,18 +78343,7 @@ function readServiceImport(o) {
   const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterSetIP";
   const type = IMPORT_TYPES.find((t) => t === typeText);
   if (!type) fail(["spec", "type"], `must be one of ${IMPORT_TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
-  const ports2 = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
-    const path = ["spec", "ports", i];
-    const p = optObj(value, path);
-    if (!p) fail(path, "must be a mapping");
-    const port = optInt(p.port, [...path, "port"], 1, 65535);
-    if (port === void 0) fail([...path, "port"], "is missing");
-    return {
-      name: optString(p.name, [...path, "name"]),
-      protocol: protocolAt(p.protocol, [...path, "protocol"]),
-      port
-    };
-  });
+  const ports2 = servicePorts(spec).map(({ name, protocol, port }) => ({ name, protocol, port }));
   return { id: o.id, kind: "ServiceImport", name: o.meta.name, namespace: o.namespace, source: o.source, type, ports: ports2 };
 }
 
@@ -80525,60 +80575,6 @@ function readPodConfig(data, kind) {
     }
   }
   return { texts, refs };
-}
-
-// src/model/kinds/service.ts
-var TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
-function readService(data, meta, namespace, source) {
-  const spec = optObj(data.spec, ["spec"]) ?? {};
-  const typeText = optString(spec.type, ["spec", "type"]) ?? "ClusterIP";
-  const type = TYPES.find((t) => t === typeText);
-  if (!type) fail(["spec", "type"], `must be one of ${TYPES.join(", ")}, found ${JSON.stringify(typeText)}`);
-  const selector2 = optStringMap(spec.selector, ["spec", "selector"]);
-  const ports2 = (optList(spec.ports, ["spec", "ports"]) ?? []).map((value, i) => {
-    const path = ["spec", "ports", i];
-    const p = optObj(value, path);
-    if (!p) fail(path, "must be a mapping");
-    const port = optInt(p.port, [...path, "port"], 1, 65535);
-    if (port === void 0) fail([...path, "port"], "is missing");
-    return {
-      name: optString(p.name, [...path, "name"]),
-      protocol: protocolAt(p.protocol, [...path, "protocol"]),
-      port,
-      // targetPort defaults to port; 0 is the API's "unset".
-      targetPort: (p.targetPort === 0 ? void 0 : optPortOrName(p.targetPort, [...path, "targetPort"])) ?? port,
-      nodePort: optInt(p.nodePort, [...path, "nodePort"], 0, 65535) || void 0,
-      appProtocol: optString(p.appProtocol, [...path, "appProtocol"])
-    };
-  });
-  const strings2 = (field) => (optList(spec[field], ["spec", field]) ?? []).map((v, i) => optString(v, ["spec", field, i]) ?? "");
-  const sourceRanges = strings2("loadBalancerSourceRanges");
-  const legacyRanges = meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
-  if (!sourceRanges.length && legacyRanges)
-    sourceRanges.push(
-      ...legacyRanges.split(",").map((s) => s.trim()).filter(Boolean)
-    );
-  const etp = optString(spec.externalTrafficPolicy, ["spec", "externalTrafficPolicy"]) ?? "Cluster";
-  if (etp !== "Cluster" && etp !== "Local" && etp !== "Global")
-    fail(["spec", "externalTrafficPolicy"], `must be Cluster or Local, found ${JSON.stringify(etp)}`);
-  return {
-    id: `${namespace}/Service/${meta.name}`,
-    kind: "Service",
-    name: meta.name,
-    namespace,
-    source,
-    type,
-    selector: selector2 && Object.keys(selector2).length ? selector2 : null,
-    ports: ports2,
-    headless: spec.clusterIP === "None",
-    externalIPs: strings2("externalIPs"),
-    externalName: optString(spec.externalName, ["spec", "externalName"]),
-    loadBalancerSourceRanges: sourceRanges,
-    loadBalancerClass: optString(spec.loadBalancerClass, ["spec", "loadBalancerClass"]),
-    allocateLoadBalancerNodePorts: optBool(spec.allocateLoadBalancerNodePorts, ["spec", "allocateLoadBalancerNodePorts"]) ?? true,
-    externalTrafficPolicy: etp === "Local" ? "Local" : "Cluster",
-    annotations: meta.annotations
-  };
 }
 
 // src/model/kind-table.ts
