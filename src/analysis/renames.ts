@@ -1,9 +1,11 @@
-// Workloads renamed: a removed and an added workload of one namespace and kind that talk to the same peers
-// (the workloads renamed with them read under their new names). A rename is one fact, not its connections
-// removed and added: the connections that are the same under the new names are set aside, and only what
-// the rename also changed stays a connection change (one "changed" connection where the ports differ).
+// Workloads renamed: a removed and an added workload of one namespace and kind whose pods share a port and
+// talk to the same peers (the workloads renamed with them read under their new names). A rename is one
+// fact, not its connections removed and added: the connections that are the same under the new names are
+// set aside, and only what the rename also changed stays a connection change (one "changed" connection
+// where the ports differ).
 import { type ChangeKind, changeKind, type ConnectionChange } from "./diff.js";
 import type { ObjectChange } from "./object-diff.js";
+import type { Cluster, Workload } from "../model/types.js";
 
 type Caused = ConnectionChange & { readonly causes: readonly ObjectChange[] };
 
@@ -36,6 +38,7 @@ function positions(list: readonly Caused[]): Map<string, ObjectChange> {
 export function findRenames(
   list: readonly Caused[],
   workloads: { readonly added: readonly string[]; readonly removed: readonly string[] },
+  alike: (removed: string, added: string) => boolean = () => true,
 ): { renames: Rename[]; connections: Caused[] } {
   if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list] };
   const removed = new Set(workloads.removed);
@@ -80,7 +83,7 @@ export function findRenames(
     let best: { key: string; score: number } | undefined;
     for (const key of [...came.keys()].sort(byOrder)) {
       const now = key.slice(key.indexOf("|") + 1);
-      if (taken.has(key) || !key.startsWith(`${env}|`) || nsKind(now) !== nsKind(id)) continue;
+      if (taken.has(key) || !key.startsWith(`${env}|`) || nsKind(now) !== nsKind(id) || !alike(id, now)) continue;
       const after = came.get(key)!;
       const shared = [...before].filter((p) => after.has(p)).length;
       if (shared * 2 <= Math.max(before.size, after.size)) continue;
@@ -133,4 +136,25 @@ export function findRenames(
     };
   });
   return { renames, connections };
+}
+
+/** The ports a workload's pods listen on (protocol and number). */
+const podPorts = (w: Workload) => new Set(w.ports.map((p) => `${p.protocol}/${p.containerPort}`));
+
+/**
+ * Whether a removed workload of `base` and an added one of `head` can be one renamed: their pods share a
+ * port (or neither declares one) and host networking. In a namespace without NetworkPolicy every workload
+ * talks to the same peers, so the peers alone would also pair a workload with an unrelated one that
+ * replaced it; a rename that also opens a port (a metrics port) keeps the ports it had.
+ */
+export function samePods(base: Cluster, head: Cluster): (removed: string, added: string) => boolean {
+  const before = new Map(base.workloads.map((w) => [w.id, w]));
+  const after = new Map(head.workloads.map((w) => [w.id, w]));
+  return (removed, added) => {
+    const [a, b] = [before.get(removed), after.get(added)];
+    if (!a || !b) return true;
+    if (a.hostNetwork !== b.hostNetwork) return false;
+    const [pa, pb] = [podPorts(a), podPorts(b)];
+    return (pa.size === 0 && pb.size === 0) || [...pa].some((p) => pb.has(p));
+  };
 }

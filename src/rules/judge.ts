@@ -1,7 +1,7 @@
 // Judgement over the facts of a diff: the rules' findings and the overall risk. The analysis computes
 // what changed (analysis/analyze.ts); this step says how much it matters.
 import type { DiffFacts, RuleInputs, SideStats } from "../analysis/analyze.js";
-import { findRenames, type Rename } from "../analysis/renames.js";
+import { findRenames, type Rename, samePods } from "../analysis/renames.js";
 import type { Config, Severity } from "../config/schema.js";
 import { overallRisk, runRules } from "./index.js";
 import type { Finding } from "./rule.js";
@@ -53,7 +53,11 @@ export function judge(
 ): DiffResult {
   // A renamed workload is one finding, not its connections removed and added: the rules judge what is
   // left once the connections that are the same under the new names are set aside.
-  const { renames, connections } = findRenames(facts.connections, facts.workloads);
+  const { renames, connections } = findRenames(
+    facts.connections,
+    facts.workloads,
+    samePods(inputs.sides.base.cluster, inputs.sides.head.cluster),
+  );
   const findings = runRules(
     {
       base: inputs.sides.base,

@@ -61,6 +61,17 @@ describe(RULE, () => {
     expect(all.filter((f) => f.rule === "connections-removed")).toEqual([]);
   });
 
+  it("does not fire for an unrelated workload that replaced another: its pods listen on other ports", () => {
+    const base = open({ web: "web", api: "api", db: "db" });
+    const head = docs(open({ web: "web", api: "api" }), deployment("shop", "cache", { port: 6379 }));
+    expect(findingsOf(RULE, base, head)).toEqual([]);
+    // The same replacement listening on the same port reads as a rename.
+    const alike = docs(open({ web: "web", api: "api" }), deployment("shop", "cache"));
+    expect(findingsOf(RULE, base, alike).map((f) => f.message)).toEqual([
+      "shop/Deployment/db was renamed shop/Deployment/cache: the same 7 connections under the new name",
+    ]);
+  });
+
   it("does not fire when the added workload talks to other peers", () => {
     const base = docs(
       namespace("shop"),
