@@ -79851,7 +79851,7 @@ function positions(list4) {
       if (!at.has(`${o.environment ?? ""}|${o.id}`)) at.set(`${o.environment ?? ""}|${o.id}`, o);
   return at;
 }
-function findRenames(list4, workloads) {
+function findRenames(list4, workloads, alike = () => true) {
   if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list4] };
   const removed = new Set(workloads.removed);
   const added = new Set(workloads.added);
@@ -79891,7 +79891,7 @@ function findRenames(list4, workloads) {
     let best;
     for (const key6 of [...came.keys()].sort(byOrder2)) {
       const now = key6.slice(key6.indexOf("|") + 1);
-      if (taken.has(key6) || !key6.startsWith(`${env}|`) || nsKind(now) !== nsKind(id)) continue;
+      if (taken.has(key6) || !key6.startsWith(`${env}|`) || nsKind(now) !== nsKind(id) || !alike(id, now)) continue;
       const after = came.get(key6);
       const shared = [...before].filter((p) => after.has(p)).length;
       if (shared * 2 <= Math.max(before.size, after.size)) continue;
@@ -79942,10 +79942,26 @@ function findRenames(list4, workloads) {
   });
   return { renames, connections };
 }
+var podPorts = (w) => new Set(w.ports.map((p) => `${p.protocol}/${p.containerPort}`));
+function samePods(base, head) {
+  const before = new Map(base.workloads.map((w) => [w.id, w]));
+  const after = new Map(head.workloads.map((w) => [w.id, w]));
+  return (removed, added) => {
+    const [a, b] = [before.get(removed), after.get(added)];
+    if (!a || !b) return true;
+    if (a.hostNetwork !== b.hostNetwork) return false;
+    const [pa, pb] = [podPorts(a), podPorts(b)];
+    return pa.size === 0 && pb.size === 0 || [...pa].some((p) => pb.has(p));
+  };
+}
 
 // src/rules/judge.ts
 function judge({ facts, inputs }, config) {
-  const { renames, connections } = findRenames(facts.connections, facts.workloads);
+  const { renames, connections } = findRenames(
+    facts.connections,
+    facts.workloads,
+    samePods(inputs.sides.base.cluster, inputs.sides.head.cluster)
+  );
   const findings = runRules(
     {
       base: inputs.sides.base,
