@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { parseAllDocuments } from "yaml";
+import { startRedis } from "../e2e/redis-server.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHART = join(ROOT, "deploy/helm/reachdiff");
@@ -73,6 +75,14 @@ const helm = (...extra: string[]) =>
     ...extra,
   ]);
 
+/** A Deployment's variables by name; one read from a Secret is "secret". */
+const envOf = (docs: { kind: string; metadata: { name: string }; spec: any }[], name: string) =>
+  Object.fromEntries(
+    docs
+      .find((d) => d.kind === "Deployment" && d.metadata.name === name)!
+      .spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value ?? "secret"]),
+  ) as Record<string, string>;
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "reachdiff-chart-"));
   rendered = helm();
@@ -107,6 +117,7 @@ describe("the Helm chart, reviewed by Reachdiff", () => {
       "PodDisruptionBudget/rd-reachdiff-web",
       "PodDisruptionBudget/rd-reachdiff-worker",
       "Secret/rd-reachdiff",
+      "Secret/rd-redis",
       "Service/rd-reachdiff",
       "Service/rd-redis",
       "StatefulSet/rd-redis",
@@ -121,23 +132,50 @@ describe("the Helm chart, reviewed by Reachdiff", () => {
         expect(c.livenessProbe && c.readinessProbe).toBeTruthy();
       }
     }
-    const env = (name: string) =>
-      Object.fromEntries(
-        docs
-          .find((d) => d.kind === "Deployment" && d.metadata.name === name)
-          .spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [
-            e.name,
-            e.value ?? "secret",
-          ]),
-      );
+    const env = (name: string) => envOf(docs, name);
     expect(env("rd-reachdiff-web")).toMatchObject({
       REACHDIFF_ROLE: "web",
-      REDIS_URL: "redis://rd-redis:6379",
+      REDIS_PASSWORD: "secret",
+      REDIS_URL: "redis://:$(REDIS_PASSWORD)@rd-redis:6379",
       PRIVATE_KEY: "secret",
     });
     expect(env("rd-reachdiff-worker")).toMatchObject({ REACHDIFF_ROLE: "worker", REACHDIFF_DRAIN_MS: "45000" });
     // The App's key and secret are in the Secret only, never in a Deployment.
     expect(rendered.match(/not-a-key/g)).toHaveLength(1);
+  });
+
+  it("the bundled Redis asks for the generated password, which only its Secret holds; a real redis-server started with the chart's arguments refuses a client without it", async () => {
+    const docs = parseAllDocuments(rendered)
+      .map((d) => d.toJS())
+      .filter(Boolean);
+    const secret = docs.find((d) => d.kind === "Secret" && d.metadata.name === "rd-redis");
+    const password = Buffer.from(secret.data.password, "base64").toString();
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(rendered.split(password)).toHaveLength(1);
+    // The kubelet's expansion of $(NAME) from the container's variables, here from the Secret.
+    const expand = (v: string) =>
+      v.replace(/\$\((\w+)\)/g, (_, name) => (name === "REDIS_PASSWORD" ? password : `$(${name})`));
+    const container = docs.find((d) => d.kind === "StatefulSet").spec.template.spec.containers[0];
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual(["REDIS_PASSWORD", "REDISCLI_AUTH"]);
+    const args: string[] = container.args.map(expand);
+    expect(args.slice(0, 2)).toEqual(["--requirepass", password]);
+    // The chart's arguments but its data folder (the test's redis-server has its own).
+    const at = args.indexOf("--dir");
+    const server = await startRedis([...args.slice(0, at), ...args.slice(at + 2)]);
+    const url = expand(envOf(docs, "rd-reachdiff-worker").REDIS_URL).replace(
+      "rd-redis:6379",
+      `127.0.0.1:${server.port}`,
+    );
+    const without = new Redis(server.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    const withPassword = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await expect(without.ping()).rejects.toThrow(/NOAUTH/);
+      expect(await withPassword.ping()).toBe("PONG");
+    } finally {
+      without.disconnect();
+      withPassword.disconnect();
+      await server.dispose();
+    }
   });
 
   it("exposure: only the webhook Service, through the Ingress on the webhook path, over TLS", () => {
@@ -182,13 +220,13 @@ describe("the Helm chart, reviewed by Reachdiff", () => {
     expect(ports(WEB, DNS)).toEqual({ TCP: [[53, 53]], UDP: [[53, 53]], SCTP: [] });
   });
 
-  it("with an external Redis: no Redis pod, egress to its address only", () => {
+  it("with an external Redis: no Redis pod, its URL in the Secret, egress to its address only", () => {
     const docs = parseAllDocuments(
       helm(
         "--set",
         "redis.enabled=false",
         "--set",
-        "redis.externalUrl=redis://10.1.2.3:6379",
+        "redis.externalUrl=redis://:a-password@10.1.2.3:6379",
         "--set",
         "redis.externalCIDRs={10.1.2.3/32}",
       ),
@@ -196,6 +234,9 @@ describe("the Helm chart, reviewed by Reachdiff", () => {
       .map((d) => d.toJS())
       .filter(Boolean);
     expect(docs.filter((d) => d.metadata.name.includes("redis"))).toEqual([]);
+    // The URL may carry a password: the chart's Secret holds it, the Deployments read it from there.
+    expect(envOf(docs, "rd-reachdiff-worker").REDIS_URL).toBe("secret");
+    expect(docs.find((d) => d.kind === "Secret").stringData["redis-url"]).toBe("redis://:a-password@10.1.2.3:6379");
     const policy = docs.find((d) => d.metadata.name === "rd-reachdiff-worker" && d.kind === "NetworkPolicy");
     expect(policy.spec.egress).toContainEqual({
       to: [{ ipBlock: { cidr: "10.1.2.3/32" } }],

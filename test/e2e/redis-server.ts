@@ -27,7 +27,8 @@ function redisServerPath(): string {
   return found;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `args`: more redis-server arguments (e.g. a Helm chart's, such as `--requirepass`). */
+export async function startRedis(args: readonly string[] = []): Promise<RedisServer> {
   const bin = redisServerPath();
   const dir = mkdtempSync(join(tmpdir(), "reachdiff-redis-"));
   const port = await freePort();
@@ -37,7 +38,7 @@ export async function startRedis(): Promise<RedisServer> {
     out = "";
     child = spawn(
       bin,
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", ...args],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     child.stdout!.on("data", (d) => {

@@ -23,11 +23,23 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (include "reachdiff.fullname" .) .Values.github.existingSecret -}}
 {{- end -}}
 
-{{- define "reachdiff.redisUrl" -}}
+{{/*
+Where the queue is. The bundled Redis: its password from its Secret, put into the URL by the kubelet
+($(REDIS_PASSWORD) is expanded from the variable before it), so no spec holds it. An external Redis: its
+URL (it may carry a password) from the chart's Secret, key redis-url (or github.existingSecret's).
+*/}}
+{{- define "reachdiff.redisEnv" -}}
 {{- if .Values.redis.enabled -}}
-{{- printf "redis://%s-redis:6379" .Release.Name -}}
+- name: REDIS_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ .Values.redis.auth.existingSecret | default (printf "%s-redis" .Release.Name) }}, key: password } }
+- name: REDIS_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s-redis:6379" .Release.Name | quote }}
 {{- else -}}
-{{- required "redis.externalUrl is required when redis.enabled is false" .Values.redis.externalUrl -}}
+{{- if not .Values.github.existingSecret }}
+{{- $_ := required "redis.externalUrl is required when redis.enabled is false" .Values.redis.externalUrl }}
+{{- end }}
+- name: REDIS_URL
+  valueFrom: { secretKeyRef: { name: {{ include "reachdiff.secretName" . }}, key: redis-url } }
 {{- end -}}
 {{- end -}}
 
@@ -39,8 +51,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   valueFrom: { secretKeyRef: { name: {{ include "reachdiff.secretName" . }}, key: private-key } }
 - name: WEBHOOK_SECRET
   valueFrom: { secretKeyRef: { name: {{ include "reachdiff.secretName" . }}, key: webhook-secret } }
-- name: REDIS_URL
-  value: {{ include "reachdiff.redisUrl" . | quote }}
+{{ include "reachdiff.redisEnv" . }}
 - name: HOST
   value: "0.0.0.0"
 - name: HOME
