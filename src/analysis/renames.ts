@@ -17,6 +17,9 @@ export interface Rename {
   readonly same: number;
   /** Connections the rename also changed (they stay in `connections`). */
   readonly changed: number;
+  /** Where the new name is defined. */
+  readonly file?: string;
+  readonly line?: number;
 }
 
 const nsKind = (id: string) => id.split("/").slice(0, 2).join("/");
@@ -127,12 +130,14 @@ export function findRenames(
   const renames: Rename[] = [...pairs].map(([old, to]) => {
     const env = old.slice(0, old.indexOf("|"));
     const from = old.slice(old.indexOf("|") + 1);
+    const where = at.get(`${env}|${to}`);
     return {
       ...(env ? { environment: env } : {}),
       from,
       to,
       same: touching(same.get(env) ?? [], env, from, from),
       changed: touching(connections, env, from, to),
+      ...(where ? { file: where.file, line: where.line } : {}),
     };
   });
   return { renames, connections };

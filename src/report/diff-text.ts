@@ -22,7 +22,7 @@ export function headline(r: DiffResult): string {
   }
   return top
     ? `${word}: ${plainFinding(r, top)}`
-    : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
+    : `${word}: ${(r.renames?.connections ?? r.connections).length} connection change(s), ${r.exposures.length} exposure change(s).`;
 }
 
 export function diffText(r: DiffResult): string {
@@ -48,24 +48,35 @@ export function diffText(r: DiffResult): string {
     }
     out.push("");
   }
-  if (r.connections.length) {
+  // A renamed workload is one line here, not its connections removed and added: the Reachability section
+  // lists what is left once the connections that are the same under the new name are set aside.
+  const renames = r.renames?.list ?? [];
+  if (renames.length) {
+    out.push(`Renamed (${renames.length}):`);
+    for (const x of renames)
+      out.push(
+        `  ${x.from} -> ${x.to}  ${x.same} connection${x.same === 1 ? "" : "s"} the same${x.changed ? `, ${x.changed} changed` : ""}${inEnvironment(x)}${x.file ? `  (${x.file}${x.line ? `:${x.line}` : ""})` : ""}`,
+      );
+    out.push("");
+  }
+  const connections = r.renames?.connections ?? r.connections;
+  if (connections.length) {
     out.push("Reachability:");
-    for (const c of r.connections) {
+    for (const c of connections) {
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const ports =
         c.change === "changed" ? `${c.base} -> ${c.head}` : c.change === "added" ? `${c.head}` : `${c.base}`;
-      const why = c.causes.length ? `  (because of ${c.causes.map((o) => `${o.id} ${o.change}`).join(", ")})` : "";
+      const why = c.causes.length ? `  (because ${c.causes.map((o) => `${o.id} ${o.change}`).join(", ")})` : "";
       out.push(`  ${sign} ${peer(c, "from")} -> ${peer(c, "to")}  ${ports}${why}${inEnvironment(c)}`);
     }
     out.push("");
   }
-  if (r.workloads.added.length || r.workloads.removed.length) {
-    out.push(
-      "Workloads:",
-      ...r.workloads.added.map((w) => `  + ${w}`),
-      ...r.workloads.removed.map((w) => `  - ${w}`),
-      "",
-    );
+  // The renamed workloads are said above (with several environments, an id renamed in one is left out here).
+  const renamedIds = new Set(renames.flatMap((x) => [x.from, x.to]));
+  const added = r.workloads.added.filter((w) => !renamedIds.has(w));
+  const removed = r.workloads.removed.filter((w) => !renamedIds.has(w));
+  if (added.length || removed.length) {
+    out.push("Workloads:", ...added.map((w) => `  + ${w}`), ...removed.map((w) => `  - ${w}`), "");
   }
   for (const note of r.notes) out.push(`Note: ${note}`);
   for (const [name, list] of [

@@ -108,7 +108,8 @@ export function diffEnvironments(
       risk: r.risk,
       findings: r.findings.length,
       exposures: r.exposures.length,
-      connections: r.connections.length,
+      // Reachability changes as every output lists them: a rename's same connections set aside.
+      connections: (r.renames?.connections ?? r.connections).length,
       objects: r.objects.length,
       stats: { base: pair.base ? r.stats.base : undefined, head: pair.head ? r.stats.head : undefined },
       ...unanalysedOf(pair),

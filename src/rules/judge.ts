@@ -40,6 +40,7 @@ export interface EnvironmentSummary {
   readonly risk: Severity | "none";
   readonly findings: number;
   readonly exposures: number;
+  /** Reachability changes once the connections a rename keeps are set aside (DiffResult.renames). */
   readonly connections: number;
   readonly objects: number;
   readonly stats: { readonly base?: SideStats; readonly head?: SideStats };

@@ -1,0 +1,84 @@
+// The plain-text diff (diff --format text): a renamed workload is one line under "Renamed", its connections
+// that are the same under the new name are not listed, and each listed change says which objects caused it.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { exposureOf } from "../../src/analysis/exposure-of.js";
+import { defaultConfig } from "../../src/config/load-config.js";
+import { diffText } from "../../src/report/diff-text.js";
+import { diffEnvironments } from "../../src/review/environments.js";
+import { diffClusters } from "../../src/review/review.js";
+import { loadSide } from "../../src/snapshot.js";
+import { cluster } from "../helpers/report.js";
+import { deployment, docs, namespace } from "../rules/harness.js";
+
+const SCENARIO = "fixtures/scenarios/renamed-workloads";
+const section = (text: string, title: string) => {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(title));
+  if (at < 0) return [];
+  const end = lines.findIndex((l, i) => i > at && l === "");
+  return lines.slice(at + 1, end < 0 ? undefined : end);
+};
+
+describe("diff --format text", () => {
+  const r = diffClusters(
+    loadSide(join(SCENARIO, "base")),
+    loadSide(join(SCENARIO, "head")),
+    defaultConfig(),
+    exposureOf,
+  );
+  const text = diffText(r);
+
+  it("says each rename once, with its same and changed connections and where the new name is", () => {
+    expect(text).toContain("Renamed (11):\n");
+    const renamed = section(text, "Renamed (");
+    expect(renamed).toHaveLength(11);
+    expect(renamed).toContain(
+      "  shop/Deployment/cart -> shop/Deployment/shop-cart  25 connections the same  (workloads.yaml:1)",
+    );
+    expect(renamed).toContain(
+      "  pay/Deployment/ledger -> pay/Deployment/ledger-v2  12 connections the same, 1 changed  (workloads.yaml:217)",
+    );
+  });
+
+  it("lists only the connection the rename changed, as a change, with the objects that caused it", () => {
+    expect(section(text, "Reachability:")).toEqual([
+      "  ~ pay/Deployment/api -> pay/Deployment/ledger-v2  TCP 8080 -> TCP 8080,9090  (because pay/Deployment/ledger-v2 added, pay/NetworkPolicy/ledger changed, pay/Deployment/ledger removed)",
+    ]);
+    // The facts keep every change; the text does not repeat the renamed workloads as added and removed.
+    expect(r.connections.length).toBeGreaterThan(300);
+    expect(text).not.toContain("Workloads:");
+    expect(text).not.toContain("because of");
+    expect(text.split("\n").length).toBeLessThan(60);
+  });
+
+  it("names the cause of a change that is no rename as 'because <object> <change>'", () => {
+    const base = cluster(docs(namespace("shop"), deployment("shop", "web")));
+    const head = cluster(docs(namespace("shop"), deployment("shop", "web"), deployment("shop", "api", { port: 9000 })));
+    const out = diffText(diffClusters(base, head, defaultConfig(), exposureOf));
+    expect(out).toContain(
+      "  + shop/Deployment/web -> shop/Deployment/api  all ports  (because shop/Deployment/api added)",
+    );
+    expect(section(out, "Workloads:")).toEqual(["  + shop/Deployment/api"]);
+    expect(out).not.toContain("Renamed");
+  });
+
+  it("over several environments, counts an environment's reachability changes without a rename's same connections", () => {
+    const side = (name: string) => cluster(docs(namespace("shop"), deployment("shop", name, { app: "web" })));
+    const both = diffEnvironments(
+      [
+        { name: "dev", base: side("web"), head: side("web-v2") },
+        { name: "prod", base: side("web"), head: side("web") },
+      ],
+      defaultConfig(),
+      exposureOf,
+    );
+    const out = diffText(both);
+    expect(out).toMatch(/^ {2}dev: risk info; 1 finding, 2 object changes \(/m);
+    expect(out).not.toMatch(/dev: .*reachability change/);
+    expect(section(out, "Renamed (")).toEqual([
+      "  shop/Deployment/web -> shop/Deployment/web-v2  3 connections the same [dev]  (manifests.yaml:5)",
+    ]);
+    expect(out).not.toContain("Reachability:");
+  });
+});
