@@ -12,6 +12,7 @@ import type { DiffResult } from "../rules/judge.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
+import type { Rename } from "../analysis/renames.js";
 import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
@@ -87,6 +88,11 @@ function connectionRow(c: ConnectionChange & { causes: readonly ObjectChange[] }
   return `<tr>${changeCell(c.change)}<td>${html(peer(c, "from"), 300)}</td><td>${html(peer(c, "to"), 300)}</td><td>${html(portsChange(c), 300)}</td><td>${causes.length ? `<ul>${causes.join("")}</ul>` : "—"}</td></tr>`;
 }
 
+function renameRow(x: Rename, link: Link): string {
+  const changed = x.changed ? `${x.changed.toLocaleString("en-US")} (in the reachability table)` : "none";
+  return `<tr><td>${html(x.from, 300)}</td><td>${html(x.to, 300)}${x.environment === undefined ? "" : ` (${html(x.environment, 200)})`}</td><td>${x.same.toLocaleString("en-US")}</td><td>${changed}</td><td>${link(x.file, x.line)}</td></tr>`;
+}
+
 function objectRow(o: ObjectChange, link: Link): string {
   return `<tr>${changeCell(o.change)}<td>${html(o.id, 300)}</td><td>${html(o.kind, 80)}</td><td>${link(o.file, o.line)}</td></tr>`;
 }
@@ -106,13 +112,18 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
     );
   const counts = new Map<Severity, number>();
   for (const f of r.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  // A renamed workload is one row of its own table, not its connections removed and added: the
+  // reachability table lists what is left once the connections the same under the new name are set aside.
+  const renames = r.renames?.list ?? [];
+  const listed = r.renames?.connections ?? r.connections;
   body.push(
     `<p class="summary">${[
       r.findings.length
         ? `<strong>${plural(r.findings.length, "finding")}</strong> ${[...counts].map(([sev, n]) => badge(sev, `${n} ${sev}`)).join(" ")}`
         : "<strong>no findings</strong>",
       plural(r.exposures.length, "exposure change"),
-      plural(r.connections.length, "reachability change"),
+      plural(listed.length, "reachability change"),
+      ...(renames.length ? [`${plural(renames.length, "workload")} renamed`] : []),
       `${plural(r.objects.length, "object")} changed`,
     ].join(" · ")}</p>`,
     "</header>",
@@ -154,20 +165,33 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
       ),
       "</section>",
     );
-  if (r.connections.length)
+  if (renames.length)
+    body.push(
+      '<section id="renames">',
+      "<h2>Renamed workloads</h2>",
+      table(
+        "rename-table",
+        ["From", "To", "Connections the same", "Changed", "Where"],
+        renames.map((x) => renameRow(x, link)),
+      ),
+      "</section>",
+    );
+  if (listed.length)
     body.push(
       '<section id="reachability">',
       "<h2>Reachability changes</h2>",
       table(
         "reachability-table",
         ["Change", "From", "To", "Ports", "Because of"],
-        r.connections.map((c) => connectionRow(c, link)),
+        listed.map((c) => connectionRow(c, link)),
       ),
       "</section>",
     );
+  // The renamed workloads are in their own table (with several environments, an id renamed in one is left out here).
+  const renamed = new Set(renames.flatMap((x) => [x.from, x.to]));
   for (const [id, word, list] of [
-    ["new-workloads", "New workloads", r.workloads.added],
-    ["removed-workloads", "Removed workloads", r.workloads.removed],
+    ["new-workloads", "New workloads", r.workloads.added.filter((w) => !renamed.has(w))],
+    ["removed-workloads", "Removed workloads", r.workloads.removed.filter((w) => !renamed.has(w))],
   ] as const)
     if (list.length)
       body.push(
@@ -200,7 +224,7 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
     body.push(
       '<section id="delta">',
       `<h2>Connectivity delta</h2>`,
-      `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")}).</p>`,
+      `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")})${renames.length ? `, the connections of renamed workloads that are the same under the new name included` : ""}.</p>`,
       `<pre class="delta">${lines.join("\n")}</pre>`,
       "</section>",
     );

@@ -7,13 +7,15 @@ import fc from "fast-check";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
+import { defaultConfig } from "../../src/config/load-config.js";
 import { headline } from "../../src/report/diff-text.js";
 import { renderHtml } from "../../src/report/html.js";
 import { html, inlineScript, mermaidBundle, mermaidPage } from "../../src/report/html-page.js";
 import { sanitize, truncate } from "../../src/report/escape.js";
 import { buildDiagram } from "../../src/report/mermaid.js";
+import { diffClusters } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
-import { cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, testExposures } from "../helpers/report.js";
+import { cluster, DEMO, demoResult, diff, HOSTILE, hostileDiff, ROOT, testExposures } from "../helpers/report.js";
 
 const REPO = "https://github.com/acme/shop";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -126,6 +128,7 @@ describe("the demo pull request's HTML report", () => {
       "+ monitoring/Deployment/prometheus -> shop/Deployment/web TCP 8080\n+ outside 0.0.0.0/0 -> shop/StatefulSet/db TCP 5432",
     );
     expect(doc.querySelector("#unread")).toBeNull();
+    expect(doc.querySelector("#renames")).toBeNull();
     expect(doc.querySelector("footer")!.textContent).toMatch(
       /^reachdiff \d+\.\d+\.\d+ · base: 5 workloads, 4 Services, 5 NetworkPolicies · head: 5 workloads, 5 Services, 5 NetworkPolicies/,
     );
@@ -255,5 +258,51 @@ describe("hostile manifests", () => {
       ),
       { numRuns: Number(process.env.FC_RUNS ?? 25) },
     );
+  });
+});
+
+describe("renamed workloads in the HTML report", () => {
+  const dir = join(ROOT, "fixtures/scenarios/renamed-workloads");
+  const r = diffClusters(loadSide(join(dir, "base")), loadSide(join(dir, "head")), defaultConfig(), exposureOf);
+  const doc = parse(renderHtml(r, { repoUrl: REPO, headSha: SHA }));
+  const rows = (id: string) =>
+    [...doc.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+      [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim()),
+    );
+
+  it("lists each rename once and only the connection changes left once their same connections are set aside", () => {
+    expect(doc.querySelector(".summary")!.textContent).toContain(
+      " · 1 reachability change · 11 workloads renamed · 23 objects changed",
+    );
+    expect(rows("rename-table")).toHaveLength(11);
+    expect(rows("rename-table")).toContainEqual([
+      "pay/Deployment/ledger",
+      "pay/Deployment/ledger-v2",
+      "12",
+      "1 (in the reachability table)",
+      "workloads.yaml:217",
+    ]);
+    expect(rows("rename-table")).toContainEqual([
+      "shop/Deployment/cart",
+      "shop/Deployment/shop-cart",
+      "25",
+      "none",
+      "workloads.yaml:1",
+    ]);
+    expect(rows("reachability-table")).toEqual([
+      [
+        "changed",
+        "pay/Deployment/api",
+        "pay/Deployment/ledger-v2",
+        "TCP 8080 → TCP 8080,9090",
+        "pay/Deployment/ledger-v2 added (workloads.yaml:217)pay/NetworkPolicy/ledger changed (policies.yaml:10)pay/Deployment/ledger removed (workloads.yaml:217)",
+      ],
+    ]);
+    // The renamed workloads are not said again as new and removed.
+    expect(doc.querySelector("#new-workloads")).toBeNull();
+    expect(doc.querySelector("#removed-workloads")).toBeNull();
+    // The delta stays every connection that differs, and says that it holds the renamed ones.
+    expect(doc.querySelector("#delta .summary")!.textContent).toContain("renamed workloads");
+    expectInert(doc, 2);
   });
 });
