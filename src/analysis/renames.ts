@@ -4,6 +4,7 @@
 // set aside, and only what the rename also changed stays a connection change (one "changed" connection
 // where the ports differ).
 import { type ChangeKind, changeKind, type ConnectionChange } from "./diff.js";
+import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { ObjectChange } from "./object-diff.js";
 import type { Cluster, Workload } from "../model/types.js";
 
@@ -162,4 +163,32 @@ export function samePods(base: Cluster, head: Cluster): (removed: string, added:
     const [pa, pb] = [podPorts(a), podPorts(b)];
     return (pa.size === 0 && pb.size === 0) || [...pa].some((p) => pb.has(p));
   };
+}
+
+/**
+ * The exposure changes once a renamed workload's entry points that are the same under its new name are set
+ * aside (a load balancer in front of a renamed Deployment: its exposure removed from the old name and added
+ * to the new one); an entry point the rename also changed stays, as one changed exposure of the new name.
+ */
+export function renameExposures<T extends ExposureChange>(
+  exposures: readonly T[],
+  renames: readonly Rename[],
+): (T | ExposureChange)[] {
+  if (!renames.length) return [...exposures];
+  const env = (x: { readonly environment?: string }) => x.environment ?? "";
+  const to = new Map(renames.map((r) => [`${env(r)}|${r.from}`, r.to]));
+  const news = new Set(renames.map((r) => `${env(r)}|${r.to}`));
+  const moved = (x: T) =>
+    (x.change === "removed" && to.has(`${env(x)}|${x.base!.workload}`)) ||
+    (x.change === "added" && news.has(`${env(x)}|${x.head!.workload}`));
+  const out: (T | ExposureChange)[] = exposures.filter((x) => !moved(x));
+  for (const e of new Set(exposures.filter(moved).map(env))) {
+    const mine = exposures.filter((x) => moved(x) && env(x) === e);
+    const base = mine.flatMap((x) =>
+      x.base ? [{ ...x.base, workload: to.get(`${e}|${x.base.workload}`) ?? x.base.workload }] : [],
+    );
+    const head = mine.flatMap((x) => (x.head ? [x.head] : []));
+    for (const c of diffExposures(base, head)) out.push(e ? { ...c, environment: e } : c);
+  }
+  return out;
 }

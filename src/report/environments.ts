@@ -77,6 +77,7 @@ function environmentView(r: DiffResult, name: string): DiffResult {
     connections: mine(r.connections),
     exposures: mine(r.exposures),
     objects: mine(r.objects),
+    ...(r.renames ? { renames: { list: mine(r.renames.list), connections: mine(r.renames.connections) } } : {}),
     context: r.environmentContexts?.[name] ?? { connections: [], exposures: [] },
     environments: undefined,
     environmentContexts: undefined,

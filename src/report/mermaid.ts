@@ -5,11 +5,18 @@
 //
 // Size: GitHub renders at most 50,000 characters and 500 edges; past a readable size the diagram
 // drops its context, then draws one node per namespace, and says so.
+//
+// Renames (analysis/renames.ts): a renamed workload is one node under its new name, its old name a second
+// line ("was ledger"), with only what the rename also changed drawn (DiffResult.renames.connections); the
+// caption names renames only when a node is one. A rename that changes nothing else is not drawn at all, a
+// sentence under the diagram counts them by namespace: nodes without arrows would fill the rows of a
+// reachability diagram (a release renaming a namespace's ten workloads) and say less than the tables.
 import type { DiffResult } from "../rules/judge.js";
 import { budgetWorkloads, collapsedGraph, foldIntoBands, mergeSiblings, summariseEgress } from "./diagram/collapse.js";
 import { detailedGraph, type Graph } from "./diagram/graph.js";
 import { caption, type Emitted, emit } from "./diagram/syntax.js";
 import { diagramViews } from "./environments.js";
+import { splitId } from "./names.js";
 
 /** More arrows than this out to outside addresses are said in words. */
 const MAX_EGRESS = 3;
@@ -63,11 +70,12 @@ export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagr
     ...d,
     empty: false,
     collapsed,
-    caption: caption(d.links, /(?:==x|--x|-\.-x)/.test(d.text)),
-    omitted,
+    caption: caption(d.links, /(?:==x|--x|-\.-x)/.test(d.text), d.renamed),
+    omitted: unchanged ? [...omitted, unchanged] : omitted,
   });
 
   const bare = detailedGraph(r, false);
+  const unchanged = renamedAlike(r, bare);
   if (!bare.changes().length)
     return {
       text: 'flowchart TB\n  n1["No change in exposure or reachability"]',
@@ -122,6 +130,20 @@ export function buildDiagram(r: DiffResult, options: MermaidOptions = {}): Diagr
       `${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`,
     );
   return done(out, true, said);
+}
+
+/**
+ * The renamed workloads the diagram leaves out, in words: those whose connections and entry points are all
+ * the same under the new name have no change to draw (a release renaming a namespace's workloads would
+ * otherwise fill the diagram with nodes and no arrow). Null when every rename has a change drawn.
+ */
+function renamedAlike(r: DiffResult, bare: Graph): string | null {
+  const alike = (r.renames?.list ?? []).filter((x) => !bare.nodes.has(`w:${x.to}`));
+  if (!alike.length) return null;
+  const namespaces = [...new Set(alike.map((x) => splitId(x.to).namespace ?? ""))].sort();
+  const where = namespaces.every(Boolean) ? ` in ${namespaces.join(", ")}` : "";
+  const n = alike.length;
+  return `does not draw the ${n === 1 ? "workload" : `${n} workloads`} renamed${where}: ${n === 1 ? "its" : "their"} connections are the same under the new name${n === 1 ? "" : "s"} (the tables list ${n === 1 ? "it" : "them"})`;
 }
 
 /**

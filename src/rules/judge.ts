@@ -1,7 +1,8 @@
 // Judgement over the facts of a diff: the rules' findings and the overall risk. The analysis computes
 // what changed (analysis/analyze.ts); this step says how much it matters.
 import type { DiffFacts, RuleInputs, SideStats } from "../analysis/analyze.js";
-import { findRenames, type Rename, samePods } from "../analysis/renames.js";
+import { diagramContext } from "../analysis/diagram-context.js";
+import { findRenames, type Rename, renameExposures, samePods } from "../analysis/renames.js";
 import type { Config, Severity } from "../config/schema.js";
 import { overallRisk, runRules } from "./index.js";
 import type { Finding } from "./rule.js";
@@ -74,5 +75,12 @@ export function judge(
     },
     config,
   );
-  return { ...facts, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
+  // The diagram's context explains the changes it draws: a rename's same connections are none of them.
+  const context = renames.length
+    ? diagramContext(
+        { connections, exposures: renameExposures(facts.exposures, renames) },
+        { connectivity: facts.connectivity.head, exposures: facts.exposure.head },
+      )
+    : facts.context;
+  return { ...facts, context, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
 }

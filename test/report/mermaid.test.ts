@@ -20,6 +20,7 @@ import {
   namespaceObj,
   parseMermaid,
   policy,
+  ROOT,
   service,
   testExposures,
 } from "../helpers/report.js";
@@ -222,6 +223,106 @@ describe("layout", () => {
     expect(d.omitted.join(" ")).toMatch(
       /shows the workloads with the riskiest changes; \d+ other workloads are drawn as "more workloads"/,
     );
+  });
+});
+
+describe("renamed workloads", () => {
+  // pay/ledger renamed ledger-v2 (same labels and pods); its policy admits the api, on 8080 and, with
+  // `metrics`, on 9090 too.
+  const ledger = (name: string, metrics: boolean) => {
+    const d = deployment("pay", name, "ledger") as {
+      spec: { template: { spec: { containers: { ports: object[] }[] } } };
+    };
+    if (metrics) d.spec.template.spec.containers[0].ports.push({ name: "metrics", containerPort: 9090 });
+    return d as unknown as ReturnType<typeof deployment>;
+  };
+  const admitsApi = (ports: number[]) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "ledger", namespace: "pay" },
+    spec: {
+      podSelector: { matchLabels: { app: "ledger" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: "api" } } }], ports: ports.map((port) => ({ port })) }],
+    },
+  });
+  const pay = [namespaceObj("pay"), deployment("pay", "api", "api"), deployment("pay", "web", "web")];
+  const texts = async (text: string) =>
+    [...(await mermaidModel(text)).vertices.values()].map((v) => decodeEntities(v.text ?? ""));
+
+  it("draws a rename as one node under its new name, and only the connection it also changed", async () => {
+    const r = diff(
+      clusterOf([...pay, ledger("ledger", false), admitsApi([8080])]),
+      clusterOf([...pay, ledger("ledger-v2", true), admitsApi([8080, 9090])]),
+    );
+    expect(r.renames?.list.map((x) => [x.from, x.to])).toEqual([["pay/Deployment/ledger", "pay/Deployment/ledger-v2"]]);
+    const d = buildDiagram(r);
+    await parseMermaid(d.text);
+    expectInert(d.text);
+    const model = await mermaidModel(d.text);
+    const label = (id: string) => decodeEntities(model.vertices.get(id)?.text ?? "");
+    // One node, its old name a second line; the old name is no node of its own.
+    expect(await texts(d.text)).toEqual(["api", "ledger-v2\nwas ledger"]);
+    // api -> ledger-v2 gaining 9090: one changed edge, no removed + added pair; and, for context, what the
+    // newly reached ledger-v2 reaches among the workloads the change touches (unchanged, thin).
+    expect(model.edges.map((e) => [label(e.start), label(e.end), e.stroke, decodeEntities(e.text ?? "")])).toEqual([
+      ["api", "ledger-v2\nwas ledger", "normal", "8080 → 8080, 9090"],
+      ["ledger-v2\nwas ledger", "api", "normal", "all ports"],
+    ]);
+    expect(d.links.map((l) => l.kind)).toEqual(["changed", "context"]);
+    expect(buildDiagram(r, { context: false }).links.map((l) => l.kind)).toEqual(["changed"]);
+    expect(d.text).not.toMatch(/class .* (added|removed)/);
+    expect(d.caption).toBe(
+      "grey: low or none · plain: changed · thin and faded: unchanged, for context · “was …”: renamed, drawn once under its new name.",
+    );
+    expect(d.omitted).toEqual([]);
+  });
+
+  it("leaves out a rename that changes nothing, its load balancer too, and says so; the legend names no rename", async () => {
+    // ledger has a load balancer before and after the rename; the only change drawn is web's new one.
+    const lb = service("pay", "ledger-public", "ledger", { type: "LoadBalancer" });
+    const r = diff(
+      clusterOf([...pay, ledger("ledger", false), admitsApi([8080]), lb]),
+      clusterOf([
+        ...pay,
+        ledger("ledger-v2", false),
+        admitsApi([8080]),
+        lb,
+        service("pay", "web-public", "web", { type: "LoadBalancer" }),
+      ]),
+    );
+    expect(r.renames?.list.map((x) => x.to)).toEqual(["pay/Deployment/ledger-v2"]);
+    // The analysis lists the load balancer's exposure as removed from ledger and added to ledger-v2.
+    expect(r.exposures.some((x) => x.change === "removed" && x.base?.workload === "pay/Deployment/ledger")).toBe(true);
+    const d = buildDiagram(r);
+    await parseMermaid(d.text);
+    const labels = await texts(d.text);
+    expect(labels.some((l) => /ledger/.test(l))).toBe(false);
+    expect(labels).toContain("web");
+    expect(d.links.some((l) => l.kind === "removed")).toBe(false);
+    expect(d.caption).not.toMatch(/renamed/);
+    expect(d.omitted).toEqual([
+      "does not draw the workload renamed in pay: its connections are the same under the new name (the tables list it)",
+    ]);
+  });
+
+  it("has nothing to draw when the only change is a rename", () => {
+    const r = diff(
+      clusterOf([...pay, ledger("ledger", false), admitsApi([8080])]),
+      clusterOf([...pay, ledger("ledger-v2", false), admitsApi([8080])]),
+    );
+    expect(r.renames?.list).toHaveLength(1);
+    expect(buildDiagram(r).empty).toBe(true);
+  });
+
+  it("draws scenario renamed-workloads (11 renames, one also opening a port) as two nodes and one edge", async () => {
+    const dir = join(ROOT, "fixtures/scenarios/renamed-workloads");
+    const d = buildDiagram(diff(loadSide(join(dir, "base")), loadSide(join(dir, "head"))));
+    await parseMermaid(d.text);
+    // Before: 7 nodes and 16 edges (ledger and ledger-v2; the ten shop renames as two merged nodes, removed and added).
+    expect([d.nodes, d.edges]).toEqual([2, 1]);
+    expect(await texts(d.text)).toEqual(["api", "ledger-v2\nwas ledger"]);
+    expect(d.omitted.join(" ")).toMatch(/does not draw the 10 workloads renamed in shop/);
   });
 });
 

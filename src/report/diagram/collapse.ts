@@ -67,7 +67,8 @@ export function mergeSiblings(detail: Graph): Graph {
   const families = new Map<string, GNode[]>();
   for (const n of detail.nodes.values()) {
     if (n.shape !== "workload") continue;
-    const key = JSON.stringify([n.group, n.state, (incident.get(n.key) ?? []).sort()]);
+    // A renamed workload merges only with others renamed: the node says what they were called.
+    const key = JSON.stringify([n.group, n.state, n.was !== undefined, (incident.get(n.key) ?? []).sort()]);
     const list = families.get(key);
     if (list) list.push(n);
     else families.set(key, [n]);
@@ -79,16 +80,21 @@ export function mergeSiblings(detail: Graph): Graph {
       g.node({ ...members[0] });
       continue;
     }
-    const names = members.map((m) => m.label).sort();
+    const sorted = [...members].sort((a, b) => a.label.localeCompare(b.label));
+    const names = sorted.map((m) => m.label);
     const key = `m:${members[0].group}\u0000${names.join("\u0000")}`;
-    const more = names.length - NAMES_SHOWN;
+    const few = (list: string[]) =>
+      list.length > NAMES_SHOWN
+        ? `${list.slice(0, NAMES_SHOWN).join(", ")} +${list.length - NAMES_SHOWN} more`
+        : list.join(", ");
     g.node({
       key,
-      label: more > 0 ? `${names.slice(0, NAMES_SHOWN).join(", ")} +${more} more` : names.join(", "),
+      label: few(names),
       shape: "workload",
       group: members[0].group,
       state: members[0].state,
       members: members.length,
+      ...(members[0].was !== undefined ? { was: few(sorted.map((m) => m.was!)) } : {}),
     });
     for (const m of members) into.set(m.key, key);
   }

@@ -4,6 +4,7 @@
 // risk: the worst finding that names both its ends. Labels are short (the tables carry full ids).
 import type { DiffResult } from "../../rules/judge.js";
 import type { ChangeKind } from "../../analysis/diff.js";
+import { renameExposures } from "../../analysis/renames.js";
 import type { ExposureDelta } from "../../analysis/exposure-diff.js";
 import type { Exposure } from "../../analysis/exposure/index.js";
 import type { Severity } from "../../config/schema.js";
@@ -27,6 +28,8 @@ export interface GNode {
   source?: string;
   /** How many workloads the node stands for (merged siblings, folded ones), when more than one. */
   members?: number;
+  /** A renamed workload (drawn once, under its new name): its old name(s), said as a second line. */
+  was?: string;
 }
 
 export interface GEdge {
@@ -127,11 +130,18 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
   const riskOf = riskFinder(r);
   const added = new Set(r.workloads.added);
   const removed = new Set(r.workloads.removed);
+  // A renamed workload is one node under its new name; its connections that are the same under that
+  // name are not changes (r.renames.connections leaves them out), what the rename also changed is drawn.
+  const renamed = new Map((r.renames?.list ?? []).map((x) => [`${x.environment ?? ""}|${x.from}`, x]));
+  for (const x of r.renames?.list ?? []) renamed.set(`${x.environment ?? ""}|${x.to}`, x);
+  const connections = r.renames?.connections ?? r.connections;
+  const exposures = renameExposures(r.exposures, r.renames?.list ?? []);
+  const current = (id: string, environment?: string) => renamed.get(`${environment ?? ""}|${id}`)?.to ?? id;
   // A workload is named by its name alone unless two workloads of one namespace share it.
   const seen = new Map<string, number>();
   const ids = [
-    ...r.connections.flatMap((c) => [c.from, c.to]),
-    ...r.exposures.map((x) => (x.head ?? x.base)!.workload),
+    ...connections.flatMap((c) => [current(c.from, c.environment), current(c.to, c.environment)]),
+    ...exposures.map((x) => current((x.head ?? x.base)!.workload, x.environment)),
     ...(context ? r.context.connections.flatMap((c) => [c.from, c.to]) : []),
   ].filter((id) => id !== "ip:");
   for (const id of new Set(ids)) {
@@ -139,7 +149,9 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
     const key = `${p.namespace}\u0000${p.name}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
-  const workload = (id: string, state: NodeState) => {
+  const workload = (raw: string, state: NodeState, environment?: string) => {
+    const rename = renamed.get(`${environment ?? ""}|${raw}`);
+    const id = rename?.to ?? raw;
     const p = splitId(id);
     const clash = (seen.get(`${p.namespace}\u0000${p.name}`) ?? 0) > 1;
     return g.node({
@@ -147,7 +159,8 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
       label: clash && p.kind ? `${p.kind}/${p.name}` : p.name,
       shape: "workload",
       group: p.namespace ?? "",
-      state: added.has(id) ? "added" : removed.has(id) ? "removed" : state,
+      state: rename ? state : added.has(id) ? "added" : removed.has(id) ? "removed" : state,
+      ...(rename ? { was: splitId(rename.from).name } : {}),
     });
   };
   // Outside addresses a change lets reach in are drawn above the cluster, those it lets pods reach
@@ -156,10 +169,10 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
     g.node({ key: egress ? EGRESS_INTERNET : INTERNET, label: "Internet", shape: "internet", state: "touched" });
   const vpc = () => g.node({ key: VPC, label: "internal network", shape: "internet", state: "touched" });
 
-  for (const c of r.connections) {
+  for (const c of connections) {
     const end = (side: "from" | "to") =>
       c[side] !== "ip:"
-        ? workload(c[side], "touched")
+        ? workload(c[side], "touched", c.environment)
         : isEverywhere(c)
           ? internet(side === "to")
           : g.node({
@@ -187,6 +200,7 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
     deltas: readonly ExposureDelta[],
     base: Exposure | null,
     head: Exposure | null,
+    environment?: string,
   ) => {
     const key = entryKey(e);
     const info = entries.get(key) ?? {
@@ -209,14 +223,14 @@ export function detailedGraph(r: DiffResult, context: boolean): Graph {
     const parts = [portLabel(e.protocol, e.port), ...said];
     if (blockedBy) parts.push(`blocked by ${splitId(blockedBy).name}`);
     info.edges.push({
-      to: workload(e.workload, kind === "context" ? "context" : "touched"),
+      to: workload(e.workload, kind === "context" ? "context" : "touched", environment),
       kind,
       label: parts.join(": "),
       blocked: !!blockedBy,
       risk: riskOf([e.via.ref, e.workload]),
     });
   };
-  for (const x of r.exposures) addExposure((x.head ?? x.base)!, x.change, x.deltas, x.base, x.head);
+  for (const x of exposures) addExposure((x.head ?? x.base)!, x.change, x.deltas, x.base, x.head, x.environment);
 
   if (context) {
     for (const e of r.context.exposures) addExposure(e, "context", [], e, e);

@@ -3,7 +3,8 @@
 // amber, low, info or none grey); the line says the change (added thick, removed dashed, changed
 // plain, unchanged context thin and faded). Fixed colours through linkStyle and classDef, chosen to
 // read on GitHub's light (#ffffff) and dark (#0d1117) backgrounds alike: each at least 3:1 on both;
-// context edges are faded (opacity), so they are weaker than changes on either.
+// context edges are faded (opacity), so they are weaker than changes on either. A renamed workload's
+// old name is a second line of its label ("was ledger"): narrower than one line, legible at 11 px.
 //
 // Safety: node and subgraph ids are generated (n1, s1, ...), never taken from a manifest; every
 // label is double-quoted and entity-encoded (escape.ts); no click, no %%{init}%%, no HTML, no links.
@@ -15,6 +16,8 @@ export interface Emitted {
   readonly text: string;
   readonly nodes: number;
   readonly edges: number;
+  /** Whether a node is a renamed workload (its label says what it was called). */
+  readonly renamed: boolean;
   /** Each drawn edge in link order (the order linkStyle counts), by generated node id. */
   readonly links: readonly {
     readonly from: string;
@@ -49,8 +52,10 @@ function edgeText(e: GEdge): string {
 }
 
 function shape(id: string, n: GNode): string {
-  // An empty label does not parse; a name can sanitise down to nothing.
-  const label = `"${mermaidText(n.label, n.shape === "entry" ? 80 : 60) || "(no name)"}"`;
+  // An empty label does not parse; a name can sanitise down to nothing. A renamed workload's old name is
+  // a second line (a line break inside the quotes), as narrow as the name above it.
+  const name = mermaidText(n.label, n.shape === "entry" ? 80 : 60) || "(no name)";
+  const label = `"${n.was === undefined ? name : `${name}\n${mermaidText(`was ${n.was}`, 40)}`}"`;
   switch (n.shape) {
     case "internet":
       return `${id}((${label}))`;
@@ -123,11 +128,17 @@ export function emit(g: Graph): Emitted {
     if (members.length) lines.push(`  classDef ${state} ${CLASS_DEF[state]}`, `  class ${members.join(",")} ${state}`);
   }
   for (const [style, list] of styles) lines.push(`  linkStyle ${list.join(",")} ${style}`);
-  return { text: lines.join("\n"), nodes: nodes.length, edges: edges.length, links };
+  return {
+    text: lines.join("\n"),
+    nodes: nodes.length,
+    edges: edges.length,
+    renamed: nodes.some((n) => n.was !== undefined),
+    links,
+  };
 }
 
 /** The legend as one line of words, naming only what the diagram uses. */
-export function caption(links: Emitted["links"], blocked: boolean): string {
+export function caption(links: Emitted["links"], blocked: boolean, renamed = false): string {
   const risks = new Set(links.filter((l) => l.kind !== "context").map((l) => l.risk));
   const kinds = new Set(links.map((l) => l.kind));
   const parts: string[] = [];
@@ -139,5 +150,6 @@ export function caption(links: Emitted["links"], blocked: boolean): string {
   if (kinds.has("changed")) parts.push("plain: changed");
   if (kinds.has("context")) parts.push("thin and faded: unchanged, for context");
   if (blocked) parts.push("×: blocked by a policy");
+  if (renamed) parts.push("“was …”: renamed, drawn once under its new name");
   return parts.length ? `${parts.join(" · ")}.` : "";
 }
