@@ -30,12 +30,16 @@ export interface JobSubject {
 export function subjectOf(job: Pick<DeliveryJob, "name" | "payload">): JobSubject {
   const p = job.payload ?? {};
   const pullRequest: number | undefined =
-    p.pull_request?.number ?? p.issue?.number ?? prOfExternalId(p.check_run?.external_id) ?? undefined;
+    p.pull_request?.number ??
+    p.issue?.number ??
+    prOfExternalId(p.check_run?.external_id) ??
+    p.check_suite?.pull_requests?.[0]?.number ??
+    undefined;
   return {
     installation: typeof p.installation?.id === "number" ? p.installation.id : undefined,
     repository: typeof p.repository?.full_name === "string" ? p.repository.full_name : undefined,
     pullRequest: typeof pullRequest === "number" ? pullRequest : undefined,
-    headSha: p.pull_request?.head?.sha ?? p.check_run?.head_sha ?? undefined,
+    headSha: p.pull_request?.head?.sha ?? p.check_run?.head_sha ?? p.check_suite?.head_sha ?? undefined,
     action: typeof p.action === "string" ? p.action : undefined,
   };
 }

@@ -5,11 +5,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { APP_EVENTS } from "../github/events.js";
 import { type JobQueue, Refused } from "../queue/job.js";
 import type { Metrics } from "./metrics.js";
 
-/** Events the App acts on; any other is answered and dropped. */
-const QUEUED_EVENTS = new Set(["pull_request", "issue_comment", "check_run"]);
+/** The events and actions the App acts on (app.ts handles the same list); any other is answered and dropped. */
+const QUEUED = new Set<string>(APP_EVENTS);
 /** GitHub caps webhook payloads at 25 MB. */
 const MAX_BODY = 25 * 2 ** 20;
 
@@ -50,13 +51,15 @@ async function webhook(o: HttpOptions, req: IncomingMessage, res: ServerResponse
     return send(res, 400, "missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256");
   if (!(await o.probot.webhooks.verify(text, signature).catch(() => false)))
     return send(res, 400, "signature does not match");
-  if (!QUEUED_EVENTS.has(name)) return send(res, 200, `${name}: nothing to do`);
-  let payload: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a webhook payload, only its action read here
+  let payload: any;
   try {
     payload = JSON.parse(text);
   } catch {
     return send(res, 400, "the payload is not JSON");
   }
+  const event = `${name}.${payload?.action ?? ""}`;
+  if (!QUEUED.has(event)) return send(res, 200, `${event}: nothing to do`);
   try {
     await o.queue.add({ id, name, payload, receivedAt: Date.now() });
   } catch (error) {

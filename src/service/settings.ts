@@ -27,6 +27,14 @@ export interface ServiceSettings {
   readonly writesPerMinute?: number;
 }
 
+/**
+ * No App yet (no APP_ID) outside production: the service then serves probot's first-run page instead
+ * (register.ts). In production a missing APP_ID is an error, as any other missing credential.
+ */
+export function needsRegistration(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.APP_ID && env.NODE_ENV !== "production";
+}
+
 const num = (v: string | undefined, fallback: number) =>
   v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : fallback;
 

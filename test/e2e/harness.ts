@@ -78,13 +78,15 @@ async function startServer(options: {
   apiUrl: string;
   appId: number;
   privateKey: string;
-  env?: Record<string, string>;
+  /** Added to the environment; an undefined value removes a variable. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
   timeoutMs: number;
 }): Promise<ServerProcess> {
   const port = await freePort();
   const api = new URL(options.apiUrl);
   const child = spawn(process.execPath, options.argv, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -141,7 +143,7 @@ async function startApp(options: {
   };
 }
 
-/** The App's service (`node build/src/service/main.js`, the image's entry point): web, worker or all. */
+/** The App's service (`node build/src/service/main.js`, the image's entry point and `npm run app`): web, worker or all. */
 export interface ServiceProcess {
   readonly role: string;
   readonly url: string;
@@ -161,12 +163,15 @@ export async function startService(options: {
   appId: number;
   privateKey: string;
   redisUrl?: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** Node's arguments (default: the entry point alone) and the working folder (default: the repository). */
+  argv?: string[];
+  cwd?: string;
 }): Promise<ServiceProcess> {
   const server = await startServer({
     ...options,
     name: `${options.role} process`,
-    argv: [`${ROOT}build/src/service/main.js`],
+    argv: options.argv ?? [`${ROOT}build/src/service/main.js`],
     env: { REACHDIFF_ROLE: options.role, ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}), ...options.env },
     timeoutMs: 60_000,
   });
@@ -241,7 +246,7 @@ export interface GitHubTest {
   /** A service process (web, worker or all) on the same fake, on Redis at `redisUrl` or in-process (the caller stops it). */
   startService(
     role: "web" | "worker" | "all",
-    options?: { redisUrl?: string; env?: Record<string, string> },
+    options?: { redisUrl?: string; env?: Record<string, string | undefined>; argv?: string[]; cwd?: string },
   ): Promise<ServiceProcess>;
   /**
    * Delivers a signed, schema-checked webhook to the App (or `to`); probot answers 200 when the
