@@ -1,8 +1,18 @@
-// Workloads renamed: a removed and an added workload of one namespace and kind whose pods share a port and
-// talk to the same peers (the workloads renamed with them read under their new names). A rename is one
-// fact, not its connections removed and added: the connections that are the same under the new names are
-// set aside, and only what the rename also changed stays a connection change (one "changed" connection
-// where the ports differ).
+// Workloads renamed: a removed and an added workload of one namespace and kind whose pods carry the same
+// labels (the old name read as the new one), share a port and talk to the same peers (the workloads renamed
+// with them read under their new names). A rename is one fact, not its connections removed and added: the
+// connections that are the same under the new names are set aside, and only what the rename also changed
+// stays a connection change (one "changed" connection where the ports differ).
+//
+// Labels (samePods): the pod template labels of the two must be equal, key for key, once
+// - labels that differ from one revision or release to the next are left out: those controllers set
+//   (pod-template-hash, controller-revision-hash, pod-template-generation, the StatefulSet and Job pod
+//   labels), and version and chart labels (a key `version` or ending in `/version`, `helm.sh/chart`, `chart`);
+// - in a value, the old name may read as the new one (`app: web` -> `app: web-v2`), and so may the part of
+//   the name that changed, the words (split at - and .) the two names share at either end set aside
+//   (`instance: myrel` -> `instance: prod` when myrel-nginx becomes prod-nginx).
+// Any other label that differs, or is on one side only (tier, app.kubernetes.io/component, a team), says
+// another workload: a replacement listening on a port the old one had is no rename.
 import { type ChangeKind, changeKind, type ConnectionChange } from "./diff.js";
 import { diffExposures, type ExposureChange } from "./exposure-diff.js";
 import type { ObjectChange } from "./object-diff.js";
@@ -144,14 +154,64 @@ export function findRenames(
   return { renames, connections };
 }
 
+/** Pod labels that differ per revision or release, not per workload (see the module comment). */
+const REVISION_LABELS = new Set([
+  "pod-template-hash",
+  "controller-revision-hash",
+  "pod-template-generation",
+  "statefulset.kubernetes.io/pod-name",
+  "apps.kubernetes.io/pod-index",
+  "controller-uid",
+  "job-name",
+  "batch.kubernetes.io/controller-uid",
+  "batch.kubernetes.io/job-name",
+  "helm.sh/chart",
+  "chart",
+]);
+const perRevision = (key: string) => REVISION_LABELS.has(key) || key === "version" || key.endsWith("/version");
+
+/** The part of a name that a rename changed: the words (split at - and .) both names share at either end set aside. */
+function changedPart(from: string, to: string): [string, string] {
+  const words = (name: string) => name.split(/[-.]/);
+  const [a, b] = [words(from), words(to)];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  // The same words, with the separators they had: cut the names at the shared words' lengths.
+  const cut = (name: string, w: readonly string[]) => {
+    const head = w.slice(0, start).join("-").length + (start ? 1 : 0);
+    const tail = w.slice(w.length - end).join("-").length + (end ? 1 : 0);
+    return name.slice(head, Math.max(head, name.length - tail));
+  };
+  return [cut(from, a), cut(to, b)];
+}
+
+/** Whether two workloads' pod labels are the same but for the rename (see the module comment). */
+function sameLabels(a: Workload, b: Workload): boolean {
+  const keys = (w: Workload) =>
+    Object.keys(w.labels)
+      .filter((k) => !perRevision(k))
+      .sort();
+  const [ka, kb] = [keys(a), keys(b)];
+  if (ka.join("\0") !== kb.join("\0")) return false;
+  const [partA, partB] = changedPart(a.name, b.name);
+  const renamed = (v: string, from: string, to: string) => (from ? v.split(from).join(to) : v);
+  return ka.every((k) => {
+    const [va, vb] = [a.labels[k], b.labels[k]];
+    return va === vb || renamed(va, a.name, b.name) === vb || renamed(va, partA, partB) === vb;
+  });
+}
+
 /** The ports a workload's pods listen on (protocol and number). */
 const podPorts = (w: Workload) => new Set(w.ports.map((p) => `${p.protocol}/${p.containerPort}`));
 
 /**
- * Whether a removed workload of `base` and an added one of `head` can be one renamed: their pods share a
- * port (or neither declares one) and host networking. In a namespace without NetworkPolicy every workload
- * talks to the same peers, so the peers alone would also pair a workload with an unrelated one that
- * replaced it; a rename that also opens a port (a metrics port) keeps the ports it had.
+ * Whether a removed workload of `base` and an added one of `head` can be one renamed: their pods carry the
+ * same labels but for the rename (sameLabels), share a port (or neither declares one) and host networking.
+ * In a namespace without NetworkPolicy every workload talks to the same peers, so the peers alone would also
+ * pair a workload with an unrelated one that replaced it; a rename that also opens a port (a metrics port)
+ * keeps the ports it had.
  */
 export function samePods(base: Cluster, head: Cluster): (removed: string, added: string) => boolean {
   const before = new Map(base.workloads.map((w) => [w.id, w]));
@@ -159,7 +219,7 @@ export function samePods(base: Cluster, head: Cluster): (removed: string, added:
   return (removed, added) => {
     const [a, b] = [before.get(removed), after.get(added)];
     if (!a || !b) return true;
-    if (a.hostNetwork !== b.hostNetwork) return false;
+    if (a.hostNetwork !== b.hostNetwork || !sameLabels(a, b)) return false;
     const [pa, pb] = [podPorts(a), podPorts(b)];
     return (pa.size === 0 && pb.size === 0) || [...pa].some((p) => pb.has(p));
   };
