@@ -84,7 +84,7 @@ export function readSettings(path: string | undefined, base?: string): { config:
   return { config, keys: new Set(data && typeof data === "object" ? Object.keys(data) : []) };
 }
 
-export const readConfig = (path: string | undefined, base?: string): Config => readSettings(path, base).config;
+const readConfig = (path: string | undefined, base?: string): Config => readSettings(path, base).config;
 
 export function snapshotOptions(values: Record<string, unknown>, config: Config): SnapshotOptions {
   const max = values["max-file-size"] as string | undefined;
@@ -97,8 +97,8 @@ export function snapshotOptions(values: Record<string, unknown>, config: Config)
   };
 }
 
-export const ENVIRONMENT_OPTION: Options = { environment: { type: "string", short: "e" } };
-export const ENVIRONMENT_HELP = `  -e, --environment NAME the environment to read when the folder deploys several (each its own
+const ENVIRONMENT_OPTION: Options = { environment: { type: "string", short: "e" } };
+const ENVIRONMENT_HELP = `  -e, --environment NAME the environment to read when the folder deploys several (each its own
                          cluster: the configuration's environments, Argo CD or Flux, or each
                          top-level Kustomize root and chart); required then`;
 
@@ -108,7 +108,7 @@ export const ENVIRONMENT_HELP = `  -e, --environment NAME the environment to rea
  * (an unknown name, or none given, is an error listing them). Files, several paths, or a folder that is
  * one environment are read together as one cluster.
  */
-export function readSnapshot(paths: readonly string[], values: Record<string, unknown>, config: Config): Cluster {
+function readSnapshot(paths: readonly string[], values: Record<string, unknown>, config: Config): Cluster {
   const name = values.environment as string | undefined;
   const options = snapshotOptions(values, config);
   const single = paths.length === 1 && (existsSync(paths[0]) ? statSync(paths[0]).isDirectory() : isGitRef(paths[0]));
@@ -144,7 +144,7 @@ export function readSnapshot(paths: readonly string[], values: Record<string, un
     : new InputError(`unknown environment ${JSON.stringify(name)}; the environments of ${paths[0]} are: ${list}`);
 }
 
-export function needPaths(positionals: string[]): void {
+function needPaths(positionals: string[]): void {
   if (positionals.length === 0) throw new UsageError("give at least one file or folder of manifests");
 }
 
@@ -155,7 +155,7 @@ export function choice(values: Record<string, unknown>, name: string, allowed: r
   return value;
 }
 
-export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) if (d.severity !== "info") process.stderr.write(`${formatDiagnostic(d)}\n`);
 }
 
@@ -163,7 +163,7 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
  * The exit code of a one-snapshot command: 3 when nothing was read (naming the paths), 2 with
  * --strict when something could not be read, else 0.
  */
-export function snapshotExit(cluster: Cluster, paths: readonly string[], strict: boolean): number {
+function snapshotExit(cluster: Cluster, paths: readonly string[], strict: boolean): number {
   if (cluster.objects === 0) {
     process.stderr.write(`reachdiff: nothing to analyse: no Kubernetes object found in ${paths.join(", ")}\n`);
     return EXIT.unanalysed;
@@ -184,4 +184,63 @@ export function writeOutput(output: string, text: string): void {
     throw new InputError(`cannot write ${output}: ${(e as Error).message}`);
   }
   process.stderr.write(`reachdiff: wrote ${output}\n`);
+}
+
+/** What a one-snapshot command prints: its report, and diagnostics of its own beside the snapshot's. */
+export interface SnapshotReport {
+  readonly text: string;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/** A command over one snapshot: only what is its own; snapshotCommand adds the rest. */
+export interface SnapshotCommand<Own> {
+  readonly summary: string;
+  readonly usage: string;
+  /** Options of its own; --format (text or json), the common, config and environment options are added. */
+  readonly options?: Options;
+  /** What it does and its own options' lines (the config, environment and common lines follow). */
+  readonly help: string;
+  readonly examples: readonly string[];
+  /** Its own options, read and checked before anything is read (a UsageError for a bad one). */
+  parse?(values: Record<string, unknown>): Own;
+  /** The report; undefined when there is nothing to report on (no object read: the diagnostics say why). */
+  report(input: {
+    readonly cluster: Cluster;
+    readonly config: Config;
+    readonly values: Record<string, unknown>;
+    readonly format: "text" | "json";
+    readonly own: Own;
+  }): SnapshotReport | undefined;
+}
+
+/**
+ * reach, deps, exposure and explain: the paths, the configuration and the snapshot read the same way,
+ * the report to stdout, the diagnostics to stderr, and the exit code of a one-snapshot command.
+ */
+export function snapshotCommand<Own = undefined>(c: SnapshotCommand<Own>): Command {
+  return {
+    summary: c.summary,
+    usage: c.usage,
+    options: {
+      ...COMMON,
+      ...CONFIG_OPTION,
+      ...ENVIRONMENT_OPTION,
+      format: { type: "string", short: "f", default: "text" },
+      ...c.options,
+    },
+    help: `${c.help}\n${CONFIG_HELP}\n${ENVIRONMENT_HELP}\n${COMMON_HELP}`,
+    examples: c.examples,
+    run(values, paths) {
+      needPaths(paths);
+      const own = c.parse?.(values) as Own;
+      const format = choice(values, "format", ["text", "json"]) as "text" | "json";
+      const config = readConfig(values.config as string | undefined);
+      const cluster = readSnapshot(paths, values, config);
+      const report = c.report({ cluster, config, values, format, own });
+      if (report) process.stdout.write(report.text);
+      const diagnostics = [...cluster.diagnostics, ...(report?.diagnostics ?? [])];
+      printDiagnostics(diagnostics);
+      return snapshotExit({ ...cluster, diagnostics }, paths, values.strict as boolean);
+    },
+  };
 }

@@ -157,6 +157,16 @@ describe("--strict", () => {
     expect(run("reach", `${F}/missing-folder`, "--strict").code).toBe(3);
     expect(run("reach", `${F}/missing-folder`).code).toBe(3);
   });
+
+  it("explain on nothing read says why, as reach does, and exits 3 without explaining", () => {
+    const r = run("explain", `${F}/missing-folder`, "--from", "cli/Pod/fine", "--to", "cli/Pod/fine");
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `${F}/missing-folder: error: no such file or folder`,
+      `reachdiff: nothing to analyse: no Kubernetes object found in ${F}/missing-folder`,
+    ]);
+  });
 });
 
 describe("reach and explain on a folder that deploys several environments", () => {
