@@ -18,8 +18,8 @@ import { packageVersion } from "./sarif.js";
 import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
-import { peer } from "./names.js";
-import { envCell, exposureTable, reachabilityLists } from "./changes-markdown.js";
+import { peer, splitId } from "./names.js";
+import { envCell, exposureTable, reachabilityLists, renameGroupWords } from "./changes-markdown.js";
 import { diagramViews, environmentLine, sharedChanges } from "./environments.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
@@ -101,8 +101,21 @@ function table(
  */
 function findingGroups(findings: readonly Finding[]): Finding[][] {
   const groups = new Map<string, Finding[]>();
+  // Renames of one namespace are one row when there are several (renameGroupWords).
+  const renamedIn = (f: Finding) =>
+    f.rule === "workload-renamed"
+      ? JSON.stringify([f.environment ?? null, splitId(String(f.data.to)).namespace ?? null])
+      : undefined;
+  const renames = new Map<string, number>();
+  for (const f of findings) if (renamedIn(f)) renames.set(renamedIn(f)!, (renames.get(renamedIn(f)!) ?? 0) + 1);
   findings.forEach((f, i) => {
-    const key = f.file ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0]) : `#${i}`;
+    const ns = renamedIn(f);
+    const key =
+      ns && renames.get(ns)! > 1
+        ? `renamed ${ns}`
+        : f.file
+          ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0])
+          : `#${i}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   });
   return [...groups.values()];
@@ -110,6 +123,9 @@ function findingGroups(findings: readonly Finding[]): Finding[][] {
 
 // The one always-visible table: three short columns (the rule and its fix are said once, below).
 function findingRow(group: readonly Finding[], r: DiffResult, link: ReturnType<typeof linker>): string {
+  const renamed = renameGroupWords(group);
+  if (renamed)
+    return `| ${SEVERITY_EMOJI[group[0].severity]} ${group[0].severity} | ${renamed} | ${link(group[0].file, group[0].line)}${envCell(group[0])} |`;
   const [f, ...also] = group;
   const cause = also.length
     ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment)
@@ -376,9 +392,11 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         );
         if (rows < connectionRows.length) left.push(`${plural(connectionRows.length - rows, "reachability change")}`);
       }
+      // The renamed workloads are said as renames (with several environments, an id renamed in one is left out here).
+      const renamedIds = new Set(renamed.flatMap((x) => [x.from, x.to]));
       for (const [word, list] of [
-        ["New workloads", r.workloads.added],
-        ["Removed workloads", r.workloads.removed],
+        ["New workloads", r.workloads.added.filter((w) => !renamedIds.has(w))],
+        ["Removed workloads", r.workloads.removed.filter((w) => !renamedIds.has(w))],
       ] as const) {
         if (!list.length) continue;
         const shown = list.slice(0, Math.min(rows, 50)).map((w) => md(w, 160));

@@ -2,7 +2,11 @@
 // and new workloads that nothing restricts (a namespace without NetworkPolicy) said once per namespace
 // instead of one line per peer.
 import { describe, expect, it } from "vitest";
+import { exposureOf } from "../../src/analysis/exposure-of.js";
+import { defaultConfig } from "../../src/config/load-config.js";
 import { reachabilityLists } from "../../src/report/changes-markdown.js";
+import { renderComment } from "../../src/report/markdown.js";
+import { diffEnvironments } from "../../src/review/environments.js";
 import { cluster, diff } from "../helpers/report.js";
 
 const deployment = (name: string, ns: string) => `apiVersion: apps/v1
@@ -80,5 +84,49 @@ spec:
     const text = reachabilityLists(r.renames?.connections ?? [], 1000, link, r.renames?.list).join("\n");
     expect(text).not.toContain("Renamed");
     expect(text).toContain("- removed: shop/Deployment/web to shop/Deployment/api");
+  });
+});
+
+describe("renames of one namespace grouped", () => {
+  const shop = ["ad", "cart", "catalog", "email"];
+  const base = cluster(shop.map((n) => deployment(n, "shop")).join("") + deployment("ledger", "pay"));
+  const head = cluster(shop.map((n) => deployment(`shop-${n}`, "shop")).join("") + deployment("ledger-v2", "pay"));
+  const r = diff(base, head);
+  const rows = (text: string) => text.split("\n").filter((l) => l.startsWith("| ⬜ info |"));
+
+  it("makes two or more renames of a namespace one row of the findings table, a single rename its own", () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(Array(5).fill("workload-renamed"));
+    const table = rows(renderComment(r));
+    expect(table).toHaveLength(2);
+    const grouped = table.find((l) => l.includes("in namespace shop"))!;
+    expect(grouped).toMatch(
+      /^\| ⬜ info \| 4 Deployments renamed in namespace shop: ad → shop-ad, cart → shop-cart, catalog → shop-catalog and 1 more; the same \d+ connections each under the new name \| manifests\.yaml:\d+ \|$/,
+    );
+    expect(table.find((l) => l.includes("ledger"))).toMatch(
+      /pay\/Deployment\/ledger was renamed pay\/Deployment\/ledger-v2/,
+    );
+  });
+
+  it("names every rename of the group in the reachability details, and not again as new and removed workloads", () => {
+    const text = renderComment(r);
+    expect(text).toMatch(
+      /\*\*4 Deployments renamed in namespace shop\*\*: ad → shop-ad, cart → shop-cart, catalog → shop-catalog, email → shop-email; the same \d+ connections each under the new name \(none gained, none lost\)/,
+    );
+    expect(text).not.toContain("**New workloads:**");
+    expect(text).not.toContain("**Removed workloads:**");
+  });
+
+  it("keeps renames of different environments in different rows", () => {
+    const both = diffEnvironments(
+      [
+        { name: "dev", base, head },
+        { name: "prod", base, head },
+      ],
+      defaultConfig(),
+      exposureOf,
+    );
+    const table = rows(renderComment(both)).filter((l) => l.includes("in namespace shop"));
+    expect(table).toHaveLength(2);
+    expect(table.map((l) => l.split(" · ").at(-1))).toEqual(["dev |", "prod |"]);
   });
 });
