@@ -215,18 +215,6 @@ async function readArchive(
   return { files, inputs, diagnostics };
 }
 
-/**
- * What decides a snapshot besides the commit and its limits: the code that selects and reads the
- * files (its text, defaults included) and the platform. A cached snapshot is keyed on it, so that an
- * upgrade never reads a snapshot made by other code.
- */
-export const snapshotReader = (): string =>
-  JSON.stringify({
-    code: [readArchive, repoPath, watched, isManifestName, decodeUtf8, picomatch].map(String),
-    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-    node: process.versions.node,
-  });
-
 export interface ChangedFiles {
   /** The commit the pull request branched from: the base side of the review. */
   readonly mergeBase: string;

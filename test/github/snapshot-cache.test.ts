@@ -2,14 +2,16 @@
 // archives from the loopback GitHub: a second review of the same base reads the commit's selected files
 // back instead of unpacking its archive; other globs or limits are another entry; a damaged entry is
 // dropped and made again from the archive; the entries count towards the folder's budget.
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serialize } from "node:v8";
+import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../../src/github/action-client.js";
 import { ArchiveCache } from "../../src/github/archive-cache.js";
 import { fetchManifests } from "../../src/github/fetch-manifests.js";
-import { fetchManifestsCached } from "../../src/github/snapshot-cache.js";
+import { fetchManifestsCached, readerIdentity, snapshotKey } from "../../src/github/snapshot-cache.js";
 import type { GitHub } from "../../src/github/types.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
@@ -99,6 +101,39 @@ describe("parsed-result cache", () => {
     );
   });
 
+  it("keys on Reachdiff's version, the reading libraries' versions and the format: an entry of another is not read", async () => {
+    const version = (file: string) => JSON.parse(readFileSync(file, "utf8")).version;
+    const reader = readerIdentity();
+    expect(reader.reachdiff).toBe(version("package.json"));
+    expect(reader.libraries).toEqual({
+      picomatch: version("node_modules/picomatch/package.json"),
+      "tar-stream": version("node_modules/tar-stream/package.json"),
+    });
+    const globs = ["k8s/**"];
+    const others = [
+      { ...reader, reachdiff: "0.0.1" },
+      { ...reader, format: reader.format - 1 },
+      { ...reader, libraries: { ...reader.libraries, picomatch: "3.0.1" } },
+      { ...reader, libraries: { ...reader.libraries, "tar-stream": "2.2.0" } },
+    ];
+    const keys = new Set([snapshotKey(globs, {}), ...others.map((other) => snapshotKey(globs, {}, other))]);
+    expect(keys.size).toBe(5);
+
+    // Entries another reader wrote for this commit (a planted file list): none is read.
+    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    const planted = { files: [{ name: "k8s/planted.yaml", text: "kind: Namespace\n" }], inputs: [], diagnostics: [] };
+    for (const other of others)
+      await cache.keepParsed(repo(), t.head, snapshotKey(globs, {}, other), gzipSync(serialize(planted)));
+    const read = await fetchManifestsCached(gh, repo(), t.head, globs, { cache });
+    expect(read.files.map((f) => f.name)).not.toContain("k8s/planted.yaml");
+    expect(read.files.length).toBeGreaterThan(0);
+    expect(cache.stats).toMatchObject({ parsedHits: 0, parsedMisses: 1, parsedCorrupt: 0 });
+    expect(downloads(t.head)).toBe(1);
+    // Written under this reader's key, the same entry is read: the key alone kept the others out.
+    await cache.keepParsed(repo(), t.head, snapshotKey(globs, {}), gzipSync(serialize(planted)));
+    expect(await fetchManifestsCached(gh, repo(), t.head, globs, { cache })).toEqual(planted);
+  });
+
   it("an entry damaged or of another kind on disk is dropped and made again from the archive", async () => {
     const cache = new ArchiveCache(dir, 64 * 2 ** 20);
     const good = await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache });
@@ -108,7 +143,6 @@ describe("parsed-result cache", () => {
     expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(cache.stats).toMatchObject({ parsedCorrupt: 1, parsedHits: 0, hits: 1 });
     // Well-formed gzip of something else (another format): refused as well.
-    const { gzipSync } = await import("node:zlib");
     writeFileSync(file, gzipSync(Buffer.from("not a snapshot")));
     expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(cache.stats).toMatchObject({ parsedCorrupt: 2, parsedHits: 0, hits: 2 });
