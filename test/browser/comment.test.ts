@@ -18,7 +18,7 @@ import { publishedReview } from "../../src/github/check-output.js";
 import { review } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
 import { DEMO, diff, ROOT } from "../helpers/report.js";
-import { HAVE_CHROMIUM, launch, open, SKIP_REASON, save } from "./chromium.js";
+import { HAVE_CHROMIUM, launch, OUT, open, SKIP_REASON, save } from "./chromium.js";
 import { BACKGROUND, BODY_WIDTH, contrast, githubPage, type Measured, measure, type Theme } from "./github.js";
 import { largePullRequest } from "./large-pr.js";
 
@@ -106,7 +106,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
           expect(m.wideTables, `tables wider than ${BODY_WIDTH} px (${theme})`).toEqual([]);
           expect(m.headlineLines, `headline "${m.headline}" (${theme})`).toBeLessThanOrEqual(2);
           if (theme === "light")
-            console.log(`${name}: ${Math.round(m.height)} px tall, headline ${m.headlineLines} lines`);
+            console.log(
+              `${name}: ${Math.round(m.height)} px tall, headline ${m.headlineLines} lines${m.diagrams.length ? `, smallest diagram label ${m.diagrams[0].smallest.px.toFixed(1)} px ("${m.diagrams[0].smallest.text}")` : ""}`,
+            );
+          // Every case as a reviewer sees it, for a person to look at (test-output/, gitignored).
+          await o.page.locator(".frame").screenshot({ path: join(OUT, `comment-${slug}-${theme}.png`) });
           if (name === "demo") {
             mkdirSync(IMAGES, { recursive: true });
             await o.page.locator(".frame").screenshot({ path: join(IMAGES, `comment-${theme}.png`) });

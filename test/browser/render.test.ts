@@ -10,7 +10,7 @@ import { mermaidPage } from "../../src/report/html-page.js";
 import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";
 import { loadSide } from "../../src/snapshot.js";
-import { bigDiff, DEMO, demoResult, diff, HOSTILE, hostileDiff } from "../helpers/report.js";
+import { bigDiff, DEMO, demoResult, diff, HOSTILE, hostileDiff, ROOT } from "../helpers/report.js";
 import {
   diagramScreenshot,
   drawn,
@@ -249,6 +249,25 @@ describe.skipIf(!HAVE_CHROMIUM)(
         await o.page.screenshot({ path: join(OUT, `hostile-report-${i}.png`), fullPage: true });
         await o.page.context().close();
       }
+    });
+
+    it("draws a renamed workload once in the HTML report, its old name under the new one", async () => {
+      const dir = join(ROOT, "fixtures/scenarios/renamed-workloads");
+      const r = diff(loadSide(join(dir, "base")), loadSide(join(dir, "head")));
+      const o = await open(browser, save("renamed-report.html", renderHtml(r)), { width: 900, height: 900 });
+      const d = await drawn(o.page);
+      expectClean(o, d);
+      // Two lines (a <br> in the drawn label, so no space between them in its text).
+      const labels = d.nodes.map((n) => n.label).sort();
+      expect(labels).toHaveLength(2);
+      expect(labels[0]).toBe("api");
+      expect(labels[1]).toMatch(/^ledger-v2\s*was ledger$/);
+      expect(d.edges).toHaveLength(1);
+      const caption = await o.page.locator("#what-changes figcaption").innerText();
+      expect(caption).toMatch(/“was …”: renamed/);
+      expect(caption).toMatch(/does not draw the 10 workloads renamed in shop/);
+      await o.page.screenshot({ path: join(OUT, "renamed-report.png"), fullPage: true });
+      await o.page.context().close();
     });
 
     it("draws a large change collapsed by namespace", async () => {

@@ -5,6 +5,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { loadSide } from "../../src/snapshot.js";
+import { mergeSiblings } from "../../src/report/diagram/collapse.js";
+import { Graph } from "../../src/report/diagram/graph.js";
+import { emit } from "../../src/report/diagram/syntax.js";
 import { buildDiagram, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, renderMermaid } from "../../src/report/mermaid.js";
 import {
   bigDiff,
@@ -304,6 +307,36 @@ describe("renamed workloads", () => {
     expect(d.omitted).toEqual([
       "does not draw the workload renamed in pay: its connections are the same under the new name (the tables list it)",
     ]);
+  });
+
+  it("merges renamed workloads that change alike into one node naming both names, never with others", async () => {
+    const g = new Graph();
+    const node = (name: string, was?: string) =>
+      g.node({
+        key: `w:shop/Deployment/${name}`,
+        label: name,
+        shape: "workload",
+        group: "shop",
+        state: "touched",
+        ...(was ? { was } : {}),
+      });
+    const api = node("api");
+    for (const [name, was] of [
+      ["shop-cart", "cart"],
+      ["shop-ad", "ad"],
+      ["web", undefined],
+    ] as const)
+      g.edge(api, node(name, was), "changed", "8080 → 8080, 9090", "connection");
+    const merged = mergeSiblings(g);
+    const workloads = [...merged.nodes.values()].filter((n) => n.key !== api);
+    expect(workloads.map((n) => [n.label, n.was]).sort()).toEqual([
+      ["shop-ad, shop-cart", "ad, cart"],
+      ["web", undefined],
+    ]);
+    const d = emit(merged);
+    await parseMermaid(d.text);
+    expect(d.renamed).toBe(true);
+    expect(await texts(d.text)).toContain("shop-ad, shop-cart\nwas ad, cart");
   });
 
   it("has nothing to draw when the only change is a rename", () => {
