@@ -3,128 +3,104 @@
 // downloaded again, the folder keeps to its budget (least recently used first), and several processes
 // filling one folder at once leave one good entry.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync, truncateSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { actionClient } from "../../src/github/action-client.js";
+import { describe, expect, it } from "vitest";
 import { ArchiveCache, archiveCacheFromEnv } from "../../src/github/archive-cache.js";
 import { fetchManifests } from "../../src/github/fetch-manifests.js";
-import type { GitHub } from "../../src/github/types.js";
-import { FakeGitHub } from "../e2e/fake-github.js";
 import { ROOT, until } from "../e2e/harness.js";
-import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
+import { useCacheRepo } from "../helpers/cache-repo.js";
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-let fake: FakeGitHub;
-let gh: GitHub;
-let t: TestRepo;
-let dir: string;
-const repo = () => ({ owner: fake.owner, repo: fake.repo });
-const downloads = (sha: string) => fake.fetchesOf(sha).filter((r) => r.operationId === "codeload").length;
+const setup = useCacheRepo("reachdiff-cache-test-");
+const { fake, repo, downloads } = setup;
 const names = (snapshot: { files: { name: string; text: string }[] }) => snapshot.files.map((f) => f.name);
-const entries = () => readdirSync(dir).filter((n) => n.endsWith(".tar.gz"));
-const temps = () => readdirSync(dir).filter((n) => n.endsWith(".tmp"));
+const entries = () => readdirSync(setup.dir).filter((n) => n.endsWith(".tar.gz"));
+const temps = () => readdirSync(setup.dir).filter((n) => n.endsWith(".tmp"));
 /** Reads a stream to its end (what `use` does with an archive, minus the parsing). */
 const drain = (s: Readable) => pipeline(s, new Writable({ write: (_c, _e, done) => done() }));
 
-beforeAll(async () => {
-  fake = new FakeGitHub();
-  await fake.start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  t = seedRepo(fake);
-  gh = actionClient(fake.actionToken(), fake.url, quiet);
-  dir = mkdtempSync(join(tmpdir(), "reachdiff-cache-test-"));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-  expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
-});
-
 describe("archive cache", () => {
   it("downloads a commit once; the next reads come from disk with the same files", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    const first = await fetchManifests(gh, repo(), t.main, ["k8s/**"], { cache });
-    const second = await fetchManifests(gh, repo(), t.main, ["k8s/**"], { cache });
-    const third = await fetchManifests(gh, repo(), t.main, ["k8s/**"], { cache });
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    const first = await fetchManifests(setup.gh, repo(), setup.t.main, ["k8s/**"], { cache });
+    const second = await fetchManifests(setup.gh, repo(), setup.t.main, ["k8s/**"], { cache });
+    const third = await fetchManifests(setup.gh, repo(), setup.t.main, ["k8s/**"], { cache });
     expect(names(first).length).toBeGreaterThan(0);
     expect(second).toEqual(first);
     expect(third).toEqual(first);
-    expect(downloads(t.main)).toBe(1);
+    expect(downloads(setup.t.main)).toBe(1);
     // Other globs over the same commit: the archive is the commit's, whatever a review reads of it.
-    const readme = await fetchManifests(gh, repo(), t.main, ["**/*.md"], { cache, maxInputBytes: 2 ** 20 });
+    const readme = await fetchManifests(setup.gh, repo(), setup.t.main, ["**/*.md"], { cache, maxInputBytes: 2 ** 20 });
     expect(readme.inputs.map((i) => i.name)).toContain("README.md");
-    expect(downloads(t.main)).toBe(1);
-    const size = statSync(join(dir, entries()[0])).size;
+    expect(downloads(setup.t.main)).toBe(1);
+    const size = statSync(join(setup.dir, entries()[0])).size;
     expect(entries()).toHaveLength(1);
     expect(cache.stats).toMatchObject({ hits: 3, misses: 1, savedBytes: 3 * size, storedBytes: size, corrupt: 0 });
     // Another repository's commit of the same id is another entry (the key holds the repository).
-    expect(cache.path({ owner: "other", repo: fake.repo }, t.main)).not.toBe(cache.path(repo(), t.main));
-    expect(cache.path({ owner: fake.owner.toUpperCase(), repo: fake.repo }, t.main)).toBe(cache.path(repo(), t.main));
+    expect(cache.path({ owner: "other", repo: fake.repo }, setup.t.main)).not.toBe(cache.path(repo(), setup.t.main));
+    expect(cache.path({ owner: fake.owner.toUpperCase(), repo: fake.repo }, setup.t.main)).toBe(
+      cache.path(repo(), setup.t.main),
+    );
   });
 
   it("keys on full commit ids only: a branch name is downloaded every time", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
     expect(ArchiveCache.cacheable("main")).toBe(false);
-    expect(ArchiveCache.cacheable(t.main.slice(0, 7))).toBe(false);
-    expect(ArchiveCache.cacheable(t.main)).toBe(true);
-    fake.branches.set("main", t.main);
-    await fetchManifests(gh, repo(), "main", ["k8s/**"], { cache });
-    await fetchManifests(gh, repo(), "main", ["k8s/**"], { cache });
+    expect(ArchiveCache.cacheable(setup.t.main.slice(0, 7))).toBe(false);
+    expect(ArchiveCache.cacheable(setup.t.main)).toBe(true);
+    fake.branches.set("main", setup.t.main);
+    await fetchManifests(setup.gh, repo(), "main", ["k8s/**"], { cache });
+    await fetchManifests(setup.gh, repo(), "main", ["k8s/**"], { cache });
     expect(fake.calls("codeload")).toHaveLength(2);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(setup.dir)).toEqual([]);
   });
 
   it("never reads an entry still being written, and publishes it only once read whole", async () => {
-    const cache = new ArchiveCache(dir, 2 ** 20);
+    const cache = new ArchiveCache(setup.dir, 2 ** 20);
     const source = new PassThrough();
-    const writing = cache.keep(repo(), t.head, (tap) => drain(source.pipe(tap)));
+    const writing = cache.keep(repo(), setup.t.head, (tap) => drain(source.pipe(tap)));
     source.write(Buffer.alloc(1000, 1));
     await until("the temporary file", () => temps().length === 1);
     expect(entries()).toEqual([]);
-    expect(await cache.read(repo(), t.head, async () => "hit")).toBeUndefined();
+    expect(await cache.read(repo(), setup.t.head, async () => "hit")).toBeUndefined();
     source.end(Buffer.alloc(500, 2));
     await writing;
     expect(temps()).toEqual([]);
     expect(entries()).toHaveLength(1);
-    expect(await cache.read(repo(), t.head, async (s) => (await s.toArray()).length)).toBeGreaterThan(0);
+    expect(await cache.read(repo(), setup.t.head, async (s) => (await s.toArray()).length)).toBeGreaterThan(0);
   });
 
   it("a download that fails part-way leaves nothing behind", async () => {
-    const cache = new ArchiveCache(dir, 2 ** 20);
+    const cache = new ArchiveCache(setup.dir, 2 ** 20);
     const broken = new Readable({ read() {} });
-    const writing = cache.keep(repo(), t.head, (tap) => pipeline(broken, tap, new PassThrough().resume()));
+    const writing = cache.keep(repo(), setup.t.head, (tap) => pipeline(broken, tap, new PassThrough().resume()));
     broken.push(Buffer.alloc(4000, 3));
     await until("the temporary file", () => temps().length === 1);
     broken.destroy(new Error("connection reset"));
     await expect(writing).rejects.toThrow("connection reset");
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(setup.dir)).toEqual([]);
   });
 
   it("an entry damaged on disk is removed and the archive downloaded again", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    const good = await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache });
-    const file = cache.path(repo(), t.head);
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    const good = await fetchManifests(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache });
+    const file = cache.path(repo(), setup.t.head);
     const size = statSync(file).size;
     truncateSync(file, Math.floor(size / 2));
-    const again = await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache });
+    const again = await fetchManifests(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache });
     expect(again).toEqual(good);
-    expect(downloads(t.head)).toBe(2);
+    expect(downloads(setup.t.head)).toBe(2);
     expect(cache.stats.corrupt).toBe(1);
     // Written anew from the second download (the loopback GitHub gzips each download afresh).
     expect(statSync(file).size).toBe(cache.stats.storedBytes - size);
-    expect(await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
-    expect(downloads(t.head)).toBe(2);
+    expect(await fetchManifests(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(downloads(setup.t.head)).toBe(2);
   });
 
   it("keeps to its byte budget, evicting the least recently used entry first", async () => {
-    const cache = new ArchiveCache(dir, 1000);
+    const cache = new ArchiveCache(setup.dir, 1000);
     const store = (sha: string, bytes: number) =>
       cache.keep(repo(), sha, (tap) => drain(Readable.from([Buffer.alloc(bytes, 7)]).pipe(tap)));
     const [a, b, c] = ["a", "b", "c"].map((x) => x.repeat(40));
@@ -139,7 +115,7 @@ describe("archive cache", () => {
     };
     expect(await cache.read(repo(), a, hit)).toBe("hit");
     await store(c, 400);
-    const kept = (sha: string) => entries().includes(cache.path(repo(), sha).slice(dir.length + 1));
+    const kept = (sha: string) => entries().includes(cache.path(repo(), sha).slice(setup.dir.length + 1));
     expect([kept(a), kept(b), kept(c)]).toEqual([true, false, true]);
     expect(cache.stats).toMatchObject({ bytes: 800, evictedBytes: 400, storedBytes: 1200 });
     // Over half the budget: not kept at all (it would push out most others).
@@ -150,13 +126,15 @@ describe("archive cache", () => {
 
   it("is off unless REACHDIFF_ARCHIVE_CACHE_DIR is set; REACHDIFF_ARCHIVE_CACHE_MB=0 turns it off", () => {
     expect(archiveCacheFromEnv({})).toBeUndefined();
-    const on = archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: dir });
+    const on = archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: setup.dir });
     expect(on?.maxBytes).toBe(256 * 2 ** 20);
-    expect(archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: dir })).toBe(on);
-    expect(archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: dir, REACHDIFF_ARCHIVE_CACHE_MB: "64" })?.maxBytes).toBe(
-      64 * 2 ** 20,
-    );
-    expect(archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: dir, REACHDIFF_ARCHIVE_CACHE_MB: "0" })).toBeUndefined();
+    expect(archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: setup.dir })).toBe(on);
+    expect(
+      archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: setup.dir, REACHDIFF_ARCHIVE_CACHE_MB: "64" })?.maxBytes,
+    ).toBe(64 * 2 ** 20);
+    expect(
+      archiveCacheFromEnv({ REACHDIFF_ARCHIVE_CACHE_DIR: setup.dir, REACHDIFF_ARCHIVE_CACHE_MB: "0" }),
+    ).toBeUndefined();
   });
 
   it("several processes filling one folder at once leave one good entry and no temporary file", async () => {
@@ -168,11 +146,11 @@ describe("archive cache", () => {
       const { fetchManifests } = await import(${JSON.stringify(`${ROOT}build/src/github/fetch-manifests.js`)});
       const log = { info() {}, warn() {}, error() {} };
       const gh = actionClient(${JSON.stringify(token)}, ${JSON.stringify(fake.url)}, log);
-      const cache = new ArchiveCache(${JSON.stringify(dir)}, 64 * 2 ** 20);
+      const cache = new ArchiveCache(${JSON.stringify(setup.dir)}, 64 * 2 ** 20);
       const repo = { owner: ${JSON.stringify(fake.owner)}, repo: ${JSON.stringify(fake.repo)} };
       process.stdout.write("ready\\n");
       await new Promise((go) => process.stdin.once("data", go));
-      const s = await fetchManifests(gh, repo, ${JSON.stringify(t.head)}, ["k8s/**"], { cache });
+      const s = await fetchManifests(gh, repo, ${JSON.stringify(setup.t.head)}, ["k8s/**"], { cache });
       process.stdout.write(JSON.stringify({ files: s.files.map((f) => [f.name, f.text.length]), hit: cache.stats.hits }));`;
     // Each process loads its modules, says it is ready, and fetches when told: all four at once.
     const ready: (() => void)[] = [];
@@ -206,12 +184,12 @@ describe("archive cache", () => {
     expect(temps()).toEqual([]);
     // All four downloaded and wrote the entry at once: the last rename won.
     expect(outputs.map((o) => o.hit)).toEqual([0, 0, 0, 0]);
-    expect(downloads(t.head)).toBe(4);
+    expect(downloads(setup.t.head)).toBe(4);
     // The entry the last rename left is whole: read from disk, it gives what the downloads gave.
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    const fromDisk = await fetchManifests(gh, repo(), t.head, ["k8s/**"], { cache });
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    const fromDisk = await fetchManifests(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache });
     expect(JSON.stringify(fromDisk.files.map((f) => [f.name, f.text.length]))).toBe(files);
     expect(cache.stats.hits).toBe(1);
-    expect(downloads(t.head)).toBe(4);
+    expect(downloads(setup.t.head)).toBe(4);
   }, 60_000);
 });

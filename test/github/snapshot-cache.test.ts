@@ -2,46 +2,20 @@
 // archives from the loopback GitHub: a second review of the same base reads the commit's selected files
 // back instead of unpacking its archive; other globs or limits are another entry; a damaged entry is
 // dropped and made again from the archive; the entries count towards the folder's budget.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serialize } from "node:v8";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { actionClient } from "../../src/github/action-client.js";
+import { describe, expect, it } from "vitest";
 import { ArchiveCache } from "../../src/github/archive-cache.js";
 import { fetchManifests } from "../../src/github/fetch-manifests.js";
 import { fetchManifestsCached, readerIdentity, snapshotKey } from "../../src/github/snapshot-cache.js";
-import type { GitHub } from "../../src/github/types.js";
-import { FakeGitHub } from "../e2e/fake-github.js";
-import { seedRepo, type TestRepo } from "../e2e/repo-fixture.js";
+import { useCacheRepo } from "../helpers/cache-repo.js";
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-let fake: FakeGitHub;
-let gh: GitHub;
-let t: TestRepo;
-let dir: string;
-const repo = () => ({ owner: fake.owner, repo: fake.repo });
-const downloads = (sha: string) => fake.fetchesOf(sha).filter((r) => r.operationId === "codeload").length;
-const parsed = () => readdirSync(dir).filter((n) => n.endsWith(".files.gz"));
+const setup = useCacheRepo("reachdiff-parsed-test-");
+const { fake, repo, downloads } = setup;
+const parsed = () => readdirSync(setup.dir).filter((n) => n.endsWith(".files.gz"));
 const limits = { maxInputBytes: 1 << 20 };
-
-beforeAll(async () => {
-  fake = new FakeGitHub();
-  await fake.start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  fake.commits.clear();
-  t = seedRepo(fake);
-  gh = actionClient(fake.actionToken(), fake.url, quiet);
-  dir = mkdtempSync(join(tmpdir(), "reachdiff-parsed-test-"));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-  expect(fake.problems, "the fake GitHub API itself went wrong").toEqual([]);
-});
 
 describe("parsed-result cache", () => {
   it("a second review of the same base reads its selected files from disk, not the archive", async () => {
@@ -51,17 +25,17 @@ describe("parsed-result cache", () => {
       files[`k8s/app-${i}.yaml`] =
         `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n  namespace: ns-${i % 20}\nspec:\n  ports:\n  - port: 80\n`;
     for (let i = 0; i < 30; i++) files[`docs/page-${i}.md`] = `${"lorem ipsum dolor sit amet ".repeat(4000)}${i}\n`;
-    const base = fake.commit(files, t.main);
-    const cache = new ArchiveCache(dir, 256 * 2 ** 20);
+    const base = fake.commit(files, setup.t.main);
+    const cache = new ArchiveCache(setup.dir, 256 * 2 ** 20);
 
     let start = performance.now();
-    const first = await fetchManifestsCached(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const first = await fetchManifestsCached(setup.gh, repo(), base, ["k8s/**"], { ...limits, cache });
     const missMs = performance.now() - start;
     start = performance.now();
-    const unpacked = await fetchManifests(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const unpacked = await fetchManifests(setup.gh, repo(), base, ["k8s/**"], { ...limits, cache });
     const archiveMs = performance.now() - start;
     start = performance.now();
-    const second = await fetchManifestsCached(gh, repo(), base, ["k8s/**"], { ...limits, cache });
+    const second = await fetchManifestsCached(setup.gh, repo(), base, ["k8s/**"], { ...limits, cache });
     const hitMs = performance.now() - start;
 
     expect(first.files.filter((f) => f.name.startsWith("k8s/app-")).length).toBe(1500);
@@ -72,7 +46,7 @@ describe("parsed-result cache", () => {
     expect(cache.stats).toMatchObject({ parsedHits: 1, parsedMisses: 1, parsedCorrupt: 0, hits: 1, misses: 1 });
     const archive = statSync(cache.path(repo(), base)).size;
     const [entry] = parsed();
-    const entryBytes = statSync(join(dir, entry)).size;
+    const entryBytes = statSync(join(setup.dir, entry)).size;
     const unpackedBytes = Object.values(files).reduce((n, s) => n + s.length, 0);
     console.log(
       `parsed cache: ${first.files.length} manifests; first review ${missMs.toFixed(0)} ms (download + unpack), ` +
@@ -82,22 +56,22 @@ describe("parsed-result cache", () => {
   }, 60_000);
 
   it("keys on the globs and limits that select the files: others are another entry", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    const k8s = await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { ...limits, cache });
-    const none = await fetchManifestsCached(gh, repo(), t.main, ["nothing/**"], { cache });
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    const k8s = await fetchManifestsCached(setup.gh, repo(), setup.t.main, ["k8s/**"], { ...limits, cache });
+    const none = await fetchManifestsCached(setup.gh, repo(), setup.t.main, ["nothing/**"], { cache });
     expect(none.files).toEqual([]);
-    const fewer = await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { cache });
+    const fewer = await fetchManifestsCached(setup.gh, repo(), setup.t.main, ["k8s/**"], { cache });
     expect(fewer.files).toEqual(k8s.files);
     expect(fewer.inputs).toEqual([]);
     expect(k8s.inputs.length).toBeGreaterThan(0);
-    expect(await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { ...limits, cache })).toEqual(k8s);
+    expect(await fetchManifestsCached(setup.gh, repo(), setup.t.main, ["k8s/**"], { ...limits, cache })).toEqual(k8s);
     // Three selections of one archive, downloaded once; the empty one is not kept (nothing to save).
-    expect(downloads(t.main)).toBe(1);
+    expect(downloads(setup.t.main)).toBe(1);
     expect(parsed().length).toBe(2);
     expect(cache.stats).toMatchObject({ parsedHits: 1, parsedMisses: 3, hits: 2, misses: 1 });
     // Another repository's entry never answers for this one's.
-    expect(cache.parsedPath({ owner: "other", repo: fake.repo }, t.main, "x")).not.toBe(
-      cache.parsedPath(repo(), t.main, "x"),
+    expect(cache.parsedPath({ owner: "other", repo: fake.repo }, setup.t.main, "x")).not.toBe(
+      cache.parsedPath(repo(), setup.t.main, "x"),
     );
   });
 
@@ -120,45 +94,45 @@ describe("parsed-result cache", () => {
     expect(keys.size).toBe(5);
 
     // Entries another reader wrote for this commit (a planted file list): none is read.
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
     const planted = { files: [{ name: "k8s/planted.yaml", text: "kind: Namespace\n" }], inputs: [], diagnostics: [] };
     for (const other of others)
-      await cache.keepParsed(repo(), t.head, snapshotKey(globs, {}, other), gzipSync(serialize(planted)));
-    const read = await fetchManifestsCached(gh, repo(), t.head, globs, { cache });
+      await cache.keepParsed(repo(), setup.t.head, snapshotKey(globs, {}, other), gzipSync(serialize(planted)));
+    const read = await fetchManifestsCached(setup.gh, repo(), setup.t.head, globs, { cache });
     expect(read.files.map((f) => f.name)).not.toContain("k8s/planted.yaml");
     expect(read.files.length).toBeGreaterThan(0);
     expect(cache.stats).toMatchObject({ parsedHits: 0, parsedMisses: 1, parsedCorrupt: 0 });
-    expect(downloads(t.head)).toBe(1);
+    expect(downloads(setup.t.head)).toBe(1);
     // Written under this reader's key, the same entry is read: the key alone kept the others out.
-    await cache.keepParsed(repo(), t.head, snapshotKey(globs, {}), gzipSync(serialize(planted)));
-    expect(await fetchManifestsCached(gh, repo(), t.head, globs, { cache })).toEqual(planted);
+    await cache.keepParsed(repo(), setup.t.head, snapshotKey(globs, {}), gzipSync(serialize(planted)));
+    expect(await fetchManifestsCached(setup.gh, repo(), setup.t.head, globs, { cache })).toEqual(planted);
   });
 
   it("an entry damaged or of another kind on disk is dropped and made again from the archive", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    const good = await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache });
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    const good = await fetchManifestsCached(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache });
     const [entry] = parsed();
-    const file = join(dir, entry);
+    const file = join(setup.dir, entry);
     truncateSync(file, Math.floor(statSync(file).size / 2));
-    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(await fetchManifestsCached(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(cache.stats).toMatchObject({ parsedCorrupt: 1, parsedHits: 0, hits: 1 });
     // Well-formed gzip of something else (another format): refused as well.
     writeFileSync(file, gzipSync(Buffer.from("not a snapshot")));
-    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(await fetchManifestsCached(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(cache.stats).toMatchObject({ parsedCorrupt: 2, parsedHits: 0, hits: 2 });
-    expect(await fetchManifestsCached(gh, repo(), t.head, ["k8s/**"], { cache })).toEqual(good);
+    expect(await fetchManifestsCached(setup.gh, repo(), setup.t.head, ["k8s/**"], { cache })).toEqual(good);
     expect(cache.stats.parsedHits).toBe(1);
-    expect(downloads(t.head)).toBe(1);
+    expect(downloads(setup.t.head)).toBe(1);
   });
 
   it("parsed entries count towards the folder's budget and are evicted like archives", async () => {
-    const cache = new ArchiveCache(dir, 64 * 2 ** 20);
-    await fetchManifestsCached(gh, repo(), t.main, ["k8s/**"], { cache });
-    const all = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    const cache = new ArchiveCache(setup.dir, 64 * 2 ** 20);
+    await fetchManifestsCached(setup.gh, repo(), setup.t.main, ["k8s/**"], { cache });
+    const all = readdirSync(setup.dir).reduce((n, f) => n + statSync(join(setup.dir, f)).size, 0);
     expect(parsed().length).toBe(1);
     expect(await cache.evict()).toBe(all);
-    const small = new ArchiveCache(dir, 1);
+    const small = new ArchiveCache(setup.dir, 1);
     expect(await small.evict()).toBe(0);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(setup.dir)).toEqual([]);
   });
 });
