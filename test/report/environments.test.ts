@@ -9,7 +9,7 @@ import { parseManifestText } from "../../src/manifests/parse.js";
 import { buildCluster } from "../../src/model/build.js";
 import { diagramViews } from "../../src/report/environments.js";
 import { renderComment } from "../../src/report/markdown.js";
-import { renderMermaid } from "../../src/report/mermaid.js";
+import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";
 import { parseMermaid } from "../helpers/report.js";
 import { diffEnvironments, type EnvironmentPair } from "../../src/review/environments.js";
 
@@ -75,6 +75,23 @@ describe("diagrams over several environments", () => {
     );
     expect(headings(many.text)).toHaveLength(3);
     expect(many.text).toContain("No diagram for environment d \\(at most 3 diagrams\\)");
+  });
+
+  it("each environment's diagram says only its own renames", () => {
+    // dev renames web to web-v2 (same pods and labels) and opens api on a node port; prod only opens api.
+    const renamed = app("web").replace(/name: web,/g, "name: web-v2,");
+    const { r } = comment([
+      ["dev", `${app("api")}\n---${app("web")}`, `${app("api", "NodePort")}\n---${renamed}`],
+      ["prod", `${app("api")}\n---${app("web")}`, `${app("api", "NodePort")}\n---${app("web")}`],
+    ]);
+    expect(r.renames?.list.map((x) => [x.environment, x.from, x.to])).toEqual([
+      ["dev", "shop/Deployment/web", "shop/Deployment/web-v2"],
+    ]);
+    const omitted = Object.fromEntries(
+      diagramViews(r).map((v) => [v.environment, buildDiagram(v.result).omitted.join(" ")]),
+    );
+    expect(omitted.dev).toMatch(/does not draw the workload renamed in shop/);
+    expect(omitted.prod).not.toMatch(/renamed/);
   });
 
   it("does not change a repository that is one cluster: one diagram, no environment in its heading", () => {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exposureOf } from "../../src/analysis/exposure-of.js";
+import { renameExposures } from "../../src/analysis/renames.js";
 import { loadSide } from "../../src/snapshot.js";
 import { mergeSiblings } from "../../src/report/diagram/collapse.js";
 import { Graph } from "../../src/report/diagram/graph.js";
@@ -337,6 +338,27 @@ describe("renamed workloads", () => {
     await parseMermaid(d.text);
     expect(d.renamed).toBe(true);
     expect(await texts(d.text)).toContain("shop-ad, shop-cart\nwas ad, cart");
+  });
+
+  it("draws a rename whose load balancer also changed its sources as one changed entry into the renamed node", async () => {
+    const lb = (ranges: string[]) => {
+      const o = service("pay", "ledger-public", "ledger", { type: "LoadBalancer" }) as { spec: object };
+      return { ...o, spec: { ...o.spec, loadBalancerSourceRanges: ranges } };
+    };
+    const r = diff(
+      clusterOf([...pay, ledger("ledger", false), admitsApi([8080]), lb(["203.0.113.0/24"])]),
+      clusterOf([...pay, ledger("ledger-v2", false), admitsApi([8080]), lb(["198.51.100.0/24"])]),
+    );
+    expect(r.renames?.list).toHaveLength(1);
+    const left = renameExposures(r.exposures, r.renames!.list);
+    expect(left.map((x) => [x.change, (x.head ?? x.base)!.workload])).toEqual([
+      ["changed", "pay/Deployment/ledger-v2"],
+    ]);
+    const d = buildDiagram(r, { context: false });
+    await parseMermaid(d.text);
+    const labels = await texts(d.text);
+    expect(labels.filter((l) => /ledger/.test(l) && !/ledger-public/.test(l))).toEqual(["ledger-v2\nwas ledger"]);
+    expect(d.links.some((l) => l.kind === "added" || l.kind === "removed")).toBe(false);
   });
 
   it("has nothing to draw when the only change is a rename", () => {
