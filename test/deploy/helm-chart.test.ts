@@ -4,12 +4,12 @@
 // the webhook path only), and `reachdiff reach` must show the App's pods reaching only DNS, Redis and
 // GitHub, and nothing reaching Redis but the App.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { startRedis } from "../e2e/redis-server.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -218,6 +218,47 @@ describe("the Helm chart, reviewed by Reachdiff", () => {
     expect(ports(WORKER, REDIS)).toEqual({ TCP: [[6379, 6379]], UDP: [], SCTP: [] });
     expect(ports(WORKER, GITHUB[0])).toEqual({ TCP: [[443, 443]], UDP: [], SCTP: [] });
     expect(ports(WEB, DNS)).toEqual({ TCP: [[53, 53]], UDP: [[53, 53]], SCTP: [] });
+  });
+
+  it("GitHub's addresses: the values' blocks, replaced with --set-json (the meta API's list); with github.enterpriseHost the server's own, required then", () => {
+    const values = parse(readFileSync(join(CHART, "values.yaml"), "utf8"));
+    expect(values.networkPolicy.githubCIDRs.map((c: string) => `ip:${c}`).sort()).toEqual(GITHUB);
+    const githubEgress = (...extra: string[]) =>
+      parseAllDocuments(helm(...extra))
+        .map((d) => d.toJS())
+        .find((d) => d?.kind === "NetworkPolicy" && d.metadata.name === "rd-reachdiff-worker")
+        .spec.egress.find((e: { ports: { port: number }[] }) => e.ports[0].port === 443).to;
+    // As `curl -s https://api.github.com/meta | jq -c '.api + .web | unique'` gives them, IPv6 too.
+    expect(githubEgress("--set-json", 'networkPolicy.githubCIDRs=["140.82.112.0/20","2606:50c0::/32"]')).toEqual([
+      { ipBlock: { cidr: "140.82.112.0/20" } },
+      { ipBlock: { cidr: "2606:50c0::/32" } },
+    ]);
+
+    const enterprise = ["--set", "github.enterpriseHost=ghe.example.com"];
+    expect(() => helm(...enterprise)).toThrow(
+      /github.enterpriseHost is set: set networkPolicy.enterpriseCIDRs to your GitHub Enterprise Server's addresses/,
+    );
+    const ghes = helm(...enterprise, "--set", "networkPolicy.enterpriseCIDRs={10.20.0.10/32}");
+    const docs = parseAllDocuments(ghes)
+      .map((d) => d.toJS())
+      .filter(Boolean);
+    expect(envOf(docs, "rd-reachdiff-worker").GHE_HOST).toBe("ghe.example.com");
+    // Reviewed by Reachdiff: the workers reach the server, and no longer github.com.
+    const folder = mkdtempSync(join(tmpdir(), "reachdiff-chart-ghes-"));
+    try {
+      writeFileSync(join(folder, "reachdiff.yaml"), ghes);
+      writeFileSync(join(folder, "cluster.yaml"), CLUSTER);
+      const { edges } = JSON.parse(
+        run(process.execPath, [CLI, "reach", folder, "--namespace", "reachdiff", "--format", "json"]),
+      );
+      const from = edges
+        .filter((e: { from: string }) => e.from === WORKER)
+        .map((e: { to: string }) => e.to)
+        .sort();
+      expect(from).toEqual([DNS, "ip:10.20.0.10/32", REDIS].sort());
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("with an external Redis: no Redis pod, its URL in the Secret, egress to its address only", () => {
