@@ -21,20 +21,27 @@ function changeEntries(c: Change): object[] {
   );
 }
 
+function exposureEntry(c: DiffResult["exposures"][number]): object {
+  return {
+    ...(c.environment === undefined ? {} : { environment: c.environment }),
+    change: c.change,
+    what: c.deltas.map(describeDelta),
+    deltas: c.deltas,
+    base: c.base,
+    head: c.head,
+  };
+}
+
 export function diffJson(r: DiffResult): object {
   const renames = r.renames?.list ?? [];
   return {
     risk: r.risk,
     findings: r.findings,
     exposure: {
-      changes: r.exposures.map((c) => ({
-        ...(c.environment === undefined ? {} : { environment: c.environment }),
-        change: c.change,
-        what: c.deltas.map(describeDelta),
-        deltas: c.deltas,
-        base: c.base,
-        head: c.head,
-      })),
+      changes: r.exposures.map(exposureEntry),
+      // As reachability.changesAfterRenames: a renamed workload's entry points that are the same under its new
+      // name set aside, only when there is a rename.
+      ...(renames.length ? { changesAfterRenames: (r.renames?.exposures ?? r.exposures).map(exposureEntry) } : {}),
     },
     reachability: {
       // Every connection change, a rename's too: the facts (the np-guard agreement test reads them). from and

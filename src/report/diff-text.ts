@@ -12,17 +12,18 @@ export function headline(r: DiffResult): string {
     return `Could not analyse this change: ${r.unanalysed[0]}${r.unanalysed.length > 1 ? `; and ${r.unanalysed.length - 1} more` : ""}`;
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
     return "No change in exposure or reachability.";
+  const exposures = r.renames?.exposures ?? r.exposures;
   const top = r.findings[0];
   const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
   // A hardening change is told what it reduces, unless a finding weighs more than low.
   if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
     const reduced = reductions(r);
-    const what = r.exposures.length ? "exposure" : "reachability";
+    const what = exposures.length ? "exposure" : "reachability";
     return `Reduces ${what} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
   }
   return top
     ? `${word}: ${plainFinding(r, top)}`
-    : `${word}: ${(r.renames?.connections ?? r.connections).length} connection change(s), ${r.exposures.length} exposure change(s).`;
+    : `${word}: ${(r.renames?.connections ?? r.connections).length} connection change(s), ${exposures.length} exposure change(s).`;
 }
 
 export function diffText(r: DiffResult): string {
@@ -36,9 +37,11 @@ export function diffText(r: DiffResult): string {
       );
     out.push("");
   }
-  if (r.exposures.length) {
+  // A renamed workload's entry points that are the same under the new name are no exposure change.
+  const exposures = r.renames?.exposures ?? r.exposures;
+  if (exposures.length) {
     out.push("External exposure:");
-    for (const c of r.exposures) {
+    for (const c of exposures) {
       const e = (c.head ?? c.base)!;
       const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
       const state = e.blockedBy ? ` [blocked by ${e.blockedBy}]` : "";

@@ -77,7 +77,15 @@ function environmentView(r: DiffResult, name: string): DiffResult {
     connections: mine(r.connections),
     exposures: mine(r.exposures),
     objects: mine(r.objects),
-    ...(r.renames ? { renames: { list: mine(r.renames.list), connections: mine(r.renames.connections) } } : {}),
+    ...(r.renames
+      ? {
+          renames: {
+            list: mine(r.renames.list),
+            connections: mine(r.renames.connections),
+            exposures: mine(r.renames.exposures),
+          },
+        }
+      : {}),
     context: r.environmentContexts?.[name] ?? { connections: [], exposures: [] },
     environments: undefined,
     environmentContexts: undefined,

@@ -116,12 +116,13 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   // reachability table lists what is left once the connections the same under the new name are set aside.
   const renames = r.renames?.list ?? [];
   const listed = r.renames?.connections ?? r.connections;
+  const exposures = r.renames?.exposures ?? r.exposures;
   body.push(
     `<p class="summary">${[
       r.findings.length
         ? `<strong>${plural(r.findings.length, "finding")}</strong> ${[...counts].map(([sev, n]) => badge(sev, `${n} ${sev}`)).join(" ")}`
         : "<strong>no findings</strong>",
-      plural(r.exposures.length, "exposure change"),
+      plural(exposures.length, "exposure change"),
       plural(listed.length, "reachability change"),
       ...(renames.length ? [`${plural(renames.length, "workload")} renamed`] : []),
       `${plural(r.objects.length, "object")} changed`,
@@ -154,14 +155,14 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
     scripts.push(mermaidBundle(), RENDER_SCRIPT);
   }
 
-  if (r.exposures.length)
+  if (exposures.length)
     body.push(
       '<section id="exposure">',
       "<h2>Exposure changes</h2>",
       table(
         "exposure-table",
         ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
-        r.exposures.map((x) => exposureRow(x, link)),
+        exposures.map((x) => exposureRow(x, link)),
       ),
       "</section>",
     );

@@ -303,11 +303,12 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   // A renamed workload's connections that are the same under the new name are said as one rename.
   const listed = r.renames?.connections ?? r.connections;
   const renamed = r.renames?.list ?? [];
+  const exposureRows = r.renames?.exposures ?? r.exposures;
   const summary = [
     r.findings.length
       ? `**${plural(r.findings.length, "finding")}** (${[...counts].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})`
       : "**no findings**",
-    plural(r.exposures.length, "exposure change"),
+    plural(exposureRows.length, "exposure change"),
     plural(listed.length, "reachability change"),
     ...(renamed.length ? [`${plural(renamed.length, "workload")} renamed`] : []),
     `${plural(r.objects.length, "object")} changed`,
@@ -326,7 +327,6 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
   const riskRows = groups.map((g) => findingRow(g, r, link));
   // Findings in the rows after the first n.
   const findingsAfter = (n: number) => groups.slice(n).reduce((sum, g) => sum + g.length, 0);
-  const exposureRows = r.exposures;
   const connectionRows = listed;
   const diagrams = new Map<string, Drawings>();
   const diagram = (mode: "auto" | "collapsed") => {
@@ -375,7 +375,7 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
         out.push(
           `<details><summary>Exposure changes (${exposureRows.length})</summary>`,
           "",
-          ...exposureTable(r.exposures, rows, link),
+          ...exposureTable(exposureRows, rows, link),
           "",
           "</details>",
           "",

@@ -11,7 +11,9 @@ export function reductions(r: DiffResult): string[] {
   const out: string[] = [];
   // Exposure removed: one phrase per entry object (a load balancer and its node ports are one).
   const removed = new Map<string, Set<string>>();
-  for (const x of r.exposures) {
+  // A renamed workload's entry points that are the same under the new name are not lost (nor gained).
+  const exposures = r.renames?.exposures ?? r.exposures;
+  for (const x of exposures) {
     if (x.change !== "removed" || !isExposed(x.base)) continue;
     const e = x.base!;
     const list = removed.get(e.via.ref) ?? new Set<string>();
@@ -21,7 +23,7 @@ export function reductions(r: DiffResult): string[] {
   for (const [ref, reached] of removed) out.push(`${ref} no longer exposes ${[...reached].join(", ")}`);
   const narrowed = new Set(["tls-added", "now-internal"]);
   const seen = new Set<string>();
-  for (const x of r.exposures) {
+  for (const x of exposures) {
     if (x.change !== "changed") continue;
     for (const d of x.deltas) {
       if (!narrowed.has(d.kind) && !(d.kind === "sources-changed" && d.to.length && !d.to.includes("0.0.0.0/0")))
@@ -42,8 +44,8 @@ export function reductions(r: DiffResult): string[] {
 /** True when the change only takes away: no exposure or connection gained, and something reduced. */
 export function onlyReduces(r: DiffResult): boolean {
   const gains =
-    r.connections.some((c) => !c.head.subtract(c.base).isEmpty()) ||
-    r.exposures.some(
+    (r.renames?.connections ?? r.connections).some((c) => !c.head.subtract(c.base).isEmpty()) ||
+    (r.renames?.exposures ?? r.exposures).some(
       (x) =>
         (x.change === "added" && isExposed(x.head)) ||
         x.deltas.some(

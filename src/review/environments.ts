@@ -107,7 +107,7 @@ export function diffEnvironments(
       status: !pair.base ? "added" : !pair.head ? "removed" : changes ? "changed" : "unchanged",
       risk: r.risk,
       findings: r.findings.length,
-      exposures: r.exposures.length,
+      exposures: (r.renames?.exposures ?? r.exposures).length,
       // Reachability changes as every output lists them: a rename's same connections set aside.
       connections: (r.renames?.connections ?? r.connections).length,
       objects: r.objects.length,
@@ -139,6 +139,7 @@ export function diffEnvironments(
     renames: {
       list: results.flatMap(({ pair, r }) => tag(r.renames?.list ?? [], pair.name)),
       connections: results.flatMap(({ pair, r }) => tag(r.renames?.connections ?? r.connections, pair.name)),
+      exposures: results.flatMap(({ pair, r }) => tag(r.renames?.exposures ?? r.exposures, pair.name)),
     },
     exposures: results.flatMap(({ pair, r }) => tag(r.exposures, pair.name)),
     objects: results.flatMap(({ pair, r }) => tag(r.objects, pair.name)),

@@ -19,6 +19,11 @@ export interface DiffResult extends DiffFacts {
     readonly list: readonly Rename[];
     /** The connection changes without those (the connections of a rename that it also changed stay). */
     readonly connections: DiffFacts["connections"];
+    /**
+     * The exposure changes without a renamed workload's entry points that are the same under its new name (a
+     * load balancer in front of it is no new exposure); what the rename also changed stays.
+     */
+    readonly exposures: DiffFacts["exposures"];
   };
   /**
    * Why a side (of an environment) could not be analysed: nothing read, every render failed. Set by
@@ -41,7 +46,7 @@ export interface EnvironmentSummary {
   readonly risk: Severity | "none";
   readonly findings: number;
   readonly exposures: number;
-  /** Reachability changes once the connections a rename keeps are set aside (DiffResult.renames). */
+  /** Reachability and exposure changes once a rename's same connections and entry points are set aside (DiffResult.renames). */
   readonly connections: number;
   readonly objects: number;
   readonly stats: { readonly base?: SideStats; readonly head?: SideStats };
@@ -60,6 +65,8 @@ export function judge(
     facts.workloads,
     samePods(inputs.sides.base.cluster, inputs.sides.head.cluster),
   );
+  // Its entry points too: a load balancer in front of a renamed workload is not a new exposure of it.
+  const exposures = renameExposures(facts.exposures, renames);
   const findings = runRules(
     {
       base: inputs.sides.base,
@@ -67,7 +74,7 @@ export function judge(
       config,
       connections,
       renames,
-      exposures: facts.exposures,
+      exposures,
       objects: facts.objects,
       isInternet: inputs.isInternet,
       publicAddresses: inputs.publicAddresses,
@@ -78,9 +85,15 @@ export function judge(
   // The diagram's context explains the changes it draws: a rename's same connections are none of them.
   const context = renames.length
     ? diagramContext(
-        { connections, exposures: renameExposures(facts.exposures, renames) },
+        { connections, exposures },
         { connectivity: facts.connectivity.head, exposures: facts.exposure.head },
       )
     : facts.context;
-  return { ...facts, context, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
+  return {
+    ...facts,
+    context,
+    renames: { list: renames, connections, exposures },
+    risk: overallRisk(findings),
+    findings,
+  };
 }

@@ -145,3 +145,52 @@ describe("samePods: labels", () => {
     expect(alike("shop/Deployment/web", "shop/Deployment/jobs")).toBe(false);
   });
 });
+
+describe("a renamed workload behind a load balancer", () => {
+  // The Service selects app: web, which the rename keeps: its load balancer now reaches web-v2.
+  const side = (name: string, extra = "") =>
+    cluster(
+      docs(
+        namespace("shop"),
+        `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: main, image: "web:1", ports: [{name: http, containerPort: 8080}${extra ? ", {name: metrics, containerPort: 9090}" : ""}]}]}`,
+        `
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}${extra}]}`,
+      ),
+    );
+
+  it("is no new exposure: its entry points the same under the new name are set aside for the rules and the outputs", () => {
+    const r = diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf);
+    expect(r.findings.map((f) => f.rule)).toEqual(["workload-renamed"]);
+    expect(r.risk).toBe("info");
+    expect(r.exposures.length).toBeGreaterThan(0);
+    expect(r.renames?.exposures).toEqual([]);
+  });
+
+  it("keeps what the rename also changed: a port the load balancer now publishes", () => {
+    const r = diffClusters(
+      side("web"),
+      side("web-v2", ", {name: metrics, port: 9090, targetPort: metrics}"),
+      defaultConfig(),
+      exposureOf,
+    );
+    expect(r.findings.map((f) => f.rule)).toContain("workload-renamed");
+    expect(r.renames?.exposures.length).toBeGreaterThan(0);
+    expect(
+      r.renames?.exposures.every((x) => x.head?.workload === "shop/Deployment/web-v2" && x.head.port === 9090),
+    ).toBe(true);
+    // 9090 is a sensitive port by default: internet-exposure-sensitive-port rather than new-internet-exposure.
+    expect(r.findings.some((f) => /exposure/.test(f.rule) && f.message.includes("TCP 9090"))).toBe(true);
+    expect(r.findings.some((f) => f.message.includes("8080"))).toBe(false);
+  });
+});

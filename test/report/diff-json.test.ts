@@ -19,6 +19,7 @@ interface Entry {
   to: string;
 }
 interface Json {
+  exposure: { changes: unknown[]; changesAfterRenames?: unknown[] };
   reachability: {
     changes: Entry[];
     renames: { environment?: string; from: string; to: string; same: number; changed: number }[];
@@ -94,5 +95,24 @@ describe("diff --format json, renames", () => {
     expect(reachability.changesAfterRenames).toEqual([]);
     expect(reachability.changes.every((c) => c.environment === "dev")).toBe(true);
     expect(reachability.changes.length).toBeGreaterThan(0);
+  });
+
+  it("sets a renamed workload's load balancer aside in exposure.changesAfterRenames, not in exposure.changes", () => {
+    const side = (name: string) =>
+      cluster(
+        docs(
+          namespace("shop"),
+          deployment("shop", name, { app: "web" }),
+          `
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}`,
+        ),
+      );
+    const out = json(diffJson(diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf)));
+    expect(out.exposure.changes.length).toBeGreaterThan(0);
+    expect(out.exposure.changesAfterRenames).toEqual([]);
+    expect(out.reachability.renames.map((x) => x.to)).toEqual(["shop/Deployment/web-v2"]);
   });
 });

@@ -81,4 +81,23 @@ describe("diff --format text", () => {
     ]);
     expect(out).not.toContain("Reachability:");
   });
+
+  it("says no exposure change for a renamed workload behind the same load balancer", () => {
+    const side = (name: string) =>
+      cluster(
+        docs(
+          namespace("shop"),
+          deployment("shop", name, { app: "web" }),
+          `
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}`,
+        ),
+      );
+    const out = diffText(diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf));
+    expect(out).toMatch(/^Info risk: /);
+    expect(out).not.toContain("External exposure:");
+    expect(section(out, "Renamed (")).toHaveLength(1);
+  });
 });
