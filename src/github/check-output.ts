@@ -80,7 +80,8 @@ function riskTable(result: DiffResult, verdict: Verdict): string {
   } else lines.push("No risk findings.");
   lines.push(
     "",
-    `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`,
+    // Counted as the comment lists them: a renamed workload's same connections and entry points are one rename.
+    `${(result.renames?.exposures ?? result.exposures).length} exposure change(s), ${(result.renames?.connections ?? result.connections).length} reachability change(s), ${result.renames?.list.length ? `${result.renames.list.length} workload(s) renamed, ` : ""}${result.objects.length} object change(s).`,
   );
   const broken = verdict.unreadable;
   if (broken.length)

@@ -162,3 +162,22 @@ function reviewOutputOf(summary: Awaited<ReturnType<typeof demo>>): ReviewOutput
     traces: [],
   };
 }
+
+describe("check run summary", () => {
+  it("counts a renamed workload once, not its connections removed and added", async () => {
+    const scenario = (side: string) => {
+      const dir = resolve("fixtures/scenarios/renamed-workloads", side);
+      return readdirSync(dir).map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") }));
+    };
+    const out = await reviewFetchedHere({
+      base: { files: scenario("base") },
+      head: { files: scenario("head") },
+      config: defaultConfig(),
+      headSha: SHA,
+      repoUrl: REPO,
+    });
+    expect(out.check.summary).toContain(
+      "0 exposure change(s), 1 reachability change(s), 11 workload(s) renamed, 23 object change(s).",
+    );
+  });
+});
