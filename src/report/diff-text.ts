@@ -1,6 +1,6 @@
 // The diff as a terminal report: the verdict first, then findings, exposure and reachability changes.
 import { describeDelta, entryLabel, peer } from "./names.js";
-import { onlyReduces, reductions } from "./reductions.js";
+import { onlyReduces, reducesHeadline } from "./reductions.js";
 import { plainFinding } from "./plain.js";
 import type { DiffResult } from "../rules/judge.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
@@ -16,11 +16,8 @@ export function headline(r: DiffResult): string {
   const top = r.findings[0];
   const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
   // A hardening change is told what it reduces, unless a finding weighs more than low.
-  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
-    const reduced = reductions(r);
-    const what = exposures.length ? "exposure" : "reachability";
-    return `Reduces ${what} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
-  }
+  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low"))
+    return reducesHeadline(r, word.toLowerCase());
   return top
     ? `${word}: ${plainFinding(r, top)}`
     : `${word}: ${(r.renames?.connections ?? r.connections).length} connection change(s), ${exposures.length} exposure change(s).`;

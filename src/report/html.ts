@@ -1,8 +1,8 @@
 // The review as one self-contained HTML page, for a person to open in a browser: the verdict, the
 // diagram drawn by Mermaid, the risk table and every detail (exposure and reachability tables, the
 // objects that changed, the raw connectivity delta, what could not be read). It renders the same
-// DiffResult as the comment (markdown.ts) with the same names (names.ts) and the same diagram
-// (mermaid.ts); it computes nothing of its own.
+// DiffResult as the comment (markdown.ts) with the same names (names.ts), the same findings rows by root
+// cause in plain words (finding-groups.ts) and the same diagram (mermaid.ts); it computes nothing of its own.
 //
 // Offline and inert (the page shell, html-page.ts): Mermaid's browser build is inlined; a
 // Content-Security-Policy allows exactly the page's two scripts (by hash) and no network at all.
@@ -17,6 +17,7 @@ import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
 import { headline } from "./diff-text.js";
+import { findingGroups, groupWords } from "./finding-groups.js";
 import { encodePath, safeUrl } from "./escape.js";
 import { figure, html, htmlBlock, mermaidBundle, page, RENDER_SCRIPT } from "./html-page.js";
 import { connectivityDelta } from "./markdown.js";
@@ -65,8 +66,16 @@ function table(id: string, head: readonly string[], rows: readonly string[]): st
   ].join("\n");
 }
 
-function findingRow(f: Finding, link: Link): string {
-  return `<tr><td>${badge(f.severity)}</td><td><code>${html(f.rule, 80)}</code></td><td>${html(f.message, 1000)}</td><td>${link(f.file, f.line)}</td><td>${html(f.fix, 1000)}</td></tr>`;
+// One row per root cause, in plain words, as the comment's table (finding-groups.ts); the rules and their
+// fixes beside it, each once.
+function findingRow(group: readonly Finding[], r: DiffResult, link: Link): string {
+  const f = group[0];
+  const { cause, first, also } = groupWords(r, group);
+  const lead = cause ? `<strong>${html(cause.words, 300)}</strong> ${html(cause.object.change, 20)}: ` : "";
+  const more = also.map((g) => `<br>also ${badge(g.finding.severity)} ${html(g.words, 1000)}`).join("");
+  const rules = [...new Set(group.map((g) => g.rule))].map((id) => `<code>${html(id, 80)}</code>`);
+  const fixes = [...new Set(group.map((g) => g.fix))].map((x) => html(x, 1000));
+  return `<tr><td>${badge(f.severity)}</td><td>${rules.join("<br>")}</td><td>${lead}${html(first, 1000)}${more}</td><td>${link(f.file, f.line)}</td><td>${fixes.length > 1 ? `<ul>${fixes.map((x) => `<li>${x}</li>`).join("")}</ul>` : fixes[0]}</td></tr>`;
 }
 
 // The same columns as the comment's exposure table (markdown.ts).
@@ -139,7 +148,7 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
       table(
         "risk-table",
         ["Severity", "Rule", "What changed", "Where", "Fix"],
-        r.findings.map((f) => findingRow(f, link)),
+        findingGroups(r.findings).map((g) => findingRow(g, r, link)),
       ),
       "</section>",
     );

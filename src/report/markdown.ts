@@ -18,8 +18,9 @@ import { packageVersion } from "./sarif.js";
 import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
-import { peer, splitId } from "./names.js";
+import { peer } from "./names.js";
 import { envCell, exposureTable, reachabilityLists, renameGroupWords } from "./changes-markdown.js";
+import { findingGroups, groupWords } from "./finding-groups.js";
 import { diagramViews, environmentLine, sharedChanges } from "./environments.js";
 
 /** The first line of every comment; the GitHub side finds its sticky comment by it. */
@@ -95,48 +96,23 @@ function table(
   return out;
 }
 
-/**
- * Findings grouped by root cause: those at one object's file and line (a new load balancer's exposure, its
- * node ports, its missing source ranges) are one row, led by the worst, the others inside it.
- */
-function findingGroups(findings: readonly Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  // Renames of one namespace are one row when there are several (renameGroupWords).
-  const renamedIn = (f: Finding) =>
-    f.rule === "workload-renamed"
-      ? JSON.stringify([f.environment ?? null, splitId(String(f.data.to)).namespace ?? null])
-      : undefined;
-  const renames = new Map<string, number>();
-  for (const f of findings) if (renamedIn(f)) renames.set(renamedIn(f)!, (renames.get(renamedIn(f)!) ?? 0) + 1);
-  findings.forEach((f, i) => {
-    const ns = renamedIn(f);
-    const key =
-      ns && renames.get(ns)! > 1
-        ? `renamed ${ns}`
-        : f.file
-          ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0])
-          : `#${i}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  });
-  return [...groups.values()];
-}
-
-// The one always-visible table: three short columns (the rule and its fix are said once, below).
+// The one always-visible table: three short columns (the rule and its fix are said once, below), one row per
+// root cause (finding-groups.ts), in plain words.
 function findingRow(group: readonly Finding[], r: DiffResult, link: ReturnType<typeof linker>): string {
   const renamed = renameGroupWords(group);
   if (renamed)
     return `| ${SEVERITY_EMOJI[group[0].severity]} ${group[0].severity} | ${renamed} | ${link(group[0].file, group[0].line)}${envCell(group[0])} |`;
-  const [f, ...also] = group;
-  const cause = also.length
-    ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment)
-    : undefined;
-  const lead = cause ? `**${md(cause.id, 160)}** ${cause.change}: ` : "";
+  const f = group[0];
+  const { cause, first, also } = groupWords(r, group);
+  const lead = cause ? `**${md(cause.words, 160)}** ${cause.object.change}: ` : "";
   // A cause with many findings (a new workload in a namespace without NetworkPolicy) names a few and counts the rest.
   const more = [
-    ...also.slice(0, 4).map((g) => `<br>also ${SEVERITY_EMOJI[g.severity]} ${g.severity}: ${md(g.message, 300)}`),
+    ...also
+      .slice(0, 4)
+      .map((g) => `<br>also ${SEVERITY_EMOJI[g.finding.severity]} ${g.finding.severity}: ${md(g.words, 300)}`),
     ...(also.length > 4 ? [`<br>and ${plural(also.length - 4, "more finding")} from it`] : []),
   ].join("");
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(f.message, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(first, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
 }
 
 /** Each rule's fix once (findings of one rule share it; a message may have its own). */
@@ -313,11 +289,14 @@ export function renderComment(r: DiffResult, options: CommentOptions = {}): stri
     ...(renamed.length ? [`${plural(renamed.length, "workload")} renamed`] : []),
     `${plural(r.objects.length, "object")} changed`,
   ].join(" · ");
-  // Good news beside the risks (a hardening change says it in its headline already).
-  const reduced = onlyReduces(r) ? [] : reductions(r);
+  // Good news beside the risks. A hardening change says it in its headline (the rest here), unless a risk
+  // heads it: then what it reduces is what the risk is about, not news.
+  const reducedAll = reductions(r);
+  const headed = onlyReduces(r) ? reducedAll.filter((p) => verdict.includes(p)).length : 0;
+  const reduced = onlyReduces(r) && !headed ? [] : reducedAll.filter((p) => !verdict.includes(p));
   const goodNews = reduced.length
     ? [
-        `**Reduces:** ${md(`${reduced.slice(0, 3).join("; ")}${reduced.length > 3 ? `; and ${reduced.length - 3} more` : ""}`, 600)}`,
+        `**${headed ? "Also reduces" : "Reduces"}:** ${md(`${reduced.slice(0, 3).join("; ")}${reduced.length > 3 ? `; and ${reduced.length - 3} more` : ""}`, 600)}`,
         "",
       ]
     : [];

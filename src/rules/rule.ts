@@ -84,10 +84,17 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** A template filled from data: `{{name}}` -> the value (lists joined with ", "). */
-export function formatMessage(template: string, data: Readonly<Record<string, MessageValue>>): string {
+/**
+ * A template filled from data: `{{name}}` -> the value (lists joined with ", "). `word` words each value
+ * (a list's items one by one) in the order they appear, for a report that names things in its own words.
+ */
+export function formatMessage(
+  template: string,
+  data: Readonly<Record<string, MessageValue>>,
+  word: (value: string | number) => string = String,
+): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const v = data[name];
-    return v === undefined ? whole : Array.isArray(v) ? v.join(", ") : String(v);
+    return v === undefined ? whole : Array.isArray(v) ? v.map(word).join(", ") : word(v as string | number);
   });
 }

@@ -91,12 +91,25 @@ describe("the demo pull request's HTML report", () => {
       [...doc.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
         [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim()),
       );
-    expect(rows("risk-table")).toHaveLength(r.findings.length);
-    expect(rows("risk-table")[0].slice(0, 4)).toEqual([
-      "critical",
-      "internet-exposure-sensitive-port",
-      r.findings[0].message,
-      "services.yaml:66",
+    // One row per root cause, in plain words, as the comment's table: the load balancer's four findings in one.
+    expect(rows("risk-table")).toHaveLength(5);
+    const [lb] = [...doc.querySelectorAll("#risk-table tbody tr")];
+    expect(lb.querySelectorAll("td")[1].innerHTML).toBe(
+      "<code>internet-exposure-sensitive-port</code><br><code>loadbalancer-without-source-ranges</code><br><code>new-nodeport</code>",
+    );
+    expect(rows("risk-table")[0][2]).toBe(
+      "Service db-external in namespace shop added: db becomes reachable from the internet on port 5432 (postgres) via the load balancer db-external" +
+        "also high Service db-external is a new internet-facing load balancer open to 0.0.0.0/0" +
+        "also high db becomes reachable on port 5432 (postgres) via a node port of db-external on every node, from the internet if your nodes have public addresses" +
+        "also medium Service db-external opens a node port on every node",
+    );
+    expect(rows("risk-table")[0][3]).toBe("services.yaml:66");
+    expect(lb.querySelectorAll("td")[4].querySelectorAll("li")).toHaveLength(3);
+    expect(rows("risk-table")[2].slice(0, 4)).toEqual([
+      "high",
+      "ingress-from-internet",
+      "the internet (0.0.0.0/0) can now reach db in namespace shop on port 5432 (postgres)",
+      "network-policies.yaml:72",
     ]);
     expect(doc.querySelector("#risk-table a")!.getAttribute("href")).toBe(`${REPO}/blob/${SHA}/services.yaml#L66`);
     expect(rows("exposure-table")).toHaveLength(r.exposures.length);

@@ -117,7 +117,7 @@ describe("the demo pull request's comment", () => {
   it("has one visible table of three columns, fixes once per rule, the rest in details, nothing twice", () => {
     expect(comment).toContain("| Severity | What changed | Where |");
     expect(comment).toContain(
-      `| 🟧 high | outside 0.0.0.0/0 can now reach shop/StatefulSet/db on TCP 5432 | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`,
+      `| 🟧 high | the internet \\(0.0.0.0/0\\) can now reach db in namespace shop on port 5432 \\(postgres\\) | [network-policies.yaml:72](${REPO}/blob/${SHA}/network-policies.yaml#L72) |`,
     );
     // Every table has at most 4 columns.
     for (const line of comment.split("\n").filter((l) => /^\|(---\|)+$/.test(l)))
@@ -150,15 +150,19 @@ describe("the demo pull request's comment", () => {
     expect(rows).toHaveLength(5);
     const lb = rows[0];
     expect(lb).toMatch(
-      /^\| 🟥 critical \| \*\*shop\/Service\/db-external\*\* added: shop\/StatefulSet\/db becomes reachable from the internet/,
+      /^\| 🟥 critical \| \*\*Service db-external in namespace shop\*\* added: db becomes reachable from the internet on port 5432 \\\(postgres\\\) via the load balancer db-external<br>/,
     );
     expect(lb.match(/<br>also /g)).toHaveLength(3);
-    expect(lb).toContain("<br>also 🟨 medium: shop/Service/db-external opens a node port on every node");
+    // The lead said the namespace: the findings under it do not again.
+    expect(lb).toContain("<br>also 🟨 medium: Service db-external opens a node port on every node");
+    expect(lb).not.toMatch(/<br>.*in namespace/);
     expect(rows[1]).toMatch(
-      /^\| 🟧 high \| \*\*shop\/Ingress\/shop\*\* changed: .*<br>also 🟧 high: Ingress shop\.example\.com\/api/,
+      /^\| 🟧 high \| \*\*Ingress shop in namespace shop\*\* changed: .*<br>also 🟧 high: the Ingress shop\.example\.com\/api to api no longer uses TLS/,
     );
     // A finding alone at its place is a row of its own, without a lead.
-    expect(rows[2]).toMatch(/^\| 🟧 high \| outside 0\.0\.0\.0\/0 can now reach shop\/StatefulSet\/db on TCP 5432 \|/);
+    expect(rows[2]).toMatch(
+      /^\| 🟧 high \| the internet \\\(0\.0\.0\.0\/0\\\) can now reach db in namespace shop on port 5432 /,
+    );
   });
 
   it("says first whether it blocks merging, and by which setting", () => {
@@ -181,7 +185,7 @@ describe("the demo pull request's comment", () => {
       headSha: SHA,
     });
     expect(back).toContain("- removed: outside 0.0.0.0/0 to shop/StatefulSet/db on TCP 5432");
-    expect(back).toMatch(/^### .* Reduces exposure/m);
+    expect(back).toMatch(/^### .* This PR reduces exposure/m);
     await expectSafe(back);
   });
 });
@@ -220,7 +224,7 @@ describe("size", () => {
     expect(r.connections.length + r.exposures.length).toBeGreaterThan(2000);
     const c = renderComment(r, { repoUrl: REPO, headSha: SHA, reportUrl: REPORT });
     expect(utf8Bytes(c)).toBeLessThanOrEqual(65_536);
-    expect(c).toContain(`### ${SEVERITY_EMOJI[r.risk]} ${headline(r)}`);
+    expect(c).toContain(`### ${SEVERITY_EMOJI[r.risk]} ${md(headline(r))}`);
     expect(c).toContain("| Severity | What changed | Where |");
     expect(c).toMatch(/\| … \| and [\d,]+ more findings \| \|\n/);
     expect(c).toContain("> [!WARNING]");
