@@ -30,6 +30,8 @@ const MIN_LABEL_PX = 11;
 const side = (dir: string, which: "base" | "head") => loadSide(join(dir, which));
 const cases: [name: string, result: () => DiffResult][] = [
   ["demo", () => diff(side(DEMO, "base"), side(DEMO, "head"))],
+  // A hardening pull request: its headline says in plain words what it reduces.
+  ["the demo in reverse", () => diff(side(DEMO, "head"), side(DEMO, "base"))],
   ...readdirSync(SCENARIOS)
     .filter((n) => existsSync(join(SCENARIOS, n, "head")))
     .sort()

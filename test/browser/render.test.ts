@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DiffResult } from "../../src/rules/judge.js";
 import { renderHtml } from "../../src/report/html.js";
 import { mermaidPage } from "../../src/report/html-page.js";
+import { findingGroups } from "../../src/report/finding-groups.js";
 import { renderComment } from "../../src/report/markdown.js";
 import { buildDiagram, renderMermaid } from "../../src/report/mermaid.js";
 import { loadSide } from "../../src/snapshot.js";
@@ -174,7 +175,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.locator("h1").innerText()).toMatch(
         /Critical risk: this PR makes db in namespace shop reachable from the internet on port 5432 \(postgres\)/,
       );
-      expect(await page.locator("#risk-table tbody tr").count()).toBe(r.findings.length);
+      // One row per root cause, as the comment's table: the load balancer's four findings in one row.
+      expect(await page.locator("#risk-table tbody tr").count()).toBe(findingGroups(r.findings).length);
+      expect(await page.locator("#risk-table tbody tr").count()).toBe(5);
+      expect(await page.locator("#risk-table tbody tr").first().innerText()).toContain(
+        "Service db-external in namespace shop added: db becomes reachable from the internet on port 5432 (postgres)",
+      );
       expect(await page.locator("#exposure-table tbody tr").count()).toBe(r.exposures.length);
       expect(await page.locator("#reachability-table tbody tr").count()).toBe(r.connections.length);
       expect(await page.locator("#object-table tbody tr").count()).toBe(r.objects.length);
