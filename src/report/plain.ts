@@ -191,6 +191,8 @@ function plainValue(v: string | number, name: (id: string) => string): string {
   if (m && isPeer(m[1]) && CONNS.test(m[2])) return `${plainValue(m[1], name)} on ${plainConns(connsOf(m[2]))}`;
   if (v.startsWith("outside ")) return plainOutside(v.slice("outside ".length));
   if (CONNS.test(v)) return plainConns(connsOf(v));
+  // A port on the nodes, as an address names it (`:30080`).
+  if (/^:\d+$/.test(v)) return v.slice(1);
   return v;
 }
 

@@ -83,6 +83,19 @@ describe("reductions", () => {
     expect(reductions(r)).toEqual(["the load balancer db-external now admits only 203.0.113.0/24"]);
   });
 
+  it("a change that adds and takes away says what it reduces beside its risk, in the same words", () => {
+    const web = `\n---${app}`
+      .replaceAll("db", "web")
+      .replace("postgres", "nginx")
+      .replace("pg, containerPort: 5432", "http, containerPort: 8080");
+    const r = diff(cluster(app + lb), cluster(app + web));
+    expect(onlyReduces(r)).toBe(false);
+    const comment = renderComment(r);
+    expect(comment).toContain(
+      "**Reduces:** db in namespace shop is no longer reachable from the internet via the load balancer db-external",
+    );
+  });
+
   it("a change that adds exposure is not good news", () => {
     const r = diff(cluster(app), cluster(app + lb));
     expect(onlyReduces(r)).toBe(false);
