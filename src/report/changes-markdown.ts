@@ -6,9 +6,9 @@ import type { ConnectionChange } from "../analysis/diff.js";
 import type { ExposureChange } from "../analysis/exposure-diff.js";
 import type { ObjectChange } from "../analysis/object-diff.js";
 import type { Rename } from "../analysis/renames.js";
-import type { Finding } from "../rules/rule.js";
 import { md } from "./escape.js";
 import { describeDelta, entryLabel, peer, portLabel, portsChange, splitId } from "./names.js";
+import { renamesWords } from "./renames-words.js";
 
 /** Words a file:line link as `as` (or file:line) and points it at the reviewed commit when it can. */
 type Link = (file: string | undefined, line: number | undefined, as?: string) => string;
@@ -86,51 +86,6 @@ function openWorkload(g: { causes: readonly ObjectChange[]; changes: readonly Ca
   return open && g.changes.length > 1 ? cause.id : undefined;
 }
 
-type Renamed = Pick<Rename, "from" | "to" | "same" | "changed">;
-
-/**
- * Renames of one namespace in words: how many ("10 Deployments renamed in namespace shop"), old → new names
- * (the first `shown`, then how many more: "ad → shop-ad, … and 7 more"), and their connections ("the same 25
- * connections each under the new name").
- */
-function renamesWords(list: readonly Renamed[], shown: number): { what: string; names: string; connections: string } {
-  const ids = list.map((x) => [splitId(x.from), splitId(x.to)] as const);
-  const kinds = new Set(ids.flatMap(([from, to]) => [from.kind, to.kind]));
-  const [kind] = kinds;
-  const what = kinds.size === 1 && kind ? `${kind}s` : "workloads";
-  const name = (p: ReturnType<typeof splitId>) => (kinds.size === 1 ? p.name : `${p.kind}/${p.name}`);
-  const pairs = ids.slice(0, shown).map(([from, to]) => `${md(name(from), 120)} → ${md(name(to), 120)}`);
-  const more = list.length > shown ? ` and ${list.length - shown} more` : "";
-  const count = (n: number) => `${n.toLocaleString("en-US")} connection${n === 1 ? "" : "s"}`;
-  const same = list.map((x) => x.same);
-  const changed = list.reduce((n, x) => n + x.changed, 0);
-  const sameWords = same.every((n) => n === same[0])
-    ? `the same ${count(same[0])} each under the new name`
-    : `${count(same.reduce((a, b) => a + b, 0))} the same under the new names`;
-  const ns = ids[0][1].namespace;
-  return {
-    what: `${list.length} ${what} renamed${ns ? ` in namespace ${md(ns, 120)}` : ""}`,
-    names: `${pairs.join(", ")}${more}`,
-    connections: `${sameWords}${changed ? `, ${count(changed)} changed` : ""}`,
-  };
-}
-
-/**
- * Two or more renames of one namespace (and environment) as one row of the findings table, naming the first
- * three. Undefined for any other group of findings.
- */
-export function renameGroupWords(group: readonly Finding[]): string | undefined {
-  if (group.length < 2 || !group.every((f) => f.rule === "workload-renamed")) return undefined;
-  const list = group.map((f) => ({
-    from: String(f.data.from),
-    to: String(f.data.to),
-    same: Number(f.data.same ?? 0),
-    changed: Number(f.data.changed ?? 0),
-  }));
-  const w = renamesWords(list, 3);
-  return `${w.what}: ${w.names}; ${w.connections}`;
-}
-
 /** The reachability section: per root cause, a line naming it (linked) and its connections, at most `limit` lines in all. */
 export function reachabilityLists(
   list: readonly Caused[],
@@ -156,7 +111,10 @@ export function reachabilityLists(
     for (const y of together) said.add(y);
     if (together.length > 1) {
       const w = renamesWords(together, together.length);
-      out.push(`**${w.what}${envCell(x)}**: ${w.names}; ${w.connections} (none gained, none lost)`, "");
+      out.push(
+        `**${md(w.what, 200)}${envCell(x)}**: ${md(w.names, 4000)}; ${w.connections} (none gained, none lost)`,
+        "",
+      );
       continue;
     }
     out.push(

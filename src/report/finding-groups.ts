@@ -6,10 +6,11 @@ import type { DiffResult } from "../rules/judge.js";
 import type { Finding } from "../rules/rule.js";
 import { splitId } from "./names.js";
 import { plainMessage, plainObject } from "./plain.js";
+import { renameGroupWords } from "./renames-words.js";
 
 /**
  * The findings in rows: one per file and line (per environment), in the findings' order; renames of one
- * namespace are one row when there are several (the comment words them with renameGroupWords).
+ * namespace are one row when there are several (groupWords says them in one sentence).
  */
 export function findingGroups(findings: readonly Finding[]): Finding[][] {
   const groups = new Map<string, Finding[]>();
@@ -43,6 +44,9 @@ export interface GroupWords {
 
 /** A row in plain words: the cause names its namespace, and the findings under it do not again. */
 export function groupWords(r: DiffResult, group: readonly Finding[]): GroupWords {
+  // Renames of one namespace: one sentence naming a few (renames-words.ts).
+  const renamed = renameGroupWords(group);
+  if (renamed) return { first: renamed, also: [] };
   const [f, ...also] = group;
   // The object at the row's file and line, when its findings share them (renames of a namespace do not).
   const object =

@@ -19,7 +19,7 @@ import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";
 import { peer } from "./names.js";
-import { envCell, exposureTable, reachabilityLists, renameGroupWords } from "./changes-markdown.js";
+import { envCell, exposureTable, reachabilityLists } from "./changes-markdown.js";
 import { findingGroups, groupWords } from "./finding-groups.js";
 import { diagramViews, environmentLine, sharedChanges } from "./environments.js";
 
@@ -99,9 +99,6 @@ function table(
 // The one always-visible table: three short columns (the rule and its fix are said once, below), one row per
 // root cause (finding-groups.ts), in plain words.
 function findingRow(group: readonly Finding[], r: DiffResult, link: ReturnType<typeof linker>): string {
-  const renamed = renameGroupWords(group);
-  if (renamed)
-    return `| ${SEVERITY_EMOJI[group[0].severity]} ${group[0].severity} | ${renamed} | ${link(group[0].file, group[0].line)}${envCell(group[0])} |`;
   const f = group[0];
   const { cause, first, also } = groupWords(r, group);
   const lead = cause ? `**${md(cause.words, 160)}** ${cause.object.change}: ` : "";

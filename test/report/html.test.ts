@@ -287,6 +287,13 @@ describe("renamed workloads in the HTML report", () => {
     expect(doc.querySelector(".summary")!.textContent).toContain(
       " · 1 reachability change · 11 workloads renamed · 23 objects changed",
     );
+    // The findings table says the ten renames of shop in one row, as the comment does.
+    expect(rows("risk-table")).toHaveLength(3);
+    expect(rows("risk-table")[2].slice(1, 4)).toEqual([
+      "workload-renamed",
+      "10 Deployments renamed in namespace shop: ad → shop-ad, cart → shop-cart, catalog → shop-catalog and 7 more; the same 25 connections each under the new name",
+      "workloads.yaml:163",
+    ]);
     expect(rows("rename-table")).toHaveLength(11);
     expect(rows("rename-table")).toContainEqual([
       "pay/Deployment/ledger",
