@@ -1,10 +1,10 @@
 // The `reachdiff` command: argv, dispatch to one module per command, exit codes. The commands do the
 // work through the shared core; this file only decides what to run and how it ends (main.ts runs it).
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 import { UnknownEndpoint } from "../analysis/explain.js";
 import { ConfigError } from "../config/load-config.js";
+import { packageVersion } from "../report/sarif.js";
 import { SideError } from "../snapshot.js";
 import { type Command, EXIT, EXIT_HELP, InputError, UsageError } from "./command.js";
 import { deps } from "./deps.js";
@@ -16,11 +16,6 @@ import { rules } from "./rules.js";
 
 const COMMANDS: Record<string, Command> = { reach, deps, diff, rules, explain, exposure };
 
-/** The package's version (package.json two folders above build/src/cli/). */
-function version(): string {
-  return JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
-}
-
 /** " (did you mean X?)" when one of the choices is a near miss of what was typed. */
 function didYouMean(typed: string, choices: readonly string[]): string {
   if (!choices.length) return "";
@@ -30,7 +25,7 @@ function didYouMean(typed: string, choices: readonly string[]): string {
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return `reachdiff ${version()}: what a change to Kubernetes manifests does to exposure and reachability
+  return `reachdiff ${packageVersion()}: what a change to Kubernetes manifests does to exposure and reachability
 
 Usage: reachdiff <command> [options]
        reachdiff --version
@@ -68,7 +63,7 @@ export function main(argv: string[], commands: Readonly<Record<string, Command>>
     return EXIT.ok;
   }
   if (name === "--version" || name === "-V") {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
