@@ -28,6 +28,25 @@ const reviews = new AppReviews();
 /** The service (src/service/main.ts) drains through its queue and handles the signals itself. */
 export const appOptions = { handleSignals: true };
 
+/**
+ * A delivery as it reaches the service's in-process queue, before it waits its turn (one job per pull
+ * request at a time): a push, a close or a retarget stops the review of its pull request running in
+ * this process, as it does when probot runs the event (supersede).
+ */
+export async function supersedeOnArrival(
+  auth: () => Promise<GitHub>,
+  name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: a webhook payload, read defensively field by field
+  payload: any,
+  log: (message: string) => void,
+): Promise<void> {
+  const owner = payload?.repository?.owner?.login;
+  const repo = payload?.repository?.name;
+  // Nothing running: nothing to stop, and no need to ask GitHub for a token.
+  if (!reviews.inFlight.size || typeof owner !== "string" || typeof repo !== "string") return;
+  await reviews.supersede(await auth(), { owner, repo }, name, payload, log);
+}
+
 export default function reachdiffApp(app: Probot): void {
   if (appOptions.handleSignals) reviews.installSignals(app.log);
   let botLogin: Promise<string> | undefined;

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { APP_EVENTS } from "../github/events.js";
-import { type JobQueue, Refused } from "../queue/job.js";
+import { type DeliveryJob, type JobQueue, Refused } from "../queue/job.js";
 import type { Metrics } from "./metrics.js";
 
 /** The events and actions the App acts on (app.ts handles the same list); any other is answered and dropped. */
@@ -23,6 +23,8 @@ export interface HttpOptions {
   /** Whether this process takes webhooks (web and all roles). */
   readonly intake: boolean;
   readonly draining: () => boolean;
+  /** Called once a delivery is queued (after the answer is on its way). */
+  readonly queued?: (job: DeliveryJob) => void;
 }
 
 async function body(req: IncomingMessage): Promise<string | undefined> {
@@ -60,8 +62,9 @@ async function webhook(o: HttpOptions, req: IncomingMessage, res: ServerResponse
   }
   const event = `${name}.${payload?.action ?? ""}`;
   if (!QUEUED.has(event)) return send(res, 200, `${event}: nothing to do`);
+  const job: DeliveryJob = { id, name, payload, receivedAt: Date.now() };
   try {
-    await o.queue.add({ id, name, payload, receivedAt: Date.now() });
+    await o.queue.add(job);
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     o.metrics.refused.inc({ reason: error.reason });
@@ -69,6 +72,7 @@ async function webhook(o: HttpOptions, req: IncomingMessage, res: ServerResponse
     return send(res, 503, error.message, { "retry-after": "60" });
   }
   send(res, 202, `queued ${id}`);
+  o.queued?.(job);
 }
 
 export function startHttp(o: HttpOptions, host: string, port: number): Promise<Server> {

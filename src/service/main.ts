@@ -7,7 +7,7 @@
 import type { Octokit } from "@octokit/core";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import reachdiffApp, { appOptions } from "../app.js";
+import reachdiffApp, { appOptions, supersedeOnArrival } from "../app.js";
 import { REDACT_PATHS } from "../github/errors.js";
 import { archiveCacheFromEnv } from "../github/archive-cache.js";
 import { sharePacers } from "../github/pacing.js";
@@ -93,6 +93,19 @@ async function serve(settings: ServiceSettings): Promise<void> {
       webhookPath: settings.webhookPath,
       intake: settings.role !== "worker",
       draining: () => draining,
+      // Without Redis the reviews run in this process: a push or a close stops its pull request's review
+      // at once, rather than waiting behind it. (With Redis the review may run in another process.)
+      queued:
+        queue.kind === "memory"
+          ? (job) => {
+              const installation = job.payload?.installation?.id;
+              if (typeof installation !== "number" || !["pull_request", "merge_group"].includes(job.name)) return;
+              const auth = async () => (await probot.auth(installation)) as never;
+              supersedeOnArrival(auth, job.name, job.payload, (m) => log.info(m)).catch((error) =>
+                log.warn({ error: (error as Error).message }, `superseding on ${job.id} failed`),
+              );
+            }
+          : undefined,
     },
     settings.host,
     settings.port,

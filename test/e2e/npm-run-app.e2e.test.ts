@@ -83,6 +83,57 @@ describe("npm run app", () => {
     expect(gh.refused()).toEqual([]);
   });
 
+  it("a push while a review runs stops that review at once (its turn is not waited for); a close likewise, with no comment", async () => {
+    const app = await start();
+    const t = gh.repo;
+    const runsOn = (sha: string) => gh.fake.checkRuns.filter((r) => r.head_sha === sha);
+    const pr = (action: "opened" | "synchronize" | "closed", head: string) =>
+      pullRequestEvent(gh.target(), action, { number: 1, head, base: t.main });
+    const fetching = (n: number) => () => gh.fake.calls("repos/download-tarball-archive").length >= n;
+
+    gh.fake.delay("codeload", 4000, 2);
+    expect((await deliver(app.webhookUrl, SECRET, "pull_request", pr("opened", t.head))).status).toBe(202);
+    await until("the first review to fetch", fetching(1));
+    const next = gh.fake.commit(
+      { "k8s/next.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: next\n" },
+      t.head,
+    );
+    gh.fake.push(1, next);
+    expect((await deliver(app.webhookUrl, SECRET, "pull_request", pr("synchronize", next))).status).toBe(202);
+    await until("the newer head to be concluded", () => runsOn(next).find((r) => r.status === "completed"), 60_000);
+    expect(runsOn(t.head)).toHaveLength(1);
+    expect(runsOn(t.head)[0]).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      output: { title: `Superseded by ${next.slice(0, 7)}` },
+    });
+    expect(app.logs.some((l) => l.includes(`review of ${t.head.slice(0, 7)} stopped`))).toBe(true);
+    const sticky = gh.fake.stickyComments();
+    expect(sticky).toHaveLength(1);
+    expect(sticky[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${next} -->`);
+
+    // A close during a review: stopped, neutral, and no comment for it.
+    const last = gh.fake.commit(
+      { "k8s/last.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: last\n" },
+      next,
+    );
+    gh.fake.push(1, last);
+    gh.fake.delay("codeload", 4000, 2);
+    const calls = gh.fake.calls("repos/download-tarball-archive").length;
+    expect((await deliver(app.webhookUrl, SECRET, "pull_request", pr("synchronize", last))).status).toBe(202);
+    await until("the last review to fetch", fetching(calls + 1));
+    gh.fake.close(1);
+    expect((await deliver(app.webhookUrl, SECRET, "pull_request", pr("closed", last))).status).toBe(202);
+    await until(
+      "the last head's run to be concluded",
+      () => runsOn(last).find((r) => r.status === "completed"),
+      60_000,
+    );
+    expect(runsOn(last)[0]).toMatchObject({ conclusion: "neutral" });
+    expect(gh.fake.stickyComments()).toHaveLength(1);
+    expect(gh.fake.stickyComments()[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${next} -->`);
+  });
+
   it("reads the App's credentials from .env as probot's setup page writes them", async () => {
     const cwd = folder();
     const pem = gh.keys.privateKey.trim().replace(/\n/g, "\\n");
