@@ -1,17 +1,19 @@
 // What a reviewer reads first, in plain words, for a reader who is not a Kubernetes networking expert
 // and has ten seconds: the headline ("This PR makes db in namespace shop reachable from the internet on
 // port 5432 (postgres) through the load balancer db-external") and each row of the comment's and the
-// HTML report's findings table ("api can now reach ledger-v2 in namespace pay on port 9090").
-// Worded from the finding's typed data: its message template, its data values (ids, peers, port sets as
-// the rules give them) and, for a finding about an entry point, the exposure it names; never by parsing
-// its message. Workloads are named without their kind, other kinds with it (Service db-external), a
-// namespace once when everything in the sentence (or the table row) shares it, ports with their
-// well-known name.
-// Exact names stay where a security engineer looks for them: the findings table's Where cell is the
-// file and line; the comment's Exposure and Reachability details list every object by its full id
-// (ns/Kind/name); the check run (github/check-text.ts), SARIF and the JSON output keep each finding's
-// message with full ids, its rule id and its data. The comment says no id twice: plain words drop only
-// a workload's kind, which the Where link and those details give.
+// HTML report's findings table ("api in namespace pay can now reach ledger-v2 on port 9090").
+// Worded from the finding's typed data, never by parsing its message: its rule's message template, its
+// data values in the shapes the rules give them (an id, `outside <blocks>`, a port set as ConnSet prints
+// it, a peer with its ports), and, for a finding about an entry point, the exposure its key names.
+// Workloads are named without their kind, other kinds with it (Service db-external); a namespace once
+// when everything in the sentence shares it, or not at all under a row's lead that said it; ports with
+// their well-known name (names.ts).
+// Decision, exactness: full ids stay where a security engineer looks for them. The findings table's
+// Where cell is the file and line (a link); the comment's Exposure and Reachability details name every
+// object by its full id (ns/Kind/name), so the comment keeps them once, there, and not again in the
+// table; the check run (github/check-text.ts), SARIF, the JSON output and the CLI's text findings keep
+// each finding's message with full ids, its rule id and its data. Plain words drop only a workload's
+// kind, which the link and those details give.
 import type { Exposure } from "../analysis/exposure/index.js";
 import type { ConnectionChange } from "../analysis/diff.js";
 import { ConnSet, PortSet, PROTOCOLS, type Protocol } from "../core/port-set.js";

@@ -14,7 +14,7 @@ const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word
 function plainSources(e: Exposure): string {
   if (e.via.internal) return "the internal network";
   if (e.sources.some((s) => s === "0.0.0.0/0" || s === "::/0")) return "the internet";
-  return e.sources.join(", ") || "anywhere";
+  return e.sources.join(", ") || "outside the cluster";
 }
 
 /** A narrowing delta in plain words after its entry (`now uses TLS`), or undefined when it does not narrow. */
