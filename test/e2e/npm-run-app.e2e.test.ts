@@ -78,8 +78,13 @@ describe("npm run app", () => {
     const ignored = await deliver(app.webhookUrl, SECRET, "pull_request", labeled);
     expect([ignored.status, await ignored.text()]).toEqual([200, "pull_request.labeled: nothing to do"]);
 
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/reachdiff_reviews_total\{outcome="reviewed"\} 2\n/);
+    // The job is counted once it has ended, which is after its check run was concluded.
+    const metrics = () => fetch(`${app.url}/metrics`).then((r) => r.text());
+    await until(
+      "both reviews to be counted",
+      async () => /reachdiff_reviews_total\{outcome="reviewed"\} 2\n/.test(await metrics()),
+      30_000,
+    );
     expect(gh.refused()).toEqual([]);
   });
 
@@ -101,13 +106,16 @@ describe("npm run app", () => {
     gh.fake.push(1, next);
     expect((await deliver(app.webhookUrl, SECRET, "pull_request", pr("synchronize", next))).status).toBe(202);
     await until("the newer head to be concluded", () => runsOn(next).find((r) => r.status === "completed"), 60_000);
+    await until("the stopped review's run to be concluded", () => runsOn(t.head)[0]?.status === "completed", 30_000);
     expect(runsOn(t.head)).toHaveLength(1);
     expect(runsOn(t.head)[0]).toMatchObject({
       status: "completed",
       conclusion: "neutral",
       output: { title: `Superseded by ${next.slice(0, 7)}` },
     });
-    expect(app.logs.some((l) => l.includes(`review of ${t.head.slice(0, 7)} stopped`))).toBe(true);
+    await until("the stop to be logged", () =>
+      app.logs.some((l) => l.includes(`review of ${t.head.slice(0, 7)} stopped`)),
+    );
     const sticky = gh.fake.stickyComments();
     expect(sticky).toHaveLength(1);
     expect(sticky[0].body.split("\n")[0]).toBe(`<!-- reachdiff:v1 head=${next} -->`);
@@ -147,7 +155,9 @@ describe("npm run app", () => {
       env: { APP_ID: undefined, PRIVATE_KEY: undefined, WEBHOOK_SECRET: undefined },
     });
     // The service does not forward from smee.io as probot run did: it says how to.
-    expect(app.logs.join("\n")).toContain("npx smee-client --url https://smee.io/reachdiff-test --target");
+    await until("the smee hint to be logged", () =>
+      app.logs.join("\n").includes("npx smee-client --url https://smee.io/reachdiff-test --target"),
+    );
     const t = gh.repo;
     const opened = pullRequestEvent(gh.target(), "opened", { number: 1, head: t.head, base: t.main });
     expect((await deliver(app.webhookUrl, SECRET, "pull_request", opened)).status).toBe(202);
@@ -162,7 +172,9 @@ describe("npm run app", () => {
       argv: absolute,
       env: { APP_ID: "", PRIVATE_KEY: "", NODE_ENV: "development", NO_SMEE_SETUP: "true" },
     });
-    expect(app.logs.join("\n")).toContain("APP_ID is not set: serving probot's setup page");
+    await until("the setup page to be announced", () =>
+      app.logs.join("\n").includes("APP_ID is not set: serving probot's setup page"),
+    );
     const page = await fetch(`${app.url}/probot`);
     expect(page.status).toBe(200);
     const html = await page.text();
