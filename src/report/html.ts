@@ -110,6 +110,14 @@ function diagnosticRow(side: string, d: Diagnostic): string {
   return `<tr><td>${side}</td><td><code>${html(d.line > 0 ? `${d.file}:${d.line}` : d.file, 300)}</code></td><td>${html(d.severity, 20)}</td><td>${html(d.message, 1000)}</td><td>${d.object ? html(d.object, 300) : "—"}</td></tr>`;
 }
 
+/** A section of the page: its anchor, heading and content. */
+const section = (id: string, title: string, ...content: string[]) => [
+  `<section id="${id}">`,
+  `<h2>${title}</h2>`,
+  ...content,
+  "</section>",
+];
+
 /** The whole report as one HTML document. */
 export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   const link = linker(options);
@@ -143,59 +151,67 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   const scripts: string[] = [];
   if (r.findings.length)
     body.push(
-      '<section id="risks">',
-      "<h2>Risks</h2>",
-      table(
-        "risk-table",
-        ["Severity", "Rule", "What changed", "Where", "Fix"],
-        findingGroups(r.findings).map((g) => findingRow(g, r, link)),
+      ...section(
+        "risks",
+        "Risks",
+        table(
+          "risk-table",
+          ["Severity", "Rule", "What changed", "Where", "Fix"],
+          findingGroups(r.findings).map((g) => findingRow(g, r, link)),
+        ),
       ),
-      "</section>",
     );
 
   const d = buildDiagram(r);
   if (!d.empty) {
     body.push(
-      '<section id="what-changes">',
-      "<h2>What changes</h2>",
-      ...figure(d.text, [html(d.caption, 1000), ...d.omitted.map((o) => `Diagram ${html(o, 1000)}.`)].filter(Boolean)),
-      "</section>",
+      ...section(
+        "what-changes",
+        "What changes",
+        ...figure(
+          d.text,
+          [html(d.caption, 1000), ...d.omitted.map((o) => `Diagram ${html(o, 1000)}.`)].filter(Boolean),
+        ),
+      ),
     );
     scripts.push(mermaidBundle(), RENDER_SCRIPT);
   }
 
   if (exposures.length)
     body.push(
-      '<section id="exposure">',
-      "<h2>Exposure changes</h2>",
-      table(
-        "exposure-table",
-        ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
-        exposures.map((x) => exposureRow(x, link)),
+      ...section(
+        "exposure",
+        "Exposure changes",
+        table(
+          "exposure-table",
+          ["Change", "Entry point", "Reaches", "Port", "From", "What changed, notes", "Where"],
+          exposures.map((x) => exposureRow(x, link)),
+        ),
       ),
-      "</section>",
     );
   if (renames.length)
     body.push(
-      '<section id="renames">',
-      "<h2>Renamed workloads</h2>",
-      table(
-        "rename-table",
-        ["From", "To", "Connections the same", "Changed", "Where"],
-        renames.map((x) => renameRow(x, link)),
+      ...section(
+        "renames",
+        "Renamed workloads",
+        table(
+          "rename-table",
+          ["From", "To", "Connections the same", "Changed", "Where"],
+          renames.map((x) => renameRow(x, link)),
+        ),
       ),
-      "</section>",
     );
   if (listed.length)
     body.push(
-      '<section id="reachability">',
-      "<h2>Reachability changes</h2>",
-      table(
-        "reachability-table",
-        ["Change", "From", "To", "Ports", "Because of"],
-        listed.map((c) => connectionRow(c, link)),
+      ...section(
+        "reachability",
+        "Reachability changes",
+        table(
+          "reachability-table",
+          ["Change", "From", "To", "Ports", "Because of"],
+          listed.map((c) => connectionRow(c, link)),
+        ),
       ),
-      "</section>",
     );
   // The renamed workloads are in their own table (with several environments, an id renamed in one is left out here).
   const renamed = new Set(renames.flatMap((x) => [x.from, x.to]));
@@ -204,22 +220,18 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
     ["removed-workloads", "Removed workloads", r.workloads.removed.filter((w) => !renamed.has(w))],
   ] as const)
     if (list.length)
-      body.push(
-        `<section id="${id}">`,
-        `<h2>${word}</h2>`,
-        `<ul>${list.map((w) => `<li>${html(w, 300)}</li>`).join("")}</ul>`,
-        "</section>",
-      );
+      body.push(...section(id, word, `<ul>${list.map((w) => `<li>${html(w, 300)}</li>`).join("")}</ul>`));
   if (r.objects.length)
     body.push(
-      '<section id="objects">',
-      "<h2>Objects changed</h2>",
-      table(
-        "object-table",
-        ["Change", "Object", "Kind", "Where"],
-        r.objects.map((o) => objectRow(o, link)),
+      ...section(
+        "objects",
+        "Objects changed",
+        table(
+          "object-table",
+          ["Change", "Object", "Kind", "Where"],
+          r.objects.map((o) => objectRow(o, link)),
+        ),
       ),
-      "</section>",
     );
 
   const delta = connectivityDelta(r);
@@ -232,11 +244,12 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
           : htmlBlock(l),
     );
     body.push(
-      '<section id="delta">',
-      `<h2>Connectivity delta</h2>`,
-      `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")})${renames.length ? `, the connections of renamed workloads that are the same under the new name included` : ""}.</p>`,
-      `<pre class="delta">${lines.join("\n")}</pre>`,
-      "</section>",
+      ...section(
+        "delta",
+        "Connectivity delta",
+        `<p class="summary">Every connection that differs, as a diff of the sorted lists (${plural(delta.length, "line")})${renames.length ? `, the connections of renamed workloads that are the same under the new name included` : ""}.</p>`,
+        `<pre class="delta">${lines.join("\n")}</pre>`,
+      ),
     );
   }
 
@@ -246,10 +259,11 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
   ];
   if (diagnostics.length)
     body.push(
-      '<section id="unread">',
-      "<h2>Could not read everything</h2>",
-      table("diagnostic-table", ["Side", "Where", "Severity", "Problem", "Object"], diagnostics),
-      "</section>",
+      ...section(
+        "unread",
+        "Could not read everything",
+        table("diagnostic-table", ["Side", "Where", "Severity", "Problem", "Object"], diagnostics),
+      ),
     );
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
     body.push(
