@@ -8,7 +8,7 @@ import type { ObjectChange } from "../analysis/object-diff.js";
 import type { Rename } from "../analysis/renames.js";
 import { md } from "./escape.js";
 import { describeDelta, entryLabel, peer, portLabel, portsChange, splitId } from "./names.js";
-import { renamesWords } from "./renames-words.js";
+import { renamesInOrder, renamesWords } from "./renames-words.js";
 
 /** Words a file:line link as `as` (or file:line) and points it at the reviewed commit when it can. */
 type Link = (file: string | undefined, line: number | undefined, as?: string) => string;
@@ -103,7 +103,7 @@ export function reachabilityLists(
     quiet.set(key, [...(quiet.get(key) ?? []), x]);
   }
   const said = new Set<Rename>();
-  for (const x of renames) {
+  for (const x of renamesInOrder(renames)) {
     if (said.has(x)) continue;
     const together = x.changed
       ? [x]

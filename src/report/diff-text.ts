@@ -2,6 +2,7 @@
 import { describeDelta, entryLabel, peer } from "./names.js";
 import { onlyReduces, reducesHeadline } from "./reductions.js";
 import { plainFinding } from "./plain.js";
+import { renamesInOrder } from "./renames-words.js";
 import type { DiffResult } from "../rules/judge.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 
@@ -50,7 +51,7 @@ export function diffText(r: DiffResult): string {
   }
   // A renamed workload is one line here, not its connections removed and added: the Reachability section
   // lists what is left once the connections that are the same under the new name are set aside.
-  const renames = r.renames?.list ?? [];
+  const renames = renamesInOrder(r.renames?.list ?? []);
   if (renames.length) {
     out.push(`Renamed (${renames.length}):`);
     for (const x of renames)

@@ -23,6 +23,7 @@ import { figure, html, htmlBlock, mermaidBundle, page, RENDER_SCRIPT } from "./h
 import { connectivityDelta } from "./markdown.js";
 import { buildDiagram } from "./mermaid.js";
 import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
+import { renamesInOrder } from "./renames-words.js";
 import { packageVersion } from "./sarif.js";
 
 export interface HtmlOptions {
@@ -197,7 +198,7 @@ export function renderHtml(r: DiffResult, options: HtmlOptions = {}): string {
         table(
           "rename-table",
           ["From", "To", "Connections the same", "Changed", "Where"],
-          renames.map((x) => renameRow(x, link)),
+          renamesInOrder(renames).map((x) => renameRow(x, link)),
         ),
       ),
     );

@@ -7,14 +7,26 @@ import { splitId } from "./names.js";
 type Renamed = Pick<Rename, "from" | "to" | "same" | "changed">;
 
 /**
+ * Renames in the order every output lists them: by environment (as first met), then alphabetically by old
+ * name, as the findings are sorted (by their message, which starts with the old name).
+ */
+export function renamesInOrder<T extends Pick<Rename, "from" | "environment">>(list: readonly T[]): T[] {
+  const envs = [...new Set(list.map((x) => x.environment))];
+  return [...list].sort(
+    (a, b) => envs.indexOf(a.environment) - envs.indexOf(b.environment) || a.from.localeCompare(b.from),
+  );
+}
+
+/**
  * Renames of one namespace in words: how many ("10 Deployments renamed in namespace shop"), old → new names
  * (the first `shown`, then how many more: "ad → shop-ad, … and 7 more"), and their connections ("the same 25
  * connections each under the new name").
  */
 export function renamesWords(
-  list: readonly Renamed[],
+  renames: readonly Renamed[],
   shown: number,
 ): { what: string; names: string; connections: string } {
+  const list = renamesInOrder(renames);
   const ids = list.map((x) => [splitId(x.from), splitId(x.to)] as const);
   const kinds = new Set(ids.flatMap(([from, to]) => [from.kind, to.kind]));
   const [kind] = kinds;

@@ -114,6 +114,18 @@ describe("renames of one namespace grouped", () => {
     expect(text).not.toContain("**Removed workloads:**");
   });
 
+  it("names them alphabetically by old name in the table and the details, whatever their file order", () => {
+    const reversed = [...shop].reverse();
+    const text = renderComment(
+      diff(
+        cluster(reversed.map((n) => deployment(n, "shop")).join("")),
+        cluster(reversed.map((n) => deployment(`shop-${n}`, "shop")).join("")),
+      ),
+    );
+    expect(rows(text)[0]).toContain(": ad → shop-ad, cart → shop-cart, catalog → shop-catalog and 1 more;");
+    expect(text).toContain(": ad → shop-ad, cart → shop-cart, catalog → shop-catalog, email → shop-email;");
+  });
+
   it("keeps renames of different environments in different rows", () => {
     const both = diffEnvironments(
       [

@@ -41,6 +41,12 @@ describe("diff --format text", () => {
     );
   });
 
+  it("lists the renames by namespace and old name, as the findings do (not in file order)", () => {
+    const from = section(text, "Renamed (").map((l) => l.trim().split(" ")[0]);
+    expect(from).toEqual([...from].sort((a, b) => a.localeCompare(b)));
+    expect(from.slice(0, 2)).toEqual(["pay/Deployment/ledger", "shop/Deployment/ad"]);
+  });
+
   it("lists only the connection the rename changed, as a change, with the objects that caused it", () => {
     expect(section(text, "Reachability:")).toEqual([
       "  ~ pay/Deployment/api -> pay/Deployment/ledger-v2  TCP 8080 -> TCP 8080,9090  (because pay/Deployment/ledger-v2 added, pay/NetworkPolicy/ledger changed, pay/Deployment/ledger removed)",
