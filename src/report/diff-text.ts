@@ -2,7 +2,8 @@
 import { describeDelta, entryLabel, peer } from "./names.js";
 import { onlyReduces, reducesHeadline } from "./reductions.js";
 import { plainFinding } from "./plain.js";
-import { renamesInOrder } from "./renames-words.js";
+import { renameGroupWords, renamesInOrder } from "./renames-words.js";
+import { findingGroups } from "./finding-groups.js";
 import type { DiffResult } from "../rules/judge.js";
 import { formatDiagnostic } from "../manifests/diagnostics.js";
 
@@ -28,11 +29,14 @@ export function diffText(r: DiffResult): string {
   const out: string[] = [headline(r), "", ...environmentsText(r)];
   if (r.findings.length) {
     out.push(`Findings (${r.findings.length}):`);
-    for (const f of r.findings)
+    // Two or more renames of one namespace are one entry, in the words of the comment's row, the fix said once.
+    for (const group of findingGroups(r.findings, { byLine: false })) {
+      const [f] = group;
       out.push(
-        `  [${f.severity.toUpperCase()}] ${f.rule}: ${f.message}${inEnvironment(f)}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`,
+        `  [${f.severity.toUpperCase()}] ${f.rule}: ${renameGroupWords(group) ?? f.message}${inEnvironment(f)}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`,
         `      fix: ${f.fix}`,
       );
+    }
     out.push("");
   }
   // A renamed workload's entry points that are the same under the new name are no exposure change.

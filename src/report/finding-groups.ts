@@ -10,9 +10,10 @@ import { renameGroupWords } from "./renames-words.js";
 
 /**
  * The findings in rows: one per file and line (per environment), in the findings' order; renames of one
- * namespace are one row when there are several (groupWords says them in one sentence).
+ * namespace are one row when there are several (groupWords says them in one sentence). With `byLine` false
+ * (the CLI's text, which says each finding in full) only the renames are grouped.
  */
-export function findingGroups(findings: readonly Finding[]): Finding[][] {
+export function findingGroups(findings: readonly Finding[], { byLine = true } = {}): Finding[][] {
   const groups = new Map<string, Finding[]>();
   const renamedIn = (f: Finding) =>
     f.rule === "workload-renamed"
@@ -25,7 +26,7 @@ export function findingGroups(findings: readonly Finding[]): Finding[][] {
     const key =
       ns && renames.get(ns)! > 1
         ? `renamed ${ns}`
-        : f.file
+        : f.file && byLine
           ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0])
           : `#${i}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);

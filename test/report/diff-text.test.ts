@@ -47,6 +47,39 @@ describe("diff --format text", () => {
     expect(from.slice(0, 2)).toEqual(["pay/Deployment/ledger", "shop/Deployment/ad"]);
   });
 
+  it("says the renames of one namespace as one finding, in the comment's words, its fix once; a single rename as it is", () => {
+    const findings = section(text, "Findings (");
+    expect(text).toContain("Findings (12):\n");
+    expect(findings).toEqual([
+      "  [LOW] new-connection: pay/Deployment/api can now reach pay/Deployment/ledger-v2 on TCP 9090  (policies.yaml:10)",
+      `      fix: ${r.findings[0].fix}`,
+      "  [INFO] workload-renamed: pay/Deployment/ledger was renamed pay/Deployment/ledger-v2: the same 12 connections under the new name, 1 changed  (workloads.yaml:217)",
+      `      fix: ${r.findings[1].fix}`,
+      "  [INFO] workload-renamed: 10 Deployments renamed in namespace shop: ad → shop-ad, cart → shop-cart, catalog → shop-catalog and 7 more; the same 25 connections each under the new name  (workloads.yaml:163)",
+      `      fix: ${r.findings[1].fix}`,
+    ]);
+    // The facts keep one finding per rename (JSON, SARIF and the check run list each).
+    expect(r.findings.filter((f) => f.rule === "workload-renamed")).toHaveLength(11);
+  });
+
+  it("groups renames per environment", () => {
+    const side = (names: string[]) => cluster(docs(namespace("shop"), ...names.map((n) => deployment("shop", n))));
+    const base = side(["web", "api"]);
+    const head = side(["shop-web", "shop-api"]);
+    const both = diffEnvironments(
+      [
+        { name: "dev", base, head },
+        { name: "prod", base, head },
+      ],
+      defaultConfig(),
+      exposureOf,
+    );
+    const renamed = section(diffText(both), "Findings (").filter((l) => l.includes("workload-renamed"));
+    expect(renamed).toHaveLength(2);
+    expect(renamed[0]).toMatch(/: 2 Deployments renamed in namespace shop: api → shop-api, web → shop-web; .* \[dev\]/);
+    expect(renamed[1]).toMatch(/\[prod\]/);
+  });
+
   it("lists only the connection the rename changed, as a change, with the objects that caused it", () => {
     expect(section(text, "Reachability:")).toEqual([
       "  ~ pay/Deployment/api -> pay/Deployment/ledger-v2  TCP 8080 -> TCP 8080,9090  (because pay/Deployment/ledger-v2 added, pay/NetworkPolicy/ledger changed, pay/Deployment/ledger removed)",
