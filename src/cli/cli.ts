@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 import { UnknownEndpoint } from "../analysis/explain.js";
 import { ConfigError } from "../config/load-config.js";
-import { packageVersion } from "../report/sarif.js";
+import { packageVersion } from "../manifests/package-version.js";
 import { SideError } from "../snapshot.js";
 import { type Command, EXIT, EXIT_HELP, InputError, UsageError } from "./command.js";
 import { deps } from "./deps.js";

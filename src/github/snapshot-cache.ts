@@ -16,7 +16,7 @@ import { deserialize, serialize } from "node:v8";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { DEFAULT_MAX_FILE_BYTES } from "../manifests/load.js";
-import { packageVersion } from "../report/sarif.js";
+import { packageVersion } from "../manifests/package-version.js";
 import type { ArchiveCache } from "./archive-cache.js";
 import { type FetchLimits, fetchManifests, type Snapshot } from "./fetch-manifests.js";
 import type { GitHub, Repo } from "./types.js";

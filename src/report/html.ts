@@ -24,7 +24,7 @@ import { connectivityDelta } from "./markdown.js";
 import { buildDiagram } from "./mermaid.js";
 import { entryLabel, exposureService, peer, portsChange, serviceDns, exposureState } from "./names.js";
 import { renamesInOrder } from "./renames-words.js";
-import { packageVersion } from "./sarif.js";
+import { packageVersion } from "../manifests/package-version.js";
 
 export interface HtmlOptions {
   /** `https://github.com/owner/repo`: with headSha, file:line references become links. */

@@ -14,7 +14,7 @@ import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { Finding } from "../rules/rule.js";
 import { headline } from "./diff-text.js";
-import { packageVersion } from "./sarif.js";
+import { packageVersion } from "../manifests/package-version.js";
 import { onlyReduces, reductions } from "./reductions.js";
 import { codeLine, cutToBytes, encodePath, fenceFor, md, safeUrl, utf8Bytes } from "./escape.js";
 import { buildDiagram, type Diagram } from "./mermaid.js";

@@ -3,10 +3,10 @@
 // as tool notifications.
 import { createHash } from "node:crypto";
 import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
-import { readFileSync } from "node:fs";
 import type { DiffResult } from "../rules/judge.js";
 import type { Severity } from "../config/schema.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import { packageVersion } from "../manifests/package-version.js";
 import { RULES } from "../rules/index.js";
 import type { Finding } from "../rules/rule.js";
 import { encodePath } from "./escape.js";
@@ -28,22 +28,6 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 };
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/** The version in this package's package.json (found upwards from this module: src/, build/src/ or a bundle). */
-export function packageVersion(): string {
-  for (let up = "./"; up.length < 20; up += "../") {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "reachdiff" && pkg.version) return pkg.version;
-    } catch {
-      // not here; look further up
-    }
-  }
-  return "0.0.0";
-}
 
 function location(file: string, line?: number): Location {
   return {
