@@ -7,7 +7,7 @@ import { exposureOf } from "../../src/analysis/exposure-of.js";
 import { findRenames, samePods } from "../../src/analysis/renames.js";
 import { defaultConfig } from "../../src/config/load-config.js";
 import { diffClusters } from "../../src/review/review.js";
-import { cluster } from "../helpers/report.js";
+import { cluster, renamedBehindLoadBalancer } from "../helpers/report.js";
 import { deployment, docs, namespace } from "../rules/harness.js";
 
 const N = 25;
@@ -148,26 +148,7 @@ describe("samePods: labels", () => {
 
 describe("a renamed workload behind a load balancer", () => {
   // The Service selects app: web, which the rename keeps: its load balancer now reaches web-v2.
-  const side = (name: string, extra = "") =>
-    cluster(
-      docs(
-        namespace("shop"),
-        `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: main, image: "web:1", ports: [{name: http, containerPort: 8080}${extra ? ", {name: metrics, containerPort: 9090}" : ""}]}]}`,
-        `
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}${extra}]}`,
-      ),
-    );
+  const side = renamedBehindLoadBalancer;
 
   it("is no new exposure: its entry points the same under the new name are set aside for the rules and the outputs", () => {
     const r = diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf);

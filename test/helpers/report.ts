@@ -97,6 +97,31 @@ export function cluster(text: string, file = "manifests.yaml"): Cluster {
   return buildCluster(parseManifestText(file, text, diagnostics), {}, diagnostics);
 }
 
+/**
+ * A Deployment of namespace shop named `name` behind a LoadBalancer Service that selects `app: web`:
+ * `renamedBehindLoadBalancer("web")` and `("web-v2")` are a rename and nothing else. `extra` adds a port
+ * to both the pods (metrics, 9090) and the Service.
+ */
+export function renamedBehindLoadBalancer(name: string, extra = ""): Cluster {
+  return cluster(`apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: main, image: "web:1", ports: [{name: http, containerPort: 8080}${extra ? ", {name: metrics, containerPort: 9090}" : ""}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}${extra}]}`);
+}
+
 /** The real analysis, with the real exposure model unless told otherwise. */
 export function diff(
   base: Cluster,

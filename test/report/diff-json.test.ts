@@ -9,7 +9,7 @@ import { diffJson } from "../../src/report/diff-json.js";
 import { diffEnvironments } from "../../src/review/environments.js";
 import { diffClusters } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
-import { cluster, DEMO } from "../helpers/report.js";
+import { cluster, DEMO, renamedBehindLoadBalancer } from "../helpers/report.js";
 import { deployment, docs, namespace } from "../rules/harness.js";
 
 interface Entry {
@@ -98,19 +98,16 @@ describe("diff --format json, renames", () => {
   });
 
   it("sets a renamed workload's load balancer aside in exposure.changesAfterRenames, not in exposure.changes", () => {
-    const side = (name: string) =>
-      cluster(
-        docs(
-          namespace("shop"),
-          deployment("shop", name, { app: "web" }),
-          `
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}`,
+    const out = json(
+      diffJson(
+        diffClusters(
+          renamedBehindLoadBalancer("web"),
+          renamedBehindLoadBalancer("web-v2"),
+          defaultConfig(),
+          exposureOf,
         ),
-      );
-    const out = json(diffJson(diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf)));
+      ),
+    );
     expect(out.exposure.changes.length).toBeGreaterThan(0);
     expect(out.exposure.changesAfterRenames).toEqual([]);
     expect(out.reachability.renames.map((x) => x.to)).toEqual(["shop/Deployment/web-v2"]);

@@ -8,7 +8,7 @@ import { diffText } from "../../src/report/diff-text.js";
 import { diffEnvironments } from "../../src/review/environments.js";
 import { diffClusters } from "../../src/review/review.js";
 import { loadSide } from "../../src/snapshot.js";
-import { cluster } from "../helpers/report.js";
+import { cluster, renamedBehindLoadBalancer } from "../helpers/report.js";
 import { deployment, docs, namespace } from "../rules/harness.js";
 
 const SCENARIO = "fixtures/scenarios/renamed-workloads";
@@ -122,19 +122,9 @@ describe("diff --format text", () => {
   });
 
   it("says no exposure change for a renamed workload behind the same load balancer", () => {
-    const side = (name: string) =>
-      cluster(
-        docs(
-          namespace("shop"),
-          deployment("shop", name, { app: "web" }),
-          `
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}`,
-        ),
-      );
-    const out = diffText(diffClusters(side("web"), side("web-v2"), defaultConfig(), exposureOf));
+    const out = diffText(
+      diffClusters(renamedBehindLoadBalancer("web"), renamedBehindLoadBalancer("web-v2"), defaultConfig(), exposureOf),
+    );
     expect(out).toMatch(/^Info risk: /);
     expect(out).not.toContain("External exposure:");
     expect(section(out, "Renamed (")).toHaveLength(1);
