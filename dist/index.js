@@ -4625,15 +4625,15 @@ var require_util2 = __commonJS({
     async function fullyReadBody(body, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
-      let reader2;
+      let reader;
       try {
-        reader2 = body.stream.getReader();
+        reader = body.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
       }
       try {
-        successSteps(await readAllBytes(reader2));
+        successSteps(await readAllBytes(reader));
       } catch (e) {
         errorSteps(e);
       }
@@ -4656,11 +4656,11 @@ var require_util2 = __commonJS({
       assert(!invalidIsomorphicEncodeValueRegex.test(input));
       return input;
     }
-    async function readAllBytes(reader2) {
+    async function readAllBytes(reader) {
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader2.read();
+        const { done, value: chunk } = await reader.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
@@ -11951,7 +11951,7 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
+    function fill2(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
           const header = object[i];
@@ -12176,7 +12176,7 @@ var require_headers = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers contructor", "init");
-          fill(this, init);
+          fill2(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -12356,7 +12356,7 @@ var require_headers = __commonJS({
       });
     };
     module.exports = {
-      fill,
+      fill: fill2,
       // for test.
       compareHeaderName,
       Headers: Headers3,
@@ -12373,7 +12373,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers3, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12677,7 +12677,7 @@ var require_response = __commonJS({
         response[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(response[kHeaders], init.headers);
+        fill2(response[kHeaders], init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -14969,9 +14969,9 @@ var require_util4 = __commonJS({
       fr[kResult] = null;
       fr[kError] = null;
       const stream = blob.stream();
-      const reader2 = stream.getReader();
+      const reader = stream.getReader();
       const bytes = [];
-      let chunkPromise = reader2.read();
+      let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
         while (!fr[kAborted]) {
@@ -14991,7 +14991,7 @@ var require_util4 = __commonJS({
                   fireAProgressEvent("progress", fr);
                 });
               }
-              chunkPromise = reader2.read();
+              chunkPromise = reader.read();
             } else if (done) {
               queueMicrotask(() => {
                 fr[kState] = "done";
@@ -15029,12 +15029,12 @@ var require_util4 = __commonJS({
         }
       })();
     }
-    function fireAProgressEvent(e, reader2) {
+    function fireAProgressEvent(e, reader) {
       const event = new ProgressEvent(e, {
         bubbles: false,
         cancelable: false
       });
-      reader2.dispatchEvent(event);
+      reader.dispatchEvent(event);
     }
     function packageData(bytes, type, mimeType, encodingName) {
       switch (type) {
@@ -15629,8 +15629,8 @@ var require_cache = __commonJS({
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
           const stream = innerResponse.body.stream;
-          const reader2 = stream.getReader();
-          readAllBytes(reader2).then(bodyReadPromise.resolve, bodyReadPromise.reject);
+          const reader = stream.getReader();
+          readAllBytes(reader).then(bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
         }
@@ -28245,13 +28245,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -28263,12 +28263,12 @@ var require_visit = __commonJS({
     visit3.REMOVE = REMOVE;
     function visit_(key5, node, visitor, path) {
       const ctrl = callVisitor(key5, node, visitor, path);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key5, path, ctrl);
         return visit_(key5, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = visit_(i, node.items[i], visitor, path);
@@ -28281,7 +28281,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path = Object.freeze(path.concat(node));
           const ck = visit_("key", node.key, visitor, path);
           if (ck === BREAK)
@@ -28299,7 +28299,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -28311,12 +28311,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key5, node, visitor, path) {
       const ctrl = await callVisitor(key5, node, visitor, path);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key5, path, ctrl);
         return visitAsync_(key5, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = await visitAsync_(i, node.items[i], visitor, path);
@@ -28329,7 +28329,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path = Object.freeze(path.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path);
           if (ck === BREAK)
@@ -28366,31 +28366,31 @@ var require_visit = __commonJS({
     function callVisitor(key5, node, visitor, path) {
       if (typeof visitor === "function")
         return visitor(key5, node, path);
-      if (identity.isMap(node))
+      if (identity2.isMap(node))
         return visitor.Map?.(key5, node, path);
-      if (identity.isSeq(node))
+      if (identity2.isSeq(node))
         return visitor.Seq?.(key5, node, path);
-      if (identity.isPair(node))
+      if (identity2.isPair(node))
         return visitor.Pair?.(key5, node, path);
-      if (identity.isScalar(node))
+      if (identity2.isScalar(node))
         return visitor.Scalar?.(key5, node, path);
-      if (identity.isAlias(node))
+      if (identity2.isAlias(node))
         return visitor.Alias?.(key5, node, path);
       return void 0;
     }
     function replaceNode(key5, path, node) {
       const parent = path[path.length - 1];
-      if (identity.isCollection(parent)) {
+      if (identity2.isCollection(parent)) {
         parent.items[key5] = node;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key5 === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -28403,7 +28403,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -28546,10 +28546,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit3.visit(doc.contents, (_key, node) => {
-            if (identity.isNode(node) && node.tag)
+            if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -28574,7 +28574,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -28621,7 +28621,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -28694,12 +28694,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
+        if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -28725,11 +28725,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -28740,7 +28740,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -28767,12 +28767,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit3 = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -28794,7 +28794,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit3.visit(doc, {
             Node: (_key, node) => {
-              if (identity.isAlias(node) || identity.hasAnchor(node))
+              if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -28856,11 +28856,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity.isAlias(node)) {
+      if (identity2.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity.isCollection(node)) {
+      } else if (identity2.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
@@ -28868,7 +28868,7 @@ var require_Alias = __commonJS({
             count = c;
         }
         return count;
-      } else if (identity.isPair(node)) {
+      } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -28883,13 +28883,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -28914,7 +28914,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -28928,12 +28928,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
+      if (identity2.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity2.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value)) {
+        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -28965,7 +28965,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -28989,7 +28989,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
@@ -29033,7 +29033,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -29049,7 +29049,7 @@ var require_Collection = __commonJS({
         else {
           const [key5, ...rest] = path;
           const node = this.get(key5, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key5, collectionFromPath(this.schema, rest, value));
@@ -29066,7 +29066,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key5);
         const node = this.get(key5, true);
-        if (identity.isCollection(node))
+        if (identity2.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key5}. Remaining path: ${rest}`);
@@ -29080,16 +29080,16 @@ var require_Collection = __commonJS({
         const [key5, ...rest] = path;
         const node = this.get(key5, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node) ? node.value : node;
+          return !keepScalar && identity2.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity.isPair(node))
+          if (!identity2.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -29100,7 +29100,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key5);
         const node = this.get(key5, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity2.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -29112,7 +29112,7 @@ var require_Collection = __commonJS({
           this.set(key5, value);
         } else {
           const node = this.get(key5, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key5, collectionFromPath(this.schema, rest, value));
@@ -29568,7 +29568,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -29621,7 +29621,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj4;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj4 = item.value;
         let match = tags.filter((t) => t.identify?.(obj4));
         if (match.length > 1) {
@@ -29644,7 +29644,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -29655,9 +29655,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify2(item, ctx, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -29671,15 +29671,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str6 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str6 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str6;
-      return identity.isScalar(node) || str6[0] === "{" || str6[0] === "[" ? `${props} ${str6}` : `${props}
+      return identity2.isScalar(node) || str6[0] === "{" || str6[0] === "[" ? `${props} ${str6}` : `${props}
 ${ctx.indent}${str6}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -29691,23 +29691,23 @@ ${ctx.indent}${str6}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key5, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key5) && key5.comment || null;
+      let keyComment = identity2.isNode(key5) && key5.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key5) || !identity.isNode(key5) && typeof key5 === "object") {
+        if (identity2.isCollection(key5) || !identity2.isNode(key5) && typeof key5 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key5 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key5) || (identity.isScalar(key5) ? key5.type === Scalar.Scalar.BLOCK_FOLDED || key5.type === Scalar.Scalar.BLOCK_LITERAL : typeof key5 === "object"));
+      let explicitKey = !simpleKeys && (!key5 || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key5) || (identity2.isScalar(key5) ? key5.type === Scalar.Scalar.BLOCK_FOLDED || key5.type === Scalar.Scalar.BLOCK_LITERAL : typeof key5 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -29748,7 +29748,7 @@ ${indent}:`;
           str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity2.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -29760,10 +29760,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
         ctx.indentAtStart = str6.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -29783,7 +29783,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity2.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -29846,7 +29846,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -29859,10 +29859,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key5) => (merge2.identify(key5) || identity.isScalar(key5) && (!key5.type || key5.type === Scalar.Scalar.PLAIN) && merge2.identify(key5.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key5) => (merge2.identify(key5) || identity2.isScalar(key5) && (!key5.type || key5.type === Scalar.Scalar.PLAIN) && merge2.identify(key5.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
+      if (identity2.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
       else if (Array.isArray(source))
@@ -29873,7 +29873,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key5, value2] of srcMap) {
@@ -29894,7 +29894,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -29909,10 +29909,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge2 = require_merge();
     var stringify2 = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key: key5, value }) {
-      if (identity.isNode(key5) && key5.addToJSMap)
+      if (identity2.isNode(key5) && key5.addToJSMap)
         key5.addToJSMap(ctx, map, value);
       else if (merge2.isMergeKey(ctx, key5))
         merge2.addMergeToJSMap(ctx, map, value);
@@ -29943,7 +29943,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key5) && ctx?.doc) {
+      if (identity2.isNode(key5) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -29973,7 +29973,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key5, value, ctx) {
       const k = createNode.createNode(key5, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -29981,15 +29981,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key5, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key5;
         this.value = value;
       }
       clone(schema) {
         let { key: key5, value } = this;
-        if (identity.isNode(key5))
+        if (identity2.isNode(key5))
           key5 = key5.clone(schema);
-        if (identity.isNode(value))
+        if (identity2.isNode(value))
           value = value.clone(schema);
         return new _Pair(key5, value);
       }
@@ -30010,7 +30010,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -30026,14 +30026,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -30081,14 +30081,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -30096,7 +30096,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -30164,16 +30164,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key5) {
-      const k = identity.isScalar(key5) ? key5.value : key5;
+      const k = identity2.isScalar(key5) ? key5.value : key5;
       for (const it of items) {
-        if (identity.isPair(it)) {
+        if (identity2.isPair(it)) {
           if (it.key === key5 || it.key === k)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity2.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -30184,7 +30184,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -30222,7 +30222,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -30233,7 +30233,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -30257,7 +30257,7 @@ var require_YAMLMap = __commonJS({
       get(key5, keepScalar) {
         const it = findPair(this.items, key5);
         const node = it?.value;
-        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key5) {
         return !!findPair(this.items, key5);
@@ -30282,7 +30282,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -30305,7 +30305,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -30313,7 +30313,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity.isMap(map2))
+        if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -30330,7 +30330,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
@@ -30338,7 +30338,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -30364,7 +30364,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity.isScalar(it) ? it.value : it;
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -30388,7 +30388,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key5}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -30430,7 +30430,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key5) {
-      let idx = identity.isScalar(key5) ? key5.value : key5;
+      let idx = identity2.isScalar(key5) ? key5.value : key5;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -30443,7 +30443,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -30451,7 +30451,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -30805,17 +30805,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -30829,7 +30829,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -30883,7 +30883,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -30910,7 +30910,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key5, value;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key5 = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key5, ctx);
           } else {
@@ -30940,7 +30940,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key: key5 } of pairs$1.items) {
-          if (identity.isScalar(key5)) {
+          if (identity2.isScalar(key5)) {
             if (seenKeys.includes(key5.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key5.value}`);
             } else {
@@ -31121,7 +31121,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -31131,7 +31131,7 @@ var require_set = __commonJS({
       }
       add(key5) {
         let pair;
-        if (identity.isPair(key5))
+        if (identity2.isPair(key5))
           pair = key5;
         else if (key5 && typeof key5 === "object" && "key" in key5 && "value" in key5 && key5.value === null)
           pair = new Pair.Pair(key5.key, null);
@@ -31147,7 +31147,7 @@ var require_set = __commonJS({
        */
       get(key5, keepPair) {
         const pair = YAMLMap.findPair(this.items, key5);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key5, value) {
         if (typeof value !== "boolean")
@@ -31191,7 +31191,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity.isMap(map)) {
+        if (identity2.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -31436,7 +31436,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -31449,9 +31449,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -31468,7 +31468,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -31495,7 +31495,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -31550,7 +31550,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -31565,7 +31565,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -31601,7 +31601,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -31611,7 +31611,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -31674,7 +31674,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node))
+        if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -31714,7 +31714,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key5, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key5, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key5, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -31723,14 +31723,14 @@ var require_Document = __commonJS({
        */
       getIn(path, keepScalar) {
         if (Collection2.isEmptyPath(path))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key5) {
-        return identity.isCollection(this.contents) ? this.contents.has(key5) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key5) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -31738,7 +31738,7 @@ var require_Document = __commonJS({
       hasIn(path) {
         if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31845,7 +31845,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -32116,12 +32116,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -32334,7 +32334,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -32413,7 +32413,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -32528,7 +32528,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -32578,7 +32578,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -32997,7 +32997,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -33006,17 +33006,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -33036,7 +33036,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -33055,12 +33055,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -33109,7 +33109,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -33155,7 +33155,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -33261,7 +33261,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors3();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -33323,9 +33323,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity.isPair(it))
+            if (identity2.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -35373,7 +35373,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors3();
     var log = require_log();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -35451,7 +35451,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
@@ -35471,7 +35471,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors3();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -35489,14 +35489,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -37393,8 +37393,8 @@ var require_b4a = __commonJS({
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
+    function alloc(size, fill3, encoding) {
+      return Buffer.alloc(size, fill3, encoding);
     }
     function allocUnsafe(size) {
       return Buffer.allocUnsafe(size);
@@ -37417,7 +37417,7 @@ var require_b4a = __commonJS({
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
-    function fill(buffer, value, offset, end, encoding) {
+    function fill2(buffer, value, offset, end, encoding) {
       return toBuffer(buffer).fill(value, offset, end, encoding);
     }
     function from(value, encodingOrOffset, length) {
@@ -37513,7 +37513,7 @@ var require_b4a = __commonJS({
       concat,
       copy,
       equals,
-      fill,
+      fill: fill2,
       from,
       includes,
       indexOf,
@@ -45209,8 +45209,8 @@ var require_util11 = __commonJS({
       const successSteps = processBody;
       const errorSteps = processBodyError;
       try {
-        const reader2 = body.stream.getReader();
-        readAllBytes(reader2, successSteps, errorSteps);
+        const reader = body.stream.getReader();
+        readAllBytes(reader, successSteps, errorSteps);
       } catch (e) {
         errorSteps(e);
       }
@@ -45225,12 +45225,12 @@ var require_util11 = __commonJS({
         }
       }
     }
-    async function readAllBytes(reader2, successSteps, failureSteps) {
+    async function readAllBytes(reader, successSteps, failureSteps) {
       try {
         const bytes = [];
         let byteLength = 0;
         do {
-          const { done, value: chunk } = await reader2.read();
+          const { done, value: chunk } = await reader.read();
           if (done) {
             successSteps(Buffer.concat(bytes, byteLength));
             return;
@@ -53639,7 +53639,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname: dirname2, resolve: resolve3 } = __require("node:path");
+    var { dirname: dirname3, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors5();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -53870,7 +53870,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve3(path);
-        await mkdir2(dirname2(resolvedPath), { recursive: true });
+        await mkdir2(dirname3(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -59138,7 +59138,7 @@ var require_headers3 = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
+    function fill2(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
           const header = object[i];
@@ -59398,7 +59398,7 @@ var require_headers3 = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers constructor", "init");
-          fill(this, init);
+          fill2(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -59562,7 +59562,7 @@ var require_headers3 = __commonJS({
       });
     };
     module.exports = {
-      fill,
+      fill: fill2,
       // for test.
       compareHeaderName,
       Headers: Headers3,
@@ -59579,7 +59579,7 @@ var require_headers3 = __commonJS({
 var require_response2 = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers3();
+    var { Headers: Headers3, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers3();
     var { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require_body2();
     var util = require_util10();
     var nodeUtil = __require("node:util");
@@ -59912,7 +59912,7 @@ var require_response2 = __commonJS({
         getResponseState(response).statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(getResponseHeaders(response), init.headers);
+        fill2(getResponseHeaders(response), init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -62271,8 +62271,8 @@ var require_cache4 = __commonJS({
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
           const stream = innerResponse.body.stream;
-          const reader2 = stream.getReader();
-          readAllBytes(reader2, bodyReadPromise.resolve, bodyReadPromise.reject);
+          const reader = stream.getReader();
+          readAllBytes(reader, bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
         }
@@ -66859,7 +66859,7 @@ function info(message) {
 }
 
 // src/action.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 
 // src/config/schema.ts
 var DEFAULT_PATHS = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -71496,8 +71496,8 @@ function actionClient(token, baseUrl, log) {
 }
 
 // src/github/action-run.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join6 } from "node:path";
 
 // src/core/ip.ts
 var import_ipaddr = __toESM(require_ipaddr(), 1);
@@ -71743,37 +71743,60 @@ function connsLabel(c) {
 }
 
 // src/report/diff-json.ts
+function changeEntries(c) {
+  const ids = (id) => id === "ip:" ? c.addresses.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : [id];
+  return ids(c.from).flatMap(
+    (from) => ids(c.to).map((to) => ({
+      ...c.environment === void 0 ? {} : { environment: c.environment },
+      change: c.change,
+      from,
+      to,
+      base: c.base.toJSON(),
+      head: c.head.toJSON(),
+      causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line }))
+    }))
+  );
+}
+function exposureEntry(c) {
+  return {
+    ...c.environment === void 0 ? {} : { environment: c.environment },
+    change: c.change,
+    what: c.deltas.map(describeDelta),
+    deltas: c.deltas,
+    base: c.base,
+    head: c.head
+  };
+}
 function diffJson(r) {
+  const renames = r.renames?.list ?? [];
   return {
     risk: r.risk,
     findings: r.findings,
     exposure: {
-      changes: r.exposures.map((c) => ({
-        ...c.environment === void 0 ? {} : { environment: c.environment },
-        change: c.change,
-        what: c.deltas.map(describeDelta),
-        deltas: c.deltas,
-        base: c.base,
-        head: c.head
-      }))
+      changes: r.exposures.map(exposureEntry),
+      // As reachability.changesAfterRenames: a renamed workload's entry points that are the same under its new
+      // name set aside, only when there is a rename.
+      ...renames.length ? { changesAfterRenames: (r.renames?.exposures ?? r.exposures).map(exposureEntry) } : {}
     },
     reachability: {
-      // from and to are always one id: a change with outside addresses is one entry per CIDR (ip:<CIDR>),
-      // as in `reach --format json`.
-      changes: r.connections.flatMap((c) => {
-        const ids = (id) => id === "ip:" ? c.addresses.flatMap(intervalToCidrs).map((x) => `ip:${x}`) : [id];
-        return ids(c.from).flatMap(
-          (from) => ids(c.to).map((to) => ({
-            ...c.environment === void 0 ? {} : { environment: c.environment },
-            change: c.change,
-            from,
-            to,
-            base: c.base.toJSON(),
-            head: c.head.toJSON(),
-            causes: c.causes.map((o) => ({ id: o.id, change: o.change, file: o.file, line: o.line }))
-          }))
-        );
-      }),
+      // Every connection change, a rename's too: the facts (the np-guard agreement test reads them). from and
+      // to are always one id: a change with outside addresses is one entry per CIDR (ip:<CIDR>), as in
+      // `reach --format json`.
+      changes: r.connections.flatMap(changeEntries),
+      // Workloads renamed (analysis/renames.ts): `same` connections are the same under the new name, `changed`
+      // the rename also changed; file and line are where the new name is defined.
+      renames: renames.map((x) => ({
+        ...x.environment === void 0 ? {} : { environment: x.environment },
+        from: x.from,
+        to: x.to,
+        same: x.same,
+        changed: x.changed,
+        ...x.file ? { file: x.file, line: x.line } : {}
+      })),
+      // The changes as the other outputs list them (a rename's same connections set aside, what it changed
+      // said as one "changed" entry under the new name). Only when there are renames, else it is `changes`:
+      // a script reads `changesAfterRenames ?? changes` and the common output does not say every change twice.
+      ...renames.length ? { changesAfterRenames: (r.renames?.connections ?? r.connections).flatMap(changeEntries) } : {},
       workloads: r.workloads
     },
     objects: r.objects,
@@ -71933,51 +71956,169 @@ function diffExposures(base, head) {
   );
 }
 
-// src/report/reductions.ts
-var plural = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-function reductions(r) {
-  const out = [];
-  const removed = /* @__PURE__ */ new Map();
-  for (const x of r.exposures) {
-    if (x.change !== "removed" || !isExposed(x.base)) continue;
-    const e = x.base;
-    const list4 = removed.get(e.via.ref) ?? /* @__PURE__ */ new Set();
-    list4.add(`${e.workload} ${e.protocol} ${e.port}`);
-    removed.set(e.via.ref, list4);
+// src/core/port-set.ts
+var MIN_PORT = 1;
+var MAX_PORT = 65535;
+var PortSet = class _PortSet {
+  constructor(ranges) {
+    this.ranges = ranges;
   }
-  for (const [ref, reached] of removed) out.push(`${ref} no longer exposes ${[...reached].join(", ")}`);
-  const narrowed = /* @__PURE__ */ new Set(["tls-added", "now-internal"]);
-  const seen = /* @__PURE__ */ new Set();
-  for (const x of r.exposures) {
-    if (x.change !== "changed") continue;
-    for (const d of x.deltas) {
-      if (!narrowed.has(d.kind) && !(d.kind === "sources-changed" && d.to.length && !d.to.includes("0.0.0.0/0")))
-        continue;
-      const phrase = `${x.head.via.ref}: ${describeDelta(d)}`;
-      if (!seen.has(phrase)) out.push(phrase);
-      seen.add(phrase);
+  ranges;
+  static EMPTY = new _PortSet([]);
+  static ALL = new _PortSet([[MIN_PORT, MAX_PORT]]);
+  static range(from, to = from) {
+    const lo = Math.max(MIN_PORT, from);
+    const hi = Math.min(MAX_PORT, to);
+    return lo > hi ? _PortSet.EMPTY : new _PortSet([[lo, hi]]);
+  }
+  static of(ranges) {
+    const sorted = [...ranges].map(([a, b]) => [Math.max(MIN_PORT, a), Math.min(MAX_PORT, b)]).filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
+    const out = [];
+    for (const [a, b] of sorted) {
+      const last = out[out.length - 1];
+      if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+      else out.push([a, b]);
     }
+    return new _PortSet(out);
   }
-  const lost2 = (r.renames?.connections ?? r.connections).filter((c) => !c.base.subtract(c.head).isEmpty());
-  for (const c of lost2.slice(0, 2))
-    out.push(`${peer(c, "from")} can no longer reach ${peer(c, "to")} on ${c.base.subtract(c.head)}`);
-  if (lost2.length > 2) out.push(`${plural(lost2.length - 2, "more connection")} removed or narrowed`);
-  return out;
+  isEmpty() {
+    return this.ranges.length === 0;
+  }
+  isAll() {
+    return this.ranges.length === 1 && this.ranges[0][0] === MIN_PORT && this.ranges[0][1] === MAX_PORT;
+  }
+  has(port) {
+    return this.ranges.some(([a, b]) => a <= port && port <= b);
+  }
+  union(other) {
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    return _PortSet.of([...this.ranges, ...other.ranges]);
+  }
+  intersect(other) {
+    if (this.isEmpty() || other.isEmpty()) return _PortSet.EMPTY;
+    if (other.isAll()) return this;
+    if (this.isAll()) return other;
+    const out = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.ranges.length && j < other.ranges.length) {
+      const [a1, b1] = this.ranges[i];
+      const [a2, b2] = other.ranges[j];
+      const lo = Math.max(a1, a2);
+      const hi = Math.min(b1, b2);
+      if (lo <= hi) out.push([lo, hi]);
+      if (b1 < b2) i++;
+      else j++;
+    }
+    return new _PortSet(out);
+  }
+  subtract(other) {
+    if (this.isEmpty() || other.isEmpty()) return this;
+    const out = [];
+    for (const [a, b] of this.ranges) {
+      let lo = a;
+      for (const [c, d] of other.ranges) {
+        if (d < lo || c > b) continue;
+        if (c > lo) out.push([lo, c - 1]);
+        lo = d + 1;
+        if (lo > b) break;
+      }
+      if (lo <= b) out.push([lo, b]);
+    }
+    return new _PortSet(out);
+  }
+  equals(other) {
+    return this.ranges.length === other.ranges.length && this.ranges.every(([a, b], i) => a === other.ranges[i][0] && b === other.ranges[i][1]);
+  }
+  toJSON() {
+    return this.ranges.map(([a, b]) => [a, b]);
+  }
+  toString() {
+    return this.ranges.map(([a, b]) => a === b ? `${a}` : `${a}-${b}`).join(",");
+  }
+};
+var PROTOCOLS = ["TCP", "UDP", "SCTP"];
+function isProtocol(value) {
+  return typeof value === "string" && PROTOCOLS.includes(value);
 }
-function onlyReduces(r) {
-  const gains = r.connections.some((c) => !c.head.subtract(c.base).isEmpty()) || r.exposures.some(
-    (x) => x.change === "added" && isExposed(x.head) || x.deltas.some(
-      (d) => d.kind === "tls-dropped" || d.kind === "now-internet-facing" || d.kind === "no-longer-blocked"
-    )
-  );
-  return !gains && reductions(r).length > 0;
-}
+var ConnSet = class _ConnSet {
+  constructor(byProtocol) {
+    this.byProtocol = byProtocol;
+  }
+  byProtocol;
+  static NONE = new _ConnSet({ TCP: PortSet.EMPTY, UDP: PortSet.EMPTY, SCTP: PortSet.EMPTY });
+  static ALL = new _ConnSet({ TCP: PortSet.ALL, UDP: PortSet.ALL, SCTP: PortSet.ALL });
+  static of(parts2) {
+    return new _ConnSet({
+      TCP: parts2.TCP ?? PortSet.EMPTY,
+      UDP: parts2.UDP ?? PortSet.EMPTY,
+      SCTP: parts2.SCTP ?? PortSet.EMPTY
+    });
+  }
+  static ports(protocol, ports2) {
+    return _ConnSet.of({ [protocol]: ports2 });
+  }
+  get(protocol) {
+    return this.byProtocol[protocol];
+  }
+  zip(other, op) {
+    return new _ConnSet({
+      TCP: op(this.byProtocol.TCP, other.byProtocol.TCP),
+      UDP: op(this.byProtocol.UDP, other.byProtocol.UDP),
+      SCTP: op(this.byProtocol.SCTP, other.byProtocol.SCTP)
+    });
+  }
+  union(other) {
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    return this.zip(other, (a, b) => a.union(b));
+  }
+  intersect(other) {
+    if (this.isEmpty() || other.isEmpty()) return _ConnSet.NONE;
+    return this.zip(other, (a, b) => a.intersect(b));
+  }
+  subtract(other) {
+    if (other.isEmpty() || this.isEmpty()) return this;
+    return this.zip(other, (a, b) => a.subtract(b));
+  }
+  isEmpty() {
+    return PROTOCOLS.every((p) => this.byProtocol[p].isEmpty());
+  }
+  isAll() {
+    return PROTOCOLS.every((p) => this.byProtocol[p].isAll());
+  }
+  equals(other) {
+    return PROTOCOLS.every((p) => this.byProtocol[p].equals(other.byProtocol[p]));
+  }
+  /** The machine-output shape: `{"TCP":[[80,80]],"UDP":[],"SCTP":[]}`. */
+  toJSON() {
+    return {
+      TCP: this.byProtocol.TCP.toJSON(),
+      UDP: this.byProtocol.UDP.toJSON(),
+      SCTP: this.byProtocol.SCTP.toJSON()
+    };
+  }
+  static fromJSON(json) {
+    return _ConnSet.of({
+      TCP: PortSet.of(json.TCP ?? []),
+      UDP: PortSet.of(json.UDP ?? []),
+      SCTP: PortSet.of(json.SCTP ?? [])
+    });
+  }
+  /** For people: `all ports`, `TCP 80,443; UDP 53`. */
+  toString() {
+    if (this.isAll()) return "all ports";
+    if (this.isEmpty()) return "no ports";
+    return PROTOCOLS.filter((p) => !this.byProtocol[p].isEmpty()).map((p) => `${p} ${this.byProtocol[p].isAll() ? "all" : this.byProtocol[p].toString()}`).join("; ");
+  }
+};
 
 // src/rules/rule.ts
-function formatMessage(template, data) {
+function formatMessage(template, data, word = String) {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name) => {
     const v = data[name];
-    return v === void 0 ? whole : Array.isArray(v) ? v.join(", ") : String(v);
+    return v === void 0 ? whole : Array.isArray(v) ? v.map(word).join(", ") : word(v);
   });
 }
 
@@ -73001,164 +73142,6 @@ var rule19 = {
         line: cause?.line
       };
     });
-  }
-};
-
-// src/core/port-set.ts
-var MIN_PORT = 1;
-var MAX_PORT = 65535;
-var PortSet = class _PortSet {
-  constructor(ranges) {
-    this.ranges = ranges;
-  }
-  ranges;
-  static EMPTY = new _PortSet([]);
-  static ALL = new _PortSet([[MIN_PORT, MAX_PORT]]);
-  static range(from, to = from) {
-    const lo = Math.max(MIN_PORT, from);
-    const hi = Math.min(MAX_PORT, to);
-    return lo > hi ? _PortSet.EMPTY : new _PortSet([[lo, hi]]);
-  }
-  static of(ranges) {
-    const sorted = [...ranges].map(([a, b]) => [Math.max(MIN_PORT, a), Math.min(MAX_PORT, b)]).filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
-    const out = [];
-    for (const [a, b] of sorted) {
-      const last = out[out.length - 1];
-      if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-      else out.push([a, b]);
-    }
-    return new _PortSet(out);
-  }
-  isEmpty() {
-    return this.ranges.length === 0;
-  }
-  isAll() {
-    return this.ranges.length === 1 && this.ranges[0][0] === MIN_PORT && this.ranges[0][1] === MAX_PORT;
-  }
-  has(port) {
-    return this.ranges.some(([a, b]) => a <= port && port <= b);
-  }
-  union(other) {
-    if (other.isEmpty()) return this;
-    if (this.isEmpty()) return other;
-    return _PortSet.of([...this.ranges, ...other.ranges]);
-  }
-  intersect(other) {
-    if (this.isEmpty() || other.isEmpty()) return _PortSet.EMPTY;
-    if (other.isAll()) return this;
-    if (this.isAll()) return other;
-    const out = [];
-    let i = 0;
-    let j = 0;
-    while (i < this.ranges.length && j < other.ranges.length) {
-      const [a1, b1] = this.ranges[i];
-      const [a2, b2] = other.ranges[j];
-      const lo = Math.max(a1, a2);
-      const hi = Math.min(b1, b2);
-      if (lo <= hi) out.push([lo, hi]);
-      if (b1 < b2) i++;
-      else j++;
-    }
-    return new _PortSet(out);
-  }
-  subtract(other) {
-    if (this.isEmpty() || other.isEmpty()) return this;
-    const out = [];
-    for (const [a, b] of this.ranges) {
-      let lo = a;
-      for (const [c, d] of other.ranges) {
-        if (d < lo || c > b) continue;
-        if (c > lo) out.push([lo, c - 1]);
-        lo = d + 1;
-        if (lo > b) break;
-      }
-      if (lo <= b) out.push([lo, b]);
-    }
-    return new _PortSet(out);
-  }
-  equals(other) {
-    return this.ranges.length === other.ranges.length && this.ranges.every(([a, b], i) => a === other.ranges[i][0] && b === other.ranges[i][1]);
-  }
-  toJSON() {
-    return this.ranges.map(([a, b]) => [a, b]);
-  }
-  toString() {
-    return this.ranges.map(([a, b]) => a === b ? `${a}` : `${a}-${b}`).join(",");
-  }
-};
-var PROTOCOLS = ["TCP", "UDP", "SCTP"];
-function isProtocol(value) {
-  return typeof value === "string" && PROTOCOLS.includes(value);
-}
-var ConnSet = class _ConnSet {
-  constructor(byProtocol) {
-    this.byProtocol = byProtocol;
-  }
-  byProtocol;
-  static NONE = new _ConnSet({ TCP: PortSet.EMPTY, UDP: PortSet.EMPTY, SCTP: PortSet.EMPTY });
-  static ALL = new _ConnSet({ TCP: PortSet.ALL, UDP: PortSet.ALL, SCTP: PortSet.ALL });
-  static of(parts2) {
-    return new _ConnSet({
-      TCP: parts2.TCP ?? PortSet.EMPTY,
-      UDP: parts2.UDP ?? PortSet.EMPTY,
-      SCTP: parts2.SCTP ?? PortSet.EMPTY
-    });
-  }
-  static ports(protocol, ports2) {
-    return _ConnSet.of({ [protocol]: ports2 });
-  }
-  get(protocol) {
-    return this.byProtocol[protocol];
-  }
-  zip(other, op) {
-    return new _ConnSet({
-      TCP: op(this.byProtocol.TCP, other.byProtocol.TCP),
-      UDP: op(this.byProtocol.UDP, other.byProtocol.UDP),
-      SCTP: op(this.byProtocol.SCTP, other.byProtocol.SCTP)
-    });
-  }
-  union(other) {
-    if (other.isEmpty()) return this;
-    if (this.isEmpty()) return other;
-    return this.zip(other, (a, b) => a.union(b));
-  }
-  intersect(other) {
-    if (this.isEmpty() || other.isEmpty()) return _ConnSet.NONE;
-    return this.zip(other, (a, b) => a.intersect(b));
-  }
-  subtract(other) {
-    if (other.isEmpty() || this.isEmpty()) return this;
-    return this.zip(other, (a, b) => a.subtract(b));
-  }
-  isEmpty() {
-    return PROTOCOLS.every((p) => this.byProtocol[p].isEmpty());
-  }
-  isAll() {
-    return PROTOCOLS.every((p) => this.byProtocol[p].isAll());
-  }
-  equals(other) {
-    return PROTOCOLS.every((p) => this.byProtocol[p].equals(other.byProtocol[p]));
-  }
-  /** The machine-output shape: `{"TCP":[[80,80]],"UDP":[],"SCTP":[]}`. */
-  toJSON() {
-    return {
-      TCP: this.byProtocol.TCP.toJSON(),
-      UDP: this.byProtocol.UDP.toJSON(),
-      SCTP: this.byProtocol.SCTP.toJSON()
-    };
-  }
-  static fromJSON(json) {
-    return _ConnSet.of({
-      TCP: PortSet.of(json.TCP ?? []),
-      UDP: PortSet.of(json.UDP ?? []),
-      SCTP: PortSet.of(json.SCTP ?? [])
-    });
-  }
-  /** For people: `all ports`, `TCP 80,443; UDP 53`. */
-  toString() {
-    if (this.isAll()) return "all ports";
-    if (this.isEmpty()) return "no ports";
-    return PROTOCOLS.filter((p) => !this.byProtocol[p].isEmpty()).map((p) => `${p} ${this.byProtocol[p].isAll() ? "all" : this.byProtocol[p].toString()}`).join("; ");
   }
 };
 
@@ -76072,7 +76055,7 @@ var rule31 = {
   id: "workload-renamed",
   severity: "info",
   title: "Workload renamed",
-  explanation: "A workload was removed and one of the same namespace and kind added that talks to the same peers: a rename. Its connections that are the same under the new name are not listed one by one; whatever the rename also changed is reported by the other rules.",
+  explanation: "A workload was removed and one of the same namespace and kind added whose pods carry the same labels (the old name read as the new one; version, chart and controller labels aside), share a port and talk to the same peers: a rename. Its connections and entry points (a load balancer in front of it) that are the same under the new name are no changes and not listed one by one; whatever the rename also changed is reported by the other rules.",
   fix: "Nothing to do if the rename is intended; update what names the old workload (dashboards, alerts, declared dependencies).",
   messages: {
     same: "{{from}} was renamed {{to}}: the same {{same}} connections under the new name",
@@ -76164,6 +76147,7 @@ function reaches(risk, threshold) {
 
 // src/report/plain.ts
 var HEADLINE_CHARS = 115;
+var HEADLINE_LINE_CHARS = 140;
 var WORKLOAD_KINDS = /* @__PURE__ */ new Set([
   "Deployment",
   "StatefulSet",
@@ -76175,31 +76159,80 @@ var WORKLOAD_KINDS = /* @__PURE__ */ new Set([
   "CronJob",
   "DeploymentConfig"
 ]);
-function plainObject(id) {
+function plainObject(id, said) {
   if (id === "kube-apiserver") return "the API server";
   const p = splitId(id);
   const what2 = p.kind && !WORKLOAD_KINDS.has(p.kind) ? `${p.kind} ${p.name}` : p.name;
-  return p.namespace ? `${what2} in namespace ${p.namespace}` : what2;
+  return p.namespace && p.namespace !== said ? `${what2} in namespace ${p.namespace}` : what2;
 }
-var ID = /^[^/\s]+\/[A-Z][A-Za-z]*\/[^/\s]+$/;
-var plainValue = (v) => Array.isArray(v) ? v.map((x) => ID.test(x) ? plainObject(x) : x).join(", ") : ID.test(`${v}`) ? plainObject(`${v}`) : `${v}`;
+function plainNamer(ids, said) {
+  const spaces = new Set(ids.map((id) => splitId(id).namespace ?? ""));
+  const shared = spaces.size === 1 ? [...spaces][0] || void 0 : void 0;
+  let known = said;
+  return (id) => {
+    const ns3 = splitId(id).namespace;
+    const named2 = plainObject(id, known);
+    if (ns3 && ns3 === shared) known = shared;
+    return named2;
+  };
+}
 function plainPort(protocol, port) {
+  return `${protocol === "TCP" ? "" : `${protocol} `}port ${port}${portName(port)}`;
+}
+function portName(port) {
   const label = portLabel("TCP", port);
-  const name = label.includes("/") ? ` (${label.split("/")[0]})` : "";
-  return `${protocol === "TCP" ? "" : `${protocol} `}port ${port}${name}`;
+  return label.includes("/") ? ` (${label.split("/")[0]})` : "";
+}
+function plainConns(c) {
+  if (c.isAll()) return "all ports";
+  const parts2 = [];
+  const every = PROTOCOLS.filter((p) => c.get(p).isAll());
+  for (const protocol of PROTOCOLS) {
+    const set = c.get(protocol);
+    if (set.isEmpty() || set.isAll()) continue;
+    const ranges = set.toJSON();
+    if (ranges.length === 1 && ranges[0][0] === ranges[0][1]) {
+      parts2.push(plainPort(protocol, ranges[0][0]));
+      continue;
+    }
+    const list4 = ranges.map(([a, b]) => a === b ? `${a}${portName(a)}` : `${a}-${b}`);
+    parts2.push(`${protocol === "TCP" ? "" : `${protocol} `}ports ${list4.join(", ")}`);
+  }
+  if (every.length) parts2.push(`all ${every.join(" and ")} ports`);
+  return parts2.join(" and ") || "no ports";
+}
+var CONNS = /^(?:all ports|(?:TCP|UDP|SCTP) (?:all|\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)(?:; (?:TCP|UDP|SCTP) (?:all|\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*))*)$/;
+function connsOf(value) {
+  if (value === "all ports") return ConnSet.ALL;
+  const parts2 = {};
+  for (const part of value.split("; ")) {
+    const [protocol, spec] = part.split(" ");
+    parts2[protocol] = spec === "all" ? PortSet.ALL : PortSet.of(
+      spec.split(",").map((r) => r.split("-").map(Number)).map(([a, b]) => [a, b ?? a])
+    );
+  }
+  return ConnSet.of(parts2);
+}
+function plainOutside(blocks2) {
+  const everywhere = blocks2 === "0.0.0.0/0" || blocks2 === "::/0" || blocks2 === "0.0.0.0/0, ::/0";
+  return everywhere ? `the internet (${blocks2})` : `outside addresses ${blocks2}`;
+}
+function plainPeer(c, side2, name) {
+  return c[side2] === "ip:" ? plainOutside(describeAddresses(c.addresses ?? [])) : name(c[side2]);
 }
 function plainEntry(e) {
   const v = e.via;
   const name = splitId(v.ref).name;
+  const entryPort = v.entryPort !== void 0 && v.entryPort !== e.port ? ` (port ${v.entryPort})` : "";
   switch (v.kind) {
     case "LoadBalancer":
-      return `the load balancer ${name}`;
+      return `the load balancer ${name}${entryPort}`;
     case "NodePort":
-      return `a node port of ${name} on every node`;
+      return v.entryPort === void 0 ? `a node port of ${name} on every node` : `node port ${v.entryPort} of ${name} on every node`;
     case "ExternalIP":
-      return `the external IP ${v.host ?? ""} of ${name}`.replace("IP  of", "IP of");
+      return `the external IP ${v.host ? `${v.host} ` : ""}of Service ${name}${entryPort}`;
     case "HostPort":
-      return "a host port on every node";
+      return v.entryPort === void 0 ? "a host port on every node" : `host port ${v.entryPort} on every node`;
     case "HostNetwork":
       return "the host network of every node";
     case "Gateway":
@@ -76210,7 +76243,50 @@ function plainEntry(e) {
 }
 function exposureOf(r, f) {
   const [entry, port] = f.key ?? [];
-  return r.exposures.map((x) => x.head).find((e) => e && entryKey(e) === entry && `${e.protocol}/${e.port}` === port && e.workload === f.objects[0]);
+  if (port === void 0) return void 0;
+  for (const x of r.exposures) {
+    if (x.environment !== f.environment) continue;
+    for (const e of [x.head, x.base])
+      if (e && entryKey(e) === entry && `${e.protocol}/${e.port}` === port && f.objects.includes(e.workload)) return e;
+  }
+  return void 0;
+}
+var ID = /^[^/\s]+\/[A-Z][A-Za-z]*\/[^/\s]+$/;
+var isId = (v) => v === "kube-apiserver" || ID.test(v);
+var WITH_PORTS = /^(.+) \(([^()]+)\)$/;
+var isPeer = (v) => isId(v) || v.startsWith("outside ");
+function idsOf(v) {
+  return (Array.isArray(v) ? v : [`${v}`]).flatMap((x) => {
+    const m = WITH_PORTS.exec(x);
+    return isId(x) ? [x] : m && isId(m[1]) ? [m[1]] : [];
+  });
+}
+function plainValue(v, name) {
+  if (typeof v === "number") return `${v}`;
+  if (isId(v)) return name(v);
+  const m = WITH_PORTS.exec(v);
+  if (m && isPeer(m[1]) && CONNS.test(m[2])) return `${plainValue(m[1], name)} on ${plainConns(connsOf(m[2]))}`;
+  if (v.startsWith("outside ")) return plainOutside(v.slice("outside ".length));
+  if (CONNS.test(v)) return plainConns(connsOf(v));
+  if (/^:\d+$/.test(v)) return v.slice(1);
+  return v;
+}
+var templateOf = (f) => RULES.find((x) => x.id === f.rule)?.messages[f.messageId];
+function fill(r, f, template, said) {
+  const e = exposureOf(r, f);
+  const data = e ? { ...f.data, entry: plainEntry(e), port: plainPort(e.protocol, e.port) } : { ...f.data };
+  const name = plainNamer(
+    Object.values(f.data).flatMap(idsOf),
+    typeof f.data.namespace === "string" ? f.data.namespace : said
+  );
+  return formatMessage(template, data, (v) => plainValue(v, name)).replace(/\(([^()]*) \(([^()]*)\)\)/g, "($1, $2)");
+}
+function plainMessage(r, f, said) {
+  const template = templateOf(f);
+  return template === void 0 ? f.message : fill(r, f, template, said);
+}
+function fitHeadline(text, chars = HEADLINE_CHARS) {
+  return text.length <= chars ? text : `${text.slice(0, chars - 1).trimEnd()}\u2026`;
 }
 function plainFinding(r, f) {
   const e = f.messageId.startsWith("exposed") ? exposureOf(r, f) : void 0;
@@ -76219,21 +76295,155 @@ function plainFinding(r, f) {
     const where4 = `on ${plainPort(e.protocol, e.port)} through ${plainEntry(e)}`;
     if (f.messageId === "exposed") return `this PR makes ${who} reachable from the internet ${where4}`;
     if (f.messageId === "exposedRanges")
-      return `this PR makes ${who} reachable from ${plainValue(f.data.ranges)} ${where4}`;
+      return `this PR makes ${who} reachable from ${[f.data.ranges].flat().join(", ")} ${where4}`;
     const kind = e.via.kind === "NodePort" ? "node port" : "host port";
     const port = e.via.entryPort ?? (e.via.kind === "NodePort" ? "(allocated)" : e.port);
     return `this PR makes ${who} reachable on ${kind} ${port} of every node, from the internet if nodes are public`;
   }
-  const template = RULES.find((x) => x.id === f.rule)?.messages[f.messageId];
-  if (template === void 0) return f.message;
+  const template = templateOf(f);
+  if (template === void 0) return fitHeadline(f.message);
   const sentence = template.replace(/ \(\{\{declared\}\}\)/g, "");
-  const data = Object.fromEntries(Object.entries(f.data).map(([k, v]) => [k, plainValue(v)]));
-  const full = formatMessage(sentence, data);
+  const full = fill(r, f, sentence);
   if (full.length <= HEADLINE_CHARS) return full;
-  const bare = formatMessage(sentence.replace(/ \([^()]*\{\{\w+\}\}[^()]*\)/g, ""), data);
+  const without = sentence.replace(/ \([^()]*\{\{\w+\}\}[^()]*\)/g, "");
+  const bare = fill(r, f, without);
   if (bare.length <= HEADLINE_CHARS) return bare;
-  const cut = formatMessage(sentence.split(/: /)[0], data);
-  return cut.length <= HEADLINE_CHARS ? cut : `${cut.slice(0, HEADLINE_CHARS - 1).trimEnd()}\u2026`;
+  const clause = fill(r, f, sentence.split(/: /)[0]);
+  return clause.length <= HEADLINE_CHARS ? clause : fitHeadline(fill(r, f, without.split(/: /)[0]));
+}
+
+// src/report/reductions.ts
+var plural = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+function plainSources(e) {
+  if (e.via.internal) return "the internal network";
+  if (e.sources.some((s) => s === "0.0.0.0/0" || s === "::/0")) return "the internet";
+  return e.sources.join(", ") || "outside the cluster";
+}
+function narrowing(d) {
+  if (d.kind === "tls-added") return "now uses TLS";
+  if (d.kind === "now-internal") return "is now internal only";
+  if (d.kind === "sources-changed" && d.to.length && !d.to.includes("0.0.0.0/0") && !d.to.includes("::/0"))
+    return `now admits only ${d.to.join(", ")}`;
+  return void 0;
+}
+function reductions(r) {
+  const out = [];
+  const removed = /* @__PURE__ */ new Map();
+  const exposures = r.renames?.exposures ?? r.exposures;
+  for (const x of exposures) {
+    if (x.change !== "removed" || !isExposed(x.base)) continue;
+    removed.set(x.base.via.ref, [...removed.get(x.base.via.ref) ?? [], x.base]);
+  }
+  for (const list4 of removed.values()) {
+    const entry = list4.find((e) => e.via.kind === "LoadBalancer") ?? list4[0];
+    const workloads = [...new Set(list4.map((e) => e.workload))];
+    const name = plainNamer(workloads);
+    const who = workloads.length > 2 ? `${name(workloads[0])} and ${workloads.length - 1} more` : workloads.map(name).join(" and ");
+    out.push(
+      `${who} ${workloads.length > 1 ? "are" : "is"} no longer reachable from ${plainSources(entry)} via ${plainEntry(entry)}`
+    );
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const x of exposures) {
+    if (x.change !== "changed") continue;
+    for (const d of x.deltas) {
+      const what2 = narrowing(d);
+      if (!what2) continue;
+      const phrase = `${plainEntry(x.head)} ${what2}`;
+      if (!seen.has(phrase)) out.push(phrase);
+      seen.add(phrase);
+    }
+  }
+  const lost2 = (r.renames?.connections ?? r.connections).filter((c) => !c.base.subtract(c.head).isEmpty());
+  for (const c of lost2.slice(0, 2)) {
+    const name = plainNamer([c.from, c.to].filter((id) => id !== "ip:"));
+    const from = plainPeer(c, "from", name);
+    out.push(`${from} can no longer reach ${plainPeer(c, "to", name)} on ${plainConns(c.base.subtract(c.head))}`);
+  }
+  if (lost2.length > 2) out.push(`${plural(lost2.length - 2, "more connection")} removed or narrowed`);
+  return out;
+}
+function reducesHeadline(r, risk) {
+  const reduced = reductions(r);
+  const start = `This PR reduces ${(r.renames?.exposures ?? r.exposures).length ? "exposure" : "reachability"} (${risk}): `;
+  const room = HEADLINE_LINE_CHARS - start.length;
+  const said = (n, more = true) => `${reduced.slice(0, n).join("; ")}${more && reduced.length > n ? `; and ${reduced.length - n} more` : ""}`;
+  let shown = 1;
+  while (shown < reduced.length && said(shown + 1).length <= room) shown++;
+  return `${start}${fitHeadline(said(shown).length <= room ? said(shown) : said(shown, false), room)}`;
+}
+function onlyReduces(r) {
+  const gains = (r.renames?.connections ?? r.connections).some((c) => !c.head.subtract(c.base).isEmpty()) || (r.renames?.exposures ?? r.exposures).some(
+    (x) => x.change === "added" && isExposed(x.head) || x.deltas.some(
+      (d) => d.kind === "tls-dropped" || d.kind === "now-internet-facing" || d.kind === "no-longer-blocked"
+    )
+  );
+  return !gains && reductions(r).length > 0;
+}
+
+// src/report/renames-words.ts
+function renamesInOrder(list4) {
+  const envs = [...new Set(list4.map((x) => x.environment))];
+  return [...list4].sort(
+    (a, b) => envs.indexOf(a.environment) - envs.indexOf(b.environment) || a.from.localeCompare(b.from)
+  );
+}
+function renamesWords(renames, shown) {
+  const list4 = renamesInOrder(renames);
+  const ids = list4.map((x) => [splitId(x.from), splitId(x.to)]);
+  const kinds = new Set(ids.flatMap(([from, to]) => [from.kind, to.kind]));
+  const [kind] = kinds;
+  const what2 = kinds.size === 1 && kind ? `${kind}s` : "workloads";
+  const name = (p) => kinds.size === 1 ? p.name : `${p.kind}/${p.name}`;
+  const pairs = ids.slice(0, shown).map(([from, to]) => `${name(from)} \u2192 ${name(to)}`);
+  const more = list4.length > shown ? ` and ${list4.length - shown} more` : "";
+  const count = (n) => `${n.toLocaleString("en-US")} connection${n === 1 ? "" : "s"}`;
+  const same = list4.map((x) => x.same);
+  const changed = list4.reduce((n, x) => n + x.changed, 0);
+  const sameWords = same.every((n) => n === same[0]) ? `the same ${count(same[0])} each under the new name` : `${count(same.reduce((a, b) => a + b, 0))} the same under the new names`;
+  const ns3 = ids[0][1].namespace;
+  return {
+    what: `${list4.length} ${what2} renamed${ns3 ? ` in namespace ${ns3}` : ""}`,
+    names: `${pairs.join(", ")}${more}`,
+    connections: `${sameWords}${changed ? `, ${count(changed)} changed` : ""}`
+  };
+}
+function renameGroupWords(group) {
+  if (group.length < 2 || !group.every((f) => f.rule === "workload-renamed")) return void 0;
+  const list4 = group.map((f) => ({
+    from: String(f.data.from),
+    to: String(f.data.to),
+    same: Number(f.data.same ?? 0),
+    changed: Number(f.data.changed ?? 0)
+  }));
+  const w = renamesWords(list4, 3);
+  return `${w.what}: ${w.names}; ${w.connections}`;
+}
+
+// src/report/finding-groups.ts
+function findingGroups(findings, { byLine = true } = {}) {
+  const groups2 = /* @__PURE__ */ new Map();
+  const renamedIn = (f) => f.rule === "workload-renamed" ? JSON.stringify([f.environment ?? null, splitId(String(f.data.to)).namespace ?? null]) : void 0;
+  const renames = /* @__PURE__ */ new Map();
+  for (const f of findings) if (renamedIn(f)) renames.set(renamedIn(f), (renames.get(renamedIn(f)) ?? 0) + 1);
+  findings.forEach((f, i) => {
+    const ns3 = renamedIn(f);
+    const key5 = ns3 && renames.get(ns3) > 1 ? `renamed ${ns3}` : f.file && byLine ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0]) : `#${i}`;
+    groups2.set(key5, [...groups2.get(key5) ?? [], f]);
+  });
+  return [...groups2.values()];
+}
+function groupWords(r, group) {
+  const renamed = renameGroupWords(group);
+  if (renamed) return { first: renamed, also: [] };
+  const [f, ...also] = group;
+  const object = also.length && also.every((g) => g.file === f.file && g.line === f.line) ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment) : void 0;
+  const said = object ? splitId(object.id).namespace : void 0;
+  return {
+    ...object ? { cause: { object, words: plainObject(object.id) } } : {},
+    first: plainMessage(r, f, said),
+    also: also.map((g) => ({ finding: g, words: plainMessage(r, g, said) }))
+  };
 }
 
 // src/manifests/diagnostics.ts
@@ -76301,6 +76511,13 @@ function environmentView(r, name) {
     connections: mine(r.connections),
     exposures: mine(r.exposures),
     objects: mine(r.objects),
+    ...r.renames ? {
+      renames: {
+        list: mine(r.renames.list),
+        connections: mine(r.renames.connections),
+        exposures: mine(r.renames.exposures)
+      }
+    } : {},
     context: r.environmentContexts?.[name] ?? { connections: [], exposures: [] },
     environments: void 0,
     environmentContexts: void 0
@@ -76317,17 +76534,15 @@ function headline(r) {
     return `Could not analyse this change: ${r.unanalysed[0]}${r.unanalysed.length > 1 ? `; and ${r.unanalysed.length - 1} more` : ""}`;
   if (r.risk === "none" && !r.connections.length && !r.exposures.length)
     return "No change in exposure or reachability.";
+  const exposures = r.renames?.exposures ?? r.exposures;
   const top = r.findings[0];
   const word = r.risk === "none" ? "No risk found" : `${r.risk[0].toUpperCase()}${r.risk.slice(1)} risk`;
-  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low")) {
-    const reduced = reductions(r);
-    const what2 = r.exposures.length ? "exposure" : "reachability";
-    return `Reduces ${what2} (${word.toLowerCase()}): ${reduced.slice(0, 2).join("; ")}${reduced.length > 2 ? `; and ${reduced.length - 2} more` : ""}`;
-  }
-  return top ? `${word}: ${plainFinding(r, top)}` : `${word}: ${r.connections.length} connection change(s), ${r.exposures.length} exposure change(s).`;
+  if (onlyReduces(r) && (r.risk === "none" || r.risk === "info" || r.risk === "low"))
+    return reducesHeadline(r, word.toLowerCase());
+  return top ? `${word}: ${plainFinding(r, top)}` : `${word}: ${(r.renames?.connections ?? r.connections).length} connection change(s), ${exposures.length} exposure change(s).`;
 }
 
-// src/report/sarif.ts
+// src/manifests/package-version.ts
 import { readFileSync } from "node:fs";
 function packageVersion() {
   for (let up = "./"; up.length < 20; up += "../") {
@@ -76338,6 +76553,220 @@ function packageVersion() {
     }
   }
   return "0.0.0";
+}
+
+// src/analysis/diff.ts
+function changeKind(base, head) {
+  if (base.equals(head)) return null;
+  if (base.isEmpty()) return "added";
+  if (head.isEmpty()) return "removed";
+  return "changed";
+}
+function diffAddressRuns(base, head) {
+  const cuts = /* @__PURE__ */ new Map();
+  const addCut = (iv) => {
+    const key5 = String(iv.family);
+    const entry = cuts.get(key5) ?? { family: iv.family, points: /* @__PURE__ */ new Set() };
+    entry.points.add(iv.lo);
+    entry.points.add(iv.hi + 1n);
+    cuts.set(key5, entry);
+  };
+  for (const e of [...base, ...head]) e.intervals.forEach(addCut);
+  const lookup = (edges, piece) => edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const { family, points } of cuts.values()) {
+    const sorted = [...points].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const piece = { family, lo: sorted[i], hi: sorted[i + 1] - 1n };
+      const b = lookup(base, piece);
+      const h = lookup(head, piece);
+      if (b.equals(h)) continue;
+      const key5 = JSON.stringify([b.toJSON(), h.toJSON()]);
+      const group = groups2.get(key5) ?? { addresses: [], base: b, head: h };
+      const last = group.addresses[group.addresses.length - 1];
+      if (last && last.family === piece.family && last.hi + 1n === piece.lo)
+        group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
+      else group.addresses.push(piece);
+      groups2.set(key5, group);
+    }
+  }
+  return [...groups2.values()].sort((a, b) => compareIntervals(a.addresses[0], b.addresses[0]));
+}
+var ORDER = { changed: 0, added: 1, removed: 2 };
+function compareChanges(a, b) {
+  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
+}
+
+// src/analysis/renames.ts
+var nsKind = (id) => id.split("/").slice(0, 2).join("/");
+var addressKey = (c) => c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? "";
+function positions(list4) {
+  const at = /* @__PURE__ */ new Map();
+  for (const c of list4)
+    for (const o of c.causes)
+      if (!at.has(`${o.environment ?? ""}|${o.id}`)) at.set(`${o.environment ?? ""}|${o.id}`, o);
+  return at;
+}
+function findRenames(list4, workloads, alike = () => true) {
+  if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list4] };
+  const removed = new Set(workloads.removed);
+  const added = new Set(workloads.added);
+  const peers = (change, moving) => {
+    const by = /* @__PURE__ */ new Map();
+    const put = (id, c, k) => {
+      const key6 = `${c.environment ?? ""}|${id}`;
+      const s = by.get(key6) ?? /* @__PURE__ */ new Set();
+      s.add(`${k}|${addressKey(c)}`);
+      by.set(key6, s);
+    };
+    for (const c of list4) {
+      if (c.change !== change) continue;
+      const name = (p, self2) => p === self2 ? "self" : moving.has(p) ? "moving" : p;
+      if (moving.has(c.from)) put(c.from, c, `to ${name(c.to, c.from)}`);
+      if (moving.has(c.to) && c.to !== c.from) put(c.to, c, `from ${name(c.from, c.to)}`);
+    }
+    return by;
+  };
+  const gone = peers("removed", removed);
+  const came = peers("added", added);
+  const at = positions(list4);
+  const order = (key6) => {
+    const o = at.get(key6);
+    return [o?.file ?? "", o?.line ?? 0];
+  };
+  const byOrder2 = (a, b) => {
+    const [fa, la] = order(a);
+    const [fb, lb] = order(b);
+    return fa.localeCompare(fb) || la - lb || a.localeCompare(b);
+  };
+  const pairs = /* @__PURE__ */ new Map();
+  const taken = /* @__PURE__ */ new Set();
+  for (const old of [...gone.keys()].sort(byOrder2)) {
+    const before = gone.get(old);
+    const [env, id] = [old.slice(0, old.indexOf("|")), old.slice(old.indexOf("|") + 1)];
+    let best;
+    for (const key6 of [...came.keys()].sort(byOrder2)) {
+      const now = key6.slice(key6.indexOf("|") + 1);
+      if (taken.has(key6) || !key6.startsWith(`${env}|`) || nsKind(now) !== nsKind(id) || !alike(id, now)) continue;
+      const after = came.get(key6);
+      const shared = [...before].filter((p) => after.has(p)).length;
+      if (shared * 2 <= Math.max(before.size, after.size)) continue;
+      if (!best || shared > best.score) best = { key: key6, score: shared };
+    }
+    if (!best) continue;
+    taken.add(best.key);
+    pairs.set(old, best.key.slice(best.key.indexOf("|") + 1));
+  }
+  if (!pairs.size) return { renames: [], connections: [...list4] };
+  const renamed = (c, id) => pairs.get(`${c.environment ?? ""}|${id}`) ?? id;
+  const key5 = (c, from, to) => `${c.environment ?? ""}|${from}|${to}|${addressKey(c)}`;
+  const arrivals = /* @__PURE__ */ new Map();
+  for (const c of list4)
+    if (c.change === "added" && (added.has(c.from) || added.has(c.to))) arrivals.set(key5(c, c.from, c.to), c);
+  const dropped = /* @__PURE__ */ new Set();
+  const same = /* @__PURE__ */ new Map();
+  const replaced = /* @__PURE__ */ new Map();
+  for (const c of list4) {
+    if (c.change !== "removed" || !(removed.has(c.from) || removed.has(c.to))) continue;
+    const from = renamed(c, c.from);
+    const to = renamed(c, c.to);
+    if (from === c.from && to === c.to) continue;
+    const now = arrivals.get(key5(c, from, to));
+    if (!now) continue;
+    dropped.add(now);
+    const kind = changeKind(c.base, now.head);
+    if (kind === null) {
+      dropped.add(c);
+      same.set(c.environment ?? "", (same.get(c.environment ?? "") ?? []).concat(c));
+      continue;
+    }
+    const causes = [...now.causes, ...c.causes.filter((o) => !now.causes.includes(o))];
+    replaced.set(c, { ...now, change: kind, base: c.base, head: now.head, causes });
+  }
+  const connections = list4.filter((c) => !dropped.has(c)).map((c) => replaced.get(c) ?? c);
+  const touching = (l, env, a, b) => l.filter((c) => (c.environment ?? "") === env && [c.from, c.to].some((p) => p === a || p === b)).length;
+  const renames = [...pairs].map(([old, to]) => {
+    const env = old.slice(0, old.indexOf("|"));
+    const from = old.slice(old.indexOf("|") + 1);
+    const where4 = at.get(`${env}|${to}`);
+    return {
+      ...env ? { environment: env } : {},
+      from,
+      to,
+      same: touching(same.get(env) ?? [], env, from, from),
+      changed: touching(connections, env, from, to),
+      ...where4 ? { file: where4.file, line: where4.line } : {}
+    };
+  });
+  return { renames, connections };
+}
+var REVISION_LABELS = /* @__PURE__ */ new Set([
+  "pod-template-hash",
+  "controller-revision-hash",
+  "pod-template-generation",
+  "statefulset.kubernetes.io/pod-name",
+  "apps.kubernetes.io/pod-index",
+  "controller-uid",
+  "job-name",
+  "batch.kubernetes.io/controller-uid",
+  "batch.kubernetes.io/job-name",
+  "helm.sh/chart",
+  "chart"
+]);
+var perRevision = (key5) => REVISION_LABELS.has(key5) || key5 === "version" || key5.endsWith("/version");
+function changedPart(from, to) {
+  const words = (name) => name.split(/[-.]/);
+  const [a, b] = [words(from), words(to)];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  const cut = (name, w) => {
+    const head = w.slice(0, start).join("-").length + (start ? 1 : 0);
+    const tail = w.slice(w.length - end).join("-").length + (end ? 1 : 0);
+    return name.slice(head, Math.max(head, name.length - tail));
+  };
+  return [cut(from, a), cut(to, b)];
+}
+function sameLabels(a, b) {
+  const keys = (w) => Object.keys(w.labels).filter((k) => !perRevision(k)).sort();
+  const [ka, kb] = [keys(a), keys(b)];
+  if (ka.join("\0") !== kb.join("\0")) return false;
+  const [partA, partB] = changedPart(a.name, b.name);
+  const renamed = (v, from, to) => from ? v.split(from).join(to) : v;
+  return ka.every((k) => {
+    const [va, vb] = [a.labels[k], b.labels[k]];
+    return va === vb || renamed(va, a.name, b.name) === vb || renamed(va, partA, partB) === vb;
+  });
+}
+var podPorts = (w) => new Set(w.ports.map((p) => `${p.protocol}/${p.containerPort}`));
+function samePods(base, head) {
+  const before = new Map(base.workloads.map((w) => [w.id, w]));
+  const after = new Map(head.workloads.map((w) => [w.id, w]));
+  return (removed, added) => {
+    const [a, b] = [before.get(removed), after.get(added)];
+    if (!a || !b) return true;
+    if (a.hostNetwork !== b.hostNetwork || !sameLabels(a, b)) return false;
+    const [pa, pb] = [podPorts(a), podPorts(b)];
+    return pa.size === 0 && pb.size === 0 || [...pa].some((p) => pb.has(p));
+  };
+}
+function renameExposures(exposures, renames) {
+  if (!renames.length) return [...exposures];
+  const env = (x) => x.environment ?? "";
+  const to = new Map(renames.map((r) => [`${env(r)}|${r.from}`, r.to]));
+  const news = new Set(renames.map((r) => `${env(r)}|${r.to}`));
+  const moved2 = (x) => x.change === "removed" && to.has(`${env(x)}|${x.base.workload}`) || x.change === "added" && news.has(`${env(x)}|${x.head.workload}`);
+  const out = exposures.filter((x) => !moved2(x));
+  for (const e of new Set(exposures.filter(moved2).map(env))) {
+    const mine = exposures.filter((x) => moved2(x) && env(x) === e);
+    const base = mine.flatMap(
+      (x) => x.base ? [{ ...x.base, workload: to.get(`${e}|${x.base.workload}`) ?? x.base.workload }] : []
+    );
+    const head = mine.flatMap((x) => x.head ? [x.head] : []);
+    for (const c of diffExposures(base, head)) out.push(e ? { ...c, environment: e } : c);
+  }
+  return out;
 }
 
 // src/report/diagram/entries.ts
@@ -76450,10 +76879,15 @@ function detailedGraph(r, context) {
   const riskOf = riskFinder(r);
   const added = new Set(r.workloads.added);
   const removed = new Set(r.workloads.removed);
+  const renamed = new Map((r.renames?.list ?? []).map((x) => [`${x.environment ?? ""}|${x.from}`, x]));
+  for (const x of r.renames?.list ?? []) renamed.set(`${x.environment ?? ""}|${x.to}`, x);
+  const connections = r.renames?.connections ?? r.connections;
+  const exposures = renameExposures(r.exposures, r.renames?.list ?? []);
+  const current = (id, environment) => renamed.get(`${environment ?? ""}|${id}`)?.to ?? id;
   const seen = /* @__PURE__ */ new Map();
   const ids = [
-    ...r.connections.flatMap((c) => [c.from, c.to]),
-    ...r.exposures.map((x) => (x.head ?? x.base).workload),
+    ...connections.flatMap((c) => [current(c.from, c.environment), current(c.to, c.environment)]),
+    ...exposures.map((x) => current((x.head ?? x.base).workload, x.environment)),
     ...context ? r.context.connections.flatMap((c) => [c.from, c.to]) : []
   ].filter((id) => id !== "ip:");
   for (const id of new Set(ids)) {
@@ -76461,7 +76895,9 @@ function detailedGraph(r, context) {
     const key5 = `${p.namespace}\0${p.name}`;
     seen.set(key5, (seen.get(key5) ?? 0) + 1);
   }
-  const workload = (id, state) => {
+  const workload = (raw, state, environment) => {
+    const rename2 = renamed.get(`${environment ?? ""}|${raw}`);
+    const id = rename2?.to ?? raw;
     const p = splitId(id);
     const clash = (seen.get(`${p.namespace}\0${p.name}`) ?? 0) > 1;
     return g.node({
@@ -76469,13 +76905,14 @@ function detailedGraph(r, context) {
       label: clash && p.kind ? `${p.kind}/${p.name}` : p.name,
       shape: "workload",
       group: p.namespace ?? "",
-      state: added.has(id) ? "added" : removed.has(id) ? "removed" : state
+      state: rename2 ? state : added.has(id) ? "added" : removed.has(id) ? "removed" : state,
+      ...rename2 ? { was: splitId(rename2.from).name } : {}
     });
   };
   const internet = (egress = false) => g.node({ key: egress ? EGRESS_INTERNET : INTERNET, label: "Internet", shape: "internet", state: "touched" });
   const vpc = () => g.node({ key: VPC, label: "internal network", shape: "internet", state: "touched" });
-  for (const c of r.connections) {
-    const end = (side2) => c[side2] !== "ip:" ? workload(c[side2], "touched") : isEverywhere(c) ? internet(side2 === "to") : g.node({
+  for (const c of connections) {
+    const end = (side2) => c[side2] !== "ip:" ? workload(c[side2], "touched", c.environment) : isEverywhere(c) ? internet(side2 === "to") : g.node({
       key: `${side2 === "to" ? EGRESS_PREFIX : "o:"}${peer(c, side2)}`,
       label: peer(c, side2),
       shape: "outside",
@@ -76486,7 +76923,7 @@ function detailedGraph(r, context) {
     g.edge(end("from"), end("to"), c.change, label, "connection", { risk: riskOf(named2, named2.length === 1) });
   }
   const entries = /* @__PURE__ */ new Map();
-  const addExposure = (e, kind, deltas, base, head) => {
+  const addExposure = (e, kind, deltas, base, head, environment) => {
     const key5 = entryKey(e);
     const info2 = entries.get(key5) ?? {
       exposures: [],
@@ -76506,14 +76943,14 @@ function detailedGraph(r, context) {
     const parts2 = [portLabel(e.protocol, e.port), ...said];
     if (blockedBy) parts2.push(`blocked by ${splitId(blockedBy).name}`);
     info2.edges.push({
-      to: workload(e.workload, kind === "context" ? "context" : "touched"),
+      to: workload(e.workload, kind === "context" ? "context" : "touched", environment),
       kind,
       label: parts2.join(": "),
       blocked: !!blockedBy,
       risk: riskOf([e.via.ref, e.workload])
     });
   };
-  for (const x of r.exposures) addExposure(x.head ?? x.base, x.change, x.deltas, x.base, x.head);
+  for (const x of exposures) addExposure(x.head ?? x.base, x.change, x.deltas, x.base, x.head, x.environment);
   if (context) {
     for (const e of r.context.exposures) addExposure(e, "context", [], e, e);
     for (const c of r.context.connections)
@@ -76602,7 +77039,7 @@ function mergeSiblings(detail) {
   const families = /* @__PURE__ */ new Map();
   for (const n of detail.nodes.values()) {
     if (n.shape !== "workload") continue;
-    const key5 = JSON.stringify([n.group, n.state, (incident.get(n.key) ?? []).sort()]);
+    const key5 = JSON.stringify([n.group, n.state, n.was !== void 0, (incident.get(n.key) ?? []).sort()]);
     const list4 = families.get(key5);
     if (list4) list4.push(n);
     else families.set(key5, [n]);
@@ -76614,16 +77051,18 @@ function mergeSiblings(detail) {
       g.node({ ...members[0] });
       continue;
     }
-    const names = members.map((m) => m.label).sort();
+    const sorted = [...members].sort((a, b) => a.label.localeCompare(b.label));
+    const names = sorted.map((m) => m.label);
     const key5 = `m:${members[0].group}\0${names.join("\0")}`;
-    const more = names.length - NAMES_SHOWN;
+    const few = (list4) => list4.length > NAMES_SHOWN ? `${list4.slice(0, NAMES_SHOWN).join(", ")} +${list4.length - NAMES_SHOWN} more` : list4.join(", ");
     g.node({
       key: key5,
-      label: more > 0 ? `${names.slice(0, NAMES_SHOWN).join(", ")} +${more} more` : names.join(", "),
+      label: few(names),
       shape: "workload",
       group: members[0].group,
       state: members[0].state,
-      members: members.length
+      members: members.length,
+      ...members[0].was !== void 0 ? { was: few(sorted.map((m) => m.was)) } : {}
     });
     for (const m of members) into.set(m.key, key5);
   }
@@ -76785,7 +77224,9 @@ function edgeText(e) {
   return e.labels.join(", ");
 }
 function shape(id, n) {
-  const label = `"${mermaidText(n.label, n.shape === "entry" ? 80 : 60) || "(no name)"}"`;
+  const name = mermaidText(n.label, n.shape === "entry" ? 80 : 60) || "(no name)";
+  const label = `"${n.was === void 0 ? name : `${name}
+${mermaidText(`was ${n.was}`, 40)}`}"`;
   switch (n.shape) {
     case "internet":
       return `${id}((${label}))`;
@@ -76848,9 +77289,15 @@ function emit(g) {
     if (members.length) lines.push(`  classDef ${state} ${CLASS_DEF[state]}`, `  class ${members.join(",")} ${state}`);
   }
   for (const [style, list4] of styles) lines.push(`  linkStyle ${list4.join(",")} ${style}`);
-  return { text: lines.join("\n"), nodes: nodes.length, edges: edges.length, links };
+  return {
+    text: lines.join("\n"),
+    nodes: nodes.length,
+    edges: edges.length,
+    renamed: nodes.some((n) => n.was !== void 0),
+    links
+  };
 }
-function caption(links, blocked) {
+function caption(links, blocked, renamed = false) {
   const risks = new Set(links.filter((l) => l.kind !== "context").map((l) => l.risk));
   const kinds = new Set(links.map((l) => l.kind));
   const parts2 = [];
@@ -76862,6 +77309,7 @@ function caption(links, blocked) {
   if (kinds.has("changed")) parts2.push("plain: changed");
   if (kinds.has("context")) parts2.push("thin and faded: unchanged, for context");
   if (blocked) parts2.push("\xD7: blocked by a policy");
+  if (renamed) parts2.push("\u201Cwas \u2026\u201D: renamed, drawn once under its new name");
   return parts2.length ? `${parts2.join(" \xB7 ")}.` : "";
 }
 
@@ -76879,10 +77327,11 @@ function buildDiagram(r, options = {}) {
     ...d,
     empty: false,
     collapsed,
-    caption: caption(d.links, /(?:==x|--x|-\.-x)/.test(d.text)),
-    omitted
+    caption: caption(d.links, /(?:==x|--x|-\.-x)/.test(d.text), d.renamed),
+    omitted: unchanged ? [...omitted, unchanged] : omitted
   });
   const bare = detailedGraph(r, false);
+  const unchanged = renamedAlike(r, bare);
   if (!bare.changes().length)
     return {
       text: 'flowchart TB\n  n1["No change in exposure or reachability"]',
@@ -76934,6 +77383,14 @@ function buildDiagram(r, options = {}) {
       `${folded} namespace${folded === 1 ? "" : "s"} with fewer changes are drawn together as "${folded} other namespaces"`
     );
   return done(out, true, said);
+}
+function renamedAlike(r, bare) {
+  const alike = (r.renames?.list ?? []).filter((x) => !bare.nodes.has(`w:${x.to}`));
+  if (!alike.length) return null;
+  const namespaces = [...new Set(alike.map((x) => splitId(x.to).namespace ?? ""))].sort();
+  const where4 = namespaces.every(Boolean) ? ` in ${namespaces.join(", ")}` : "";
+  const n = alike.length;
+  return `does not draw the ${n === 1 ? "workload" : `${n} workloads`} renamed${where4}: ${n === 1 ? "its" : "their"} connections are the same under the new name${n === 1 ? "" : "s"} (the tables list ${n === 1 ? "it" : "them"})`;
 }
 
 // src/report/changes-markdown.ts
@@ -76989,11 +77446,30 @@ function openWorkload(g) {
 function reachabilityLists(list4, limit, link, renames = []) {
   const out = [];
   let left = limit;
-  for (const x of renames)
+  const quiet = /* @__PURE__ */ new Map();
+  for (const x of renames) {
+    if (x.changed) continue;
+    const key5 = JSON.stringify([x.environment ?? null, splitId(x.to).namespace ?? null]);
+    quiet.set(key5, [...quiet.get(key5) ?? [], x]);
+  }
+  const said = /* @__PURE__ */ new Set();
+  for (const x of renamesInOrder(renames)) {
+    if (said.has(x)) continue;
+    const together = x.changed ? [x] : quiet.get(JSON.stringify([x.environment ?? null, splitId(x.to).namespace ?? null]));
+    for (const y of together) said.add(y);
+    if (together.length > 1) {
+      const w = renamesWords(together, together.length);
+      out.push(
+        `**${md(w.what, 200)}${envCell(x)}**: ${md(w.names, 4e3)}; ${w.connections} (none gained, none lost)`,
+        ""
+      );
+      continue;
+    }
     out.push(
       `**Renamed: ${md(x.from, 200)} \u2192 ${md(x.to, 200)}${envCell(x)}**: the same ${x.same.toLocaleString("en-US")} connection${x.same === 1 ? "" : "s"} under the new name${x.changed ? `, ${x.changed.toLocaleString("en-US")} changed (below)` : " (none gained, none lost)"}`,
       ""
     );
+  }
   const groups2 = causeGroups(list4);
   const open2 = /* @__PURE__ */ new Map();
   for (const g of groups2) {
@@ -77076,23 +77552,15 @@ function table(head, rows, limit, what2, hidden = (n) => rows.length - n) {
     );
   return out;
 }
-function findingGroups(findings) {
-  const groups2 = /* @__PURE__ */ new Map();
-  findings.forEach((f, i) => {
-    const key5 = f.file ? JSON.stringify([f.environment ?? null, f.file, f.line ?? 0]) : `#${i}`;
-    groups2.set(key5, [...groups2.get(key5) ?? [], f]);
-  });
-  return [...groups2.values()];
-}
 function findingRow(group, r, link) {
-  const [f, ...also] = group;
-  const cause = also.length ? r.objects.find((o) => o.file === f.file && o.line === f.line && o.environment === f.environment) : void 0;
-  const lead = cause ? `**${md(cause.id, 160)}** ${cause.change}: ` : "";
+  const f = group[0];
+  const { cause, first, also } = groupWords(r, group);
+  const lead = cause ? `**${md(cause.words, 160)}** ${cause.object.change}: ` : "";
   const more = [
-    ...also.slice(0, 4).map((g) => `<br>also ${SEVERITY_EMOJI[g.severity]} ${g.severity}: ${md(g.message, 300)}`),
+    ...also.slice(0, 4).map((g) => `<br>also ${SEVERITY_EMOJI[g.finding.severity]} ${g.finding.severity}: ${md(g.words, 300)}`),
     ...also.length > 4 ? [`<br>and ${plural3(also.length - 4, "more finding")} from it`] : []
   ].join("");
-  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(f.message, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
+  return `| ${SEVERITY_EMOJI[f.severity]} ${f.severity} | ${lead}${md(first, 300)}${more} | ${link(f.file, f.line)}${envCell(f)} |`;
 }
 function fixLines(findings) {
   const seen = /* @__PURE__ */ new Map();
@@ -77192,23 +77660,25 @@ function renderComment(r, options = {}) {
   for (const f of r.findings) counts2.set(f.severity, (counts2.get(f.severity) ?? 0) + 1);
   const listed = r.renames?.connections ?? r.connections;
   const renamed = r.renames?.list ?? [];
+  const exposureRows = r.renames?.exposures ?? r.exposures;
   const summary2 = [
     r.findings.length ? `**${plural3(r.findings.length, "finding")}** (${[...counts2].map(([sev, n]) => `${SEVERITY_EMOJI[sev]} ${n} ${sev}`).join(", ")})` : "**no findings**",
-    plural3(r.exposures.length, "exposure change"),
+    plural3(exposureRows.length, "exposure change"),
     plural3(listed.length, "reachability change"),
     ...renamed.length ? [`${plural3(renamed.length, "workload")} renamed`] : [],
     `${plural3(r.objects.length, "object")} changed`
   ].join(" \xB7 ");
-  const reduced = onlyReduces(r) ? [] : reductions(r);
+  const reducedAll = reductions(r);
+  const headed = onlyReduces(r) ? reducedAll.filter((p) => verdict.includes(p)).length : 0;
+  const reduced = onlyReduces(r) && !headed ? [] : reducedAll.filter((p) => !verdict.includes(p));
   const goodNews = reduced.length ? [
-    `**Reduces:** ${md(`${reduced.slice(0, 3).join("; ")}${reduced.length > 3 ? `; and ${reduced.length - 3} more` : ""}`, 600)}`,
+    `**${headed ? "Also reduces" : "Reduces"}:** ${md(`${reduced.slice(0, 3).join("; ")}${reduced.length > 3 ? `; and ${reduced.length - 3} more` : ""}`, 600)}`,
     ""
   ] : [];
   const head = [...top, `### ${mark} ${md(verdict, 300)}`, "", ...readLine, summary2, "", ...goodNews, ...environments];
   const groups2 = findingGroups(r.findings);
   const riskRows = groups2.map((g) => findingRow(g, r, link));
   const findingsAfter = (n) => groups2.slice(n).reduce((sum2, g) => sum2 + g.length, 0);
-  const exposureRows = r.exposures;
   const connectionRows = listed;
   const diagrams = /* @__PURE__ */ new Map();
   const diagram = (mode) => {
@@ -77249,7 +77719,7 @@ function renderComment(r, options = {}) {
         out.push(
           `<details><summary>Exposure changes (${exposureRows.length})</summary>`,
           "",
-          ...exposureTable(r.exposures, rows, link),
+          ...exposureTable(exposureRows, rows, link),
           "",
           "</details>",
           ""
@@ -77266,9 +77736,10 @@ function renderComment(r, options = {}) {
         );
         if (rows < connectionRows.length) left.push(`${plural3(connectionRows.length - rows, "reachability change")}`);
       }
+      const renamedIds = new Set(renamed.flatMap((x) => [x.from, x.to]));
       for (const [word, list4] of [
-        ["New workloads", r.workloads.added],
-        ["Removed workloads", r.workloads.removed]
+        ["New workloads", r.workloads.added.filter((w) => !renamedIds.has(w))],
+        ["Removed workloads", r.workloads.removed.filter((w) => !renamedIds.has(w))]
       ]) {
         if (!list4.length) continue;
         const shown = list4.slice(0, Math.min(rows, 50)).map((w) => md(w, 160));
@@ -78811,10 +79282,10 @@ function readBackend(value, path, source) {
     if (!name) fail([...path, "service", "name"], "is missing");
     const port = optObj(service.port, [...path, "service", "port"]);
     const number = optInt(port?.number, [...path, "service", "port", "number"], 1, 65535);
-    const portName = optString(port?.name, [...path, "service", "port", "name"]);
-    if (number !== void 0 && portName !== void 0)
+    const portName2 = optString(port?.name, [...path, "service", "port", "name"]);
+    if (number !== void 0 && portName2 !== void 0)
       fail([...path, "service", "port"], "must set number or name, not both");
-    return { type: "service", name, port: number ?? portName, line };
+    return { type: "service", name, port: number ?? portName2, line };
   }
   const serviceName = optString(b.serviceName, [...path, "serviceName"]);
   if (serviceName) {
@@ -79504,48 +79975,6 @@ function l7Restrictions(cluster) {
   return out;
 }
 
-// src/analysis/diff.ts
-function changeKind(base, head) {
-  if (base.equals(head)) return null;
-  if (base.isEmpty()) return "added";
-  if (head.isEmpty()) return "removed";
-  return "changed";
-}
-function diffAddressRuns(base, head) {
-  const cuts = /* @__PURE__ */ new Map();
-  const addCut = (iv) => {
-    const key5 = String(iv.family);
-    const entry = cuts.get(key5) ?? { family: iv.family, points: /* @__PURE__ */ new Set() };
-    entry.points.add(iv.lo);
-    entry.points.add(iv.hi + 1n);
-    cuts.set(key5, entry);
-  };
-  for (const e of [...base, ...head]) e.intervals.forEach(addCut);
-  const lookup = (edges, piece) => edges.find((e) => e.intervals.some((iv) => iv.family === piece.family && iv.lo <= piece.lo && piece.hi <= iv.hi))?.conns ?? ConnSet.NONE;
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const { family, points } of cuts.values()) {
-    const sorted = [...points].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-    for (let i = 0; i + 1 < sorted.length; i++) {
-      const piece = { family, lo: sorted[i], hi: sorted[i + 1] - 1n };
-      const b = lookup(base, piece);
-      const h = lookup(head, piece);
-      if (b.equals(h)) continue;
-      const key5 = JSON.stringify([b.toJSON(), h.toJSON()]);
-      const group = groups2.get(key5) ?? { addresses: [], base: b, head: h };
-      const last = group.addresses[group.addresses.length - 1];
-      if (last && last.family === piece.family && last.hi + 1n === piece.lo)
-        group.addresses[group.addresses.length - 1] = { ...last, hi: piece.hi };
-      else group.addresses.push(piece);
-      groups2.set(key5, group);
-    }
-  }
-  return [...groups2.values()].sort((a, b) => compareIntervals(a.addresses[0], b.addresses[0]));
-}
-var ORDER = { changed: 0, added: 1, removed: 2 };
-function compareChanges(a, b) {
-  return ORDER[a.change] - ORDER[b.change] || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
-}
-
 // src/analysis/reach-diff.ts
 function semantic(o) {
   return JSON.stringify(o, (key5, value) => {
@@ -79841,120 +80270,6 @@ function analyzeDiff(baseIn, headIn, config, exposureFn = exposureOf2) {
   };
 }
 
-// src/analysis/renames.ts
-var nsKind = (id) => id.split("/").slice(0, 2).join("/");
-var addressKey = (c) => c.addresses?.map((a) => `${a.family}:${a.lo}-${a.hi}`).join() ?? "";
-function positions(list4) {
-  const at = /* @__PURE__ */ new Map();
-  for (const c of list4)
-    for (const o of c.causes)
-      if (!at.has(`${o.environment ?? ""}|${o.id}`)) at.set(`${o.environment ?? ""}|${o.id}`, o);
-  return at;
-}
-function findRenames(list4, workloads, alike = () => true) {
-  if (!workloads.added.length || !workloads.removed.length) return { renames: [], connections: [...list4] };
-  const removed = new Set(workloads.removed);
-  const added = new Set(workloads.added);
-  const peers = (change, moving) => {
-    const by = /* @__PURE__ */ new Map();
-    const put = (id, c, k) => {
-      const key6 = `${c.environment ?? ""}|${id}`;
-      const s = by.get(key6) ?? /* @__PURE__ */ new Set();
-      s.add(`${k}|${addressKey(c)}`);
-      by.set(key6, s);
-    };
-    for (const c of list4) {
-      if (c.change !== change) continue;
-      const name = (p, self2) => p === self2 ? "self" : moving.has(p) ? "moving" : p;
-      if (moving.has(c.from)) put(c.from, c, `to ${name(c.to, c.from)}`);
-      if (moving.has(c.to) && c.to !== c.from) put(c.to, c, `from ${name(c.from, c.to)}`);
-    }
-    return by;
-  };
-  const gone = peers("removed", removed);
-  const came = peers("added", added);
-  const at = positions(list4);
-  const order = (key6) => {
-    const o = at.get(key6);
-    return [o?.file ?? "", o?.line ?? 0];
-  };
-  const byOrder2 = (a, b) => {
-    const [fa, la] = order(a);
-    const [fb, lb] = order(b);
-    return fa.localeCompare(fb) || la - lb || a.localeCompare(b);
-  };
-  const pairs = /* @__PURE__ */ new Map();
-  const taken = /* @__PURE__ */ new Set();
-  for (const old of [...gone.keys()].sort(byOrder2)) {
-    const before = gone.get(old);
-    const [env, id] = [old.slice(0, old.indexOf("|")), old.slice(old.indexOf("|") + 1)];
-    let best;
-    for (const key6 of [...came.keys()].sort(byOrder2)) {
-      const now = key6.slice(key6.indexOf("|") + 1);
-      if (taken.has(key6) || !key6.startsWith(`${env}|`) || nsKind(now) !== nsKind(id) || !alike(id, now)) continue;
-      const after = came.get(key6);
-      const shared = [...before].filter((p) => after.has(p)).length;
-      if (shared * 2 <= Math.max(before.size, after.size)) continue;
-      if (!best || shared > best.score) best = { key: key6, score: shared };
-    }
-    if (!best) continue;
-    taken.add(best.key);
-    pairs.set(old, best.key.slice(best.key.indexOf("|") + 1));
-  }
-  if (!pairs.size) return { renames: [], connections: [...list4] };
-  const renamed = (c, id) => pairs.get(`${c.environment ?? ""}|${id}`) ?? id;
-  const key5 = (c, from, to) => `${c.environment ?? ""}|${from}|${to}|${addressKey(c)}`;
-  const arrivals = /* @__PURE__ */ new Map();
-  for (const c of list4)
-    if (c.change === "added" && (added.has(c.from) || added.has(c.to))) arrivals.set(key5(c, c.from, c.to), c);
-  const dropped = /* @__PURE__ */ new Set();
-  const same = /* @__PURE__ */ new Map();
-  const replaced = /* @__PURE__ */ new Map();
-  for (const c of list4) {
-    if (c.change !== "removed" || !(removed.has(c.from) || removed.has(c.to))) continue;
-    const from = renamed(c, c.from);
-    const to = renamed(c, c.to);
-    if (from === c.from && to === c.to) continue;
-    const now = arrivals.get(key5(c, from, to));
-    if (!now) continue;
-    dropped.add(now);
-    const kind = changeKind(c.base, now.head);
-    if (kind === null) {
-      dropped.add(c);
-      same.set(c.environment ?? "", (same.get(c.environment ?? "") ?? []).concat(c));
-      continue;
-    }
-    const causes = [...now.causes, ...c.causes.filter((o) => !now.causes.includes(o))];
-    replaced.set(c, { ...now, change: kind, base: c.base, head: now.head, causes });
-  }
-  const connections = list4.filter((c) => !dropped.has(c)).map((c) => replaced.get(c) ?? c);
-  const touching = (l, env, a, b) => l.filter((c) => (c.environment ?? "") === env && [c.from, c.to].some((p) => p === a || p === b)).length;
-  const renames = [...pairs].map(([old, to]) => {
-    const env = old.slice(0, old.indexOf("|"));
-    const from = old.slice(old.indexOf("|") + 1);
-    return {
-      ...env ? { environment: env } : {},
-      from,
-      to,
-      same: touching(same.get(env) ?? [], env, from, from),
-      changed: touching(connections, env, from, to)
-    };
-  });
-  return { renames, connections };
-}
-var podPorts = (w) => new Set(w.ports.map((p) => `${p.protocol}/${p.containerPort}`));
-function samePods(base, head) {
-  const before = new Map(base.workloads.map((w) => [w.id, w]));
-  const after = new Map(head.workloads.map((w) => [w.id, w]));
-  return (removed, added) => {
-    const [a, b] = [before.get(removed), after.get(added)];
-    if (!a || !b) return true;
-    if (a.hostNetwork !== b.hostNetwork) return false;
-    const [pa, pb] = [podPorts(a), podPorts(b)];
-    return pa.size === 0 && pb.size === 0 || [...pa].some((p) => pb.has(p));
-  };
-}
-
 // src/rules/judge.ts
 function judge({ facts, inputs }, config) {
   const { renames, connections } = findRenames(
@@ -79962,6 +80277,7 @@ function judge({ facts, inputs }, config) {
     facts.workloads,
     samePods(inputs.sides.base.cluster, inputs.sides.head.cluster)
   );
+  const exposures = renameExposures(facts.exposures, renames);
   const findings = runRules(
     {
       base: inputs.sides.base,
@@ -79969,7 +80285,7 @@ function judge({ facts, inputs }, config) {
       config,
       connections,
       renames,
-      exposures: facts.exposures,
+      exposures,
       objects: facts.objects,
       isInternet: inputs.isInternet,
       publicAddresses: inputs.publicAddresses,
@@ -79977,7 +80293,17 @@ function judge({ facts, inputs }, config) {
     },
     config
   );
-  return { ...facts, renames: { list: renames, connections }, risk: overallRisk(findings), findings };
+  const context = renames.length ? diagramContext(
+    { connections, exposures },
+    { connectivity: facts.connectivity.head, exposures: facts.exposure.head }
+  ) : facts.context;
+  return {
+    ...facts,
+    context,
+    renames: { list: renames, connections, exposures },
+    risk: overallRisk(findings),
+    findings
+  };
 }
 
 // src/model/collections.ts
@@ -81240,8 +81566,9 @@ function diffEnvironments(pairs, config, exposureFn) {
       status: !pair.base ? "added" : !pair.head ? "removed" : changes ? "changed" : "unchanged",
       risk: r.risk,
       findings: r.findings.length,
-      exposures: r.exposures.length,
-      connections: r.connections.length,
+      exposures: (r.renames?.exposures ?? r.exposures).length,
+      // Reachability changes as every output lists them: a rename's same connections set aside.
+      connections: (r.renames?.connections ?? r.connections).length,
       objects: r.objects.length,
       stats: { base: pair.base ? r.stats.base : void 0, head: pair.head ? r.stats.head : void 0 },
       ...unanalysedOf(pair)
@@ -81263,7 +81590,8 @@ function diffEnvironments(pairs, config, exposureFn) {
     connections: results.flatMap(({ pair, r }) => tag(r.connections, pair.name)),
     renames: {
       list: results.flatMap(({ pair, r }) => tag(r.renames?.list ?? [], pair.name)),
-      connections: results.flatMap(({ pair, r }) => tag(r.renames?.connections ?? r.connections, pair.name))
+      connections: results.flatMap(({ pair, r }) => tag(r.renames?.connections ?? r.connections, pair.name)),
+      exposures: results.flatMap(({ pair, r }) => tag(r.renames?.exposures ?? r.exposures, pair.name))
     },
     exposures: results.flatMap(({ pair, r }) => tag(r.exposures, pair.name)),
     objects: results.flatMap(({ pair, r }) => tag(r.objects, pair.name)),
@@ -81660,7 +81988,8 @@ function riskTable(result, verdict) {
   } else lines.push("No risk findings.");
   lines.push(
     "",
-    `${result.exposures.length} exposure change(s), ${result.connections.length} reachability change(s), ${result.objects.length} object change(s).`
+    // Counted as the comment lists them: a renamed workload's same connections and entry points are one rename.
+    `${(result.renames?.exposures ?? result.exposures).length} exposure change(s), ${(result.renames?.connections ?? result.connections).length} reachability change(s), ${result.renames?.list.length ? `${result.renames.list.length} workload(s) renamed, ` : ""}${result.objects.length} object change(s).`
   );
   const broken = verdict.unreadable;
   if (broken.length)
@@ -81943,7 +82272,7 @@ var defaultConfig = () => resolveConfig(void 0);
 
 // src/github/fetch-sides.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { Worker as Worker3 } from "node:worker_threads";
 
 // src/render/options.ts
@@ -83263,8 +83592,8 @@ function argoApplications(tree, docs, base) {
             tree.files("").map((f) => posix5.dirname(f)).filter((f) => re.test(f))
           );
           for (const dir of [...dirs].sort()) {
-            const fill = (v) => typeof v === "string" ? v.replace(/\{\{\s*\.?path\.basename\s*\}\}/g, posix5.basename(dir)).replace(/\{\{\s*\.?path(?:\.path)?\s*\}\}/g, dir) : Array.isArray(v) ? v.map(fill) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v;
-            const app = rec2(fill(template));
+            const fill2 = (v) => typeof v === "string" ? v.replace(/\{\{\s*\.?path\.basename\s*\}\}/g, posix5.basename(dir)).replace(/\{\{\s*\.?path(?:\.path)?\s*\}\}/g, dir) : Array.isArray(v) ? v.map(fill2) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill2(x)])) : v;
+            const app = rec2(fill2(template));
             application(str5(rec2(app.metadata).name) ?? posix5.basename(dir), rec2(app.spec), file);
             made++;
           }
@@ -84470,11 +84799,6 @@ async function readArchive(archive, sha, globs, limits, tap) {
     });
   return { files, inputs, diagnostics };
 }
-var snapshotReader = () => JSON.stringify({
-  code: [readArchive, repoPath, watched, isManifestName, decodeUtf8, import_picomatch3.default].map(String),
-  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-  node: process.versions.node
-});
 var COMPARE_FILE_LIMIT = 300;
 async function changedFiles(gh, repo, baseSha, headSha) {
   const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${baseSha}...${headSha}` });
@@ -84485,15 +84809,45 @@ async function changedFiles(gh, repo, baseSha, headSha) {
 
 // src/github/snapshot-cache.ts
 import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname2, join as join5 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-var FORMAT = 1;
-var reader;
-function variant(globs, limits) {
-  reader ??= createHash2("sha256").update(snapshotReader()).digest("hex");
+var FORMAT = 2;
+var LIBRARIES = ["picomatch", "tar-stream"];
+function installedVersion(name) {
+  try {
+    let dir = dirname2(fileURLToPath2(import.meta.resolve(name)));
+    for (; ; ) {
+      try {
+        const pkg = JSON.parse(readFileSync2(join5(dir, "package.json"), "utf8"));
+        if (pkg.name === name && pkg.version) return pkg.version;
+      } catch {
+      }
+      if (dirname2(dir) === dir) break;
+      dir = dirname2(dir);
+    }
+  } catch {
+  }
+  return "unresolved";
+}
+var identity;
+function readerIdentity() {
+  identity ??= {
+    format: FORMAT,
+    reachdiff: packageVersion(),
+    libraries: Object.fromEntries(LIBRARIES.map((name) => [name, installedVersion(name)])),
+    node: process.versions.node,
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES
+  };
+  return identity;
+}
+function snapshotKey(globs, limits, reader = readerIdentity()) {
   const { maxFileBytes, maxArchiveBytes, maxInputBytes } = limits;
-  return JSON.stringify({ format: FORMAT, reader, globs, maxFileBytes, maxArchiveBytes, maxInputBytes });
+  const readerHash = createHash2("sha256").update(JSON.stringify(reader)).digest("hex");
+  return JSON.stringify({ reader: readerHash, globs, maxFileBytes, maxArchiveBytes, maxInputBytes });
 }
 var isText = (v) => typeof v === "string";
 async function decode2(bytes) {
@@ -84505,7 +84859,7 @@ async function decode2(bytes) {
 async function fetchManifestsCached(gh, repo, sha, globs, limits = {}) {
   const { cache } = limits;
   if (!cache) return fetchManifests(gh, repo, sha, globs, limits);
-  const key5 = variant(globs, limits);
+  const key5 = snapshotKey(globs, limits);
   const cached = await cache.readParsed(repo, sha, key5, decode2);
   if (cached) return cached;
   const snapshot = await fetchManifests(gh, repo, sha, globs, limits);
@@ -84561,7 +84915,7 @@ async function reviewFetchedHere(input) {
 }
 var WORKER2 = new URL("./review-worker.js", import.meta.url);
 async function reviewFetched(input, options = {}) {
-  const workerFile = WORKER2.protocol === "file:" ? fileURLToPath2(WORKER2) : null;
+  const workerFile = WORKER2.protocol === "file:" ? fileURLToPath3(WORKER2) : null;
   if (!options.thread || !workerFile || !existsSync3(workerFile)) return reviewFetchedHere(input);
   options.signal?.throwIfAborted();
   return new Promise((resolve3, reject) => {
@@ -85454,7 +85808,7 @@ async function openPullRequests(session, max = 1e3) {
 function readPrPointer(dir) {
   let data;
   try {
-    data = JSON.parse(readFileSync2(join5(dir, "pr.json"), "utf8").slice(0, 1e4));
+    data = JSON.parse(readFileSync3(join6(dir, "pr.json"), "utf8").slice(0, 1e4));
   } catch {
     throw new Error(`no readable pr.json in ${dir} (download the report artifact there first)`);
   }
@@ -85465,7 +85819,7 @@ function readPrPointer(dir) {
 }
 function writeReport(dir, pr, outcome) {
   mkdirSync3(dir, { recursive: true });
-  const report = join5(dir, "report.json");
+  const report = join6(dir, "report.json");
   writeFileSync3(
     report,
     `${JSON.stringify(
@@ -85482,9 +85836,9 @@ function writeReport(dir, pr, outcome) {
     )}
 `
   );
-  writeFileSync3(join5(dir, "pr.json"), `${JSON.stringify({ number: pr.number, head_sha: pr.headSha })}
+  writeFileSync3(join6(dir, "pr.json"), `${JSON.stringify({ number: pr.number, head_sha: pr.headSha })}
 `);
-  if (outcome.comment) writeFileSync3(join5(dir, "comment.md"), outcome.comment);
+  if (outcome.comment) writeFileSync3(join6(dir, "comment.md"), outcome.comment);
   return report;
 }
 async function runActionEvent(session, name, payload, reportDir) {
@@ -85559,7 +85913,7 @@ for (const signal of ["SIGINT", "SIGTERM"])
 async function run() {
   try {
     const name = process.env.GITHUB_EVENT_NAME ?? "";
-    const payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    const payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
     const token = getInput("token", { required: true });
     setSecret(token);
