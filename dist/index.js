@@ -72946,30 +72946,17 @@ function declaredDependencies(inputs, model) {
   const fromText = (from, text, declared, hint, role) => {
     for (const m of findAddresses(text)) {
       const far = remote(m, from.namespace);
-      if (far) {
-        add({
-          from: from.id,
-          service: far.imp.id,
-          servicePort: far.port.port,
-          address: m.text,
-          role,
-          via: declared.via,
-          declared: {
-            object: declared.object,
-            field: declared.field,
-            file: declared.file,
-            line: declared.multiline ? declared.line + 1 + m.lineOffset : declared.line
-          },
-          targets: [{ workload: far.imp.id, protocol: far.port.protocol, port: far.port.port }]
-        });
-        continue;
-      }
-      const hit = resolve3(m, from.namespace, hint);
-      if (!hit) continue;
+      const hit = far ? void 0 : resolve3(m, from.namespace, hint);
+      const to = far ? {
+        service: far.imp.id,
+        servicePort: far.port.port,
+        targets: [{ workload: far.imp.id, protocol: far.port.protocol, port: far.port.port }]
+      } : hit && { service: hit.svc.id, servicePort: hit.port.port, targets: serviceTargets(hit.svc, hit.port) };
+      if (!to) continue;
+      const { targets, ...service } = to;
       add({
         from: from.id,
-        service: hit.svc.id,
-        servicePort: hit.port.port,
+        ...service,
         address: m.text,
         role,
         via: declared.via,
@@ -72979,7 +72966,7 @@ function declaredDependencies(inputs, model) {
           file: declared.file,
           line: declared.multiline ? declared.line + 1 + m.lineOffset : declared.line
         },
-        targets: serviceTargets(hit.svc, hit.port)
+        targets
       });
     }
   };
